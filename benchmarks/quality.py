@@ -1,0 +1,171 @@
+"""Quality of tonecheck's detectors, per category, on labelled and on real (unlabelled) replies.
+
+Labelled corpora (corpora/labelled.jsonl format, see corpora/LABELLING.md):
+  - reply level: precision and recall of "this reply has a finding of category C";
+  - span level: share of `must_flag` substrings overlapped by a finding of their category (hit
+    rate), and share of `must_not_flag` substrings overlapped by one (violation rate).
+Real corpora (../shared/corpora/real/*/*.jsonl, unlabelled): the share of replies flagged per
+category, with a sample of what was flagged to read.
+
+    python benchmarks/quality.py                          # corpora/labelled.jsonl
+    python benchmarks/quality.py --corpus corpora/holdout.jsonl
+    python benchmarks/quality.py --real ../shared/corpora/real --sample 5
+    python benchmarks/quality.py --errors negative-language   # list misses and false alarms
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import tonecheck  # noqa: E402
+from tonecheck import CATEGORIES  # noqa: E402
+
+# Folders of the shared corpus that hold saved replies / templates rather than sent replies.
+SAVED_FOLDERS = {"github_saved_replies", "osticket", "django_helpdesk", "request_tracker", "zammad",
+                 "znuny", "uvdesk"}
+
+
+def _occurrences(text: str, needle: str) -> list[tuple[int, int]]:
+    spans, start = [], text.find(needle)
+    while start != -1:
+        spans.append((start, start + len(needle)))
+        start = text.find(needle, start + 1)
+    return spans
+
+
+def _overlaps(findings, category: str, spans: list[tuple[int, int]]) -> bool:
+    for f in findings:
+        if f.category != category:
+            continue
+        for s, e in spans:
+            if f.start < e and s < f.end or (f.start == f.end and s <= f.start <= e):
+                return True
+    return False
+
+
+def _ratio(a: int, b: int) -> float | None:
+    return round(a / b, 4) if b else None
+
+
+def evaluate_labelled(rows: list[dict], errors_for: set[str]) -> dict:
+    counts = {c: Counter() for c in CATEGORIES}
+    error_lines: list[str] = []
+    for row in rows:
+        report = tonecheck.check(row["text"], mode=row.get("mode", "draft"))
+        flagged = {f.category for f in report.findings}
+        for category in CATEGORIES:
+            expected = bool(row["expect"].get(category, False))
+            got = category in flagged
+            counts[category]["tp" if expected and got else "fp" if got else "fn" if expected else "tn"] += 1
+            if category in errors_for and expected != got:
+                kind = "MISS" if expected else "FALSE ALARM"
+                shown = [f"{f.code}:{f.match!r}" for f in report.findings if f.category == category]
+                error_lines.append(f"{kind} {category} {row['id']}: {shown}\n    {row['text'][:600]!r}")
+        for category, needle in row.get("must_flag", []):
+            spans = _occurrences(row["text"], needle) if needle else [(0, len(row["text"]))]
+            hit = _overlaps(report.findings, category, spans) if needle else category in flagged
+            counts[category]["must_flag"] += 1
+            counts[category]["must_flag_hit"] += hit
+        for category, needle in row.get("must_not_flag", []):
+            if not needle:
+                continue
+            violated = _overlaps(report.findings, category, _occurrences(row["text"], needle))
+            counts[category]["must_not_flag"] += 1
+            counts[category]["must_not_flag_violated"] += violated
+            if category in errors_for and violated:
+                error_lines.append(f"LOOK-ALIKE FLAGGED {category} {row['id']}: {needle!r}")
+    result = {}
+    for category, c in counts.items():
+        result[category] = {
+            "replies": sum(c[k] for k in ("tp", "fp", "fn", "tn")),
+            "positives": c["tp"] + c["fn"],
+            "precision": _ratio(c["tp"], c["tp"] + c["fp"]),
+            "recall": _ratio(c["tp"], c["tp"] + c["fn"]),
+            "tp": c["tp"], "fp": c["fp"], "fn": c["fn"],
+            "must_flag_hit_rate": _ratio(c["must_flag_hit"], c["must_flag"]),
+            "must_flag": c["must_flag"],
+            "look_alike_violation_rate": _ratio(c["must_not_flag_violated"], c["must_not_flag"]),
+            "look_alikes": c["must_not_flag"],
+        }
+    return {"categories": result, "errors": error_lines}
+
+
+def evaluate_real(root: Path, sample: int, seed: int) -> dict:
+    by_folder: dict[str, dict] = {}
+    flagged_examples: dict[str, list[str]] = defaultdict(list)
+    for path in sorted(root.glob("*/*.jsonl")):
+        folder = path.parent.name
+        mode = "saved" if folder in SAVED_FOLDERS else "draft"
+        stats = by_folder.setdefault(folder, {"mode": mode, "replies": 0, **{c: 0 for c in CATEGORIES}})
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            report = tonecheck.check(row["text"], mode=mode)
+            stats["replies"] += 1
+            for category in {f.category for f in report.findings}:
+                stats[category] += 1
+            for f in report.findings:
+                flagged_examples[f.category].append(f"[{folder}/{row['id']}] {f.code} {f.match!r}")
+    rng = random.Random(seed)
+    samples = {c: rng.sample(v, min(sample, len(v))) for c, v in flagged_examples.items()}
+    return {"folders": by_folder, "samples": samples}
+
+
+def _fmt(value: float | None) -> str:
+    return "  -  " if value is None else f"{value:.3f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", action="append", default=[], help="labelled JSONL file (repeatable)")
+    parser.add_argument("--real", type=Path, default=None, help="folder of unlabelled real replies")
+    parser.add_argument("--sample", type=int, default=5, help="flagged real findings to show per category")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--errors", action="append", default=[], metavar="CATEGORY",
+                        help="print misses and false alarms of a category (tuning on corpora/ only)")
+    parser.add_argument("--json", type=Path, default=None, help="write all figures to this file")
+    args = parser.parse_args(argv)
+
+    corpora = args.corpus or ([] if args.real else [str(ROOT / "corpora" / "labelled.jsonl")])
+    output: dict = {"labelled": {}, "real": None}
+    for corpus in corpora:
+        rows = [json.loads(line) for line in Path(corpus).read_text(encoding="utf-8").splitlines() if line.strip()]
+        result = evaluate_labelled(rows, set(args.errors))
+        output["labelled"][corpus] = result["categories"]
+        print(f"\n{corpus}: {len(rows)} replies")
+        print(f"{'category':<20} {'pos':>4} {'prec':>6} {'recall':>6} {'fp':>4} {'fn':>4} {'span hit':>9} "
+              f"{'look-alike flagged':>19}")
+        for category, r in result["categories"].items():
+            look = _fmt(r["look_alike_violation_rate"])
+            print(f"{category:<20} {r['positives']:>4} {_fmt(r['precision']):>6} {_fmt(r['recall']):>6} "
+                  f"{r['fp']:>4} {r['fn']:>4} {_fmt(r['must_flag_hit_rate']):>9} {look:>12} of {r['look_alikes']:>3}")
+        for line in result["errors"]:
+            print(line)
+    if args.real:
+        real = evaluate_real(args.real, args.sample, args.seed)
+        output["real"] = real
+        print(f"\n{args.real}: share of replies flagged per category")
+        print(f"{'folder':<22} {'mode':<6} {'n':>5} " + " ".join(f"{c[:12]:>12}" for c in CATEGORIES))
+        for folder, s in real["folders"].items():
+            print(f"{folder:<22} {s['mode']:<6} {s['replies']:>5} "
+                  + " ".join(f"{s[c] / s['replies']:>12.3f}" for c in CATEGORIES))
+        for category, examples in real["samples"].items():
+            print(f"\nsample of {category} findings:")
+            for example in examples:
+                print("  " + example)
+    if args.json:
+        args.json.write_text(json.dumps(output, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,177 @@
+"""Reply anatomy: which parts of a reply are the agent's, and where greeting, body, closing and
+sign-off sit. Works on raw text by lines, so offsets are the caller's offsets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from ._models import Region
+
+_FENCE = regex.compile(r"^[ \t]*(```|~~~)")
+_INLINE_CODE = regex.compile(r"`[^`\n]+`")
+_QUOTE_LINE = regex.compile(r"^[ \t]*>")
+# Headers that start quoted history; everything after them belongs to someone else.
+_HISTORY_START = regex.compile(
+    r"""^[ \t]*(?:
+        On\b[^\n]{0,300}?\bwrote:[ \t]*$
+      | On\b[^\n]{0,200}\n[^\n]{0,200}\bwrote:[ \t]*$
+      | -{2,}[ \t]*(?:Original|Forwarded)\ Message[ \t]*-{2,}
+      | Begin\ forwarded\ message:
+      | From:[^\n]+\n(?:Sent|Date):[^\n]+
+      | _{20,}[ \t]*$
+    )""",
+    regex.VERBOSE | regex.MULTILINE | regex.IGNORECASE,
+)
+_GREETING = regex.compile(
+    r"""^[ \t]*(?:hi|hello|hey|hiya|dear|greetings|good\ (?:morning|afternoon|evening|day)|howdy|
+        hallo|hola|bonjour|welcome)\b[^\n]{0,60}$""",
+    regex.VERBOSE | regex.IGNORECASE,
+)
+_SIGNOFF = regex.compile(
+    r"""^[ \t]*(?i:(?:with\ )?(?:best|kind|warm|warmest|many|kindest)?[ \t]*(?:regards|wishes)
+        |best|cheers|thanks|thank\ you|thanks\ again|many\ thanks|thanks\ so\ much|sincerely|
+        yours(?:\ (?:sincerely|truly|faithfully))?|all\ the\ best|take\ care|talk\ soon|
+        warmly|respectfully|speak\ soon|have\ a\ (?:great|good|nice|lovely)\ (?:day|week|weekend|one)
+        |ta|thx|br|rgds)
+        (?:[ \t]*[,.!]+)?(?:[ \t]*\p{Lu}[\p{L}.'\-]*(?:[ \t]+\p{Lu}[\p{L}.'\-]*){0,3})?[ \t]*[,.!]*[ \t]*$""",
+    regex.VERBOSE,
+)
+_SIG_DELIMITER = regex.compile(r"^-- ?$")
+_SENTENCE = regex.compile(r"[^\n.!?]*(?:[.!?]+(?=[\s\"')\]]|$)[\"')\]]*|\n|$)")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+
+
+@dataclass
+class Anatomy:
+    text: str
+    regions: list[Region] = field(default_factory=list)
+
+    def kinds(self, *kinds: str) -> list[Region]:
+        return [r for r in self.regions if r.kind in kinds]
+
+    @property
+    def foreign(self) -> list[Region]:
+        return self.kinds("quoted", "code")
+
+    def is_agents(self, start: int, end: int) -> bool:
+        return not any(r.start < end and start < r.end for r in self.foreign)
+
+    def region_of(self, offset: int) -> str | None:
+        for region in self.regions:
+            if region.start <= offset < region.end:
+                return region.kind
+        return None
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    start = 0
+    for line in text.splitlines(keepends=True):
+        end = start + len(line)
+        spans.append((start, start + len(line.rstrip("\r\n"))))
+        start = end
+    return spans
+
+
+def sentences(text: str, start: int, end: int) -> list[Sentence]:
+    """Sentences of text[start:end]: split at . ! ? followed by space, and at line breaks."""
+    found = []
+    for match in _SENTENCE.finditer(text, start, end):
+        s, e = match.span()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s and any(ch.isalnum() for ch in text[s:e]):
+            found.append(Sentence(s, e))
+    return found
+
+
+def analyse(text: str) -> Anatomy:
+    lines = _line_spans(text)
+    foreign: list[Region] = []
+
+    # Quoted history: from the first history header to the end, plus any '>' line.
+    history = _HISTORY_START.search(text)
+    history_start = history.start() if history else len(text)
+    in_fence = False
+    fence_start = 0
+    for line_start, line_end in lines:
+        if line_start >= history_start:
+            break
+        line = text[line_start:line_end]
+        if _FENCE.match(line):
+            if in_fence:
+                foreign.append(Region(kind="code", start=fence_start, end=line_end))
+            else:
+                fence_start = line_start
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        if _QUOTE_LINE.match(line):
+            foreign.append(Region(kind="quoted", start=line_start, end=line_end))
+            continue
+        for m in _INLINE_CODE.finditer(line):
+            foreign.append(Region(kind="code", start=line_start + m.start(), end=line_start + m.end()))
+    if in_fence:
+        foreign.append(Region(kind="code", start=fence_start, end=min(history_start, len(text))))
+    if history:
+        foreign.append(Region(kind="quoted", start=history_start, end=len(text)))
+
+    anatomy = Anatomy(text=text)
+
+    def is_foreign_line(span: tuple[int, int]) -> bool:
+        return any(r.start <= span[0] and span[1] <= r.end for r in foreign)
+
+    own_lines = [
+        span for span in lines
+        if span[0] < history_start and text[span[0]:span[1]].strip() and not is_foreign_line(span)
+    ]
+    structural: list[Region] = []
+    body_start = own_lines[0][0] if own_lines else 0
+    body_end = own_lines[-1][1] if own_lines else 0
+    if own_lines and _GREETING.match(text[own_lines[0][0]:own_lines[0][1]]) and len(own_lines) > 1:
+        first = own_lines[0]
+        structural.append(Region(kind="greeting", start=first[0], end=first[1]))
+        own_lines = own_lines[1:]
+        body_start = own_lines[0][0]
+    signoff_at = _find_signoff(text, own_lines)
+    if signoff_at is not None:
+        structural.append(Region(kind="signoff", start=own_lines[signoff_at][0], end=own_lines[-1][1]))
+        own_lines = own_lines[:signoff_at]
+        body_end = own_lines[-1][1] if own_lines else body_start
+    if own_lines and body_end > body_start:
+        body_sentences = [
+            s for s in sentences(text, body_start, body_end) if anatomy_is_own(foreign, s)
+        ]
+        closing = body_sentences[-2:] if len(body_sentences) >= 2 else body_sentences[-1:]
+        closing_start = closing[0].start if closing else body_end
+        if closing_start > body_start:
+            structural.append(Region(kind="body", start=body_start, end=closing_start))
+        if closing:
+            structural.append(Region(kind="closing", start=closing_start, end=body_end))
+    anatomy.regions = sorted(structural + foreign, key=lambda r: (r.start, r.end))
+    return anatomy
+
+
+def anatomy_is_own(foreign: list[Region], sentence: Sentence) -> bool:
+    return not any(r.start <= sentence.start and sentence.end <= r.end for r in foreign)
+
+
+def _find_signoff(text: str, own_lines: list[tuple[int, int]]) -> int | None:
+    """Index into own_lines where the sign-off starts, looking only at the last few lines."""
+    for index in range(len(own_lines) - 1, max(-1, len(own_lines) - 9), -1):
+        line = text[own_lines[index][0]:own_lines[index][1]]
+        if _SIG_DELIMITER.match(line):
+            return index
+        if _SIGNOFF.match(line) and index > 0:
+            return index
+    return None

@@ -1,0 +1,42 @@
+"""The library entry points."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from ._config import Config
+from ._engine import get_engine
+from ._errors import InputError
+from ._models import Mode, Report
+
+
+def check(
+    text: str,
+    *,
+    mode: Mode = "draft",
+    config: Config | None = None,
+    context: Mapping[str, str] | None = None,
+    ignore: Iterable[str] = (),
+) -> Report:
+    """Lint one reply.
+
+    `mode` is "draft" for a reply about to be sent, "saved" for a saved reply or template.
+    `context` carries facts about the conversation (e.g. {"customer_name": "Sara"}).
+    `ignore` drops findings by code, code prefix, rule name or category, for this call only.
+    """
+    if not isinstance(text, str):
+        raise InputError(f"text must be str, not {type(text).__name__}")
+    if mode not in ("draft", "saved"):
+        raise InputError(f"mode must be 'draft' or 'saved', not {mode!r}")
+    report = get_engine(config).check(text, mode=mode, context=context)
+    ignored = tuple(ignore)
+    if not ignored:
+        return report
+    from ._config import selector_matches
+
+    kept = tuple(
+        f
+        for f in report.findings
+        if not any(selector_matches(s, code=f.code, name=f.name, category=f.category) for s in ignored)
+    )
+    return report.model_copy(update={"findings": kept})

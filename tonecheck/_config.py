@@ -1,0 +1,50 @@
+"""Configuration: one strict model, shared by the API and the CLI."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ._errors import ConfigError
+from ._models import Severity
+
+
+class Config(BaseModel):
+    """What to check and how. Every field has a sensible default; unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    select: tuple[str, ...] = ()  # codes, code prefixes, rule names or categories; empty = all
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = Field(default=(), alias="extend-select")
+    severity: dict[str, Severity] = Field(default_factory=dict)  # per-code overrides
+    fail_on: Severity = Field(default=Severity.warning, alias="fail-on")
+    rule_paths: tuple[str, ...] = Field(default=(), alias="rule-paths")
+    # "blank:en" needs no download; a trained pipeline such as "en_core_web_sm" may be named if installed.
+    spacy_model: str = Field(default="blank:en", alias="spacy-model")
+
+    @field_validator("select", "ignore", "extend_select")
+    @classmethod
+    def _no_empty_selectors(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for item in value:
+            if not item.strip():
+                raise ValueError("selectors must not be empty")
+        return tuple(item.strip() for item in value)
+
+    def cache_key(self) -> str:
+        return self.model_dump_json()
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, object], *, source: str = "configuration") -> Config:
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            key = ".".join(str(p) for p in first["loc"]) or "(top level)"
+            raise ConfigError(f"{source}: key '{key}': {first['msg']}") from None
+
+
+DEFAULT_CONFIG = Config()
+
+
+def selector_matches(selector: str, *, code: str, name: str, category: str) -> bool:
+    return selector in (name, category) or code.startswith(selector.upper())

@@ -1,0 +1,441 @@
+"""The engine: compile a configuration's rules once, then scan each reply in one pass.
+
+Per reply: the text is normalised into a same-length "scan text" (curly quotes straightened,
+text that is not the agent's blanked), tokenized once, and run through one PhraseMatcher, one
+Matcher (only when the reply contains one of its anchor words) and one combined regex. Code
+detectors (the escape hatch for what phrases cannot say) see the same scan.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import regex
+
+from . import _detectors
+from ._anatomy import Anatomy, analyse
+from ._config import DEFAULT_CONFIG, Config, selector_matches
+from ._errors import ConfigError, RuleError
+from ._models import Finding, Mode, Report, Severity, Suggestion
+from ._rules import Rule, RuleSet, load_rules
+
+MAX_CHARS = 20_000_000
+_STRAIGHTEN = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
+_EXCEPTION_SUFFIX = "!except"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A raw match before it becomes a Finding."""
+
+    code: str
+    start: int
+    end: int
+    values: Mapping[str, str] = field(default_factory=dict)
+    message: str | None = None  # a detector may word the message itself
+    suggestions: tuple[Suggestion, ...] | None = None  # a detector may supply its own
+
+
+@dataclass
+class Scan:
+    """Everything a detector may look at for one reply."""
+
+    text: str
+    scan: str
+    mode: Mode
+    anatomy: Anatomy
+    doc: Any
+    context: Mapping[str, str]
+    config: Config
+
+    def at_sentence_start(self, offset: int) -> bool:
+        index = offset - 1
+        while index >= 0 and self.scan[index] in " \t":
+            index -= 1
+        return index < 0 or self.scan[index] in "\n.!?:;\"'(*-•"
+
+
+def _selected(rule: Rule, config: Config) -> bool:
+    keys = {"code": rule.code, "name": rule.name, "category": rule.category}
+    selectors = (*config.select, *config.extend_select) if config.select else ()
+    if selectors and not any(selector_matches(s, **keys) for s in selectors):
+        return False
+    return not any(selector_matches(s, **keys) for s in config.ignore)
+
+
+class Engine:
+    """A compiled configuration. Build through `get_engine` so it is built once."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        ruleset: RuleSet = load_rules(tuple(config.rule_paths))
+        self.ruleset = ruleset
+        unknown = [code for code in config.severity if code not in ruleset.by_code()]
+        if unknown:
+            raise ConfigError(f"configuration: key 'severity': unknown rule code {unknown[0]}")
+        self.rules: dict[str, Rule] = {r.code: r for r in ruleset.rules if _selected(r, config)}
+        self.nlp = _load_pipeline(config.spacy_model)
+        self._build_phrase_matcher()
+        self._build_matcher()
+        self._build_regex()
+        self._build_context_vetoes()
+        for rule in self.rules.values():
+            if rule.detector and rule.detector not in _detectors.REGISTRY:
+                raise RuleError(
+                    f"{ruleset.sources[rule.code]}: rule {rule.code}: field 'detector': "
+                    f"unknown detector {rule.detector!r}"
+                )
+
+    # -- compilation -------------------------------------------------------------------------
+    def _build_phrase_matcher(self) -> None:
+        from spacy.attrs import NORM
+        from spacy.matcher import PhraseMatcher
+
+        # NORM makes "can't" and "can not" one phrase. Each phrase is added as its sequence of
+        # NORM hashes, assembled from a per-word cache of the real tokenizer's output (so a
+        # phrase gets exactly the NORMs the same words get in a reply): PhraseMatcher.add accepts
+        # such sequences (spaCy's own unpickling uses them), and a Doc per phrase would
+        # dominate start-up.
+        self.phrase_matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
+        word_norms: dict[str, tuple[int, ...]] = {}
+
+        def add(key: str, phrases: Iterable[str]) -> None:
+            keywords: set[tuple[int, ...]] = set()
+            for phrase in phrases:
+                keyword: tuple[int, ...] = ()
+                for word in phrase.split():
+                    if word not in word_norms:
+                        word_norms[word] = tuple(self.nlp.make_doc(word).to_array([NORM]).tolist())
+                    keyword += word_norms[word]
+                keywords.add(keyword)
+            if keywords:
+                self.phrase_matcher.add(key, sorted(keywords))
+
+        # lexicon entries get keys "CODE#n" so a match knows which entry's plain wording to use
+        self.lexicon_keys: dict[str, tuple[str, str]] = {}
+        for rule in self.rules.values():
+            add(rule.code, self.ruleset.expanded(rule, "phrases", normalise=_lower))
+            add(rule.code + _EXCEPTION_SUFFIX, self.ruleset.expanded(rule, "exceptions", normalise=_lower))
+            for index, (term, plain) in enumerate(rule.lexicon.items()):
+                key = f"{rule.code}#{index}"
+                self.lexicon_keys[key] = (rule.code, plain)
+                add(key, self.ruleset.expand_pattern(term, normalise=_lower))
+        self.has_phrases = len(self.phrase_matcher) > 0
+        strings = self.nlp.vocab.strings
+        self.skippable = {strings.add(word) for word in self.ruleset.skippable}
+        self.comma = strings.add(",")
+
+    def _build_matcher(self) -> None:
+        from spacy.matcher import Matcher
+
+        self.matcher = Matcher(self.nlp.vocab)
+        anchors: set[str] | None = set()
+        for rule in self.rules.values():
+            if not rule.patterns:
+                continue
+            try:
+                self.matcher.add(rule.code, [list(p) for p in rule.patterns])
+            except Exception as exc:  # spaCy reports bad patterns with its own error types
+                raise RuleError(
+                    f"{self.ruleset.sources[rule.code]}: rule {rule.code}: field 'patterns': {exc}"
+                ) from None
+            for pattern in rule.patterns:
+                first = pattern[0].get("LOWER") if pattern else None
+                if anchors is not None and isinstance(first, str):
+                    anchors.add(first)
+                elif anchors is not None and isinstance(first, dict) and isinstance(first.get("IN"), list):
+                    anchors.update(first["IN"])
+                else:
+                    anchors = None  # a pattern with no literal first word: always run
+        self.matcher_anchors = (
+            None if anchors is None else {self.nlp.vocab.strings.add(a.lower()) for a in anchors}
+        )
+        self.has_matcher = len(self.matcher) > 0
+
+    def _build_regex(self) -> None:
+        branches = []
+        self.regex_groups: dict[str, str] = {}
+        for rule in self.rules.values():
+            for source in rule.regex:
+                group = f"r{len(self.regex_groups)}"
+                self.regex_groups[group] = rule.code
+                flags = "" if rule.case_sensitive else "i"
+                branches.append(f"(?P<{group}>(?{flags}:{source}))" if flags else f"(?P<{group}>{source})")
+        self.combined_regex = regex.compile("|".join(branches)) if branches else None
+
+    def _build_context_vetoes(self) -> None:
+        self.not_after: dict[str, regex.Pattern[str]] = {}
+        self.not_before: dict[str, regex.Pattern[str]] = {}
+        for rule in self.rules.values():
+            for field_name, table, template in (
+                ("not_after", self.not_after, r"(?:^|[^\w'])(?:{})[\s,]*$"),
+                ("not_before", self.not_before, r"^[\s,]*(?:{})(?![\w'])"),
+            ):
+                words = self.ruleset.expanded(rule, field_name)  # type: ignore[arg-type]
+                if words:
+                    alternation = "|".join(
+                        r"\s+".join(regex.escape(w) for w in _normalise_phrase(p).split())
+                        for p in sorted(set(words), key=len, reverse=True)
+                    )
+                    table[rule.code] = regex.compile(template.format(alternation))
+
+    def _vetoed(self, code: str, scan: Scan, start: int, end: int) -> bool:
+        before = self.not_after.get(code)
+        if before is not None and before.search(_normalise_context(scan.scan[max(0, start - 60) : start])):
+            return True
+        after = self.not_before.get(code)
+        return after is not None and after.search(_normalise_context(scan.scan[end : end + 60])) is not None
+
+    # -- checking ----------------------------------------------------------------------------
+    def check(self, text: str, *, mode: Mode, context: Mapping[str, str] | None = None) -> Report:
+        if len(text) > MAX_CHARS:
+            from ._errors import InputError
+
+            raise InputError(f"text is {len(text):,} characters; the limit is {MAX_CHARS:,}")
+        anatomy = analyse(text)
+        scan_text = _scan_text(text, anatomy)
+        doc = self.nlp(scan_text) if len(self.nlp.pipeline) else self.nlp.make_doc(scan_text)
+        scan = Scan(text, scan_text, mode, anatomy, doc, context or {}, self.config)
+        hits = list(self._match(scan))
+        findings = _to_findings(self, scan, _dedupe(self, hits))
+        return Report(text=text, mode=mode, findings=tuple(findings), regions=tuple(anatomy.regions))
+
+    def _match(self, scan: Scan) -> Iterable[Hit]:
+        doc = scan.doc
+        raw: list[tuple[str, int, int, dict[str, str]]] = []
+        excepted: dict[str, list[tuple[int, int]]] = {}
+        if self.has_phrases:
+            strings = self.nlp.vocab.strings
+            seen: set[tuple[int, int, int]] = set()
+            for match_id, start, end in self._phrase_matches(doc):
+                if (match_id, start, end) in seen:
+                    continue
+                seen.add((match_id, start, end))
+                key = strings[match_id]
+                if key.endswith(_EXCEPTION_SUFFIX):
+                    excepted.setdefault(key[: -len(_EXCEPTION_SUFFIX)], []).append((start, end))
+                elif key in self.lexicon_keys:
+                    code, plain = self.lexicon_keys[key]
+                    raw.append((code, start, end, {"plain": plain}))
+                else:
+                    raw.append((key, start, end, {}))
+        if self.has_matcher and self._matcher_may_match(doc):
+            strings = self.nlp.vocab.strings
+            for match_id, s, e in self.matcher(doc):
+                raw.append((strings[match_id], doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), {}))
+        if self.combined_regex is not None:
+            for m in self.combined_regex.finditer(scan.scan):
+                if m.lastgroup and m.end() > m.start():
+                    code = self.regex_groups[m.lastgroup]
+                    raw.append((code, m.start(), m.end(), {}))
+        for code, start, end, values in raw:
+            rule = self.rules[code]
+            if scan.mode not in rule.modes:
+                continue
+            if rule.at_sentence_start and not scan.at_sentence_start(start):
+                continue
+            if any(s < end and start < e for s, e in excepted.get(code, ())):
+                continue
+            if self._vetoed(code, scan, start, end):
+                continue
+            yield Hit(code, start, end, values)
+        for rule in self.rules.values():
+            if rule.detector and scan.mode in rule.modes:
+                for hit in _detectors.REGISTRY[rule.detector](scan, rule):
+                    if not any(s < hit.end and hit.start < e for s, e in excepted.get(rule.code, ())):
+                        yield hit
+
+    def _phrase_matches(self, doc: Any) -> Iterable[tuple[int, int, int]]:
+        """Phrase matches as (key, start char, end char), on the full text and on a view with
+        skippable words (and the commas around them) left out."""
+        from spacy.attrs import NORM
+        from spacy.tokens import Doc
+
+        for match_id, s, e in self.phrase_matcher(doc):
+            yield match_id, doc[s].idx, doc[e - 1].idx + len(doc[e - 1])
+        norms = doc.to_array([NORM]).tolist()
+        if self.skippable.isdisjoint(norms):
+            return
+        kept: list[int] = []
+        skip_next_comma = False
+        for index, norm in enumerate(norms):
+            if norm in self.skippable:
+                # ", unfortunately, we" -> "we": drop the comma after a skipped word that followed one
+                skip_next_comma = bool(kept) and norms[kept[-1]] == self.comma
+                if skip_next_comma:
+                    kept.pop()
+                continue
+            if skip_next_comma and norm == self.comma:
+                skip_next_comma = False
+                continue
+            skip_next_comma = False
+            kept.append(index)
+        view = Doc(self.nlp.vocab, words=[doc[i].text for i in kept])
+        view.from_array([NORM], doc.to_array([NORM])[kept].reshape(-1, 1))
+        for match_id, s, e in self.phrase_matcher(view):
+            first, last = doc[kept[s]], doc[kept[e - 1]]
+            yield match_id, first.idx, last.idx + len(last)
+
+    def _matcher_may_match(self, doc: Any) -> bool:
+        if self.matcher_anchors is None:
+            return True
+        from spacy.attrs import LOWER
+
+        return not self.matcher_anchors.isdisjoint(doc.to_array([LOWER]).tolist())
+
+
+_CONTRACTIONS = regex.compile(r"(?<![@\w])(?:can't|cant|cannot)\b|\bwon't\b|n't\b|'(?:re|m|ll|ve)\b")
+_SPELLED_OUT = {"can't": "can not", "cant": "can not", "cannot": "can not", "won't": "will not",
+                "n't": " not", "'re": " are", "'m": " am", "'ll": " will", "'ve": " have"}
+
+
+def _lower(text: str) -> str:
+    return text.translate(_STRAIGHTEN).lower()
+
+
+def _spell_out(text: str) -> str:
+    """Spell out contractions, for the textual context checks (both sides use this)."""
+    if "'" not in text and "can" not in text:
+        return text
+    return _CONTRACTIONS.sub(lambda m: _SPELLED_OUT[m.group()], text)
+
+
+def _normalise_phrase(phrase: str) -> str:
+    return " ".join(_spell_out(phrase.translate(_STRAIGHTEN).lower()).split())
+
+
+def _normalise_context(text: str) -> str:
+    """Context around a match, spelled like normalised phrases (lower case, no contractions)."""
+    return _spell_out(text.lower())
+
+
+def _scan_text(text: str, anatomy: Anatomy) -> str:
+    scan = text.translate(_STRAIGHTEN)
+    foreign = anatomy.foreign
+    if not foreign:
+        return scan
+    pieces = []
+    cursor = 0
+    for region in sorted(foreign, key=lambda r: r.start):
+        if region.end <= cursor:
+            continue
+        start = max(region.start, cursor)
+        pieces.append(scan[cursor:start])
+        pieces.append(regex.sub(r"[^\n]", " ", scan[start : region.end]))
+        cursor = region.end
+    pieces.append(scan[cursor:])
+    return "".join(pieces)
+
+
+def _dedupe(engine: Engine, hits: list[Hit]) -> list[Hit]:
+    """Within a category, overlapping hits are one problem: keep the longest, then the most severe."""
+    def priority(hit: Hit) -> tuple[int, int, int, str]:
+        return (-(hit.end - hit.start), -engine.rules[hit.code].severity.rank, hit.start, hit.code)
+
+    kept: list[Hit] = []
+    taken: dict[str, list[tuple[int, int]]] = {}
+    for hit in sorted(hits, key=priority):
+        category = engine.rules[hit.code].category
+        spans = taken.setdefault(category, [])
+        if hit.end > hit.start and any(s < hit.end and hit.start < e for s, e in spans):
+            continue
+        if hit.end == hit.start and any(s == hit.start == e for s, e in spans):
+            continue
+        spans.append((hit.start, hit.end))
+        kept.append(hit)
+    return kept
+
+
+class _Values(dict):  # str.format_map that leaves unknown slots visible instead of failing
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _render(template: str, values: Mapping[str, str]) -> str:
+    try:
+        return template.format_map(_Values(values))
+    except (ValueError, IndexError):
+        return template
+
+
+def _match_case(replacement: str, matched: str) -> str:
+    if replacement and matched[:1].isupper() and replacement[:1].islower():
+        return replacement[0].upper() + replacement[1:]
+    return replacement
+
+
+def _to_findings(engine: Engine, scan: Scan, hits: list[Hit]) -> list[Finding]:
+    text = scan.text
+    line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"] if "\n" in text else [0]
+    findings = []
+    for hit in sorted(hits, key=lambda h: (h.start, h.end, h.code)):
+        rule = engine.rules[hit.code]
+        matched = text[hit.start : hit.end]
+        values = {"match": matched, **hit.values}
+        if hit.suggestions is not None:
+            suggestions = hit.suggestions
+        else:
+            suggestions = tuple(
+                Suggestion(
+                    title=_render(spec.title, values),
+                    replacement=None
+                    if spec.replacement is None
+                    else _match_case(_render(spec.replacement, values), matched),
+                    applicability=spec.applicability,
+                )
+                for spec in rule.suggestions
+            )
+        line = bisect.bisect_right(line_starts, hit.start)
+        end_line = bisect.bisect_right(line_starts, max(hit.start, hit.end - 1)) if hit.end > hit.start else line
+        findings.append(
+            Finding(
+                code=rule.code,
+                name=rule.name,
+                category=rule.category,
+                severity=engine.config.severity.get(rule.code, rule.severity),
+                message=hit.message or _render(rule.message, values),
+                start=hit.start,
+                end=hit.end,
+                line=line,
+                column=hit.start - line_starts[line - 1] + 1,
+                end_line=end_line,
+                end_column=hit.end - line_starts[end_line - 1] + 1,
+                match=matched,
+                suggestions=suggestions,
+            )
+        )
+    return findings
+
+
+def _load_pipeline(name: str) -> Any:
+    import spacy
+
+    if name.startswith("blank:"):
+        nlp = spacy.blank(name.split(":", 1)[1])
+    else:
+        try:
+            nlp = spacy.load(name, exclude=["ner", "textcat"])
+        except OSError as exc:
+            raise ConfigError(
+                f"configuration: key 'spacy-model': cannot load {name!r} ({exc.__class__.__name__}); "
+                "the default 'blank:en' needs no download"
+            ) from None
+    nlp.max_length = MAX_CHARS + 1
+    return nlp
+
+
+@functools.lru_cache(maxsize=8)
+def _engine_for(key: str) -> Engine:
+    return Engine(Config.model_validate_json(key))
+
+
+def get_engine(config: Config | None = None) -> Engine:
+    return _engine_for((config or DEFAULT_CONFIG).cache_key())
+
+
+def severity_at_least(finding: Finding, level: Severity) -> bool:
+    return finding.severity.rank >= level.rank

@@ -1,0 +1,91 @@
+"""The phrase language of rule files, expanded to literal phrases at load time.
+
+    we (really|just)? (can't|cannot) help      alternation; `?` makes a group optional
+    you @adv? (have|need) to                   @name inserts a vocabulary list (rules/vocab.yml)
+
+Expansion happens once per configuration; the literal phrases then go into one PhraseMatcher,
+which is far cheaper per reply than token patterns (see shared notes on measured costs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+MAX_EXPANSIONS = 20_000
+
+
+class PatternSyntaxError(ValueError):
+    pass
+
+
+def expand(pattern: str, vocab: Mapping[str, Sequence[str]]) -> list[str]:
+    parser = _Parser(pattern, vocab)
+    results = parser.parse_sequence()
+    if parser.pos != len(pattern):
+        raise PatternSyntaxError(f"unexpected {pattern[parser.pos]!r} at {parser.pos} in {pattern!r}")
+    seen: dict[str, None] = {}
+    for phrase in results:
+        normalised = " ".join(phrase.split())
+        if normalised:
+            seen[normalised] = None
+    if not seen:
+        raise PatternSyntaxError(f"{pattern!r} expands to nothing")
+    return list(seen)
+
+
+class _Parser:
+    def __init__(self, text: str, vocab: Mapping[str, Sequence[str]]) -> None:
+        self.text = text
+        self.vocab = vocab
+        self.pos = 0
+
+    def parse_sequence(self) -> list[str]:
+        results = [""]
+        literal: list[str] = []
+        while self.pos < len(self.text) and self.text[self.pos] not in ")|":
+            char = self.text[self.pos]
+            if char in "(@":
+                if literal:
+                    results = [r + "".join(literal) for r in results]
+                    literal = []
+                alternatives = self._group() if char == "(" else self._macro()
+                if self.pos < len(self.text) and self.text[self.pos] == "?":
+                    self.pos += 1
+                    alternatives = [*alternatives, ""]
+                results = [r + a for r in results for a in alternatives]
+                if len(results) > MAX_EXPANSIONS:
+                    raise PatternSyntaxError(
+                        f"{self.text!r} expands to more than {MAX_EXPANSIONS} phrases"
+                    )
+            else:
+                literal.append(char)
+                self.pos += 1
+        if literal:
+            results = [r + "".join(literal) for r in results]
+        return results
+
+    def _group(self) -> list[str]:
+        self.pos += 1  # "("
+        alternatives: list[str] = []
+        while True:
+            alternatives.extend(self.parse_sequence())
+            if self.pos >= len(self.text):
+                raise PatternSyntaxError(f"unclosed '(' in {self.text!r}")
+            closing = self.text[self.pos]
+            self.pos += 1
+            if closing == ")":
+                return alternatives
+
+    def _macro(self) -> list[str]:
+        start = self.pos + 1
+        end = start
+        while end < len(self.text) and (self.text[end].isalnum() or self.text[end] == "_"):
+            end += 1
+        name = self.text[start:end]
+        if name not in self.vocab:
+            raise PatternSyntaxError(f"unknown vocabulary @{name} in {self.text!r}")
+        self.pos = end
+        expanded: list[str] = []
+        for entry in self.vocab[name]:
+            expanded.extend(expand(entry, self.vocab) if ("(" in entry or "@" in entry) else [entry])
+        return expanded

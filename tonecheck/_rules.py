@@ -1,0 +1,220 @@
+"""Rule files: the schema, loading and validation.
+
+A rule pack is a YAML file declaring one category and a list of rules. Every file is validated
+strictly (unknown fields are errors) and a bad file is reported by file, rule and field.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from collections.abc import Callable
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ._errors import RuleError
+from ._models import Applicability, Category, Mode, Severity
+from ._patterns import PatternSyntaxError, expand
+
+CODE_PATTERN = r"^[A-Z]{3}\d{3}$"
+NAME_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SuggestionSpec(_Strict):
+    title: str = Field(min_length=1)
+    # None: advice only. A string may use {match} and, for rewrite rules, the rule's slots.
+    replacement: str | None = None
+    applicability: Applicability = Applicability.unsafe
+
+
+class Examples(_Strict):
+    flag: tuple[str, ...] = Field(min_length=1)
+    pass_: tuple[str, ...] = Field(alias="pass", min_length=1)
+    mode: Mode = "draft"
+
+
+class Rule(_Strict):
+    code: str = Field(pattern=CODE_PATTERN)
+    name: str = Field(pattern=NAME_PATTERN)
+    category: Category
+    severity: Severity = Severity.warning
+    message: str = Field(min_length=1)
+    why: str = Field(min_length=1)
+    fix: str = Field(min_length=1)
+    phrases: tuple[str, ...] = ()
+    # term pattern -> plain wording; each term matches like a phrase and its wording fills the
+    # {plain} slot of messages and suggestions
+    lexicon: dict[str, str] = Field(default_factory=dict)
+    patterns: tuple[tuple[dict[str, Any], ...], ...] = ()
+    regex: tuple[str, ...] = ()
+    case_sensitive: bool = False
+    detector: str | None = None
+    options: dict[str, Any] = Field(default_factory=dict)
+    at_sentence_start: bool = False
+    # Cheap context vetoes, checked only on candidate matches: a match right after one of
+    # `not_after` ("if you need to") or right before one of `not_before` ("can't wait") is dropped.
+    not_after: tuple[str, ...] = ()
+    not_before: tuple[str, ...] = ()
+    exceptions: tuple[str, ...] = ()
+    modes: tuple[Mode, ...] = ("draft", "saved")
+    suggestions: tuple[SuggestionSpec, ...] = ()
+    examples: Examples
+
+    @model_validator(mode="after")
+    def _has_a_matcher(self) -> Rule:
+        if not (self.phrases or self.lexicon or self.patterns or self.regex or self.detector):
+            raise ValueError("a rule needs at least one of phrases, lexicon, patterns, regex or detector")
+        return self
+
+    @field_validator("regex")
+    @classmethod
+    def _regex_compiles(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        import regex
+
+        for source in value:
+            try:
+                regex.compile(source)
+            except regex.error as exc:
+                raise ValueError(f"regex {source!r} does not compile: {exc}") from None
+        return value
+
+
+class _PackFile(_Strict):
+    category: Category
+    rules: tuple[dict[str, Any], ...]
+
+
+class _VocabFile(_Strict):
+    skippable: tuple[str, ...] = ()
+    vocab: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+
+
+class RuleSet(BaseModel):
+    """All rules of a configuration, validated, with their phrases expanded."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    rules: tuple[Rule, ...]
+    vocab: dict[str, tuple[str, ...]]
+    skippable: frozenset[str]
+    sources: dict[str, str]  # code -> file it came from
+
+    def by_code(self) -> dict[str, Rule]:
+        return {rule.code: rule for rule in self.rules}
+
+    def expand_pattern(self, pattern: str, *, normalise: Callable[[str], str] | None = None) -> list[str]:
+        vocab = self.vocab
+        if normalise is not None:
+            vocab = {name: tuple(normalise(w) for w in words) for name, words in vocab.items()}
+            pattern = normalise(pattern)
+        return expand(pattern, vocab)
+
+    def expanded(
+        self, rule: Rule, field: Literal["phrases", "exceptions", "not_after", "not_before"],
+        *, normalise: Callable[[str], str] | None = None,
+    ) -> list[str]:
+        """The literal phrases of one field. `normalise` is applied to patterns and vocabulary
+        before expansion, so spellings it makes equal are expanded once."""
+        phrases: list[str] = []
+        for pattern in getattr(rule, field):
+            phrases.extend(self.expand_pattern(pattern, normalise=normalise))
+        return phrases
+
+
+def builtin_rules_dir() -> Path:
+    here = Path(__file__).resolve().parent
+    installed = here / "rules"
+    return installed if installed.is_dir() else here.parent / "rules"
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(f"{path}: cannot read rule file: {exc}") from None
+    try:
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        raise RuleError(f"{path}: not valid YAML: {exc}") from None
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc) or "(top level)"
+
+
+def _load_pack(path: Path) -> list[Rule]:
+    data = _read_yaml(path)
+    try:
+        pack = _PackFile.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise RuleError(f"{path}: field '{_field_path(first['loc'])}': {first['msg']}") from None
+    rules: list[Rule] = []
+    for index, raw in enumerate(pack.rules):
+        label = f"rule {raw.get('code', f'#{index + 1}')}"
+        if "category" in raw:
+            raise RuleError(f"{path}: {label}: field 'category': set once at the top of the file")
+        try:
+            rules.append(Rule.model_validate({**raw, "category": pack.category}))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise RuleError(
+                f"{path}: {label}: field '{_field_path(first['loc'])}': {first['msg']}"
+            ) from None
+    return rules
+
+
+def _load_vocab(paths: list[Path]) -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+    vocab: dict[str, tuple[str, ...]] = {}
+    skippable: set[str] = set()
+    for path in paths:
+        try:
+            parsed = _VocabFile.model_validate(_read_yaml(path))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise RuleError(f"{path}: field '{_field_path(first['loc'])}': {first['msg']}") from None
+        vocab.update(parsed.vocab)
+        skippable.update(word.lower() for word in parsed.skippable)
+    return vocab, frozenset(skippable)
+
+
+@functools.lru_cache(maxsize=16)
+def load_rules(extra_paths: tuple[str, ...] = ()) -> RuleSet:
+    """Load the built-in packs plus any extra files or folders, in that order."""
+    roots = [builtin_rules_dir(), *(Path(p) for p in extra_paths)]
+    files: list[Path] = []
+    for root in roots:
+        if root.is_file():
+            files.append(root)
+        elif root.is_dir():
+            files.extend(sorted(root.rglob("*.yml")) + sorted(root.rglob("*.yaml")))
+        else:
+            raise RuleError(f"{root}: rule path does not exist")
+    vocab, skippable = _load_vocab([f for f in files if f.stem == "vocab"])
+    rules: list[Rule] = []
+    sources: dict[str, str] = {}
+    for path in files:
+        if path.stem == "vocab":
+            continue
+        for rule in _load_pack(path):
+            if rule.code in sources:
+                raise RuleError(f"{path}: rule {rule.code}: code already used in {sources[rule.code]}")
+            sources[rule.code] = str(path)
+            rules.append(rule)
+    names = [r.name for r in rules]
+    for rule in rules:
+        if names.count(rule.name) > 1:
+            raise RuleError(f"{sources[rule.code]}: rule {rule.code}: name '{rule.name}' is not unique")
+        for field in ("phrases", "exceptions", "not_after", "not_before", "lexicon"):
+            for pattern in getattr(rule, field):
+                try:
+                    expand(pattern, vocab)
+                except PatternSyntaxError as exc:
+                    raise RuleError(f"{sources[rule.code]}: rule {rule.code}: field '{field}': {exc}") from None
+    return RuleSet(rules=tuple(rules), vocab=vocab, skippable=skippable, sources=sources)
