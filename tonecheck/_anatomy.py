@@ -39,7 +39,9 @@ _SIGNOFF = regex.compile(
     regex.VERBOSE,
 )
 _SIG_DELIMITER = regex.compile(r"^-- ?$")
-_SENTENCE = regex.compile(r"[^\n.!?]*(?:[.!?]+(?=[\s\"')\]]|$)[\"')\]]*|\n|$)")
+# A sentence ends at . ! ? followed by space or the end, or at a line break; "4.2", "e.g" and
+# "example.com" do not end one.
+_SENTENCE = regex.compile(r"(?:[^\n.!?]|[.!?]+(?=[^\s\"')\]]))*(?:[.!?]+[\"')\]]*|\n|$)")
 
 
 @dataclass(frozen=True)
@@ -166,12 +168,37 @@ def anatomy_is_own(foreign: list[Region], sentence: Sentence) -> bool:
     return not any(r.start <= sentence.start and sentence.end <= r.end for r in foreign)
 
 
+_SHORT_SIGNOFF = regex.compile(r"^[ \t]*[\p{L}'’ ]{2,40},[ \t]*$")  # "Love,", "Happy running,"
+_COMPANY_ABBREVIATION = regex.compile(r"\b(?:Co|Inc|Ltd|Corp|Jr|Sr|Bros|Pty|LLC|plc|S\.A|B\.V)\.$")
+_CONTACT = regex.compile(r"https?://|www\.|@[\w-]+\.|\+?\d[\d ()\-]{6,}\d|\.[a-z]{2,4}\b|\{\{|\|")
+
+
+def _signature_line(line: str) -> bool:
+    """A name, title, company or contact line: short and not a sentence."""
+    stripped = line.strip()
+    if _CONTACT.search(stripped):
+        return True
+    words = stripped.split()
+    if not 0 < len(words) <= 6 or stripped.endswith(","):
+        return False
+    return stripped[-1] not in ".!?:;" or bool(_COMPANY_ABBREVIATION.search(stripped))
+
+
 def _find_signoff(text: str, own_lines: list[tuple[int, int]]) -> int | None:
-    """Index into own_lines where the sign-off starts, looking only at the last few lines."""
-    for index in range(len(own_lines) - 1, max(-1, len(own_lines) - 9), -1):
+    """Index into own_lines where the sign-off starts: a sign-off phrase ("Best,", "Love,") or a
+    "-- " delimiter among the last lines, followed only by signature lines; failing that, a trailing
+    block of signature lines (name, team, company, contact details)."""
+    lowest = max(0, len(own_lines) - 12)
+    found: int | None = None
+    signature_from: int | None = None
+    index = len(own_lines) - 1
+    while index >= lowest and index > 0:
         line = text[own_lines[index][0]:own_lines[index][1]]
-        if _SIG_DELIMITER.match(line):
-            return index
-        if _SIGNOFF.match(line) and index > 0:
-            return index
-    return None
+        if _SIG_DELIMITER.match(line) or _SIGNOFF.match(line) or _SHORT_SIGNOFF.match(line):
+            found = index  # keep going: a sign-off block may have been pasted twice
+        elif not _signature_line(line):
+            break
+        elif found is None:
+            signature_from = index
+        index -= 1
+    return found if found is not None else signature_from

@@ -8,6 +8,31 @@ from ._errors import ConfigError
 from ._models import Severity
 
 
+class ClosingConfig(BaseModel):
+    """How the missing-closing check reads a reply."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    # replies with at most this many sentences of agent text are chat-length and exempt
+    chat_max_sentences: int = Field(default=2, ge=0, alias="chat-max-sentences")
+    # how many final sentences of the body count as the closing region
+    region_sentences: int = Field(default=2, ge=1, alias="region-sentences")
+    # extra regular expressions that count as a closing, on top of the rule's own list
+    accepted: tuple[str, ...] = ()
+
+    @field_validator("accepted")
+    @classmethod
+    def _compiles(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        import regex
+
+        for source in value:
+            try:
+                regex.compile(source)
+            except regex.error as exc:
+                raise ValueError(f"{source!r} is not a valid regular expression: {exc}") from None
+        return value
+
+
 class Config(BaseModel):
     """What to check and how. Every field has a sensible default; unknown keys are errors."""
 
@@ -21,6 +46,11 @@ class Config(BaseModel):
     rule_paths: tuple[str, ...] = Field(default=(), alias="rule-paths")
     # "blank:en" needs no download; a trained pipeline such as "en_core_web_sm" may be named if installed.
     spacy_model: str = Field(default="blank:en", alias="spacy-model")
+    # placeholder syntaxes the team's helpdesk uses (names from rule TPL001); empty = all known
+    helpdesk: tuple[str, ...] = ()
+    # accepted product and team terms: never reported as jargon
+    glossary: tuple[str, ...] = ()
+    closing: ClosingConfig = ClosingConfig()
 
     @field_validator("select", "ignore", "extend_select")
     @classmethod

@@ -1,12 +1,20 @@
 """Code detectors: the escape hatch for checks a phrase list cannot express.
 
-A rule names one with `detector:`; the function gets the reply's scan and the rule and yields Hits.
+A rule names one with `detector:`; the function gets the reply's scan and the rule and yields
+Hits. Their word lists and syntaxes live in the rule files (`options`), not here.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated, Any
+
+import regex
+from pydantic import AfterValidator, BaseModel, ConfigDict, StrictStr, field_validator
+
+from ._anatomy import sentences
+from ._models import Applicability, Suggestion
 
 if TYPE_CHECKING:
     from ._engine import Hit, Scan
@@ -14,11 +22,293 @@ if TYPE_CHECKING:
 
 Detector = Callable[["Scan", "Rule"], Iterable["Hit"]]
 REGISTRY: dict[str, Detector] = {}
+OPTIONS: dict[str, type[BaseModel]] = {}  # each detector's `options` schema, checked at load time
 
 
-def detector(name: str) -> Callable[[Detector], Detector]:
+def detector(name: str, options: type[BaseModel] | None = None) -> Callable[[Detector], Detector]:
     def register(function: Detector) -> Detector:
         REGISTRY[name] = function
+        OPTIONS[name] = options or _NoOptions
         return function
 
     return register
+
+
+def _regex_list(value: tuple[str, ...]) -> tuple[str, ...]:
+    for source in value:
+        try:
+            regex.compile(source)
+        except regex.error as exc:
+            raise ValueError(f"{source!r} does not compile: {exc}") from None
+    return value
+
+
+RegexList = Annotated[tuple[StrictStr, ...], AfterValidator(_regex_list)]
+
+
+class _Options(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _NoOptions(_Options):
+    pass
+
+
+class PlaceholderOptions(_Options):
+    syntaxes: dict[StrictStr, StrictStr] = {}
+
+    @field_validator("syntaxes")
+    @classmethod
+    def _compiles(cls, value: dict[str, str]) -> dict[str, str]:
+        _regex_list(tuple(value.values()))
+        return value
+
+
+class ClosingOptions(_Options):
+    accepted: RegexList = ()
+    examples: tuple[StrictStr, ...] = ()
+
+
+class AcronymOptions(_Options):
+    everyday: tuple[StrictStr, ...] = ()
+    words: tuple[StrictStr, ...] = ()
+
+
+def _hit(*args: Any, **kwargs: Any) -> Hit:
+    from ._engine import Hit
+
+    return Hit(*args, **kwargs)
+
+
+# -- placeholders ------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=32)
+def _syntax_regex(items: tuple[tuple[str, str], ...]) -> regex.Pattern[str]:
+    return regex.compile("|".join(f"(?P<{_group(name)}>{source})" for name, source in items))
+
+
+def _group(name: str) -> str:
+    return "s_" + name.replace("-", "_")
+
+
+def placeholder_spans(scan: Scan) -> list[tuple[int, int, str]]:
+    """Well-formed placeholders of every known syntax in the agent's text: (start, end, syntax).
+    Computed once per reply; the acronym and marker checks use it to leave placeholders alone."""
+    cached = scan.cache.get("placeholders")
+    if cached is None:
+        syntaxes = scan.placeholder_syntaxes
+        cached = []
+        if syntaxes:
+            pattern = _syntax_regex(tuple(sorted(syntaxes.items())))
+            for m in pattern.finditer(scan.scan):
+                name = m.lastgroup[2:].replace("_", "-") if m.lastgroup else "unknown"
+                cached.append((m.start(), m.end(), name))
+        scan.cache["placeholders"] = cached
+    return cached
+
+
+_NAME_VARIABLE = regex.compile(r"(?i)(?:first_?name|firstname|fname|\bname\b|realname|full_?name|customer_?name|recipient)")
+
+
+@detector("placeholder", PlaceholderOptions)
+def _placeholder(scan: Scan, rule: Rule) -> Iterable[Hit]:
+    allowed = scan.config.helpdesk
+    name = scan.context.get("customer_name")
+    for start, end, syntax in placeholder_spans(scan):
+        if allowed and syntax not in allowed and scan.mode == "saved":
+            continue  # reported by the malformed check instead
+        text = scan.text[start:end]
+        if name and _NAME_VARIABLE.search(text):
+            suggestions = (Suggestion(title=f"Fill in the customer's name ({name})", replacement=name,
+                                      applicability=Applicability.safe),)
+        else:
+            suggestions = (Suggestion(title="Replace it with the real value before sending",
+                                      applicability=Applicability.display_only),)
+        yield _hit(rule.code, start, end, {"syntax": syntax}, suggestions=suggestions)
+
+
+_MALFORMED = [
+    (regex.compile(r"\{\{\{[^{}\n]{1,80}\}\}(?!\})"), "it opens with {{{ but closes with }}"),
+    (regex.compile(r"(?<!\{)\{\{[^{}\n]{1,80}\}\}\}"), "it opens with {{ but closes with }}}"),
+    (regex.compile(r"(?<!\{)\{\{[^{}\n]{1,80}\}(?!\})"), "it opens with {{ but closes with a single }"),
+    (regex.compile(r"(?:\{!|%\{|#\{)\s*[A-Za-z_][\w.]*(?![\w.]|\s*\})"), "it is never closed with }"),
+    (regex.compile(r"\$\{\s*[A-Za-z_][\w. ]*(?![\w. ]|\})"), "it is never closed with }"),  # Zoho allows spaces
+    (regex.compile(r"\*\|[A-Z0-9_:]+(?:\|(?!\*)|(?![A-Z0-9_:|]))"), "it opens with *| but does not close with |*"),
+    (regex.compile(r"(?<![{$#%!\w])\{(?!\{)[^{}\n]{1,80}\}\}"), "it opens with { but closes with }}"),
+    (regex.compile(r"\{\{(?![^\n]*\}\})[^\n]{0,80}"), "{{ is never closed on this line"),
+    (regex.compile(r"\{\{\s*[A-Za-z_][\w.]*\s+[A-Za-z_][\w.]*\s*\}\}"), "the variable name contains a space"),
+    (regex.compile(r"\{\{[^{}\n]{1,80}%\}|\{%[^{}\n]{1,80}\}\}"), "it mixes {{ }} and {% %} delimiters"),
+    (regex.compile(r"\*\|[^|\n]{1,40}\}\}|\{\{[^{}\n]{1,40}\|\*"), "it mixes *| |* and {{ }} delimiters"),
+    (regex.compile(r"%\{[^}\n]{1,40}%(?!\})|\{%[^%}\n]{1,40}\}(?!\})"), "it mixes %{ } and {% %} delimiters"),
+    (regex.compile(r"\{\{[^{}\n]*(?:fallback|default)\s*:\s*(?:\"\s*\"|'\s*')[^{}\n]*\}\}"),
+     "its fallback is empty, so a missing value shows as nothing"),
+    (regex.compile(r"\{%[^{}\n]*fallback\s*=\s*%\}"), "its fallback is empty, so a missing value shows as nothing"),
+]
+
+
+@detector("malformed-placeholder")
+def _malformed(scan: Scan, rule: Rule) -> Iterable[Hit]:
+    found: list[tuple[int, int]] = []
+    for pattern, problem in _MALFORMED:
+        for m in pattern.finditer(scan.scan):
+            if any(s < m.end() and m.start() < e for s, e in found):
+                continue
+            found.append(m.span())
+            yield _hit(rule.code, m.start(), m.end(), {"problem": problem},
+                       suggestions=(Suggestion(title="Repair the placeholder",
+                                               applicability=Applicability.display_only),))
+    allowed = scan.config.helpdesk
+    if allowed and scan.mode == "saved":
+        for start, end, syntax in placeholder_spans(scan):
+            if syntax not in allowed and not any(s < end and start < e for s, e in found):
+                yield _hit(rule.code, start, end,
+                           {"problem": f"it uses {syntax} syntax, which the configured helpdesk does not"})
+
+
+# -- greetings and sign-offs -------------------------------------------------------------------
+
+@detector("pasted-twice")
+def _pasted_twice(scan: Scan, rule: Rule) -> Iterable[Hit]:
+    """A block of 1-4 lines repeated right after itself, when it holds a greeting or sign-off."""
+    lines = [m.span() for m in regex.finditer(r"[^\n]*\S[^\n]*", scan.scan)]
+    texts = [scan.scan[s:e].strip() for s, e in lines]
+    index = 0
+    while index < len(lines):
+        for size in range(1, 5):
+            first, second = texts[index:index + size], texts[index + size:index + 2 * size]
+            if len(second) == size and first == second and sum(len(t) for t in first) <= 120 and any(
+                _is_greeting_or_signoff(t) for t in first
+            ) and scan.anatomy.region_of(lines[index][0]) not in ("quoted", "code"):
+                yield _hit(rule.code, lines[index + size][0], lines[index + 2 * size - 1][1])
+                index += 2 * size - 1
+                break
+        index += 1
+
+
+def _is_greeting_or_signoff(line: str) -> bool:
+    from ._anatomy import _GREETING, _SIGNOFF
+
+    return bool(_GREETING.match(line) or _SIGNOFF.match(line))
+
+
+_GREETING_NAME = regex.compile(
+    r"(?im)^[ \t]*(?:hi|hello|hey|dear|good\s+(?:morning|afternoon|evening))[ \t]+"
+    r"(?:(?:mr|mrs|ms|miss|dr|mx)\.?[ \t]+)?(\p{Lu}[\p{L}'\-]+)"
+)
+_NOT_NAMES = {"there", "team", "all", "everyone", "folks", "again", "friend", "customer", "sir", "madam"}
+
+
+@detector("wrong-name")
+def _wrong_name(scan: Scan, rule: Rule) -> Iterable[Hit]:
+    expected = (scan.context.get("customer_name") or "").strip()
+    if not expected:
+        return
+    known = {part.casefold() for part in regex.split(r"[\s\-]+", expected) if part}
+    for m in _GREETING_NAME.finditer(scan.scan):
+        name = m.group(1)
+        if name.casefold() in _NOT_NAMES or name.casefold() in known:
+            continue
+        if m.start(1) >= len(scan.scan) or scan.anatomy.region_of(m.start(1)) in ("quoted", "code"):
+            continue
+        yield _hit(rule.code, m.start(1), m.end(1), {"customer_name": expected},
+                   suggestions=(Suggestion(title=f"Use the customer's name ({expected})",
+                                           replacement=expected.split()[0],
+                                           applicability=Applicability.safe),))
+
+
+# -- missing closing ---------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=32)
+def _alternation(phrases: tuple[str, ...]) -> regex.Pattern[str]:
+    return regex.compile(r"(?i)(?:" + "|".join(phrases) + r")")
+
+
+@detector("closing", ClosingOptions)
+def _closing(scan: Scan, rule: Rule) -> Iterable[Hit]:
+    settings = scan.config.closing
+    body = [r for r in scan.anatomy.regions if r.kind in ("body", "closing")]
+    if not body:
+        return
+    start, end = body[0].start, body[-1].end
+    own = [s for s in sentences(scan.scan, start, end) if scan.scan[s.start:s.end].strip()]
+    if len(own) <= settings.chat_max_sentences:
+        return
+    region = own[-settings.region_sentences:]
+    text = " ".join(scan.scan[s.start:s.end] for s in region)
+    phrases = tuple(rule.options.get("accepted", ())) + tuple(settings.accepted)
+    if _alternation(phrases).search(text):
+        return
+    if any(scan.scan[s.start:s.end].rstrip().endswith("?") for s in region):
+        return  # a question to the customer invites a reply
+    last = own[-1]
+    yield _hit(rule.code, last.start, last.end, suggestions=tuple(
+        Suggestion(title=f"Add a closing line, e.g. \"{line}\"", replacement=None,
+                   applicability=Applicability.display_only)
+        for line in rule.options.get("examples", ())
+    ))
+
+
+# -- jargon ------------------------------------------------------------------------------------
+
+_ACRONYM = regex.compile(r"(?<![\w\-/.@#&])(?:[A-Z][A-Z0-9]{1,5}|[0-9][A-Z]{2,4}|[A-Z]\d)s?(?![\w\-/@])")
+
+
+@detector("acronym", AcronymOptions)
+def _acronym(scan: Scan, rule: Rule) -> Iterable[Hit]:
+    everyday = _upper_set(tuple(rule.options.get("everyday", ())))
+    words = _upper_set(tuple(rule.options.get("words", ())))
+    glossary = {term.upper() for term in scan.config.glossary}
+    placeholders = placeholder_spans(scan)
+    for m in _ACRONYM.finditer(scan.scan):
+        token = m.group()
+        bare = token[:-1] if token.endswith("s") and len(token) > 2 else token
+        if bare in everyday or bare in words or bare in glossary or token in everyday:
+            continue
+        if any(s <= m.start() < e for s, e, _ in placeholders):
+            continue
+        if _shouting(scan.scan, m.start(), m.end()):
+            continue
+        yield _hit(rule.code, m.start(), m.end())
+
+
+@functools.lru_cache(maxsize=32)
+def _upper_set(items: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(item.upper() for item in items)
+
+
+def _shouting(text: str, start: int, end: int) -> bool:
+    """True when the token sits in a run of capitals (a shouted phrase, not an acronym)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start: len(text) if line_end == -1 else line_end]
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 12 and sum(c.isupper() for c in letters) / len(letters) > 0.7
+
+
+_EXPLAINED_AFTER = regex.compile(  # used with .match(text, pos): no "^", which only matches at 0
+    r"(?:s|es)?\s*(?:\(|,\s*(?:which|that|i\.?e\.?|meaning|or|aka|also\s+known\s+as|basically|in\s+other\s+words|"
+    r"the|a|an|our|your|short\s+for)\b|\s+[—–]\s+|\s+-\s+|\s+(?:\(|stands\s+for|means|is\s+short\s+for|is\s+(?:a|an|the|what|how|where|when)\b))",
+    regex.IGNORECASE,
+)
+_EXPLAINED_BEFORE = regex.compile(
+    r"(?:\(\s*|\b(?:called|known\s+as|named|termed|so-called)\s+(?:an?\s+|the\s+)?[\"'“]?)$", regex.IGNORECASE
+)
+
+
+def explained(scan: Scan, start: int, end: int) -> bool:
+    """A term is explained if the reply glosses it where it stands ("SSO (single sign-on)",
+    "single sign-on (SSO)", "a webhook, the address we send alerts to", "a setting called TTL"),
+    or glosses the same term anywhere else in the reply."""
+    term = scan.scan[start:end]
+    for m in regex.finditer(r"(?<!\w)" + regex.escape(term) + r"(?!\w)", scan.scan, flags=regex.IGNORECASE):
+        if _EXPLAINED_AFTER.match(scan.scan, m.end(), min(len(scan.scan), m.end() + 40)):
+            return True
+        if _EXPLAINED_BEFORE.search(scan.scan, max(0, m.start() - 30), m.start()):
+            return True
+    return False
+
+
+def in_glossary(scan: Scan, start: int, end: int) -> bool:
+    term = " ".join(scan.scan[start:end].split()).casefold()
+    return any(term == " ".join(g.split()).casefold() for g in scan.config.glossary)
+

@@ -51,6 +51,8 @@ class Scan:
     doc: Any
     context: Mapping[str, str]
     config: Config
+    placeholder_syntaxes: Mapping[str, str] = field(default_factory=dict)
+    cache: dict[str, Any] = field(default_factory=dict)  # per-reply results detectors share
 
     def at_sentence_start(self, offset: int) -> bool:
         index = offset - 1
@@ -83,6 +85,14 @@ class Engine:
         self._build_matcher()
         self._build_regex()
         self._build_context_vetoes()
+        syntaxes = self.ruleset.by_code().get("TPL001")
+        self.placeholder_syntaxes: dict[str, str] = dict(syntaxes.options.get("syntaxes", {})) if syntaxes else {}
+        unknown_syntax = [h for h in config.helpdesk if h not in self.placeholder_syntaxes]
+        if unknown_syntax:
+            raise ConfigError(
+                f"configuration: key 'helpdesk': unknown placeholder syntax {unknown_syntax[0]!r} "
+                f"(known: {', '.join(sorted(self.placeholder_syntaxes))})"
+            )
         for rule in self.rules.values():
             if rule.detector and rule.detector not in _detectors.REGISTRY:
                 raise RuleError(
@@ -199,8 +209,8 @@ class Engine:
         anatomy = analyse(text)
         scan_text = _scan_text(text, anatomy)
         doc = self.nlp(scan_text) if len(self.nlp.pipeline) else self.nlp.make_doc(scan_text)
-        scan = Scan(text, scan_text, mode, anatomy, doc, context or {}, self.config)
-        hits = list(self._match(scan))
+        scan = Scan(text, scan_text, mode, anatomy, doc, context or {}, self.config, self.placeholder_syntaxes)
+        hits = [hit for hit in self._match(scan) if self._keeps(scan, hit)]
         findings = _to_findings(self, scan, _dedupe(self, hits))
         return Report(text=text, mode=mode, findings=tuple(findings), regions=tuple(anatomy.regions))
 
@@ -279,6 +289,13 @@ class Engine:
         for match_id, s, e in self.phrase_matcher(view):
             first, last = doc[kept[s]], doc[kept[e - 1]]
             yield match_id, first.idx, last.idx + len(last)
+
+    def _keeps(self, scan: Scan, hit: Hit) -> bool:
+        """Category-wide filters: jargon the reply explains, or the team accepts, is fine."""
+        if self.rules[hit.code].category == "jargon":
+            return not (_detectors.in_glossary(scan, hit.start, hit.end)
+                        or _detectors.explained(scan, hit.start, hit.end))
+        return True
 
     def _matcher_may_match(self, doc: Any) -> bool:
         if self.matcher_anchors is None:

@@ -37,6 +37,7 @@ class Examples(_Strict):
     flag: tuple[str, ...] = Field(min_length=1)
     pass_: tuple[str, ...] = Field(alias="pass", min_length=1)
     mode: Mode = "draft"
+    context: dict[str, str] = Field(default_factory=dict)  # e.g. customer_name for name checks
 
 
 class Rule(_Strict):
@@ -70,6 +71,25 @@ class Rule(_Strict):
     def _has_a_matcher(self) -> Rule:
         if not (self.phrases or self.lexicon or self.patterns or self.regex or self.detector):
             raise ValueError("a rule needs at least one of phrases, lexicon, patterns, regex or detector")
+        return self
+
+    @model_validator(mode="after")
+    def _known_detector(self) -> Rule:
+        if self.detector is None:
+            if self.options:
+                raise ValueError("options are only for rules with a detector")
+            return self
+        from . import _detectors
+
+        schema = _detectors.OPTIONS.get(self.detector)
+        if schema is None:
+            raise ValueError(f"unknown detector {self.detector!r} (known: {', '.join(sorted(_detectors.OPTIONS))})")
+        try:
+            schema.model_validate(self.options)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise ValueError(f"options.{where}: {first['msg']}") from None
         return self
 
     @field_validator("regex")
@@ -164,9 +184,9 @@ def _load_pack(path: Path) -> list[Rule]:
             rules.append(Rule.model_validate({**raw, "category": pack.category}))
         except ValidationError as exc:
             first = exc.errors()[0]
-            raise RuleError(
-                f"{path}: {label}: field '{_field_path(first['loc'])}': {first['msg']}"
-            ) from None
+            if first["loc"]:
+                raise RuleError(f"{path}: {label}: field '{_field_path(first['loc'])}': {first['msg']}") from None
+            raise RuleError(f"{path}: {label}: {first['msg'].removeprefix('Value error, ')}") from None
     return rules
 
 

@@ -1,0 +1,106 @@
+"""Shared helpers for the tonecheck test suite."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pytest
+
+import tonecheck
+from tonecheck import _cli
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# The two categories whose rules are phrase/regex based: the tone checks the issue is about.
+TONE_CATEGORIES = ("negative-language", "passive-aggressive")
+
+
+def wrap_reply(body: str) -> str:
+    """A complete, friendly reply around `body`, so that only `body` can be at fault."""
+    return (
+        "Hi Sam,\n\n"
+        f"{body}\n\n"
+        "Let me know if there is anything else I can help with.\n\n"
+        "Best,\nAna\n"
+    )
+
+
+def overlapping(findings: Iterable[tonecheck.Finding], start: int, end: int,
+                categories: Sequence[str] | None = None) -> list[tonecheck.Finding]:
+    """Findings that overlap text[start:end] (empty findings count when they sit inside it)."""
+    found = []
+    for f in findings:
+        if categories is not None and f.category not in categories:
+            continue
+        if f.start < end and start < f.end:
+            found.append(f)
+        elif f.start == f.end and start <= f.start < end:
+            found.append(f)
+    return found
+
+
+def span_of(text: str, needle: str, nth: int = 0) -> tuple[int, int]:
+    index = -1
+    for _ in range(nth + 1):
+        index = text.index(needle, index + 1)
+    return index, index + len(needle)
+
+
+def tone_findings(report: tonecheck.Report) -> list[tonecheck.Finding]:
+    return [f for f in report.findings if f.category in TONE_CATEGORIES]
+
+
+class CliResult:
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.code = code
+        self.out = out
+        self.err = err
+
+    def __repr__(self) -> str:  # shown by pytest when an assertion fails
+        return f"CliResult(code={self.code!r}, out={self.out[:2000]!r}, err={self.err[:2000]!r})"
+
+
+@pytest.fixture
+def run_cli(monkeypatch: pytest.MonkeyPatch):
+    """Run tonecheck._cli.main in-process; `stdin` (bytes or str) feeds standard input."""
+
+    def run(argv: Sequence[str], stdin: bytes | str | None = None) -> CliResult:
+        data = stdin.encode("utf-8") if isinstance(stdin, str) else (stdin or b"")
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+        out, err = io.StringIO(), io.StringIO()
+        code = _cli.main(list(argv), out=out, err=err)
+        return CliResult(code, out.getvalue(), err.getvalue())
+
+    return run
+
+
+def subprocess_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO_ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env["PYTHONIOENCODING"] = "utf-8"
+    return env
+
+
+@pytest.fixture
+def run_subprocess():
+    """Run `python -m tonecheck ...` as a real process."""
+
+    def run(argv: Sequence[str], stdin: bytes | str | None = None, timeout: float = 120) -> CliResult:
+        data = stdin.encode("utf-8") if isinstance(stdin, str) else (stdin if stdin is not None else b"")
+        proc = subprocess.run(
+            [sys.executable, "-m", "tonecheck", *argv],
+            input=data,
+            capture_output=True,
+            env=subprocess_env(),
+            cwd=str(REPO_ROOT),
+            timeout=timeout,
+        )
+        return CliResult(proc.returncode, proc.stdout.decode("utf-8", "replace"),
+                         proc.stderr.decode("utf-8", "replace"))
+
+    return run
