@@ -92,14 +92,20 @@ def run_subprocess():
 
     def run(argv: Sequence[str], stdin: bytes | str | None = None, timeout: float = 120) -> CliResult:
         data = stdin.encode("utf-8") if isinstance(stdin, str) else (stdin if stdin is not None else b"")
-        proc = subprocess.run(
-            [sys.executable, "-m", "tonecheck", *argv],
-            input=data,
-            capture_output=True,
-            env=subprocess_env(),
-            cwd=str(REPO_ROOT),
-            timeout=timeout,
-        )
+        timed_out = False
+        try:
+            proc = subprocess.run(
+                [sys.executable, "-m", "tonecheck", *argv],
+                input=data,
+                capture_output=True,
+                env=subprocess_env(),
+                cwd=str(REPO_ROOT),
+                timeout=timeout,
+            )
+        except subprocess.TimeoutExpired:
+            timed_out = True
+        if timed_out:
+            pytest.fail(f"`python -m tonecheck {' '.join(argv)}` did not finish within {timeout} s", pytrace=False)
         return CliResult(proc.returncode, proc.stdout.decode("utf-8", "replace"),
                          proc.stderr.decode("utf-8", "replace"))
 

@@ -41,8 +41,7 @@ _SIGNOFF = regex.compile(
 _SIG_DELIMITER = regex.compile(r"^-- ?$")
 # A sentence ends at . ! ? followed by space or the end, or at a line break; "4.2", "e.g" and
 # "example.com" do not end one.
-_SENTENCE = regex.compile(r"(?:[^\n.!?]|[.!?]+(?=[^\s\"')\]]))*(?:[.!?]+[\"')\]]*|\n|$)")
-
+_SENTENCE_END = regex.compile(r"[.!?]+[\"')\]]*(?=\s|$)|\n")
 
 @dataclass(frozen=True)
 class Sentence:
@@ -54,6 +53,7 @@ class Sentence:
 class Anatomy:
     text: str
     regions: list[Region] = field(default_factory=list)
+    _sentences: dict[tuple[int, int], list[Sentence]] = field(default_factory=dict, repr=False)
 
     def kinds(self, *kinds: str) -> list[Region]:
         return [r for r in self.regions if r.kind in kinds]
@@ -64,6 +64,14 @@ class Anatomy:
 
     def is_agents(self, start: int, end: int) -> bool:
         return not any(r.start < end and start < r.end for r in self.foreign)
+
+    def sentences_between(self, start: int, end: int) -> list[Sentence]:
+        """Sentences of the agent's own text in [start, end), computed once per span."""
+        key = (start, end)
+        if key not in self._sentences:
+            foreign = self.foreign
+            self._sentences[key] = [s for s in sentences(self.text, start, end) if anatomy_is_own(foreign, s)]
+        return self._sentences[key]
 
     def region_of(self, offset: int) -> str | None:
         for region in self.regions:
@@ -85,8 +93,10 @@ def _line_spans(text: str) -> list[tuple[int, int]]:
 def sentences(text: str, start: int, end: int) -> list[Sentence]:
     """Sentences of text[start:end]: split at . ! ? followed by space, and at line breaks."""
     found = []
-    for match in _SENTENCE.finditer(text, start, end):
-        s, e = match.span()
+    cursor = start
+    for boundary in [*(m.end() for m in _SENTENCE_END.finditer(text, start, end)), end]:
+        s, e = cursor, boundary
+        cursor = boundary
         while s < e and text[s].isspace():
             s += 1
         while e > s and text[e - 1].isspace():
@@ -151,9 +161,8 @@ def analyse(text: str) -> Anatomy:
         own_lines = own_lines[:signoff_at]
         body_end = own_lines[-1][1] if own_lines else body_start
     if own_lines and body_end > body_start:
-        body_sentences = [
-            s for s in sentences(text, body_start, body_end) if anatomy_is_own(foreign, s)
-        ]
+        anatomy.regions = foreign  # sentences_between needs the foreign regions already
+        body_sentences = anatomy.sentences_between(body_start, body_end)
         closing = body_sentences[-2:] if len(body_sentences) >= 2 else body_sentences[-1:]
         closing_start = closing[0].start if closing else body_end
         if closing_start > body_start:

@@ -13,8 +13,9 @@ class ClosingConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    # replies with at most this many sentences of agent text are chat-length and exempt
+    # replies with at most this many sentences and words of agent text are chat-length and exempt
     chat_max_sentences: int = Field(default=2, ge=0, alias="chat-max-sentences")
+    chat_max_words: int = Field(default=30, ge=0, alias="chat-max-words")
     # how many final sentences of the body count as the closing region
     region_sentences: int = Field(default=2, ge=1, alias="region-sentences")
     # extra regular expressions that count as a closing, on top of the rule's own list

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import regex
 from pydantic import AfterValidator, BaseModel, ConfigDict, StrictStr, field_validator
 
-from ._anatomy import sentences
 from ._models import Applicability, Suggestion
 
 if TYPE_CHECKING:
@@ -91,6 +90,9 @@ def _group(name: str) -> str:
     return "s_" + name.replace("-", "_")
 
 
+_TEMPLATE_PUNCTUATION = regex.compile(r"[{}%]|\*\||<[A-Z]|\[\[")
+
+
 def placeholder_spans(scan: Scan) -> list[tuple[int, int, str]]:
     """Well-formed placeholders of every known syntax in the agent's text: (start, end, syntax).
     Computed once per reply; the acronym and marker checks use it to leave placeholders alone."""
@@ -98,7 +100,7 @@ def placeholder_spans(scan: Scan) -> list[tuple[int, int, str]]:
     if cached is None:
         syntaxes = scan.placeholder_syntaxes
         cached = []
-        if syntaxes:
+        if syntaxes and _TEMPLATE_PUNCTUATION.search(scan.scan):
             pattern = _syntax_regex(tuple(sorted(syntaxes.items())))
             for m in pattern.finditer(scan.scan):
                 name = m.lastgroup[2:].replace("_", "-") if m.lastgroup else "unknown"
@@ -148,6 +150,8 @@ _MALFORMED = [
 
 @detector("malformed-placeholder")
 def _malformed(scan: Scan, rule: Rule) -> Iterable[Hit]:
+    if "{" not in scan.scan and "}" not in scan.scan and "*|" not in scan.scan:
+        return
     found: list[tuple[int, int]] = []
     for pattern, problem in _MALFORMED:
         for m in pattern.finditer(scan.scan):
@@ -170,6 +174,10 @@ def _malformed(scan: Scan, rule: Rule) -> Iterable[Hit]:
 @detector("pasted-twice")
 def _pasted_twice(scan: Scan, rule: Rule) -> Iterable[Hit]:
     """A block of 1-4 lines repeated right after itself, when it holds a greeting or sign-off."""
+    stripped = [line.strip() for line in scan.scan.split("\n")]
+    nonempty = [line for line in stripped if line]
+    if len(set(nonempty)) == len(nonempty):
+        return
     lines = [m.span() for m in regex.finditer(r"[^\n]*\S[^\n]*", scan.scan)]
     texts = [scan.scan[s:e].strip() for s, e in lines]
     index = 0
@@ -230,8 +238,10 @@ def _closing(scan: Scan, rule: Rule) -> Iterable[Hit]:
     if not body:
         return
     start, end = body[0].start, body[-1].end
-    own = [s for s in sentences(scan.scan, start, end) if scan.scan[s.start:s.end].strip()]
-    if len(own) <= settings.chat_max_sentences:
+    own = scan.anatomy.sentences_between(start, end)
+    if len(own) <= settings.chat_max_sentences and sum(
+        len(scan.scan[s.start:s.end].split()) for s in own
+    ) <= settings.chat_max_words:
         return
     region = own[-settings.region_sentences:]
     text = " ".join(scan.scan[s.start:s.end] for s in region)
@@ -250,7 +260,14 @@ def _closing(scan: Scan, rule: Rule) -> Iterable[Hit]:
 
 # -- jargon ------------------------------------------------------------------------------------
 
-_ACRONYM = regex.compile(r"(?<![\w\-/.@#&])(?:[A-Z][A-Z0-9]{1,5}|[0-9][A-Z]{2,4}|[A-Z]\d)s?(?![\w\-/@])")
+# Two to six capitals (digits allowed after the first); "P1"-style codes are left to the lexicon.
+# A cheap scan for capital runs first; the exact shape and its surroundings are checked after.
+_CAPITAL_RUN = regex.compile(r"[0-9A-Z][0-9A-Z]+s?")
+_ACRONYM_SHAPE = regex.compile(r"(?:[A-Z][0-9]?[A-Z][A-Z0-9]{0,4}|[0-9][A-Z]{2,4})s?")
+_NOT_BEFORE_ACRONYM = set("-/.@#&_")
+_NOT_AFTER_ACRONYM = set("-/@_")
+_DELIMITER_BEFORE = "{|%<[*$#!_"
+_DELIMITER_AFTER = "}|%>]*_"
 
 
 @detector("acronym", AcronymOptions)
@@ -259,12 +276,20 @@ def _acronym(scan: Scan, rule: Rule) -> Iterable[Hit]:
     words = _upper_set(tuple(rule.options.get("words", ())))
     glossary = {term.upper() for term in scan.config.glossary}
     placeholders = placeholder_spans(scan)
-    for m in _ACRONYM.finditer(scan.scan):
+    text = scan.scan
+    for m in _CAPITAL_RUN.finditer(text):
+        start, end = m.span()
+        if (start and (text[start - 1].isalnum() or text[start - 1] in _NOT_BEFORE_ACRONYM)) or (
+            end < len(text) and (text[end].isalnum() or text[end] in _NOT_AFTER_ACRONYM)
+        ):
+            continue
+        if not _ACRONYM_SHAPE.fullmatch(m.group()):
+            continue
         token = m.group()
         bare = token[:-1] if token.endswith("s") and len(token) > 2 else token
         if bare in everyday or bare in words or bare in glossary or token in everyday:
             continue
-        if any(s <= m.start() < e for s, e, _ in placeholders):
+        if any(s <= m.start() < e for s, e, _ in placeholders) or _in_delimiters(scan.scan, m.start(), m.end()):
             continue
         if _shouting(scan.scan, m.start(), m.end()):
             continue
@@ -276,6 +301,13 @@ def _upper_set(items: tuple[str, ...]) -> frozenset[str]:
     return frozenset(item.upper() for item in items)
 
 
+def _in_delimiters(text: str, start: int, end: int) -> bool:
+    """A token wrapped in template punctuation ("*|FNAME|", "{{ NAME") is a placeholder, even a broken one."""
+    before = text[max(0, start - 3):start].strip()
+    after = text[end:end + 3].strip()
+    return bool(before and before[-1] in _DELIMITER_BEFORE) or bool(after and after[0] in _DELIMITER_AFTER)
+
+
 def _shouting(text: str, start: int, end: int) -> bool:
     """True when the token sits in a run of capitals (a shouted phrase, not an acronym)."""
     line_start = text.rfind("\n", 0, start) + 1
@@ -285,9 +317,17 @@ def _shouting(text: str, start: int, end: int) -> bool:
     return len(letters) >= 12 and sum(c.isupper() for c in letters) / len(letters) > 0.7
 
 
+_GLOSS_VERBS = r"(?!\b(?:is|are|was|were|will|has|have|had|can|should|must|may|might)\b)"
 _EXPLAINED_AFTER = regex.compile(  # used with .match(text, pos): no "^", which only matches at 0
-    r"(?:s|es)?\s*(?:\(|,\s*(?:which|that|i\.?e\.?|meaning|or|aka|also\s+known\s+as|basically|in\s+other\s+words|"
-    r"the|a|an|our|your|short\s+for)\b|\s+[—–]\s+|\s+-\s+|\s+(?:\(|stands\s+for|means|is\s+short\s+for|is\s+(?:a|an|the|what|how|where|when)\b))",
+    r"(?:s|es)?(?:\s+[\w\-]+){0,2}?\s*(?:"
+    r"\(|"  # "SSO (single sign-on)"
+    r",\s*(?:that\s+is|i\.?e\.?|meaning|aka|also\s+known\s+as|basically|in\s+other\s+words|short\s+for)\b|"
+    r",\s*which\s+(?:is|are|means)\s+(?:a|an|the|basically|just|simply|how|where|what|when|our|your)\b|"
+    r",\s*which\s+(?:lets|allows|tells|shows|stands|sends|connects|points|links|keeps|protects|proves|"
+    r"confirms|checks|identifies|gives|holds|stores|carries|moves|routes|handles)\b|"
+    r",\s*(?:the|a|an|our|your)\s+(?:" + _GLOSS_VERBS + r"[^\s,.;!?]+\s*){1,9}(?:[,.;!?]|$)|"  # appositive
+    r"\s+[—–]\s+|\s+-\s+|"
+    r"\s+(?:stands\s+for|means|is\s+short\s+for|is\s+(?:a|an|the)\s+(?:way|setting|number|code|name|place|term|tool|list|record|kind|type|step|check|process|service|team|system|fee|charge|bank|payment|feature|app|link|address|file)))",
     regex.IGNORECASE,
 )
 _EXPLAINED_BEFORE = regex.compile(
@@ -301,7 +341,7 @@ def explained(scan: Scan, start: int, end: int) -> bool:
     or glosses the same term anywhere else in the reply."""
     term = scan.scan[start:end]
     for m in regex.finditer(r"(?<!\w)" + regex.escape(term) + r"(?!\w)", scan.scan, flags=regex.IGNORECASE):
-        if _EXPLAINED_AFTER.match(scan.scan, m.end(), min(len(scan.scan), m.end() + 40)):
+        if _EXPLAINED_AFTER.match(scan.scan, m.end(), min(len(scan.scan), m.end() + 120)):
             return True
         if _EXPLAINED_BEFORE.search(scan.scan, max(0, m.start() - 30), m.start()):
             return True

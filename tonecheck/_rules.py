@@ -129,11 +129,9 @@ class RuleSet(BaseModel):
         return {rule.code: rule for rule in self.rules}
 
     def expand_pattern(self, pattern: str, *, normalise: Callable[[str], str] | None = None) -> list[str]:
-        vocab = self.vocab
-        if normalise is not None:
-            vocab = {name: tuple(normalise(w) for w in words) for name, words in vocab.items()}
-            pattern = normalise(pattern)
-        return expand(pattern, vocab)
+        if normalise is None:
+            return expand(pattern, self.vocab)
+        return expand(normalise(pattern), _normalised_vocab(self, normalise))
 
     def expanded(
         self, rule: Rule, field: Literal["phrases", "exceptions", "not_after", "not_before"],
@@ -145,6 +143,16 @@ class RuleSet(BaseModel):
         for pattern in getattr(rule, field):
             phrases.extend(self.expand_pattern(pattern, normalise=normalise))
         return phrases
+
+
+_VOCAB_CACHE: dict[tuple[int, Callable[[str], str]], dict[str, tuple[str, ...]]] = {}
+
+
+def _normalised_vocab(ruleset: RuleSet, normalise: Callable[[str], str]) -> dict[str, tuple[str, ...]]:
+    key = (id(ruleset), normalise)
+    if key not in _VOCAB_CACHE:
+        _VOCAB_CACHE[key] = {name: tuple(normalise(w) for w in words) for name, words in ruleset.vocab.items()}
+    return _VOCAB_CACHE[key]
 
 
 def builtin_rules_dir() -> Path:

@@ -1,0 +1,452 @@
+"""The command line: `tonecheck check|rule|rules`, in-process and as a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+import pytest
+
+import tonecheck
+from tonecheck._rules import load_rules
+
+from conftest import TONE_CATEGORIES, span_of, wrap_reply
+
+BAD_REPLY = wrap_reply("Thanks for waiting. We can't refund this order. As I said, it's in the FAQ.")
+CLEAN_REPLY = wrap_reply("Thanks for waiting. Your refund went out today and should arrive within five days.")
+TONE = ["--select", ",".join(TONE_CATEGORIES)]  # keep exit-code tests to the tone rules
+
+FINDING_KEYS = {"code", "name", "category", "severity", "message", "start", "end", "line", "column",
+                "end_line", "end_column", "match", "suggestions"}
+
+
+def _no_traceback(result) -> None:
+    assert "Traceback" not in result.err and "Traceback" not in result.out, result
+
+
+def _one_error_line(result, *needles: str) -> str:
+    _no_traceback(result)
+    lines = [line for line in result.err.splitlines() if line.strip()]
+    assert len(lines) == 1, result
+    for needle in needles:
+        assert needle in lines[0], (needle, result)
+    return lines[0]
+
+
+@pytest.fixture
+def bad_file(tmp_path):
+    path = tmp_path / "bad.txt"
+    path.write_text(BAD_REPLY, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def clean_file(tmp_path):
+    path = tmp_path / "clean.txt"
+    path.write_text(CLEAN_REPLY, encoding="utf-8")
+    return path
+
+
+# -- check: exit codes and text output --------------------------------------------------------
+
+def test_findings_exit_1_and_are_printed_with_location(run_cli, bad_file):
+    result = run_cli(["check", str(bad_file)])
+    assert result.code == 1, result
+    expected = tonecheck.check(BAD_REPLY).findings
+    assert expected
+    for f in expected:
+        assert f"{bad_file}:{f.line}:{f.column}: {f.code}" in result.out, (f, result)
+    assert f"Found {len(expected)} problem" in result.out
+    assert result.err == ""
+
+
+def test_clean_file_exits_0(run_cli, clean_file):
+    result = run_cli(["check", *TONE, str(clean_file)])
+    assert result.code == 0, result
+    assert "Found 0 problems in 1 file" in result.out
+
+
+def test_clean_reply_exits_0_with_all_rules_on(run_cli, clean_file):
+    result = run_cli(["check", str(clean_file)])
+    assert result.code == 0, result
+
+
+def test_text_output_points_at_the_match(run_cli, tmp_path):
+    text = "Hi Sam,\n\nSorry, but we can't refund this.\n"
+    path = tmp_path / "reply.txt"
+    path.write_text(text, encoding="utf-8")
+    result = run_cli(["check", *TONE, str(path)])
+    lines = result.out.splitlines()
+    start, _ = span_of(text, "we can't")
+    f = [f for f in tonecheck.check(text).findings if f.start == start][0]
+    index = next(i for i, line in enumerate(lines) if line.startswith(f"{path}:{f.line}:{f.column}:"))
+    source, carets = lines[index + 1], lines[index + 2]
+    assert source.strip() == "Sorry, but we can't refund this."
+    first = carets.index("^")
+    assert source[first:first + len(f.match)] == f.match
+    assert carets.count("^") == len(f.match)
+
+
+@pytest.mark.parametrize("separator", ["\r", "\u2028"])
+def test_text_output_shows_the_right_source_line_with_odd_line_breaks(run_cli, tmp_path, separator):
+    # Lines are numbered by "\n"; the excerpt under a finding must be taken from that same line.
+    text = f"Hi Sam,{separator}thanks.\nSorry, but we can't refund this.\n"
+    path = tmp_path / "reply.txt"
+    path.write_text(text, encoding="utf-8", newline="")
+    result = run_cli(["check", *TONE, str(path)])
+    assert result.code == 1, result
+    lines = result.out.splitlines()
+    f = tonecheck.check(text).by_category("negative-language")[0]
+    index = next(i for i, line in enumerate(lines) if line.startswith(f"{path}:{f.line}:{f.column}:"))
+    assert "we can't" in lines[index + 1], result.out
+
+
+def test_several_files_are_reported_in_one_run(run_cli, bad_file, clean_file):
+    result = run_cli(["check", *TONE, str(clean_file), str(bad_file)])
+    assert result.code == 1
+    assert "in 2 files" in result.out
+    assert str(bad_file) in result.out
+    assert f"{clean_file}:" not in result.out
+
+
+# -- check: JSON ------------------------------------------------------------------------------
+
+def test_json_output_shape(run_cli, bad_file):
+    result = run_cli(["check", "--format", "json", str(bad_file)])
+    assert result.code == 1
+    payload = json.loads(result.out)
+    assert set(payload) == {"version", "files"}
+    assert payload["version"] == 1
+    assert len(payload["files"]) == 1
+    entry = payload["files"][0]
+    assert set(entry) == {"path", "findings"}
+    assert entry["path"] == str(bad_file)
+    assert entry["findings"]
+    for f in entry["findings"]:
+        assert set(f) == FINDING_KEYS
+        assert f["category"] in tonecheck.CATEGORIES
+        assert f["severity"] in {"info", "warning", "error"}
+        assert re.fullmatch(r"[A-Z]{3}\d{3}", f["code"])
+        assert isinstance(f["start"], int) and isinstance(f["end"], int)
+        assert BAD_REPLY[f["start"]:f["end"]] == f["match"]
+        assert f["line"] == BAD_REPLY.count("\n", 0, f["start"]) + 1
+        for s in f["suggestions"]:
+            assert set(s) == {"title", "replacement", "applicability"}
+            assert s["applicability"] in {"safe", "unsafe", "display-only"}
+            assert s["replacement"] is None or isinstance(s["replacement"], str)
+    # the same findings as the library gives
+    api = tonecheck.check(BAD_REPLY).findings
+    assert [(f["code"], f["start"], f["end"]) for f in entry["findings"]] == [(f.code, f.start, f.end) for f in api]
+
+
+def test_json_for_clean_input_has_an_empty_findings_list(run_cli, clean_file):
+    result = run_cli(["check", *TONE, "--format", "json", str(clean_file)])
+    assert result.code == 0
+    assert json.loads(result.out) == {"version": 1, "files": [{"path": str(clean_file), "findings": []}]}
+
+
+def test_json_keeps_non_ascii_and_offsets_are_characters(run_cli, tmp_path):
+    text = "Zoë — 日本 👋\nWe can’t refund this.\n"
+    path = tmp_path / "u.txt"
+    path.write_text(text, encoding="utf-8")
+    payload = json.loads(run_cli(["check", *TONE, "--format", "json", str(path)]).out)
+    findings = payload["files"][0]["findings"]
+    assert findings
+    for f in findings:
+        assert text[f["start"]:f["end"]] == f["match"]
+    assert any("can’t" in f["match"] for f in findings)
+
+
+# -- check: options ---------------------------------------------------------------------------
+
+def _codes(result) -> set[str]:
+    return {f["code"] for file in json.loads(result.out)["files"] for f in file["findings"]}
+
+
+def test_select_and_ignore_options(run_cli, bad_file):
+    everything = _codes(run_cli(["check", "--format", "json", str(bad_file)]))
+    neg = {c for c in everything if load_rules().by_code()[c].category == "negative-language"}
+    pag = {c for c in everything if load_rules().by_code()[c].category == "passive-aggressive"}
+    assert neg and pag
+    assert _codes(run_cli(["check", "--format", "json", "--select", "negative-language", str(bad_file)])) == neg
+    assert _codes(run_cli(["check", "--format", "json", "--ignore", "negative-language", str(bad_file)])) \
+        & neg == set()
+    both = ",".join(sorted(neg | pag))
+    assert _codes(run_cli(["check", "--format", "json", "--select", both, str(bad_file)])) == neg | pag
+    repeated = ["--select", sorted(neg)[0], "--select", sorted(pag)[0]]
+    assert _codes(run_cli(["check", "--format", "json", *repeated, str(bad_file)])) == \
+        {sorted(neg)[0], sorted(pag)[0]}
+    ignored = run_cli(["check", "--format", "json", *TONE, "--ignore", ",".join(neg | pag), str(bad_file)])
+    assert _codes(ignored) == set()
+    assert ignored.code == 0
+
+
+def test_fail_on_decides_the_exit_code(run_cli, tmp_path):
+    # pick one rule per severity from the rule files and use its own example
+    by_severity = {}
+    for rule in load_rules().rules:
+        if rule.category in TONE_CATEGORIES and rule.examples.mode == "draft" \
+                and rule.severity.value not in by_severity \
+                and tonecheck.check(rule.examples.flag[0], config=tonecheck.Config(select=(rule.code,))).findings:
+            by_severity[rule.severity.value] = rule
+    assert {"info", "warning", "error"} <= set(by_severity), by_severity
+    for level, rule in by_severity.items():
+        path = tmp_path / f"{level}.txt"
+        path.write_text(rule.examples.flag[0], encoding="utf-8")
+        only = ["--select", rule.code]
+        expected = {"info": {"info": 1, "warning": 0, "error": 0},
+                    "warning": {"info": 1, "warning": 1, "error": 0},
+                    "error": {"info": 1, "warning": 1, "error": 1}}[level]
+        for fail_on, code in expected.items():
+            result = run_cli(["check", *only, "--fail-on", fail_on, str(path)])
+            assert result.code == code, (rule.code, level, fail_on, result)
+        default = run_cli(["check", *only, str(path)])
+        assert default.code == expected["warning"], (rule.code, default)
+
+
+def test_mode_option(run_cli, bad_file):
+    result = run_cli(["check", "--mode", "saved", "--format", "json", str(bad_file)])
+    assert result.code in (0, 1)
+    json.loads(result.out)
+
+
+@pytest.mark.parametrize("argv", [
+    ["check", "--mode", "final"],
+    ["check", "--format", "xml"],
+    ["check", "--fail-on", "critical"],
+    ["check", "--no-such-option"],
+    ["frobnicate"],
+])
+def test_usage_errors_exit_2_without_traceback(run_cli, argv):
+    result = run_cli(argv, stdin="We can't.")
+    assert result.code == 2, result
+    _no_traceback(result)
+    assert "tonecheck: error:" in result.err
+    assert result.out == ""
+
+
+def test_no_command_exits_2(run_cli):
+    result = run_cli([])
+    assert result.code == 2
+    _no_traceback(result)
+
+
+def test_version(run_cli):
+    result = run_cli(["--version"])
+    assert result.code == 0
+    assert tonecheck.__version__ in result.out
+
+
+def test_bad_rule_path_exits_2_with_one_line(run_cli, tmp_path, clean_file):
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "broken.yml").write_text("category: jargon\nrules:\n  - code: TST001\n    name: x\n", encoding="utf-8")
+    result = run_cli(["check", "--rule-path", str(rules), str(clean_file)])
+    assert result.code == 2
+    _one_error_line(result, "broken.yml", "TST001")
+
+
+# -- check: stdin -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("argv", [["check"], ["check", "-"]])
+def test_stdin_is_read_without_a_path_or_with_dash(run_cli, argv):
+    result = run_cli([*argv, "--format", "json"], stdin=BAD_REPLY)
+    assert result.code == 1, result
+    payload = json.loads(result.out)
+    assert payload["files"][0]["path"] == "<stdin>"
+    assert [(f["code"], f["start"]) for f in payload["files"][0]["findings"]] == \
+        [(f.code, f.start) for f in tonecheck.check(BAD_REPLY).findings]
+
+
+def test_stdin_byte_order_mark_is_not_part_of_the_text(run_cli):
+    result = run_cli(["check", *TONE, "--format", "json"], stdin="\ufeffWe can't refund this.".encode("utf-8"))
+    findings = json.loads(result.out)["files"][0]["findings"]
+    assert findings and findings[0]["start"] == 0 and findings[0]["match"].startswith("We can't")
+
+
+# -- check: bad input -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("content", [b"", b"   \n\t\n  ", b"\n" * 1000])
+def test_empty_and_blank_files_are_fine(run_cli, tmp_path, content):
+    path = tmp_path / "blank.txt"
+    path.write_bytes(content)
+    result = run_cli(["check", *TONE, "--format", "json", str(path)])
+    assert result.code == 0, result
+    assert json.loads(result.out)["files"][0]["findings"] == []
+    _no_traceback(result)
+
+
+def test_missing_file_exits_2_naming_it(run_cli, tmp_path):
+    missing = tmp_path / "nope.txt"
+    result = run_cli(["check", str(missing)])
+    assert result.code == 2
+    _one_error_line(result, "nope.txt")
+
+
+def test_directory_exits_2_naming_it(run_cli, tmp_path):
+    result = run_cli(["check", str(tmp_path)])
+    assert result.code == 2
+    _one_error_line(result, str(tmp_path))
+
+
+def test_binary_junk_exits_2(run_cli, tmp_path):
+    path = tmp_path / "junk.bin"
+    path.write_bytes(bytes(range(256)) * 64)
+    result = run_cli(["check", str(path)])
+    assert result.code == 2
+    _one_error_line(result, "junk.bin")
+
+
+def test_random_bytes_exit_2_or_give_a_result(run_cli, tmp_path):
+    path = tmp_path / "random.bin"
+    path.write_bytes(os.urandom(50_000))
+    result = run_cli(["check", str(path)])
+    assert result.code == 2
+    _one_error_line(result, "random.bin")
+
+
+def test_invalid_utf8_exits_2(run_cli, tmp_path):
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("Hi José, we can't refund this.\n".encode("latin-1"))
+    result = run_cli(["check", str(path)])
+    assert result.code == 2
+    _one_error_line(result, "latin1.txt", "UTF-8")
+
+
+def test_invalid_utf8_on_stdin_exits_2(run_cli):
+    result = run_cli(["check"], stdin=b"caf\xe9 \xff\xfe")
+    assert result.code == 2
+    _one_error_line(result, "<stdin>")
+
+
+def test_one_bad_path_among_good_ones_still_reports_the_good_ones(run_cli, tmp_path, bad_file):
+    result = run_cli(["check", "--format", "json", str(bad_file), str(tmp_path / "missing.txt")])
+    assert result.code == 2
+    _one_error_line(result, "missing.txt")
+    files = json.loads(result.out)["files"]
+    assert [f["path"] for f in files] == [str(bad_file)]
+    assert files[0]["findings"]
+
+
+def test_one_megabyte_file_gives_a_result(run_cli, tmp_path):
+    text = ("Thanks for writing in, your parcel is on its way and should arrive on Monday.\n" * 13_000)
+    path = tmp_path / "big.txt"
+    path.write_text(text, encoding="utf-8")
+    assert path.stat().st_size >= 1_000_000
+    result = run_cli(["check", *TONE, str(path)])
+    assert result.code == 0, result.err
+    assert "Found 0 problems in 1 file" in result.out
+
+
+# -- rule / rules -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("rule", load_rules().rules, ids=lambda r: r.code)
+def test_rule_prints_its_docs(run_cli, rule):
+    result = run_cli(["rule", rule.code])
+    assert result.code == 0, result
+    out = result.out
+    assert rule.code in out and rule.name in out and rule.category in out
+    assert " ".join(rule.why.split()) in " ".join(out.split())
+    assert " ".join(rule.fix.split()) in " ".join(out.split())
+    for example in (*rule.examples.flag, *rule.examples.pass_):
+        assert example in out
+
+
+def test_rule_accepts_lower_case_code_and_name(run_cli):
+    rule = load_rules().rules[0]
+    by_code = run_cli(["rule", rule.code.lower()])
+    by_name = run_cli(["rule", rule.name])
+    assert by_code.code == by_name.code == 0
+    assert by_code.out == by_name.out == run_cli(["rule", rule.code]).out
+
+
+def test_unknown_rule_exits_2(run_cli):
+    result = run_cli(["rule", "ZZZ999"])
+    assert result.code == 2
+    _one_error_line(result, "ZZZ999")
+    assert result.out == ""
+
+
+def test_rules_lists_every_rule(run_cli):
+    result = run_cli(["rules"])
+    assert result.code == 0
+    for rule in load_rules().rules:
+        line = next(line for line in result.out.splitlines() if line.startswith(rule.code))
+        assert rule.name in line and rule.category in line and rule.severity.value in line
+
+
+def test_rules_json(run_cli):
+    result = run_cli(["rules", "--format", "json"])
+    assert result.code == 0
+    listed = json.loads(result.out)
+    assert sorted(r["code"] for r in listed) == sorted(r.code for r in load_rules().rules)
+    for entry in listed:
+        assert entry["category"] in tonecheck.CATEGORIES
+
+
+# -- as a real process ------------------------------------------------------------------------
+
+def test_python_dash_m_tonecheck_version(run_subprocess):
+    result = run_subprocess(["--version"])
+    assert result.code == 0, result
+    assert tonecheck.__version__ in result.out
+
+
+def test_subprocess_stdin_with_findings_exits_1(run_subprocess):
+    result = run_subprocess(["check", "--format", "json"], stdin=BAD_REPLY)
+    assert result.code == 1, result
+    payload = json.loads(result.out)
+    assert payload["version"] == 1
+    assert payload["files"][0]["path"] == "<stdin>"
+    assert payload["files"][0]["findings"]
+
+
+def test_subprocess_clean_stdin_exits_0(run_subprocess):
+    result = run_subprocess(["check", *TONE], stdin=CLEAN_REPLY)
+    assert result.code == 0, result
+    assert result.err == ""
+
+
+def test_subprocess_empty_stdin_exits_0(run_subprocess):
+    result = run_subprocess(["check", *TONE, "-"], stdin=b"")
+    assert result.code == 0, result
+    _no_traceback(result)
+
+
+def test_subprocess_input_errors_exit_2_with_one_line(run_subprocess, tmp_path):
+    missing = run_subprocess(["check", str(tmp_path / "missing.txt")])
+    assert missing.code == 2
+    _one_error_line(missing, "missing.txt")
+    junk = run_subprocess(["check"], stdin=b"\x00\x01\x02binary\xff" * 100)
+    assert junk.code == 2
+    _one_error_line(junk, "<stdin>")
+
+
+def test_subprocess_usage_error_exits_2(run_subprocess):
+    result = run_subprocess(["check", "--format", "yaml"], stdin="Hi")
+    assert result.code == 2
+    _no_traceback(result)
+    assert result.err.strip().splitlines()[-1].startswith("tonecheck: error:")
+
+
+def test_subprocess_help_exits_0(run_subprocess):
+    result = run_subprocess(["check", "--help"])
+    assert result.code == 0
+    assert "--fail-on" in result.out
+
+
+def test_subprocess_rule_docs(run_subprocess):
+    rule = load_rules().rules[0]
+    result = run_subprocess(["rule", rule.code])
+    assert result.code == 0, result
+    assert rule.name in result.out
+
+
+def test_one_megabyte_of_problems_on_stdin_finishes_in_reasonable_time(run_subprocess):
+    # 1 MB of text that is full of problems: must give a clear result, not hang for minutes.
+    text = ("Thanks for writing in. We can't ship to Norway, you have to wait. " * 16_000)[:1_000_000]
+    result = run_subprocess(["check", *TONE, "--format", "json"], stdin=text, timeout=30)
+    assert result.code == 1, result.err
+    findings = json.loads(result.out)["files"][0]["findings"]
+    assert len(findings) >= 10_000

@@ -1,0 +1,167 @@
+"""Property tests: check() on arbitrary text keeps its promises about offsets, order and stability."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import tonecheck
+from tonecheck import CATEGORIES, Applicability, Config, Severity
+from tonecheck._rules import load_rules
+
+from conftest import TONE_CATEGORIES
+
+SETTINGS = settings(max_examples=150, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+# The phrase/regex rules of the tone categories: these look only at the words around a match,
+# so moving, quoting or re-spelling apostrophes must not change what they find.
+TONE_CONFIG = Config(select=tuple(
+    r.code for r in load_rules().rules if r.category in TONE_CATEGORIES and r.detector is None
+))
+
+BAD = [
+    "We can't", "we really can’t", "We cannot", "I'm unable to", "I’m not able to", "You have to",
+    "you will definitely have to", "You’ll need to", "you must", "As I said,", "as I’ve mentioned",
+    "Per my last email", "That's your fault", "Obviously", "No, we don't", "No.", "Nope", "Actually,",
+    "Again,", "I don't know.", "no idea!", "This is the 3rd time", "see section 4.2", "Please be advised",
+    "Dear Sir/Madam", "company policy", "Simply", "Just to be clear,", "for the last time",
+    "your call is important to us", "it's impossible", "There's no way to", "{{first_name}}", "[NAME]",
+    "Hi ,", "XXX", "ETA", "RMA", "escalate to L2",
+]
+INNOCENT = [
+    "No problem!", "no worries", "there's no charge", "you don't have to do anything",
+    "you no longer need to", "I can't wait to", "nothing to worry about", "as you mentioned",
+    "Thanks,", "Best,\nAna", "Hi Sam,", "Let me know if you have any questions.",
+]
+NOISE = [
+    "\n", "\n\n", " ", "  ", "\t", "> ", ">", "```\n", "```", "`", "~~~\n", "\n-- \n", "\r\n", "\r",
+    "On Mon, 3 Jun 2024, Sam <sam@example.com> wrote:\n", "'", "’", "\u2018", "\u00a0", ",", ".", "!",
+    "?", ":", "-", "*", "•", "(", ")", "\"", "“", "”", "\u2028", "\x85", "\ufeff", "é", "👋🏽",
+]
+
+_chunk = st.one_of(
+    st.sampled_from(BAD),
+    st.sampled_from(BAD),
+    st.sampled_from(INNOCENT),
+    st.sampled_from(NOISE),
+    st.text(max_size=12),
+)
+# chunks glued by the separators real text has between phrases (or by nothing at all)
+mixed_text = st.lists(
+    st.tuples(_chunk, st.sampled_from([" ", " ", "\n", "\n\n", ". ", ", ", ""])),
+    min_size=1,
+    max_size=25,
+).map(lambda parts: "".join(chunk + sep for chunk, sep in parts))
+
+any_text = st.one_of(mixed_text, st.text(), mixed_text)
+
+
+def _keys(findings):
+    return [(f.code, f.start, f.end) for f in findings]
+
+
+def _check_invariants(text: str, report: tonecheck.Report) -> None:
+    assert report.text == text
+    codes = load_rules().by_code()
+    previous = -1
+    for f in report.findings:
+        assert 0 <= f.start <= f.end <= len(text), f
+        assert text[f.start:f.end] == f.match, f
+        assert f.line == text.count("\n", 0, f.start) + 1, f
+        assert f.column == f.start - (text.rfind("\n", 0, f.start) + 1) + 1, f
+        assert f.line >= 1 and f.column >= 1
+        if "\n" not in f.match:
+            assert f.end_line == f.line, f
+            assert f.end_column == f.column + len(f.match), f
+        else:
+            assert f.end_line > f.line, f
+        assert f.start >= previous, "findings are not sorted by start"
+        previous = f.start
+        assert f.category in CATEGORIES
+        assert isinstance(f.severity, Severity)
+        assert f.code in codes and codes[f.code].name == f.name and codes[f.code].category == f.category
+        for s in f.suggestions:
+            assert isinstance(s.applicability, Applicability)
+            assert s.title
+
+
+@SETTINGS
+@given(text=any_text, mode=st.sampled_from(["draft", "saved"]))
+def test_check_never_raises_and_findings_are_consistent(text, mode):
+    report = tonecheck.check(text, mode=mode)
+    _check_invariants(text, report)
+
+
+@SETTINGS
+@given(text=any_text)
+def test_same_input_same_findings(text):
+    first = tonecheck.check(text)
+    second = tonecheck.check(text)
+    assert first.findings == second.findings
+    assert first.regions == second.regions
+
+
+@SETTINGS
+@given(text=any_text, customer=st.sampled_from(["Sam", "Zoë", "O'Neil"]))
+def test_context_never_breaks_the_invariants(text, customer):
+    report = tonecheck.check(text, context={"customer_name": customer}, mode="saved")
+    _check_invariants(text, report)
+
+
+@SETTINGS
+@given(text=any_text, prefix=st.sampled_from(["Hello there.\n\n", "Thanks for getting back to me.\n\n",
+                                              "Quick update on your order.\n\n"]))
+def test_neutral_prefix_shifts_tone_findings_by_its_length(text, prefix):
+    before = tonecheck.check(text, config=TONE_CONFIG).findings
+    after = tonecheck.check(prefix + text, config=TONE_CONFIG).findings
+    shift = len(prefix)
+    assert _keys(after) == [(code, start + shift, end + shift) for code, start, end in _keys(before)]
+    assert [f.match for f in after] == [f.match for f in before]
+
+
+@SETTINGS
+@given(text=any_text)
+def test_curly_apostrophes_do_not_change_tone_findings(text):
+    straight = tonecheck.check(text, config=TONE_CONFIG).findings
+    for curly in ("\u2019", "\u2018"):
+        respelled = text.replace("'", curly)
+        assert _keys(tonecheck.check(respelled, config=TONE_CONFIG).findings) == _keys(straight)
+
+
+@SETTINGS
+@given(text=any_text)
+def test_fully_quoted_text_has_no_tone_findings(text):
+    quoted = "\n".join("> " + line for line in text.splitlines())
+    report = tonecheck.check("Hi Sam,\n\n" + quoted + "\n", config=TONE_CONFIG)
+    assert report.findings == ()
+
+
+@SETTINGS
+@given(text=any_text)
+def test_text_after_a_wrote_header_has_no_tone_findings(text):
+    reply = "Hi Sam,\n\nThanks for the update.\n\nOn Mon, 3 Jun 2024, Sam <sam@example.com> wrote:\n" + text
+    assert tonecheck.check(reply, config=TONE_CONFIG).findings == ()
+
+
+@SETTINGS
+@given(text=any_text)
+def test_fenced_text_has_no_tone_findings(text):
+    if any(line.lstrip(" \t").startswith(("```", "~~~")) for line in text.splitlines()):
+        text = text.replace("`", "'").replace("~", "-")
+    fenced = "Hi Sam,\n\n```\n" + text + "\n```\n"
+    assert tonecheck.check(fenced, config=TONE_CONFIG).findings == ()
+
+
+@SETTINGS
+@given(text=mixed_text, data=st.data())
+def test_per_call_ignore_is_a_filter(text, data):
+    full = tonecheck.check(text)
+    if not full.findings:
+        return
+    victim = data.draw(st.sampled_from(full.findings))
+    selector = data.draw(st.sampled_from([victim.code, victim.name, victim.category, victim.code[:3]]))
+    filtered = tonecheck.check(text, ignore=[selector])
+    expected = [f for f in full.findings
+                if not (selector in (f.name, f.category) or f.code.startswith(selector))]
+    assert list(filtered.findings) == expected

@@ -1,0 +1,362 @@
+"""Rule packs: the built-in ones are valid and honest, bad ones are rejected with a clear error."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+import tonecheck
+from tonecheck import CATEGORIES, Config, RuleError
+from tonecheck._rules import CODE_PATTERN, NAME_PATTERN, builtin_rules_dir, load_rules
+
+from conftest import overlapping, span_of
+
+BUILTIN = load_rules()
+RULES = BUILTIN.rules
+
+
+def _rule_id(rule) -> str:
+    return f"{rule.code}-{rule.name}"
+
+
+def _run_example(rule, text, config=None):
+    """Check a rule's own example the way the rule file says to (mode and context)."""
+    context = dict(getattr(rule.examples, "context", None) or {}) or None
+    return tonecheck.check(text, mode=rule.examples.mode, config=config, context=context)
+
+
+# -- the built-in packs -----------------------------------------------------------------------
+
+def test_builtin_packs_define_rules():
+    assert len(RULES) >= 10
+    assert {r.category for r in RULES} >= {"negative-language", "passive-aggressive"}
+
+
+def test_builtin_codes_and_names_are_well_formed_and_unique():
+    codes = [r.code for r in RULES]
+    names = [r.name for r in RULES]
+    assert len(set(codes)) == len(codes)
+    assert len(set(names)) == len(names)
+    for rule in RULES:
+        assert re.fullmatch(r"[A-Z]{3}\d{3}", rule.code), rule.code
+        assert re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", rule.name), rule.name
+        assert rule.category in CATEGORIES
+
+
+def test_schema_patterns_are_the_documented_ones():
+    for good in ("NEG001", "PAG123", "TPL999"):
+        assert re.match(CODE_PATTERN, good)
+    for bad in ("NEG01", "neg001", "NE0001", "NEG0011", "NEG-01", "NEGX01"):
+        assert not re.match(CODE_PATTERN, bad)
+    for good in ("cannot", "as-i-said", "nth-time", "per-my-last-email", "a1-b2"):
+        assert re.match(NAME_PATTERN, good)
+    for bad in ("Cannot", "as_i_said", "as--i", "-as", "as-", "1as", "as i"):
+        assert not re.match(NAME_PATTERN, bad)
+
+
+def test_each_pack_sits_in_the_folder_of_its_category():
+    for rule in RULES:
+        source = Path(BUILTIN.sources[rule.code])
+        assert source.parent.name == rule.category, (rule.code, source)
+
+
+def test_builtin_rule_files_are_yaml_with_one_category_each():
+    files = sorted(builtin_rules_dir().rglob("*.yml"))
+    assert files
+    for path in files:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if path.stem == "vocab":
+            continue
+        assert data["category"] in CATEGORIES, path
+        for raw in data["rules"]:
+            assert "category" not in raw, (path, raw.get("code"))
+
+
+def test_every_rule_has_docs():
+    for rule in RULES:
+        for field in ("message", "why", "fix"):
+            assert getattr(rule, field).strip(), (rule.code, field)
+        assert rule.examples.flag and rule.examples.pass_, rule.code
+
+
+@pytest.mark.parametrize("rule", RULES, ids=_rule_id)
+def test_flag_examples_are_flagged_by_their_rule(rule):
+    config = Config(select=(rule.code,))
+    missed = [ex for ex in rule.examples.flag
+              if not any(f.code == rule.code
+                         for f in _run_example(rule, ex, config).findings)]
+    assert missed == [], f"{rule.code} does not flag its own examples: {missed}"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=_rule_id)
+def test_flag_examples_are_flagged_in_their_category_with_all_rules_on(rule):
+    missed = [ex for ex in rule.examples.flag
+              if not _run_example(rule, ex).by_category(rule.category)]
+    assert missed == [], f"{rule.category} misses {rule.code} examples: {missed}"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=_rule_id)
+def test_pass_examples_are_not_flagged_by_their_rule(rule):
+    flagged = {}
+    for ex in rule.examples.pass_:
+        for config in (None, Config(select=(rule.code,))):
+            hits = [f.match for f in _run_example(rule, ex, config).findings
+                    if f.code == rule.code]
+            if hits:
+                flagged[ex] = hits
+    assert flagged == {}, f"{rule.code} flags its own pass examples"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=_rule_id)
+def test_rule_can_be_selected_alone_and_only_reports_itself(rule):
+    config = Config(select=(rule.code,))
+    for ex in (*rule.examples.flag, *rule.examples.pass_):
+        report = _run_example(rule, ex, config)
+        assert {f.code for f in report.findings} <= {rule.code}
+        for f in report.findings:
+            assert f.name == rule.name and f.category == rule.category
+
+
+# -- writing packs ----------------------------------------------------------------------------
+
+def _rule(**overrides):
+    rule = {
+        "code": "TST001",
+        "name": "frobnicate",
+        "severity": "warning",
+        "message": "\"{match}\" frobnicates.",
+        "why": "Frobnicating upsets people.",
+        "fix": "Do not frobnicate.",
+        "phrases": ["we (really )?frobnicate the widget"],
+        "examples": {"flag": ["We frobnicate the widget."], "pass": ["We fix the widget."]},
+    }
+    rule.update(overrides)
+    return {k: v for k, v in rule.items() if v is not _DROP}
+
+
+_DROP = object()
+
+
+def _pack(*rules, category="jargon"):
+    return {"category": category, "rules": list(rules)}
+
+
+def _write(folder: Path, data, name: str = "pack.yml") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _load_error(folder: Path) -> str:
+    with pytest.raises(RuleError) as info:
+        load_rules((str(folder),))
+    return str(info.value)
+
+
+def test_a_valid_pack_loads_and_its_rule_fires(tmp_path):
+    _write(tmp_path, _pack(_rule()))
+    ruleset = load_rules((str(tmp_path),))
+    assert "TST001" in ruleset.by_code()
+    assert len(ruleset.rules) == len(RULES) + 1
+    text = "Hi Sam,\n\nToday we really frobnicate the widget.\n"
+    report = tonecheck.check(text, config=Config(rule_paths=(str(tmp_path),)))
+    hits = [f for f in report.findings if f.code == "TST001"]
+    assert len(hits) == 1
+    start, end = span_of(text, "we really frobnicate the widget")
+    assert (hits[0].start, hits[0].end) == (start, end)
+    assert hits[0].category == "jargon" and hits[0].name == "frobnicate"
+    assert hits[0].message == f"\"{text[start:end]}\" frobnicates."
+    # without the extra path the rule does not exist
+    assert not [f for f in tonecheck.check(text).findings if f.code == "TST001"]
+
+
+def test_a_single_file_can_be_given_as_rule_path(tmp_path):
+    path = _write(tmp_path, _pack(_rule()))
+    assert "TST001" in load_rules((str(path),)).by_code()
+
+
+def test_vocabulary_and_contractions_work_in_custom_phrases(tmp_path):
+    _write(tmp_path, _pack(_rule(phrases=["@we @cannot frobnicate"])))
+    config = Config(rule_paths=(str(tmp_path),), select=("TST001",))
+    for text in ("We can't frobnicate.", "We can’t frobnicate.", "We cannot frobnicate.",
+                 "Our team is unable to frobnicate.", "We really can't frobnicate."):
+        assert [f.code for f in tonecheck.check(text, config=config).findings] == ["TST001"], text
+    assert tonecheck.check("We can frobnicate.", config=config).findings == ()
+
+
+def test_regex_rule_and_case_sensitivity(tmp_path):
+    _write(tmp_path, _pack(_rule(phrases=_DROP, regex=[r"\bZORK\d+\b"], case_sensitive=True,
+                                 examples={"flag": ["See ZORK12."], "pass": ["See zork12."]})))
+    config = Config(rule_paths=(str(tmp_path),), select=("TST001",))
+    report = tonecheck.check("See ZORK12 and zork13.", config=config)
+    assert [f.match for f in report.findings] == ["ZORK12"]
+
+
+def test_exceptions_and_vetoes_in_custom_rules(tmp_path):
+    _write(tmp_path, _pack(_rule(phrases=["frobnicate"], exceptions=["never frobnicate"],
+                                 not_before=["gently"], not_after=["if"])))
+    config = Config(rule_paths=(str(tmp_path),), select=("TST001",))
+    assert tonecheck.check("We frobnicate daily.", config=config).findings
+    for text in ("We never frobnicate.", "We frobnicate gently.", "Tell us if frobnicate happens."):
+        assert tonecheck.check(text, config=config).findings == (), text
+
+
+def test_rule_modes_are_respected(tmp_path):
+    _write(tmp_path, _pack(_rule(modes=["saved"])))
+    config = Config(rule_paths=(str(tmp_path),), select=("TST001",))
+    assert tonecheck.check("We frobnicate the widget.", mode="saved", config=config).findings
+    assert tonecheck.check("We frobnicate the widget.", mode="draft", config=config).findings == ()
+
+
+# -- bad packs: file, rule and field named ----------------------------------------------------
+
+BAD_RULES = [
+    pytest.param({"colour": "red"}, "colour", id="unknown-field"),
+    pytest.param({"phrase": ["frobnicate"]}, "phrase", id="misspelt-field"),
+    pytest.param({"message": _DROP}, "message", id="missing-message"),
+    pytest.param({"why": _DROP}, "why", id="missing-why"),
+    pytest.param({"fix": ""}, "fix", id="empty-fix"),
+    pytest.param({"severity": "fatal"}, "severity", id="bad-severity"),
+    pytest.param({"name": "Frob_Nicate"}, "name", id="name-not-kebab"),
+    pytest.param({"name": "frob--nicate"}, "name", id="name-double-dash"),
+    pytest.param({"name": "frob nicate"}, "name", id="name-space"),
+    pytest.param({"examples": {"flag": ["x"]}}, "examples", id="examples-without-pass"),
+    pytest.param({"examples": _DROP}, "examples", id="no-examples"),
+    pytest.param({"regex": ["(unclosed"]}, "regex", id="regex-does-not-compile"),
+    pytest.param({"phrases": ["we (frobnicate"]}, "phrases", id="phrase-unclosed-group"),
+    pytest.param({"phrases": ["we @nosuchlist frobnicate"]}, "phrases", id="phrase-unknown-vocab"),
+    pytest.param({"exceptions": ["(a|b"]}, "exceptions", id="exception-syntax"),
+    pytest.param({"not_before": ["x)"]}, "not_before", id="not-before-syntax"),
+    pytest.param({"not_after": ["@missing"]}, "not_after", id="not-after-unknown-vocab"),
+    pytest.param({"modes": ["sent"]}, "modes", id="bad-mode"),
+    pytest.param({"suggestions": [{"title": "x", "applicability": "maybe"}]}, "suggestions",
+                 id="bad-applicability"),
+    pytest.param({"category": "jargon"}, "category", id="category-per-rule"),
+]
+
+
+@pytest.mark.parametrize("change, field", BAD_RULES)
+def test_bad_rule_names_file_rule_and_field(tmp_path, change, field):
+    path = _write(tmp_path, _pack(_rule(code="TST001"), _rule(**{"code": "TST002", "name": "second", **change})))
+    message = _load_error(tmp_path)
+    assert str(path) in message or path.name in message, message
+    assert "TST002" in message, message
+    assert field in message, message
+
+
+@pytest.mark.parametrize("code", ["TS001", "tst001", "TST0001", "TST-01", "T5T001"])
+def test_bad_codes_are_rejected(tmp_path, code):
+    path = _write(tmp_path, _pack(_rule(code=code)))
+    message = _load_error(tmp_path)
+    assert path.name in message and "code" in message, message
+
+
+def test_rule_without_any_matcher_is_rejected(tmp_path):
+    path = _write(tmp_path, _pack(_rule(phrases=_DROP)))
+    message = _load_error(tmp_path)
+    assert path.name in message and "TST001" in message, message
+
+
+def test_rule_without_a_code_is_named_by_position(tmp_path):
+    path = _write(tmp_path, _pack(_rule(code="TST001"), _rule(code=_DROP, name="second")))
+    message = _load_error(tmp_path)
+    assert path.name in message and "#2" in message and "code" in message, message
+
+
+def test_bad_pack_category_is_rejected(tmp_path):
+    path = _write(tmp_path, _pack(_rule(), category="rudeness"))
+    message = _load_error(tmp_path)
+    assert path.name in message and "category" in message, message
+
+
+def test_pack_with_unknown_top_level_key_is_rejected(tmp_path):
+    data = _pack(_rule())
+    data["author"] = "me"
+    path = _write(tmp_path, data)
+    message = _load_error(tmp_path)
+    assert path.name in message and "author" in message, message
+
+
+@pytest.mark.parametrize("content", ["category: jargon\nrules:\n  - code: [unclosed\n", "", "- just\n- a list\n",
+                                     "category: jargon\n"])
+def test_unparseable_or_empty_files_are_rule_errors(tmp_path, content):
+    path = _write(tmp_path, content)
+    message = _load_error(tmp_path)
+    assert path.name in message, message
+
+
+def test_non_utf8_rule_file_is_a_rule_error(tmp_path):
+    tmp_path.mkdir(exist_ok=True)
+    path = tmp_path / "latin1.yml"
+    path.write_bytes("category: jargon\nrules: []\n# caf\xe9\n".encode("latin-1"))
+    message = _load_error(tmp_path)
+    assert path.name in message, message
+
+
+def test_yaml_extension_is_loaded_too(tmp_path):
+    _write(tmp_path, _pack(_rule()), name="pack.yaml")
+    assert "TST001" in load_rules((str(tmp_path),)).by_code()
+
+
+# -- duplicates -------------------------------------------------------------------------------
+
+def test_code_that_clashes_with_a_builtin_is_rejected(tmp_path):
+    taken = RULES[0].code
+    path = _write(tmp_path, _pack(_rule(code=taken)))
+    message = _load_error(tmp_path)
+    assert taken in message and path.name in message, message
+    assert BUILTIN.sources[taken] in message or Path(BUILTIN.sources[taken]).name in message, message
+
+
+def test_duplicate_codes_across_two_files_are_rejected(tmp_path):
+    _write(tmp_path, _pack(_rule()), name="a.yml")
+    _write(tmp_path, _pack(_rule(name="other-name")), name="b.yml")
+    message = _load_error(tmp_path)
+    assert "TST001" in message and "a.yml" in message and "b.yml" in message, message
+
+
+def test_duplicate_codes_in_one_file_are_rejected(tmp_path):
+    path = _write(tmp_path, _pack(_rule(), _rule(name="other-name")))
+    message = _load_error(tmp_path)
+    assert "TST001" in message and path.name in message, message
+
+
+def test_duplicate_names_are_rejected(tmp_path):
+    _write(tmp_path, _pack(_rule(code="TST001"), _rule(code="TST002")))
+    message = _load_error(tmp_path)
+    assert "frobnicate" in message and "TST00" in message, message
+
+
+def test_name_that_clashes_with_a_builtin_is_rejected(tmp_path):
+    _write(tmp_path, _pack(_rule(name=RULES[0].name)))
+    message = _load_error(tmp_path)
+    assert RULES[0].name in message, message
+
+
+# -- errors found when the engine is built ----------------------------------------------------
+
+def test_unknown_detector_is_a_rule_error_at_check_time(tmp_path):
+    path = _write(tmp_path, _pack(_rule(phrases=_DROP, detector="no-such-detector")))
+    with pytest.raises(RuleError) as info:
+        tonecheck.check("Hello.", config=Config(rule_paths=(str(tmp_path),)))
+    message = str(info.value)
+    assert path.name in message and "TST001" in message and "detector" in message, message
+
+
+def test_bad_token_pattern_is_a_rule_error_at_check_time(tmp_path):
+    path = _write(tmp_path, _pack(_rule(phrases=_DROP, patterns=[[{"LOWR": "frob"}]])))
+    with pytest.raises(RuleError) as info:
+        tonecheck.check("Hello.", config=Config(rule_paths=(str(tmp_path),)))
+    message = str(info.value)
+    assert path.name in message and "TST001" in message and "patterns" in message, message
+
+
+def test_bad_pack_does_not_poison_later_checks(tmp_path):
+    _write(tmp_path / "bad", _pack(_rule(severity="fatal")))
+    with pytest.raises(RuleError):
+        tonecheck.check("We can't.", config=Config(rule_paths=(str(tmp_path / "bad"),)))
+    assert tonecheck.check("We can't do that.").by_category("negative-language")
