@@ -129,28 +129,41 @@ def test_curly_apostrophes_do_not_change_tone_findings(text):
         assert _keys(tonecheck.check(respelled, config=TONE_CONFIG).findings) == _keys(straight)
 
 
+def _inside(findings, start: int, end: int):
+    """Findings that touch text[start:end]: overlapping it, or empty and sitting inside it."""
+    return [f for f in findings
+            if (f.start < end and start < f.end) or (f.start == f.end and start < f.start < end)]
+
+
 @SETTINGS
-@given(text=any_text)
-def test_fully_quoted_text_has_no_tone_findings(text):
+@given(text=any_text, mode=st.sampled_from(["draft", "saved"]))
+def test_fully_quoted_text_is_never_flagged(text, mode):
     quoted = "\n".join("> " + line for line in text.splitlines())
-    report = tonecheck.check("Hi Sam,\n\n" + quoted + "\n", config=TONE_CONFIG)
-    assert report.findings == ()
+    head = "Hi Sam,\n\nThanks for the details below.\n\n"
+    reply = head + quoted + "\n"
+    report = tonecheck.check(reply, mode=mode, context={"customer_name": "Sam"})
+    assert _inside(report.findings, len(head), len(head) + len(quoted)) == []
 
 
 @SETTINGS
-@given(text=any_text)
-def test_text_after_a_wrote_header_has_no_tone_findings(text):
-    reply = "Hi Sam,\n\nThanks for the update.\n\nOn Mon, 3 Jun 2024, Sam <sam@example.com> wrote:\n" + text
-    assert tonecheck.check(reply, config=TONE_CONFIG).findings == ()
+@given(text=any_text, mode=st.sampled_from(["draft", "saved"]))
+def test_text_after_a_wrote_header_is_never_flagged(text, mode):
+    head = "Hi Sam,\n\nThanks for the update.\n\n"
+    reply = head + "On Mon, 3 Jun 2024, Sam <sam@example.com> wrote:\n" + text
+    report = tonecheck.check(reply, mode=mode, context={"customer_name": "Sam"})
+    assert _inside(report.findings, len(head), len(reply)) == []
 
 
 @SETTINGS
-@given(text=any_text)
-def test_fenced_text_has_no_tone_findings(text):
+@given(text=any_text, mode=st.sampled_from(["draft", "saved"]))
+def test_fenced_text_is_never_flagged(text, mode):
     if any(line.lstrip(" \t").startswith(("```", "~~~")) for line in text.splitlines()):
         text = text.replace("`", "'").replace("~", "-")
-    fenced = "Hi Sam,\n\n```\n" + text + "\n```\n"
-    assert tonecheck.check(fenced, config=TONE_CONFIG).findings == ()
+    head = "Hi Sam,\n\nHere is the log.\n\n"
+    block = "```\n" + text + "\n```"
+    reply = head + block + "\n"
+    report = tonecheck.check(reply, mode=mode, context={"customer_name": "Sam"})
+    assert _inside(report.findings, len(head), len(head) + len(block)) == []
 
 
 @SETTINGS

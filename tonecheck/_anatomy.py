@@ -24,6 +24,7 @@ _HISTORY_START = regex.compile(
     )""",
     regex.VERBOSE | regex.MULTILINE | regex.IGNORECASE,
 )
+_MAY_HAVE_HISTORY = regex.compile(r"wrote:|Message|message:|From:|____", regex.IGNORECASE)
 _GREETING = regex.compile(
     r"""^[ \t]*(?:hi|hello|hey|hiya|dear|greetings|good\ (?:morning|afternoon|evening|day)|howdy|
         hallo|hola|bonjour|welcome)\b[^\n]{0,60}$""",
@@ -41,6 +42,7 @@ _SIGNOFF = regex.compile(
 _SIG_DELIMITER = regex.compile(r"^-- ?$")
 # A sentence ends at . ! ? followed by space or the end, or at a line break; "4.2", "e.g" and
 # "example.com" do not end one.
+_ALNUM = regex.compile(r"[\p{L}\p{N}]")
 _SENTENCE_END = regex.compile(r"[.!?]+[\"')\]]*(?=\s|$)|\n")
 
 @dataclass(frozen=True)
@@ -101,7 +103,7 @@ def sentences(text: str, start: int, end: int) -> list[Sentence]:
             s += 1
         while e > s and text[e - 1].isspace():
             e -= 1
-        if e > s and any(ch.isalnum() for ch in text[s:e]):
+        if e > s and _ALNUM.search(text, s, e):
             found.append(Sentence(s, e))
     return found
 
@@ -111,7 +113,11 @@ def analyse(text: str) -> Anatomy:
     foreign: list[Region] = []
 
     # Quoted history: from the first history header to the end, plus any '>' line.
-    history = _HISTORY_START.search(text)
+    # cheap substring checks first: most replies have no history, code or quotes
+    history = _HISTORY_START.search(text) if _MAY_HAVE_HISTORY.search(text) else None
+    may_fence = "```" in text or "~~~" in text
+    may_quote = ">" in text
+    may_code = "`" in text
     history_start = history.start() if history else len(text)
     in_fence = False
     fence_start = 0
@@ -119,7 +125,7 @@ def analyse(text: str) -> Anatomy:
         if line_start >= history_start:
             break
         line = text[line_start:line_end]
-        if _FENCE.match(line):
+        if may_fence and _FENCE.match(line):
             if in_fence:
                 foreign.append(Region(kind="code", start=fence_start, end=line_end))
             else:
@@ -128,10 +134,10 @@ def analyse(text: str) -> Anatomy:
             continue
         if in_fence:
             continue
-        if _QUOTE_LINE.match(line):
+        if may_quote and _QUOTE_LINE.match(line):
             foreign.append(Region(kind="quoted", start=line_start, end=line_end))
             continue
-        for m in _INLINE_CODE.finditer(line):
+        for m in _INLINE_CODE.finditer(line) if may_code else ():
             foreign.append(Region(kind="code", start=line_start + m.start(), end=line_start + m.end()))
     if in_fence:
         foreign.append(Region(kind="code", start=fence_start, end=min(history_start, len(text))))

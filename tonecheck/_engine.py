@@ -21,12 +21,28 @@ from ._anatomy import Anatomy, analyse
 from ._config import DEFAULT_CONFIG, Config, selector_matches
 from ._errors import ConfigError, RuleError
 from ._models import Finding, Mode, Report, Severity, Suggestion
-from ._rules import Rule, RuleSet, load_rules
+from ._rules import Rule, RuleSet, load_rules, rule_files
 
 MAX_CHARS = 20_000_000
 _STRAIGHTEN = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
 _EXCEPTION_SUFFIX = "!except"
 _NEWLINE = regex.compile(r"\n")
+
+
+class _Lazy:
+    """A regex compiled on first use: most replies trigger few rules, and `regex` compiles are
+    slow enough (about 1.5 ms each) to matter for a one-reply CLI run."""
+
+    __slots__ = ("_source", "_flags", "_pattern")
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self._source, self._flags, self._pattern = source, flags, None
+
+    @property
+    def pattern(self) -> regex.Pattern[str]:
+        if self._pattern is None:
+            self._pattern = regex.compile(self._source, self._flags)
+        return self._pattern
 
 
 @dataclass(frozen=True)
@@ -75,14 +91,22 @@ class Engine:
 
     def __init__(self, config: Config) -> None:
         self.config = config
-        ruleset: RuleSet = load_rules(tuple(config.rule_paths))
+        from . import _cache
+
+        files = rule_files(tuple(config.rule_paths))
+        try:
+            cache_key = _cache.key(files, config.cache_key())
+        except OSError as exc:
+            raise RuleError(f"cannot read rule files: {exc}") from None
+        cached = _cache.load(cache_key)
+        ruleset: RuleSet = cached["ruleset"] if cached else load_rules(tuple(config.rule_paths))
         self.ruleset = ruleset
         unknown = [code for code in config.severity if code not in ruleset.by_code()]
         if unknown:
             raise ConfigError(f"configuration: key 'severity': unknown rule code {unknown[0]}")
         self.rules: dict[str, Rule] = {r.code: r for r in ruleset.rules if _selected(r, config)}
         self.nlp = _load_pipeline(config.spacy_model)
-        self._build_phrase_matcher()
+        self._build_phrase_matcher(cached["phrases"] if cached else None)
         self._build_matcher()
         self._build_regex()
         self._build_context_vetoes()
@@ -94,24 +118,34 @@ class Engine:
                 f"configuration: key 'helpdesk': unknown placeholder syntax {unknown_syntax[0]!r} "
                 f"(known: {', '.join(sorted(self.placeholder_syntaxes))})"
             )
-        for rule in self.rules.values():
-            if rule.detector and rule.detector not in _detectors.REGISTRY:
-                raise RuleError(
-                    f"{ruleset.sources[rule.code]}: rule {rule.code}: field 'detector': "
-                    f"unknown detector {rule.detector!r}"
-                )
+        if not cached:
+            _cache.store(cache_key, {"ruleset": ruleset, "phrases": self._phrase_data})
 
     # -- compilation -------------------------------------------------------------------------
-    def _build_phrase_matcher(self) -> None:
-        from spacy.attrs import NORM
+    def _build_phrase_matcher(self, cached: dict[str, Any] | None) -> None:
         from spacy.matcher import PhraseMatcher
+
+        self.phrase_matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
+        data = cached or self._compile_phrases()
+        for key, keywords in data["keywords"]:
+            self.phrase_matcher.add(key, keywords)
+        self.lexicon_keys: dict[str, tuple[str, str]] = data["lexicon_keys"]
+        self.capitals_only: set[str] = data["capitals_only"]  # "MX" must not match "Mx."
+        self._phrase_data = data
+        self.has_phrases = len(self.phrase_matcher) > 0
+        strings = self.nlp.vocab.strings
+        self.skippable = {strings.add(word) for word in self.ruleset.skippable}
+        self.comma = strings.add(",")
+
+    def _compile_phrases(self) -> dict[str, Any]:
+        """Every phrase of every selected rule as its sequence of NORM hashes, by matcher key."""
+        from spacy.attrs import NORM
 
         # NORM makes "can't" and "can not" one phrase. Each phrase is added as its sequence of
         # NORM hashes, assembled from a per-word cache of the real tokenizer's output (so a
         # phrase gets exactly the NORMs the same words get in a reply): PhraseMatcher.add accepts
         # such sequences (spaCy's own unpickling uses them), and a Doc per phrase would
         # dominate start-up.
-        self.phrase_matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
         strings = self.nlp.vocab.strings
         special_cases = set(self.nlp.tokenizer.rules or {})
         # Without a norm lookup table, the NORM of a plain word that is no tokenizer special case
@@ -127,14 +161,16 @@ class Engine:
                     word_norms[word] = tuple(self.nlp.make_doc(word).to_array([NORM]).tolist())
             return word_norms[word]
 
+        keywords: list[tuple[str, list[tuple[int, ...]]]] = []
+
         def add(key: str, phrases: Iterable[str]) -> None:
-            keywords = {tuple(h for word in phrase.split() for h in norms_of(word)) for phrase in phrases}
-            if keywords:
-                self.phrase_matcher.add(key, sorted(keywords))
+            unique = {tuple(h for word in phrase.split() for h in norms_of(word)) for phrase in phrases}
+            if unique:
+                keywords.append((key, sorted(unique)))
 
         # lexicon entries get keys "CODE#n" so a match knows which entry's plain wording to use
-        self.lexicon_keys: dict[str, tuple[str, str]] = {}
-        self.capitals_only: set[str] = set()  # lexicon keys written in capitals: "MX" must not match "Mx."
+        lexicon_keys: dict[str, tuple[str, str]] = {}
+        capitals_only: set[str] = set()
         for rule in self.rules.values():
             add(rule.code, self.ruleset.expanded(rule, "phrases", normalise=_lower))
             add(rule.code + _EXCEPTION_SUFFIX, self.ruleset.expanded(rule, "exceptions", normalise=_lower))
@@ -144,13 +180,11 @@ class Engine:
                 for key, group in ((f"{rule.code}#{index}", set(phrases) - set(capitals)),
                                    (f"{rule.code}#{index}^", capitals)):
                     if group:
-                        self.lexicon_keys[key] = (rule.code, plain)
+                        lexicon_keys[key] = (rule.code, plain)
                         add(key, [_lower(p) for p in group])
                         if key.endswith("^"):
-                            self.capitals_only.add(key)
-        self.has_phrases = len(self.phrase_matcher) > 0
-        self.skippable = {strings.add(word) for word in self.ruleset.skippable}
-        self.comma = strings.add(",")
+                            capitals_only.add(key)
+        return {"keywords": keywords, "lexicon_keys": lexicon_keys, "capitals_only": capitals_only}
 
     def _build_matcher(self) -> None:
         from spacy.matcher import Matcher
@@ -184,16 +218,17 @@ class Engine:
         # configuration. A single alternation over all rules was measured 5.6x slower: the regex
         # engine tries every branch at every position, while a pattern that starts with a
         # literal lets it skip ahead.
-        self.rule_regex: list[tuple[str, regex.Pattern[str]]] = []
+        self.rule_regex: list[tuple[str, _Lazy, tuple[str, ...]]] = []
         for rule in self.rules.values():
             if rule.regex:
                 flags = 0 if rule.case_sensitive else regex.IGNORECASE
                 source = "|".join(f"(?:{part})" for part in rule.regex)
-                self.rule_regex.append((rule.code, regex.compile(source, flags)))
+                requires = tuple(word.lower() for word in rule.requires)
+                self.rule_regex.append((rule.code, _Lazy(source, flags), requires))
 
     def _build_context_vetoes(self) -> None:
-        self.not_after: dict[str, regex.Pattern[str]] = {}
-        self.not_before: dict[str, regex.Pattern[str]] = {}
+        self.not_after: dict[str, _Lazy] = {}
+        self.not_before: dict[str, _Lazy] = {}
         for rule in self.rules.values():
             for field_name, table, template in (
                 ("not_after", self.not_after, r"(?:^|[^\w'])(?:{})[\s,]*$"),
@@ -205,14 +240,14 @@ class Engine:
                         r"\s+".join(regex.escape(w) for w in _normalise_phrase(p).split())
                         for p in sorted(set(words), key=len, reverse=True)
                     )
-                    table[rule.code] = regex.compile(template.format(alternation))
+                    table[rule.code] = _Lazy(template.format(alternation))
 
     def _vetoed(self, code: str, scan: Scan, start: int, end: int) -> bool:
         before = self.not_after.get(code)
-        if before is not None and before.search(_normalise_context(scan.scan[max(0, start - 60) : start])):
+        if before is not None and before.pattern.search(_normalise_context(scan.scan[max(0, start - 60) : start])):
             return True
         after = self.not_before.get(code)
-        return after is not None and after.search(_normalise_context(scan.scan[end : end + 60])) is not None
+        return after is not None and after.pattern.search(_normalise_context(scan.scan[end : end + 60])) is not None
 
     # -- checking ----------------------------------------------------------------------------
     def check(self, text: str, *, mode: Mode, context: Mapping[str, str] | None = None) -> Report:
@@ -253,13 +288,22 @@ class Engine:
             strings = self.nlp.vocab.strings
             for match_id, s, e in self.matcher(doc):
                 raw.append((strings[match_id], doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), {}))
-        for code, pattern in self.rule_regex:
-            for m in pattern.finditer(scan.scan):
-                if m.end() > m.start():
-                    raw.append((code, m.start(), m.end(), {}))
+        lowered = scan.scan.lower() if self.rule_regex else ""
+        for code, lazy, requires in self.rule_regex:
+            if requires and not any(word in lowered for word in requires):
+                continue
+            pattern = lazy.pattern
+            scope = self.rules[code].scope
+            spans = [(r.start, r.end) for r in scan.anatomy.kinds(*scope)] if scope else [(0, len(scan.scan))]
+            for span_start, span_end in spans:
+                for m in pattern.finditer(scan.scan, span_start, span_end):
+                    if m.end() > m.start():
+                        raw.append((code, m.start(), m.end(), {}))
         for code, start, end, values in raw:
             rule = self.rules[code]
             if scan.mode not in rule.modes:
+                continue
+            if rule.scope and scan.anatomy.region_of(start) not in rule.scope:
                 continue
             if rule.at_sentence_start and not scan.at_sentence_start(start):
                 continue
@@ -277,18 +321,22 @@ class Engine:
     def _phrase_matches(self, doc: Any) -> Iterable[tuple[int, int, int]]:
         """Phrase matches as (key, start char, end char), on the full text and on a view with
         skippable words (and the commas around them) left out."""
-        from spacy.attrs import NORM
+        from spacy.attrs import IDX, LENGTH, NORM
         from spacy.tokens import Doc
 
+        columns = doc.to_array([NORM, IDX, LENGTH])
+        norms = columns[:, 0].tolist()
+        starts = columns[:, 1].tolist()
+        ends = (columns[:, 1] + columns[:, 2]).tolist()
         for match_id, s, e in self.phrase_matcher(doc):
-            yield match_id, doc[s].idx, doc[e - 1].idx + len(doc[e - 1])
-        norms = doc.to_array([NORM]).tolist()
-        if self.skippable.isdisjoint(norms):
+            yield match_id, starts[s], ends[e - 1]
+        skippable = self.skippable
+        if skippable.isdisjoint(norms):
             return
         kept: list[int] = []
         skip_next_comma = False
         for index, norm in enumerate(norms):
-            if norm in self.skippable:
+            if norm in skippable:
                 # ", unfortunately, we" -> "we": drop the comma after a skipped word that followed one
                 skip_next_comma = bool(kept) and norms[kept[-1]] == self.comma
                 if skip_next_comma:
@@ -299,11 +347,11 @@ class Engine:
                 continue
             skip_next_comma = False
             kept.append(index)
-        view = Doc(self.nlp.vocab, words=[doc[i].text for i in kept])
-        view.from_array([NORM], doc.to_array([NORM])[kept].reshape(-1, 1))
+        # The matcher reads only NORM, so the view's words are placeholders and its NORMs are copied.
+        view = Doc(self.nlp.vocab, words=["_"] * len(kept))
+        view.from_array([NORM], columns[kept, 0:1])
         for match_id, s, e in self.phrase_matcher(view):
-            first, last = doc[kept[s]], doc[kept[e - 1]]
-            yield match_id, first.idx, last.idx + len(last)
+            yield match_id, starts[kept[s]], ends[kept[e - 1]]
 
     def _keeps(self, scan: Scan, hit: Hit) -> bool:
         """Category-wide filters: jargon the reply explains, or the team accepts, is fine."""
@@ -447,7 +495,11 @@ def _load_pipeline(name: str) -> Any:
     import spacy
 
     if name.startswith("blank:"):
-        nlp = spacy.blank(name.split(":", 1)[1])
+        try:
+            # the language class directly: same pipeline as spacy.blank, without its config pass
+            nlp = spacy.util.get_lang_class(name.split(":", 1)[1])()
+        except ImportError as exc:
+            raise ConfigError(f"configuration: key 'spacy-model': {exc}") from None
     else:
         try:
             nlp = spacy.load(name, exclude=["ner", "textcat"])
@@ -465,8 +517,20 @@ def _engine_for(key: str) -> Engine:
     return Engine(Config.model_validate_json(key))
 
 
+_BY_OBJECT: dict[int, tuple[Config, Engine]] = {}
+
+
 def get_engine(config: Config | None = None) -> Engine:
-    return _engine_for((config or DEFAULT_CONFIG).cache_key())
+    """The compiled engine for a configuration: built once per distinct configuration."""
+    config = config or DEFAULT_CONFIG
+    cached = _BY_OBJECT.get(id(config))
+    if cached is not None and cached[0] is config:
+        return cached[1]
+    engine = _engine_for(config.cache_key())
+    if len(_BY_OBJECT) > 64:
+        _BY_OBJECT.clear()
+    _BY_OBJECT[id(config)] = (config, engine)  # holding config keeps its id from being reused
+    return engine
 
 
 def severity_at_least(finding: Finding, level: Severity) -> bool:

@@ -58,6 +58,11 @@ class Rule(_Strict):
     detector: str | None = None
     options: dict[str, Any] = Field(default_factory=dict)
     at_sentence_start: bool = False
+    # Where the rule looks: parts of the reply (default: all of the agent's text). A regex rule
+    # with a scope scans only those parts.
+    scope: tuple[Literal["greeting", "body", "closing", "signoff"], ...] = ()
+    # Regex pre-check: the rule's regex runs only if the lower-cased reply contains one of these.
+    requires: tuple[str, ...] = ()
     # Cheap context vetoes, checked only on candidate matches: a match right after one of
     # `not_after` ("if you need to") or right before one of `not_before` ("can't wait") is dropped.
     not_after: tuple[str, ...] = ()
@@ -212,9 +217,8 @@ def _load_vocab(paths: list[Path]) -> tuple[dict[str, tuple[str, ...]], frozense
     return vocab, frozenset(skippable)
 
 
-@functools.lru_cache(maxsize=16)
-def load_rules(extra_paths: tuple[str, ...] = ()) -> RuleSet:
-    """Load the built-in packs plus any extra files or folders, in that order."""
+def rule_files(extra_paths: tuple[str, ...] = ()) -> list[Path]:
+    """The built-in rule files plus any extra files or folders, in load order."""
     roots = [builtin_rules_dir(), *(Path(p) for p in extra_paths)]
     files: list[Path] = []
     for root in roots:
@@ -224,6 +228,16 @@ def load_rules(extra_paths: tuple[str, ...] = ()) -> RuleSet:
             files.extend(sorted(root.rglob("*.yml")) + sorted(root.rglob("*.yaml")))
         else:
             raise RuleError(f"{root}: rule path does not exist")
+    return files
+
+
+@functools.lru_cache(maxsize=16)
+def load_rules(extra_paths: tuple[str, ...] = ()) -> RuleSet:
+    """Load and validate the built-in packs plus any extra files or folders, in that order."""
+    return _load_files(rule_files(extra_paths))
+
+
+def _load_files(files: list[Path]) -> RuleSet:
     vocab, skippable = _load_vocab([f for f in files if f.stem == "vocab"])
     rules: list[Rule] = []
     sources: dict[str, str] = {}

@@ -1,0 +1,73 @@
+"""On-disk cache of compiled rule data, so a fresh process does not re-parse and re-expand the
+rule packs. The key hashes every rule file's bytes, the configuration and the versions of
+tonecheck, spaCy and Python; any change gives a new key. Failing to read or write the cache is
+never an error: the engine just builds from the files.
+
+Location: $TONECHECK_CACHE_DIR, else $XDG_CACHE_HOME/tonecheck, else ~/.cache/tonecheck.
+Set TONECHECK_NO_CACHE=1 to turn it off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+_FORMAT = 1
+
+
+def _directory() -> Path | None:
+    if os.environ.get("TONECHECK_NO_CACHE"):
+        return None
+    explicit = os.environ.get("TONECHECK_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "tonecheck"
+
+
+def key(files: Iterable[Path], *parts: str) -> str:
+    import spacy
+
+    from . import __version__
+
+    digest = hashlib.sha256()
+    for part in (str(_FORMAT), __version__, spacy.__version__, sys.version, *parts):
+        digest.update(part.encode() + b"\0")
+    for path in sorted(files):
+        digest.update(str(path).encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:32]
+
+
+def load(cache_key: str) -> Any | None:
+    directory = _directory()
+    if directory is None:
+        return None
+    try:
+        with open(directory / f"{cache_key}.pickle", "rb") as handle:
+            return pickle.load(handle)
+    except Exception:  # a missing, partial or foreign file is just a miss
+        return None
+
+
+def store(cache_key: str, value: Any) -> None:
+    directory = _directory()
+    if directory is None:
+        return
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, directory / f"{cache_key}.pickle")  # atomic: readers never see half
+    except Exception:
+        try:
+            os.unlink(temporary)  # type: ignore[possibly-undefined]
+        except Exception:
+            pass
