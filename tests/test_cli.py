@@ -205,6 +205,18 @@ def test_fail_on_decides_the_exit_code(run_cli, tmp_path):
         assert default.code == expected["warning"], (rule.code, default)
 
 
+def test_customer_name_option_is_passed_as_context(run_cli, tmp_path):
+    text = "Hi John,\n\nYour order shipped today and should arrive on Friday.\n\nBest,\nAna\n"
+    path = tmp_path / "name.txt"
+    path.write_text(text, encoding="utf-8")
+    for name in ("Sara", "John"):
+        result = run_cli(["check", "--format", "json", "--customer-name", name, str(path)])
+        expected = tonecheck.check(text, context={"customer_name": name}).findings
+        got = json.loads(result.out)["files"][0]["findings"]
+        assert [(f["code"], f["start"], f["end"]) for f in got] == [(f.code, f.start, f.end) for f in expected]
+        assert result.code == (1 if any(f.severity.rank >= 1 for f in expected) else 0)
+
+
 def test_mode_option(run_cli, bad_file):
     result = run_cli(["check", "--mode", "saved", "--format", "json", str(bad_file)])
     assert result.code in (0, 1)

@@ -84,6 +84,8 @@ def _check_invariants(text: str, report: tonecheck.Report) -> None:
         for s in f.suggestions:
             assert isinstance(s.applicability, Applicability)
             assert s.title
+    for region in report.regions:
+        assert 0 <= region.start <= region.end <= len(text), region
 
 
 @SETTINGS

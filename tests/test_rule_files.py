@@ -236,6 +236,7 @@ BAD_RULES = [
     pytest.param({"suggestions": [{"title": "x", "applicability": "maybe"}]}, "suggestions",
                  id="bad-applicability"),
     pytest.param({"category": "jargon"}, "category", id="category-per-rule"),
+    pytest.param({"options": {"depth": 2}}, "options", id="options-without-detector"),
 ]
 
 
@@ -345,6 +346,17 @@ def test_unknown_detector_is_a_rule_error_at_check_time(tmp_path):
         tonecheck.check("Hello.", config=Config(rule_paths=(str(tmp_path),)))
     message = str(info.value)
     assert path.name in message and "TST001" in message and "detector" in message, message
+
+
+def test_unknown_detector_option_is_a_rule_error(tmp_path):
+    with_detector = [r for r in RULES if r.detector]
+    assert with_detector, "the built-in packs use detectors (template-leftover, missing-closing)"
+    detector = with_detector[0].detector
+    path = _write(tmp_path, _pack(_rule(phrases=_DROP, detector=detector, options={"no_such_option": 1})))
+    with pytest.raises(RuleError) as info:
+        load_rules((str(tmp_path),))
+    message = str(info.value)
+    assert path.name in message and "TST001" in message and "no_such_option" in message, message
 
 
 def test_bad_token_pattern_is_a_rule_error_at_check_time(tmp_path):

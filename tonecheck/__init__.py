@@ -6,13 +6,16 @@
 """
 
 from ._api import check
+from ._fix import fix
 from ._config import Config
 from ._errors import ConfigError, InputError, RuleError, TonecheckError
 from ._models import (
     CATEGORIES,
     Applicability,
     Category,
+    Edit,
     Finding,
+    FixResult,
     Mode,
     Region,
     Report,
@@ -28,7 +31,9 @@ __all__ = [
     "Category",
     "Config",
     "ConfigError",
+    "Edit",
     "Finding",
+    "FixResult",
     "InputError",
     "Mode",
     "Region",
@@ -39,4 +44,5 @@ __all__ = [
     "TonecheckError",
     "__version__",
     "check",
+    "fix",
 ]

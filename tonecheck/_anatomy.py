@@ -45,6 +45,14 @@ _SIG_DELIMITER = regex.compile(r"^-- ?$")
 _ALNUM = regex.compile(r"[\p{L}\p{N}]")
 _SENTENCE_END = regex.compile(r"[.!?]+[\"')\]]*(?=\s|$)|\n")
 
+def is_sentence_start(text: str, offset: int) -> bool:
+    """True if offset starts a sentence: only spaces since a line break, . ! ? : ; or the start."""
+    index = offset - 1
+    while index >= 0 and text[index] in " \t":
+        index -= 1
+    return index < 0 or text[index] in "\n.!?:;\"'(*-•"
+
+
 @dataclass(frozen=True)
 class Sentence:
     start: int

@@ -1,6 +1,6 @@
 """On-disk cache of compiled rule data, so a fresh process does not re-parse and re-expand the
-rule packs. The key hashes every rule file's bytes, the configuration and the versions of
-tonecheck, spaCy and Python; any change gives a new key. Failing to read or write the cache is
+rule packs. The key hashes every rule file's bytes, tonecheck's own source files, the configuration and
+the versions of spaCy and Python; any change gives a new key. Failing to read or write the cache is
 never an error: the engine just builds from the files.
 
 Location: $TONECHECK_CACHE_DIR, else $XDG_CACHE_HOME/tonecheck, else ~/.cache/tonecheck.
@@ -39,7 +39,9 @@ def key(files: Iterable[Path], *parts: str) -> str:
     digest = hashlib.sha256()
     for part in (str(_FORMAT), __version__, spacy.__version__, sys.version, *parts):
         digest.update(part.encode() + b"\0")
-    for path in sorted(files):
+    # the package's own code shapes what is cached (schemas, phrase compilation): part of the key
+    package_code = sorted(Path(__file__).resolve().parent.glob("*.py"))
+    for path in [*package_code, *sorted(files)]:
         digest.update(str(path).encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()[:32]

@@ -48,6 +48,9 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument("--rule-path", action="append", default=[], metavar="PATH",
                        help="extra rule file or folder (repeatable)")
     check.add_argument("--customer-name", default=None, help="the customer's name, for name checks")
+    check.add_argument("--fix", action="store_true", help="apply safe fixes to the files in place")
+    check.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff: apply unsafe fixes too")
+    check.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
 
     rule = commands.add_parser("rule", help="explain one rule")
     rule.add_argument("code")
@@ -90,7 +93,12 @@ def _finding_json(finding: Finding) -> dict[str, object]:
 
 
 def _render_text(path: str, report: Report, out: TextIO) -> None:
+    from ._fix import tidy
+
     lines = report.text.splitlines()
+    line_starts = [0]
+    for line in report.text.splitlines(keepends=True):
+        line_starts.append(line_starts[-1] + len(line))
     for finding in report.findings:
         out.write(f"{path}:{finding.line}:{finding.column}: {finding.code} [{finding.severity.value}] "
                   f"{finding.message}\n")
@@ -102,15 +110,42 @@ def _render_text(path: str, report: Report, out: TextIO) -> None:
         for suggestion in finding.suggestions:
             if suggestion.replacement is None:
                 out.write(f"    help: {suggestion.title}\n")
-            else:
-                shown = suggestion.replacement or "(remove)"
-                out.write(f"    fix ({suggestion.applicability.value}): {suggestion.title}: "
-                          f"{finding.match!r} -> {shown!r}\n")
+                continue
+            out.write(f"    fix ({suggestion.applicability.value}): {suggestion.title}\n")
+            start = finding.start if suggestion.start is None else suggestion.start
+            end = finding.end if suggestion.end is None else suggestion.end
+            line_start = line_starts[finding.line - 1]
+            line_end = line_start + len(lines[finding.line - 1]) if finding.line <= len(lines) else len(report.text)
+            start, end, replacement = tidy(report.text, start, end, suggestion.replacement)
+            if line_start <= start <= end <= line_end + 1:
+                before = report.text[line_start:line_end]
+                after = (report.text[line_start:start] + replacement + report.text[end:max(end, line_end)])
+                out.write(f"      before: {before.strip()}\n      after:  {after.strip()}\n")
     out.write("\n" if report.findings else "")
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Replace the file in one step: a crash leaves either the old or the new file, never half."""
+    import os
+    import tempfile
+
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tonecheck")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.chmod(temporary, path.stat().st_mode & 0o7777)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
 
 
 def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ._api import check
+    from ._fix import fix
 
     config = Config(
         select=_split(args.select),
@@ -122,6 +157,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     paths = args.paths or ["-"]
     results: list[tuple[str, Report]] = []
     errors = 0
+    fixes_applied = 0
     for path in paths:
         try:
             text = _read(path)
@@ -129,9 +165,31 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             err.write(f"tonecheck: error: {exc}\n")
             errors += 1
             continue
-        results.append(("<stdin>" if path == "-" else path, check(text, mode=args.mode, config=config,
-                                                                  context=context)))
+        display = "<stdin>" if path == "-" else path
+        if args.fix or args.diff:
+            fixed = fix(text, mode=args.mode, config=config, context=context, unsafe=args.unsafe_fixes)
+            if args.diff:
+                _write_diff(display, text, fixed.text, out)
+            elif fixed.changed and path == "-":
+                out.write(fixed.text)
+            elif fixed.changed:
+                try:
+                    _write_atomically(Path(path), fixed.text)
+                except OSError as exc:
+                    err.write(f"tonecheck: error: {path}: cannot write: {exc.strerror or exc}\n")
+                    errors += 1
+                    continue
+            fixes_applied += len(fixed.edits)
+            results.append((display, check(fixed.text, mode=args.mode, config=config, context=context)))
+            continue
+        results.append((display, check(text, mode=args.mode, config=config, context=context)))
     failing = sum(len(report.at_least(config.fail_on)) for _, report in results)
+    if args.diff:
+        return EXIT_ERROR if errors else (EXIT_FINDINGS if fixes_applied else EXIT_OK)
+    if args.fix and paths != ["-"]:
+        err.write(f"Applied {fixes_applied} fix{'es' if fixes_applied != 1 else ''}.\n")
+    if args.fix and paths == ["-"]:
+        return EXIT_ERROR if errors else (EXIT_FINDINGS if failing else EXIT_OK)
     if args.format == "json":
         payload = {"version": 1, "files": [
             {"path": path, "findings": [_finding_json(f) for f in report.findings]}
@@ -147,6 +205,16 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _write_diff(path: str, before: str, after: str, out: TextIO) -> None:
+    import difflib
+
+    out.writelines(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
+                                        fromfile=path if path.startswith("/") else f"a/{path}",
+                                        tofile=path if path.startswith("/") else f"b/{path}"))
+    if after and not after.endswith("\n") and before != after:
+        out.write("\n\\ No newline at end of file\n")
 
 
 def _cmd_rule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

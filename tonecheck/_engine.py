@@ -17,7 +17,7 @@ from typing import Any
 import regex
 
 from . import _detectors
-from ._anatomy import Anatomy, analyse
+from ._anatomy import Anatomy, analyse, is_sentence_start
 from ._config import DEFAULT_CONFIG, Config, selector_matches
 from ._errors import ConfigError, RuleError
 from ._models import Finding, Mode, Report, Severity, Suggestion
@@ -72,10 +72,7 @@ class Scan:
     cache: dict[str, Any] = field(default_factory=dict)  # per-reply results detectors share
 
     def at_sentence_start(self, offset: int) -> bool:
-        index = offset - 1
-        while index >= 0 and self.scan[index] in " \t":
-            index -= 1
-        return index < 0 or self.scan[index] in "\n.!?:;\"'(*-•"
+        return is_sentence_start(self.scan, offset)
 
 
 def _selected(rule: Rule, config: Config) -> bool:
@@ -226,7 +223,14 @@ class Engine:
                 requires = tuple(word.lower() for word in rule.requires)
                 self.rule_regex.append((rule.code, _Lazy(source, flags), requires))
 
+    def rewrite_pattern(self, code: str, index: int) -> regex.Pattern[str]:
+        key = (code, index)
+        if key not in self._rewrites:
+            self._rewrites[key] = regex.compile(self.rules[code].rewrites[index].pattern, regex.IGNORECASE)
+        return self._rewrites[key]
+
     def _build_context_vetoes(self) -> None:
+        self._rewrites: dict[tuple[str, int], regex.Pattern[str]] = {}
         self.not_after: dict[str, _Lazy] = {}
         self.not_before: dict[str, _Lazy] = {}
         for rule in self.rules.values():
@@ -448,6 +452,38 @@ def _match_case(replacement: str, matched: str) -> str:
     return replacement
 
 
+def _suggestions(engine: Engine, scan: Scan, hit: Hit, rule: Rule, values: Mapping[str, str]) -> tuple[Suggestion, ...]:
+    if hit.suggestions is not None:
+        return hit.suggestions
+    matched = scan.text[hit.start : hit.end]
+    suggestions: list[Suggestion] = []
+    seen: set[tuple[int, int, str]] = set()
+    for index, spec in enumerate(rule.rewrites):
+        m = engine.rewrite_pattern(rule.code, index).match(scan.scan, hit.start)
+        if m is None or m.end() < hit.end:
+            continue
+        slots = {**values, **{k: v for k, v in m.groupdict().items() if v is not None}}
+        replacement = _render(spec.replacement, slots)
+        if scan.at_sentence_start(hit.start) or matched[:1].isupper():
+            replacement = _match_case(replacement, scan.text[hit.start : m.end()])
+        key = (hit.start, m.end(), replacement)
+        if key not in seen:
+            seen.add(key)
+            suggestions.append(Suggestion(title=_render(spec.title, slots), replacement=replacement,
+                                          applicability=spec.applicability, start=hit.start, end=m.end()))
+    for spec in rule.suggestions:
+        replacement = None
+        if spec.replacement is not None:
+            replacement = _render(spec.replacement, values)
+            if scan.at_sentence_start(hit.start) or (matched[:1].isupper() and not matched.isupper()):
+                replacement = _match_case(replacement, matched)
+        suggestions.append(Suggestion(title=_render(spec.title, values), replacement=replacement,
+                                      applicability=spec.applicability,
+                                      start=hit.start if replacement is not None else None,
+                                      end=hit.end if replacement is not None else None))
+    return tuple(suggestions)
+
+
 def _to_findings(engine: Engine, scan: Scan, hits: list[Hit]) -> list[Finding]:
     text = scan.text
     line_starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
@@ -456,19 +492,6 @@ def _to_findings(engine: Engine, scan: Scan, hits: list[Hit]) -> list[Finding]:
         rule = engine.rules[hit.code]
         matched = text[hit.start : hit.end]
         values = {"match": matched, **hit.values}
-        if hit.suggestions is not None:
-            suggestions = hit.suggestions
-        else:
-            suggestions = tuple(
-                Suggestion(
-                    title=_render(spec.title, values),
-                    replacement=None
-                    if spec.replacement is None
-                    else _match_case(_render(spec.replacement, values), matched),
-                    applicability=spec.applicability,
-                )
-                for spec in rule.suggestions
-            )
         line = bisect.bisect_right(line_starts, hit.start)
         end_line = bisect.bisect_right(line_starts, max(hit.start, hit.end - 1)) if hit.end > hit.start else line
         findings.append(
@@ -485,7 +508,7 @@ def _to_findings(engine: Engine, scan: Scan, hits: list[Hit]) -> list[Finding]:
                 end_line=end_line,
                 end_column=hit.end - line_starts[end_line - 1] + 1,
                 match=matched,
-                suggestions=suggestions,
+                suggestions=_suggestions(engine, scan, hit, rule, values),
             )
         )
     return findings

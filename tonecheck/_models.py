@@ -46,11 +46,16 @@ class Applicability(str, Enum):
 
 
 class Suggestion(BaseModel):
+    """A way to fix a finding. `replacement` replaces text[start:end]; start and end are the
+    finding's span unless the rewrite reaches further (a template that keeps the reply's words)."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     title: str
     replacement: str | None = None
     applicability: Applicability = Applicability.unsafe
+    start: int | None = None
+    end: int | None = None
 
 
 class Finding(BaseModel):
@@ -71,6 +76,33 @@ class Finding(BaseModel):
     end_column: int
     match: str
     suggestions: tuple[Suggestion, ...] = ()
+
+
+class Edit(BaseModel):
+    """One change `fix` made, with offsets into the text as it was in that round."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: str
+    round: int
+    start: int
+    end: int
+    original: str
+    replacement: str
+    title: str
+    applicability: Applicability
+
+
+class FixResult(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text: str
+    edits: tuple[Edit, ...]
+    remaining: tuple[Finding, ...]  # findings of the fixed text
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.edits)
 
 
 class Region(BaseModel):

@@ -33,6 +33,27 @@ class SuggestionSpec(_Strict):
     applicability: Applicability = Applicability.unsafe
 
 
+class RewriteSpec(_Strict):
+    """A rewrite template: `pattern` must match at the start of the finding (it may reach
+    further); `replacement` may use the pattern's named groups, keeping the reply's own words."""
+
+    pattern: str
+    replacement: str
+    title: str = Field(min_length=1)
+    applicability: Applicability = Applicability.unsafe
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        import regex
+
+        try:
+            regex.compile(value)
+        except regex.error as exc:
+            raise ValueError(f"does not compile: {exc}") from None
+        return value
+
+
 class Examples(_Strict):
     flag: tuple[str, ...] = Field(min_length=1)
     pass_: tuple[str, ...] = Field(alias="pass", min_length=1)
@@ -69,6 +90,7 @@ class Rule(_Strict):
     not_before: tuple[str, ...] = ()
     exceptions: tuple[str, ...] = ()
     modes: tuple[Mode, ...] = ("draft", "saved")
+    rewrites: tuple[RewriteSpec, ...] = ()  # tried first, in order; then `suggestions`
     suggestions: tuple[SuggestionSpec, ...] = ()
     examples: Examples
 
