@@ -22,17 +22,17 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 def pytest_configure(config: pytest.Config) -> None:
     # Keep the on-disk rule cache of this run away from the user's ~/.cache: the suite must not
     # depend on (or leave behind) compiled rule data from other runs.
-    if not os.environ.get("TONECHECK_TEST_KEEP_CACHE"):
-        directory = tempfile.mkdtemp(prefix="tonecheck-test-cache-")
-        os.environ["TONECHECK_CACHE_DIR"] = directory
-        os.environ.pop("TONECHECK_NO_CACHE", None)
-        config._tonecheck_cache_dir = directory  # type: ignore[attr-defined]
+    directory = tempfile.mkdtemp(prefix="tonecheck-test-cache-")
+    os.environ["TONECHECK_CACHE_DIR"] = directory
+    os.environ.pop("TONECHECK_NO_CACHE", None)
+    config._tonecheck_cache_dir = directory  # type: ignore[attr-defined]
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     directory = getattr(config, "_tonecheck_cache_dir", None)
     if directory:
         shutil.rmtree(directory, ignore_errors=True)
+
 
 # The two categories whose rules are phrase/regex based: the tone checks the issue is about.
 TONE_CATEGORIES = ("negative-language", "passive-aggressive")

@@ -372,3 +372,92 @@ def test_bad_pack_does_not_poison_later_checks(tmp_path):
     with pytest.raises(RuleError):
         tonecheck.check("We can't.", config=Config(rule_paths=(str(tmp_path / "bad"),)))
     assert tonecheck.check("We can't do that.").by_category("negative-language")
+
+
+# -- the on-disk cache of compiled rules ------------------------------------------------------
+
+def _run_module(argv, *, pythonpath, cache_dir, stdin=b"", module="tonecheck"):
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(pythonpath)
+    env["TONECHECK_CACHE_DIR"] = str(cache_dir)
+    env.pop("TONECHECK_NO_CACHE", None)
+    proc = subprocess.run([sys.executable, "-m", module, *argv] if module else [sys.executable, *argv],
+                          input=stdin, capture_output=True, env=env, cwd=str(pythonpath), timeout=120)
+    return proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
+
+
+def _repo_root() -> Path:
+    return Path(tonecheck.__file__).resolve().parent.parent
+
+
+def test_edited_rule_pack_is_seen_by_the_next_process(tmp_path):
+    import json
+
+    rules, cache = tmp_path / "rules", tmp_path / "cache"
+    _write(rules, _pack(_rule(phrases=["frobnicate the widget"])))
+    argv = ["check", "--format", "json", "--rule-path", str(rules), "--select", "TST001"]
+    text = b"We frobnicate the widget and zorble the gadget."
+
+    code, out, err = _run_module(argv, pythonpath=_repo_root(), cache_dir=cache, stdin=text)
+    assert code == 1, err
+    assert [f["match"] for f in json.loads(out)["files"][0]["findings"]] == ["frobnicate the widget"]
+    assert any(cache.iterdir()), "no cache was written"
+
+    _write(rules, _pack(_rule(phrases=["zorble the gadget"])))
+    code, out, err = _run_module(argv, pythonpath=_repo_root(), cache_dir=cache, stdin=text)
+    assert code == 1, err
+    assert [f["match"] for f in json.loads(out)["files"][0]["findings"]] == ["zorble the gadget"]
+
+
+def test_corrupt_cache_files_are_ignored(tmp_path):
+    cache = tmp_path / "cache"
+    argv = ["check", "--format", "json", "--select", "negative-language"]
+    code, first, err = _run_module(argv, pythonpath=_repo_root(), cache_dir=cache, stdin=b"We can't do that.")
+    assert code == 1, err
+    entries = list(cache.glob("*"))
+    assert entries
+    for entry in entries:
+        entry.write_bytes(b"\x80\x04garbage, not a pickle")
+    code, second, err = _run_module(argv, pythonpath=_repo_root(), cache_dir=cache, stdin=b"We can't do that.")
+    assert code == 1, err
+    assert "Traceback" not in err
+    assert second == first
+
+
+def test_cache_written_by_other_tonecheck_code_is_not_reused(tmp_path):
+    # A cache entry is only valid for the code that wrote it. Simulate an upgrade (same version
+    # number, as with a git checkout or an editable install) whose Rule model gained a field the
+    # engine then relies on: the old cache entry must not be handed to the new code.
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(_repo_root() / "tonecheck", copy / "tonecheck",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(builtin_rules_dir(), copy / "rules")
+    cache = tmp_path / "cache"
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        "import tonecheck\n"
+        "from tonecheck._engine import get_engine\n"
+        "print(tonecheck.check(\"We can't do that.\").findings[0].code)\n"
+        "print(sorted({getattr(r, 'cache_probe', '<missing>') for r in get_engine().ruleset.rules}))\n",
+        encoding="utf-8",
+    )
+    code, out, err = _run_module([str(probe)], pythonpath=copy, cache_dir=cache, module=None)
+    assert code == 0, err
+    assert "<missing>" in out
+    assert any(cache.iterdir()), "no cache was written"
+
+    rules_py = copy / "tonecheck" / "_rules.py"
+    source = rules_py.read_text(encoding="utf-8")
+    marker = "class Rule(_Strict):\n"
+    assert marker in source
+    rules_py.write_text(source.replace(marker, marker + "    cache_probe: str = 'new'\n", 1), encoding="utf-8")
+
+    code, out, err = _run_module([str(probe)], pythonpath=copy, cache_dir=cache, module=None)
+    assert code == 0, err
+    assert "['new']" in out, f"stale cached rules from the old code were used: {out!r}"

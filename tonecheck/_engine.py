@@ -460,9 +460,10 @@ def _suggestions(engine: Engine, scan: Scan, hit: Hit, rule: Rule, values: Mappi
     seen: set[tuple[int, int, str]] = set()
     for index, spec in enumerate(rule.rewrites):
         m = engine.rewrite_pattern(rule.code, index).match(scan.scan, hit.start)
-        if m is None or m.end() < hit.end:
+        if m is None or m.end() == m.start():
             continue
-        slots = {**values, **{k: v for k, v in m.groupdict().items() if v is not None}}
+        # slot values from the original text, so curly quotes and the like survive
+        slots = {**values, **{k: scan.text[m.start(k):m.end(k)] for k in m.groupdict() if m.start(k) >= 0}}
         replacement = _render(spec.replacement, slots)
         if scan.at_sentence_start(hit.start) or matched[:1].isupper():
             replacement = _match_case(replacement, scan.text[hit.start : m.end()])
