@@ -98,6 +98,87 @@ def evaluate_labelled(rows: list[dict], errors_for: set[str]) -> dict:
     return {"categories": result, "errors": error_lines}
 
 
+def _apply_first(text: str, finding) -> tuple[str, tuple[int, int]] | None:
+    """Apply a finding's first suggestion that has a replacement; return the new text and the
+    edited span in it."""
+    from tonecheck._fix import tidy
+
+    for suggestion in finding.suggestions:
+        if suggestion.replacement is None or suggestion.applicability.value == "display-only":
+            continue
+        start = finding.start if suggestion.start is None else suggestion.start
+        end = finding.end if suggestion.end is None else suggestion.end
+        start, end, replacement = tidy(text, start, end, suggestion.replacement)
+        new = text[:start] + replacement + text[end:]
+        return new, (start, start + len(replacement))
+    return None
+
+
+def _clean_for_rule(text: str, mode: str, code: str, span: tuple[int, int], context=None) -> bool:
+    report = tonecheck.check(text, mode=mode, context=context)
+    start, end = span
+    return not any(f.code == code and f.start <= end + 1 and start - 1 <= f.end for f in report.findings)
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.replace("\u2019", "'").split()).casefold()
+
+
+def evaluate_rewrites(rows: list[dict], table: list[dict]) -> dict:
+    """Suggestion coverage and the effect of applying suggestions, per category."""
+    stats: dict[str, Counter] = defaultdict(Counter)
+    for row in rows:
+        mode = row.get("mode", "draft")
+        for f in tonecheck.check(row["text"], mode=mode).findings:
+            c = stats[f.category]
+            c["findings"] += 1
+            c["with_suggestion"] += bool(f.suggestions)
+            applied = _apply_first(row["text"], f)
+            if applied is None:
+                continue
+            c["with_rewrite"] += 1
+            c["applied_clean"] += _clean_for_rule(applied[0], mode, f.code, applied[1])
+    table_stats: dict[str, Counter] = defaultdict(Counter)
+    misses: list[str] = []
+    for case in table:
+        context = case.get("context") or None
+        c = table_stats[case["category"]]
+        c["cases"] += 1
+        original = case["original"]
+        at = original.find(case["problem"])
+        findings = [f for f in tonecheck.check(original, context=context).findings
+                    if f.category == case["category"] and f.start < at + len(case["problem"]) and at < f.end]
+        if not findings:
+            c["not_flagged"] += 1
+            misses.append(f"NOT FLAGGED {case['id']}: {original!r}")
+            continue
+        applied = _apply_first(original, findings[0])
+        if applied is None:
+            c["no_rewrite"] += 1
+            continue
+        c["rewritten"] += 1
+        c["clean"] += _clean_for_rule(applied[0], "draft", findings[0].code, applied[1], context)
+        if _normal(applied[0]) in {_normal(a) for a in case["acceptable"]}:
+            c["acceptable"] += 1
+        else:
+            misses.append(f"NOT ACCEPTABLE {case['id']}: {applied[0]!r} (wanted {case['acceptable'][0]!r})")
+    return {
+        "findings": {cat: {
+            "findings": c["findings"],
+            "with_suggestion": _ratio(c["with_suggestion"], c["findings"]),
+            "with_rewrite": _ratio(c["with_rewrite"], c["findings"]),
+            "applied_clean": _ratio(c["applied_clean"], c["with_rewrite"]),
+        } for cat, c in sorted(stats.items())},
+        "table": {cat: {
+            "cases": c["cases"], "flagged": _ratio(c["cases"] - c["not_flagged"], c["cases"]),
+            "rewritten": _ratio(c["rewritten"], c["cases"]),
+            "clean": _ratio(c["clean"], c["rewritten"]),
+            "acceptable": _ratio(c["acceptable"], c["rewritten"]),
+        } for cat, c in sorted(table_stats.items())},
+        "misses": misses,
+    }
+
+
 def evaluate_real(root: Path, sample: int, seed: int) -> dict:
     by_folder: dict[str, dict] = {}
     flagged_examples: dict[str, list[str]] = defaultdict(list)
@@ -133,6 +214,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", action="append", default=[], metavar="CATEGORY",
                         help="print misses and false alarms of a category (tuning on corpora/ only)")
     parser.add_argument("--json", type=Path, default=None, help="write all figures to this file")
+    parser.add_argument("--rewrites", action="store_true",
+                        help="also measure suggestions: coverage, clean after applying, and agreement "
+                             "with corpora/rewrites.jsonl")
+    parser.add_argument("--show-rewrite-misses", action="store_true")
     args = parser.parse_args(argv)
 
     corpora = args.corpus or ([] if args.real else [str(ROOT / "corpora" / "labelled.jsonl")])
@@ -150,6 +235,28 @@ def main(argv: list[str] | None = None) -> int:
                   f"{r['fp']:>4} {r['fn']:>4} {_fmt(r['must_flag_hit_rate']):>9} {look:>12} of {r['look_alikes']:>3}")
         for line in result["errors"]:
             print(line)
+    if args.rewrites:
+        rows = [json.loads(line) for corpus in corpora
+                for line in Path(corpus).read_text(encoding="utf-8").splitlines() if line.strip()]
+        table_path = ROOT / "corpora" / "rewrites.jsonl"
+        table = [json.loads(line) for line in table_path.read_text(encoding="utf-8").splitlines()
+                 if line.strip()] if table_path.exists() else []
+        rewrites = evaluate_rewrites(rows, table)
+        output["rewrites"] = rewrites
+        print("\nsuggestions on the findings above (first suggestion with a replacement applied alone)")
+        print(f"{'category':<20} {'findings':>8} {'any sugg.':>9} {'rewrite':>8} {'clean after':>11}")
+        for category, r in rewrites["findings"].items():
+            print(f"{category:<20} {r['findings']:>8} {_fmt(r['with_suggestion']):>9} {_fmt(r['with_rewrite']):>8} "
+                  f"{_fmt(r['applied_clean']):>11}")
+        if table:
+            print(f"\nrewrite table {table_path.name}: {len(table)} cases")
+            print(f"{'category':<20} {'cases':>5} {'flagged':>8} {'rewritten':>9} {'clean':>6} {'acceptable':>10}")
+            for category, r in rewrites["table"].items():
+                print(f"{category:<20} {r['cases']:>5} {_fmt(r['flagged']):>8} {_fmt(r['rewritten']):>9} "
+                      f"{_fmt(r['clean']):>6} {_fmt(r['acceptable']):>10}")
+            if args.show_rewrite_misses:
+                for line in rewrites["misses"]:
+                    print("  " + line)
     if args.real:
         real = evaluate_real(args.real, args.sample, args.seed)
         output["real"] = real

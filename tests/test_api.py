@@ -559,11 +559,15 @@ def test_safe_suggestions_remove_the_problem_when_applied():
             for s in f.suggestions:
                 if s.applicability != Applicability.safe or s.replacement is None:
                     continue
-                fixed = text[:f.start] + s.replacement + text[f.end:]
+                # a suggestion replaces the finding's span unless it names a wider one
+                start = f.start if getattr(s, "start", None) is None else s.start
+                end = f.end if getattr(s, "end", None) is None else s.end
+                assert 0 <= start <= f.start <= f.end <= end <= len(text), (f, s)
+                fixed = text[:start] + s.replacement + text[end:]
                 again = tonecheck.check(fixed, mode=mode, context=context)
-                new_end = f.start + len(s.replacement)
+                new_end = start + len(s.replacement)
                 assert not [g for g in again.findings
-                            if g.code == f.code and g.start <= new_end and f.start <= g.end], (text, fixed)
+                            if g.code == f.code and g.start <= new_end and start <= g.end], (text, fixed)
                 applied += 1
     assert applied, "no safe suggestion in any rule example"
 

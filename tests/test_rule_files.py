@@ -12,7 +12,7 @@ import tonecheck
 from tonecheck import CATEGORIES, Config, RuleError
 from tonecheck._rules import CODE_PATTERN, NAME_PATTERN, builtin_rules_dir, load_rules
 
-from conftest import overlapping, span_of
+from conftest import span_of
 
 BUILTIN = load_rules()
 RULES = BUILTIN.rules

@@ -11,6 +11,7 @@ from ._models import Region
 
 _FENCE = regex.compile(r"^[ \t]*(```|~~~)")
 _INLINE_CODE = regex.compile(r"`[^`\n]+`")
+_COMMENT = regex.compile(r"<!--.*?-->|\{#.*?#\}")
 _QUOTE_LINE = regex.compile(r"^[ \t]*>")
 # Headers that start quoted history; everything after them belongs to someone else.
 _HISTORY_START = regex.compile(
@@ -126,6 +127,7 @@ def analyse(text: str) -> Anatomy:
     may_fence = "```" in text or "~~~" in text
     may_quote = ">" in text
     may_code = "`" in text
+    may_comment = "<!--" in text or "{#" in text
     history_start = history.start() if history else len(text)
     in_fence = False
     fence_start = 0
@@ -145,6 +147,8 @@ def analyse(text: str) -> Anatomy:
         if may_quote and _QUOTE_LINE.match(line):
             foreign.append(Region(kind="quoted", start=line_start, end=line_end))
             continue
+        for m in _COMMENT.finditer(line) if may_comment else ():  # never rendered to the customer
+            foreign.append(Region(kind="code", start=line_start + m.start(), end=line_start + m.end()))
         for m in _INLINE_CODE.finditer(line) if may_code else ():
             foreign.append(Region(kind="code", start=line_start + m.start(), end=line_start + m.end()))
     if in_fence:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ._errors import ConfigError
@@ -48,6 +50,14 @@ class Config(BaseModel):
     # "blank:en" needs no download; a trained pipeline such as "en_core_web_sm" may be named if installed.
     spacy_model: str = Field(default="blank:en", alias="spacy-model")
     # placeholder syntaxes the team's helpdesk uses (names from rule TPL001); empty = all known
+    # which files a directory walk lints (globs, relative to the configuration file's folder)
+    include: tuple[str, ...] = ("*.txt", "*.md", "*.markdown", "*.html", "*.htm", "*.liquid", "*.j2", "*.jinja",
+                                "*.jinja2", "*.hbs", "*.mustache", "*.json", "replies.yml")
+    exclude: tuple[str, ...] = ()
+    extend_exclude: tuple[str, ...] = Field(default=(), alias="extend-exclude")
+    per_file_ignores: dict[str, tuple[str, ...]] = Field(default_factory=dict, alias="per-file-ignores")
+    # mode per glob; files that match none use the format's default (saved for helpdesk exports)
+    mode: dict[str, Literal["draft", "saved"]] = Field(default_factory=dict)
     helpdesk: tuple[str, ...] = ()
     # accepted product and team terms: never reported as jargon
     glossary: tuple[str, ...] = ()
@@ -62,7 +72,9 @@ class Config(BaseModel):
         return tuple(item.strip() for item in value)
 
     def cache_key(self) -> str:
-        return self.model_dump_json()
+        """What a compiled engine depends on: file-level settings are left out."""
+        return self.model_dump_json(exclude={"include", "exclude", "extend_exclude", "per_file_ignores", "mode",
+                                             "fail_on"})
 
     @classmethod
     def from_mapping(cls, data: dict[str, object], *, source: str = "configuration") -> Config:

@@ -458,14 +458,17 @@ def _suggestions(engine: Engine, scan: Scan, hit: Hit, rule: Rule, values: Mappi
     matched = scan.text[hit.start : hit.end]
     suggestions: list[Suggestion] = []
     seen: set[tuple[int, int, str]] = set()
+    starts_sentence = scan.at_sentence_start(hit.start)
     for index, spec in enumerate(rule.rewrites):
+        if spec.at_sentence_start is not None and spec.at_sentence_start != starts_sentence:
+            continue
         m = engine.rewrite_pattern(rule.code, index).match(scan.scan, hit.start)
         if m is None or m.end() == m.start():
             continue
         # slot values from the original text, so curly quotes and the like survive
         slots = {**values, **{k: scan.text[m.start(k):m.end(k)] for k in m.groupdict() if m.start(k) >= 0}}
         replacement = _render(spec.replacement, slots)
-        if scan.at_sentence_start(hit.start) or matched[:1].isupper():
+        if starts_sentence:
             replacement = _match_case(replacement, scan.text[hit.start : m.end()])
         key = (hit.start, m.end(), replacement)
         if key not in seen:
@@ -476,7 +479,7 @@ def _suggestions(engine: Engine, scan: Scan, hit: Hit, rule: Rule, values: Mappi
         replacement = None
         if spec.replacement is not None:
             replacement = _render(spec.replacement, values)
-            if scan.at_sentence_start(hit.start) or (matched[:1].isupper() and not matched.isupper()):
+            if starts_sentence:
                 replacement = _match_case(replacement, matched)
         suggestions.append(Suggestion(title=_render(spec.title, values), replacement=replacement,
                                       applicability=spec.applicability,

@@ -70,13 +70,27 @@ def _plan(text: str, finding: Finding, allowed: set[Applicability], round_number
     return None
 
 
+_DETERMINER = r"(?:the|a|an|your|our|my|this|that|these|those)"
+_DETERMINER_BEFORE = regex.compile(rf"\b(?P<det>{_DETERMINER})[ \t]+$", regex.IGNORECASE)
+_LEADING_DETERMINER = regex.compile(rf"^{_DETERMINER}[ \t]+", regex.IGNORECASE)
+_VOWEL_SOUND = regex.compile(r"^(?:[aeio]|u(?![nrs][aeiou])|hour|honest|honou?r)", regex.IGNORECASE)
+
+
 def tidy(text: str, start: int, end: int, replacement: str) -> tuple[int, int, str]:
-    """Widen an edit so the result reads right: a removal takes the separator after it with it,
-    a removed sentence opening hands its capital to the next word, and no double space is left."""
+    """Widen an edit so the result reads right, keeping every change inside the edit:
+    a removal takes its separators with it (", as I said," -> nothing; "Actually, the" -> "The"),
+    a replacement does not double a determiner ("the the", "a a") and agrees with "a"/"an"."""
     if replacement:
-        if is_sentence_start(text, start) and replacement[:1].islower() and text[start:start + 1].isupper():
-            replacement = replacement[0].upper() + replacement[1:]
-        return start, end, replacement
+        return _tidy_replacement(text, start, end, replacement)
+    before = text[:start]
+    # a parenthetical between commas: ", as I said," -> "" and "the jar, as I said." -> "the jar."
+    if regex.search(r",[ \t]*$", before):
+        comma = regex.search(r",[ \t]*$", before).start()
+        following = regex.compile(r"[ \t]*(?P<p>[,.;:!?]|$)").match(text, end)
+        if following and following.group("p") == ",":
+            return comma, following.end(), ""
+        if following and (following.group("p") in (".", ";", ":", "!", "?") or following.end() == len(text)):
+            return comma, following.start("p") if following.group("p") else following.end(), ""
     end += _AFTER_REMOVAL.match(text, end).end() - end
     if is_sentence_start(text, start):
         if end < len(text) and text[end] in ".!?":  # the whole sentence went: take its full stop too
@@ -92,3 +106,20 @@ def tidy(text: str, start: int, end: int, replacement: str) -> tuple[int, int, s
         while start > 0 and text[start - 1] in " \t":  # "click it simply." -> "click it."
             start -= 1
     return start, end, ""
+
+
+def _tidy_replacement(text: str, start: int, end: int, replacement: str) -> tuple[int, int, str]:
+    if is_sentence_start(text, start) and replacement[:1].islower() and text[start:start + 1].isupper():
+        replacement = replacement[0].upper() + replacement[1:]
+    determiner = _DETERMINER_BEFORE.search(text[max(0, start - 12):start])
+    if determiner and _LEADING_DETERMINER.match(replacement):
+        # "the SSL certificate" -> "the security certificate", not "the the security certificate"
+        replacement = replacement[_LEADING_DETERMINER.match(replacement).end():]
+    if determiner and determiner.group("det").lower() in ("a", "an") and replacement:
+        article = "an" if _VOWEL_SOUND.match(replacement) else "a"
+        if determiner.group("det").lower() != article:
+            if determiner.group("det")[0].isupper():
+                article = article.capitalize()
+            start = max(0, start - 12) + determiner.start()
+            replacement = f"{article} {replacement}"
+    return start, end, replacement

@@ -41,6 +41,8 @@ class RewriteSpec(_Strict):
     replacement: str
     title: str = Field(min_length=1)
     applicability: Applicability = Applicability.unsafe
+    # only where the finding starts a sentence (true), only inside one (false), or anywhere
+    at_sentence_start: bool | None = None
 
     @field_validator("pattern")
     @classmethod
@@ -133,7 +135,7 @@ class Rule(_Strict):
 
 
 class _PackFile(_Strict):
-    category: Category
+    category: Literal["negative-language", "passive-aggressive", "jargon", "template-leftover", "missing-closing"]
     rules: tuple[dict[str, Any], ...]
 
 
