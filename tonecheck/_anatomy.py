@@ -3,6 +3,7 @@ sign-off sit. Works on raw text by lines, so offsets are the caller's offsets.""
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 import regex
@@ -65,13 +66,20 @@ class Anatomy:
     text: str
     regions: list[Region] = field(default_factory=list)
     _sentences: dict[tuple[int, int], list[Sentence]] = field(default_factory=dict, repr=False)
+    _structural: list[Region] = field(default_factory=list, repr=False)
+    _structural_starts: list[int] | None = field(default=None, repr=False)
+    _foreign: list[Region] | None = field(default=None, repr=False)
+    _foreign_of: list[Region] | None = field(default=None, repr=False)
 
     def kinds(self, *kinds: str) -> list[Region]:
         return [r for r in self.regions if r.kind in kinds]
 
     @property
     def foreign(self) -> list[Region]:
-        return self.kinds("quoted", "code")
+        if self._foreign is None or self._foreign_of is not self.regions:
+            self._foreign = self.kinds("quoted", "code")
+            self._foreign_of = self.regions
+        return self._foreign
 
     def is_agents(self, start: int, end: int) -> bool:
         return not any(r.start < end and start < r.end for r in self.foreign)
@@ -85,9 +93,17 @@ class Anatomy:
         return self._sentences[key]
 
     def region_of(self, offset: int) -> str | None:
-        for region in self.regions:
+        """The kind of the innermost region holding offset (foreign regions win)."""
+        for region in self.foreign:
             if region.start <= offset < region.end:
                 return region.kind
+        if self._structural_starts is None:
+            structural = [r for r in self.regions if r.kind not in ("quoted", "code")]
+            self._structural = structural
+            self._structural_starts = [r.start for r in structural]
+        at = bisect.bisect_right(self._structural_starts, offset) - 1
+        if at >= 0 and offset < self._structural[at].end:
+            return self._structural[at].kind
         return None
 
 

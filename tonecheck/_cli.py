@@ -95,10 +95,11 @@ def _finding_json(finding: Finding) -> dict[str, object]:
 def _render_text(path: str, report: Report, out: TextIO) -> None:
     from ._fix import tidy
 
-    lines = report.text.splitlines()
+    # split on "\n" only: line numbers count "\n", and str.splitlines also breaks on \r, \u2028, ...
+    lines = [line.rstrip("\r") for line in report.text.split("\n")]
     line_starts = [0]
-    for line in report.text.splitlines(keepends=True):
-        line_starts.append(line_starts[-1] + len(line))
+    for line in report.text.split("\n"):
+        line_starts.append(line_starts[-1] + len(line) + 1)
     for finding in report.findings:
         out.write(f"{path}:{finding.line}:{finding.column}: {finding.code} [{finding.severity.value}] "
                   f"{finding.message}\n")
@@ -106,7 +107,8 @@ def _render_text(path: str, report: Report, out: TextIO) -> None:
             source = lines[finding.line - 1]
             width = (finding.end_column - finding.column) if finding.end_line == finding.line else (
                 len(source) - finding.column + 1)
-            out.write(f"    {source}\n    {' ' * (finding.column - 1)}{'^' * max(1, width)}\n")
+            shown = "".join(" " if ch in "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029" else ch for ch in source)
+            out.write(f"    {shown}\n    {' ' * (finding.column - 1)}{'^' * max(1, width)}\n")
         for suggestion in finding.suggestions:
             if suggestion.replacement is None:
                 out.write(f"    help: {suggestion.title}\n")

@@ -71,6 +71,12 @@ class Config(BaseModel):
                 raise ValueError("selectors must not be empty")
         return tuple(item.strip() for item in value)
 
+    def __init__(self, **data: object) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise ConfigError(_describe(exc, "configuration")) from None
+
     def cache_key(self) -> str:
         """What a compiled engine depends on: file-level settings are left out."""
         return self.model_dump_json(exclude={"include", "exclude", "extend_exclude", "per_file_ignores", "mode",
@@ -81,9 +87,14 @@ class Config(BaseModel):
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            key = ".".join(str(p) for p in first["loc"]) or "(top level)"
-            raise ConfigError(f"{source}: key '{key}': {first['msg']}") from None
+            raise ConfigError(_describe(exc, source)) from None
+
+
+def _describe(exc: ValidationError, source: str) -> str:
+    first = exc.errors()[0]
+    key = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    message = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
+    return f"{source}: key '{key}': {message}"
 
 
 DEFAULT_CONFIG = Config()

@@ -315,12 +315,13 @@ def _in_delimiters(text: str, start: int, end: int) -> bool:
 
 
 def _shouting(text: str, start: int, end: int) -> bool:
-    """True when the token sits in a run of capitals (a shouted phrase, not an acronym)."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line = text[line_start: len(text) if line_end == -1 else line_end]
-    letters = len(_LETTERS.findall(line))
-    return letters >= 12 and len(_CAPITALS.findall(line)) / letters > 0.7
+    """True when the token sits in a run of capitals (a shouted phrase, not an acronym): judged on
+    its line, at most 80 characters either side, so long lines stay linear."""
+    line_start = max(text.rfind("\n", 0, start) + 1, start - 80)
+    line_end = text.find("\n", end, end + 80)
+    window = text[line_start: min(len(text), end + 80) if line_end == -1 else line_end]
+    letters = len(_LETTERS.findall(window))
+    return letters >= 12 and len(_CAPITALS.findall(window)) / letters > 0.7
 
 
 _GLOSS_VERBS = r"(?!\b(?:is|are|was|were|will|has|have|had|can|should|must|may|might)\b)"
@@ -346,6 +347,13 @@ def explained(scan: Scan, start: int, end: int) -> bool:
     "single sign-on (SSO)", "a webhook, the address we send alerts to", "a setting called TTL"),
     or glosses the same term anywhere else in the reply."""
     term = scan.scan[start:end]
+    cache = scan.cache.setdefault("explained", {})
+    if term.casefold() not in cache:
+        cache[term.casefold()] = _explained_anywhere(scan, term)
+    return cache[term.casefold()]
+
+
+def _explained_anywhere(scan: Scan, term: str) -> bool:
     for m in regex.finditer(r"(?<!\w)" + regex.escape(term) + r"(?!\w)", scan.scan, flags=regex.IGNORECASE):
         if _EXPLAINED_AFTER.match(scan.scan, m.end(), min(len(scan.scan), m.end() + 120)):
             return True

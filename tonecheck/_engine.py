@@ -261,7 +261,11 @@ class Engine:
             raise InputError(f"text is {len(text):,} characters; the limit is {MAX_CHARS:,}")
         anatomy = analyse(text)
         scan_text = _scan_text(text, anatomy)
-        doc = self.nlp(scan_text) if len(self.nlp.pipeline) else self.nlp.make_doc(scan_text)
+        # Tokenize a lower-cased copy: spaCy splits "can't" but not "CAN'T". Offsets must stay
+        # the same, so this is skipped in the rare text whose lower case changes length ("İ").
+        lowered = scan_text.lower()
+        tokenized = lowered if len(lowered) == len(scan_text) else scan_text
+        doc = self.nlp(tokenized) if len(self.nlp.pipeline) else self.nlp.make_doc(tokenized)
         scan = Scan(text, scan_text, mode, anatomy, doc, context or {}, self.config, self.placeholder_syntaxes)
         hits = [hit for hit in self._match(scan) if self._keeps(scan, hit)]
         findings = _to_findings(self, scan, _dedupe(self, hits))
@@ -325,7 +329,7 @@ class Engine:
     def _phrase_matches(self, doc: Any) -> Iterable[tuple[int, int, int]]:
         """Phrase matches as (key, start char, end char), on the full text and on a view with
         skippable words (and the commas around them) left out."""
-        from spacy.attrs import IDX, LENGTH, NORM
+        from spacy.attrs import IDX, IS_SPACE, LENGTH, NORM
         from spacy.tokens import Doc
 
         columns = doc.to_array([NORM, IDX, LENGTH])
@@ -335,6 +339,11 @@ class Engine:
         for match_id, s, e in self.phrase_matcher(doc):
             yield match_id, starts[s], ends[e - 1]
         skippable = self.skippable
+        spaces = {n for n, is_space in zip(norms, doc.to_array([IS_SPACE]).tolist()) if is_space}
+        # a hard line wrap or a double space may sit inside a phrase; a blank line may not
+        spaces = {n for n in spaces if "\n\n" not in self.nlp.vocab.strings[n]}
+        if spaces:
+            skippable = skippable | spaces
         if skippable.isdisjoint(norms):
             return
         kept: list[int] = []
@@ -416,20 +425,23 @@ def _scan_text(text: str, anatomy: Anatomy) -> str:
 
 
 def _dedupe(engine: Engine, hits: list[Hit]) -> list[Hit]:
-    """Within a category, overlapping hits are one problem: keep the longest, then the most severe."""
+    """Within a category, overlapping hits are one problem: keep the longest, then the most severe.
+    Kept spans of a category never overlap, so each new hit is checked against its neighbours only."""
     def priority(hit: Hit) -> tuple[int, int, int, str]:
         return (-(hit.end - hit.start), -engine.rules[hit.code].severity.rank, hit.start, hit.code)
 
     kept: list[Hit] = []
-    taken: dict[str, list[tuple[int, int]]] = {}
+    taken: dict[str, tuple[list[int], list[int]]] = {}
     for hit in sorted(hits, key=priority):
-        category = engine.rules[hit.code].category
-        spans = taken.setdefault(category, [])
-        if hit.end > hit.start and any(s < hit.end and hit.start < e for s, e in spans):
+        starts, ends = taken.setdefault(engine.rules[hit.code].category, ([], []))
+        at = bisect.bisect_left(starts, hit.start)
+        # the span starting at or after this one, and the one starting before it
+        if at < len(starts) and (starts[at] < hit.end or starts[at] == hit.start):
             continue
-        if hit.end == hit.start and any(s == hit.start == e for s, e in spans):
+        if at > 0 and ends[at - 1] > hit.start:
             continue
-        spans.append((hit.start, hit.end))
+        starts.insert(at, hit.start)
+        ends.insert(at, hit.end)
         kept.append(hit)
     return kept
 
@@ -462,7 +474,9 @@ def _suggestions(engine: Engine, scan: Scan, hit: Hit, rule: Rule, values: Mappi
     for index, spec in enumerate(rule.rewrites):
         if spec.at_sentence_start is not None and spec.at_sentence_start != starts_sentence:
             continue
-        m = engine.rewrite_pattern(rule.code, index).match(scan.scan, hit.start)
+        # endpos bounds the work: a rewrite stays within its sentence, and `regex` costs grow
+        # with the length of the string it is given
+        m = engine.rewrite_pattern(rule.code, index).match(scan.scan, hit.start, min(len(scan.scan), hit.end + 300))
         if m is None or m.end() == m.start():
             continue
         # slot values from the original text, so curly quotes and the like survive

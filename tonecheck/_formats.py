@@ -33,7 +33,8 @@ Formats (`detect_format` picks one from the path and, for JSON and YAML, the sha
     ``{{!-- --}}``, ``{{! }}``) are blanked.
 JSON helpdesk exports (``.json``, recognised by shape; mode "saved")
     ``zendesk-macros`` (``comment_value``/``comment_value_html`` actions; a ``[channel, text]``
-    value gives its last string), ``helpscout-saved-replies`` (``text``),
+    value gives its last string), ``helpscout-saved-replies`` (``text``, stripped as HTML
+    when it contains markup),
     ``freshdesk-canned-responses`` (``content``, ``content_html``), ``intercom-macros``
     (``body``, stripped as HTML when it contains markup; ``body_text``), ``gorgias-macros``
     (``setResponseText`` actions: ``body_text``, ``body_html``). Every non-blank reply string
@@ -152,7 +153,8 @@ class Segment:
     `text` is what to lint. `reply_id` is the reply's title/name/id inside the file (None when
     the segment is the whole file), `field` the key the text came from ("comment_value",
     "body", ...; None for whole files and Markdown sections), `mode` "saved" for helpdesk
-    exports and saved-reply files (None: the caller decides).
+    exports and saved-reply files (None: the caller decides). Equality and hashing look at
+    these four fields only, not at the position map.
     """
 
     text: str
@@ -273,11 +275,11 @@ def _detect(path: str, content: str) -> tuple[str, Any]:
     if ext in _YAML_EXT:
         if base in ("replies.yml", "replies.yaml") and (norm.startswith(".github/") or "/.github/" in norm):
             return "github-saved-replies", _UNPARSED
-        try:
-            data = yaml.safe_load(content)
-        except (yaml.YAMLError, RecursionError, ValueError):
+        try:  # compose only: constructing Python objects can fail on odd tags
+            root = yaml.compose(content, Loader=yaml.SafeLoader)
+        except (yaml.YAMLError, RecursionError):
             return "text", _UNPARSED
-        return ("github-saved-replies" if _yaml_shape_ok(data) else "text"), _UNPARSED
+        return ("github-saved-replies" if _yaml_shape_ok(root) else "text"), _UNPARSED
     if ext in _MARKDOWN_EXT:
         return "markdown", _UNPARSED
     if ext in _HTML_EXT:
@@ -439,9 +441,10 @@ def _markdown_sections(path: str, blanked: str) -> list[tuple[str, int, int]] | 
     if not hint and (len(sections) < 2 or preamble.strip()):
         return None
     level = sections[0][0]
+    boundaries = [h[1] for h in heads if h[0] <= level] + [len(blanked)]
     out: list[tuple[str, int, int]] = []
     for k, (_, start, end, raw_title) in enumerate(sections):
-        stop = next((h[1] for h in heads if h[1] > start and h[0] <= level), len(blanked))
+        stop = boundaries[bisect.bisect_right(boundaries, start)]
         title = " ".join(_CLOSING_HASHES.sub("", raw_title).split())
         if not title:
             title = f"section {k + 1}"
@@ -605,7 +608,8 @@ def _load_json(path: str, content: str) -> Any:
         raise FormatError(f"{path}: invalid JSON: nested too deeply", path=path) from None
 
 
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+# structural characters and whole string literals; numbers, literals, ":" and blanks are skipped
+_JSON_TOKEN = re.compile(r'[{}\[\],]|"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
 _JSON_STRING_STOP = re.compile(r'["\\]')
 _JSON_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 
@@ -622,22 +626,16 @@ def _json_string_literals(src: str) -> dict[JsonPath, int]:
     in_object: list[bool] = []
     path: list[str | int] = []
     expect_key = False
-    i = 1 if src.startswith("\ufeff") else 0
-    n = len(src)
-    while i < n:
-        c = src[i]
+    for m in _JSON_TOKEN.finditer(src):
+        token = m.group()
+        c = token[0]
         if c == '"':
-            m = _JSON_STRING.match(src, i)
-            if m is None:  # cannot happen for valid JSON
-                break
             if in_object and in_object[-1] and expect_key:
-                path[-1] = json.loads(m.group())
+                path[-1] = json.loads(token) if "\\" in token else token[1:-1]
                 expect_key = False
             else:
-                literals[tuple(path)] = i
-            i = m.end()
-            continue
-        if c == "{":
+                literals[tuple(path)] = m.start()
+        elif c == "{":
             in_object.append(True)
             path.append("")
             expect_key = True
@@ -649,13 +647,11 @@ def _json_string_literals(src: str) -> dict[JsonPath, int]:
                 in_object.pop()
                 path.pop()
             expect_key = False
-        elif c == ",":
-            if in_object and in_object[-1]:
-                expect_key = True
-            elif path:
-                last = path[-1]
-                path[-1] = last + 1 if isinstance(last, int) else last
-        i += 1
+        elif in_object and in_object[-1]:  # ","
+            expect_key = True
+        elif path:
+            last = path[-1]
+            path[-1] = last + 1 if isinstance(last, int) else last
     return literals
 
 
@@ -900,14 +896,21 @@ def _extract_json(path: str, content: str, source: _Source, data: Any, fmt: str,
 # YAML: GitHub saved replies (refined-saved-replies)
 
 
-def _yaml_shape_ok(data: Any) -> bool:
-    if isinstance(data, dict):
-        data = data.get("replies")
-    return (
-        isinstance(data, list)
-        and bool(data)
-        and all(isinstance(item, dict) for item in data)
-        and any("name" in item and "body" in item for item in data)
+def _yaml_mapping_keys(node: yaml.Node) -> dict[str, yaml.Node]:
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+
+
+def _yaml_shape_ok(root: yaml.Node | None) -> bool:
+    """A list of mappings, at least one with name and body, or a mapping with such `replies:`."""
+    if isinstance(root, yaml.MappingNode):
+        root = _yaml_mapping_keys(root).get("replies")
+    if not isinstance(root, yaml.SequenceNode) or not root.value:
+        return False
+    items = [_yaml_mapping_keys(item) for item in root.value]
+    return all(isinstance(item, yaml.MappingNode) for item in root.value) and any(
+        "name" in keys and "body" in keys for keys in items
     )
 
 

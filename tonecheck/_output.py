@@ -10,6 +10,7 @@ points and `end_column` is exclusive.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import json
 import re
@@ -90,13 +91,15 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _line_starts(source: str) -> list[int]:
+@functools.lru_cache(maxsize=4)
+def _line_starts(source: str) -> tuple[int, ...]:
+    """The offset each "\\n"-separated line starts at (cached: suggestions of one file share it)."""
     starts = [0]
     index = source.find("\n")
     while index != -1:
         starts.append(index + 1)
         index = source.find("\n", index + 1)
-    return starts
+    return tuple(starts)
 
 
 def _position(starts: Sequence[int], offset: int) -> tuple[int, int]:
