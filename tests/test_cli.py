@@ -211,7 +211,8 @@ def test_customer_name_option_is_passed_as_context(run_cli, tmp_path):
     path = tmp_path / "name.txt"
     path.write_text(text, encoding="utf-8")
     for name in ("Sara", "John"):
-        result = run_cli(["check", "--format", "json", "--customer-name", name, str(path)])
+        # a file defaults to saved mode; the wrong-name check is for drafts
+        result = run_cli(["check", "--mode", "draft", "--format", "json", "--customer-name", name, str(path)])
         expected = tonecheck.check(text, context={"customer_name": name}).findings
         got = json.loads(result.out)["files"][0]["findings"]
         assert [(f["code"], f["start"], f["end"]) for f in got] == [(f.code, f.start, f.end) for f in expected]
@@ -297,10 +298,12 @@ def test_missing_file_exits_2_naming_it(run_cli, tmp_path):
     _one_error_line(result, "nope.txt")
 
 
-def test_directory_exits_2_naming_it(run_cli, tmp_path):
+def test_empty_directory_is_walked_and_warned_about(run_cli, tmp_path):
     result = run_cli(["check", str(tmp_path)])
-    assert result.code == 2
-    _one_error_line(result, str(tmp_path))
+    assert result.code == 0
+    assert result.err.strip().splitlines() == [
+        f"tonecheck: warning: {tmp_path}: no files to lint here (see include and exclude)"]
+    assert "Traceback" not in result.err
 
 
 def test_binary_junk_exits_2(run_cli, tmp_path):

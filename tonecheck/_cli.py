@@ -12,9 +12,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from ._config import Config
+from typing import Any
+
+from ._config import selector_matches
 from ._errors import InputError, TonecheckError
-from ._models import Finding, Report, Severity
+from ._models import Finding, Severity
+from ._output import FORMATS
+from ._project import Project, find_config_file, load_project
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 MAX_FILE_BYTES = 20_000_000
@@ -35,22 +39,40 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
 
-    check = commands.add_parser("check", help="lint replies (files, or stdin)")
-    check.add_argument("paths", nargs="*", help="files to lint; none or '-' reads standard input")
-    check.add_argument("--format", choices=("text", "json"), default="text")
-    check.add_argument("--mode", choices=("draft", "saved"), default="draft")
+    check = commands.add_parser("check", help="lint replies: files, folders, or standard input")
+    check.add_argument("paths", nargs="*", help="files or folders; none or '-' reads standard input")
+    check.add_argument("--format", choices=FORMATS, default="text")
+    check.add_argument("--mode", choices=("draft", "saved"), default=None,
+                       help="draft or saved for every input (default: the config's mode globs, else saved "
+                            "for files and draft for standard input)")
     check.add_argument("--select", action="append", default=[], metavar="CODE|PREFIX|CATEGORY",
                        help="check only these rules (repeatable, or comma-separated)")
+    check.add_argument("--extend-select", action="append", default=[], metavar="CODE|PREFIX|CATEGORY")
     check.add_argument("--ignore", action="append", default=[], metavar="CODE|PREFIX|CATEGORY",
                        help="skip these rules (repeatable, or comma-separated)")
     check.add_argument("--fail-on", choices=[s.value for s in Severity], default=None,
                        help="lowest severity that makes the exit code 1 (default: warning)")
     check.add_argument("--rule-path", action="append", default=[], metavar="PATH",
                        help="extra rule file or folder (repeatable)")
+    check.add_argument("--config", type=Path, default=None, metavar="FILE",
+                       help="configuration file (default: found upward from each path)")
     check.add_argument("--customer-name", default=None, help="the customer's name, for name checks")
     check.add_argument("--fix", action="store_true", help="apply safe fixes to the files in place")
     check.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff: apply unsafe fixes too")
     check.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
+    check.add_argument("--force-exclude", action="store_true",
+                       help="apply exclude globs to paths given explicitly too (as pre-commit passes them)")
+    check.add_argument("--baseline", type=Path, default=None, metavar="FILE",
+                       help="report only findings not recorded in this baseline")
+    check.add_argument("--write-baseline", type=Path, default=None, metavar="FILE",
+                       help="record every current finding in FILE and exit 0")
+    check.add_argument("--statistics", action="store_true", help="print a count per rule instead of findings")
+    check.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors; use the exit code")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+
+    config = commands.add_parser("config", help="print the effective configuration for a path")
+    config.add_argument("path", nargs="?", default=".")
+    config.add_argument("--config", type=Path, default=None, metavar="FILE")
 
     rule = commands.add_parser("rule", help="explain one rule")
     rule.add_argument("code")
@@ -88,44 +110,6 @@ def _read(path: str) -> str:
         raise InputError(f"{name}: not valid UTF-8 (byte {exc.start})") from None
 
 
-def _finding_json(finding: Finding) -> dict[str, object]:
-    return finding.model_dump(mode="json")
-
-
-def _render_text(path: str, report: Report, out: TextIO) -> None:
-    from ._fix import tidy
-
-    # split on "\n" only: line numbers count "\n", and str.splitlines also breaks on \r, \u2028, ...
-    lines = [line.rstrip("\r") for line in report.text.split("\n")]
-    line_starts = [0]
-    for line in report.text.split("\n"):
-        line_starts.append(line_starts[-1] + len(line) + 1)
-    for finding in report.findings:
-        out.write(f"{path}:{finding.line}:{finding.column}: {finding.code} [{finding.severity.value}] "
-                  f"{finding.message}\n")
-        if 0 < finding.line <= len(lines):
-            source = lines[finding.line - 1]
-            width = (finding.end_column - finding.column) if finding.end_line == finding.line else (
-                len(source) - finding.column + 1)
-            shown = "".join(" " if ch in "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029" else ch for ch in source)
-            out.write(f"    {shown}\n    {' ' * (finding.column - 1)}{'^' * max(1, width)}\n")
-        for suggestion in finding.suggestions:
-            if suggestion.replacement is None:
-                out.write(f"    help: {suggestion.title}\n")
-                continue
-            out.write(f"    fix ({suggestion.applicability.value}): {suggestion.title}\n")
-            start = finding.start if suggestion.start is None else suggestion.start
-            end = finding.end if suggestion.end is None else suggestion.end
-            line_start = line_starts[finding.line - 1]
-            line_end = line_start + len(lines[finding.line - 1]) if finding.line <= len(lines) else len(report.text)
-            start, end, replacement = tidy(report.text, start, end, suggestion.replacement)
-            if line_start <= start <= end <= line_end + 1:
-                before = report.text[line_start:line_end]
-                after = (report.text[line_start:start] + replacement + report.text[end:max(end, line_end)])
-                out.write(f"      before: {before.strip()}\n      after:  {after.strip()}\n")
-    out.write("\n" if report.findings else "")
-
-
 def _write_atomically(path: Path, text: str) -> None:
     """Replace the file in one step: a crash leaves either the old or the new file, never half."""
     import os
@@ -145,68 +129,160 @@ def _write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ._api import check
-    from ._fix import fix
+_FIXABLE_FORMATS = ("text", "markdown", "liquid")  # formats whose reply is the file text itself
 
-    config = Config(
-        select=_split(args.select),
-        ignore=_split(args.ignore),
-        rule_paths=tuple(args.rule_path),
-        **({"fail_on": Severity(args.fail_on)} if args.fail_on else {}),
-    )
+
+def _overrides(args: argparse.Namespace) -> dict[str, object]:
+    return {
+        "select": _split(args.select) or None,
+        "extend-select": _split(args.extend_select) or None,
+        "ignore": _split(args.ignore) or None,
+        "rule-paths": tuple(str(Path(p).resolve()) for p in args.rule_path) or None,
+        "fail-on": args.fail_on,
+    }
+
+
+class _Projects:
+    """One Project per configuration file, found upward from each path."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.by_source: dict[Path | None, Project] = {}
+
+    def for_path(self, path: Path) -> Project:
+        source = self.args.config or find_config_file(path)
+        if source not in self.by_source:
+            self.by_source[source] = load_project(path, overrides=_overrides(self.args), config_file=source)
+        return self.by_source[source]
+
+
+def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from . import __version__
+    from ._api import check
+    from ._baseline import key as baseline_key
+    from ._baseline import read as read_baseline
+    from ._baseline import write as write_baseline
+    from ._fix import fix
+    from ._formats import detect_format, extract
+    from ._output import FileResult, render, statistics
+    from ._project import discover
+    from ._rules import load_rules
+    from ._suppress import UNUSED_CODE, unused_finding
+    from ._suppress import apply as apply_suppressions
+
+    projects = _Projects(args)
     context = {"customer_name": args.customer_name} if args.customer_name else None
-    paths = args.paths or ["-"]
-    results: list[tuple[str, Report]] = []
-    errors = 0
-    fixes_applied = 0
-    for path in paths:
+    baseline = read_baseline(args.baseline) if args.baseline else None
+    recorded: list[tuple[str, str, str, str]] = []
+    results: list[FileResult] = []
+    errors = failing = fixes_applied = 0
+    targets: list[tuple[str, Path | None]] = []
+    if not args.paths or args.paths == ["-"]:
+        targets.append(("-", None))
+    else:
+        for given in args.paths:
+            if given == "-":
+                targets.append(("-", None))
+                continue
+            path = Path(given)
+            if not path.exists():
+                err.write(f"tonecheck: error: {given}: no such file or folder\n")
+                errors += 1
+                continue
+            project = projects.for_path(path)
+            found = [(str(p), p) for p in discover([path], project, force_exclude=args.force_exclude)]
+            if not found and path.is_dir():
+                err.write(f"tonecheck: warning: {given}: no files to lint here (see include and exclude)\n")
+            targets.extend(found)
+    for display, path in targets:
+        project = projects.for_path(path if path is not None else Path.cwd())
+        config = project.config
         try:
-            text = _read(path)
+            content = _read(display)
+            format_name = detect_format(display, content) if path is not None else "text"
+            segments = extract(display if path is not None else "stdin.txt", content, format=format_name)
         except InputError as exc:
             err.write(f"tonecheck: error: {exc}\n")
             errors += 1
             continue
-        display = "<stdin>" if path == "-" else path
-        if args.fix or args.diff:
-            fixed = fix(text, mode=args.mode, config=config, context=context, unsafe=args.unsafe_fixes)
+        shown = "<stdin>" if path is None else project.relative(path) if not Path(display).is_absolute() else display
+        ignored = project.ignored_codes(path) if path is not None else ()
+        glob_mode = project.mode_for(path) if path is not None else None
+        # files in a repository are saved replies; standard input is a draft about to be sent
+        default_mode = "draft" if path is None else "saved"
+        if (args.fix or args.diff) and len(segments) == 1 and format_name in _FIXABLE_FORMATS:
+            mode = args.mode or glob_mode or segments[0].mode or default_mode
+            fixed = fix(content, mode=mode, config=config, context=context, unsafe=args.unsafe_fixes, ignore=ignored)
+            fixes_applied += len(fixed.edits)
             if args.diff:
-                _write_diff(display, text, fixed.text, out)
-            elif fixed.changed and path == "-":
+                _write_diff(shown, content, fixed.text, out)
+            elif fixed.changed and path is None:
                 out.write(fixed.text)
             elif fixed.changed:
                 try:
-                    _write_atomically(Path(path), fixed.text)
+                    _write_atomically(path, fixed.text)  # type: ignore[arg-type]
                 except OSError as exc:
-                    err.write(f"tonecheck: error: {path}: cannot write: {exc.strerror or exc}\n")
+                    err.write(f"tonecheck: error: {display}: cannot write: {exc.strerror or exc}\n")
                     errors += 1
                     continue
-            fixes_applied += len(fixed.edits)
-            results.append((display, check(fixed.text, mode=args.mode, config=config, context=context)))
-            continue
-        results.append((display, check(text, mode=args.mode, config=config, context=context)))
-    failing = sum(len(report.at_least(config.fail_on)) for _, report in results)
+                content = fixed.text
+                segments = extract(display, content, format=format_name)
+        elif args.fix or args.diff:
+            err.write(f"tonecheck: note: {shown}: fixes are not applied to {format_name} files\n")
+        findings: list[Finding] = []
+        reply_ids: list[str | None] = []
+        for segment in segments:
+            mode = args.mode or glob_mode or segment.mode or default_mode
+            report = check(segment.text, mode=mode, config=config, context=context, ignore=ignored)
+            kept, unused = apply_suppressions(segment.text, report.findings)
+            if not any(selector_matches(i, code=UNUSED_CODE, name="unused-suppression", category="suppression")
+                       for i in (*ignored, *config.ignore)):
+                kept.extend(unused_finding(segment.text, u) for u in unused)
+            for finding in sorted(kept, key=lambda f: (f.start, f.end, f.code)):
+                placed = _place(finding, segment)
+                entry = baseline_key(shown, segment.reply_id, finding.code, finding.match)
+                recorded.append(entry)
+                if baseline is not None and baseline[entry] > 0:
+                    baseline[entry] -= 1
+                    continue
+                findings.append(placed)
+                reply_ids.append(segment.reply_id)
+        failing += sum(1 for f in findings if f.severity.rank >= config.fail_on.rank)
+        results.append(FileResult(shown, findings, reply_ids, source=content))
+    if args.write_baseline:
+        count = write_baseline(args.write_baseline, recorded)
+        err.write(f"Wrote {count} baseline entr{'ies' if count != 1 else 'y'} to {args.write_baseline}.\n")
+        return EXIT_ERROR if errors else EXIT_OK
     if args.diff:
-        return EXIT_ERROR if errors else (EXIT_FINDINGS if fixes_applied else EXIT_OK)
-    if args.fix and paths != ["-"]:
+        return EXIT_ERROR if errors else (EXIT_FINDINGS if fixes_applied and not args.exit_zero else EXIT_OK)
+    fixed_to_stdout = args.fix and any(path is None for _, path in targets)
+    if args.fix and not fixed_to_stdout and not args.quiet:
         err.write(f"Applied {fixes_applied} fix{'es' if fixes_applied != 1 else ''}.\n")
-    if args.fix and paths == ["-"]:
-        return EXIT_ERROR if errors else (EXIT_FINDINGS if failing else EXIT_OK)
-    if args.format == "json":
-        payload = {"version": 1, "files": [
-            {"path": path, "findings": [_finding_json(f) for f in report.findings]}
-            for path, report in results]}
-        out.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-    else:
-        total = 0
-        for path, report in results:
-            _render_text(path, report, out)
-            total += len(report.findings)
-        out.write(f"Found {total} problem{'s' if total != 1 else ''} in {len(results)} "
-                  f"file{'s' if len(results) != 1 else ''}.\n")
+    if not fixed_to_stdout and not args.quiet:
+        if args.statistics:
+            out.write(statistics(results))
+        else:
+            out.write(render(args.format, results, rules=load_rules(tuple(_overrides(args)["rule-paths"] or ())).by_code(),
+                             version=__version__))
     if errors:
         return EXIT_ERROR
-    return EXIT_FINDINGS if failing else EXIT_OK
+    return EXIT_FINDINGS if failing and not args.exit_zero else EXIT_OK
+
+
+def _place(finding: Finding, segment: Any) -> Finding:
+    """The finding with line and column in the original file (offsets stay in the reply text)."""
+    line, column = segment.position(finding.start)
+    end_line, end_column = segment.position(finding.end)
+    return finding.model_copy(update={"line": line, "column": column, "end_line": end_line,
+                                      "end_column": end_column})
+
+
+def _cmd_config(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    project = load_project(Path(args.path), config_file=args.config)
+    payload = {"source": str(project.source) if project.source else None, "root": str(project.root),
+               "config": project.config.model_dump(mode="json", by_alias=True)}
+    out.write(json.dumps(payload, indent=2) + "\n")
+    return EXIT_OK
 
 
 def _write_diff(path: str, before: str, after: str, out: TextIO) -> None:
@@ -269,7 +345,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
 
         out.write(f"tonecheck {__version__}\n")
         return EXIT_OK
-    handlers = {"check": _cmd_check, "rule": _cmd_rule, "rules": _cmd_rules}
+    handlers = {"check": _cmd_check, "rule": _cmd_rule, "rules": _cmd_rules, "config": _cmd_config}
     if args.command not in handlers:
         parser.print_help(err)
         return EXIT_ERROR

@@ -357,7 +357,13 @@ _TEMPLATE_COMMENT = re.compile(
 
 
 def _blank_template_comments(s: str) -> str:
-    return _blank_ranges(s, [m.span() for m in _TEMPLATE_COMMENT.finditer(s)])
+    return _blank_ranges(s, [m.span() for m in _TEMPLATE_COMMENT.finditer(s) if not _is_directive(m.group())])
+
+
+def _is_directive(comment: str) -> bool:
+    """A `tonecheck:` suppression comment is kept: the suppression pass reads it (and the
+    linter never lints comments)."""
+    return "tonecheck:" in comment
 
 
 # --------------------------------------------------------------------------------------------
@@ -409,7 +415,7 @@ def _blank_markdown(content: str) -> str:
     if open_at >= 0:  # an unclosed fence runs to the end of the file
         ranges.append((open_at, len(s)))
     s = _blank_ranges(s, ranges)
-    s = _blank_ranges(s, [m.span() for m in _HTML_COMMENT.finditer(s)])
+    s = _blank_ranges(s, [m.span() for m in _HTML_COMMENT.finditer(s) if not _is_directive(m.group())])
     s = _blank_ranges(s, [m.span() for m in _REFERENCE_DEFINITION.finditer(s)])
     s = _blank_ranges(s, [(m.start() + 1, m.end()) for m in _LINK_TARGET.finditer(s)])
     return s
@@ -556,7 +562,10 @@ def _html_to_text(s: str) -> tuple[str, array[int]]:
             continue
         if s.startswith("<!--", i):
             close = s.find("-->", i + 4)
-            i = n if close < 0 else close + 3
+            end = n if close < 0 else close + 3
+            if _is_directive(s[i:end]):
+                out.run(s[i:end], i)
+            i = end
             continue
         nxt = s[i + 1] if i + 1 < n else ""
         if nxt in ("!", "?"):  # doctype, CDATA, processing instruction, bogus comment

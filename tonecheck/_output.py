@@ -204,7 +204,26 @@ def _text_suggestion(finding: Finding, suggestion: Suggestion, source: str | Non
     span = _suggestion_span(finding, suggestion, source)
     new = repr(suggestion.replacement) if suggestion.replacement else "(remove)"
     old = f"{span.original!r} -> " if span is not None else "-> "
-    return f"    fix ({suggestion.applicability.value}): {suggestion.title}: {old}{new}\n"
+    line = f"    fix ({suggestion.applicability.value}): {suggestion.title}: {old}{new}\n"
+    return line + _before_after(span, suggestion.replacement, source)
+
+
+def _before_after(span: _Span | None, replacement: str, source: str | None) -> str:
+    """The line as it is and as it would read with the fix applied (tidied as `fix` does)."""
+    from ._fix import tidy
+
+    if span is None or source is None or span.line != span.end_line:
+        return ""
+    starts = _line_starts(source)
+    line_start = starts[span.line - 1]
+    line_end = source.find("\n", line_start)
+    line_end = len(source) if line_end == -1 else line_end
+    start, end, text = tidy(source, line_start + span.column - 1, line_start + span.end_column - 1, replacement)
+    if not line_start <= start <= end <= line_end + 1:
+        return ""
+    before = _printable(source[line_start:line_end].removesuffix("\r")).strip()
+    after = _printable((source[line_start:start] + text + source[end:max(end, line_end)]).removesuffix("\r")).strip()
+    return f"      before: {before}\n      after:  {after}\n"
 
 
 # -- json ----------------------------------------------------------------------------------------
