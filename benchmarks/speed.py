@@ -286,6 +286,9 @@ def startup(runs: int) -> dict:
         commands = {
             # exit 1 only means "findings"; 2 is a real error
             "tonecheck_cli": ([sys.executable, "-m", "tonecheck", "check", str(reply)], (0, 1)),
+            # the same without the compiled-rule cache: what the first run on a machine pays
+            "tonecheck_cli_cold": (["env", "TONECHECK_NO_CACHE=1", sys.executable, "-m", "tonecheck", "check",
+                                    str(reply)], (0, 1)),
             "import_spacy": ([sys.executable, "-c", "import spacy"], (0,)),
             # 0.16's CLI needs the `check` subcommand; exit 1 again means findings.
             "proselint_cli": ([sys.executable, "-m", "proselint", "check", str(reply)], (0, 1)),
@@ -306,7 +309,27 @@ def startup(runs: int) -> dict:
         result[name] = {"median_s": statistics.median(samples[name]), "samples_s": samples[name],
                         "first_run_s": first[name]}
     result["ratio"] = result["tonecheck_cli"]["median_s"] / result["import_spacy"]["median_s"]
+    result["ratio_cold"] = result["tonecheck_cli_cold"]["median_s"] / result["import_spacy"]["median_s"]
     return result
+
+
+# --------------------------------------------------------------------------- a repository of files
+
+def repository(replies: list[tuple[str, str]], files: int, runs: int = 2) -> dict:
+    """Lint a generated repository of `files` saved replies with one CLI process (one pipeline
+    for all files); report files/s. Files cycle through the reply set."""
+    with tempfile.TemporaryDirectory(prefix="tonecheck-repo-") as tmp:
+        root = Path(tmp)
+        for index in range(files):
+            folder = root / f"macros-{index // 500:02d}"
+            folder.mkdir(exist_ok=True)
+            (folder / f"reply-{index:05d}.txt").write_text(replies[index % len(replies)][0] or "Hi", encoding="utf-8")
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+        argv = [sys.executable, "-m", "tonecheck", "check", str(root), "--quiet", "--exit-zero"]
+        samples = [_run_once(argv, env, tmp, (0,)) for _ in range(runs)]
+    seconds = statistics.median(samples)
+    return {"files": files, "seconds": seconds, "files_per_s": files / seconds, "samples_s": samples}
 
 
 # --------------------------------------------------------------------------- report
@@ -351,7 +374,15 @@ def print_table(figures: dict) -> None:
             ("python -m proselint check reply.txt", "proselint_cli"))
     for label, key in rows:
         print(f"  {label:<40}{s[key]['median_s']:>9.3f}{s[key]['first_run_s']:>13.3f}")
+    print(f"  {'python -m tonecheck ... (no rule cache)':<40}{s['tonecheck_cli_cold']['median_s']:>9.3f}"
+          f"{s['tonecheck_cli_cold']['first_run_s']:>13.3f}")
     print(f"  {'ratio tonecheck CLI / import spacy':<40}{s['ratio']:>8.2f}x")
+    print(f"  {'ratio, without the rule cache':<40}{s['ratio_cold']:>8.2f}x")
+    r = figures.get("repository")
+    if r:
+        print()
+        print(f"Repository: {r['files']} files in one `tonecheck check DIR` process (median of {len(r['samples_s'])})")
+        print(f"  {r['seconds']:.2f} s, {r['files_per_s']:.0f} files/s")
     print()
     print("Compare the ratios; absolute figures move with the load of the machine.")
 
@@ -364,6 +395,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, metavar="N", help="lint at most N replies")
     parser.add_argument("--repeat", type=int, default=3, help="alternating throughput passes (default 3)")
     parser.add_argument("--startup-runs", type=int, default=7, help="fresh processes per command (default 7)")
+    parser.add_argument("--repo-files", type=int, default=5000,
+                        help="files in the generated repository for files/s (default 5000; 0 skips it)")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write all figures to PATH as JSON")
     args = parser.parse_args(argv)
     for name in ("limit", "repeat", "startup_runs"):
@@ -381,6 +414,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         throughput_figures = throughput(replies, args.repeat)
         print("start-up runs...", file=sys.stderr)
         startup_figures = startup(args.startup_runs)
+        repository_figures = repository(replies, args.repo_files) if args.repo_files > 0 else None
     except SetupError as exc:
         print(f"speed.py: error: {exc}", file=sys.stderr)
         return 2
@@ -392,6 +426,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "corpus_files": files,
         "throughput": throughput_figures,
         "startup": startup_figures,
+        "repository": repository_figures,
         "versions": {
             "python": platform.python_version(),
             "implementation": platform.python_implementation(),
