@@ -179,6 +179,50 @@ def evaluate_rewrites(rows: list[dict], table: list[dict]) -> dict:
     }
 
 
+# Placeholder syntaxes found in the real saved replies (as documented in their corpus README),
+# written independently of the rules so the measurement does not grade itself.
+REAL_PLACEHOLDER_SYNTAXES = {
+    "{{ liquid / django }}": r"\{\{[^{}\n]+\}\}",
+    "{% tag %} / {%uvdesk%}": r"\{%[^%\n]+%\}",
+    "%{osticket}": r"%\{[^}\n]+\}",
+    "#{zammad}": r"#\{[^}\n]+\}",
+    "{$request_tracker}": r"\{\$[^}\n]+\}",
+    "<OTRS_tag>": r"<OTRS_[A-Za-z0-9_]+>",
+    "<ISSUE_NUMBER>": r"<[A-Z][A-Z0-9]*_[A-Z0-9_]+>",
+    "{single}": r"(?<![{$#%\w])\{[A-Za-z_][\w.]*\}(?!\})",
+}
+
+
+def evaluate_placeholders(root: Path) -> dict:
+    """Per syntax: occurrences in the real saved replies, the share that passes in saved mode
+    (no template-leftover finding on it) and the share flagged in draft mode."""
+    import regex
+
+    counts: dict[str, Counter] = {name: Counter() for name in REAL_PLACEHOLDER_SYNTAXES}
+    for path in sorted(root.glob("*/*.jsonl")):
+        if path.parent.name not in SAVED_FOLDERS:
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            text = json.loads(line)["text"]
+            saved = tonecheck.check(text, mode="saved")
+            draft = tonecheck.check(text, mode="draft")
+            foreign = [(r.start, r.end) for r in draft.regions if r.kind in ("quoted", "code")]
+            for name, source in REAL_PLACEHOLDER_SYNTAXES.items():
+                for m in regex.finditer(source, text):
+                    if any(s <= m.start() < e for s, e in foreign):
+                        continue  # inside code or quoted text, where nothing is linted
+                    c = counts[name]
+                    c["occurrences"] += 1
+                    c["passes_saved"] += not _overlaps(saved.findings, "template-leftover", [m.span()])
+                    c["flagged_draft"] += _overlaps(draft.findings, "template-leftover", [m.span()])
+    return {name: {"occurrences": c["occurrences"],
+                   "passes_in_saved": _ratio(c["passes_saved"], c["occurrences"]),
+                   "flagged_in_draft": _ratio(c["flagged_draft"], c["occurrences"])}
+            for name, c in counts.items() if c["occurrences"]}
+
+
 def evaluate_real(root: Path, sample: int, seed: int) -> dict:
     by_folder: dict[str, dict] = {}
     flagged_examples: dict[str, list[str]] = defaultdict(list)
@@ -265,6 +309,12 @@ def main(argv: list[str] | None = None) -> int:
         for folder, s in real["folders"].items():
             print(f"{folder:<22} {s['mode']:<6} {s['replies']:>5} "
                   + " ".join(f"{s[c] / s['replies']:>12.3f}" for c in CATEGORIES))
+        placeholders = evaluate_placeholders(args.real)
+        real["placeholders"] = placeholders
+        print("\nplaceholder syntaxes in the real saved replies")
+        print(f"{'syntax':<26} {'found':>6} {'pass (saved)':>13} {'flagged (draft)':>16}")
+        for name, r in placeholders.items():
+            print(f"{name:<26} {r['occurrences']:>6} {_fmt(r['passes_in_saved']):>13} {_fmt(r['flagged_in_draft']):>16}")
         for category, examples in real["samples"].items():
             print(f"\nsample of {category} findings:")
             for example in examples:

@@ -101,7 +101,7 @@ def placeholder_spans(scan: Scan) -> list[tuple[int, int, str]]:
         syntaxes = scan.placeholder_syntaxes
         cached = []
         if syntaxes and _TEMPLATE_PUNCTUATION.search(scan.scan):
-            pattern = _syntax_regex(tuple(sorted(syntaxes.items())))
+            pattern = _syntax_regex(tuple(syntaxes.items()))  # declared order: first match names it
             for m in pattern.finditer(scan.scan):
                 name = m.lastgroup[2:].replace("_", "-") if m.lastgroup else "unknown"
                 cached.append((m.start(), m.end(), name))
@@ -233,6 +233,11 @@ def _compiled(patterns: tuple[str, ...]) -> tuple[regex.Pattern[str], ...]:
     return tuple(regex.compile(p, regex.IGNORECASE) for p in patterns)
 
 
+# an agent's sign-off initials or name after ^, ~ or a dash, as support teams sign short replies
+_INITIALS = regex.compile(r"\s*[\^~\-–—]\s*\p{L}[\p{L}.]{0,20}(?:\s+\p{L}[\p{L}.]{0,20})?\s*")
+_TRAILING_INITIALS = regex.compile(r"(?<=[.!?)])\s*[\^~\-–—]\s*\p{L}[\p{L}.]{0,20}(?:\s+\p{Lu}[\p{L}.]{0,20})?\s*$")
+
+
 @detector("closing", ClosingOptions)
 def _closing(scan: Scan, rule: Rule) -> Iterable[Hit]:
     settings = scan.config.closing
@@ -240,7 +245,10 @@ def _closing(scan: Scan, rule: Rule) -> Iterable[Hit]:
     if not body:
         return
     start, end = body[0].start, body[-1].end
-    own = scan.anatomy.sentences_between(start, end)
+    own = [s for s in scan.anatomy.sentences_between(start, end)
+           if not _INITIALS.fullmatch(scan.scan, s.start, s.end)]
+    if own and (tail := _TRAILING_INITIALS.search(scan.scan, own[-1].start, own[-1].end)):
+        own[-1] = type(own[-1])(own[-1].start, tail.start())  # "... more here. ^JK": drop the initials
     if len(own) <= settings.chat_max_sentences and sum(
         len(scan.scan[s.start:s.end].split()) for s in own
     ) <= settings.chat_max_words:
@@ -268,7 +276,7 @@ _CAPITAL_RUN = regex.compile(r"[A-Z][0-9A-Z]+s?|[0-9][A-Z][A-Z]+s?")
 _ACRONYM_SHAPE = regex.compile(r"(?:[A-Z][0-9]?[A-Z][A-Z0-9]{0,4}|[0-9][A-Z]{2,4})s?")
 _NOT_BEFORE_ACRONYM = set("-/.@#&_")
 _NOT_AFTER_ACRONYM = set("-/@_")
-_DELIMITER_BEFORE = "{|%<[*$#!_"
+_DELIMITER_BEFORE = "{|%<[*$#!_^~"  # "^JK" and "~AB" are sign-off initials, not acronyms
 _DELIMITER_AFTER = "}|%>]*_"
 
 
