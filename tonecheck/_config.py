@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ._errors import ConfigError
+from ._patterns import RegexSource
 from ._models import Severity
 
 
@@ -21,19 +22,7 @@ class ClosingConfig(BaseModel):
     # how many final sentences of the body count as the closing region
     region_sentences: int = Field(default=2, ge=1, alias="region-sentences")
     # extra regular expressions that count as a closing, on top of the rule's own list
-    accepted: tuple[str, ...] = ()
-
-    @field_validator("accepted")
-    @classmethod
-    def _compiles(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        import regex
-
-        for source in value:
-            try:
-                regex.compile(source)
-            except regex.error as exc:
-                raise ValueError(f"{source!r} is not a valid regular expression: {exc}") from None
-        return value
+    accepted: tuple[RegexSource, ...] = ()
 
 
 class Config(BaseModel):

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
 import regex
-from pydantic import AfterValidator, BaseModel, ConfigDict, StrictStr, field_validator
+from pydantic import BaseModel, ConfigDict, StrictStr
+
+from ._patterns import RegexSource
 
 from ._models import Applicability, Suggestion
 
@@ -33,18 +35,6 @@ def detector(name: str, options: type[BaseModel] | None = None) -> Callable[[Det
     return register
 
 
-def _regex_list(value: tuple[str, ...]) -> tuple[str, ...]:
-    for source in value:
-        try:
-            regex.compile(source)
-        except regex.error as exc:
-            raise ValueError(f"{source!r} does not compile: {exc}") from None
-    return value
-
-
-RegexList = Annotated[tuple[StrictStr, ...], AfterValidator(_regex_list)]
-
-
 class _Options(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -54,17 +44,11 @@ class _NoOptions(_Options):
 
 
 class PlaceholderOptions(_Options):
-    syntaxes: dict[StrictStr, StrictStr] = {}
-
-    @field_validator("syntaxes")
-    @classmethod
-    def _compiles(cls, value: dict[str, str]) -> dict[str, str]:
-        _regex_list(tuple(value.values()))
-        return value
+    syntaxes: dict[StrictStr, RegexSource] = {}
 
 
 class ClosingOptions(_Options):
-    accepted: RegexList = ()
+    accepted: tuple[RegexSource, ...] = ()
     examples: tuple[StrictStr, ...] = ()
 
 

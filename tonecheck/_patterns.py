@@ -10,6 +10,9 @@ which is far cheaper per reply than token patterns (see shared notes on measured
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Annotated
+
+from pydantic import AfterValidator, StrictStr
 
 MAX_EXPANSIONS = 20_000
 
@@ -89,3 +92,17 @@ class _Parser:
         for entry in self.vocab[name]:
             expanded.extend(expand(entry, self.vocab) if ("(" in entry or "@" in entry) else [entry])
         return expanded
+
+
+def _compiles(source: str) -> str:
+    import regex
+
+    try:
+        regex.compile(source)
+    except regex.error as exc:
+        raise ValueError(f"regular expression {source!r} does not compile: {exc}") from None
+    return source
+
+
+# A regular expression in a rule file or configuration, checked when it is loaded.
+RegexSource = Annotated[StrictStr, AfterValidator(_compiles)]
