@@ -207,10 +207,7 @@ CONFIG_ERRORS = [
 ]
 
 
-@pytest.mark.parametrize("name, content, key", CONFIG_ERRORS, ids=[c[2] for c in CONFIG_ERRORS])
-@pytest.mark.parametrize("command", ["check", "config"])
-def test_bad_config_exits_2_with_one_line_naming_file_and_key(run_cli, tmp_path, monkeypatch, name, content, key,
-                                                              command):
+def _run_with_bad_config(run_cli, tmp_path, monkeypatch, name, content, command):
     config = write(tmp_path, name, content)
     write(tmp_path, "replies/r.txt", BOTH)
     monkeypatch.chdir(tmp_path / "replies")
@@ -219,9 +216,25 @@ def test_bad_config_exits_2_with_one_line_naming_file_and_key(run_cli, tmp_path,
     assert result.out == "", result
     line = one_error_line(result)
     assert line.startswith("tonecheck: error: "), result
+    return config, line, result
+
+
+@pytest.mark.parametrize("name, content, key", CONFIG_ERRORS, ids=[c[2] for c in CONFIG_ERRORS])
+@pytest.mark.parametrize("command", ["check", "config"])
+def test_bad_config_exits_2_with_one_line_naming_the_key(run_cli, tmp_path, monkeypatch, name, content, key, command):
+    _, line, result = _run_with_bad_config(run_cli, tmp_path, monkeypatch, name, content, command)
     assert f"'{key}" in line, (key, result)
-    # the file is named: as given, as found (absolute), or relative to the working folder
-    assert any(form in line for form in (str(config), str(config.resolve()), f"../{name}")), (str(config), result)
+
+
+@pytest.mark.parametrize("name, content, key", [
+    *CONFIG_ERRORS,
+    ("tonecheck.toml", "ignore = [\n", None),  # not TOML at all
+], ids=[*(c[2] for c in CONFIG_ERRORS), "syntax"])
+def test_bad_config_error_names_the_file(run_cli, tmp_path, monkeypatch, name, content, key):
+    for command in ("check", "config"):
+        config, line, result = _run_with_bad_config(run_cli, tmp_path, monkeypatch, name, content, command)
+        # as found (absolute), or relative to the working folder
+        assert any(form in line for form in (str(config), str(config.resolve()), f"../{name}")), (str(config), result)
 
 
 def test_config_command_prints_effective_configuration_and_source(run_cli, tmp_path, monkeypatch):
@@ -458,7 +471,7 @@ IGNORE_NEXT_PARAGRAPH = (
 IGNORE_NEXT_PARAGRAPH_HTML = (
     "<p>Hi Sam,</p>\n"
     "<!-- tonecheck: ignore NEG010 -- the carrier requires this wording -->\n"
-    "<p>You have to sign for the parcel. As I said, it comes on Monday.<br>\n"
+    "<p>You have to sign for the parcel. As I said, it comes on Monday.\n"
     "You have to be home too.</p>\n"
     "<p>You have to keep the box.</p>\n"
     "<p>Let me know if there is anything else I can help with.</p>\n"
@@ -750,6 +763,14 @@ def test_html_finding_span_ends_at_its_last_character(run_cli, tmp_path, monkeyp
     _, data = run_json(run_cli, "reply.html")
     neg = next(f for _, f in all_findings(data) if f["code"] == "NEG010")
     assert span_text(HTML_REPLY, neg) == "you have to", neg
+    # SARIF's fix replaces that region: taking in the "</b>" would delete the end tag
+    log = json.loads(run_cli(["check", "--format", "sarif", "reply.html"]).out)
+    result = next(r for r in log["runs"][0]["results"] if r["ruleId"] == "NEG010")
+    for fix in result.get("fixes", []):
+        region = fix["artifactChanges"][0]["replacements"][0]["deletedRegion"]
+        deleted = span_text(HTML_REPLY, {"line": region["startLine"], "column": region["startColumn"],
+                                         "end_line": region["endLine"], "end_column": region["endColumn"]})
+        assert "</b>" not in deleted, (deleted, fix)
 
 
 MARKDOWN_REPLY = """---

@@ -48,6 +48,9 @@ class Config(BaseModel):
     # mode per glob; files that match none use the format's default (saved for helpdesk exports)
     mode: dict[str, Literal["draft", "saved"]] = Field(default_factory=dict)
     helpdesk: tuple[str, ...] = ()
+    # the helpdesk's placeholder variable names; when given, saved replies using any other
+    # variable are reported (a typo there is never filled in)
+    known_variables: tuple[str, ...] = Field(default=(), alias="known-variables")
     # accepted product and team terms: never reported as jargon
     glossary: tuple[str, ...] = ()
     closing: ClosingConfig = ClosingConfig()

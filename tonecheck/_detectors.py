@@ -6,6 +6,7 @@ Hits. Their word lists and syntaxes live in the rule files (`options`), not here
 
 from __future__ import annotations
 
+import difflib
 import functools
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -113,6 +114,9 @@ def _placeholder(scan: Scan, rule: Rule) -> Iterable[Hit]:
         yield _hit(rule.code, start, end, {"syntax": syntax}, suggestions=suggestions)
 
 
+_VARIABLE = regex.compile(r"[A-Za-z_][\w]*(?:(?:\.|->)[A-Za-z_][\w ]*\w|(?:\.|->)[A-Za-z_]\w*)*")
+_TAG_SYNTAXES = {"liquid-tag"}  # {% if %} and friends hold code, not a variable name
+
 _MALFORMED = [
     (regex.compile(r"\{\{\{[^{}\n]{1,80}\}\}(?!\})"), "it opens with {{{ but closes with }}"),
     (regex.compile(r"(?<!\{)\{\{[^{}\n]{1,80}\}\}\}"), "it opens with {{ but closes with }}}"),
@@ -146,11 +150,23 @@ def _malformed(scan: Scan, rule: Rule) -> Iterable[Hit]:
                        suggestions=(Suggestion(title="Repair the placeholder",
                                                applicability=Applicability.display_only),))
     allowed = scan.config.helpdesk
-    if allowed and scan.mode == "saved":
+    known = scan.config.known_variables
+    if (allowed or known) and scan.mode == "saved":
         for start, end, syntax in placeholder_spans(scan):
-            if syntax not in allowed and not any(s < end and start < e for s, e in found):
+            if any(s < end and start < e for s, e in found):
+                continue
+            if allowed and syntax not in allowed:
                 yield _hit(rule.code, start, end,
                            {"problem": f"it uses {syntax} syntax, which the configured helpdesk does not"})
+                continue
+            variable = _VARIABLE.search(scan.scan, start, end)
+            if known and syntax not in _TAG_SYNTAXES and variable and variable.group() not in known:
+                close = difflib.get_close_matches(variable.group(), known, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                yield _hit(rule.code, start, end,
+                           {"problem": f"{variable.group()!r} is not a known variable of the helpdesk{hint}"},
+                           suggestions=(Suggestion(title=f"Use {close[0]!r}", replacement=scan.text[start:end].replace(
+                               variable.group(), close[0], 1), applicability=Applicability.unsafe),) if close else ())
 
 
 # -- greetings and sign-offs -------------------------------------------------------------------

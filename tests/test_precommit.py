@@ -1,0 +1,186 @@
+"""The pre-commit hook (.pre-commit-hooks.yaml), run for real by pre-commit, offline.
+
+`pre-commit try-repo` would build the hook's own virtualenv and pip-install tonecheck (and so
+spaCy) from the network, which a test must not do. Instead the temporary repository's
+.pre-commit-config.yaml has a `repo: local` hook built from our manifest (id, name, files and
+the rest) with `language: system` and the manifest's entry run by this interpreter
+(`python -m tonecheck ...`): pre-commit installs nothing for it. PRE_COMMIT_HOME is a temporary
+folder, and the proxy variables point at a closed local port, so any download would fail.
+
+Needs the test requirement `pre-commit` (pip install pre-commit).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO_ROOT, subprocess_env, wrap_reply
+
+MANIFEST = REPO_ROOT / ".pre-commit-hooks.yaml"
+
+CLEAN = wrap_reply("Thanks for waiting. Your refund went out today and should arrive within five days.")
+BAD = wrap_reply("Thanks for waiting. You have to restart the router.")  # NEG010 "You have to"
+ALSO_BAD = wrap_reply("Thanks for waiting. As I said, the router needs a restart.")  # PAG002
+# keys of a manifest hook that only make sense for pre-commit-managed environments
+_ENVIRONMENT_KEYS = {"language", "entry", "language_version", "additional_dependencies", "minimum_pre_commit_version"}
+
+
+@pytest.fixture(scope="module")
+def pre_commit() -> list[str]:
+    try:
+        import pre_commit  # noqa: F401
+    except ImportError:
+        pytest.fail("these tests need the test requirement 'pre-commit' (pip install pre-commit)", pytrace=False)
+    if shutil.which("git") is None:
+        pytest.fail("these tests need git on PATH", pytrace=False)
+    return [sys.executable, "-m", "pre_commit"]
+
+
+@pytest.fixture
+def offline_env(tmp_path) -> dict[str, str]:
+    env = subprocess_env()
+    home = tmp_path / "pre-commit-home"
+    home.mkdir()
+    env["PRE_COMMIT_HOME"] = str(home)
+    env.pop("PRE_COMMIT", None)
+    # nothing may be downloaded: every proxy is a closed port on this machine, pip has no index
+    for var in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"):
+        env[var] = "http://127.0.0.1:9"
+    for var in ("no_proxy", "NO_PROXY"):
+        env.pop(var, None)
+    env["PIP_NO_INDEX"] = "1"
+    env["PIP_INDEX_URL"] = "http://127.0.0.1:9/simple"
+    # git: a known identity, and no user or system configuration (e.g. a global hooksPath)
+    git_config = tmp_path / "gitconfig"
+    git_config.write_text("", encoding="utf-8")
+    env["GIT_CONFIG_GLOBAL"] = str(git_config)
+    env["GIT_CONFIG_NOSYSTEM"] = "1"
+    for who in ("AUTHOR", "COMMITTER"):
+        env[f"GIT_{who}_NAME"] = "Test"
+        env[f"GIT_{who}_EMAIL"] = "test@example.invalid"
+    return env
+
+
+def run(argv: list[str], cwd: Path, env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(argv, cwd=str(cwd), env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def manifest_hooks() -> list[dict]:
+    hooks = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    assert isinstance(hooks, list) and hooks, hooks
+    return hooks
+
+
+# -- the manifest --------------------------------------------------------------------------------
+
+def test_manifest_is_valid(pre_commit, tmp_path, offline_env):
+    result = run([*pre_commit, "validate-manifest", str(MANIFEST)], REPO_ROOT, offline_env)
+    assert result.returncode == 0, result
+    # the validator is real: a hook without its entry is rejected
+    broken = [{k: v for k, v in hook.items() if k != "entry"} for hook in manifest_hooks()]
+    (tmp_path / "broken.yaml").write_text(yaml.safe_dump(broken), encoding="utf-8")
+    result = run([*pre_commit, "validate-manifest", str(tmp_path / "broken.yaml")], REPO_ROOT, offline_env)
+    assert result.returncode != 0, result
+
+
+def test_manifest_hook_runs_tonecheck_check_with_force_exclude():
+    hook = next(h for h in manifest_hooks() if h["id"] == "tonecheck")
+    entry = shlex.split(hook["entry"])
+    assert entry[:2] == ["tonecheck", "check"], entry
+    assert "--force-exclude" in entry  # pre-commit names files explicitly: exclude globs must apply
+    assert hook["language"] == "python"
+    assert hook.get("pass_filenames", True) is True
+
+
+# -- pre-commit run on a saved-reply repository -------------------------------------------------
+
+def local_config(tmp_path: Path) -> str:
+    """A .pre-commit-config.yaml whose local, system-language hooks mirror the manifest's."""
+    hooks = []
+    for hook in manifest_hooks():
+        entry = shlex.split(hook["entry"])
+        assert entry[0] == "tonecheck", entry
+        local = {k: v for k, v in hook.items() if k not in _ENVIRONMENT_KEYS}
+        local["language"] = "system"
+        local["entry"] = shlex.join([sys.executable, "-m", "tonecheck", *entry[1:]])
+        hooks.append(local)
+    return yaml.safe_dump({"repos": [{"repo": "local", "hooks": hooks}]}, sort_keys=False)
+
+
+def git(repo: Path, env: dict[str, str], *args: str) -> str:
+    result = run(["git", *args], repo, env)
+    assert result.returncode == 0, result
+    return result.stdout
+
+
+@pytest.fixture
+def reply_repo(tmp_path, offline_env) -> Path:
+    repo = tmp_path / "replies-repo"
+    repo.mkdir()
+    git(repo, offline_env, "init", "-q")
+    (repo / "tonecheck.toml").write_text('extend-exclude = ["archive"]\n', encoding="utf-8")
+    (repo / ".pre-commit-config.yaml").write_text(local_config(tmp_path), encoding="utf-8")
+    (repo / "replies").mkdir()
+    (repo / "replies" / "welcome.txt").write_text(CLEAN, encoding="utf-8")
+    (repo / "README.rst").write_text("You have to read this. As I said, it is not a reply.\n", encoding="utf-8")
+    git(repo, offline_env, "add", "-A")
+    git(repo, offline_env, "commit", "-q", "--no-verify", "-m", "clean replies")
+    return repo
+
+
+def _home_is_empty_of_environments(offline_env: dict[str, str]) -> None:
+    home = Path(offline_env["PRE_COMMIT_HOME"])
+    made = [p.name for p in home.iterdir() if p.is_dir()] if home.exists() else []
+    assert made == [], f"pre-commit built environments or clones: {made}"
+
+
+def test_pre_commit_run_passes_on_clean_replies_and_fails_on_a_problem(pre_commit, reply_repo, offline_env):
+    result = run([*pre_commit, "run", "--all-files", "--color", "never"], reply_repo, offline_env)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "tonecheck" in output and "Passed" in output, output
+
+    (reply_repo / "replies" / "refund.txt").write_text(BAD, encoding="utf-8")
+    (reply_repo / "archive").mkdir()
+    (reply_repo / "archive" / "old.txt").write_text(ALSO_BAD, encoding="utf-8")
+    git(reply_repo, offline_env, "add", "-A")
+    result = run([*pre_commit, "run", "--all-files", "--color", "never"], reply_repo, offline_env)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "Failed" in output, output
+    assert "replies/refund.txt:3:21: NEG010" in output, output
+    assert "archive/old.txt" not in output and "PAG002" not in output, output
+    assert "README.rst" not in output, output  # not in the manifest's files
+    assert "Traceback" not in output, output
+    _home_is_empty_of_environments(offline_env)
+
+
+def test_pre_commit_as_a_git_hook_blocks_a_bad_commit(pre_commit, reply_repo, offline_env):
+    result = run([*pre_commit, "install"], reply_repo, offline_env)
+    assert result.returncode == 0, result
+    # an excluded file alone: the hook drops it and the commit goes through
+    (reply_repo / "archive").mkdir()
+    (reply_repo / "archive" / "old.txt").write_text(ALSO_BAD, encoding="utf-8")
+    git(reply_repo, offline_env, "add", "archive/old.txt")
+    result = run(["git", "commit", "-q", "-m", "archive"], reply_repo, offline_env)
+    assert result.returncode == 0, result
+    # a reply with a problem: the commit is refused and the problem shown
+    (reply_repo / ".github").mkdir()
+    (reply_repo / ".github" / "replies.yml").write_text(
+        "- name: Needs reproduction\n  body: |\n    Thanks for the report! You have to share a reproduction.\n",
+        encoding="utf-8")
+    git(reply_repo, offline_env, "add", ".github/replies.yml")
+    result = run(["git", "commit", "-q", "-m", "saved replies"], reply_repo, offline_env)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert ".github/replies.yml:3:28: [Needs reproduction] NEG010" in output, output
+    assert git(reply_repo, offline_env, "log", "--format=%s").splitlines()[0] == "archive"
+    _home_is_empty_of_environments(offline_env)
