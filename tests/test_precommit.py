@@ -1,7 +1,10 @@
 """The pre-commit hook (.pre-commit-hooks.yaml), run for real by pre-commit, offline.
 
-`pre-commit try-repo` would build the hook's own virtualenv and pip-install tonecheck (and so
-spaCy) from the network, which a test must not do. Instead the temporary repository's
+`test_try_repo_installs_and_runs_the_hook_offline` runs `pre-commit try-repo` on this
+repository: pre-commit builds the hook's own virtualenv and pip-installs tonecheck into it, with
+no package index (dependencies are found already installed, through PYTHONPATH) and build
+isolation off (setuptools comes from this environment), so nothing is downloaded. The other
+tests use a temporary repository whose
 .pre-commit-config.yaml has a `repo: local` hook built from our manifest (id, name, files and
 the rest) with `language: system` and the manifest's entry run by this interpreter
 (`python -m tonecheck ...`): pre-commit installs nothing for it. PRE_COMMIT_HOME is a temporary
@@ -184,3 +187,38 @@ def test_pre_commit_as_a_git_hook_blocks_a_bad_commit(pre_commit, reply_repo, of
     assert ".github/replies.yml:3:28: [Needs reproduction] NEG010" in output, output
     assert git(reply_repo, offline_env, "log", "--format=%s").splitlines()[0] == "archive"
     _home_is_empty_of_environments(offline_env)
+
+
+def test_try_repo_installs_and_runs_the_hook_offline(pre_commit, tmp_path, offline_env):
+    """pre-commit try-repo, for real: the hook's environment is built from this repository."""
+    import spacy
+
+    repo = tmp_path / "try-repo-replies"
+    repo.mkdir()
+    git(repo, offline_env, "init", "-q")
+    (repo / "replies").mkdir()
+    (repo / "replies" / "welcome.txt").write_text(CLEAN, encoding="utf-8")
+    git(repo, offline_env, "add", "-A")
+    git(repo, offline_env, "commit", "-q", "--no-verify", "-m", "clean")
+    env = dict(offline_env)
+    # dependencies (spaCy and the rest) count as installed through PYTHONPATH; no index, and no
+    # build isolation, so pip needs nothing from the network to install tonecheck itself
+    env["PYTHONPATH"] = str(Path(spacy.__file__).resolve().parents[1])
+    env["PIP_NO_BUILD_ISOLATION"] = "0"  # pip reads this inverted: "0" turns isolation off
+    argv = [*pre_commit, "try-repo", str(REPO_ROOT), "tonecheck", "--all-files", "--color", "never"]
+
+    clean = run(argv, repo, env, timeout=600)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "tonecheck" in clean.stdout and "Passed" in clean.stdout, clean.stdout
+
+    (repo / "replies" / "refund.txt").write_text(
+        "Hi Sam,\n\nAs I said, you have to send the receipt first.\n\nLet me know if that helps.\n",
+        encoding="utf-8")
+    git(repo, offline_env, "add", "-A")
+    failing = run(argv, repo, env, timeout=600)
+    output = failing.stdout + failing.stderr
+    assert failing.returncode == 1, output
+    assert "replies/refund.txt:3:1: PAG002" in output and "NEG010" in output, output
+    # the hook ran from an environment pre-commit built and installed tonecheck into (try-repo
+    # keeps it in a temporary store of its own, removed afterwards)
+    assert "Installing environment" in clean.stdout + clean.stderr, clean.stdout + clean.stderr

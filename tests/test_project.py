@@ -687,6 +687,10 @@ ZENDESK = r'''{
       ]
     },
     {
+      "title": "Escaped start",
+      "actions": [{"field": "comment_value", "value": "Hi there,\n\n\u0059ou have to sign.\n\nLet me know if there is anything else I can help with.\n\nBest,\nAna"}]
+    },
+    {
       "title": "Escalated",
       "actions": [
         {"field": "comment_value_html", "value": "<p>Hi there,</p><p>Caf&eacute; &amp; \"tea\": obviously your ticket went to L2.</p><p>Best,<br>Ana</p>"}
@@ -702,7 +706,10 @@ def _check_positions(data: dict[str, Any], source: str, *, escaped: bool = False
     assert found
     for f in found:
         expected = json.dumps(f["match"], ensure_ascii=False)[1:-1] if escaped else f["match"]
-        assert text_at(source, f["line"], f["column"]).startswith(expected), (f, text_at(source, f["line"], f["column"])[:40])
+        at = text_at(source, f["line"], f["column"])
+        if escaped and at.startswith("\\u"):  # an escaped first character: compare what follows it
+            at, expected = at[6:], expected[1:]
+        assert at.startswith(expected), (f, at[:40])
     return found
 
 
@@ -720,6 +727,10 @@ def test_positions_in_a_zendesk_macros_export(run_cli, tmp_path, monkeypatch):
     assert neg["match"] == "you have\nto"
     assert span_text(ZENDESK, neg) == "you have\\nto", neg
     assert (neg["line"], neg["end_line"]) == (7, 7)
+    # a finding whose first character is an escape starts at the escape's backslash
+    escaped_start = by_code[("NEG010", "Escaped start")]
+    assert text_at(ZENDESK, escaped_start["line"], escaped_start["column"]).startswith("\\u0059ou have to")
+    assert span_text(ZENDESK, escaped_start) == "\\u0059ou have to"
     # the text output shows the reply id and the same position
     text = run_cli(["check", "macros/zendesk.json"]).out
     assert f'macros/zendesk.json:{neg["line"]}:{neg["column"]}: [Router "reset"] NEG010' in text, text
@@ -754,6 +765,12 @@ def test_positions_in_an_html_file_with_entities(run_cli, tmp_path, monkeypatch)
         else:
             assert at.startswith(f["match"]), (f, at[:30])
     assert all(f["reply_id"] is None for f in found)
+    # a finding whose first character is an entity starts at its "&"
+    write(tmp_path, "start.html", "<p>Hi Sam,</p>\n<p>Thanks. &#89;ou have to sign &amp; return it.</p>\n")
+    _, data = run_json(run_cli, "start.html")
+    neg = next(f for _, f in all_findings(data) if f["code"] == "NEG010")
+    assert neg["match"] == "You have to"
+    assert (neg["line"], neg["column"]) == (2, 12), neg
 
 
 def test_html_finding_span_ends_at_its_last_character(run_cli, tmp_path, monkeypatch):

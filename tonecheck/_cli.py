@@ -205,7 +205,9 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             err.write(f"tonecheck: error: {exc}\n")
             errors += 1
             continue
-        shown = "<stdin>" if path is None else project.relative(path) if not Path(display).is_absolute() else display
+        # shown as given (so it opens from the working folder); baselines key on the project path
+        shown = "<stdin>" if path is None else display
+        keyed = "<stdin>" if path is None else project.relative(path)
         ignored = project.ignored_codes(path) if path is not None else ()
         glob_mode = project.mode_for(path) if path is not None else None
         # files in a repository are saved replies; standard input is a draft about to be sent
@@ -240,7 +242,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 kept.extend(unused_finding(segment.text, u) for u in unused)
             for finding in sorted(kept, key=lambda f: (f.start, f.end, f.code)):
                 placed = _place(finding, segment)
-                entry = baseline_key(shown, segment.reply_id, finding.code, finding.match)
+                entry = baseline_key(keyed, segment.reply_id, finding.code, finding.match)
                 recorded.append(entry)
                 if baseline is not None and baseline[entry] > 0:
                     baseline[entry] -= 1
@@ -272,7 +274,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _place(finding: Finding, segment: Any) -> Finding:
     """The finding with line and column in the original file (offsets stay in the reply text)."""
     line, column = segment.position(finding.start)
-    end_line, end_column = segment.position(finding.end)
+    end_line, end_column = segment.end_position(finding.end)
     return finding.model_copy(update={"line": line, "column": column, "end_line": end_line,
                                       "end_column": end_column})
 

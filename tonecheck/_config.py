@@ -67,7 +67,9 @@ class Config(BaseModel):
         try:
             super().__init__(**data)
         except ValidationError as exc:
-            raise ConfigError(_describe(exc, "configuration")) from None
+            error = ConfigError(_describe(exc, "configuration"))
+            error.validation = exc  # type: ignore[attr-defined]  # lets from_mapping name the file
+            raise error from None
 
     def cache_key(self) -> str:
         """What a compiled engine depends on: file-level settings are left out."""
@@ -77,7 +79,9 @@ class Config(BaseModel):
     @classmethod
     def from_mapping(cls, data: dict[str, object], *, source: str = "configuration") -> Config:
         try:
-            return cls.model_validate(data)
+            return cls.model_validate(data)  # pydantic calls __init__ above, which raises ConfigError
+        except ConfigError as exc:
+            raise ConfigError(_describe(exc.validation, source)) from None  # type: ignore[attr-defined]
         except ValidationError as exc:
             raise ConfigError(_describe(exc, source)) from None
 

@@ -123,6 +123,10 @@ class FormatError(InputError, ValueError):
 # Positions
 
 
+# the source of one decoded character: a JSON escape (a surrogate pair counts once) or an HTML entity
+_ESCAPE_AT = re.compile(r"\\u[0-9a-fA-F]{4}(?:\\u[0-9a-fA-F]{4})?|\\.|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?")
+
+
 class _Source:
     """The original content and its line starts (computed once, shared by a file's segments)."""
 
@@ -188,6 +192,18 @@ class Segment:
         source = self._source
         assert source is not None  # set by __post_init__
         return source.line_col(self.source_offset(offset))
+
+    def end_position(self, end: int) -> tuple[int, int]:
+        """1-based (line, column) just after the source of text[end - 1]: where a span that
+        ends at `end` (exclusive) ends in the file. Unlike position(end), this does not reach
+        over markup that follows the span (an HTML tag after the last word)."""
+        source = self._source
+        assert source is not None
+        if end <= 0 or end == len(self.text) or self._offsets is None:
+            return self.position(end)
+        start = self.source_offset(end - 1)
+        escape = _ESCAPE_AT.match(source.content, start, self.source_offset(end))
+        return source.line_col(start + (len(escape.group()) if escape else 1))
 
 
 class _Map:
