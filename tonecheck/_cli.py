@@ -218,11 +218,12 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             fixes_applied += len(fixed.edits)
             if args.diff:
                 _write_diff(shown, content, fixed.text, out)
-            elif fixed.changed and path is None:
-                out.write(fixed.text)
+            elif path is None:
+                out.write(fixed.text)  # a filter: the text goes out whether or not it changed
             elif fixed.changed:
+                bom = "\ufeff" if path.read_bytes()[:3] == b"\xef\xbb\xbf" else ""  # keep a byte-order mark
                 try:
-                    _write_atomically(path, fixed.text)  # type: ignore[arg-type]
+                    _write_atomically(path, bom + fixed.text)
                 except OSError as exc:
                     err.write(f"tonecheck: error: {display}: cannot write: {exc.strerror or exc}\n")
                     errors += 1

@@ -255,11 +255,11 @@ def _closing(scan: Scan, rule: Rule) -> Iterable[Hit]:
         return
     region = own[-settings.region_sentences:]
     text = " ".join(scan.scan[s.start:s.end] for s in region)
+    if any(scan.scan[s.start:s.end].rstrip().endswith("?") for s in region):
+        return  # a question to the customer invites a reply (checked first: it is the cheapest)
     phrases = tuple(rule.options.get("accepted", ())) + tuple(settings.accepted)
     if any(pattern.search(text) for pattern in _compiled(phrases)):
         return
-    if any(scan.scan[s.start:s.end].rstrip().endswith("?") for s in region):
-        return  # a question to the customer invites a reply
     last = own[-1]
     yield _hit(rule.code, last.start, last.end, suggestions=tuple(
         Suggestion(title=f"Add a closing line, e.g. \"{line}\"", replacement=None,

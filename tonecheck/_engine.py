@@ -406,8 +406,13 @@ def _normalise_context(text: str) -> str:
     return _spell_out(text.lower())
 
 
+_SURROGATE = regex.compile(r"[\ud800-\udfff]")
+
+
 def _scan_text(text: str, anatomy: Anatomy) -> str:
     scan = text.translate(_STRAIGHTEN)
+    if _SURROGATE.search(scan):  # lone surrogates (from surrogateescape) cannot reach spaCy
+        scan = _SURROGATE.sub("\ufffd", scan)
     foreign = anatomy.foreign
     if not foreign:
         return scan

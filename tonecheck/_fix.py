@@ -8,6 +8,7 @@ inside the edit's own span, so text outside the edits is never touched.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 
 import regex
@@ -45,8 +46,13 @@ def fix(
         planned = [edit for f in report.findings if (edit := _plan(current, f, allowed, round_number))]
         chosen: list[Edit] = []
         for edit in sorted(planned, key=lambda e: (e.start, e.end)):
-            if not chosen or edit.start >= chosen[-1].end:
-                chosen.append(edit)
+            if chosen and edit.start < chosen[-1].end:
+                continue
+            if edit.applicability is Applicability.safe and _introduces_a_finding(
+                current, edit, report.findings, mode=mode, config=config, context=context, ignore=ignored
+            ):
+                continue  # "Actually, No, we…" -> "No, we…" would surface a new problem: leave it
+            chosen.append(edit)
         if not chosen:
             return FixResult(text=current, edits=tuple(edits), remaining=report.findings)
         for edit in reversed(chosen):
@@ -54,6 +60,26 @@ def fix(
         edits.extend(chosen)
     report = check(current, mode=mode, config=config, context=context, ignore=ignored)
     return FixResult(text=current, edits=tuple(edits), remaining=report.findings)
+
+
+def _signature(finding: Finding) -> tuple[str, str]:
+    # missing-closing is about the reply as a whole; its match is whatever sentence ends it
+    return (finding.code, "" if finding.category == "missing-closing" else finding.match.casefold())
+
+
+def _introduces_a_finding(text: str, edit: Edit, before: tuple[Finding, ...], **options: object) -> bool:
+    """Whether applying this one edit makes a problem appear that was not there before."""
+    after = check(text[: edit.start] + edit.replacement + text[edit.end :], **options)  # type: ignore[arg-type]
+    remaining = Counter(_signature(f) for f in before)
+    for finding in after.findings:
+        key = _signature(finding)
+        if remaining[key] > 0:
+            remaining[key] -= 1
+        elif not any(f.code == finding.code and (finding.match.casefold() in f.match.casefold()
+                                                  or f.match.casefold() in finding.match.casefold())
+                     for f in before):
+            return True
+    return False
 
 
 def _plan(text: str, finding: Finding, allowed: set[Applicability], round_number: int) -> Edit | None:
@@ -73,7 +99,11 @@ def _plan(text: str, finding: Finding, allowed: set[Applicability], round_number
 _DETERMINER = r"(?:the|a|an|your|our|my|this|that|these|those)"
 _DETERMINER_BEFORE = regex.compile(rf"\b(?P<det>{_DETERMINER})[ \t]+$", regex.IGNORECASE)
 _LEADING_DETERMINER = regex.compile(rf"^{_DETERMINER}[ \t]+", regex.IGNORECASE)
-_VOWEL_SOUND = regex.compile(r"^(?:[aeio]|u(?![nrs][aeiou])|hour|honest|honou?r)", regex.IGNORECASE)
+# "an" goes by sound: "an hour", "an update", but "a one-time code", "a unit", "a user"
+_VOWEL_SOUND = regex.compile(
+    r"^(?!one\b|once\b|uni|use|usu|uti|ure|uro|ubi|eu|ewe)(?:[aeiou]|hour|honest|honou?r|heir)",
+    regex.IGNORECASE,
+)
 
 
 def tidy(text: str, start: int, end: int, replacement: str) -> tuple[int, int, str]:
