@@ -166,7 +166,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ._formats import detect_format, extract
     from ._output import FileResult, render, statistics
     from ._project import discover
-    from ._rules import load_rules
+    from ._engine import get_engine
     from ._suppress import UNUSED_CODE, unused_finding
     from ._suppress import apply as apply_suppressions
 
@@ -265,8 +265,9 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if args.statistics:
             out.write(statistics(results))
         else:
-            out.write(render(args.format, results, rules=load_rules(tuple(_overrides(args)["rule-paths"] or ())).by_code(),
-                             version=__version__))
+            # the engine's rule set: already loaded (from the compiled-rule cache when warm)
+            rules = get_engine(projects.for_path(Path.cwd()).config).ruleset.by_code()
+            out.write(render(args.format, results, rules=rules, version=__version__))
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if failing and not args.exit_zero else EXIT_OK
