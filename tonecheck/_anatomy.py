@@ -81,9 +81,6 @@ class Anatomy:
             self._foreign_of = self.regions
         return self._foreign
 
-    def is_agents(self, start: int, end: int) -> bool:
-        return not any(r.start < end and start < r.end for r in self.foreign)
-
     def sentences_between(self, start: int, end: int) -> list[Sentence]:
         """Sentences of the agent's own text in [start, end), computed once per span."""
         key = (start, end)

@@ -20,7 +20,7 @@ from . import _detectors
 from ._anatomy import Anatomy, analyse, is_sentence_start
 from ._config import DEFAULT_CONFIG, Config, selector_matches
 from ._errors import ConfigError, RuleError
-from ._models import Finding, Mode, Report, Severity, Suggestion
+from ._models import Finding, Mode, Report, Suggestion
 from ._rules import Rule, RuleSet, load_rules, rule_files
 
 MAX_CHARS = 20_000_000
@@ -577,7 +577,3 @@ def get_engine(config: Config | None = None) -> Engine:
         _BY_OBJECT.clear()
     _BY_OBJECT[id(config)] = (config, engine)  # holding config keeps its id from being reused
     return engine
-
-
-def severity_at_least(finding: Finding, level: Severity) -> bool:
-    return finding.severity.rank >= level.rank
