@@ -55,6 +55,13 @@ def is_sentence_start(text: str, offset: int) -> bool:
     return index < 0 or text[index] in "\n.!?:;\"'(*-•"
 
 
+def match_case(replacement: str, matched: str) -> str:
+    """A replacement for capitalised text starts with a capital too ("As I said" -> "To recap")."""
+    if replacement and matched[:1].isupper() and replacement[:1].islower():
+        return replacement[0].upper() + replacement[1:]
+    return replacement
+
+
 @dataclass(frozen=True)
 class Sentence:
     start: int

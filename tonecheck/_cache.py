@@ -13,10 +13,11 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from ._atomic import write_atomically
 
 _FORMAT = 1
 
@@ -64,12 +65,7 @@ def store(cache_key: str, value: Any) -> None:
         return
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, directory / f"{cache_key}.pickle")  # atomic: readers never see half
+        # atomic, so a process reading the cache never sees half a file
+        write_atomically(directory / f"{cache_key}.pickle", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     except Exception:
-        try:
-            os.unlink(temporary)  # type: ignore[possibly-undefined]
-        except Exception:
-            pass
+        pass

@@ -111,22 +111,10 @@ def _read(path: str) -> str:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    """Replace the file in one step: a crash leaves either the old or the new file, never half."""
-    import os
-    import tempfile
+    """Replace a linted file with its fixed text in one step, keeping its permissions."""
+    from ._atomic import write_atomically
 
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tonecheck")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.chmod(temporary, path.stat().st_mode & 0o7777)
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+    write_atomically(path, text.encode("utf-8"), mode=path.stat().st_mode & 0o7777)
 
 
 _FIXABLE_FORMATS = ("text", "markdown", "liquid")  # formats whose reply is the file text itself

@@ -2,8 +2,8 @@
 
 Per reply: the text is normalised into a same-length "scan text" (curly quotes straightened,
 text that is not the agent's blanked), tokenized once, and run through one PhraseMatcher, one
-Matcher (only when the reply contains one of its anchor words) and one combined regex. Code
-detectors (the escape hatch for what phrases cannot say) see the same scan.
+Matcher (only when the reply contains one of its anchor words) and each regex rule's compiled
+pattern. Code detectors (the escape hatch for what phrases cannot say) see the same scan.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from typing import Any
 import regex
 
 from . import _detectors
-from ._anatomy import Anatomy, analyse, is_sentence_start
+from ._anatomy import Anatomy, analyse, is_sentence_start, match_case
 from ._config import DEFAULT_CONFIG, Config, selector_matches
-from ._errors import ConfigError, RuleError
+from ._errors import ConfigError, InputError, RuleError
 from ._models import Finding, Mode, Report, Suggestion
 from ._rules import Rule, RuleSet, load_rules, rule_files
 
@@ -68,6 +68,7 @@ class Scan:
     doc: Any
     context: Mapping[str, str]
     config: Config
+    lowered: str  # scan, lower-cased: what is tokenized, and what `requires` looks in
     placeholder_syntaxes: Mapping[str, str] = field(default_factory=dict)
     cache: dict[str, Any] = field(default_factory=dict)  # per-reply results detectors share
 
@@ -216,6 +217,7 @@ class Engine:
         # engine tries every branch at every position, while a pattern that starts with a
         # literal lets it skip ahead.
         self.rule_regex: list[tuple[str, _Lazy, tuple[str, ...]]] = []
+        self._rewrites: dict[tuple[str, int], regex.Pattern[str]] = {}  # compiled on first use
         for rule in self.rules.values():
             if rule.regex:
                 flags = 0 if rule.case_sensitive else regex.IGNORECASE
@@ -230,7 +232,6 @@ class Engine:
         return self._rewrites[key]
 
     def _build_context_vetoes(self) -> None:
-        self._rewrites: dict[tuple[str, int], regex.Pattern[str]] = {}
         self.not_after: dict[str, _Lazy] = {}
         self.not_before: dict[str, _Lazy] = {}
         for rule in self.rules.values():
@@ -256,8 +257,6 @@ class Engine:
     # -- checking ----------------------------------------------------------------------------
     def check(self, text: str, *, mode: Mode, context: Mapping[str, str] | None = None) -> Report:
         if len(text) > MAX_CHARS:
-            from ._errors import InputError
-
             raise InputError(f"text is {len(text):,} characters; the limit is {MAX_CHARS:,}")
         anatomy = analyse(text)
         scan_text = _scan_text(text, anatomy)
@@ -266,7 +265,8 @@ class Engine:
         lowered = scan_text.lower()
         tokenized = lowered if len(lowered) == len(scan_text) else scan_text
         doc = self.nlp(tokenized) if len(self.nlp.pipeline) else self.nlp.make_doc(tokenized)
-        scan = Scan(text, scan_text, mode, anatomy, doc, context or {}, self.config, self.placeholder_syntaxes)
+        scan = Scan(text, scan_text, mode, anatomy, doc, context or {}, self.config, lowered,
+                    self.placeholder_syntaxes)
         hits = [hit for hit in self._match(scan) if self._keeps(scan, hit)]
         findings = _to_findings(self, scan, _dedupe(self, hits))
         return Report(text=text, mode=mode, findings=tuple(findings), regions=tuple(anatomy.regions))
@@ -296,9 +296,8 @@ class Engine:
             strings = self.nlp.vocab.strings
             for match_id, s, e in self.matcher(doc):
                 raw.append((strings[match_id], doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), {}))
-        lowered = scan.scan.lower() if self.rule_regex else ""
         for code, lazy, requires in self.rule_regex:
-            if requires and not any(word in lowered for word in requires):
+            if requires and not any(word in scan.lowered for word in requires):
                 continue
             pattern = lazy.pattern
             scope = self.rules[code].scope
@@ -332,14 +331,14 @@ class Engine:
         from spacy.attrs import IDX, IS_SPACE, LENGTH, NORM
         from spacy.tokens import Doc
 
-        columns = doc.to_array([NORM, IDX, LENGTH])
+        columns = doc.to_array([NORM, IDX, LENGTH, IS_SPACE])
         norms = columns[:, 0].tolist()
         starts = columns[:, 1].tolist()
         ends = (columns[:, 1] + columns[:, 2]).tolist()
         for match_id, s, e in self.phrase_matcher(doc):
             yield match_id, starts[s], ends[e - 1]
         skippable = self.skippable
-        spaces = {n for n, is_space in zip(norms, doc.to_array([IS_SPACE]).tolist()) if is_space}
+        spaces = {n for n, is_space in zip(norms, columns[:, 3].tolist()) if is_space}
         # a hard line wrap or a double space may sit inside a phrase; a blank line may not
         spaces = {n for n in spaces if "\n\n" not in self.nlp.vocab.strings[n]}
         if spaces:
@@ -398,7 +397,7 @@ def _spell_out(text: str) -> str:
 
 
 def _normalise_phrase(phrase: str) -> str:
-    return " ".join(_spell_out(phrase.translate(_STRAIGHTEN).lower()).split())
+    return " ".join(_spell_out(_lower(phrase)).split())
 
 
 def _normalise_context(text: str) -> str:
@@ -463,10 +462,6 @@ def _render(template: str, values: Mapping[str, str]) -> str:
         return template
 
 
-def _match_case(replacement: str, matched: str) -> str:
-    if replacement and matched[:1].isupper() and replacement[:1].islower():
-        return replacement[0].upper() + replacement[1:]
-    return replacement
 
 
 def _suggestions(engine: Engine, scan: Scan, hit: Hit, rule: Rule, values: Mapping[str, str]) -> tuple[Suggestion, ...]:
@@ -488,7 +483,7 @@ def _suggestions(engine: Engine, scan: Scan, hit: Hit, rule: Rule, values: Mappi
         slots = {**values, **{k: scan.text[m.start(k):m.end(k)] for k in m.groupdict() if m.start(k) >= 0}}
         replacement = _render(spec.replacement, slots)
         if starts_sentence:
-            replacement = _match_case(replacement, scan.text[hit.start : m.end()])
+            replacement = match_case(replacement, scan.text[hit.start : m.end()])
         key = (hit.start, m.end(), replacement)
         if key not in seen:
             seen.add(key)
@@ -499,7 +494,7 @@ def _suggestions(engine: Engine, scan: Scan, hit: Hit, rule: Rule, values: Mappi
         if spec.replacement is not None:
             replacement = _render(spec.replacement, values)
             if starts_sentence:
-                replacement = _match_case(replacement, matched)
+                replacement = match_case(replacement, matched)
         suggestions.append(Suggestion(title=_render(spec.title, values), replacement=replacement,
                                       applicability=spec.applicability,
                                       start=hit.start if replacement is not None else None,

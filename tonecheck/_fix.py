@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 
 import regex
 
-from ._anatomy import is_sentence_start
+from ._anatomy import is_sentence_start, match_case
 from ._api import check
 from ._config import Config
 from ._models import Applicability, Edit, Finding, FixResult, Mode
@@ -139,8 +139,8 @@ def tidy(text: str, start: int, end: int, replacement: str) -> tuple[int, int, s
 
 
 def _tidy_replacement(text: str, start: int, end: int, replacement: str) -> tuple[int, int, str]:
-    if is_sentence_start(text, start) and replacement[:1].islower() and text[start:start + 1].isupper():
-        replacement = replacement[0].upper() + replacement[1:]
+    if is_sentence_start(text, start):
+        replacement = match_case(replacement, text[start:start + 1])
     determiner = _DETERMINER_BEFORE.search(text[max(0, start - 12):start])
     if determiner and _LEADING_DETERMINER.match(replacement):
         # "the SSL certificate" -> "the security certificate", not "the the security certificate"
