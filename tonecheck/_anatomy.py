@@ -26,7 +26,7 @@ _HISTORY_START = regex.compile(
     )""",
     regex.VERBOSE | regex.MULTILINE | regex.IGNORECASE,
 )
-_MAY_HAVE_HISTORY = regex.compile(r"wrote:|Message|message:|From:|____", regex.IGNORECASE)
+_HISTORY_HINTS = ("wrote:", "message", "from:", "____")  # one of them is in every history header
 _GREETING = regex.compile(
     r"""^[ \t]*(?:hi|hello|hey|hiya|dear|greetings|good\ (?:morning|afternoon|evening|day)|howdy|
         hallo|hola|bonjour|welcome)\b[^\n]{0,60}$""",
@@ -126,14 +126,12 @@ def sentences(text: str, start: int, end: int) -> list[Sentence]:
     found = []
     cursor = start
     for boundary in [*(m.end() for m in _SENTENCE_END.finditer(text, start, end)), end]:
-        s, e = cursor, boundary
+        piece = text[cursor:boundary]
+        content = piece.strip()
+        if content and _ALNUM.search(content):
+            s = cursor + len(piece) - len(piece.lstrip())
+            found.append(Sentence(s, s + len(content)))
         cursor = boundary
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s and _ALNUM.search(text, s, e):
-            found.append(Sentence(s, e))
     return found
 
 
@@ -143,7 +141,8 @@ def analyse(text: str) -> Anatomy:
 
     # Quoted history: from the first history header to the end, plus any '>' line.
     # cheap substring checks first: most replies have no history, code or quotes
-    history = _HISTORY_START.search(text) if _MAY_HAVE_HISTORY.search(text) else None
+    lowered = text.lower()
+    history = _HISTORY_START.search(text) if any(hint in lowered for hint in _HISTORY_HINTS) else None
     may_fence = "```" in text or "~~~" in text
     may_quote = ">" in text
     may_code = "`" in text

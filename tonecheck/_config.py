@@ -21,8 +21,11 @@ class ClosingConfig(BaseModel):
     chat_max_words: int = Field(default=30, ge=0, alias="chat-max-words")
     # how many final sentences of the body count as the closing region
     region_sentences: int = Field(default=2, ge=1, alias="region-sentences")
-    # extra regular expressions that count as a closing, on top of the rule's own list
+    # extra regular expressions that count as a full closing, on top of the rule's own elements
     accepted: tuple[RegexSource, ...] = ()
+    # closing elements (named in the rule: offer-of-help, invitation-to-reply, next-step) that
+    # must all be there; empty: any one element makes a closing
+    required: tuple[str, ...] = ()
 
 
 class Config(BaseModel):

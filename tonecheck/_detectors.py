@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import difflib
 import functools
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import regex
-from pydantic import BaseModel, ConfigDict, StrictStr
+from pydantic import BaseModel, ConfigDict, StrictStr, model_validator
 
-from ._patterns import RegexSource
+from ._patterns import EXCEPTION_SUFFIX, RegexSource
 
 from ._models import Applicability, Suggestion
 
 if TYPE_CHECKING:
+    from ._config import ClosingConfig
     from ._engine import Hit, Scan
     from ._rules import Rule
 
@@ -27,13 +29,28 @@ REGISTRY: dict[str, Detector] = {}
 OPTIONS: dict[str, type[BaseModel]] = {}  # each detector's `options` schema, checked at load time
 
 
-def detector(name: str, options: type[BaseModel] | None = None) -> Callable[[Detector], Detector]:
+# (set name, field path for errors, phrase patterns): phrase lists a detector hands to the engine,
+# which matches them in its one PhraseMatcher pass and gives the spans back through Scan.phrase_hits
+PhraseSets = Callable[["Rule"], list[tuple[str, str, tuple[str, ...]]]]
+PHRASE_SETS: dict[str, PhraseSets] = {}
+
+
+def detector(name: str, options: type[BaseModel] | None = None, *,
+             phrase_sets: PhraseSets | None = None) -> Callable[[Detector], Detector]:
     def register(function: Detector) -> Detector:
         REGISTRY[name] = function
         OPTIONS[name] = options or _NoOptions
+        if phrase_sets is not None:
+            PHRASE_SETS[name] = phrase_sets
         return function
 
     return register
+
+
+def phrase_sets(rule: Rule) -> list[tuple[str, str, tuple[str, ...]]]:
+    """The phrase lists a rule's detector wants matched (none for most detectors)."""
+    build = PHRASE_SETS.get(rule.detector or "")
+    return build(rule) if build else []
 
 
 class _Options(BaseModel):
@@ -48,9 +65,33 @@ class PlaceholderOptions(_Options):
     syntaxes: dict[StrictStr, RegexSource] = {}
 
 
+class ClosingElement(_Options):
+    phrases: tuple[StrictStr, ...] = ()  # the phrase language; matched by the engine's PhraseMatcher
+    exceptions: tuple[StrictStr, ...] = ()  # phrases that cancel an overlapping phrase match
+    patterns: tuple[RegexSource, ...] = ()  # regular expressions, for forms phrases cannot spell
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> "ClosingElement":
+        if not self.phrases and not self.patterns:
+            raise ValueError("an element needs phrases or patterns")
+        return self
+
+
 class ClosingOptions(_Options):
-    accepted: tuple[RegexSource, ...] = ()
-    examples: tuple[StrictStr, ...] = ()
+    # what a closing line does, by element name
+    elements: dict[StrictStr, ClosingElement] = {}
+    # example closing lines per element, offered when a closing is missing
+    examples: dict[StrictStr, tuple[StrictStr, ...]] = {}
+    # the element a question to the customer counts as ("Does that work for you?")
+    question: StrictStr | None = None
+
+    @model_validator(mode="after")
+    def _known_elements(self) -> "ClosingOptions":
+        for field_name, names in (("examples", list(self.examples)), ("question", [self.question] if self.question else [])):
+            unknown = [name for name in names if name not in self.elements]
+            if unknown:
+                raise ValueError(f"{field_name}: unknown element {unknown[0]!r} (elements: {', '.join(self.elements)})")
+        return self
 
 
 class AcronymOptions(_Options):
@@ -64,11 +105,29 @@ def _hit(*args: Any, **kwargs: Any) -> Hit:
     return Hit(*args, **kwargs)
 
 
+_DERIVED: dict[tuple[str, int], tuple[Any, Any]] = {}
+
+
+def _derived(what: str, source: Any, build: Callable[[Any], Any]) -> Any:
+    """`what` a detector derives from an object that lives as long as its engine (a rule, the
+    syntax table), built once per object and found again by identity instead of by hashing."""
+    key = (what, id(source))
+    cached = _DERIVED.get(key)
+    if cached is None or cached[0] is not source:
+        cached = _DERIVED[key] = (source, build(source))  # holding it keeps its id unique
+    return cached[1]
+
+
 # -- placeholders ------------------------------------------------------------------------------
 
 @functools.lru_cache(maxsize=32)
 def _syntax_regex(items: tuple[tuple[str, str], ...]) -> regex.Pattern[str]:
     return regex.compile("|".join(f"(?P<{_group(name)}>{source})" for name, source in items))
+
+
+def _syntax_regex_for(syntaxes: Mapping[str, str]) -> regex.Pattern[str]:
+    # the engine hands every reply the same mapping: look it up by identity, not by hashing it
+    return _derived("syntax regex", syntaxes, lambda items: _syntax_regex(tuple(items.items())))
 
 
 def _group(name: str) -> str:
@@ -86,7 +145,7 @@ def placeholder_spans(scan: Scan) -> list[tuple[int, int, str]]:
         syntaxes = scan.placeholder_syntaxes
         cached = []
         if syntaxes and _TEMPLATE_PUNCTUATION.search(scan.scan):
-            pattern = _syntax_regex(tuple(syntaxes.items()))  # declared order: first match names it
+            pattern = _syntax_regex_for(syntaxes)  # declared order: first match names it
             for m in pattern.finditer(scan.scan):
                 name = m.lastgroup[2:].replace("_", "-") if m.lastgroup else "unknown"
                 cached.append((m.start(), m.end(), name))
@@ -226,19 +285,52 @@ def _wrong_name(scan: Scan, rule: Rule) -> Iterable[Hit]:
 
 # -- missing closing ---------------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=32)
-def _compiled(patterns: tuple[str, ...]) -> tuple[regex.Pattern[str], ...]:
-    # Separate patterns with an early exit beat one alternation of them all (1.2x on the
-    # closing regions of the benchmark replies): the common forms come first in the list.
-    return tuple(regex.compile(p, regex.IGNORECASE) for p in patterns)
+class _Pattern:
+    """One closing pattern. Searched on lower-cased text when it has no capitals of its own:
+    that is faster than a case-insensitive search and means the same."""
+
+    __slots__ = ("pattern", "on_lowered")
+
+    def __init__(self, source: str) -> None:
+        self.on_lowered = source == source.lower()
+        self.pattern = regex.compile(source, 0 if self.on_lowered else regex.IGNORECASE)
+
+    def search(self, text: str, lowered: str) -> bool:
+        return self.pattern.search(lowered if self.on_lowered else text) is not None
+
+
+def _compiled(patterns: Iterable[str]) -> tuple[_Pattern, ...]:
+    # Separate patterns with an early exit beat one alternation of them all.
+    return tuple(_Pattern(p) for p in patterns)
+
+
+def _closing_phrase_sets(rule: Rule) -> list[tuple[str, str, tuple[str, ...]]]:
+    sets = []
+    for name, element in rule.options.get("elements", {}).items():
+        for field_name in ("phrases", "exceptions"):
+            phrases = tuple(element.get(field_name, ()))
+            if phrases:
+                key = name if field_name == "phrases" else name + EXCEPTION_SUFFIX
+                sets.append((key, f"options.elements.{name}.{field_name}", phrases))
+    return sets
 
 
 # an agent's sign-off initials or name after ^, ~ or a dash, as support teams sign short replies
 _INITIALS = regex.compile(r"\s*[\^~\-–—]\s*\p{L}[\p{L}.]{0,20}(?:\s+\p{L}[\p{L}.]{0,20})?\s*")
 _TRAILING_INITIALS = regex.compile(r"(?<=[.!?)])\s*[\^~\-–—]\s*\p{L}[\p{L}.]{0,20}(?:\s+\p{Lu}[\p{L}.]{0,20})?\s*$")
+ACCEPTED = "accepted"  # the element name of the configuration's own closing phrases
 
 
-@detector("closing", ClosingOptions)
+def _closing_patterns(rule: Rule, settings: ClosingConfig) -> list[tuple[str, tuple[_Pattern, ...]]]:
+    """The configuration's accepted closings first (a full closing), then each element's patterns."""
+    accepted = _derived("closing accepted", settings, lambda c: _compiled(c.accepted))
+    elements = _derived("closing elements", rule, lambda r: [
+        (name, _compiled(element.get("patterns", ()))) for name, element in r.options.get("elements", {}).items()
+    ])
+    return [(ACCEPTED, accepted), *elements]
+
+
+@detector("closing", ClosingOptions, phrase_sets=_closing_phrase_sets)
 def _closing(scan: Scan, rule: Rule) -> Iterable[Hit]:
     settings = scan.config.closing
     body = [r for r in scan.anatomy.regions if r.kind in ("body", "closing")]
@@ -247,32 +339,77 @@ def _closing(scan: Scan, rule: Rule) -> Iterable[Hit]:
     start, end = body[0].start, body[-1].end
     own = [s for s in scan.anatomy.sentences_between(start, end)
            if not _INITIALS.fullmatch(scan.scan, s.start, s.end)]
-    if own and (tail := _TRAILING_INITIALS.search(scan.scan, own[-1].start, own[-1].end)):
+    if own and any(mark in scan.scan[own[-1].start:own[-1].end] for mark in "^~-–—") and (
+        tail := _TRAILING_INITIALS.search(scan.scan, own[-1].start, own[-1].end)
+    ):
         own[-1] = type(own[-1])(own[-1].start, tail.start())  # "... more here. ^JK": drop the initials
     if len(own) <= settings.chat_max_sentences and sum(
         len(scan.scan[s.start:s.end].split()) for s in own
     ) <= settings.chat_max_words:
         return
     region = own[-settings.region_sentences:]
-    text = " ".join(scan.scan[s.start:s.end] for s in region)
-    if any(scan.scan[s.start:s.end].rstrip().endswith("?") for s in region):
-        return  # a question to the customer invites a reply (checked first: it is the cheapest)
-    phrases = tuple(rule.options.get("accepted", ())) + tuple(settings.accepted)
-    if any(pattern.search(text) for pattern in _compiled(phrases)):
+    required = set(settings.required)
+    present = _closing_elements_present(scan, rule, region, required)
+    if ACCEPTED in present or (present and not required) or (required and present >= required):
         return
+    missing = [name for name in settings.required if name not in present] or list(rule.options.get("examples", {}))
     last = own[-1]
-    yield _hit(rule.code, last.start, last.end, suggestions=tuple(
-        Suggestion(title=f"Add a closing line, e.g. \"{line}\"", replacement=None,
-                   applicability=Applicability.display_only)
-        for line in rule.options.get("examples", ())
-    ))
+    yield _hit(
+        rule.code, last.start, last.end,
+        message=(f"The closing lines have no {_and_list([n.replace('-', ' ') for n in missing])}, "
+                 "which this team's configuration asks for.") if required else None,
+        suggestions=_closing_suggestions(rule, tuple(missing)),
+    )
+
+
+def _closing_suggestions(rule: Rule, missing: tuple[str, ...]) -> tuple[Suggestion, ...]:
+    made: dict[tuple[str, ...], tuple[Suggestion, ...]] = _derived("closing suggestions", rule, lambda r: {})
+    if missing not in made:
+        examples = rule.options.get("examples", {})
+        made[missing] = tuple(
+            Suggestion(title=f"Add a closing line, e.g. \"{line}\"", replacement=None,
+                       applicability=Applicability.display_only)
+            for name in missing for line in examples.get(name, ())[:1]
+        )
+    return made[missing]
+
+
+def _closing_elements_present(scan: Scan, rule: Rule, region: list[Any], required: set[str]) -> set[str]:
+    """The closing elements found in the region, stopping as soon as the answer is known:
+    the question mark first, then phrase matches (already found), then patterns (slowest)."""
+    present: set[str] = set()
+
+    def settled() -> bool:
+        return ACCEPTED in present or (bool(present) and not required) or bool(required and present >= required)
+
+    if any(scan.scan[s.start:s.end].rstrip().endswith("?") for s in region):
+        present.add(rule.options.get("question") or ACCEPTED)
+    low, high = region[0].start, region[-1].end
+    for name in rule.options.get("elements", {}):
+        if settled():
+            return present
+        if name not in present and any(low <= s and e <= high for s, e in scan.phrase_hits(rule.code, name)):
+            present.add(name)
+    text = " ".join(scan.scan[s.start:s.end] for s in region)
+    lowered = text.lower()
+    for name, patterns in _closing_patterns(rule, scan.config.closing):
+        if settled():
+            break
+        if name not in present and (not required or name in required or name == ACCEPTED):
+            if any(pattern.search(text, lowered) for pattern in patterns):
+                present.add(name)
+    return present
+
+
+def _and_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
 # -- jargon ------------------------------------------------------------------------------------
 
 # Two to six capitals (digits allowed after the first); "P1"-style codes are left to the lexicon.
 # A cheap scan for capital runs first; the exact shape and its surroundings are checked after.
-_CAPITAL_RUN = regex.compile(r"[A-Z][0-9A-Z]+s?|[0-9][A-Z][A-Z]+s?")
+_CAPITAL_RUN = re.compile(r"[A-Z][0-9A-Z]+s?|[0-9][A-Z][A-Z]+s?")  # ASCII only: `re` scans it faster
 _ACRONYM_SHAPE = regex.compile(r"(?:[A-Z][0-9]?[A-Z][A-Z0-9]{0,4}|[0-9][A-Z]{2,4})s?")
 _NOT_BEFORE_ACRONYM = set("-/.@#&_")
 _NOT_AFTER_ACRONYM = set("-/@_")
@@ -282,8 +419,7 @@ _DELIMITER_AFTER = "}|%>]*_"
 
 @detector("acronym", AcronymOptions)
 def _acronym(scan: Scan, rule: Rule) -> Iterable[Hit]:
-    everyday = _upper_set(tuple(rule.options.get("everyday", ())))
-    words = _upper_set(tuple(rule.options.get("words", ())))
+    everyday, words = _acronym_lists(rule)
     glossary = {term.upper() for term in scan.config.glossary}
     placeholders = placeholder_spans(scan)
     text = scan.scan
@@ -306,9 +442,9 @@ def _acronym(scan: Scan, rule: Rule) -> Iterable[Hit]:
         yield _hit(rule.code, m.start(), m.end())
 
 
-@functools.lru_cache(maxsize=32)
-def _upper_set(items: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(item.upper() for item in items)
+def _acronym_lists(rule: Rule) -> tuple[frozenset[str], frozenset[str]]:
+    return _derived("acronym lists", rule, lambda r: tuple(frozenset(item.upper() for item in r.options.get(key, ()))
+                                           for key in ("everyday", "words")))
 
 
 _LETTERS = regex.compile(r"\p{L}")

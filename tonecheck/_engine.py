@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy
 import regex
 
 from . import _detectors
@@ -21,11 +22,12 @@ from ._anatomy import Anatomy, analyse, is_sentence_start, match_case
 from ._config import DEFAULT_CONFIG, Config, selector_matches
 from ._errors import ConfigError, InputError, RuleError
 from ._models import Finding, Mode, Report, Suggestion
+from ._patterns import EXCEPTION_SUFFIX
 from ._rules import Rule, RuleSet, load_rules, rule_files
 
 MAX_CHARS = 20_000_000
+_DETECTOR_SET = "@"  # matcher keys "CODE@set" hold a detector's phrase set (see _detectors.phrase_sets)
 _STRAIGHTEN = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
-_EXCEPTION_SUFFIX = "!except"
 _NEWLINE = regex.compile(r"\n")
 
 
@@ -71,9 +73,20 @@ class Scan:
     lowered: str  # scan, lower-cased: what is tokenized, and what `requires` looks in
     placeholder_syntaxes: Mapping[str, str] = field(default_factory=dict)
     cache: dict[str, Any] = field(default_factory=dict)  # per-reply results detectors share
+    phrase_spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # detector phrase sets
 
     def at_sentence_start(self, offset: int) -> bool:
         return is_sentence_start(self.scan, offset)
+
+    def phrase_hits(self, code: str, name: str) -> list[tuple[int, int]]:
+        """Spans where a phrase of rule `code`'s detector set `name` matched, minus those its
+        exceptions overlap."""
+        key = f"{code}{_DETECTOR_SET}{name}"
+        hits = self.phrase_spans.get(key, [])
+        vetoes = self.phrase_spans.get(key + EXCEPTION_SUFFIX)
+        if hits and vetoes:
+            hits = [(s, e) for s, e in hits if not any(vs < e and s < ve for vs, ve in vetoes)]
+        return hits
 
 
 def _selected(rule: Rule, config: Config) -> bool:
@@ -104,6 +117,7 @@ class Engine:
             raise ConfigError(f"configuration: key 'severity': unknown rule code {unknown[0]}")
         self.rules: dict[str, Rule] = {r.code: r for r in ruleset.rules if _selected(r, config)}
         self.nlp = _load_pipeline(config.spacy_model)
+        self.has_pipes = bool(self.nlp.pipe_names)  # a blank pipeline only tokenizes: call that directly
         self._build_phrase_matcher(cached["phrases"] if cached else None)
         self._build_matcher()
         self._build_regex()
@@ -116,8 +130,20 @@ class Engine:
                 f"configuration: key 'helpdesk': unknown placeholder syntax {unknown_syntax[0]!r} "
                 f"(known: {', '.join(sorted(self.placeholder_syntaxes))})"
             )
+        self._check_closing_elements()
         if not cached:
             _cache.store(cache_key, {"ruleset": ruleset, "phrases": self._phrase_data})
+
+    def _check_closing_elements(self) -> None:
+        required = self.config.closing.required
+        known = {name for rule in self.ruleset.rules if rule.detector == "closing"
+                 for name in rule.options.get("elements", {})}
+        unknown = [name for name in required if name not in known]
+        if unknown:
+            raise ConfigError(
+                f"configuration: key 'closing.required': unknown closing element {unknown[0]!r} "
+                f"(known: {', '.join(sorted(known)) or 'none'})"
+            )
 
     # -- compilation -------------------------------------------------------------------------
     def _build_phrase_matcher(self, cached: dict[str, Any] | None) -> None:
@@ -129,11 +155,15 @@ class Engine:
             self.phrase_matcher.add(key, keywords)
         self.lexicon_keys: dict[str, tuple[str, str]] = data["lexicon_keys"]
         self.capitals_only: set[str] = data["capitals_only"]  # "MX" must not match "Mx."
+        self.bigrams: set[tuple[int, int]] = data["bigrams"]
         self._phrase_data = data
         self.has_phrases = len(self.phrase_matcher) > 0
         strings = self.nlp.vocab.strings
         self.skippable = {strings.add(word) for word in self.ruleset.skippable}
         self.comma = strings.add(",")
+        self._soft_spaces: set[int] = set()  # whitespace tokens a phrase may span (line wraps)
+        self._hard_spaces: set[int] = set()  # blank lines: a phrase never spans them
+        self._gap_words = set(self.skippable)
 
     def _compile_phrases(self) -> dict[str, Any]:
         """Every phrase of every selected rule as its sequence of NORM hashes, by matcher key."""
@@ -171,7 +201,10 @@ class Engine:
         capitals_only: set[str] = set()
         for rule in self.rules.values():
             add(rule.code, self.ruleset.expanded(rule, "phrases", normalise=_lower))
-            add(rule.code + _EXCEPTION_SUFFIX, self.ruleset.expanded(rule, "exceptions", normalise=_lower))
+            add(rule.code + EXCEPTION_SUFFIX, self.ruleset.expanded(rule, "exceptions", normalise=_lower))
+            for set_name, _, patterns in _detectors.phrase_sets(rule):
+                add(f"{rule.code}{_DETECTOR_SET}{set_name}",
+                    [p for pattern in patterns for p in self.ruleset.expand_pattern(pattern, normalise=_lower)])
             for index, (term, plain) in enumerate(rule.lexicon.items()):
                 phrases = self.ruleset.expand_pattern(term)
                 capitals = [p for p in phrases if not any(c.islower() for c in p) and any(c.isupper() for c in p)]
@@ -182,7 +215,11 @@ class Engine:
                         add(key, [_lower(p) for p in group])
                         if key.endswith("^"):
                             capitals_only.add(key)
-        return {"keywords": keywords, "lexicon_keys": lexicon_keys, "capitals_only": capitals_only}
+        # word pairs that follow each other in some phrase: a gap in the reply (a skipped adverb or
+        # a line wrap) can only hide a phrase if the words on either side of it are such a pair
+        bigrams = {pair for _, group in keywords for phrase in group for pair in zip(phrase, phrase[1:])}
+        return {"keywords": keywords, "lexicon_keys": lexicon_keys, "capitals_only": capitals_only,
+                "bigrams": bigrams}
 
     def _build_matcher(self) -> None:
         from spacy.matcher import Matcher
@@ -216,14 +253,17 @@ class Engine:
         # configuration. A single alternation over all rules was measured 5.6x slower: the regex
         # engine tries every branch at every position, while a pattern that starts with a
         # literal lets it skip ahead.
-        self.rule_regex: list[tuple[str, _Lazy, tuple[str, ...]]] = []
+        self.rule_regex: list[tuple[str, _Lazy, frozenset[str], tuple[str, ...]]] = []
         self._rewrites: dict[tuple[str, int], regex.Pattern[str]] = {}  # compiled on first use
         for rule in self.rules.values():
             if rule.regex:
                 flags = 0 if rule.case_sensitive else regex.IGNORECASE
                 source = "|".join(f"(?:{part})" for part in rule.regex)
-                requires = tuple(word.lower() for word in rule.requires)
-                self.rule_regex.append((rule.code, _Lazy(source, flags), requires))
+                requires = frozenset(word.lower() for word in rule.requires)
+                self.rule_regex.append((rule.code, _Lazy(source, flags), requires, rule.scope))
+        # each reply is checked once for every word some rule requires, not once per rule
+        self.required_words = tuple(sorted({word for _, _, words, _ in self.rule_regex for word in words}))
+        self.detector_rules = [rule for rule in self.rules.values() if rule.detector]
 
     def rewrite_pattern(self, code: str, index: int) -> regex.Pattern[str]:
         key = (code, index)
@@ -264,7 +304,7 @@ class Engine:
         # the same, so this is skipped in the rare text whose lower case changes length ("İ").
         lowered = scan_text.lower()
         tokenized = lowered if len(lowered) == len(scan_text) else scan_text
-        doc = self.nlp(tokenized) if len(self.nlp.pipeline) else self.nlp.make_doc(tokenized)
+        doc = self.nlp(tokenized) if self.has_pipes else self.nlp.tokenizer(tokenized)
         scan = Scan(text, scan_text, mode, anatomy, doc, context or {}, self.config, lowered,
                     self.placeholder_syntaxes)
         hits = [hit for hit in self._match(scan) if self._keeps(scan, hit)]
@@ -283,8 +323,10 @@ class Engine:
                     continue
                 seen.add((match_id, start, end))
                 key = strings[match_id]
-                if key.endswith(_EXCEPTION_SUFFIX):
-                    excepted.setdefault(key[: -len(_EXCEPTION_SUFFIX)], []).append((start, end))
+                if _DETECTOR_SET in key:
+                    scan.phrase_spans.setdefault(key, []).append((start, end))
+                elif key.endswith(EXCEPTION_SUFFIX):
+                    excepted.setdefault(key[: -len(EXCEPTION_SUFFIX)], []).append((start, end))
                 elif key in self.lexicon_keys:
                     if key in self.capitals_only and any(ch.islower() for ch in scan.scan[start:end]):
                         continue
@@ -296,11 +338,12 @@ class Engine:
             strings = self.nlp.vocab.strings
             for match_id, s, e in self.matcher(doc):
                 raw.append((strings[match_id], doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), {}))
-        for code, lazy, requires in self.rule_regex:
-            if requires and not any(word in scan.lowered for word in requires):
+        lowered = scan.lowered
+        present = {word for word in self.required_words if word in lowered}
+        for code, lazy, requires, scope in self.rule_regex:
+            if requires and requires.isdisjoint(present):
                 continue
             pattern = lazy.pattern
-            scope = self.rules[code].scope
             spans = [(r.start, r.end) for r in scan.anatomy.kinds(*scope)] if scope else [(0, len(scan.scan))]
             for span_start, span_end in spans:
                 for m in pattern.finditer(scan.scan, span_start, span_end):
@@ -319,51 +362,79 @@ class Engine:
             if self._vetoed(code, scan, start, end):
                 continue
             yield Hit(code, start, end, values)
-        for rule in self.rules.values():
-            if rule.detector and scan.mode in rule.modes:
+        for rule in self.detector_rules:
+            if scan.mode in rule.modes:
                 for hit in _detectors.REGISTRY[rule.detector](scan, rule):
                     if not any(s < hit.end and hit.start < e for s, e in excepted.get(rule.code, ())):
                         yield hit
 
     def _phrase_matches(self, doc: Any) -> Iterable[tuple[int, int, int]]:
-        """Phrase matches as (key, start char, end char), on the full text and on a view with
-        skippable words (and the commas around them) left out."""
-        from spacy.attrs import IDX, IS_SPACE, LENGTH, NORM
+        """Phrase matches as (key, start char, end char), on the full text and, where it could
+        add a match, on a view with skippable words (and the commas around them) left out."""
+        from spacy.attrs import IS_SPACE, NORM
         from spacy.tokens import Doc
 
-        columns = doc.to_array([NORM, IDX, LENGTH, IS_SPACE])
-        norms = columns[:, 0].tolist()
-        starts = columns[:, 1].tolist()
-        ends = (columns[:, 1] + columns[:, 2]).tolist()
+        def span(first: int, last: int) -> tuple[int, int]:
+            return doc[first].idx, doc[last].idx + len(doc[last])
+
         for match_id, s, e in self.phrase_matcher(doc):
-            yield match_id, starts[s], ends[e - 1]
-        skippable = self.skippable
-        spaces = {n for n, is_space in zip(norms, columns[:, 3].tolist()) if is_space}
-        # a hard line wrap or a double space may sit inside a phrase; a blank line may not
-        spaces = {n for n in spaces if "\n\n" not in self.nlp.vocab.strings[n]}
-        if spaces:
-            skippable = skippable | spaces
-        if skippable.isdisjoint(norms):
+            yield (match_id, *span(s, e - 1))
+        norms, is_space = doc.to_array([NORM, IS_SPACE]).T.tolist() if len(doc) else ([], [])
+        if 1 in is_space:
+            self._learn_spaces({norm for norm, space in zip(norms, is_space) if space})
+        gap_words = self._gap_words
+        gaps = [index for index, norm in enumerate(norms) if norm in gap_words]
+        if not gaps:
             return
-        kept: list[int] = []
-        skip_next_comma = False
-        for index, norm in enumerate(norms):
-            if norm in skippable:
-                # ", unfortunately, we" -> "we": drop the comma after a skipped word that followed one
-                skip_next_comma = bool(kept) and norms[kept[-1]] == self.comma
-                if skip_next_comma:
-                    kept.pop()
-                continue
-            if skip_next_comma and norm == self.comma:
-                skip_next_comma = False
-                continue
-            skip_next_comma = False
-            kept.append(index)
+        removed = self._removed(norms, gaps)
+        if not self._gap_may_hide_phrase(norms, removed):
+            return
+        kept = [index for index in range(len(norms)) if index not in removed]
         # The matcher reads only NORM, so the view's words are placeholders and its NORMs are copied.
         view = Doc(self.nlp.vocab, words=["_"] * len(kept))
-        view.from_array([NORM], columns[kept, 0:1])
+        view.from_array([NORM], numpy.array([[norms[index]] for index in kept], dtype="uint64"))
         for match_id, s, e in self.phrase_matcher(view):
-            yield match_id, starts[kept[s]], ends[kept[e - 1]]
+            yield (match_id, *span(kept[s], kept[e - 1]))
+
+    def _learn_spaces(self, space_norms: set[int]) -> None:
+        """Sort whitespace tokens into those a phrase may span (a hard line wrap, a double space)
+        and those it may not (a blank line), once per distinct token."""
+        new = space_norms - self._soft_spaces - self._hard_spaces
+        for norm in new:
+            hard = "\n\n" in self.nlp.vocab.strings[norm]
+            (self._hard_spaces if hard else self._soft_spaces).add(norm)
+        if new:
+            self._gap_words = self.skippable | self._soft_spaces
+
+    def _removed(self, norms: list[int], gaps: list[int]) -> set[int]:
+        """Token indices the view leaves out: the gap words, plus commas around them
+        (", unfortunately, we" reads "we"): the comma before a gap word goes, and then the comma
+        right after it too."""
+        comma = self.comma
+        removed = set(gaps)
+        for index in gaps:
+            before = index - 1
+            while before >= 0 and before in removed:
+                before -= 1
+            if before >= 0 and norms[before] == comma:
+                removed.add(before)
+                after = index + 1
+                if after < len(norms) and norms[after] == comma:
+                    removed.add(after)
+        return removed
+
+    def _gap_may_hide_phrase(self, norms: list[int], removed: set[int]) -> bool:
+        """A view match that is not a match in the full text spans a gap, so the words on either
+        side of some gap follow each other in a phrase."""
+        for index in removed:
+            if index - 1 in removed:
+                continue  # not the first of its run
+            after = index + 1
+            while after in removed:
+                after += 1
+            if index > 0 and after < len(norms) and (norms[index - 1], norms[after]) in self.bigrams:
+                return True
+        return False
 
     def _keeps(self, scan: Scan, hit: Hit) -> bool:
         """Category-wide filters: jargon the reply explains, or the team accepts, is fine."""
@@ -532,6 +603,41 @@ def _to_findings(engine: Engine, scan: Scan, hits: list[Hit]) -> list[Finding]:
     return findings
 
 
+class _LeanTokenizer:
+    """Tokenizer settings for blank pipelines: replies are tokenized lower-cased, only to match
+    phrases whose words go through the same tokenizer, so all it must do is split words from
+    punctuation and spell out contractions ("can't" -> "ca" "n't", NORM "can" "not").
+
+    spaCy's own English affix rules (about 30,000 characters of regex, plus URL matching) were
+    measured at about 40% of the per-reply tokenizing time and about 0.1 s of every start; these
+    few rules keep every phrase match while skipping that work. Only tokenizer exceptions that
+    split a word, change its NORM or hold an apostrophe are kept, in lower case, without curly-quote variants (the
+    scan text has its quotes straightened): emoticons and "e.g." need no special case here.
+    """
+
+    # one punctuation mark or symbol at either end of a word (not the ^ or ~ that start an
+    # agent's sign-off initials, "^QA": those are no acronym); a possessive 's
+    PREFIXES = (r"[^\w\s^~]",)
+    SUFFIXES = (r"[^\w\s]", r"'s")
+    # between letters: hyphens, slashes, colons and the like; commas; runs of dots anywhere
+    INFIXES = (r"(?<=[^\W\d_])[-–—/:<>=+](?=[^\W\d_])", r"(?<=[^\W\d_]),(?=[^\W\d_])",
+               r"\.{2,}", "…")
+
+    @classmethod
+    def defaults(cls, base: Any) -> dict[str, Any]:
+        from spacy.symbols import NORM, ORTH
+
+        def needed(key: str, pieces: list[dict[int, str]]) -> bool:
+            if key != key.lower() or "’" in key or "‘" in key:
+                return False
+            # "'s" and "'d" stay whole, as phrases spell them on their own
+            return len(pieces) > 1 or "'" in key or pieces[0].get(NORM, key) != key
+
+        exceptions = {k: v for k, v in base.tokenizer_exceptions.items() if needed(k, v)}
+        return {"tokenizer_exceptions": exceptions, "prefixes": cls.PREFIXES, "suffixes": cls.SUFFIXES,
+                "infixes": cls.INFIXES, "token_match": None, "url_match": None}
+
+
 def _load_pipeline(name: str) -> Any:
     import spacy
 
@@ -541,10 +647,8 @@ def _load_pipeline(name: str) -> Any:
         except ImportError as exc:
             raise ConfigError(f"configuration: key 'spacy-model': {exc}") from None
         # The language class directly (same pipeline as spacy.blank, without its config pass),
-        # keeping only lower-case tokenizer exceptions: replies are tokenized lower-cased, and
-        # loading the other half of the special cases was measured at about 80 ms per start.
-        lower_case = {k: v for k, v in language.Defaults.tokenizer_exceptions.items() if k == k.lower()}
-        defaults = type("Defaults", (language.Defaults,), {"tokenizer_exceptions": lower_case})
+        # with a leaner tokenizer; see _LeanTokenizer for why.
+        defaults = type("Defaults", (language.Defaults,), _LeanTokenizer.defaults(language.Defaults))
         nlp = type(language.__name__, (language,), {"Defaults": defaults})()
     else:
         try:

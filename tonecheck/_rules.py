@@ -259,4 +259,12 @@ def _load_files(files: list[Path]) -> RuleSet:
                     expand(pattern, vocab)
                 except PatternSyntaxError as exc:
                     raise RuleError(f"{sources[rule.code]}: rule {rule.code}: field '{field}': {exc}") from None
+        from ._detectors import phrase_sets
+
+        for _, field, patterns in phrase_sets(rule):
+            for pattern in patterns:
+                try:
+                    expand(pattern, vocab)
+                except PatternSyntaxError as exc:
+                    raise RuleError(f"{sources[rule.code]}: rule {rule.code}: field '{field}': {exc}") from None
     return RuleSet(rules=tuple(rules), vocab=vocab, skippable=skippable, sources=sources)
