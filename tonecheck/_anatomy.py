@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import regex
 
@@ -62,8 +63,7 @@ def match_case(replacement: str, matched: str) -> str:
     return replacement
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):  # a tuple: replies have many, and tuples are cheapest to make
     start: int
     end: int
 

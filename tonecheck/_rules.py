@@ -73,7 +73,8 @@ class Rule(_Strict):
     # Where the rule looks: parts of the reply (default: all of the agent's text). A regex rule
     # with a scope scans only those parts.
     scope: tuple[Literal["greeting", "body", "closing", "signoff"], ...] = ()
-    # Regex pre-check: the rule's regex runs only if the lower-cased reply contains one of these.
+    # Regex pre-check: the rule's regex runs only if the lower-cased reply, with each run of
+    # whitespace read as one space, contains one of these.
     requires: tuple[str, ...] = ()
     # Cheap context vetoes, checked only on candidate matches: a match right after one of
     # `not_after` ("if you need to") or right before one of `not_before` ("can't wait") is dropped.
