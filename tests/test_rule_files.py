@@ -461,3 +461,32 @@ def test_cache_written_by_other_tonecheck_code_is_not_reused(tmp_path):
     code, out, err = _run_module([str(probe)], pythonpath=copy, cache_dir=cache, module=None)
     assert code == 0, err
     assert "['new']" in out, f"stale cached rules from the old code were used: {out!r}"
+
+
+def test_cache_keeps_only_the_newest_entries(tmp_path, monkeypatch):
+    import os
+
+    from tonecheck import _cache
+
+    monkeypatch.setenv("TONECHECK_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("TONECHECK_NO_CACHE", raising=False)
+    total = _cache.KEEP + 5
+    for index in range(total):
+        _cache.store(f"entry{index:02d}", {"index": index})
+        os.utime(tmp_path / f"entry{index:02d}.pickle", (1_000_000 + index, 1_000_000 + index))
+    kept = sorted(path.stem for path in tmp_path.glob("*.pickle"))
+    # the prune after each write keeps KEEP entries; the last one written is always among them
+    assert len(kept) == _cache.KEEP
+    assert kept == [f"entry{index:02d}" for index in range(total - _cache.KEEP, total)]
+    assert _cache.load(f"entry{total - 1:02d}") == {"index": total - 1}
+
+
+def test_phrase_data_survives_the_packed_cache_form():
+    from tonecheck._engine import _pack_phrases, _unpack_phrases, get_engine
+
+    data = get_engine()._phrase_data
+    restored = _unpack_phrases(_pack_phrases(data))
+    assert [(k, [tuple(p) for p in phrases]) for k, phrases in restored["keywords"]] == \
+        [(k, [tuple(p) for p in phrases]) for k, phrases in data["keywords"]]
+    assert restored["bigrams"] == data["bigrams"]
+    assert restored["lexicon_keys"] == data["lexicon_keys"]

@@ -9,14 +9,15 @@ from typing import NamedTuple
 
 import regex
 
+from ._lazy import Lazy
 from ._models import Region
 
-_FENCE = regex.compile(r"^[ \t]*(```|~~~)")
-_INLINE_CODE = regex.compile(r"`[^`\n]+`")
-_COMMENT = regex.compile(r"<!--.*?-->|\{#.*?#\}")
-_QUOTE_LINE = regex.compile(r"^[ \t]*>")
+_FENCE = Lazy(r"^[ \t]*(```|~~~)")
+_INLINE_CODE = Lazy(r"`[^`\n]+`")
+_COMMENT = Lazy(r"<!--.*?-->|\{#.*?#\}")
+_QUOTE_LINE = Lazy(r"^[ \t]*>")
 # Headers that start quoted history; everything after them belongs to someone else.
-_HISTORY_START = regex.compile(
+_HISTORY_START = Lazy(
     r"""^[ \t]*(?:
         On\b[^\n]{0,300}?\bwrote:[ \t]*$
       | On\b[^\n]{0,200}\n[^\n]{0,200}\bwrote:[ \t]*$
@@ -28,12 +29,12 @@ _HISTORY_START = regex.compile(
     regex.VERBOSE | regex.MULTILINE | regex.IGNORECASE,
 )
 _HISTORY_HINTS = ("wrote:", "message", "from:", "____")  # one of them is in every history header
-_GREETING = regex.compile(
+_GREETING = Lazy(
     r"""^[ \t]*(?:hi|hello|hey|hiya|dear|greetings|good\ (?:morning|afternoon|evening|day)|howdy|
         hallo|hola|bonjour|welcome)\b[^\n]{0,60}$""",
     regex.VERBOSE | regex.IGNORECASE,
 )
-_SIGNOFF = regex.compile(
+_SIGNOFF = Lazy(
     r"""^[ \t]*(?i:(?:with\ )?(?:best|kind|warm|warmest|many|kindest)?[ \t]*(?:regards|wishes)
         |best|cheers|thanks|thank\ you|thanks\ again|many\ thanks|thanks\ so\ much|sincerely|
         yours(?:\ (?:sincerely|truly|faithfully))?|all\ the\ best|take\ care|talk\ soon|
@@ -42,11 +43,11 @@ _SIGNOFF = regex.compile(
         (?:[ \t]*[,.!]+)?(?:[ \t]*\p{Lu}[\p{L}.'\-]*(?:[ \t]+\p{Lu}[\p{L}.'\-]*){0,3})?[ \t]*[,.!]*[ \t]*$""",
     regex.VERBOSE,
 )
-_SIG_DELIMITER = regex.compile(r"^-- ?$")
+_SIG_DELIMITER = Lazy(r"^-- ?$")
 # A sentence ends at . ! ? followed by space or the end, or at a line break; "4.2", "e.g" and
 # "example.com" do not end one.
-_ALNUM = regex.compile(r"[\p{L}\p{N}]")
-_SENTENCE_END = regex.compile(r"[.!?]+[\"')\]]*(?=\s|$)|\n")
+_ALNUM = Lazy(r"[\p{L}\p{N}]")
+_SENTENCE_END = Lazy(r"[.!?]+[\"')\]]*(?=\s|$)|\n")
 
 def is_sentence_start(text: str, offset: int) -> bool:
     """True if offset starts a sentence: only spaces since a line break, . ! ? : ; or the start."""
@@ -93,7 +94,8 @@ class Anatomy:
         key = (start, end)
         if key not in self._sentences:
             foreign = self.foreign
-            self._sentences[key] = [s for s in sentences(self.text, start, end) if anatomy_is_own(foreign, s)]
+            found = sentences(self.text, start, end)
+            self._sentences[key] = [s for s in found if anatomy_is_own(foreign, s)] if foreign else found
         return self._sentences[key]
 
     def region_of(self, offset: int) -> str | None:
@@ -214,9 +216,9 @@ def anatomy_is_own(foreign: list[Region], sentence: Sentence) -> bool:
     return not any(r.start <= sentence.start and sentence.end <= r.end for r in foreign)
 
 
-_SHORT_SIGNOFF = regex.compile(r"^[ \t]*[\p{L}'’ ]{2,40},[ \t]*$")  # "Love,", "Happy running,"
-_COMPANY_ABBREVIATION = regex.compile(r"\b(?:Co|Inc|Ltd|Corp|Jr|Sr|Bros|Pty|LLC|plc|S\.A|B\.V)\.$")
-_CONTACT = regex.compile(r"https?://|www\.|@[\w-]+\.|\+?\d[\d ()\-]{6,}\d|\.[a-z]{2,4}\b|\{\{|\|")
+_SHORT_SIGNOFF = Lazy(r"^[ \t]*[\p{L}'’ ]{2,40},[ \t]*$")  # "Love,", "Happy running,"
+_COMPANY_ABBREVIATION = Lazy(r"\b(?:Co|Inc|Ltd|Corp|Jr|Sr|Bros|Pty|LLC|plc|S\.A|B\.V)\.$")
+_CONTACT = Lazy(r"https?://|www\.|@[\w-]+\.|\+?\d[\d ()\-]{6,}\d|\.[a-z]{2,4}\b|\{\{|\|")
 
 
 def _signature_line(line: str) -> bool:

@@ -19,7 +19,7 @@ from typing import Any
 
 from ._atomic import write_atomically
 
-_FORMAT = 1
+_FORMAT = 2
 
 
 def _directory() -> Path | None:
@@ -67,5 +67,17 @@ def store(cache_key: str, value: Any) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         # atomic, so a process reading the cache never sees half a file
         write_atomically(directory / f"{cache_key}.pickle", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        _prune(directory)
     except Exception:
         pass
+
+
+KEEP = 16  # entries kept: one per configuration and tonecheck version in use
+
+
+def _prune(directory: Path) -> None:
+    """Drop all but the newest entries: each change of rules, configuration or version writes a
+    new one, and nothing else would ever remove the old."""
+    entries = sorted(directory.glob("*.pickle"), key=lambda path: path.stat().st_mtime, reverse=True)
+    for stale in entries[KEEP:]:
+        stale.unlink(missing_ok=True)

@@ -8,6 +8,7 @@ pattern. Code detectors (the escape hatch for what phrases cannot say) see the s
 
 from __future__ import annotations
 
+import array
 import bisect
 import functools
 import itertools
@@ -22,6 +23,7 @@ from . import _detectors
 from ._anatomy import Anatomy, analyse, is_sentence_start, match_case
 from ._config import DEFAULT_CONFIG, Config, selector_matches
 from ._errors import ConfigError, InputError, RuleError
+from ._lazy import Lazy
 from ._models import Finding, Mode, Report, Suggestion
 from ._patterns import EXCEPTION_SUFFIX
 from ._rules import Rule, RuleSet, load_rules, rule_files
@@ -39,22 +41,6 @@ def _straighten(text: str) -> str:
             text = text.replace(curly, straight)
     return text
 
-
-
-class _Lazy:
-    """A regex compiled on first use: most replies trigger few rules, and `regex` compiles are
-    slow enough (about 1.5 ms each) to matter for a one-reply CLI run."""
-
-    __slots__ = ("_source", "_flags", "_pattern")
-
-    def __init__(self, source: str, flags: int = 0) -> None:
-        self._source, self._flags, self._pattern = source, flags, None
-
-    @property
-    def pattern(self) -> regex.Pattern[str]:
-        if self._pattern is None:
-            self._pattern = regex.compile(self._source, self._flags)
-        return self._pattern
 
 
 @dataclass(frozen=True)
@@ -128,7 +114,7 @@ class Engine:
         self.rules: dict[str, Rule] = {r.code: r for r in ruleset.rules if _selected(r, config)}
         self.nlp = _load_pipeline(config.spacy_model, _lexeme_attributes(self.rules.values()))
         self.has_pipes = bool(self.nlp.pipe_names)  # a blank pipeline only tokenizes: call that directly
-        self._build_phrase_matcher(cached["phrases"] if cached else None)
+        self._build_phrase_matcher(_unpack_phrases(cached["phrases"]) if cached else None)
         self._build_matcher()
         self._build_regex()
         self._build_context_vetoes()
@@ -142,7 +128,7 @@ class Engine:
             )
         self._check_closing_elements()
         if not cached:
-            _cache.store(cache_key, {"ruleset": ruleset, "phrases": self._phrase_data})
+            _cache.store(cache_key, {"ruleset": ruleset, "phrases": _pack_phrases(self._phrase_data)})
 
     def _check_closing_elements(self) -> None:
         required = self.config.closing.required
@@ -263,14 +249,14 @@ class Engine:
         # configuration. A single alternation over all rules was measured 5.6x slower: the regex
         # engine tries every branch at every position, while a pattern that starts with a
         # literal lets it skip ahead.
-        self.rule_regex: list[tuple[str, _Lazy, frozenset[str], tuple[str, ...]]] = []
+        self.rule_regex: list[tuple[str, Lazy, frozenset[str], tuple[str, ...]]] = []
         self._rewrites: dict[tuple[str, int], regex.Pattern[str]] = {}  # compiled on first use
         for rule in self.rules.values():
             if rule.regex:
                 flags = 0 if rule.case_sensitive else regex.IGNORECASE
                 source = "|".join(f"(?:{part})" for part in rule.regex)
                 requires = frozenset(word.lower() for word in rule.requires)
-                self.rule_regex.append((rule.code, _Lazy(source, flags), requires, rule.scope))
+                self.rule_regex.append((rule.code, Lazy(source, flags), requires, rule.scope))
         # each reply is checked once for every word some rule requires, not once per rule
         self.required_words = tuple(sorted({word for _, _, words, _ in self.rule_regex for word in words}))
         self.detector_rules = [rule for rule in self.rules.values() if rule.detector]
@@ -282,8 +268,8 @@ class Engine:
         return self._rewrites[key]
 
     def _build_context_vetoes(self) -> None:
-        self.not_after: dict[str, _Lazy] = {}
-        self.not_before: dict[str, _Lazy] = {}
+        self.not_after: dict[str, Lazy] = {}
+        self.not_before: dict[str, Lazy] = {}
         for rule in self.rules.values():
             for field_name, table, template in (
                 ("not_after", self.not_after, r"(?:^|[^\w'])(?:{})[\s,]*$"),
@@ -295,14 +281,14 @@ class Engine:
                         r"\s+".join(regex.escape(w) for w in _normalise_phrase(p).split())
                         for p in sorted(set(words), key=len, reverse=True)
                     )
-                    table[rule.code] = _Lazy(template.format(alternation))
+                    table[rule.code] = Lazy(template.format(alternation))
 
     def _vetoed(self, code: str, scan: Scan, start: int, end: int) -> bool:
         before = self.not_after.get(code)
-        if before is not None and before.pattern.search(_normalise_context(scan.scan[max(0, start - 60) : start])):
+        if before is not None and before.search(_normalise_context(scan.scan[max(0, start - 60) : start])):
             return True
         after = self.not_before.get(code)
-        return after is not None and after.pattern.search(_normalise_context(scan.scan[end : end + 60])) is not None
+        return after is not None and after.search(_normalise_context(scan.scan[end : end + 60])) is not None
 
     # -- checking ----------------------------------------------------------------------------
     def check(self, text: str, *, mode: Mode, context: Mapping[str, str] | None = None) -> Report:
@@ -350,10 +336,9 @@ class Engine:
                 raw.append((strings[match_id], doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), {}))
         gate_text = " ".join(scan.lowered.split())  # "can't\n be" is "can't be" to the regex's \s+
         present = {word for word in self.required_words if word in gate_text}
-        for code, lazy, requires, scope in self.rule_regex:
+        for code, pattern, requires, scope in self.rule_regex:
             if requires and requires.isdisjoint(present):
                 continue
-            pattern = lazy.pattern
             spans = [(r.start, r.end) for r in scan.anatomy.kinds(*scope)] if scope else [(0, len(scan.scan))]
             for span_start, span_end in spans:
                 for m in pattern.finditer(scan.scan, span_start, span_end):
@@ -461,9 +446,34 @@ class Engine:
         return not self.matcher_anchors.isdisjoint(doc.to_array([LOWER]).tolist())
 
 
-_CONTRACTIONS = regex.compile(r"(?<![@\w])(?:can't|cant|cannot)\b|\bwon't\b|n't\b|'(?:re|m|ll|ve)\b")
+_CONTRACTIONS = Lazy(r"(?<![@\w])(?:can't|cant|cannot)\b|\bwon't\b|n't\b|'(?:re|m|ll|ve)\b")
 _SPELLED_OUT = {"can't": "can not", "cant": "can not", "cannot": "can not", "won't": "will not",
                 "n't": " not", "'re": " are", "'m": " am", "'ll": " will", "'ve": " have"}
+
+
+def _pack_phrases(data: dict[str, Any]) -> dict[str, Any]:
+    """Phrase data for the disk cache, with its ~16,000 hash sequences as flat arrays: unpickling
+    them as tuples of large ints took longer than building the rest of the engine."""
+    keywords = []
+    for key, phrases in data["keywords"]:
+        flat = array.array("Q", [h for phrase in phrases for h in phrase]).tobytes()
+        lengths = array.array("H", [len(phrase) for phrase in phrases]).tobytes()
+        keywords.append((key, flat, lengths))
+    bigrams = array.array("Q", [h for pair in data["bigrams"] for h in pair]).tobytes()
+    return {**data, "keywords": keywords, "bigrams": bigrams}
+
+
+def _unpack_phrases(packed: dict[str, Any]) -> dict[str, Any]:
+    keywords = []
+    for key, flat_bytes, length_bytes in packed["keywords"]:
+        flat = array.array("Q", flat_bytes).tolist()
+        phrases, at = [], 0
+        for length in array.array("H", length_bytes):
+            phrases.append(flat[at : at + length])
+            at += length
+        keywords.append((key, phrases))
+    hashes = iter(array.array("Q", packed["bigrams"]).tolist())
+    return {**packed, "keywords": keywords, "bigrams": set(zip(hashes, hashes))}
 
 
 def _lower(text: str) -> str:
@@ -486,7 +496,7 @@ def _normalise_context(text: str) -> str:
     return _spell_out(text.lower())
 
 
-_SURROGATE = regex.compile(r"[\ud800-\udfff]")
+_SURROGATE = Lazy(r"[\ud800-\udfff]")
 
 
 def _scan_text(text: str, anatomy: Anatomy) -> str:
@@ -639,7 +649,7 @@ class _LeanTokenizer:
 
     @classmethod
     def defaults(cls, base: Any) -> dict[str, Any]:
-        from spacy.symbols import NORM, ORTH
+        from spacy.symbols import NORM
 
         def needed(key: str, pieces: list[dict[int, str]]) -> bool:
             if key != key.lower() or "’" in key or "‘" in key:

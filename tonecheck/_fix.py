@@ -16,10 +16,11 @@ import regex
 from ._anatomy import is_sentence_start, match_case
 from ._api import check
 from ._config import Config
+from ._lazy import Lazy
 from ._models import Applicability, Edit, Finding, FixResult, Mode
 
-_AFTER_REMOVAL = regex.compile(r"[ \t]*[,;:]?[ \t]*")
-_SPACES = regex.compile(r"[ \t]*")
+_AFTER_REMOVAL = Lazy(r"[ \t]*[,;:]?[ \t]*")
+_SPACES = Lazy(r"[ \t]*")
 
 
 def fix(
@@ -97,10 +98,10 @@ def _plan(text: str, finding: Finding, allowed: set[Applicability], round_number
 
 
 _DETERMINER = r"(?:the|a|an|your|our|my|this|that|these|those)"
-_DETERMINER_BEFORE = regex.compile(rf"\b(?P<det>{_DETERMINER})[ \t]+$", regex.IGNORECASE)
-_LEADING_DETERMINER = regex.compile(rf"^{_DETERMINER}[ \t]+", regex.IGNORECASE)
+_DETERMINER_BEFORE = Lazy(rf"\b(?P<det>{_DETERMINER})[ \t]+$", regex.IGNORECASE)
+_LEADING_DETERMINER = Lazy(rf"^{_DETERMINER}[ \t]+", regex.IGNORECASE)
 # "an" goes by sound: "an hour", "an update", but "a one-time code", "a unit", "a user"
-_VOWEL_SOUND = regex.compile(
+_VOWEL_SOUND = Lazy(
     r"^(?!one\b|once\b|uni|use|usu|uti|ure|uro|ubi|eu|ewe)(?:[aeiou]|hour|honest|honou?r|heir)",
     regex.IGNORECASE,
 )

@@ -11,7 +11,6 @@ from pathlib import Path
 from collections.abc import Callable
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ._errors import RuleError
@@ -23,7 +22,8 @@ NAME_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: these schemas validate rule files, which a run with the rule cache never reads
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class SuggestionSpec(_Strict):
@@ -168,6 +168,8 @@ def builtin_rules_dir() -> Path:
 
 
 def _read_yaml(path: Path) -> Any:
+    import yaml  # only when rule files are read: a run with the rule cache never needs it
+
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 import regex
 
 from ._config import selector_matches
+from ._lazy import Lazy
 from ._models import Finding, Severity
 
-_DIRECTIVE = regex.compile(
+_DIRECTIVE = Lazy(
     r"(?:<!--|\{\#)\s*tonecheck:\s*(?P<verb>ignore|disable|enable)\b(?P<rest>.*?)\s*(?:-->|\#\})",
     regex.IGNORECASE | regex.DOTALL,
 )
-_PARAGRAPH_END = regex.compile(r"\n[ \t]*\n")
+_PARAGRAPH_END = Lazy(r"\n[ \t]*\n")
 
 UNUSED_CODE = "TON100"
 
