@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 import regex
 from pydantic import BaseModel, ConfigDict, StrictStr, model_validator
 
-from ._patterns import EXCEPTION_SUFFIX, RegexSource
-
+from ._lazy import Lazy
 from ._models import Applicability, Suggestion
+from ._patterns import EXCEPTION_SUFFIX, RegexSource
 
 if TYPE_CHECKING:
     from ._config import ClosingConfig
@@ -54,7 +54,7 @@ def phrase_sets(rule: Rule) -> list[tuple[str, str, tuple[str, ...]]]:
 
 
 class _Options(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # used when rule files load
 
 
 class _NoOptions(_Options):
@@ -134,7 +134,7 @@ def _group(name: str) -> str:
     return "s_" + name.replace("-", "_")
 
 
-_TEMPLATE_PUNCTUATION = regex.compile(r"[{}%]|\*\||<[A-Z]|\[\[")
+_TEMPLATE_PUNCTUATION = Lazy(r"[{}%]|\*\||<[A-Z]|\[\[")
 
 
 def placeholder_spans(scan: Scan) -> list[tuple[int, int, str]]:
@@ -153,7 +153,7 @@ def placeholder_spans(scan: Scan) -> list[tuple[int, int, str]]:
     return cached
 
 
-_NAME_VARIABLE = regex.compile(r"(?i)(?:first_?name|firstname|fname|\bname\b|realname|full_?name|customer_?name|recipient)")
+_NAME_VARIABLE = Lazy(r"(?i)(?:first_?name|firstname|fname|\bname\b|realname|full_?name|customer_?name|recipient)")
 
 
 @detector("placeholder", PlaceholderOptions)
@@ -173,39 +173,101 @@ def _placeholder(scan: Scan, rule: Rule) -> Iterable[Hit]:
         yield _hit(rule.code, start, end, {"syntax": syntax}, suggestions=suggestions)
 
 
-_VARIABLE = regex.compile(r"[A-Za-z_][\w]*(?:(?:\.|->)[A-Za-z_][\w ]*\w|(?:\.|->)[A-Za-z_]\w*)*")
+_VARIABLE = Lazy(r"[A-Za-z_][\w]*(?:(?:\.|->)[A-Za-z_][\w ]*\w|(?:\.|->)[A-Za-z_]\w*)*")
 _TAG_SYNTAXES = {"liquid-tag"}  # {% if %} and friends hold code, not a variable name
 
-_MALFORMED = [
-    (regex.compile(r"\{\{\{[^{}\n]{1,80}\}\}(?!\})"), "it opens with {{{ but closes with }}"),
-    (regex.compile(r"(?<!\{)\{\{[^{}\n]{1,80}\}\}\}"), "it opens with {{ but closes with }}}"),
-    (regex.compile(r"(?<!\{)\{\{[^{}\n]{1,80}\}(?!\})"), "it opens with {{ but closes with a single }"),
-    (regex.compile(r"(?:\{!|%\{|#\{)\s*[A-Za-z_][\w.]*(?![\w.]|\s*\})"), "it is never closed with }"),
-    (regex.compile(r"\$\{\s*[A-Za-z_][\w. ]*(?![\w. ]|\})"), "it is never closed with }"),  # Zoho allows spaces
-    (regex.compile(r"\*\|[A-Z0-9_:]+(?:\|(?!\*)|(?![A-Z0-9_:|]))"), "it opens with *| but does not close with |*"),
-    (regex.compile(r"(?<![{$#%!\w])\{(?!\{)[^{}\n]{1,80}\}\}"), "it opens with { but closes with }}"),
-    (regex.compile(r"\{\{(?![^\n]*\}\})[^\n]{0,80}"), "{{ is never closed on this line"),
-    (regex.compile(r"\{\{\s*[A-Za-z_][\w.]*\s+[A-Za-z_][\w.]*\s*\}\}"), "the variable name contains a space"),
-    (regex.compile(r"\{\{[^{}\n]{1,80}%\}|\{%[^{}\n]{1,80}\}\}"), "it mixes {{ }} and {% %} delimiters"),
-    (regex.compile(r"\*\|[^|\n]{1,40}\}\}|\{\{[^{}\n]{1,40}\|\*"), "it mixes *| |* and {{ }} delimiters"),
-    (regex.compile(r"%\{[^}\n]{1,40}%(?!\})|\{%[^%}\n]{1,40}\}(?!\})"), "it mixes %{ } and {% %} delimiters"),
-    (regex.compile(r"\{\{[^{}\n]*(?:fallback|default)\s*:\s*(?:\"\s*\"|'\s*')[^{}\n]*\}\}"),
-     "its fallback is empty, so a missing value shows as nothing"),
-    (regex.compile(r"\{%[^{}\n]*fallback\s*=\s*%\}"), "its fallback is empty, so a missing value shows as nothing"),
+
+class MalformedOptions(_Options):
+    # words of a template expression ("{{ name or 'there' }}"): a space next to them is code
+    expression_words: tuple[StrictStr, ...] = ()
+
+
+_CLOSER = {"{{{": "}}}", "{{": "}}", "{%": "%}", "*|": "|*"}  # every other opener closes with }
+
+
+def _opens_closes(m: regex.Match[str]) -> str:
+    close = "a single }" if m["close"] == "}" else m["close"]
+    return f"it opens with {m['open']} but closes with {close}"
+
+
+def _mixes(m: regex.Match[str]) -> str:
+    return f"it mixes two syntaxes, opening with {m['open']} and closing with {m['close']}"
+
+
+def _never_closed(m: regex.Match[str]) -> str:
+    return f"it opens with {m['open']} but is never closed with {_CLOSER.get(m['open'], '}')}"
+
+
+_SPACE = "the variable name contains a space"
+_EMPTY_FALLBACK = "its fallback is empty, so a missing value shows as nothing"
+_NAME_WITH_SPACE = r"(?P<name>[A-Za-z_][\w.]*(?:\s+\.?[A-Za-z_][\w.]*)+)"
+# where a single-brace opener ({x}, {!x}, #{x}, %{x}, ${x}) can start
+_BRACE_OPENER = r"(?:(?<![\w{])(?P<open>[#%$]\{)|(?<![\w{$#%!\\])(?P<open>\{(?![{%])[!$]?))"
+# ends where the next brace on the line is not a closing one
+_UNCLOSED = r"(?![^{}\n]*\})"
+
+# (pattern, problem, text the reply must hold for the pattern to match). In order: the first
+# pattern that claims a span names its problem; mixed and unbalanced delimiters come before
+# "never closed", so a placeholder closed by the wrong delimiter is reported as such.
+_MALFORMED: list[tuple[Lazy, str | Callable[[regex.Match[str]], str], str]] = [
+    # two syntaxes' delimiters mixed
+    (Lazy(r"(?<!\{)(?P<open>\{\{)[^{}\n]{1,80}(?P<close>%\})"), _mixes, "%}"),
+    (Lazy(r"(?P<open>\{%)[^{}\n]{1,80}(?P<close>\}\})"), _mixes, "{%"),
+    (Lazy(r"(?P<open>\*\|)[^|{}\n]{1,40}(?P<close>\}\}|%\}|\})"), _mixes, "*|"),
+    (Lazy(r"(?:(?<!\{)(?P<open>\{\{\{?|\{%)|" + _BRACE_OPENER + r")[^{}|\n]{1,40}(?P<close>\|\*)"),
+     _mixes, "|*"),
+    (Lazy(r"(?P<open>\{%)[^%}\n]{1,40}(?P<close>\})(?!\})"), _mixes, "{%"),
+    (Lazy(r"%\{[^}\n]{1,40}%(?!\})"), "it mixes %{ } and {% %} delimiters", "%{"),
+    # unbalanced braces
+    (Lazy(r"(?P<open>\{\{\{)[^{}\n]{1,80}(?P<close>\}\})(?!\})"), _opens_closes, "{{{"),
+    (Lazy(r"(?<!\{)(?P<open>\{\{)[^{}\n]{1,80}(?P<close>\}\}\})"), _opens_closes, "}}}"),
+    (Lazy(r"(?<!\{)(?P<open>\{\{)[^{}\n]{1,80}(?P<close>\})(?!\})"), _opens_closes, "{{"),
+    (Lazy(_BRACE_OPENER + r"[^{}\n]{1,80}(?P<close>\}\})"), _opens_closes, "}}"),
+    # a space in the variable name: Liquid output, Help Scout (whose names are dotted, unlike the
+    # first word of a Liquid tag), Salesforce / Zammad / osTicket, Mailchimp; Zoho allows spaces
+    (Lazy(r"\{\{\{?-?\s*" + _NAME_WITH_SPACE + r"\s*(?:\|[^{}\n]*)?-?\}\}\}?"), _SPACE, "{{"),
+    (Lazy(r"\{%-?\s*(?=[A-Za-z_]\w*\.)" + _NAME_WITH_SPACE + r"\s*(?:,[^%{}\n]*)?-?%\}"), _SPACE, "{%"),
+    (Lazy(r"(?:\{!|(?<![\w{])[#%]\{)\s*" + _NAME_WITH_SPACE + r"\s*\}"), _SPACE, "{"),
+    (Lazy(r"\*\|(?P<name>[A-Za-z0-9_:]+(?:\s+[A-Za-z0-9_:]+)+)\|\*"), _SPACE, "*|"),
+    # an empty fallback
+    (Lazy(r"\{\{[^{}\n]*(?:fallback|default)\s*:\s*(?:\"\s*\"|'\s*')[^{}\n]*\}\}"), _EMPTY_FALLBACK, "{{"),
+    (Lazy(r"\{%[^{}\n]*fallback\s*=\s*(?:\"\s*\"|'\s*')?\s*%\}"), _EMPTY_FALLBACK, "{%"),
+    # opened and never closed: the span is the opener and the variable after it, not the prose
+    (Lazy(r"(?<!\{)(?>(?P<open>\{\{\{?|\{%))(?>-?(?:\s*[A-Za-z_]\w*(?:\.\w+)*)?)" + _UNCLOSED),
+     _never_closed, "{"),
+    (Lazy(r"(?:(?<![\w{])(?P<open>[#%]\{)|(?P<open>\{!))(?>\s*[A-Za-z_]\w*(?:\.\w+)*)" + _UNCLOSED),
+     _never_closed, "{"),
+    (Lazy(r"(?<![\w{])(?P<open>\$\{)(?>\s*[A-Za-z_]\w*(?:\.\w+|[ ]\p{Lu}\w*)*)" + _UNCLOSED),
+     _never_closed, "${"),  # Zoho names hold spaces: "${Contacts.First Name"
+    (Lazy(r"(?P<open>\*\|)[A-Z0-9_:]+(?:\|(?!\*)|(?![A-Z0-9_:|]))"), _never_closed, "*|"),
+    # a lone "{" before a name, then prose or punctuation: "Hi {FNAME,"
+    (Lazy(r"(?<![\w{$#%!\\])(?P<open>\{)(?>[A-Za-z_]\w*(?:\.\w+)*)(?=[,.!?;]|[^\S\n]*$|[^\S\n]+\p{L})"
+                   + _UNCLOSED, regex.MULTILINE), _never_closed, "{"),
 ]
 
 
-@detector("malformed-placeholder")
+def _expression_words(rule: Rule) -> frozenset[str]:
+    return _derived("expression words", rule,
+                    lambda r: frozenset(w.casefold() for w in r.options.get("expression_words", ())))
+
+
+@detector("malformed-placeholder", MalformedOptions)
 def _malformed(scan: Scan, rule: Rule) -> Iterable[Hit]:
-    if "{" not in scan.scan and "}" not in scan.scan and "*|" not in scan.scan:
+    text = scan.scan
+    if "{" not in text and "}" not in text and "*|" not in text:
         return
     found: list[tuple[int, int]] = []
-    for pattern, problem in _MALFORMED:
-        for m in pattern.finditer(scan.scan):
+    for pattern, problem, needs in _MALFORMED:
+        if needs not in text:
+            continue
+        for m in pattern.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in found):
                 continue
+            name = m.groupdict().get("name")
+            if name and not _expression_words(rule).isdisjoint(w.strip(".").casefold() for w in name.split()):
+                continue  # "{{ name or nickname }}" is an expression, not a name with a space
             found.append(m.span())
-            yield _hit(rule.code, m.start(), m.end(), {"problem": problem},
+            yield _hit(rule.code, m.start(), m.end(), {"problem": problem if isinstance(problem, str) else problem(m)},
                        suggestions=(Suggestion(title="Repair the placeholder",
                                                applicability=Applicability.display_only),))
     allowed = scan.config.helpdesk
@@ -258,9 +320,9 @@ def _is_greeting_or_signoff(line: str) -> bool:
     return bool(_GREETING.match(line) or _SIGNOFF.match(line))
 
 
-_GREETING_NAME = regex.compile(
+_GREETING_NAME = Lazy(
     r"(?im)^[ \t]*(?:hi|hello|hey|dear|good\s+(?:morning|afternoon|evening))[ \t]+"
-    r"(?:(?:mr|mrs|ms|miss|dr|mx)\.?[ \t]+)?(\p{Lu}[\p{L}'\-]+)"
+    r"(?:(?P<title>mr|mrs|ms|miss|dr|mx)\.?[ \t]+)?(?P<name>\p{Lu}[\p{L}'\-]+)"
 )
 _NOT_NAMES = {"there", "team", "all", "everyone", "folks", "again", "friend", "customer", "sir", "madam"}
 
@@ -270,16 +332,21 @@ def _wrong_name(scan: Scan, rule: Rule) -> Iterable[Hit]:
     expected = (scan.context.get("customer_name") or "").strip()
     if not expected:
         return
-    known = {part.casefold() for part in regex.split(r"[\s\-]+", expected) if part}
+    words = expected.split()
+    # "Sara-Jane Lopez": "Sara-Jane", "Sara", "Jane" and "Lopez" all name her
+    known = {word.casefold() for word in words} | {
+        part.casefold() for word in words for part in word.split("-") if part}
     for m in _GREETING_NAME.finditer(scan.scan):
-        name = m.group(1)
-        if name.casefold() in _NOT_NAMES or name.casefold() in known:
+        name = m.group("name").casefold()
+        if name in _NOT_NAMES or name in known or all(part in known for part in name.split("-") if part):
             continue
-        if m.start(1) >= len(scan.scan) or scan.anatomy.region_of(m.start(1)) in ("quoted", "code"):
+        if m.start("name") >= len(scan.scan) or scan.anatomy.region_of(m.start("name")) in ("quoted", "code"):
             continue
-        yield _hit(rule.code, m.start(1), m.end(1), {"customer_name": expected},
+        # after a title ("Dear Ms. Lopes") the surname goes in, otherwise the first name
+        replacement = words[-1] if m.group("title") else words[0]
+        yield _hit(rule.code, m.start("name"), m.end("name"), {"customer_name": expected},
                    suggestions=(Suggestion(title=f"Use the customer's name ({expected})",
-                                           replacement=expected.split()[0],
+                                           replacement=replacement,
                                            applicability=Applicability.safe),))
 
 
@@ -316,8 +383,8 @@ def _closing_phrase_sets(rule: Rule) -> list[tuple[str, str, tuple[str, ...]]]:
 
 
 # an agent's sign-off initials or name after ^, ~ or a dash, as support teams sign short replies
-_INITIALS = regex.compile(r"\s*[\^~\-–—]\s*\p{L}[\p{L}.]{0,20}(?:\s+\p{L}[\p{L}.]{0,20})?\s*")
-_TRAILING_INITIALS = regex.compile(r"(?<=[.!?)])\s*[\^~\-–—]\s*\p{L}[\p{L}.]{0,20}(?:\s+\p{Lu}[\p{L}.]{0,20})?\s*$")
+_INITIALS = Lazy(r"\s*[\^~\-–—]\s*\p{L}[\p{L}.]{0,20}(?:\s+\p{L}[\p{L}.]{0,20})?\s*")
+_TRAILING_INITIALS = Lazy(r"(?<=[.!?)])\s*[\^~\-–—]\s*\p{L}[\p{L}.]{0,20}(?:\s+\p{Lu}[\p{L}.]{0,20})?\s*$")
 ACCEPTED = "accepted"  # the element name of the configuration's own closing phrases
 
 
@@ -410,7 +477,7 @@ def _and_list(items: list[str]) -> str:
 # Two to six capitals (digits allowed after the first); "P1"-style codes are left to the lexicon.
 # A cheap scan for capital runs first; the exact shape and its surroundings are checked after.
 _CAPITAL_RUN = re.compile(r"[A-Z][0-9A-Z]+s?|[0-9][A-Z][A-Z]+s?")  # ASCII only: `re` scans it faster
-_ACRONYM_SHAPE = regex.compile(r"(?:[A-Z][0-9]?[A-Z][A-Z0-9]{0,4}|[0-9][A-Z]{2,4})s?")
+_ACRONYM_SHAPE = Lazy(r"(?:[A-Z][0-9]?[A-Z][A-Z0-9]{0,4}|[0-9][A-Z]{2,4})s?")
 _NOT_BEFORE_ACRONYM = set("-/.@#&_")
 _NOT_AFTER_ACRONYM = set("-/@_")
 _DELIMITER_BEFORE = "{|%<[*$#!_^~"  # "^JK" and "~AB" are sign-off initials, not acronyms
@@ -447,8 +514,8 @@ def _acronym_lists(rule: Rule) -> tuple[frozenset[str], frozenset[str]]:
                                            for key in ("everyday", "words")))
 
 
-_LETTERS = regex.compile(r"\p{L}")
-_CAPITALS = regex.compile(r"\p{Lu}")
+_LETTERS = Lazy(r"\p{L}")
+_CAPITALS = Lazy(r"\p{Lu}")
 
 
 def _in_delimiters(text: str, start: int, end: int) -> bool:
@@ -469,7 +536,7 @@ def _shouting(text: str, start: int, end: int) -> bool:
 
 
 _GLOSS_VERBS = r"(?!\b(?:is|are|was|were|will|has|have|had|can|should|must|may|might)\b)"
-_EXPLAINED_AFTER = regex.compile(  # used with .match(text, pos): no "^", which only matches at 0
+_EXPLAINED_AFTER = Lazy(  # used with .match(text, pos): no "^", which only matches at 0
     r"(?:s|es)?(?:\s+[\w\-]+){0,2}?\s*(?:"
     r"\(|"  # "SSO (single sign-on)"
     r",\s*(?:that\s+is|i\.?e\.?|meaning|aka|also\s+known\s+as|basically|in\s+other\s+words|short\s+for)\b|"
@@ -481,7 +548,7 @@ _EXPLAINED_AFTER = regex.compile(  # used with .match(text, pos): no "^", which 
     r"\s+(?:stands\s+for|means|is\s+short\s+for|is\s+(?:a|an|the)\s+(?:way|setting|number|code|name|place|term|tool|list|record|kind|type|step|check|process|service|team|system|fee|charge|bank|payment|feature|app|link|address|file)))",
     regex.IGNORECASE,
 )
-_EXPLAINED_BEFORE = regex.compile(
+_EXPLAINED_BEFORE = Lazy(
     r"(?:\(\s*|\b(?:called|known\s+as|named|termed|so-called)\s+(?:an?\s+|the\s+)?[\"'“]?)$", regex.IGNORECASE
 )
 
@@ -498,12 +565,33 @@ def explained(scan: Scan, start: int, end: int) -> bool:
 
 
 def _explained_anywhere(scan: Scan, term: str) -> bool:
-    for m in regex.finditer(r"(?<!\w)" + regex.escape(term) + r"(?!\w)", scan.scan, flags=regex.IGNORECASE):
-        if _EXPLAINED_AFTER.match(scan.scan, m.end(), min(len(scan.scan), m.end() + 120)):
+    text = scan.scan
+    for start, end in _occurrences(scan, term):
+        if _EXPLAINED_AFTER.match(text, end, min(len(text), end + 120)):
             return True
-        if _EXPLAINED_BEFORE.search(scan.scan, max(0, m.start() - 30), m.start()):
+        if _EXPLAINED_BEFORE.search(text, max(0, start - 30), start):
             return True
     return False
+
+
+def _occurrences(scan: Scan, term: str) -> Iterable[tuple[int, int]]:
+    """Where the term stands as a whole word, in any case. Found with str.find on the lower-cased
+    reply: compiling a regex per term cost more than the rest of the jargon check."""
+    lowered, needle = scan.lowered, term.lower()
+    if len(lowered) != len(scan.scan) or len(needle) != len(term):  # lower-casing moved offsets
+        for m in regex.finditer(r"(?<!\w)" + regex.escape(term) + r"(?!\w)", scan.scan, flags=regex.IGNORECASE):
+            yield m.span()
+        return
+    at = lowered.find(needle)
+    while at >= 0:
+        end = at + len(needle)
+        if not _word_char(lowered, at - 1) and not _word_char(lowered, end):
+            yield at, end
+        at = lowered.find(needle, at + 1)
+
+
+def _word_char(text: str, index: int) -> bool:
+    return 0 <= index < len(text) and (text[index].isalnum() or text[index] == "_")
 
 
 def in_glossary(scan: Scan, start: int, end: int) -> bool:

@@ -8,7 +8,6 @@ pattern. Code detectors (the escape hatch for what phrases cannot say) see the s
 
 from __future__ import annotations
 
-import array
 import bisect
 import functools
 import itertools
@@ -452,28 +451,27 @@ _SPELLED_OUT = {"can't": "can not", "cant": "can not", "cannot": "can not", "won
 
 
 def _pack_phrases(data: dict[str, Any]) -> dict[str, Any]:
-    """Phrase data for the disk cache, with its ~16,000 hash sequences as flat arrays: unpickling
-    them as tuples of large ints took longer than building the rest of the engine."""
+    """Phrase data for the disk cache, its ~16,000 hash sequences as one flat array per key and
+    phrase length: unpickling them as tuples of large ints took longer than building the rest of
+    the engine, and arrays turn back into lists in one numpy call each."""
     keywords = []
     for key, phrases in data["keywords"]:
-        flat = array.array("Q", [h for phrase in phrases for h in phrase]).tobytes()
-        lengths = array.array("H", [len(phrase) for phrase in phrases]).tobytes()
-        keywords.append((key, flat, lengths))
-    bigrams = array.array("Q", [h for pair in data["bigrams"] for h in pair]).tobytes()
+        by_length: dict[int, list[int]] = {}
+        for phrase in phrases:
+            by_length.setdefault(len(phrase), []).extend(phrase)
+        keywords.append((key, [(length, numpy.array(flat, dtype=numpy.uint64).tobytes())
+                               for length, flat in by_length.items()]))
+    bigrams = numpy.array(sorted(data["bigrams"]), dtype=numpy.uint64).tobytes()
     return {**data, "keywords": keywords, "bigrams": bigrams}
 
 
 def _unpack_phrases(packed: dict[str, Any]) -> dict[str, Any]:
-    keywords = []
-    for key, flat_bytes, length_bytes in packed["keywords"]:
-        flat = array.array("Q", flat_bytes).tolist()
-        phrases, at = [], 0
-        for length in array.array("H", length_bytes):
-            phrases.append(flat[at : at + length])
-            at += length
-        keywords.append((key, phrases))
-    hashes = iter(array.array("Q", packed["bigrams"]).tolist())
-    return {**packed, "keywords": keywords, "bigrams": set(zip(hashes, hashes))}
+    def rows(raw: bytes, width: int) -> list[list[int]]:
+        return numpy.frombuffer(raw, dtype=numpy.uint64).reshape(-1, width).tolist()
+
+    keywords = [(key, [phrase for length, raw in groups for phrase in rows(raw, length)])
+                for key, groups in packed["keywords"]]
+    return {**packed, "keywords": keywords, "bigrams": set(map(tuple, rows(packed["bigrams"], 2)))}
 
 
 def _lower(text: str) -> str:
@@ -628,15 +626,16 @@ def _to_findings(engine: Engine, scan: Scan, hits: list[Hit]) -> list[Finding]:
 
 
 class _LeanTokenizer:
-    """Tokenizer settings for blank pipelines: replies are tokenized lower-cased, only to match
+    """The tokenizer of blank pipelines. Replies are tokenized lower-cased, only to match
     phrases whose words go through the same tokenizer, so all it must do is split words from
     punctuation and spell out contractions ("can't" -> "ca" "n't", NORM "can" "not").
 
     spaCy's own English affix rules (about 30,000 characters of regex, plus URL matching) were
     measured at about 40% of the per-reply tokenizing time and about 0.1 s of every start; these
     few rules keep every phrase match while skipping that work. Only tokenizer exceptions that
-    split a word, change its NORM or hold an apostrophe are kept, in lower case, without curly-quote variants (the
-    scan text has its quotes straightened): emoticons and "e.g." need no special case here.
+    split a word, change its NORM or hold an apostrophe are kept, in lower case, without
+    curly-quote variants (the scan text has its quotes straightened): emoticons and "e.g." need
+    no special case here.
     """
 
     # one punctuation mark or symbol at either end of a word (not the ^ or ~ that start an
@@ -644,22 +643,45 @@ class _LeanTokenizer:
     PREFIXES = (r"[^\w\s^~]",)
     SUFFIXES = (r"[^\w\s]", r"'s")
     # between letters: hyphens, slashes, colons and the like; commas; runs of dots anywhere
-    INFIXES = (r"(?<=[^\W\d_])[-–—/:<>=+](?=[^\W\d_])", r"(?<=[^\W\d_]),(?=[^\W\d_])",
-               r"\.{2,}", "…")
+    INFIXES = (r"(?<=[^\W\d_])[-\u2013\u2014/:<>=+](?=[^\W\d_])", r"(?<=[^\W\d_]),(?=[^\W\d_])",
+               r"\.{2,}", "\u2026")
 
     @classmethod
-    def defaults(cls, base: Any) -> dict[str, Any]:
+    def build(cls, vocab: Any, language_defaults: Any) -> Any:
+        import spacy
         from spacy.symbols import NORM
+        from spacy.tokenizer import Tokenizer
 
         def needed(key: str, pieces: list[dict[int, str]]) -> bool:
-            if key != key.lower() or "’" in key or "‘" in key:
+            if key != key.lower() or "\u2019" in key or "\u2018" in key:
                 return False
             # "'s" and "'d" stay whole, as phrases spell them on their own
             return len(pieces) > 1 or "'" in key or pieces[0].get(NORM, key) != key
 
-        exceptions = {k: v for k, v in base.tokenizer_exceptions.items() if needed(k, v)}
-        return {"tokenizer_exceptions": exceptions, "prefixes": cls.PREFIXES, "suffixes": cls.SUFFIXES,
-                "infixes": cls.INFIXES, "token_match": None, "url_match": None}
+        return Tokenizer(
+            vocab,
+            rules={k: v for k, v in language_defaults.tokenizer_exceptions.items() if needed(k, v)},
+            prefix_search=spacy.util.compile_prefix_regex(cls.PREFIXES).search,
+            suffix_search=spacy.util.compile_suffix_regex(cls.SUFFIXES).search,
+            infix_finditer=spacy.util.compile_infix_regex(cls.INFIXES).finditer,
+        )
+
+
+class _BlankPipeline:
+    """A blank pipeline: a vocabulary and a tokenizer, which is all of spacy.blank("en") that
+    tonecheck uses. Built directly, because a Language object's configuration machinery cost a
+    third of the engine's start-up."""
+
+    pipe_names: tuple[str, ...] = ()
+
+    def __init__(self, vocab: Any, tokenizer: Any) -> None:
+        self.vocab = vocab
+        self.tokenizer = tokenizer
+
+    def make_doc(self, text: str) -> Any:
+        return self.tokenizer(text)
+
+    __call__ = make_doc
 
 
 def _lexeme_attributes(rules: Iterable[Rule]) -> frozenset[int]:
@@ -685,25 +707,21 @@ def _load_pipeline(name: str, lexeme_attributes: frozenset[int]) -> Any:
             language = spacy.util.get_lang_class(name.split(":", 1)[1])
         except ImportError as exc:
             raise ConfigError(f"configuration: key 'spacy-model': {exc}") from None
-        # The language class directly (same pipeline as spacy.blank, without its config pass),
-        # with a leaner tokenizer; see _LeanTokenizer for why.
-        defaults = type("Defaults", (language.Defaults,), _LeanTokenizer.defaults(language.Defaults))
         # Every word the vocabulary has not seen runs every attribute getter (about twenty Python
         # functions: shape, like_url, like_num...). Keeping only the attributes something reads
         # makes new words, and the tokenizer's special cases at start-up, several times cheaper.
-        vocab = create_vocab(language.lang, defaults)
+        vocab = create_vocab(language.lang, language.Defaults)
         vocab.lex_attr_getters = {
             attr: getter for attr, getter in vocab.lex_attr_getters.items() if attr in lexeme_attributes
         }
-        nlp = type(language.__name__, (language,), {"Defaults": defaults})(vocab=vocab)
-    else:
-        try:
-            nlp = spacy.load(name, exclude=["ner", "textcat"])
-        except OSError as exc:
-            raise ConfigError(
-                f"configuration: key 'spacy-model': cannot load {name!r} ({exc.__class__.__name__}); "
-                "the default 'blank:en' needs no download"
-            ) from None
+        return _BlankPipeline(vocab, _LeanTokenizer.build(vocab, language.Defaults))
+    try:
+        nlp = spacy.load(name, exclude=["ner", "textcat"])
+    except OSError as exc:
+        raise ConfigError(
+            f"configuration: key 'spacy-model': cannot load {name!r} ({exc.__class__.__name__}); "
+            "the default 'blank:en' needs no download"
+        ) from None
     nlp.max_length = MAX_CHARS + 1
     return nlp
 
