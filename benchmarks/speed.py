@@ -276,13 +276,22 @@ def _run_once(argv: list[str], env: dict[str, str], cwd: str, ok_codes: tuple[in
     return elapsed
 
 
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    # The child processes must import the same working tree as the in-process runs.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+    # Let the working tree get .pyc files like any installed package (pip writes them at install
+    # time, and spaCy and proselint have theirs): with PYTHONDONTWRITEBYTECODE set, as on some
+    # machines, every run would recompile tonecheck's source instead.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def startup(runs: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="tonecheck-speed-") as tmp:
         reply = Path(tmp) / "reply.txt"
         reply.write_text(STARTUP_REPLY, encoding="utf-8")
-        env = dict(os.environ)
-        # The child processes must import the same working tree as the in-process runs.
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+        env = _child_env()
         commands = {
             # exit 1 only means "findings"; 2 is a real error
             "tonecheck_cli": ([sys.executable, "-m", "tonecheck", "check", str(reply)], (0, 1)),
@@ -324,8 +333,7 @@ def repository(replies: list[tuple[str, str]], files: int, runs: int = 2) -> dic
             folder = root / f"macros-{index // 500:02d}"
             folder.mkdir(exist_ok=True)
             (folder / f"reply-{index:05d}.txt").write_text(replies[index % len(replies)][0] or "Hi", encoding="utf-8")
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+        env = _child_env()
         argv = [sys.executable, "-m", "tonecheck", "check", str(root), "--quiet", "--exit-zero"]
         samples = [_run_once(argv, env, tmp, (0,)) for _ in range(runs)]
     seconds = statistics.median(samples)

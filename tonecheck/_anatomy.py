@@ -28,7 +28,7 @@ _HISTORY_START = Lazy(
     )""",
     regex.VERBOSE | regex.MULTILINE | regex.IGNORECASE,
 )
-_HISTORY_HINTS = ("wrote:", "message", "from:", "____")  # one of them is in every history header
+_HISTORY_HINTS = ("wrote:", "original message", "forwarded message", "from:", "____")  # one is in every header
 _GREETING = Lazy(
     r"""^[ \t]*(?:hi|hello|hey|hiya|dear|greetings|good\ (?:morning|afternoon|evening|day)|howdy|
         hallo|hola|bonjour|welcome)\b[^\n]{0,60}$""",

@@ -10,6 +10,7 @@ import difflib
 import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import regex
@@ -21,7 +22,7 @@ from ._patterns import EXCEPTION_SUFFIX, RegexSource
 
 if TYPE_CHECKING:
     from ._config import ClosingConfig
-    from ._engine import Hit, Scan
+    from ._engine import Scan
     from ._rules import Rule
 
 Detector = Callable[["Scan", "Rule"], Iterable["Hit"]]
@@ -99,10 +100,18 @@ class AcronymOptions(_Options):
     words: tuple[StrictStr, ...] = ()
 
 
-def _hit(*args: Any, **kwargs: Any) -> Hit:
-    from ._engine import Hit
+@dataclass(frozen=True)
+class Hit:
+    """A raw match, as rules and detectors report it, before the engine makes it a Finding."""
 
-    return Hit(*args, **kwargs)
+    code: str
+    start: int
+    end: int
+    values: Mapping[str, str] = field(default_factory=dict)
+    message: str | None = None  # a detector may word the message itself
+    suggestions: tuple[Suggestion, ...] | None = None  # a detector may supply its own
+
+
 
 
 _DERIVED: dict[tuple[str, int], tuple[Any, Any]] = {}
@@ -170,7 +179,7 @@ def _placeholder(scan: Scan, rule: Rule) -> Iterable[Hit]:
         else:
             suggestions = (Suggestion(title="Replace it with the real value before sending",
                                       applicability=Applicability.display_only),)
-        yield _hit(rule.code, start, end, {"syntax": syntax}, suggestions=suggestions)
+        yield Hit(rule.code, start, end, {"syntax": syntax}, suggestions=suggestions)
 
 
 _VARIABLE = Lazy(r"[A-Za-z_][\w]*(?:(?:\.|->)[A-Za-z_][\w ]*\w|(?:\.|->)[A-Za-z_]\w*)*")
@@ -267,7 +276,7 @@ def _malformed(scan: Scan, rule: Rule) -> Iterable[Hit]:
             if name and not _expression_words(rule).isdisjoint(w.strip(".").casefold() for w in name.split()):
                 continue  # "{{ name or nickname }}" is an expression, not a name with a space
             found.append(m.span())
-            yield _hit(rule.code, m.start(), m.end(), {"problem": problem if isinstance(problem, str) else problem(m)},
+            yield Hit(rule.code, m.start(), m.end(), {"problem": problem if isinstance(problem, str) else problem(m)},
                        suggestions=(Suggestion(title="Repair the placeholder",
                                                applicability=Applicability.display_only),))
     allowed = scan.config.helpdesk
@@ -277,14 +286,14 @@ def _malformed(scan: Scan, rule: Rule) -> Iterable[Hit]:
             if any(s < end and start < e for s, e in found):
                 continue
             if allowed and syntax not in allowed:
-                yield _hit(rule.code, start, end,
+                yield Hit(rule.code, start, end,
                            {"problem": f"it uses {syntax} syntax, which the configured helpdesk does not"})
                 continue
             variable = _VARIABLE.search(scan.scan, start, end)
             if known and syntax not in _TAG_SYNTAXES and variable and variable.group() not in known:
                 close = difflib.get_close_matches(variable.group(), known, n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
-                yield _hit(rule.code, start, end,
+                yield Hit(rule.code, start, end,
                            {"problem": f"{variable.group()!r} is not a known variable of the helpdesk{hint}"},
                            suggestions=(Suggestion(title=f"Use {close[0]!r}", replacement=scan.text[start:end].replace(
                                variable.group(), close[0], 1), applicability=Applicability.unsafe),) if close else ())
@@ -308,7 +317,7 @@ def _pasted_twice(scan: Scan, rule: Rule) -> Iterable[Hit]:
             if len(second) == size and first == second and sum(len(t) for t in first) <= 120 and any(
                 _is_greeting_or_signoff(t) for t in first
             ) and scan.anatomy.region_of(lines[index][0]) not in ("quoted", "code"):
-                yield _hit(rule.code, lines[index + size][0], lines[index + 2 * size - 1][1])
+                yield Hit(rule.code, lines[index + size][0], lines[index + 2 * size - 1][1])
                 index += 2 * size - 1
                 break
         index += 1
@@ -344,7 +353,7 @@ def _wrong_name(scan: Scan, rule: Rule) -> Iterable[Hit]:
             continue
         # after a title ("Dear Ms. Lopes") the surname goes in, otherwise the first name
         replacement = words[-1] if m.group("title") else words[0]
-        yield _hit(rule.code, m.start("name"), m.end("name"), {"customer_name": expected},
+        yield Hit(rule.code, m.start("name"), m.end("name"), {"customer_name": expected},
                    suggestions=(Suggestion(title=f"Use the customer's name ({expected})",
                                            replacement=replacement,
                                            applicability=Applicability.safe),))
@@ -383,6 +392,7 @@ def _closing_phrase_sets(rule: Rule) -> list[tuple[str, str, tuple[str, ...]]]:
 
 
 # an agent's sign-off initials or name after ^, ~ or a dash, as support teams sign short replies
+_INITIAL_MARKS = frozenset("^~-–—")
 _INITIALS = Lazy(r"\s*[\^~\-–—]\s*\p{L}[\p{L}.]{0,20}(?:\s+\p{L}[\p{L}.]{0,20})?\s*")
 _TRAILING_INITIALS = Lazy(r"(?<=[.!?)])\s*[\^~\-–—]\s*\p{L}[\p{L}.]{0,20}(?:\s+\p{Lu}[\p{L}.]{0,20})?\s*$")
 ACCEPTED = "accepted"  # the element name of the configuration's own closing phrases
@@ -405,8 +415,8 @@ def _closing(scan: Scan, rule: Rule) -> Iterable[Hit]:
         return
     start, end = body[0].start, body[-1].end
     own = [s for s in scan.anatomy.sentences_between(start, end)
-           if not _INITIALS.fullmatch(scan.scan, s.start, s.end)]
-    if own and any(mark in scan.scan[own[-1].start:own[-1].end] for mark in "^~-–—") and (
+           if scan.scan[s.start] not in _INITIAL_MARKS or not _INITIALS.fullmatch(scan.scan, s.start, s.end)]
+    if own and not _INITIAL_MARKS.isdisjoint(scan.scan[own[-1].start:own[-1].end]) and (
         tail := _TRAILING_INITIALS.search(scan.scan, own[-1].start, own[-1].end)
     ):
         own[-1] = type(own[-1])(own[-1].start, tail.start())  # "... more here. ^JK": drop the initials
@@ -421,7 +431,7 @@ def _closing(scan: Scan, rule: Rule) -> Iterable[Hit]:
         return
     missing = [name for name in settings.required if name not in present] or list(rule.options.get("examples", {}))
     last = own[-1]
-    yield _hit(
+    yield Hit(
         rule.code, last.start, last.end,
         message=(f"The closing lines have no {_and_list([n.replace('-', ' ') for n in missing])}, "
                  "which this team's configuration asks for.") if required else None,
@@ -487,8 +497,8 @@ _DELIMITER_AFTER = "}|%>]*_"
 @detector("acronym", AcronymOptions)
 def _acronym(scan: Scan, rule: Rule) -> Iterable[Hit]:
     everyday, words = _acronym_lists(rule)
-    glossary = {term.upper() for term in scan.config.glossary}
-    placeholders = placeholder_spans(scan)
+    glossary: set[str] | None = None  # both looked up only once a candidate needs them
+    placeholders: list[tuple[int, int, str]] = []
     text = scan.scan
     for m in _CAPITAL_RUN.finditer(text):
         start, end = m.span()
@@ -500,13 +510,18 @@ def _acronym(scan: Scan, rule: Rule) -> Iterable[Hit]:
             continue
         token = m.group()
         bare = token[:-1] if token.endswith("s") and len(token) > 2 else token
-        if bare in everyday or bare in words or bare in glossary or token in everyday:
+        if bare in everyday or bare in words or token in everyday:
+            continue
+        if glossary is None:
+            glossary = {term.upper() for term in scan.config.glossary}
+            placeholders = placeholder_spans(scan)
+        if bare in glossary:
             continue
         if any(s <= m.start() < e for s, e, _ in placeholders) or _in_delimiters(scan.scan, m.start(), m.end()):
             continue
         if _shouting(scan.scan, m.start(), m.end()):
             continue
-        yield _hit(rule.code, m.start(), m.end())
+        yield Hit(rule.code, m.start(), m.end())
 
 
 def _acronym_lists(rule: Rule) -> tuple[frozenset[str], frozenset[str]]:

@@ -19,6 +19,7 @@ import numpy
 import regex
 
 from . import _detectors
+from ._detectors import Hit
 from ._anatomy import Anatomy, analyse, is_sentence_start, match_case
 from ._config import DEFAULT_CONFIG, Config, selector_matches
 from ._errors import ConfigError, InputError, RuleError
@@ -40,18 +41,6 @@ def _straighten(text: str) -> str:
             text = text.replace(curly, straight)
     return text
 
-
-
-@dataclass(frozen=True)
-class Hit:
-    """A raw match before it becomes a Finding."""
-
-    code: str
-    start: int
-    end: int
-    values: Mapping[str, str] = field(default_factory=dict)
-    message: str | None = None  # a detector may word the message itself
-    suggestions: tuple[Suggestion, ...] | None = None  # a detector may supply its own
 
 
 @dataclass
@@ -156,6 +145,11 @@ class Engine:
         strings = self.nlp.vocab.strings
         self.skippable = {strings.add(word) for word in self.ruleset.skippable}
         self.comma = strings.add(",")
+        from spacy.attrs import IS_SPACE, NORM
+        from spacy.tokens import Doc
+
+        self._norm_and_space = [NORM, IS_SPACE]  # imported here, once, not on every reply
+        self._doc_class = Doc
         self._soft_spaces: set[int] = set()  # whitespace tokens a phrase may span (line wraps)
         self._hard_spaces: set[int] = set()  # blank lines: a phrase never spans them
         self._gap_words = set(self.skippable)
@@ -365,17 +359,14 @@ class Engine:
     def _phrase_matches(self, doc: Any) -> Iterable[tuple[int, int, int]]:
         """Phrase matches as (key, start char, end char), on the full text and, where it could
         add a match, on a view with skippable words (and the commas around them) left out."""
-        from spacy.attrs import IS_SPACE, NORM
-        from spacy.tokens import Doc
-
         def span(first: int, last: int) -> tuple[int, int]:
             return doc[first].idx, doc[last].idx + len(doc[last])
 
         for match_id, s, e in self.phrase_matcher(doc):
             yield (match_id, *span(s, e - 1))
-        norms, is_space = doc.to_array([NORM, IS_SPACE]).T.tolist() if len(doc) else ([], [])
+        norms, is_space = doc.to_array(self._norm_and_space).T.tolist() if len(doc) else ([], [])
         if 1 in is_space:
-            self._learn_spaces({norm for norm, space in zip(norms, is_space) if space})
+            self._learn_spaces(set(itertools.compress(norms, is_space)))
         gap_words = self._gap_words
         gaps = [index for index, norm in enumerate(norms) if norm in gap_words]
         if not gaps:
@@ -385,8 +376,8 @@ class Engine:
             return
         kept = [index for index in range(len(norms)) if index not in removed]
         # The matcher reads only NORM, so the view's words are placeholders and its NORMs are copied.
-        view = Doc(self.nlp.vocab, words=["_"] * len(kept))
-        view.from_array([NORM], numpy.array([[norms[index]] for index in kept], dtype="uint64"))
+        view = self._doc_class(self.nlp.vocab, words=["_"] * len(kept))
+        view.from_array(self._norm_and_space[:1], numpy.array([[norms[index]] for index in kept], dtype="uint64"))
         for match_id, s, e in self.phrase_matcher(view):
             yield (match_id, *span(kept[s], kept[e - 1]))
 
