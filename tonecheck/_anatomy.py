@@ -130,8 +130,8 @@ def sentences(text: str, start: int, end: int) -> list[Sentence]:
     for boundary in [*(m.end() for m in _SENTENCE_END.finditer(text, start, end)), end]:
         piece = text[cursor:boundary]
         content = piece.strip()
-        if content and _ALNUM.search(content):
-            s = cursor + len(piece) - len(piece.lstrip())
+        if content and (content[0].isalnum() or _ALNUM.search(content)):
+            s = cursor + piece.index(content[0])
             found.append(Sentence(s, s + len(content)))
         cursor = boundary
     return found

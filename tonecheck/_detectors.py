@@ -143,7 +143,7 @@ def _group(name: str) -> str:
     return "s_" + name.replace("-", "_")
 
 
-_TEMPLATE_PUNCTUATION = Lazy(r"[{}%]|\*\||<[A-Z]|\[\[")
+_TEMPLATE_PUNCTUATION = Lazy(r"[{}]|%[A-Za-z{]|\*\||<[A-Z]|\[\[")  # "50%" alone is no placeholder
 
 
 def placeholder_spans(scan: Scan) -> list[tuple[int, int, str]]:
