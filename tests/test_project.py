@@ -204,6 +204,10 @@ CONFIG_ERRORS = [
     ("tonecheck.toml", "[closing]\nchat-max-words = -1\n", "closing.chat-max-words"),
     ("pyproject.toml", '[tool.tonecheck]\n[tool.tonecheck.mode]\n"drafts/**" = "sent"\n', "mode"),
     ("pyproject.toml", '[tool.tonecheck]\nselect = "NEG"\n', "select"),
+    # checked against the rules, and still reported with the file's name
+    ("tonecheck.toml", '[closing]\nrequired = ["next-steps"]\n', "closing.required"),
+    ("tonecheck.toml", 'helpdesk = ["zendeskk"]\n', "helpdesk"),
+    ("tonecheck.toml", '[severity]\nNEG999 = "error"\n', "severity"),
 ]
 
 

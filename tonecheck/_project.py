@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ._config import Config
+from ._engine import get_engine
 from ._errors import ConfigError
 
 CONFIG_FILES = ("pyproject.toml", "tonecheck.toml", ".tonecheck.toml")
@@ -128,7 +129,12 @@ def load_project(start: Path, *, overrides: Mapping[str, Any] | None = None,
         if "rule-paths" in data and isinstance(data["rule-paths"], list):
             data["rule-paths"] = [str((root / p).resolve()) for p in data["rule-paths"]]
     merged = {**data, **{k: v for k, v in (overrides or {}).items() if v not in (None, (), [])}}
-    config = Config.from_mapping(merged, source=str(source) if source else "command line")
+    where = str(source) if source else "command line"
+    config = Config.from_mapping(merged, source=where)
+    try:
+        get_engine(config)  # what only the rules can check: rule codes, helpdesk names, closing elements
+    except ConfigError as exc:
+        raise ConfigError(str(exc).replace("configuration:", f"{where}:", 1)) from None
     return Project(config=config, root=root, source=source)
 
 
