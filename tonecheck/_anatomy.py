@@ -189,7 +189,7 @@ def analyse(text: str) -> Anatomy:
     structural: list[Region] = []
     body_start = own_lines[0][0] if own_lines else 0
     body_end = own_lines[-1][1] if own_lines else 0
-    if own_lines and _GREETING.match(text[own_lines[0][0]:own_lines[0][1]]) and len(own_lines) > 1:
+    if len(own_lines) > 1 and _GREETING.match(text[own_lines[0][0]:own_lines[0][1]]):
         first = own_lines[0]
         structural.append(Region(kind="greeting", start=first[0], end=first[1]))
         own_lines = own_lines[1:]
