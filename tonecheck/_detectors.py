@@ -123,6 +123,8 @@ def _derived(what: str, source: Any, build: Callable[[Any], Any]) -> Any:
     key = (what, id(source))
     cached = _DERIVED.get(key)
     if cached is None or cached[0] is not source:
+        if len(_DERIVED) > 512:  # a process that makes configurations without end must not grow without end
+            _DERIVED.clear()
         cached = _DERIVED[key] = (source, build(source))  # holding it keeps its id unique
     return cached[1]
 
