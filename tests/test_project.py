@@ -82,6 +82,10 @@ def all_findings(data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return [(entry["path"], f) for entry in data["files"] for f in entry["findings"]]
 
 
+def codes_and_lines(data: dict[str, Any]) -> list[tuple[str, int]]:
+    return sorted((f["code"], f["line"]) for _, f in all_findings(data))
+
+
 def one_error_line(result) -> str:
     assert "Traceback" not in result.err, result
     lines = [line for line in result.err.splitlines() if line.strip()]
@@ -494,7 +498,7 @@ def test_ignore_comment_suppresses_the_next_paragraph_only(run_cli, tmp_path, mo
     result, data = run_json(run_cli, name)
     # both NEG010s of the next paragraph (on two lines) are suppressed; PAG002 there is not
     # selected; the NEG010 in the paragraph after it is reported
-    assert sorted((f["code"], f["line"]) for _, f in all_findings(data)) == expected, result
+    assert codes_and_lines(data) == expected, result
 
 
 def test_ignore_without_selectors_and_inline_ignore(run_cli, tmp_path, monkeypatch):
@@ -505,7 +509,7 @@ def test_ignore_without_selectors_and_inline_ignore(run_cli, tmp_path, monkeypat
           "Let me know if there is anything else I can help with.\n\nBest,\nAna\n")
     monkeypatch.chdir(tmp_path)
     result, data = run_json(run_cli, "r.txt")
-    assert sorted((f["code"], f["line"]) for _, f in all_findings(data)) == [("PAG002", 8)], result
+    assert codes_and_lines(data) == [("PAG002", 8)], result
 
 
 def test_disable_enable_regions(run_cli, tmp_path, monkeypatch):
@@ -522,7 +526,7 @@ def test_disable_enable_regions(run_cli, tmp_path, monkeypatch):
           "Let me know if there is anything else I can help with.\n\nBest,\nAna\n")
     monkeypatch.chdir(tmp_path)
     result, data = run_json(run_cli, "r.md")
-    found = sorted((f["code"], f["line"]) for _, f in all_findings(data))
+    found = codes_and_lines(data)
     # line 6: PAG002 inside the NEG010 region stays; line 9: after enable; line 14: NEG010 is not
     # disabled by the still-open passive-aggressive region, which runs to the end of the file
     assert found == [("NEG010", 9), ("NEG010", 14), ("PAG002", 6)], result
@@ -539,7 +543,7 @@ def test_liquid_comment_suppression(run_cli, tmp_path, monkeypatch):
           "Best,\n{{ agent.first_name }}\n")
     monkeypatch.chdir(tmp_path)
     result, data = run_json(run_cli, "refund.liquid")
-    assert sorted((f["code"], f["line"]) for _, f in all_findings(data)) == [("NEG010", 6)], result
+    assert codes_and_lines(data) == [("NEG010", 6)], result
 
 
 def test_unused_suppression_is_ton100_at_its_line_and_column(run_cli, tmp_path, monkeypatch):

@@ -7,7 +7,6 @@ Hits. Their word lists and syntaxes live in the rule files (`options`), not here
 from __future__ import annotations
 
 import difflib
-import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -112,6 +111,9 @@ class Hit:
     suggestions: tuple[Suggestion, ...] | None = None  # a detector may supply its own
 
 
+def overlaps(start: int, end: int, spans: Iterable[tuple[int, ...]]) -> bool:
+    """True if [start, end) overlaps any of the spans (their first two items are start and end)."""
+    return any(span[0] < end and start < span[1] for span in spans)
 
 
 _DERIVED: dict[tuple[str, int], tuple[Any, Any]] = {}
@@ -131,14 +133,10 @@ def _derived(what: str, source: Any, build: Callable[[Any], Any]) -> Any:
 
 # -- placeholders ------------------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=32)
-def _syntax_regex(items: tuple[tuple[str, str], ...]) -> regex.Pattern[str]:
-    return regex.compile("|".join(f"(?P<{_group(name)}>{source})" for name, source in items))
-
-
-def _syntax_regex_for(syntaxes: Mapping[str, str]) -> regex.Pattern[str]:
-    # the engine hands every reply the same mapping: look it up by identity, not by hashing it
-    return _derived("syntax regex", syntaxes, lambda items: _syntax_regex(tuple(items.items())))
+def _syntax_regex(syntaxes: Mapping[str, str]) -> regex.Pattern[str]:
+    # the engine hands every reply the same mapping: compiled once per mapping, found by identity
+    return _derived("syntax regex", syntaxes, lambda items: regex.compile(
+        "|".join(f"(?P<{_group(name)}>{source})" for name, source in items.items())))
 
 
 def _group(name: str) -> str:
@@ -156,7 +154,7 @@ def placeholder_spans(scan: Scan) -> list[tuple[int, int, str]]:
         syntaxes = scan.placeholder_syntaxes
         cached = []
         if syntaxes and _TEMPLATE_PUNCTUATION.search(scan.scan):
-            pattern = _syntax_regex_for(syntaxes)  # declared order: first match names it
+            pattern = _syntax_regex(syntaxes)  # declared order: first match names it
             for m in pattern.finditer(scan.scan):
                 name = m.lastgroup[2:].replace("_", "-") if m.lastgroup else "unknown"
                 cached.append((m.start(), m.end(), name))
@@ -272,7 +270,7 @@ def _malformed(scan: Scan, rule: Rule) -> Iterable[Hit]:
         if needs not in text:
             continue
         for m in pattern.finditer(text):
-            if any(s < m.end() and m.start() < e for s, e in found):
+            if overlaps(m.start(), m.end(), found):
                 continue
             name = m.groupdict().get("name")
             if name and not _expression_words(rule).isdisjoint(w.strip(".").casefold() for w in name.split()):
@@ -285,7 +283,7 @@ def _malformed(scan: Scan, rule: Rule) -> Iterable[Hit]:
     known = scan.config.known_variables
     if (allowed or known) and scan.mode == "saved":
         for start, end, syntax in placeholder_spans(scan):
-            if any(s < end and start < e for s, e in found):
+            if overlaps(start, end, found):
                 continue
             if allowed and syntax not in allowed:
                 yield Hit(rule.code, start, end,
@@ -429,7 +427,7 @@ def _closing(scan: Scan, rule: Rule) -> Iterable[Hit]:
     region = own[-settings.region_sentences:]
     required = set(settings.required)
     present = _closing_elements_present(scan, rule, region, required)
-    if ACCEPTED in present or (present and not required) or (required and present >= required):
+    if _closing_complete(present, required):
         return
     missing = [name for name in settings.required if name not in present] or list(rule.options.get("examples", {}))
     last = own[-1]
@@ -457,27 +455,33 @@ def _closing_elements_present(scan: Scan, rule: Rule, region: list[Any], require
     """The closing elements found in the region, stopping as soon as the answer is known:
     the question mark first, then phrase matches (already found), then patterns (slowest)."""
     present: set[str] = set()
-
-    def settled() -> bool:
-        return ACCEPTED in present or (bool(present) and not required) or bool(required and present >= required)
-
     if any(scan.scan[s.start:s.end].rstrip().endswith("?") for s in region):
         present.add(rule.options.get("question") or ACCEPTED)
     low, high = region[0].start, region[-1].end
     for name in rule.options.get("elements", {}):
-        if settled():
+        if _closing_complete(present, required):
             return present
         if name not in present and any(low <= s and e <= high for s, e in scan.phrase_hits(rule.code, name)):
             present.add(name)
     text = " ".join(scan.scan[s.start:s.end] for s in region)
     lowered = text.lower()
     for name, patterns in _closing_patterns(rule, scan.config.closing):
-        if settled():
+        if _closing_complete(present, required):
             break
         if name not in present and (not required or name in required or name == ACCEPTED):
             if any(pattern.search(text, lowered) for pattern in patterns):
                 present.add(name)
     return present
+
+
+def _closing_complete(present: set[str], required: set[str]) -> bool:
+    """An accepted closing, or any element when none is required, or every required one."""
+    return ACCEPTED in present or (present >= required if required else bool(present))
+
+
+def closing_element_names(rules: Iterable[Rule]) -> set[str]:
+    """The closing elements the rules define: what `closing.required` may name."""
+    return {name for rule in rules if rule.detector == "closing" for name in rule.options.get("elements", {})}
 
 
 def _and_list(items: list[str]) -> str:

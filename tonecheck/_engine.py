@@ -19,7 +19,7 @@ import numpy
 import regex
 
 from . import _detectors
-from ._detectors import Hit
+from ._detectors import Hit, overlaps
 from ._anatomy import Anatomy, analyse, is_sentence_start, match_case
 from ._config import DEFAULT_CONFIG, Config, selector_matches
 from ._errors import ConfigError, InputError, RuleError
@@ -69,7 +69,7 @@ class Scan:
         hits = self.phrase_spans.get(key, [])
         vetoes = self.phrase_spans.get(key + EXCEPTION_SUFFIX)
         if hits and vetoes:
-            hits = [(s, e) for s, e in hits if not any(vs < e and s < ve for vs, ve in vetoes)]
+            hits = [(s, e) for s, e in hits if not overlaps(s, e, vetoes)]
         return hits
 
 
@@ -120,8 +120,7 @@ class Engine:
 
     def _check_closing_elements(self) -> None:
         required = self.config.closing.required
-        known = {name for rule in self.ruleset.rules if rule.detector == "closing"
-                 for name in rule.options.get("elements", {})}
+        known = _detectors.closing_element_names(self.ruleset.rules)
         unknown = [name for name in required if name not in known]
         if unknown:
             raise ConfigError(
@@ -345,7 +344,7 @@ class Engine:
                 continue
             if rule.at_sentence_start and not scan.at_sentence_start(start):
                 continue
-            if any(s < end and start < e for s, e in excepted.get(code, ())):
+            if overlaps(start, end, excepted.get(code, ())):
                 continue
             if self._vetoed(code, scan, start, end):
                 continue
@@ -353,7 +352,7 @@ class Engine:
         for rule in self.detector_rules:
             if scan.mode in rule.modes:
                 for hit in _detectors.REGISTRY[rule.detector](scan, rule):
-                    if not any(s < hit.end and hit.start < e for s, e in excepted.get(rule.code, ())):
+                    if not overlaps(hit.start, hit.end, excepted.get(rule.code, ())):
                         yield hit
 
     def _phrase_matches(self, doc: Any) -> Iterable[tuple[int, int, int]]:

@@ -241,6 +241,8 @@ def load_rules(extra_paths: tuple[str, ...] = ()) -> RuleSet:
 
 
 def _load_files(files: list[Path]) -> RuleSet:
+    from ._detectors import phrase_sets  # _detectors needs this module's Rule, so not at the top
+
     vocab, skippable = _load_vocab([f for f in files if f.stem == "vocab"])
     rules: list[Rule] = []
     sources: dict[str, str] = {}
@@ -256,15 +258,9 @@ def _load_files(files: list[Path]) -> RuleSet:
     for rule in rules:
         if names.count(rule.name) > 1:
             raise RuleError(f"{sources[rule.code]}: rule {rule.code}: name '{rule.name}' is not unique")
-        for field in ("phrases", "exceptions", "not_after", "not_before", "lexicon"):
-            for pattern in getattr(rule, field):
-                try:
-                    expand(pattern, vocab)
-                except PatternSyntaxError as exc:
-                    raise RuleError(f"{sources[rule.code]}: rule {rule.code}: field '{field}': {exc}") from None
-        from ._detectors import phrase_sets
-
-        for _, field, patterns in phrase_sets(rule):
+        fields = [(field, getattr(rule, field)) for field in ("phrases", "exceptions", "not_after", "not_before", "lexicon")]
+        fields += [(field, patterns) for _, field, patterns in phrase_sets(rule)]  # a detector's own phrases
+        for field, patterns in fields:
             for pattern in patterns:
                 try:
                     expand(pattern, vocab)
