@@ -1,0 +1,194 @@
+"""The judged sample of real replies: which replies, which verdicts, and the figures they give.
+
+`corpora/real-judged.jsonl` holds references only (the texts stay in ../shared/corpora/real, whose
+licences forbid copying several of them). One JSON object per line, by `kind`:
+
+- `reply`: a sampled reply: `file` (relative to the real corpus), `id`, `part` (`tuning` or
+  `report`, split by source or brand, never at random), `mode` (`saved` for templates, `draft`
+  for sent replies) and `recall` (true when the whole reply was read for what should be flagged).
+- `finding`: a verdict on one finding: `file`, `id`, `start`, `end`, `category`, `code` (the rule
+  that raised it when judged; verdicts are matched by span and category, so a renumbered rule keeps
+  them), `match`, `verdict` (`correct` or `wrong`) and `reason`.
+- `expected`: on a `recall` reply, a span a support lead would want flagged: `file`, `id`,
+  `start`, `end`, `category`, `reason`.
+
+The judging rules are in corpora/LABELLING.md. `python benchmarks/quality.py --real-judged` prints
+the figures; `--dump-unjudged FILE` writes every finding that has no verdict yet, with its reply,
+for a judge.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+JUDGED = ROOT / "corpora" / "real-judged.jsonl"
+REAL = ROOT.parent / "shared" / "corpora" / "real"
+
+SEED = 20261203
+# Sent replies are sampled; every template and saved reply is taken (there are few of them).
+QUOTAS = {"ibm_twitter_cdp": 350, "twcs_sample": 400, "twcs_tweetsumm": 300, "twcs_brands": 60}
+SENT = {"ibm_twitter_cdp", "twcs_sample", "twcs_tweetsumm", "twcs_brands", "abcd_sample"}
+RECALL_EVERY = 5  # one sampled reply in five is read whole for what should have been flagged
+
+
+def group_of(folder: str, path: Path, source: str) -> str:
+    """The unit the tuning/report split is made on: the brand for tweets, the repository or
+    product for templates."""
+    if folder == "twcs_brands":
+        return f"brand:{path.stem}"
+    match = re.search(r"\b(?:brand|agent)=(\w+)", source)
+    if match:
+        return f"brand:{match.group(1)}"
+    if folder == "github_saved_replies":
+        return f"repo:{path.stem}"
+    return f"source:{folder}"
+
+
+def part_of(group: str) -> str:
+    """Half the groups, by a stable hash of the group's name, are held apart for reporting."""
+    return "report" if hashlib.sha1(group.encode()).digest()[0] % 2 else "tuning"
+
+
+@dataclass(frozen=True)
+class Reply:
+    file: str
+    id: str
+    part: str
+    mode: str
+    recall: bool
+    text: str = field(compare=False, repr=False)
+
+
+def draw_sample(real: Path = REAL) -> list[dict[str, Any]]:
+    """The seeded sample, as `reply` records (used once to write the corpus; the corpus then
+    keeps the list, so a change here never moves the judged sample silently)."""
+    rng = random.Random(SEED)
+    records: list[dict[str, Any]] = []
+    for path in sorted(real.glob("*/*.jsonl")):
+        folder = path.parent.name
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        quota = QUOTAS.get(folder)
+        picked = rng.sample(rows, min(quota, len(rows))) if quota else rows
+        mode = "draft" if folder in SENT else "saved"
+        for i, row in enumerate(picked):
+            group = group_of(folder, path, row.get("source", ""))
+            records.append({
+                "kind": "reply", "file": f"{folder}/{path.name}", "id": row["id"], "part": part_of(group),
+                "group": group, "mode": mode, "recall": i % RECALL_EVERY == 0,
+            })
+    return records
+
+
+def read_judged(path: Path = JUDGED) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def load_replies(records: Iterable[dict[str, Any]], real: Path = REAL) -> list[Reply]:
+    wanted = [r for r in records if r["kind"] == "reply"]
+    texts: dict[tuple[str, str], str] = {}
+    for file in {r["file"] for r in wanted}:
+        for line in (real / file).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                texts[(file, row["id"])] = row["text"]
+    return [Reply(r["file"], r["id"], r["part"], r["mode"], r["recall"], texts[(r["file"], r["id"])])
+            for r in wanted]
+
+
+def finding_key(file: str, reply_id: str, start: int, end: int, category: str) -> tuple[str, str, int, int, str]:
+    return (file, reply_id, start, end, category)
+
+
+@dataclass
+class Figures:
+    """Judged precision per rule and category, recall, flag rates, and what is not judged yet."""
+
+    per_rule: dict[str, Counter[str]]
+    per_category: dict[str, Counter[str]]
+    recall: dict[str, Counter[str]]
+    flagged: dict[str, Counter[str]]  # per genre: replies, and replies with a finding per category
+    unjudged: list[dict[str, Any]]
+
+
+def _genre(file: str) -> str:
+    return "sent" if file.split("/")[0] in SENT else "templates"
+
+
+def evaluate(
+    findings_for: Any,
+    *,
+    part: str | None = "report",
+    records: list[dict[str, Any]] | None = None,
+    real: Path = REAL,
+) -> Figures:
+    """`findings_for(reply)` returns the findings to judge (objects with code, category, start,
+    end, match). `part` restricts the figures to `tuning` or `report` replies (None: both)."""
+    records = read_judged() if records is None else records
+    verdicts = {finding_key(r["file"], r["id"], r["start"], r["end"], r["category"]): r
+                for r in records if r["kind"] == "finding"}
+    expected: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for r in records:
+        if r["kind"] == "expected":
+            expected[(r["file"], r["id"])].append(r)
+    per_rule: dict[str, Counter[str]] = defaultdict(Counter)
+    per_category: dict[str, Counter[str]] = defaultdict(Counter)
+    recall: dict[str, Counter[str]] = defaultdict(Counter)
+    flagged: dict[str, Counter[str]] = defaultdict(Counter)
+    unjudged: list[dict[str, Any]] = []
+    for reply in load_replies(records, real):
+        if part is not None and reply.part != part:
+            continue
+        findings = list(findings_for(reply))
+        genre = _genre(reply.file)
+        flagged[genre]["replies"] += 1
+        flagged[genre]["any"] += bool(findings)
+        for category in {f.category for f in findings}:
+            flagged[genre][category] += 1
+        for f in findings:
+            verdict = verdicts.get(finding_key(reply.file, reply.id, f.start, f.end, f.category))
+            if verdict is None:
+                unjudged.append({"file": reply.file, "id": reply.id, "part": reply.part, "mode": reply.mode,
+                                 "code": f.code, "category": f.category, "start": f.start, "end": f.end,
+                                 "match": f.match, "message": f.message,
+                                 "suggestions": [s.replacement for s in f.suggestions if s.replacement],
+                                 "text": reply.text})
+                per_rule[f.code]["unjudged"] += 1
+                per_category[f.category]["unjudged"] += 1
+                continue
+            outcome = "correct" if verdict["verdict"] == "correct" else "wrong"
+            per_rule[f.code][outcome] += 1
+            per_category[f.category][outcome] += 1
+        if reply.recall:
+            for exp in expected.get((reply.file, reply.id), []):
+                hit = any(f.category == exp["category"] and f.start < exp["end"] and exp["start"] < f.end
+                          for f in findings)
+                recall[exp["category"]]["expected"] += 1
+                recall[exp["category"]]["found"] += hit
+    return Figures(dict(per_rule), dict(per_category), dict(recall), dict(flagged), unjudged)
+
+
+def precision(c: Counter[str]) -> float | None:
+    judged = c["correct"] + c["wrong"]
+    return round(c["correct"] / judged, 3) if judged else None
+
+
+def measured_precision(findings_for: Any, records: list[dict[str, Any]] | None = None) -> dict[str, tuple[int, int]]:
+    """Per rule, (correct, judged) over the whole sample: what `status` is decided on."""
+    figures = evaluate(findings_for, part=None, records=records)
+    return {code: (c["correct"], c["correct"] + c["wrong"]) for code, c in figures.per_rule.items()}
+
+
+def iter_unjudged_batches(unjudged: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    for i in range(0, len(unjudged), size):
+        yield unjudged[i:i + size]
