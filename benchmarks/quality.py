@@ -101,7 +101,7 @@ def evaluate_labelled(rows: list[dict], errors_for: set[str]) -> dict:
 def _apply_first(text: str, finding) -> tuple[str, tuple[int, int]] | None:
     """Apply a finding's first suggestion that has a replacement; return the new text and the
     edited span in it."""
-    from tonecheck._fix import tidy
+    from tonecheck._fix.apply import tidy
 
     for suggestion in finding.suggestions:
         if suggestion.replacement is None or suggestion.applicability.value == "display-only":

@@ -21,7 +21,7 @@ from tonecheck import (
     Suggestion,
     TonecheckError,
 )
-from tonecheck._rules import load_rules
+from tonecheck._ruleset.load import load_rules
 
 from conftest import TONE_CATEGORIES, overlapping, span_of, tone_findings, wrap_reply
 

@@ -9,7 +9,7 @@ import re
 import pytest
 
 import tonecheck
-from tonecheck._rules import load_rules
+from tonecheck._ruleset.load import load_rules
 
 from conftest import TONE_CATEGORIES, span_of, wrap_reply
 

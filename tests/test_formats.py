@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tonecheck._formats import FORMATS, FormatError, Segment, detect_format, extract
+from tonecheck import FormatError
+from tonecheck._inputs import FORMATS, Segment, detect_format, extract
 
 DATA = Path(__file__).resolve().parent / "data" / "formats"
 

@@ -21,8 +21,8 @@ import pytest
 
 import tonecheck
 from tonecheck import Applicability, Finding, Severity, Suggestion
-from tonecheck._output import FORMATS, FileResult, render, statistics
-from tonecheck._rules import load_rules
+from tonecheck._outputs import FORMATS, FileResult, render, statistics
+from tonecheck._ruleset.load import load_rules
 
 RULES = load_rules().by_code()
 VERSION = "9.8.7"

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tonecheck import _engine
+from tonecheck._engine import linter as _engine
 
 from conftest import REPO_ROOT, wrap_reply
 

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 import tonecheck
 from tonecheck import CATEGORIES, Applicability, Config, Severity
-from tonecheck._rules import load_rules
+from tonecheck._ruleset.load import load_rules
 
 from conftest import TONE_CATEGORIES
 

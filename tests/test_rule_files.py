@@ -10,7 +10,7 @@ import yaml
 
 import tonecheck
 from tonecheck import CATEGORIES, Config, RuleError
-from tonecheck._rules import CODE_PATTERN, NAME_PATTERN, builtin_rules_dir, load_rules
+from tonecheck._ruleset.load import CODE_PATTERN, NAME_PATTERN, builtin_rules_dir, load_rules
 
 from conftest import span_of
 
@@ -442,7 +442,7 @@ def test_cache_written_by_other_tonecheck_code_is_not_reused(tmp_path):
     probe = tmp_path / "probe.py"
     probe.write_text(
         "import tonecheck\n"
-        "from tonecheck._engine import get_engine\n"
+        "from tonecheck._engine.linter import get_engine\n"
         "print(tonecheck.check(\"We can't do that.\").findings[0].code)\n"
         "print(sorted({getattr(r, 'cache_probe', '<missing>') for r in get_engine().ruleset.rules}))\n",
         encoding="utf-8",
@@ -452,7 +452,7 @@ def test_cache_written_by_other_tonecheck_code_is_not_reused(tmp_path):
     assert "<missing>" in out
     assert any(cache.iterdir()), "no cache was written"
 
-    rules_py = copy / "tonecheck" / "_rules.py"
+    rules_py = copy / "tonecheck" / "_ruleset" / "load.py"
     source = rules_py.read_text(encoding="utf-8")
     marker = "class Rule(_Strict):\n"
     assert marker in source
@@ -466,7 +466,7 @@ def test_cache_written_by_other_tonecheck_code_is_not_reused(tmp_path):
 def test_cache_keeps_only_the_newest_entries(tmp_path, monkeypatch):
     import os
 
-    from tonecheck import _cache
+    from tonecheck._engine import cache as _cache
 
     monkeypatch.setenv("TONECHECK_CACHE_DIR", str(tmp_path))
     monkeypatch.delenv("TONECHECK_NO_CACHE", raising=False)
@@ -482,7 +482,7 @@ def test_cache_keeps_only_the_newest_entries(tmp_path, monkeypatch):
 
 
 def test_phrase_data_survives_the_packed_cache_form():
-    from tonecheck._engine import _pack_phrases, _unpack_phrases, get_engine
+    from tonecheck._engine.linter import _pack_phrases, _unpack_phrases, get_engine
 
     data = get_engine()._phrase_data
     restored = _unpack_phrases(_pack_phrases(data))

@@ -6,10 +6,10 @@
 """
 
 from ._api import check
-from ._fix import fix
+from ._fix.apply import fix
 from ._config import Config
-from ._errors import ConfigError, InputError, RuleError, TonecheckError
-from ._models import (
+from ._exceptions import ConfigError, FormatError, InputError, RuleError, TonecheckError
+from ._types import (
     CATEGORIES,
     Applicability,
     Category,
@@ -23,7 +23,7 @@ from ._models import (
     Suggestion,
 )
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 __all__ = [
     "CATEGORIES",
@@ -31,6 +31,7 @@ __all__ = [
     "Category",
     "Config",
     "ConfigError",
+    "FormatError",
     "Edit",
     "Finding",
     "FixResult",

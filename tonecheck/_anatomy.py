@@ -10,7 +10,7 @@ from typing import NamedTuple
 import regex
 
 from ._lazy import Lazy
-from ._models import Region
+from ._types import Region
 
 _FENCE = Lazy(r"^[ \t]*(```|~~~)")
 _INLINE_CODE = Lazy(r"`[^`\n]+`")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from ._config import Config
-from ._engine import get_engine
-from ._errors import InputError
-from ._models import Mode, Report
+from ._engine.linter import get_engine
+from ._exceptions import InputError
+from ._types import Mode, Report
 
 
 def check(

@@ -15,10 +15,10 @@ from typing import TextIO
 from typing import Any
 
 from ._config import selector_matches
-from ._errors import InputError, TonecheckError
-from ._models import Finding, Severity
-from ._output import FORMATS
-from ._project import Project, find_config_file, load_project
+from ._exceptions import InputError, TonecheckError
+from ._types import Finding, Severity
+from ._outputs import FORMATS
+from ._project.discovery import Project, find_config_file, load_project
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 MAX_FILE_BYTES = 20_000_000
@@ -147,16 +147,16 @@ class _Projects:
 def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from . import __version__
     from ._api import check
-    from ._baseline import key as baseline_key
-    from ._baseline import read as read_baseline
-    from ._baseline import write as write_baseline
-    from ._fix import fix
-    from ._formats import detect_format, extract
-    from ._output import FileResult, render, statistics
-    from ._project import discover
-    from ._engine import get_engine
-    from ._suppress import UNUSED_CODE, unused_finding
-    from ._suppress import apply as apply_suppressions
+    from ._project.baseline import key as baseline_key
+    from ._project.baseline import read as read_baseline
+    from ._project.baseline import write as write_baseline
+    from ._fix.apply import fix
+    from ._inputs import detect_format, extract
+    from ._outputs import FileResult, render, statistics
+    from ._project.discovery import discover
+    from ._engine.linter import get_engine
+    from ._project.suppress import UNUSED_CODE, unused_finding
+    from ._project.suppress import apply as apply_suppressions
 
     projects = _Projects(args)
     context = {"customer_name": args.customer_name} if args.customer_name else None
@@ -288,7 +288,7 @@ def _write_diff(path: str, before: str, after: str, out: TextIO) -> None:
 
 
 def _cmd_rule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ._rules import load_rules
+    from ._ruleset.load import load_rules
 
     rules = load_rules().by_code()
     rule = rules.get(args.code.upper()) or next((r for r in rules.values() if r.name == args.code), None)
@@ -311,7 +311,7 @@ def _cmd_rule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ._rules import load_rules
+    from ._ruleset.load import load_rules
 
     rules = load_rules().rules
     if args.format == "json":

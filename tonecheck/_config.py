@@ -6,9 +6,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ._errors import ConfigError
-from ._patterns import RegexSource
-from ._models import Severity
+from ._exceptions import ConfigError
+from ._inputs.extensions import REPLY_FILE_GLOBS
+from ._ruleset.phrase_language import RegexSource
+from ._types import Severity
 
 
 class ClosingConfig(BaseModel):
@@ -43,8 +44,7 @@ class Config(BaseModel):
     spacy_model: str = Field(default="blank:en", alias="spacy-model")
     # placeholder syntaxes the team's helpdesk uses (names from rule TPL001); empty = all known
     # which files a directory walk lints (globs, relative to the configuration file's folder)
-    include: tuple[str, ...] = ("*.txt", "*.md", "*.markdown", "*.html", "*.htm", "*.liquid", "*.j2", "*.jinja",
-                                "*.jinja2", "*.hbs", "*.mustache", "*.json", "replies.yml")
+    include: tuple[str, ...] = REPLY_FILE_GLOBS
     exclude: tuple[str, ...] = ()
     extend_exclude: tuple[str, ...] = Field(default=(), alias="extend-exclude")
     per_file_ignores: dict[str, tuple[str, ...]] = Field(default_factory=dict, alias="per-file-ignores")

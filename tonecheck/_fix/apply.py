@@ -13,11 +13,11 @@ from collections.abc import Iterable, Mapping
 
 import regex
 
-from ._anatomy import is_sentence_start, match_case
-from ._api import check
-from ._config import Config
-from ._lazy import Lazy
-from ._models import Applicability, Edit, Finding, FixResult, Mode
+from .._anatomy import is_sentence_start, match_case
+from .._api import check
+from .._config import Config
+from .._lazy import Lazy
+from .._types import Applicability, Edit, Finding, FixResult, Mode
 
 _AFTER_REMOVAL = Lazy(r"[ \t]*[,;:]?[ \t]*")
 _SPACES = Lazy(r"[ \t]*")

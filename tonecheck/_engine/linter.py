@@ -1,10 +1,4 @@
-"""The engine: compile a configuration's rules once, then scan each reply in one pass.
-
-Per reply: the text is normalised into a same-length "scan text" (curly quotes straightened,
-text that is not the agent's blanked), tokenized once, and run through one PhraseMatcher, one
-Matcher (only when the reply contains one of its anchor words) and each regex rule's compiled
-pattern. Code detectors (the escape hatch for what phrases cannot say) see the same scan.
-"""
+"""The engine: compile a configuration's rules once, then scan each reply in one pass."""
 
 from __future__ import annotations
 
@@ -12,65 +6,35 @@ import bisect
 import functools
 import itertools
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
-
 import numpy
 import regex
+from .. import _detectors  # noqa: F401  # importing the package registers every detector
+from .._detectors.acronyms import explained, in_glossary
+from .._detectors.base import REGISTRY, Hit, overlaps, phrase_sets
+from .._detectors.closing import closing_element_names
+from .._anatomy import Anatomy, analyse
+from .._config import DEFAULT_CONFIG, Config, selector_matches
+from .._exceptions import ConfigError, InputError, RuleError
+from .._lazy import Lazy
+from .._types import Finding, Mode, Report
+from .._ruleset.phrase_language import EXCEPTION_SUFFIX
+from .._ruleset.load import Rule, RuleSet, load_rules, rule_files
+from .._detectors.base import Scan
+from .._detectors.base import _DETECTOR_SET
+from .nlp import _lexeme_attributes
+from .nlp import _load_pipeline
+from .._text import MAX_CHARS, _lower
+from .._text import _normalise_context
+from .._text import _normalise_phrase
+from .phrase_cache import _pack_phrases
+from .suggest import _render
+from .._text import _straighten
+from .suggest import _suggestions
+from .phrase_cache import _unpack_phrases
 
-from . import _detectors
-from ._detectors import Hit, overlaps
-from ._anatomy import Anatomy, analyse, is_sentence_start, match_case
-from ._config import DEFAULT_CONFIG, Config, selector_matches
-from ._errors import ConfigError, InputError, RuleError
-from ._lazy import Lazy
-from ._models import Finding, Mode, Report, Suggestion
-from ._patterns import EXCEPTION_SUFFIX
-from ._rules import Rule, RuleSet, load_rules, rule_files
-
-MAX_CHARS = 20_000_000
-_DETECTOR_SET = "@"  # matcher keys "CODE@set" hold a detector's phrase set (see _detectors.phrase_sets)
-_STRAIGHT = {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "}
 
 
-def _straighten(text: str) -> str:
-    """Curly quotes straight, no-break spaces plain. Same length. (Five str.replace calls
-    measured several times faster than str.translate with a table.)"""
-    for curly, straight in _STRAIGHT.items():
-        if curly in text:
-            text = text.replace(curly, straight)
-    return text
-
-
-
-@dataclass
-class Scan:
-    """Everything a detector may look at for one reply."""
-
-    text: str
-    scan: str
-    mode: Mode
-    anatomy: Anatomy
-    doc: Any
-    context: Mapping[str, str]
-    config: Config
-    lowered: str  # scan, lower-cased: what is tokenized, and what `requires` looks in
-    placeholder_syntaxes: Mapping[str, str] = field(default_factory=dict)
-    cache: dict[str, Any] = field(default_factory=dict)  # per-reply results detectors share
-    phrase_spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # detector phrase sets
-
-    def at_sentence_start(self, offset: int) -> bool:
-        return is_sentence_start(self.scan, offset)
-
-    def phrase_hits(self, code: str, name: str) -> list[tuple[int, int]]:
-        """Spans where a phrase of rule `code`'s detector set `name` matched, minus those its
-        exceptions overlap."""
-        key = f"{code}{_DETECTOR_SET}{name}"
-        hits = self.phrase_spans.get(key, [])
-        vetoes = self.phrase_spans.get(key + EXCEPTION_SUFFIX)
-        if hits and vetoes:
-            hits = [(s, e) for s, e in hits if not overlaps(s, e, vetoes)]
-        return hits
 
 
 def _selected(rule: Rule, config: Config) -> bool:
@@ -86,7 +50,7 @@ class Engine:
 
     def __init__(self, config: Config) -> None:
         self.config = config
-        from . import _cache
+        from . import cache as _cache
 
         files = rule_files(tuple(config.rule_paths))
         try:
@@ -120,7 +84,7 @@ class Engine:
 
     def _check_closing_elements(self) -> None:
         required = self.config.closing.required
-        known = _detectors.closing_element_names(self.ruleset.rules)
+        known = closing_element_names(self.ruleset.rules)
         unknown = [name for name in required if name not in known]
         if unknown:
             raise ConfigError(
@@ -190,7 +154,7 @@ class Engine:
         for rule in self.rules.values():
             add(rule.code, self.ruleset.expanded(rule, "phrases", normalise=_lower))
             add(rule.code + EXCEPTION_SUFFIX, self.ruleset.expanded(rule, "exceptions", normalise=_lower))
-            for set_name, _, patterns in _detectors.phrase_sets(rule):
+            for set_name, _, patterns in phrase_sets(rule):
                 add(f"{rule.code}{_DETECTOR_SET}{set_name}",
                     [p for pattern in patterns for p in self.ruleset.expand_pattern(pattern, normalise=_lower)])
             for index, (term, plain) in enumerate(rule.lexicon.items()):
@@ -351,7 +315,7 @@ class Engine:
             yield Hit(code, start, end, values)
         for rule in self.detector_rules:
             if scan.mode in rule.modes:
-                for hit in _detectors.REGISTRY[rule.detector](scan, rule):
+                for hit in REGISTRY[rule.detector](scan, rule):
                     if not overlaps(hit.start, hit.end, excepted.get(rule.code, ())):
                         yield hit
 
@@ -423,8 +387,8 @@ class Engine:
     def _keeps(self, scan: Scan, hit: Hit) -> bool:
         """Category-wide filters: jargon the reply explains, or the team accepts, is fine."""
         if self.rules[hit.code].category == "jargon":
-            return not (_detectors.in_glossary(scan, hit.start, hit.end)
-                        or _detectors.explained(scan, hit.start, hit.end))
+            return not (in_glossary(scan, hit.start, hit.end)
+                        or explained(scan, hit.start, hit.end))
         return True
 
     def _matcher_may_match(self, doc: Any) -> bool:
@@ -433,57 +397,6 @@ class Engine:
         from spacy.attrs import LOWER
 
         return not self.matcher_anchors.isdisjoint(doc.to_array([LOWER]).tolist())
-
-
-_CONTRACTIONS = Lazy(r"(?<![@\w])(?:can't|cant|cannot)\b|\bwon't\b|n't\b|'(?:re|m|ll|ve)\b")
-_SPELLED_OUT = {"can't": "can not", "cant": "can not", "cannot": "can not", "won't": "will not",
-                "n't": " not", "'re": " are", "'m": " am", "'ll": " will", "'ve": " have"}
-
-
-def _pack_phrases(data: dict[str, Any]) -> dict[str, Any]:
-    """Phrase data for the disk cache, its ~16,000 hash sequences as one flat array per key and
-    phrase length: unpickling them as tuples of large ints took longer than building the rest of
-    the engine, and arrays turn back into lists in one numpy call each."""
-    keywords = []
-    for key, phrases in data["keywords"]:
-        by_length: dict[int, list[int]] = {}
-        for phrase in phrases:
-            by_length.setdefault(len(phrase), []).extend(phrase)
-        keywords.append((key, [(length, numpy.array(flat, dtype=numpy.uint64).tobytes())
-                               for length, flat in by_length.items()]))
-    bigrams = numpy.array(sorted(data["bigrams"]), dtype=numpy.uint64).tobytes()
-    return {**data, "keywords": keywords, "bigrams": bigrams}
-
-
-def _unpack_phrases(packed: dict[str, Any]) -> dict[str, Any]:
-    def rows(raw: bytes, width: int) -> list[list[int]]:
-        return numpy.frombuffer(raw, dtype=numpy.uint64).reshape(-1, width).tolist()
-
-    keywords = [(key, [phrase for length, raw in groups for phrase in rows(raw, length)])
-                for key, groups in packed["keywords"]]
-    return {**packed, "keywords": keywords, "bigrams": set(map(tuple, rows(packed["bigrams"], 2)))}
-
-
-def _lower(text: str) -> str:
-    return _straighten(text).lower()
-
-
-def _spell_out(text: str) -> str:
-    """Spell out contractions, for the textual context checks (both sides use this)."""
-    if "'" not in text and "can" not in text:
-        return text
-    return _CONTRACTIONS.sub(lambda m: _SPELLED_OUT[m.group()], text)
-
-
-def _normalise_phrase(phrase: str) -> str:
-    return " ".join(_spell_out(_lower(phrase)).split())
-
-
-def _normalise_context(text: str) -> str:
-    """Context around a match, spelled like normalised phrases (lower case, no contractions)."""
-    return _spell_out(text.lower())
-
-
 _SURROGATE = Lazy(r"[\ud800-\udfff]")
 
 
@@ -531,58 +444,6 @@ def _dedupe(engine: Engine, hits: list[Hit]) -> list[Hit]:
     return kept
 
 
-class _Values(dict):  # str.format_map that leaves unknown slots visible instead of failing
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def _render(template: str, values: Mapping[str, str]) -> str:
-    try:
-        return template.format_map(_Values(values))
-    except (ValueError, IndexError):
-        return template
-
-
-
-
-def _suggestions(engine: Engine, scan: Scan, hit: Hit, rule: Rule, values: Mapping[str, str]) -> tuple[Suggestion, ...]:
-    if hit.suggestions is not None:
-        return hit.suggestions
-    matched = scan.text[hit.start : hit.end]
-    suggestions: list[Suggestion] = []
-    seen: set[tuple[int, int, str]] = set()
-    starts_sentence = scan.at_sentence_start(hit.start)
-    for index, spec in enumerate(rule.rewrites):
-        if spec.at_sentence_start is not None and spec.at_sentence_start != starts_sentence:
-            continue
-        # endpos bounds the work: a rewrite stays within its sentence, and `regex` costs grow
-        # with the length of the string it is given
-        m = engine.rewrite_pattern(rule.code, index).match(scan.scan, hit.start, min(len(scan.scan), hit.end + 300))
-        if m is None or m.end() == m.start():
-            continue
-        # slot values from the original text, so curly quotes and the like survive
-        slots = {**values, **{k: scan.text[m.start(k):m.end(k)] for k in m.groupdict() if m.start(k) >= 0}}
-        replacement = _render(spec.replacement, slots)
-        if starts_sentence:
-            replacement = match_case(replacement, scan.text[hit.start : m.end()])
-        key = (hit.start, m.end(), replacement)
-        if key not in seen:
-            seen.add(key)
-            suggestions.append(Suggestion(title=_render(spec.title, slots), replacement=replacement,
-                                          applicability=spec.applicability, start=hit.start, end=m.end()))
-    for spec in rule.suggestions:
-        replacement = None
-        if spec.replacement is not None:
-            replacement = _render(spec.replacement, values)
-            if starts_sentence:
-                replacement = match_case(replacement, matched)
-        suggestions.append(Suggestion(title=_render(spec.title, values), replacement=replacement,
-                                      applicability=spec.applicability,
-                                      start=hit.start if replacement is not None else None,
-                                      end=hit.end if replacement is not None else None))
-    return tuple(suggestions)
-
-
 def _to_findings(engine: Engine, scan: Scan, hits: list[Hit]) -> list[Finding]:
     if not hits:
         return []
@@ -613,109 +474,6 @@ def _to_findings(engine: Engine, scan: Scan, hits: list[Hit]) -> list[Finding]:
             )
         )
     return findings
-
-
-class _LeanTokenizer:
-    """The tokenizer of blank pipelines. Replies are tokenized lower-cased, only to match
-    phrases whose words go through the same tokenizer, so all it must do is split words from
-    punctuation and spell out contractions ("can't" -> "ca" "n't", NORM "can" "not").
-
-    spaCy's own English affix rules (about 30,000 characters of regex, plus URL matching) were
-    measured at about 40% of the per-reply tokenizing time and about 0.1 s of every start; these
-    few rules keep every phrase match while skipping that work. Only tokenizer exceptions that
-    split a word, change its NORM or hold an apostrophe are kept, in lower case, without
-    curly-quote variants (the scan text has its quotes straightened): emoticons and "e.g." need
-    no special case here.
-    """
-
-    # one punctuation mark or symbol at either end of a word (not the ^ or ~ that start an
-    # agent's sign-off initials, "^QA": those are no acronym); a possessive 's
-    PREFIXES = (r"[^\w\s^~]",)
-    SUFFIXES = (r"[^\w\s]", r"'s")
-    # between letters: hyphens, slashes, colons and the like; commas; runs of dots anywhere
-    INFIXES = (r"(?<=[^\W\d_])[-\u2013\u2014/:<>=+](?=[^\W\d_])", r"(?<=[^\W\d_]),(?=[^\W\d_])",
-               r"\.{2,}", "\u2026")
-
-    @classmethod
-    def build(cls, vocab: Any, language_defaults: Any) -> Any:
-        import spacy
-        from spacy.symbols import NORM
-        from spacy.tokenizer import Tokenizer
-
-        def needed(key: str, pieces: list[dict[int, str]]) -> bool:
-            if key != key.lower() or "\u2019" in key or "\u2018" in key:
-                return False
-            # "'s" and "'d" stay whole, as phrases spell them on their own
-            return len(pieces) > 1 or "'" in key or pieces[0].get(NORM, key) != key
-
-        return Tokenizer(
-            vocab,
-            rules={k: v for k, v in language_defaults.tokenizer_exceptions.items() if needed(k, v)},
-            prefix_search=spacy.util.compile_prefix_regex(cls.PREFIXES).search,
-            suffix_search=spacy.util.compile_suffix_regex(cls.SUFFIXES).search,
-            infix_finditer=spacy.util.compile_infix_regex(cls.INFIXES).finditer,
-        )
-
-
-class _BlankPipeline:
-    """A blank pipeline: a vocabulary and a tokenizer, which is all of spacy.blank("en") that
-    tonecheck uses. Built directly, because a Language object's configuration machinery cost a
-    third of the engine's start-up."""
-
-    pipe_names: tuple[str, ...] = ()
-
-    def __init__(self, vocab: Any, tokenizer: Any) -> None:
-        self.vocab = vocab
-        self.tokenizer = tokenizer
-
-    def make_doc(self, text: str) -> Any:
-        return self.tokenizer(text)
-
-    __call__ = make_doc
-
-
-def _lexeme_attributes(rules: Iterable[Rule]) -> frozenset[int]:
-    """The word attributes anything reads: NORM and IS_SPACE (phrases), LOWER (token-rule
-    anchors) and whatever the token rules' patterns name."""
-    from spacy.attrs import IDS, IS_SPACE, LOWER, NORM
-
-    needed = {NORM, LOWER, IS_SPACE}
-    for rule in rules:
-        for pattern in rule.patterns:
-            for token in pattern:
-                needed.update(IDS[key.upper()] for key in token if key.upper() in IDS)
-    return frozenset(needed)
-
-
-def _load_pipeline(name: str, lexeme_attributes: frozenset[int]) -> Any:
-    import spacy
-
-    if name.startswith("blank:"):
-        from spacy.vocab import create_vocab
-
-        try:
-            language = spacy.util.get_lang_class(name.split(":", 1)[1])
-        except ImportError as exc:
-            raise ConfigError(f"configuration: key 'spacy-model': {exc}") from None
-        # Every word the vocabulary has not seen runs every attribute getter (about twenty Python
-        # functions: shape, like_url, like_num...). Keeping only the attributes something reads
-        # makes new words, and the tokenizer's special cases at start-up, several times cheaper.
-        vocab = create_vocab(language.lang, language.Defaults)
-        vocab.lex_attr_getters = {
-            attr: getter for attr, getter in vocab.lex_attr_getters.items() if attr in lexeme_attributes
-        }
-        return _BlankPipeline(vocab, _LeanTokenizer.build(vocab, language.Defaults))
-    try:
-        nlp = spacy.load(name, exclude=["ner", "textcat"])
-    except OSError as exc:
-        raise ConfigError(
-            f"configuration: key 'spacy-model': cannot load {name!r} ({exc.__class__.__name__}); "
-            "the default 'blank:en' needs no download"
-        ) from None
-    nlp.max_length = MAX_CHARS + 1
-    return nlp
-
-
 @functools.lru_cache(maxsize=8)
 def _engine_for(key: str) -> Engine:
     return Engine(Config.model_validate_json(key))

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ._config import Config
-from ._engine import get_engine
-from ._errors import ConfigError
+from .._config import Config
+from .._engine.linter import get_engine
+from .._exceptions import ConfigError
 
 CONFIG_FILES = ("pyproject.toml", "tonecheck.toml", ".tonecheck.toml")
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ._atomic import write_atomically
+from .._atomic import write_atomically
 
 _FORMAT = 2
 
@@ -35,13 +35,13 @@ def _directory() -> Path | None:
 def key(files: Iterable[Path], *parts: str) -> str:
     import spacy
 
-    from . import __version__
+    from .._version import __version__
 
     digest = hashlib.sha256()
     for part in (str(_FORMAT), __version__, spacy.__version__, sys.version, *parts):
         digest.update(part.encode() + b"\0")
     # the package's own code shapes what is cached (schemas, phrase compilation): part of the key
-    package_code = sorted(Path(__file__).resolve().parent.glob("*.py"))
+    package_code = sorted(Path(__file__).resolve().parent.parent.rglob("*.py"))
     for path in [*package_code, *sorted(files)]:
         digest.update(str(path).encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")

@@ -13,9 +13,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ._errors import RuleError
-from ._models import Applicability, Category, Mode, Severity
-from ._patterns import PatternSyntaxError, RegexSource, expand
+from .._exceptions import RuleError
+from .._types import Applicability, Category, Mode, Severity
+from .. import _detectors  # noqa: F401  # registers every detector, whose options rules are checked against
+from .._detectors.base import phrase_sets
+from .phrase_language import PatternSyntaxError, RegexSource, expand
 
 CODE_PATTERN = r"^[A-Z]{3}\d{3}$"
 NAME_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
@@ -98,11 +100,11 @@ class Rule(_Strict):
             if self.options:
                 raise ValueError("options are only for rules with a detector")
             return self
-        from . import _detectors
+        from .._detectors.base import OPTIONS
 
-        schema = _detectors.OPTIONS.get(self.detector)
+        schema = OPTIONS.get(self.detector)
         if schema is None:
-            raise ValueError(f"unknown detector {self.detector!r} (known: {', '.join(sorted(_detectors.OPTIONS))})")
+            raise ValueError(f"unknown detector {self.detector!r} (known: {', '.join(sorted(OPTIONS))})")
         try:
             schema.model_validate(self.options)
         except ValidationError as exc:
@@ -162,7 +164,7 @@ def _normalised_vocab(ruleset: RuleSet, normalise: Callable[[str], str]) -> dict
 
 
 def builtin_rules_dir() -> Path:
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the package folder
     installed = here / "rules"
     return installed if installed.is_dir() else here.parent / "rules"
 
@@ -241,7 +243,6 @@ def load_rules(extra_paths: tuple[str, ...] = ()) -> RuleSet:
 
 
 def _load_files(files: list[Path]) -> RuleSet:
-    from ._detectors import phrase_sets  # _detectors needs this module's Rule, so not at the top
 
     vocab, skippable = _load_vocab([f for f in files if f.stem == "vocab"])
     rules: list[Rule] = []

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from ._errors import InputError
+from .._exceptions import InputError
 
 Key = tuple[str, str, str, str]
 

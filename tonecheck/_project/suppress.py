@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 
 import regex
 
-from ._config import selector_matches
-from ._lazy import Lazy
-from ._models import Finding, Severity
+from .._config import selector_matches
+from .._lazy import Lazy
+from .._types import Finding, Severity
 
 _DIRECTIVE = Lazy(
     r"(?:<!--|\{\#)\s*tonecheck:\s*(?P<verb>ignore|disable|enable)\b(?P<rest>.*?)\s*(?:-->|\#\})",

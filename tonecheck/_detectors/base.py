@@ -1,0 +1,159 @@
+"""What every detector shares: the registry, options models, Hit and span helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from pydantic import BaseModel, ConfigDict, StrictStr, model_validator
+from .._types import Suggestion
+from .._ruleset.phrase_language import EXCEPTION_SUFFIX, RegexSource
+from .._anatomy import Anatomy
+from .._config import Config
+from .._types import Mode
+from .._anatomy import is_sentence_start
+
+
+if TYPE_CHECKING:
+    from .._ruleset.load import Rule
+
+_DETECTOR_SET = "@"  # matcher keys "CODE@set" hold a detector's phrase set (see phrase_sets)
+
+Detector = Callable[["Scan", "Rule"], Iterable["Hit"]]
+REGISTRY: dict[str, Detector] = {}
+OPTIONS: dict[str, type[BaseModel]] = {}  # each detector's `options` schema, checked at load time
+
+
+# (set name, field path for errors, phrase patterns): phrase lists a detector hands to the engine,
+# which matches them in its one PhraseMatcher pass and gives the spans back through Scan.phrase_hits
+PhraseSets = Callable[["Rule"], list[tuple[str, str, tuple[str, ...]]]]
+PHRASE_SETS: dict[str, PhraseSets] = {}
+
+
+def detector(name: str, options: type[BaseModel] | None = None, *,
+             phrase_sets: PhraseSets | None = None) -> Callable[[Detector], Detector]:
+    def register(function: Detector) -> Detector:
+        REGISTRY[name] = function
+        OPTIONS[name] = options or _NoOptions
+        if phrase_sets is not None:
+            PHRASE_SETS[name] = phrase_sets
+        return function
+
+    return register
+
+
+def phrase_sets(rule: Rule) -> list[tuple[str, str, tuple[str, ...]]]:
+    """The phrase lists a rule's detector wants matched (none for most detectors)."""
+    build = PHRASE_SETS.get(rule.detector or "")
+    return build(rule) if build else []
+
+
+class _Options(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # used when rule files load
+
+
+class _NoOptions(_Options):
+    pass
+
+
+class PlaceholderOptions(_Options):
+    syntaxes: dict[StrictStr, RegexSource] = {}
+
+
+class ClosingElement(_Options):
+    phrases: tuple[StrictStr, ...] = ()  # the phrase language; matched by the engine's PhraseMatcher
+    exceptions: tuple[StrictStr, ...] = ()  # phrases that cancel an overlapping phrase match
+    patterns: tuple[RegexSource, ...] = ()  # regular expressions, for forms phrases cannot spell
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> "ClosingElement":
+        if not self.phrases and not self.patterns:
+            raise ValueError("an element needs phrases or patterns")
+        return self
+
+
+class ClosingOptions(_Options):
+    # what a closing line does, by element name
+    elements: dict[StrictStr, ClosingElement] = {}
+    # example closing lines per element, offered when a closing is missing
+    examples: dict[StrictStr, tuple[StrictStr, ...]] = {}
+    # the element a question to the customer counts as ("Does that work for you?")
+    question: StrictStr | None = None
+
+    @model_validator(mode="after")
+    def _known_elements(self) -> "ClosingOptions":
+        for field_name, names in (("examples", list(self.examples)), ("question", [self.question] if self.question else [])):
+            unknown = [name for name in names if name not in self.elements]
+            if unknown:
+                raise ValueError(f"{field_name}: unknown element {unknown[0]!r} (elements: {', '.join(self.elements)})")
+        return self
+
+
+class AcronymOptions(_Options):
+    everyday: tuple[StrictStr, ...] = ()
+    words: tuple[StrictStr, ...] = ()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A raw match, as rules and detectors report it, before the engine makes it a Finding."""
+
+    code: str
+    start: int
+    end: int
+    values: Mapping[str, str] = field(default_factory=dict)
+    message: str | None = None  # a detector may word the message itself
+    suggestions: tuple[Suggestion, ...] | None = None  # a detector may supply its own
+
+
+def overlaps(start: int, end: int, spans: Iterable[tuple[int, ...]]) -> bool:
+    """True if [start, end) overlaps any of the spans (their first two items are start and end)."""
+    return any(span[0] < end and start < span[1] for span in spans)
+
+
+_DERIVED: dict[tuple[str, int], tuple[Any, Any]] = {}
+
+
+def _derived(what: str, source: Any, build: Callable[[Any], Any]) -> Any:
+    """`what` a detector derives from an object that lives as long as its engine (a rule, the
+    syntax table), built once per object and found again by identity instead of by hashing."""
+    key = (what, id(source))
+    cached = _DERIVED.get(key)
+    if cached is None or cached[0] is not source:
+        if len(_DERIVED) > 512:  # a process that makes configurations without end must not grow without end
+            _DERIVED.clear()
+        cached = _DERIVED[key] = (source, build(source))  # holding it keeps its id unique
+    return cached[1]
+
+
+
+
+
+@dataclass
+class Scan:
+    """Everything a detector may look at for one reply."""
+
+    text: str
+    scan: str
+    mode: Mode
+    anatomy: Anatomy
+    doc: Any
+    context: Mapping[str, str]
+    config: Config
+    lowered: str  # scan, lower-cased: what is tokenized, and what `requires` looks in
+    placeholder_syntaxes: Mapping[str, str] = field(default_factory=dict)
+    cache: dict[str, Any] = field(default_factory=dict)  # per-reply results detectors share
+    phrase_spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # detector phrase sets
+
+    def at_sentence_start(self, offset: int) -> bool:
+        return is_sentence_start(self.scan, offset)
+
+    def phrase_hits(self, code: str, name: str) -> list[tuple[int, int]]:
+        """Spans where a phrase of rule `code`'s detector set `name` matched, minus those its
+        exceptions overlap."""
+        key = f"{code}{_DETECTOR_SET}{name}"
+        hits = self.phrase_spans.get(key, [])
+        vetoes = self.phrase_spans.get(key + EXCEPTION_SUFFIX)
+        if hits and vetoes:
+            hits = [(s, e) for s, e in hits if not overlaps(s, e, vetoes)]
+        return hits

@@ -1,0 +1,149 @@
+"""Missing closing: the reply ends without offering help, inviting a reply or saying what happens next."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TYPE_CHECKING
+import regex
+from .._lazy import Lazy
+from .._types import Applicability, Suggestion
+from .._ruleset.phrase_language import EXCEPTION_SUFFIX
+from .._config import ClosingConfig
+from .base import ClosingOptions
+from .base import Hit
+from .base import Scan
+from .base import _derived
+from .base import detector
+
+if TYPE_CHECKING:
+    from .._ruleset.load import Rule
+
+
+# -- missing closing ---------------------------------------------------------------------------
+
+class _Pattern:
+    """One closing pattern. Searched on lower-cased text when it has no capitals of its own:
+    that is faster than a case-insensitive search and means the same."""
+
+    __slots__ = ("pattern", "on_lowered")
+
+    def __init__(self, source: str) -> None:
+        self.on_lowered = source == source.lower()
+        self.pattern = regex.compile(source, 0 if self.on_lowered else regex.IGNORECASE)
+
+    def search(self, text: str, lowered: str) -> bool:
+        return self.pattern.search(lowered if self.on_lowered else text) is not None
+
+
+def _compiled(patterns: Iterable[str]) -> tuple[_Pattern, ...]:
+    # Separate patterns with an early exit beat one alternation of them all.
+    return tuple(_Pattern(p) for p in patterns)
+
+
+def _closing_phrase_sets(rule: Rule) -> list[tuple[str, str, tuple[str, ...]]]:
+    sets = []
+    for name, element in rule.options.get("elements", {}).items():
+        for field_name in ("phrases", "exceptions"):
+            phrases = tuple(element.get(field_name, ()))
+            if phrases:
+                key = name if field_name == "phrases" else name + EXCEPTION_SUFFIX
+                sets.append((key, f"options.elements.{name}.{field_name}", phrases))
+    return sets
+
+
+# an agent's sign-off initials or name after ^, ~ or a dash, as support teams sign short replies
+_INITIAL_MARKS = frozenset("^~-–—")
+_INITIALS = Lazy(r"\s*[\^~\-–—]\s*\p{L}[\p{L}.]{0,20}(?:\s+\p{L}[\p{L}.]{0,20})?\s*")
+_TRAILING_INITIALS = Lazy(r"(?<=[.!?)])\s*[\^~\-–—]\s*\p{L}[\p{L}.]{0,20}(?:\s+\p{Lu}[\p{L}.]{0,20})?\s*$")
+ACCEPTED = "accepted"  # the element name of the configuration's own closing phrases
+
+
+def _closing_patterns(rule: Rule, settings: ClosingConfig) -> list[tuple[str, tuple[_Pattern, ...]]]:
+    """The configuration's accepted closings first (a full closing), then each element's patterns."""
+    accepted = _derived("closing accepted", settings, lambda c: _compiled(c.accepted))
+    elements = _derived("closing elements", rule, lambda r: [
+        (name, _compiled(element.get("patterns", ()))) for name, element in r.options.get("elements", {}).items()
+    ])
+    return [(ACCEPTED, accepted), *elements]
+
+
+@detector("closing", ClosingOptions, phrase_sets=_closing_phrase_sets)
+def _closing(scan: Scan, rule: Rule) -> Iterable[Hit]:
+    settings = scan.config.closing
+    body = [r for r in scan.anatomy.regions if r.kind in ("body", "closing")]
+    if not body:
+        return
+    start, end = body[0].start, body[-1].end
+    own = [s for s in scan.anatomy.sentences_between(start, end)
+           if scan.scan[s.start] not in _INITIAL_MARKS or not _INITIALS.fullmatch(scan.scan, s.start, s.end)]
+    if own and not _INITIAL_MARKS.isdisjoint(scan.scan[own[-1].start:own[-1].end]) and (
+        tail := _TRAILING_INITIALS.search(scan.scan, own[-1].start, own[-1].end)
+    ):
+        own[-1] = type(own[-1])(own[-1].start, tail.start())  # "... more here. ^JK": drop the initials
+    if len(own) <= settings.chat_max_sentences and sum(
+        len(scan.scan[s.start:s.end].split()) for s in own
+    ) <= settings.chat_max_words:
+        return
+    region = own[-settings.region_sentences:]
+    required = set(settings.required)
+    present = _closing_elements_present(scan, rule, region, required)
+    if _closing_complete(present, required):
+        return
+    missing = [name for name in settings.required if name not in present] or list(rule.options.get("examples", {}))
+    last = own[-1]
+    yield Hit(
+        rule.code, last.start, last.end,
+        message=(f"The closing lines have no {_and_list([n.replace('-', ' ') for n in missing])}, "
+                 "which this team's configuration asks for.") if required else None,
+        suggestions=_closing_suggestions(rule, tuple(missing)),
+    )
+
+
+def _closing_suggestions(rule: Rule, missing: tuple[str, ...]) -> tuple[Suggestion, ...]:
+    made: dict[tuple[str, ...], tuple[Suggestion, ...]] = _derived("closing suggestions", rule, lambda r: {})
+    if missing not in made:
+        examples = rule.options.get("examples", {})
+        made[missing] = tuple(
+            Suggestion(title=f"Add a closing line, e.g. \"{line}\"", replacement=None,
+                       applicability=Applicability.display_only)
+            for name in missing for line in examples.get(name, ())[:1]
+        )
+    return made[missing]
+
+
+def _closing_elements_present(scan: Scan, rule: Rule, region: list[Any], required: set[str]) -> set[str]:
+    """The closing elements found in the region, stopping as soon as the answer is known:
+    the question mark first, then phrase matches (already found), then patterns (slowest)."""
+    present: set[str] = set()
+    if any(scan.scan[s.start:s.end].rstrip().endswith("?") for s in region):
+        present.add(rule.options.get("question") or ACCEPTED)
+    low, high = region[0].start, region[-1].end
+    for name in rule.options.get("elements", {}):
+        if _closing_complete(present, required):
+            return present
+        if name not in present and any(low <= s and e <= high for s, e in scan.phrase_hits(rule.code, name)):
+            present.add(name)
+    text = " ".join(scan.scan[s.start:s.end] for s in region)
+    lowered = text.lower()
+    for name, patterns in _closing_patterns(rule, scan.config.closing):
+        if _closing_complete(present, required):
+            break
+        if name not in present and (not required or name in required or name == ACCEPTED):
+            if any(pattern.search(text, lowered) for pattern in patterns):
+                present.add(name)
+    return present
+
+
+def _closing_complete(present: set[str], required: set[str]) -> bool:
+    """An accepted closing, or any element when none is required, or every required one."""
+    return ACCEPTED in present or (present >= required if required else bool(present))
+
+
+def closing_element_names(rules: Iterable[Rule]) -> set[str]:
+    """The closing elements the rules define: what `closing.required` may name."""
+    return {name for rule in rules if rule.detector == "closing" for name in rule.options.get("elements", {})}
+
+
+def _and_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+

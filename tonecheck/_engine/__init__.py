@@ -1,0 +1,1 @@
+"""The engine: a configuration compiled once, run on each reply."""

@@ -1,0 +1,110 @@
+"""The blank spaCy pipeline: a vocabulary and a lean tokenizer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from .._exceptions import ConfigError
+from .._ruleset.load import Rule
+from .._text import MAX_CHARS
+
+
+class _LeanTokenizer:
+    """The tokenizer of blank pipelines. Replies are tokenized lower-cased, only to match
+    phrases whose words go through the same tokenizer, so all it must do is split words from
+    punctuation and spell out contractions ("can't" -> "ca" "n't", NORM "can" "not").
+
+    spaCy's own English affix rules (about 30,000 characters of regex, plus URL matching) were
+    measured at about 40% of the per-reply tokenizing time and about 0.1 s of every start; these
+    few rules keep every phrase match while skipping that work. Only tokenizer exceptions that
+    split a word, change its NORM or hold an apostrophe are kept, in lower case, without
+    curly-quote variants (the scan text has its quotes straightened): emoticons and "e.g." need
+    no special case here.
+    """
+
+    # one punctuation mark or symbol at either end of a word (not the ^ or ~ that start an
+    # agent's sign-off initials, "^QA": those are no acronym); a possessive 's
+    PREFIXES = (r"[^\w\s^~]",)
+    SUFFIXES = (r"[^\w\s]", r"'s")
+    # between letters: hyphens, slashes, colons and the like; commas; runs of dots anywhere
+    INFIXES = (r"(?<=[^\W\d_])[-\u2013\u2014/:<>=+](?=[^\W\d_])", r"(?<=[^\W\d_]),(?=[^\W\d_])",
+               r"\.{2,}", "\u2026")
+
+    @classmethod
+    def build(cls, vocab: Any, language_defaults: Any) -> Any:
+        import spacy
+        from spacy.symbols import NORM
+        from spacy.tokenizer import Tokenizer
+
+        def needed(key: str, pieces: list[dict[int, str]]) -> bool:
+            if key != key.lower() or "\u2019" in key or "\u2018" in key:
+                return False
+            # "'s" and "'d" stay whole, as phrases spell them on their own
+            return len(pieces) > 1 or "'" in key or pieces[0].get(NORM, key) != key
+
+        return Tokenizer(
+            vocab,
+            rules={k: v for k, v in language_defaults.tokenizer_exceptions.items() if needed(k, v)},
+            prefix_search=spacy.util.compile_prefix_regex(cls.PREFIXES).search,
+            suffix_search=spacy.util.compile_suffix_regex(cls.SUFFIXES).search,
+            infix_finditer=spacy.util.compile_infix_regex(cls.INFIXES).finditer,
+        )
+
+
+class _BlankPipeline:
+    """A blank pipeline: a vocabulary and a tokenizer, which is all of spacy.blank("en") that
+    tonecheck uses. Built directly, because a Language object's configuration machinery cost a
+    third of the engine's start-up."""
+
+    pipe_names: tuple[str, ...] = ()
+
+    def __init__(self, vocab: Any, tokenizer: Any) -> None:
+        self.vocab = vocab
+        self.tokenizer = tokenizer
+
+    def make_doc(self, text: str) -> Any:
+        return self.tokenizer(text)
+
+    __call__ = make_doc
+
+
+def _lexeme_attributes(rules: Iterable[Rule]) -> frozenset[int]:
+    """The word attributes anything reads: NORM and IS_SPACE (phrases), LOWER (token-rule
+    anchors) and whatever the token rules' patterns name."""
+    from spacy.attrs import IDS, IS_SPACE, LOWER, NORM
+
+    needed = {NORM, LOWER, IS_SPACE}
+    for rule in rules:
+        for pattern in rule.patterns:
+            for token in pattern:
+                needed.update(IDS[key.upper()] for key in token if key.upper() in IDS)
+    return frozenset(needed)
+
+
+def _load_pipeline(name: str, lexeme_attributes: frozenset[int]) -> Any:
+    import spacy
+
+    if name.startswith("blank:"):
+        from spacy.vocab import create_vocab
+
+        try:
+            language = spacy.util.get_lang_class(name.split(":", 1)[1])
+        except ImportError as exc:
+            raise ConfigError(f"configuration: key 'spacy-model': {exc}") from None
+        # Every word the vocabulary has not seen runs every attribute getter (about twenty Python
+        # functions: shape, like_url, like_num...). Keeping only the attributes something reads
+        # makes new words, and the tokenizer's special cases at start-up, several times cheaper.
+        vocab = create_vocab(language.lang, language.Defaults)
+        vocab.lex_attr_getters = {
+            attr: getter for attr, getter in vocab.lex_attr_getters.items() if attr in lexeme_attributes
+        }
+        return _BlankPipeline(vocab, _LeanTokenizer.build(vocab, language.Defaults))
+    try:
+        nlp = spacy.load(name, exclude=["ner", "textcat"])
+    except OSError as exc:
+        raise ConfigError(
+            f"configuration: key 'spacy-model': cannot load {name!r} ({exc.__class__.__name__}); "
+            "the default 'blank:en' needs no download"
+        ) from None
+    nlp.max_length = MAX_CHARS + 1
+    return nlp

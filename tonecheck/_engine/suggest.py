@@ -1,0 +1,68 @@
+"""Messages and suggestions: rule templates filled with a finding's slots, rewrites anchored at it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from collections.abc import Mapping
+from .._detectors.base import Hit
+from .._anatomy import match_case
+from .._types import Suggestion
+from .._ruleset.load import Rule
+from .._detectors.base import Scan
+
+if TYPE_CHECKING:
+    from .linter import Engine
+
+
+
+class _Values(dict):  # str.format_map that leaves unknown slots visible instead of failing
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _render(template: str, values: Mapping[str, str]) -> str:
+    try:
+        return template.format_map(_Values(values))
+    except (ValueError, IndexError):
+        return template
+
+
+
+
+def _suggestions(engine: Engine, scan: Scan, hit: Hit, rule: Rule, values: Mapping[str, str]) -> tuple[Suggestion, ...]:
+    if hit.suggestions is not None:
+        return hit.suggestions
+    matched = scan.text[hit.start : hit.end]
+    suggestions: list[Suggestion] = []
+    seen: set[tuple[int, int, str]] = set()
+    starts_sentence = scan.at_sentence_start(hit.start)
+    for index, spec in enumerate(rule.rewrites):
+        if spec.at_sentence_start is not None and spec.at_sentence_start != starts_sentence:
+            continue
+        # endpos bounds the work: a rewrite stays within its sentence, and `regex` costs grow
+        # with the length of the string it is given
+        m = engine.rewrite_pattern(rule.code, index).match(scan.scan, hit.start, min(len(scan.scan), hit.end + 300))
+        if m is None or m.end() == m.start():
+            continue
+        # slot values from the original text, so curly quotes and the like survive
+        slots = {**values, **{k: scan.text[m.start(k):m.end(k)] for k in m.groupdict() if m.start(k) >= 0}}
+        replacement = _render(spec.replacement, slots)
+        if starts_sentence:
+            replacement = match_case(replacement, scan.text[hit.start : m.end()])
+        key = (hit.start, m.end(), replacement)
+        if key not in seen:
+            seen.add(key)
+            suggestions.append(Suggestion(title=_render(spec.title, slots), replacement=replacement,
+                                          applicability=spec.applicability, start=hit.start, end=m.end()))
+    for spec in rule.suggestions:
+        replacement = None
+        if spec.replacement is not None:
+            replacement = _render(spec.replacement, values)
+            if starts_sentence:
+                replacement = match_case(replacement, matched)
+        suggestions.append(Suggestion(title=_render(spec.title, values), replacement=replacement,
+                                      applicability=spec.applicability,
+                                      start=hit.start if replacement is not None else None,
+                                      end=hit.end if replacement is not None else None))
+    return tuple(suggestions)

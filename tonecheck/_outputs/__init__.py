@@ -1,0 +1,65 @@
+"""Output formats for `tonecheck check`: text, json, github, sarif, junit, and a statistics table.
+
+Everything here is a pure function of its input: the findings of each file (with their positions
+already in the original file), the reply each finding belongs to, and optionally the file's text.
+
+Positions: lines are counted by "\\n" only (as the engine counts them), columns are 1-based code
+points and `end_column` is exclusive.
+"""
+
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+
+from .._ruleset.load import Rule
+from .common import FileResult
+from .github import _render_github
+from .json_format import _render_json
+from .junit import _render_junit
+from .sarif import _render_sarif
+from .text import _render_text
+
+__all__ = ["FORMATS", "FileResult", "render", "statistics"]
+
+FORMATS: tuple[str, ...] = ("text", "json", "github", "sarif", "junit")
+
+_RENDERERS: dict[str, Callable[[Sequence[FileResult], Mapping[str, Rule], str], str]] = {
+    "text": _render_text,
+    "json": _render_json,
+    "github": _render_github,
+    "sarif": _render_sarif,
+    "junit": _render_junit,
+}
+
+
+def render(format: str, results: Sequence[FileResult], *, rules: Mapping[str, Rule], version: str) -> str:
+    """The whole output of one run in `format` (one of FORMATS), ending in a newline when not empty.
+
+    `rules` describes the rules that ran (SARIF lists them, in code order); `version` is
+    tonecheck's version, for formats that name the tool.
+    """
+    renderer = _RENDERERS.get(format)
+    if renderer is None:
+        raise ValueError(f"unknown output format {format!r} (known: {', '.join(FORMATS)})")
+    return renderer(results, rules, version)
+
+
+def statistics(results: Sequence[FileResult]) -> str:
+    """One line per rule code: count, code and name; most frequent first, then by code."""
+    counts: Counter[str] = Counter()
+    names: dict[str, str] = {}
+    for result in results:
+        for finding in result.findings:
+            counts[finding.code] += 1
+            names.setdefault(finding.code, finding.name)
+    if not counts:
+        return ""
+    width = max(5, len(str(max(counts.values()))))
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return "".join(f"{count:>{width}}  {code}  {names[code]}\n" for code, count in rows)
+
+
+# -- shared helpers ------------------------------------------------------------------------------
+

@@ -1,0 +1,71 @@
+"""The text format: file:line:col, the message, the line with its span marked, suggestions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from .._types import Finding, Suggestion
+from .._ruleset.load import Rule
+from .common import FileResult
+from .common import _Span
+from .common import _line_starts
+from .common import _pairs
+from .common import _plural
+from .common import _pointer
+from .common import _printable
+from .common import _suggestion_span
+
+
+
+
+def _render_text(results: Sequence[FileResult], rules: Mapping[str, Rule], version: str) -> str:
+    out: list[str] = []
+    total = 0
+    for result in results:
+        lines = result.source.split("\n") if result.source is not None else None
+        for finding, reply_id in _pairs(result):
+            total += 1
+            where = f"{result.path}:{finding.line}:{finding.column}:"
+            reply = f" [{reply_id}]" if reply_id is not None else ""
+            out.append(f"{where}{reply} {finding.code} [{finding.severity.value}] {finding.message}\n")
+            if lines is not None and 1 <= finding.line <= len(lines):
+                shown = _printable(lines[finding.line - 1].removesuffix("\r"))
+                end = finding.end_column if finding.end_line == finding.line else None
+                out.append(f"    {shown}\n    {_pointer(shown, finding.column, end)}\n")
+            for suggestion in finding.suggestions:
+                out.append(_text_suggestion(finding, suggestion, result.source))
+        if result.findings:
+            out.append("\n")
+    out.append(f"Found {_plural(total, 'problem')} in {_plural(len(results), 'file')}.\n")
+    return "".join(out)
+
+
+def _text_suggestion(finding: Finding, suggestion: Suggestion, source: str | None) -> str:
+    if suggestion.replacement is None:
+        return f"    help: {suggestion.title}\n"
+    span = _suggestion_span(finding, suggestion, source)
+    new = repr(suggestion.replacement) if suggestion.replacement else "(remove)"
+    old = f"{span.original!r} -> " if span is not None else "-> "
+    line = f"    fix ({suggestion.applicability.value}): {suggestion.title}: {old}{new}\n"
+    return line + _before_after(span, suggestion.replacement, source)
+
+
+def _before_after(span: _Span | None, replacement: str, source: str | None) -> str:
+    """The line as it is and as it would read with the fix applied (tidied as `fix` does)."""
+    from .._fix.apply import tidy
+
+    if span is None or source is None or span.line != span.end_line:
+        return ""
+    starts = _line_starts(source)
+    line_start = starts[span.line - 1]
+    line_end = source.find("\n", line_start)
+    line_end = len(source) if line_end == -1 else line_end
+    start, end, text = tidy(source, line_start + span.column - 1, line_start + span.end_column - 1, replacement)
+    if not line_start <= start <= end <= line_end + 1:
+        return ""
+    before = _printable(source[line_start:line_end].removesuffix("\r")).strip()
+    after = _printable((source[line_start:start] + text + source[end:max(end, line_end)]).removesuffix("\r")).strip()
+    return f"      before: {before}\n      after:  {after}\n"
+
+
+# -- json ----------------------------------------------------------------------------------------
+

@@ -1,0 +1,1 @@
+"""A project: configuration discovery, the folder walk, suppressions, baselines and linting a file."""
