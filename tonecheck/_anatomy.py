@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import regex
 
 from ._lazy import Lazy
-from ._types import Region
+from ._types import Channel, Region
+
+if TYPE_CHECKING:
+    from ._config import ClosingConfig
 
 _FENCE = Lazy(r"^[ \t]*(```|~~~)")
 _INLINE_CODE = Lazy(r"`[^`\n]+`")
@@ -250,3 +253,18 @@ def _find_signoff(text: str, own_lines: list[tuple[int, int]]) -> int | None:
             signature_from = index
         index -= 1
     return found if found is not None else signature_from
+
+
+_SOCIAL_OPENER = Lazy(r"^\s*(?:\.\s*)?@\w")  # a reply to "@handle" (".@handle" makes it public)
+
+
+def detect_channel(text: str, anatomy: Anatomy, settings: ClosingConfig) -> Channel:
+    """Where a reply is read, from its shape: a post that opens with an @handle is social; a
+    short reply with neither greeting nor sign-off is a chat turn; anything else is an email."""
+    if _SOCIAL_OPENER.match(text):
+        return "social"
+    if anatomy.kinds("greeting", "signoff"):
+        return "email"
+    own = [s for r in anatomy.kinds("body", "closing") for s in anatomy.sentences_between(r.start, r.end)]
+    words = sum(len(text[s.start:s.end].split()) for s in own)
+    return "chat" if len(own) <= settings.chat_max_sentences and words <= settings.chat_max_words else "email"

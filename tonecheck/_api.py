@@ -7,7 +7,9 @@ from collections.abc import Iterable, Mapping
 from ._config import Config
 from ._engine.linter import get_engine
 from ._exceptions import InputError
-from ._types import Mode, Report
+from typing import Literal
+
+from ._types import CHANNELS, Channel, Mode, Report
 
 
 def check(
@@ -17,6 +19,7 @@ def check(
     config: Config | None = None,
     context: Mapping[str, str] | None = None,
     ignore: Iterable[str] = (),
+    channel: Channel | Literal["auto"] | None = None,
 ) -> Report:
     """Lint one reply.
 
@@ -28,7 +31,10 @@ def check(
         raise InputError(f"text must be str, not {type(text).__name__}")
     if mode not in ("draft", "saved"):
         raise InputError(f"mode must be 'draft' or 'saved', not {mode!r}")
-    report = get_engine(config).check(text, mode=mode, context=context)
+    if channel not in (None, "auto", *CHANNELS):
+        raise InputError(f"channel must be one of auto, {', '.join(CHANNELS)}, not {channel!r}")
+    fixed_channel = None if channel in (None, "auto") else channel
+    report = get_engine(config).check(text, mode=mode, context=context, channel=fixed_channel)
     ignored = tuple(ignore)
     if not ignored:
         return report

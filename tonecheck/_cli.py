@@ -45,6 +45,11 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument("--mode", choices=("draft", "saved"), default=None,
                        help="draft or saved for every input (default: the config's mode globs, else saved "
                             "for files and draft for standard input)")
+    check.add_argument("--channel", choices=("auto", "email", "chat", "social"), default=None,
+                       help="where the replies are read (default: the config's channel, else auto: an "
+                            "@handle opener is social, a short reply without greeting or sign-off is chat)")
+    check.add_argument("--preview", action="store_true", default=None,
+                       help="run preview rules too (not yet measured right 9 times in 10 on real replies)")
     check.add_argument("--select", action="append", default=[], metavar="CODE|PREFIX|CATEGORY",
                        help="check only these rules (repeatable, or comma-separated)")
     check.add_argument("--extend-select", action="append", default=[], metavar="CODE|PREFIX|CATEGORY")
@@ -127,6 +132,8 @@ def _overrides(args: argparse.Namespace) -> dict[str, object]:
         "ignore": _split(args.ignore) or None,
         "rule-paths": tuple(str(Path(p).resolve()) for p in args.rule_path) or None,
         "fail-on": args.fail_on,
+        "channel": args.channel,
+        "preview": args.preview,
     }
 
 

@@ -17,13 +17,16 @@ class ClosingConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    # replies with at most this many sentences and words of agent text are chat-length and exempt
+    # with channel "auto", a reply with no greeting and no sign-off and at most this many
+    # sentences and words of agent text is a chat turn
     chat_max_sentences: int = Field(default=2, ge=0, alias="chat-max-sentences")
     chat_max_words: int = Field(default=30, ge=0, alias="chat-max-words")
     # how many final sentences of the body count as the closing region
     region_sentences: int = Field(default=2, ge=1, alias="region-sentences")
     # extra regular expressions that count as a full closing, on top of the rule's own elements
     accepted: tuple[RegexSource, ...] = ()
+    # the channels whose replies need a closing (a chat turn or a tweet is complete without one)
+    channels: tuple[Literal["email", "chat", "social"], ...] = ("email",)
     # closing elements (named in the rule: offer-of-help, invitation-to-reply, next-step) that
     # must all be there; empty: any one element makes a closing
     required: tuple[str, ...] = ()
@@ -34,7 +37,12 @@ class Config(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    select: tuple[str, ...] = ()  # codes, code prefixes, rule names or categories; empty = all
+    select: tuple[str, ...] = ()  # codes, code prefixes, rule names or categories; empty = all stable rules
+    # run preview rules too (rules not yet measured right 9 times in 10 on real replies)
+    preview: bool = False
+    # where replies are read: email, chat, social, or auto (an @handle opener is social; a short
+    # reply with no greeting and no sign-off is chat; anything else is email)
+    channel: Literal["auto", "email", "chat", "social"] = "auto"
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = Field(default=(), alias="extend-select")
     severity: dict[str, Severity] = Field(default_factory=dict)  # per-code overrides

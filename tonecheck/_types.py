@@ -24,6 +24,11 @@ CATEGORIES: tuple[str, ...] = (
     "missing-closing",
 )
 Mode = Literal["draft", "saved"]
+MODES: tuple[Mode, ...] = ("draft", "saved")
+# where a reply is read: an email (closings expected), a chat turn or a social-media post
+Channel = Literal["email", "chat", "social"]
+CHANNELS: tuple[Channel, ...] = ("email", "chat", "social")
+Status = Literal["stable", "preview"]
 
 
 class Severity(str, Enum):
@@ -122,6 +127,7 @@ class Report(BaseModel):
 
     text: str
     mode: Mode
+    channel: Channel = "email"
     findings: tuple[Finding, ...]
     regions: tuple[Region, ...] = ()
 

@@ -10,7 +10,7 @@ from .._types import Suggestion
 from .._ruleset.phrase_language import EXCEPTION_SUFFIX, RegexSource
 from .._anatomy import Anatomy
 from .._config import Config
-from .._types import Mode
+from .._types import Channel, Mode
 from .._anatomy import is_sentence_start
 
 
@@ -144,6 +144,7 @@ class Scan:
     placeholder_syntaxes: Mapping[str, str] = field(default_factory=dict)
     cache: dict[str, Any] = field(default_factory=dict)  # per-reply results detectors share
     phrase_spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # detector phrase sets
+    channel: Channel = "email"
 
     def at_sentence_start(self, offset: int) -> bool:
         return is_sentence_start(self.scan, offset)

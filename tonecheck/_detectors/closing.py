@@ -70,6 +70,8 @@ def _closing_patterns(rule: Rule, settings: ClosingConfig) -> list[tuple[str, tu
 @detector("closing", ClosingOptions, phrase_sets=_closing_phrase_sets)
 def _closing(scan: Scan, rule: Rule) -> Iterable[Hit]:
     settings = scan.config.closing
+    if scan.channel not in settings.channels:
+        return
     body = [r for r in scan.anatomy.regions if r.kind in ("body", "closing")]
     if not body:
         return
@@ -80,9 +82,7 @@ def _closing(scan: Scan, rule: Rule) -> Iterable[Hit]:
         tail := _TRAILING_INITIALS.search(scan.scan, own[-1].start, own[-1].end)
     ):
         own[-1] = type(own[-1])(own[-1].start, tail.start())  # "... more here. ^JK": drop the initials
-    if len(own) <= settings.chat_max_sentences and sum(
-        len(scan.scan[s.start:s.end].split()) for s in own
-    ) <= settings.chat_max_words:
+    if not own:
         return
     region = own[-settings.region_sentences:]
     required = set(settings.required)

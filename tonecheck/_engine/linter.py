@@ -13,11 +13,11 @@ from .. import _detectors  # noqa: F401  # importing the package registers every
 from .._detectors.acronyms import explained, in_glossary
 from .._detectors.base import REGISTRY, Hit, overlaps, phrase_sets
 from .._detectors.closing import closing_element_names
-from .._anatomy import Anatomy, analyse
+from .._anatomy import Anatomy, analyse, detect_channel
 from .._config import DEFAULT_CONFIG, Config, selector_matches
 from .._exceptions import ConfigError, InputError, RuleError
 from .._lazy import Lazy
-from .._types import Finding, Mode, Report
+from .._types import Channel, Finding, Mode, Report
 from .._ruleset.phrase_language import EXCEPTION_SUFFIX
 from .._ruleset.load import Rule, RuleSet, load_rules, rule_files
 from .._detectors.base import Scan
@@ -42,7 +42,10 @@ def _selected(rule: Rule, config: Config) -> bool:
     selectors = (*config.select, *config.extend_select) if config.select else ()
     if selectors and not any(selector_matches(s, **keys) for s in selectors):
         return False
-    return not any(selector_matches(s, **keys) for s in config.ignore)
+    if any(selector_matches(s, **keys) for s in config.ignore):
+        return False
+    # a preview rule runs in preview mode, or when a selector names its exact code
+    return rule.status == "stable" or config.preview or rule.code in (*config.select, *config.extend_select)
 
 
 class Engine:
@@ -247,7 +250,9 @@ class Engine:
         return after is not None and after.search(_normalise_context(scan.scan[end : end + 60])) is not None
 
     # -- checking ----------------------------------------------------------------------------
-    def check(self, text: str, *, mode: Mode, context: Mapping[str, str] | None = None) -> Report:
+    def check(
+        self, text: str, *, mode: Mode, context: Mapping[str, str] | None = None, channel: Channel | None = None
+    ) -> Report:
         if len(text) > MAX_CHARS:
             raise InputError(f"text is {len(text):,} characters; the limit is {MAX_CHARS:,}")
         anatomy = analyse(text)
@@ -257,11 +262,14 @@ class Engine:
         lowered = scan_text.lower()
         tokenized = lowered if len(lowered) == len(scan_text) else scan_text
         doc = self.nlp(tokenized) if self.has_pipes else self.nlp.tokenizer(tokenized)
+        if channel is None:
+            channel = self.config.channel if self.config.channel != "auto" else detect_channel(
+                scan_text, anatomy, self.config.closing)
         scan = Scan(text, scan_text, mode, anatomy, doc, context or {}, self.config, lowered,
-                    self.placeholder_syntaxes)
+                    self.placeholder_syntaxes, channel=channel)
         hits = [hit for hit in self._match(scan) if self._keeps(scan, hit)]
         findings = _to_findings(self, scan, _dedupe(self, hits))
-        return Report(text=text, mode=mode, findings=tuple(findings), regions=tuple(anatomy.regions))
+        return Report(text=text, mode=mode, channel=channel, findings=tuple(findings), regions=tuple(anatomy.regions))
 
     def _match(self, scan: Scan) -> Iterable[Hit]:
         doc = scan.doc
