@@ -245,6 +245,40 @@ def evaluate_real(root: Path, sample: int, seed: int) -> dict:
     return {"folders": by_folder, "samples": samples}
 
 
+def report_real_judged(args: argparse.Namespace) -> int:
+    """Judged precision on real replies nobody here wrote: per rule and category, with recall
+    on the replies read whole and the share of replies flagged, on one part of the sample."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import real_judged
+
+    config = tonecheck.Config(preview=args.preview)
+    part = None if args.part == "all" else args.part
+    figures = real_judged.evaluate(lambda r: tonecheck.check(r.text, mode=r.mode, config=config).findings, part=part)
+    label = f"{args.part} part" + (", preview rules on" if args.preview else ", default rules")
+    print(f"\njudged precision on real replies ({label})")
+    print(f"{'rule / category':<22} {'correct':>7} {'wrong':>6} {'precision':>9} {'unjudged':>8}")
+    for name, c in sorted(figures.per_rule.items()) + [("", None)] + sorted(figures.per_category.items()):
+        if c is None:
+            print()
+            continue
+        print(f"{name:<22} {c['correct']:>7} {c['wrong']:>6} {_fmt(real_judged.precision(c)):>9} {c['unjudged']:>8}")
+    print("\nrecall on the replies read whole (expected spans found by a finding of their category)")
+    for category, c in sorted(figures.recall.items()):
+        print(f"{category:<22} {c['found']:>3} of {c['expected']:>3}  {_fmt(_ratio(c['found'], c['expected']))}")
+    print("\nshare of replies with a finding")
+    for genre, c in sorted(figures.flagged.items()):
+        cats = ", ".join(f"{cat} {c[cat] / c['replies']:.1%}" for cat in CATEGORIES if c[cat])
+        print(f"{genre:<10} {c['replies']:>5} replies, any finding {c['any'] / c['replies']:.1%}" + (f" ({cats})" if cats else ""))
+    if figures.unjudged:
+        print(f"\n{len(figures.unjudged)} findings are not judged yet: figures count only judged ones")
+        if args.dump_unjudged:
+            with args.dump_unjudged.open("w", encoding="utf-8") as out:
+                for row in figures.unjudged:
+                    out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            print(f"written to {args.dump_unjudged}")
+    return 0
+
+
 def _fmt(value: float | None) -> str:
     return "  -  " if value is None else f"{value:.3f}"
 
@@ -262,8 +296,18 @@ def main(argv: list[str] | None = None) -> int:
                         help="also measure suggestions: coverage, clean after applying, and agreement "
                              "with corpora/rewrites.jsonl")
     parser.add_argument("--show-rewrite-misses", action="store_true")
+    parser.add_argument("--real-judged", action="store_true",
+                        help="judged precision per rule and category, recall and flag rates on the judged "
+                             "sample of real replies (corpora/real-judged.jsonl)")
+    parser.add_argument("--part", choices=("report", "tuning", "all"), default="report",
+                        help="with --real-judged: which part of the sample (default: report)")
+    parser.add_argument("--preview", action="store_true", help="run preview rules too")
+    parser.add_argument("--dump-unjudged", type=Path, default=None, metavar="FILE",
+                        help="with --real-judged: write the findings nobody has judged yet (JSON Lines)")
     args = parser.parse_args(argv)
 
+    if args.real_judged:
+        return report_real_judged(args)
     corpora = args.corpus or ([] if args.real else [str(ROOT / "corpora" / "labelled.jsonl")])
     output: dict = {"labelled": {}, "real": None}
     for corpus in corpora:
