@@ -154,7 +154,7 @@ def test_finding_is_frozen():
 
 def test_finding_rejects_unknown_category_and_fields():
     base = dict(code="NEG001", name="x", category="negative-language", severity="warning",
-                message="m", start=0, end=1, line=1, column=1, end_line=1, end_column=2, match="a")
+                message="m", start=0, end=1, source_start=0, source_end=1, line=1, column=1, end_line=1, end_column=2, match="a")
     Finding(**base)
     with pytest.raises(pydantic.ValidationError):
         Finding(**{**base, "category": "rudeness"})

@@ -21,7 +21,7 @@ import pytest
 
 import tonecheck
 from tonecheck import Applicability, Finding, Severity, Suggestion
-from tonecheck._outputs import FORMATS, FileResult, render, statistics
+from tonecheck._outputs import FORMATS, render, statistics
 from tonecheck._ruleset.load import load_rules
 
 RULES = load_rules().by_code()
@@ -32,6 +32,20 @@ CLEAN_REPLY = "Hi Sam,\n\nThanks for writing in. Could you restart the router?\n
 
 
 # -- helpers -------------------------------------------------------------------------------------
+
+def FileResult(path: str, findings: Sequence[Finding], reply_ids: Sequence[str | None],  # noqa: N802
+               source: str | None = None) -> tonecheck.FileReport:
+    """A file's report from findings already placed in the file, each with its reply's id."""
+    assert len(findings) == len(reply_ids)
+    runs: list[tuple[str | None, list[Finding]]] = []  # consecutive findings of one reply
+    for finding, reply_id in zip(findings, reply_ids):
+        if not runs or runs[-1][0] != reply_id:
+            runs.append((reply_id, []))
+        runs[-1][1].append(finding)
+    return tonecheck.FileReport(path=path, format="text", source=source, replies=tuple(
+        tonecheck.Report(text="", mode="saved", findings=tuple(group), reply_id=reply_id)
+        for reply_id, group in runs))
+
 
 def real(path: str, text: str) -> FileResult:
     """The findings of one plain reply file, as the CLI would pass them."""
@@ -48,9 +62,11 @@ def saved_replies(path: str, replies: Sequence[tuple[str, str]]) -> FileResult:
     for title, text in replies:
         source_lines.append(f"## {title}")
         first_line = len(source_lines) + 1
+        offset = sum(len(line) + 1 for line in source_lines)
         for f in tonecheck.check(text, mode="saved").findings:
             findings.append(f.model_copy(update={"line": f.line + first_line - 1,
-                                                 "end_line": f.end_line + first_line - 1}))
+                                                 "end_line": f.end_line + first_line - 1,
+                                                 "source_start": f.start + offset, "source_end": f.end + offset}))
             reply_ids.append(title)
         source_lines.extend(text.split("\n"))
     return FileResult(path, findings, reply_ids, "\n".join(source_lines))
@@ -63,7 +79,8 @@ def make(match: str = "you have to", *, code: str = "NEG010", name: str = "custo
          suggestions: Sequence[Suggestion] = ()) -> Finding:
     return Finding(
         code=code, name=name, category=category, severity=severity, message=message,  # type: ignore[arg-type]
-        start=start, end=start + len(match), line=line, column=column,
+        start=start, end=start + len(match), source_start=start, source_end=start + len(match),
+        line=line, column=column,
         end_line=line if end_line is None else end_line,
         end_column=column + len(match) if end_column is None else end_column,
         match=match, suggestions=tuple(suggestions),
@@ -113,12 +130,11 @@ def test_unknown_format_is_a_value_error_naming_the_known_ones():
         out("xml", real("a.txt", BAD_LINE))
 
 
-def test_reply_ids_must_be_parallel_to_findings():
-    finding = make()
-    with pytest.raises(ValueError, match="reply_ids has 0 entries for 1 findings"):
-        FileResult("a.txt", [finding], [])
-    with pytest.raises(ValueError, match="reply_ids has 2 entries for 1 findings"):
-        FileResult("a.txt", [finding], [None, None])
+def test_each_finding_keeps_the_reply_it_belongs_to():
+    first, second, third = make(start=0), make("you must", start=20), make("obviously", start=40)
+    result = FileResult("a.md", [first, second, third], ["Refund", "Refund", "Welcome"])
+    assert result.findings_with_replies() == ((first, "Refund"), (second, "Refund"), (third, "Welcome"))
+    assert result.findings == (first, second, third)
 
 
 def test_every_format_renders_no_results():
@@ -205,7 +221,7 @@ def test_text_suggestion_reaching_past_the_finding_shows_the_text_it_replaces():
     text = "Hi Sam,\nPlease note that you must restart it.\n"
     start = text.index("you must")
     wide = Suggestion(title="Rewrite", replacement="Please restart it", start=text.index("Please"),
-                      end=text.index(" it."))
+                      end=text.index(" it."), source_start=text.index("Please"), source_end=text.index(" it."))
     finding = make("you must", line=2, column=18, start=start, suggestions=[wide])
     shown = out("text", one("r.txt", finding, None, text))
     assert "    fix (unsafe): Rewrite: 'Please note that you must restart' -> 'Please restart it'\n" in shown
@@ -223,7 +239,7 @@ def test_json_is_findings_plus_reply_id_per_file():
     assert payload["files"][1]["findings"] == []
     entries = payload["files"][0]["findings"]
     assert len(entries) == len(result.findings) > 0
-    for entry, finding, reply_id in zip(entries, result.findings, result.reply_ids):
+    for entry, (finding, reply_id) in zip(entries, result.findings_with_replies()):
         assert entry == {**finding.model_dump(mode="json"), "reply_id": reply_id}
     assert {e["reply_id"] for e in entries} <= {"Refund", "Welcome"}
 
@@ -325,7 +341,7 @@ def test_sarif_for_real_findings_is_valid(sarif_validator):
     assert "{" not in json.dumps(driver.get("informationUri", ""))
     assert [r["id"] for r in driver["rules"]] == sorted(RULES)
     expected = [(f, None, "a.txt") for f in real("a.txt", BAD_LINE).findings]
-    expected += [(f, r, "saved%20replies/team.md") for f, r in zip(saved.findings, saved.reply_ids)]
+    expected += [(f, r, "saved%20replies/team.md") for f, r in saved.findings_with_replies()]
     assert len(run["results"]) == len(expected) > 2
     for result, (finding, reply_id, uri) in zip(run["results"], expected):
         assert result["ruleId"] == finding.code
@@ -396,17 +412,15 @@ def test_sarif_fix_reaching_past_the_finding_is_placed_through_the_source(sarif_
     text = "Hi Sam,\nPlease note that you must restart it.\n"
     start = text.index("you must")
     wide = Suggestion(title="Rewrite", replacement="Please restart it", start=text.index("Please"),
-                      end=text.index(" it."))
+                      end=text.index(" it."), source_start=text.index("Please"), source_end=text.index(" it."))
     finding = make("you must", line=2, column=18, start=start, suggestions=[wide])
     log = assert_valid_sarif(sarif_validator, out("sarif", one("r.txt", finding, None, text)))
     (fix,) = log["runs"][0]["results"][0]["fixes"]
     region = fix["artifactChanges"][0]["replacements"][0]["deletedRegion"]
     assert region == {"startLine": 2, "startColumn": 1, "endLine": 2, "endColumn": 34}
     assert text.split("\n")[1][0:33] == "Please note that you must restart"
-    # without the file's text (or where the file differs from what was checked) it cannot be placed
+    # without the file's text there is no deleted text to show, so no fix is offered
     assert "fixes" not in json.loads(out("sarif", one("r.txt", finding)))["runs"][0]["results"][0]
-    moved = one("r.txt", finding, None, "Hi Sam,\nPlease note that you should restart it.\n")
-    assert "fixes" not in json.loads(out("sarif", moved))["runs"][0]["results"][0]
 
 
 def _fingerprints(*results: FileResult) -> list[str]:
@@ -458,7 +472,7 @@ def test_junit_counts_testcases_and_failures():
     cases = suite.findall("testcase")
     assert [c.get("name") for c in cases] == ["saved.md [Refund]", "saved.md [Late]", "plain.txt", "clean.txt"]
     assert [c.get("file") for c in cases] == ["saved.md", "saved.md", "plain.txt", "clean.txt"]
-    per_reply = [sum(1 for r in saved.reply_ids if r == title) for title in ("Refund", "Late")]
+    per_reply = [sum(1 for _, r in saved.findings_with_replies() if r == title) for title in ("Refund", "Late")]
     assert [len(c.findall("failure")) for c in cases] == [*per_reply, len(plain.findings), 0]
     for element in (root, suite):
         assert element.get("tests") == "4"

@@ -5,15 +5,17 @@
     >>> [f.code for f in report.findings]  # doctest: +SKIP
 """
 
-from ._api import check
-from ._fix.apply import fix
+from ._api import Linter, check, check_file, fix, load_config
 from ._config import Config
 from ._exceptions import ConfigError, FormatError, InputError, RuleError, TonecheckError
 from ._types import (
     CATEGORIES,
     Applicability,
+    CHANNELS,
     Category,
+    Channel,
     Edit,
+    FileReport,
     Finding,
     FixResult,
     Mode,
@@ -26,16 +28,20 @@ from ._types import (
 from ._version import __version__
 
 __all__ = [
-    "CATEGORIES",
     "Applicability",
+    "CATEGORIES",
+    "CHANNELS",
     "Category",
+    "Channel",
     "Config",
     "ConfigError",
-    "FormatError",
     "Edit",
+    "FileReport",
     "Finding",
     "FixResult",
+    "FormatError",
     "InputError",
+    "Linter",
     "Mode",
     "Region",
     "Report",
@@ -45,5 +51,14 @@ __all__ = [
     "TonecheckError",
     "__version__",
     "check",
+    "check_file",
     "fix",
+    "load_config",
 ]
+
+# public names report the package as their module (as httpx does), not the private module
+for _name in __all__:
+    _obj = globals()[_name]
+    if isinstance(_obj, type) or callable(_obj):
+        _obj.__module__ = "tonecheck"
+del _name, _obj

@@ -1,48 +1,239 @@
-"""The library entry points."""
+"""The library entry points: `Linter`, and `check`, `check_file`, `fix`, `load_config` for one-off calls.
+
+A `Linter` holds one compiled configuration. It is built once, may be shared between threads,
+and lints drafts (`check`, `fix`) and files (`check_file`) exactly as `tonecheck check` does.
+The module-level functions use a Linter per distinct configuration, built on first use.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping
-
-from ._config import Config
-from ._engine.linter import get_engine
-from ._exceptions import InputError
+from pathlib import Path
 from typing import Literal
 
-from ._types import CHANNELS, Channel, Mode, Report
+from ._config import Config
+from ._engine.linter import Engine, get_engine
+from ._exceptions import InputError
+from ._fix.apply import fix_text
+from ._project.discovery import Project, load_project
+from ._project.lint import Options, lint_file, lint_source
+from ._types import CHANNELS, MODES, Channel, FileReport, FixResult, Mode, Report
+
+TextFormat = Literal["text", "markdown", "html"]
+TEXT_FORMATS: tuple[TextFormat, ...] = ("text", "markdown", "html")
+
+
+class Linter:
+    """A compiled configuration: build it once, then lint any number of replies and files.
+
+        linter = tonecheck.Linter(tonecheck.load_config("macros/"))
+        report = linter.check(draft_html, format="html", context={"customer_name": "Sara"})
+
+    Safe to share between threads: the engine is built in the constructor, before any call.
+    """
+
+    def __init__(self, config: Config | None = None) -> None:
+        if config is not None and not isinstance(config, Config):
+            raise InputError(f"config must be a tonecheck.Config, not {type(config).__name__}")
+        self._engine: Engine = get_engine(config)
+
+    @property
+    def config(self) -> Config:
+        return self._engine.config
+
+    def check(
+        self,
+        text: str,
+        *,
+        format: TextFormat = "text",
+        mode: Mode = "draft",
+        channel: Channel | Literal["auto"] | None = None,
+        context: Mapping[str, str] | None = None,
+        ignore: Iterable[str] = (),
+    ) -> Report:
+        """Lint one reply.
+
+        `format`: "text", or "markdown"/"html" for a draft as an editor or a helpdesk holds it
+        (markup is skipped; findings carry offsets into the decoded text and, as `source_start`
+        /`source_end` with line and column, into the markup given). `mode`: "draft" for a reply
+        about to be sent, "saved" for a template. `channel`: "email", "chat", "social", or
+        "auto"/None for the configuration's (auto: read from the reply). `context`: facts about
+        the conversation, e.g. {"customer_name": "Sara"}. `ignore`: codes, prefixes, rule names
+        or categories to drop for this call.
+        """
+        _check_text(text)
+        _check_mode(mode)
+        if format not in TEXT_FORMATS:
+            raise InputError(f"format must be one of {', '.join(TEXT_FORMATS)}, not {format!r}")
+        options = _options(mode=mode, channel=channel, context=context, ignore=ignore)
+        if format == "text":
+            return self._engine.check(text, mode=mode, context=options.context, channel=options.channel,
+                                      ignore=options.ignore)
+        # the reply inside the markup, as one report whose offsets also reach back into the markup
+        linted = lint_source(self._engine, text, path=f"draft.{'md' if format == 'markdown' else format}",
+                             format=format, options=options)
+        replies = linted.replies
+        if len(replies) == 1:
+            return replies[0]
+        findings = tuple(f for reply in replies for f in reply.findings)
+        return Report(text=text, mode=mode, channel=replies[0].channel if replies else "email", findings=findings)
+
+    def check_file(self, path: str | Path, *, mode: Mode | None = None, channel: Channel | None = None,
+                   context: Mapping[str, str] | None = None) -> FileReport:
+        """Lint a file of any supported format with this Linter's configuration: one report per
+        reply, inline suppressions applied and unused ones reported (TON100). The project's
+        per-file ignores and mode globs apply when the configuration came from a project file
+        (`load_config`); otherwise paths are taken relative to the current folder."""
+        file = _as_path(path)
+        project = _project_of(self.config, file)
+        options = _options(mode=mode, channel=channel, context=context, ignore=(), file_default=True)
+        return lint_file(self._engine, file, project=project, shown=str(path), options=options)
+
+    def fix(
+        self,
+        text: str,
+        *,
+        mode: Mode = "draft",
+        channel: Channel | Literal["auto"] | None = None,
+        context: Mapping[str, str] | None = None,
+        ignore: Iterable[str] = (),
+        unsafe: bool = False,
+        max_rounds: int = 10,
+    ) -> FixResult:
+        """Apply every safe suggestion (and, with `unsafe=True`, tone rewrites too) until none
+        is left (at most `max_rounds` rounds); returns the new text, the edits made and the
+        findings that remain."""
+        _check_text(text)
+        _check_mode(mode)
+        options = _options(mode=mode, channel=channel, context=context, ignore=ignore)
+        engine = self._engine
+        return fix_text(
+            text,
+            lambda current: engine.check(current, mode=mode, context=options.context, channel=options.channel,
+                                         ignore=options.ignore),
+            unsafe=unsafe,
+            max_rounds=max_rounds,
+        )
+
+
+_PROJECTS: dict[int, tuple[Config, Project]] = {}  # configurations that came from a project file
+_LINTERS: dict[str, Linter] = {}
+_LOCK = threading.Lock()
+
+
+def load_config(path: str | Path = ".") -> Config:
+    """The configuration `tonecheck check PATH` would use: the nearest pyproject.toml
+    ([tool.tonecheck]), tonecheck.toml or .tonecheck.toml upward from `path`, or the defaults."""
+    project = load_project(_as_path(path))
+    with _LOCK:
+        if len(_PROJECTS) > 256:
+            _PROJECTS.clear()
+        _PROJECTS[id(project.config)] = (project.config, project)
+    return project.config
+
+
+def _project_of(config: Config, file: Path) -> Project:
+    known = _PROJECTS.get(id(config))
+    if known is not None and known[0] is config:
+        return known[1]
+    return Project(config=config, root=Path.cwd(), source=None)
+
+
+def _linter(config: Config | None) -> Linter:
+    key = (config or Config()).cache_key()
+    linter = _LINTERS.get(key)
+    if linter is None:
+        with _LOCK:  # sixteen threads asking at once still build one engine
+            linter = _LINTERS.get(key)
+            if linter is None:
+                if len(_LINTERS) > 32:
+                    _LINTERS.clear()
+                linter = _LINTERS[key] = Linter(config)
+    return linter
 
 
 def check(
     text: str,
     *,
+    format: TextFormat = "text",
     mode: Mode = "draft",
+    channel: Channel | Literal["auto"] | None = None,
     config: Config | None = None,
     context: Mapping[str, str] | None = None,
     ignore: Iterable[str] = (),
-    channel: Channel | Literal["auto"] | None = None,
 ) -> Report:
-    """Lint one reply.
+    """Lint one reply (see `Linter.check`); the configuration's engine is built once."""
+    return _linter(_config(config)).check(text, format=format, mode=mode, channel=channel, context=context,
+                                          ignore=ignore)
 
-    `mode` is "draft" for a reply about to be sent, "saved" for a saved reply or template.
-    `context` carries facts about the conversation (e.g. {"customer_name": "Sara"}).
-    `ignore` drops findings by code, code prefix, rule name or category, for this call only.
-    """
+
+def check_file(path: str | Path, *, config: Config | None = None, mode: Mode | None = None,
+               channel: Channel | None = None, context: Mapping[str, str] | None = None) -> FileReport:
+    """Lint a file the way `tonecheck check` does: configuration found upward from the file
+    (unless `config` is given), suppressions, TON100, per-file ignores and modes by glob."""
+    file = _as_path(path)
+    if config is None:
+        config = load_config(file)
+    return _linter(_config(config)).check_file(file, mode=mode, channel=channel, context=context)
+
+
+def fix(
+    text: str,
+    *,
+    mode: Mode = "draft",
+    channel: Channel | Literal["auto"] | None = None,
+    config: Config | None = None,
+    context: Mapping[str, str] | None = None,
+    ignore: Iterable[str] = (),
+    unsafe: bool = False,
+    max_rounds: int = 10,
+) -> FixResult:
+    """Apply suggestions until none is left (see `Linter.fix`)."""
+    return _linter(_config(config)).fix(text, mode=mode, channel=channel, context=context, ignore=ignore,
+                                        unsafe=unsafe, max_rounds=max_rounds)
+
+
+def _config(config: object) -> Config | None:
+    if config is not None and not isinstance(config, Config):
+        raise InputError(f"config must be a tonecheck.Config, not {type(config).__name__}")
+    return config
+
+
+def _check_mode(mode: object) -> None:
+    if mode not in MODES:
+        raise InputError(f"mode must be 'draft' or 'saved', not {mode!r}")
+
+
+def _check_text(text: object) -> None:
     if not isinstance(text, str):
         raise InputError(f"text must be str, not {type(text).__name__}")
-    if mode not in ("draft", "saved"):
+
+
+def _as_path(path: object) -> Path:
+    if not isinstance(path, (str, Path)):
+        raise InputError(f"path must be a str or pathlib.Path, not {type(path).__name__}")
+    return Path(path)
+
+
+def _options(*, mode: object, channel: object, context: object, ignore: object, file_default: bool = False) -> Options:
+    if mode is not None and mode not in MODES:
         raise InputError(f"mode must be 'draft' or 'saved', not {mode!r}")
     if channel not in (None, "auto", *CHANNELS):
         raise InputError(f"channel must be one of auto, {', '.join(CHANNELS)}, not {channel!r}")
-    fixed_channel = None if channel in (None, "auto") else channel
-    report = get_engine(config).check(text, mode=mode, context=context, channel=fixed_channel)
+    if context is not None and not (
+        isinstance(context, Mapping) and all(isinstance(k, str) and isinstance(v, str) for k, v in context.items())
+    ):
+        raise InputError("context must be a mapping of str to str")
+    if isinstance(ignore, str) or not isinstance(ignore, Iterable):
+        raise InputError("ignore must be a list of codes, prefixes, rule names or categories")
     ignored = tuple(ignore)
-    if not ignored:
-        return report
-    from ._config import selector_matches
-
-    kept = tuple(
-        f
-        for f in report.findings
-        if not any(selector_matches(s, code=f.code, name=f.name, category=f.category) for s in ignored)
+    if not all(isinstance(item, str) for item in ignored):
+        raise InputError("ignore must be a list of strings")
+    return Options(
+        mode=mode,  # type: ignore[arg-type]  # checked above
+        default_mode="saved" if file_default else "draft",
+        context=context,  # type: ignore[arg-type]
+        channel=None if channel in (None, "auto") else channel,  # type: ignore[arg-type]
+        ignore=ignored,
     )
-    return report.model_copy(update={"findings": kept})

@@ -12,9 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from typing import Any
 
-from ._config import selector_matches
 from ._exceptions import InputError, TonecheckError
 from ._types import Finding, Severity
 from ._outputs import FORMATS
@@ -90,39 +88,11 @@ def _split(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
-def _read(path: str) -> str:
-    if path == "-":
-        data = sys.stdin.buffer.read()
-        name = "<stdin>"
-    else:
-        target = Path(path)
-        if target.is_dir():
-            raise InputError(f"{path}: is a directory (give files, or use a shell glob)")
-        try:
-            if target.stat().st_size > MAX_FILE_BYTES:
-                raise InputError(f"{path}: larger than {MAX_FILE_BYTES:,} bytes")
-            data = target.read_bytes()
-        except FileNotFoundError:
-            raise InputError(f"{path}: no such file") from None
-        except OSError as exc:
-            raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-        name = path
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{name}: looks like a binary file, not text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: not valid UTF-8 (byte {exc.start})") from None
-
-
 def _write_atomically(path: Path, text: str) -> None:
     """Replace a linted file with its fixed text in one step, keeping its permissions."""
     from ._atomic import write_atomically
 
     write_atomically(path, text.encode("utf-8"), mode=path.stat().st_mode & 0o7777)
-
-
-_FIXABLE_FORMATS = ("text", "markdown", "liquid")  # formats whose reply is the file text itself
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, object]:
@@ -152,24 +122,23 @@ class _Projects:
 
 
 def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from . import __version__
-    from ._api import check
+    from ._engine.linter import get_engine
+    from ._outputs import render, statistics
     from ._project.baseline import key as baseline_key
     from ._project.baseline import read as read_baseline
     from ._project.baseline import write as write_baseline
-    from ._fix.apply import fix
-    from ._inputs import detect_format, extract
-    from ._outputs import FileResult, render, statistics
     from ._project.discovery import discover
-    from ._engine.linter import get_engine
-    from ._project.suppress import UNUSED_CODE, unused_finding
-    from ._project.suppress import apply as apply_suppressions
+    from ._project.lint import Options, fix_source, lint_source, read_source
+    from ._ruleset.load import Rule
+    from ._types import FileReport, Report
+    from ._version import __version__
 
     projects = _Projects(args)
     context = {"customer_name": args.customer_name} if args.customer_name else None
     baseline = read_baseline(args.baseline) if args.baseline else None
     recorded: list[tuple[str, str, str, str]] = []
-    results: list[FileResult] = []
+    results: list[FileReport] = []
+    rules: dict[str, Rule] = {}  # what ran, for formats that describe rules: each file's own rule set
     errors = failing = fixes_applied = 0
     targets: list[tuple[str, Path | None]] = []
     if not args.paths or args.paths == ["-"]:
@@ -191,62 +160,55 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             targets.extend(found)
     for display, path in targets:
         project = projects.for_path(path if path is not None else Path.cwd())
-        config = project.config
+        engine = get_engine(project.config)
+        rules.update(engine.ruleset.by_code())
+        # files in a repository are saved replies; standard input is a draft about to be sent
+        options = Options(mode=args.mode, default_mode="draft" if path is None else "saved", context=context)
+        shown = "<stdin>" if path is None else display  # as given, so it opens from the working folder
+        name = "stdin.txt" if path is None else display
         try:
-            content = _read(display)
-            format_name = detect_format(display, content) if path is not None else "text"
-            segments = extract(display if path is not None else "stdin.txt", content, format=format_name)
+            content = read_source(display)
+            if args.fix or args.diff:
+                fixed = fix_source(engine, content, path=name, project=project, file=path, options=options,
+                                   unsafe=args.unsafe_fixes)
+                if fixed is None:
+                    err.write(f"tonecheck: note: {shown}: fixes are not applied to files in this format\n")
+                else:
+                    fixes_applied += len(fixed.edits)
+                    if args.diff:
+                        _write_diff(shown, content, fixed.text, out)
+                    elif path is None:
+                        out.write(fixed.text)  # a filter: the text goes out whether or not it changed
+                    elif fixed.changed:
+                        bom = "\ufeff" if path.read_bytes()[:3] == b"\xef\xbb\xbf" else ""  # keep a byte-order mark
+                        try:
+                            _write_atomically(path, bom + fixed.text)
+                        except OSError as exc:
+                            err.write(f"tonecheck: error: {display}: cannot write: {exc.strerror or exc}\n")
+                            errors += 1
+                            continue
+                        content = fixed.text
+            report = lint_source(engine, content, path=name, format="text" if path is None else None,
+                                 project=project, file=path, options=options)
         except InputError as exc:
             err.write(f"tonecheck: error: {exc}\n")
             errors += 1
             continue
-        # shown as given (so it opens from the working folder); baselines key on the project path
-        shown = "<stdin>" if path is None else display
-        keyed = "<stdin>" if path is None else project.relative(path)
-        ignored = project.ignored_codes(path) if path is not None else ()
-        glob_mode = project.mode_for(path) if path is not None else None
-        # files in a repository are saved replies; standard input is a draft about to be sent
-        default_mode = "draft" if path is None else "saved"
-        if (args.fix or args.diff) and len(segments) == 1 and format_name in _FIXABLE_FORMATS:
-            mode = args.mode or glob_mode or segments[0].mode or default_mode
-            fixed = fix(content, mode=mode, config=config, context=context, unsafe=args.unsafe_fixes, ignore=ignored)
-            fixes_applied += len(fixed.edits)
-            if args.diff:
-                _write_diff(shown, content, fixed.text, out)
-            elif path is None:
-                out.write(fixed.text)  # a filter: the text goes out whether or not it changed
-            elif fixed.changed:
-                bom = "\ufeff" if path.read_bytes()[:3] == b"\xef\xbb\xbf" else ""  # keep a byte-order mark
-                try:
-                    _write_atomically(path, bom + fixed.text)
-                except OSError as exc:
-                    err.write(f"tonecheck: error: {display}: cannot write: {exc.strerror or exc}\n")
-                    errors += 1
-                    continue
-                content = fixed.text
-                segments = extract(display, content, format=format_name)
-        elif args.fix or args.diff:
-            err.write(f"tonecheck: note: {shown}: fixes are not applied to {format_name} files\n")
-        findings: list[Finding] = []
-        reply_ids: list[str | None] = []
-        for segment in segments:
-            mode = args.mode or glob_mode or segment.mode or default_mode
-            report = check(segment.text, mode=mode, config=config, context=context, ignore=ignored)
-            kept, unused = apply_suppressions(segment.text, report.findings)
-            if not any(selector_matches(i, code=UNUSED_CODE, name="unused-suppression", category="suppression")
-                       for i in (*ignored, *config.ignore)):
-                kept.extend(unused_finding(segment.text, u) for u in unused)
-            for finding in sorted(kept, key=lambda f: (f.start, f.end, f.code)):
-                placed = _place(finding, segment)
-                entry = baseline_key(keyed, segment.reply_id, finding.code, finding.match)
+        keyed = "<stdin>" if path is None else project.relative(path)  # baselines key on the project path
+        replies: list[Report] = []
+        for reply in report.replies:
+            kept: list[Finding] = []
+            for finding in reply.findings:
+                entry = baseline_key(keyed, reply.reply_id, finding)
                 recorded.append(entry)
                 if baseline is not None and baseline[entry] > 0:
                     baseline[entry] -= 1
                     continue
-                findings.append(placed)
-                reply_ids.append(segment.reply_id)
-        failing += sum(1 for f in findings if f.severity.rank >= config.fail_on.rank)
-        results.append(FileResult(shown, findings, reply_ids, source=content))
+                kept.append(finding)
+            replies.append(reply.model_copy(update={"findings": tuple(kept)}))
+        report = report.model_copy(update={"path": shown, "replies": tuple(replies)})
+        failing += sum(1 for f in report.findings if f.severity.rank >= project.config.fail_on.rank)
+        results.append(report)
     if args.write_baseline:
         count = write_baseline(args.write_baseline, recorded)
         err.write(f"Wrote {count} baseline entr{'ies' if count != 1 else 'y'} to {args.write_baseline}.\n")
@@ -260,20 +222,10 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if args.statistics:
             out.write(statistics(results))
         else:
-            # the engine's rule set: already loaded (from the compiled-rule cache when warm)
-            rules = get_engine(projects.for_path(Path.cwd()).config).ruleset.by_code()
             out.write(render(args.format, results, rules=rules, version=__version__))
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if failing and not args.exit_zero else EXIT_OK
-
-
-def _place(finding: Finding, segment: Any) -> Finding:
-    """The finding with line and column in the original file (offsets stay in the reply text)."""
-    line, column = segment.position(finding.start)
-    end_line, end_column = segment.end_position(finding.end)
-    return finding.model_copy(update={"line": line, "column": column, "end_line": end_line,
-                                      "end_column": end_column})
 
 
 def _cmd_config(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 from ._lazy import Lazy
 
 
@@ -43,3 +45,51 @@ def _normalise_context(text: str) -> str:
     return _spell_out(text.lower())
 
 
+
+
+class LineIndex:
+    """Offsets to 1-based (line, column), the one implementation every part of tonecheck uses.
+
+    Lines are separated by "\\n" (a "\\r" before it belongs to the line), columns count code
+    points, and an end column is exclusive, as in SARIF. Line starts are found once, on first use.
+    """
+
+    __slots__ = ("text", "_starts")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._starts: list[int] | None = None
+
+    @property
+    def starts(self) -> list[int]:
+        if self._starts is None:
+            starts = [0]
+            find = self.text.find
+            index = find("\n")
+            while index >= 0:
+                starts.append(index + 1)
+                index = find("\n", index + 1)
+            self._starts = starts
+        return self._starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """(line, column) of text[offset]; offset == len(text) is the position after the end."""
+        starts = self.starts
+        line = bisect.bisect_right(starts, offset)
+        return line, offset - starts[line - 1] + 1
+
+    def span(self, start: int, end: int) -> tuple[int, int, int, int]:
+        """(line, column, end_line, end_column) of text[start:end]: the end is just after the
+        last character, on that character's line (an empty span ends where it starts)."""
+        line, column = self.position(start)
+        if end <= start:
+            return line, column, line, column
+        end_line, last_column = self.position(end - 1)
+        return line, column, end_line, last_column + 1
+
+    def line_bounds(self, line: int) -> tuple[int, int]:
+        """Start and end offsets of a 1-based line, without its "\\n"."""
+        starts = self.starts
+        start = starts[line - 1]
+        end = starts[line] - 1 if line < len(starts) else len(self.text)
+        return start, end

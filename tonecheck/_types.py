@@ -53,8 +53,10 @@ class Applicability(str, Enum):
 
 
 class Suggestion(BaseModel):
-    """A way to fix a finding. `replacement` replaces text[start:end]; start and end are the
-    finding's span unless the rewrite reaches further (a template that keeps the reply's words)."""
+    """A way to fix a finding. `replacement` replaces text[start:end] of the reply; start and end
+    are the finding's span unless the rewrite reaches further (a template that keeps the reply's
+    words). `source_start`/`source_end` are the same span in the source the reply came from (the
+    file, or the markup given to `check`). All four are None for advice without a replacement."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -63,10 +65,20 @@ class Suggestion(BaseModel):
     applicability: Applicability = Applicability.unsafe
     start: int | None = None
     end: int | None = None
+    source_start: int | None = None
+    source_end: int | None = None
 
 
 class Finding(BaseModel):
-    """One problem at one place. Offsets index the text given to `check`."""
+    """One problem at one place, in one coordinate system:
+
+    - `start`/`end`: offsets into the reply text that was linted (`Report.text`);
+    - `source_start`/`source_end`: offsets into the source the reply came from: the file (a JSON
+      export, an HTML page) or the markup given to `check(..., format=...)`; for plain text they
+      equal `start`/`end`;
+    - `line`, `column`, `end_line`, `end_column`: 1-based positions in that source, `end_column`
+      exclusive (as in SARIF), from one line index.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -77,6 +89,8 @@ class Finding(BaseModel):
     message: str
     start: int
     end: int
+    source_start: int
+    source_end: int
     line: int
     column: int
     end_line: int
@@ -123,6 +137,9 @@ class Region(BaseModel):
 
 
 class Report(BaseModel):
+    """The findings of one reply. `text` is the reply as linted (decoded from its source);
+    `reply_id` names the reply inside a file that holds several (a macro's title), else None."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     text: str
@@ -130,6 +147,7 @@ class Report(BaseModel):
     channel: Channel = "email"
     findings: tuple[Finding, ...]
     regions: tuple[Region, ...] = ()
+    reply_id: str | None = None
 
     def by_category(self, category: str) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.category == category)
@@ -137,3 +155,36 @@ class Report(BaseModel):
     def at_least(self, severity: Severity | str) -> tuple[Finding, ...]:
         rank = Severity(severity).rank
         return tuple(f for f in self.findings if f.severity.rank >= rank)
+
+
+class FileReport(BaseModel):
+    """The replies of one file, each with its findings (positions in the file), as
+    `tonecheck check` reports them: suppressions applied, unused ones reported as TON100."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    path: str
+    format: str
+    replies: tuple[Report, ...]
+    source: str | None = None  # the file's text, which every finding's source offsets index
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return tuple(f for reply in self.replies for f in reply.findings)
+
+    def findings_with_replies(self) -> tuple[tuple[Finding, str | None], ...]:
+        """Each finding with the id of the reply it is in: replies in file order, then findings
+        in reply order."""
+        return tuple((f, reply.reply_id) for reply in self.replies for f in reply.findings)
+
+
+def normalised_match(match: str) -> str:
+    """Matched words as finding identity compares them: runs of whitespace as one space, case folded."""
+    return " ".join(match.split()).casefold()
+
+
+def finding_identity(finding: Finding) -> tuple[str, str]:
+    """What makes two findings the same problem across edits of the text around them: the rule
+    and the matched words (baselines, SARIF fingerprints and `fix` all use this). A
+    missing-closing finding is about the reply as a whole, whatever sentence ends it."""
+    return (finding.code, "" if finding.category == "missing-closing" else normalised_match(finding.match))

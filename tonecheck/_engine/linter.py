@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import bisect
-import functools
+import threading
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 import numpy
 import regex
@@ -17,14 +17,14 @@ from .._anatomy import Anatomy, analyse, detect_channel
 from .._config import DEFAULT_CONFIG, Config, selector_matches
 from .._exceptions import ConfigError, InputError, RuleError
 from .._lazy import Lazy
-from .._types import Channel, Finding, Mode, Report
+from .._types import Channel, Finding, Mode, Report, Suggestion
 from .._ruleset.phrase_language import EXCEPTION_SUFFIX
 from .._ruleset.load import Rule, RuleSet, load_rules, rule_files
 from .._detectors.base import Scan
 from .._detectors.base import _DETECTOR_SET
 from .nlp import _lexeme_attributes
 from .nlp import _load_pipeline
-from .._text import MAX_CHARS, _lower
+from .._text import MAX_CHARS, LineIndex, _lower
 from .._text import _normalise_context
 from .._text import _normalise_phrase
 from .phrase_cache import _pack_phrases
@@ -251,8 +251,16 @@ class Engine:
 
     # -- checking ----------------------------------------------------------------------------
     def check(
-        self, text: str, *, mode: Mode, context: Mapping[str, str] | None = None, channel: Channel | None = None
+        self,
+        text: str,
+        *,
+        mode: Mode,
+        context: Mapping[str, str] | None = None,
+        channel: Channel | None = None,
+        ignore: Sequence[str] = (),
     ) -> Report:
+        """Lint one reply. `channel` None: the configuration's (auto: read from the reply);
+        `ignore` drops findings by code, prefix, rule name or category, for this reply only."""
         if len(text) > MAX_CHARS:
             raise InputError(f"text is {len(text):,} characters; the limit is {MAX_CHARS:,}")
         anatomy = analyse(text)
@@ -267,8 +275,10 @@ class Engine:
                 scan_text, anatomy, self.config.closing)
         scan = Scan(text, scan_text, mode, anatomy, doc, context or {}, self.config, lowered,
                     self.placeholder_syntaxes, channel=channel)
-        hits = [hit for hit in self._match(scan) if self._keeps(scan, hit)]
-        findings = _to_findings(self, scan, _dedupe(self, hits))
+        hits = _dedupe(self, [hit for hit in self._match(scan) if self._keeps(scan, hit)])
+        if ignore:  # a filter on what would be reported: a dropped finding hides no other
+            hits = [hit for hit in hits if not self._ignored(hit.code, ignore)]
+        findings = _to_findings(self, scan, hits)
         return Report(text=text, mode=mode, channel=channel, findings=tuple(findings), regions=tuple(anatomy.regions))
 
     def _match(self, scan: Scan) -> Iterable[Hit]:
@@ -399,6 +409,10 @@ class Engine:
                         or explained(scan, hit.start, hit.end))
         return True
 
+    def _ignored(self, code: str, ignore: Sequence[str]) -> bool:
+        rule = self.rules[code]
+        return any(selector_matches(s, code=rule.code, name=rule.name, category=rule.category) for s in ignore)
+
     def _matcher_may_match(self, doc: Any) -> bool:
         if self.matcher_anchors is None:
             return True
@@ -452,18 +466,24 @@ def _dedupe(engine: Engine, hits: list[Hit]) -> list[Hit]:
     return kept
 
 
+def _sourced(suggestion: Suggestion) -> Suggestion:
+    """A suggestion whose span is also given in the source (plain text: the same offsets)."""
+    if suggestion.start is None or suggestion.source_start is not None:
+        return suggestion
+    return suggestion.model_copy(update={"source_start": suggestion.start, "source_end": suggestion.end})
+
+
 def _to_findings(engine: Engine, scan: Scan, hits: list[Hit]) -> list[Finding]:
     if not hits:
         return []
     text = scan.text
-    line_starts = [0, *itertools.accumulate(len(line) + 1 for line in text.split("\n"))]
+    lines = LineIndex(text)
     findings = []
     for hit in sorted(hits, key=lambda h: (h.start, h.end, h.code)):
         rule = engine.rules[hit.code]
         matched = text[hit.start : hit.end]
         values = {"match": matched, **hit.values}
-        line = bisect.bisect_right(line_starts, hit.start)
-        end_line = bisect.bisect_right(line_starts, max(hit.start, hit.end - 1)) if hit.end > hit.start else line
+        line, column, end_line, end_column = lines.span(hit.start, hit.end)
         findings.append(
             Finding(
                 code=rule.code,
@@ -473,31 +493,41 @@ def _to_findings(engine: Engine, scan: Scan, hits: list[Hit]) -> list[Finding]:
                 message=hit.message or _render(rule.message, values),
                 start=hit.start,
                 end=hit.end,
+                # plain text is its own source; a file's reader maps these into the file
+                source_start=hit.start,
+                source_end=hit.end,
                 line=line,
-                column=hit.start - line_starts[line - 1] + 1,
+                column=column,
                 end_line=end_line,
-                end_column=hit.end - line_starts[end_line - 1] + 1,
+                end_column=end_column,
                 match=matched,
-                suggestions=_suggestions(engine, scan, hit, rule, values),
+                suggestions=tuple(_sourced(s) for s in _suggestions(engine, scan, hit, rule, values)),
             )
         )
     return findings
-@functools.lru_cache(maxsize=8)
-def _engine_for(key: str) -> Engine:
-    return Engine(Config.model_validate_json(key))
-
-
+_ENGINES: dict[str, Engine] = {}
 _BY_OBJECT: dict[int, tuple[Config, Engine]] = {}
+_BUILD_LOCK = threading.Lock()
+builds = 0  # engines built in this process (tests check that one configuration builds one)
 
 
 def get_engine(config: Config | None = None) -> Engine:
-    """The compiled engine for a configuration: built once per distinct configuration."""
+    """The compiled engine for a configuration: built once per distinct configuration, also
+    when many threads ask for it at the same time."""
     config = config or DEFAULT_CONFIG
     cached = _BY_OBJECT.get(id(config))
     if cached is not None and cached[0] is config:
         return cached[1]
-    engine = _engine_for(config.cache_key())
-    if len(_BY_OBJECT) > 64:
-        _BY_OBJECT.clear()
-    _BY_OBJECT[id(config)] = (config, engine)  # holding config keeps its id from being reused
+    key = config.cache_key()
+    with _BUILD_LOCK:
+        engine = _ENGINES.get(key)
+        if engine is None:
+            global builds
+            if len(_ENGINES) >= 8:  # a process that makes configurations without end stays bounded
+                _ENGINES.pop(next(iter(_ENGINES)))
+            engine = _ENGINES[key] = Engine(Config.model_validate_json(key))
+            builds += 1
+        if len(_BY_OBJECT) > 64:
+            _BY_OBJECT.clear()
+        _BY_OBJECT[id(config)] = (config, engine)  # holding config keeps its id from being reused
     return engine

@@ -9,49 +9,42 @@ inside the edit's own span, so text outside the edits is never touched.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable
 
 import regex
 
 from .._anatomy import is_sentence_start, match_case
-from .._api import check
-from .._config import Config
 from .._lazy import Lazy
-from .._types import Applicability, Edit, Finding, FixResult, Mode
+from .._types import Applicability, Edit, Finding, FixResult, Report, finding_identity
 
 _AFTER_REMOVAL = Lazy(r"[ \t]*[,;:]?[ \t]*")
 _SPACES = Lazy(r"[ \t]*")
 
 
-def fix(
+def fix_text(
     text: str,
+    check: Callable[[str], Report],
     *,
-    mode: Mode = "draft",
-    config: Config | None = None,
-    context: Mapping[str, str] | None = None,
     unsafe: bool = False,
-    ignore: Iterable[str] = (),
     max_rounds: int = 10,
 ) -> FixResult:
     """Apply safe suggestions (and unsafe ones too with `unsafe=True`) until none is left.
 
-    Display-only suggestions are never applied. Returns the new text, the edits made (offsets
-    into the text of their round) and the findings that remain in the new text.
+    `check` lints a text with the caller's settings. Display-only suggestions are never applied.
+    Returns the new text, the edits made (offsets into the text of their round) and the findings
+    that remain in the new text.
     """
     allowed = {Applicability.safe, Applicability.unsafe} if unsafe else {Applicability.safe}
-    ignored = tuple(ignore)
     current = text
     edits: list[Edit] = []
     for round_number in range(1, max_rounds + 1):
-        report = check(current, mode=mode, config=config, context=context, ignore=ignored)
+        report = check(current)
         planned = [edit for f in report.findings if (edit := _plan(current, f, allowed, round_number))]
         chosen: list[Edit] = []
         for edit in sorted(planned, key=lambda e: (e.start, e.end)):
             if chosen and edit.start < chosen[-1].end:
                 continue
-            if edit.applicability is Applicability.safe and _introduces_a_finding(
-                current, edit, report.findings, mode=mode, config=config, context=context, ignore=ignored
-            ):
+            if edit.applicability is Applicability.safe and _introduces_a_finding(current, edit, report.findings, check):
                 continue  # "Actually, No, we…" -> "No, we…" would surface a new problem: leave it
             chosen.append(edit)
         if not chosen:
@@ -59,21 +52,17 @@ def fix(
         for edit in reversed(chosen):
             current = current[: edit.start] + edit.replacement + current[edit.end :]
         edits.extend(chosen)
-    report = check(current, mode=mode, config=config, context=context, ignore=ignored)
-    return FixResult(text=current, edits=tuple(edits), remaining=report.findings)
+    return FixResult(text=current, edits=tuple(edits), remaining=check(current).findings)
 
 
-def _signature(finding: Finding) -> tuple[str, str]:
-    # missing-closing is about the reply as a whole; its match is whatever sentence ends it
-    return (finding.code, "" if finding.category == "missing-closing" else finding.match.casefold())
-
-
-def _introduces_a_finding(text: str, edit: Edit, before: tuple[Finding, ...], **options: object) -> bool:
+def _introduces_a_finding(
+    text: str, edit: Edit, before: tuple[Finding, ...], check: Callable[[str], Report]
+) -> bool:
     """Whether applying this one edit makes a problem appear that was not there before."""
-    after = check(text[: edit.start] + edit.replacement + text[edit.end :], **options)  # type: ignore[arg-type]
-    remaining = Counter(_signature(f) for f in before)
+    after = check(text[: edit.start] + edit.replacement + text[edit.end :])
+    remaining = Counter(finding_identity(f) for f in before)
     for finding in after.findings:
-        key = _signature(finding)
+        key = finding_identity(finding)
         if remaining[key] > 0:
             remaining[key] -= 1
         elif not any(f.code == finding.code and (finding.match.casefold() in f.match.casefold()

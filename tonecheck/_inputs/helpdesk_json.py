@@ -27,7 +27,7 @@ def _load_json(path: str, content: str) -> Any:
     try:
         return json.loads(content[start:] if start else content)
     except json.JSONDecodeError as e:
-        line, col = _Source(content).line_col(e.pos + start)
+        line, col = _Source(content).position(e.pos + start)
         raise FormatError(f"{path}:{line}:{col}: invalid JSON: {e.msg}", path=path, line=line, column=col) from None
     except RecursionError:
         raise FormatError(f"{path}: invalid JSON: nested too deeply", path=path) from None

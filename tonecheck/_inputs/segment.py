@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import re
 from array import array
 from collections.abc import Sequence
+from .._text import LineIndex
 from .._types import Mode
 
 
@@ -14,27 +14,8 @@ from .._types import Mode
 _ESCAPE_AT = re.compile(r"\\u[0-9a-fA-F]{4}(?:\\u[0-9a-fA-F]{4})?|\\.|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?")
 
 
-class _Source:
-    """The original content and its line starts (computed once, shared by a file's segments)."""
-
-    __slots__ = ("content", "_starts")
-
-    def __init__(self, content: str) -> None:
-        self.content = content
-        self._starts: list[int] | None = None
-
-    def line_col(self, offset: int) -> tuple[int, int]:
-        starts = self._starts
-        if starts is None:
-            starts = [0]
-            find = self.content.find
-            i = find("\n")
-            while i >= 0:
-                starts.append(i + 1)
-                i = find("\n", i + 1)
-            self._starts = starts
-        line = bisect.bisect_right(starts, offset)
-        return line, offset - starts[line - 1] + 1
+# a file's line index: built once, shared by the file's segments
+_Source = LineIndex
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,24 +54,35 @@ class Segment:
             return self._base + offset
         return self._offsets[offset]
 
+    @property
+    def lines(self) -> LineIndex:
+        """The line index of the file the segment came from."""
+        assert self._source is not None  # set by __post_init__
+        return self._source
+
+    def source_end(self, end: int) -> int:
+        """The offset in the original content just after the source of text[end - 1]: where a
+        span that ends at `end` (exclusive) ends in the file. Unlike source_offset(end), this does
+        not reach over markup that follows the span (an HTML tag after the last word)."""
+        if end <= 0 or end == len(self.text) or self._offsets is None:
+            return self.source_offset(end)
+        start = self.source_offset(end - 1)
+        escape = _ESCAPE_AT.match(self.lines.text, start, self.source_offset(end))
+        return start + (len(escape.group()) if escape else 1)
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """The span text[start:end] in the original content (an empty span stays empty)."""
+        source_start = self.source_offset(start)
+        return source_start, (self.source_end(end) if end > start else source_start)
+
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) in the original file of text[offset]; offset == len(text) is
         allowed and gives the position just after the last character's source."""
-        source = self._source
-        assert source is not None  # set by __post_init__
-        return source.line_col(self.source_offset(offset))
+        return self.lines.position(self.source_offset(offset))
 
     def end_position(self, end: int) -> tuple[int, int]:
-        """1-based (line, column) just after the source of text[end - 1]: where a span that
-        ends at `end` (exclusive) ends in the file. Unlike position(end), this does not reach
-        over markup that follows the span (an HTML tag after the last word)."""
-        source = self._source
-        assert source is not None
-        if end <= 0 or end == len(self.text) or self._offsets is None:
-            return self.position(end)
-        start = self.source_offset(end - 1)
-        escape = _ESCAPE_AT.match(source.content, start, self.source_offset(end))
-        return source.line_col(start + (len(escape.group()) if escape else 1))
+        """1-based (line, column) just after the source of text[end - 1] (see `source_end`)."""
+        return self.lines.position(self.source_end(end))
 
 
 class _Map:

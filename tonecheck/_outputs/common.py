@@ -2,35 +2,23 @@
 
 from __future__ import annotations
 
-import bisect
 import functools
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
-from .._types import Finding, Suggestion
+from .._text import LineIndex
+from .._types import FileReport, Finding, Suggestion
 
 
 
 
-@dataclass(frozen=True)
-class FileResult:
-    """The findings of one file. `reply_ids[i]` names the saved reply `findings[i]` is in (or None)."""
-
-    path: str
-    findings: Sequence[Finding]
-    reply_ids: Sequence[str | None]
-    source: str | None = None
-
-    def __post_init__(self) -> None:
-        if len(self.reply_ids) != len(self.findings):
-            raise ValueError(
-                f"{self.path}: reply_ids has {len(self.reply_ids)} entries for {len(self.findings)} findings"
-            )
+# What every renderer takes: one file's replies and findings, positions already in the file.
+FileResult = FileReport
 
 
-def _pairs(result: FileResult) -> Iterator[tuple[Finding, str | None]]:
-    return zip(result.findings, result.reply_ids)
+def _pairs(result: FileReport) -> Iterator[tuple[Finding, str | None]]:
+    return iter(result.findings_with_replies())
 
 
 # -- shared helpers ------------------------------------------------------------------------------
@@ -41,20 +29,9 @@ def _plural(count: int, word: str) -> str:
 
 
 @functools.lru_cache(maxsize=4)
-def _line_starts(source: str) -> tuple[int, ...]:
-    """The offset each "\\n"-separated line starts at (cached: suggestions of one file share it)."""
-    starts = [0]
-    index = source.find("\n")
-    while index != -1:
-        starts.append(index + 1)
-        index = source.find("\n", index + 1)
-    return tuple(starts)
-
-
-def _position(starts: Sequence[int], offset: int) -> tuple[int, int]:
-    """The 1-based (line, column) of an offset."""
-    line = bisect.bisect_right(starts, offset)
-    return line, offset - starts[line - 1] + 1
+def _lines(source: str) -> LineIndex:
+    """The file's line index (cached: the findings and suggestions of one file share it)."""
+    return LineIndex(source)
 
 
 @dataclass(frozen=True)
@@ -66,33 +43,21 @@ class _Span:
     end_line: int
     end_column: int
     original: str
+    start: int  # offsets into the file
+    end: int
 
 
 def _suggestion_span(finding: Finding, suggestion: Suggestion, source: str | None) -> _Span | None:
-    """The file region a suggestion's replacement replaces, or None if it cannot be placed.
-
-    A suggestion without offsets of its own (or with the finding's) replaces the finding's span.
-    One that reaches further is placed by its distance from the finding: that needs the file's
-    text, and is trusted only where the finding's match stands in the file exactly as checked.
-    """
-    start = finding.start if suggestion.start is None else suggestion.start
-    end = finding.end if suggestion.end is None else suggestion.end
-    if (start, end) == (finding.start, finding.end):
-        return _Span(finding.line, finding.column, finding.end_line, finding.end_column, finding.match)
-    if source is None:
+    """The file region a suggestion's replacement replaces (its source offsets), or None for
+    advice, or when the file's text is not at hand."""
+    if source is None or suggestion.replacement is None:
         return None
-    starts = _line_starts(source)
-    if not 1 <= finding.line <= len(starts):
-        return None
-    begin = starts[finding.line - 1] + finding.column - 1
-    if source[begin : begin + len(finding.match)] != finding.match:
-        return None
-    start, end = begin + start - finding.start, begin + end - finding.start
+    start = finding.source_start if suggestion.source_start is None else suggestion.source_start
+    end = finding.source_end if suggestion.source_end is None else suggestion.source_end
     if not 0 <= start <= end <= len(source):
         return None
-    line, column = _position(starts, start)
-    end_line, end_column = _position(starts, end)
-    return _Span(line, column, end_line, end_column, source[start:end])
+    line, column, end_line, end_column = _lines(source).span(start, end)
+    return _Span(line, column, end_line, end_column, source[start:end], start, end)
 
 
 def _char_width(char: str) -> int:

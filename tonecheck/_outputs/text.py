@@ -7,7 +7,7 @@ from .._types import Finding, Suggestion
 from .._ruleset.load import Rule
 from .common import FileResult
 from .common import _Span
-from .common import _line_starts
+from .common import _lines
 from .common import _pairs
 from .common import _plural
 from .common import _pointer
@@ -55,11 +55,8 @@ def _before_after(span: _Span | None, replacement: str, source: str | None) -> s
 
     if span is None or source is None or span.line != span.end_line:
         return ""
-    starts = _line_starts(source)
-    line_start = starts[span.line - 1]
-    line_end = source.find("\n", line_start)
-    line_end = len(source) if line_end == -1 else line_end
-    start, end, text = tidy(source, line_start + span.column - 1, line_start + span.end_column - 1, replacement)
+    line_start, line_end = _lines(source).line_bounds(span.line)
+    start, end, text = tidy(source, span.start, span.end, replacement)
     if not line_start <= start <= end <= line_end + 1:
         return ""
     before = _printable(source[line_start:line_end].removesuffix("\r")).strip()

@@ -13,12 +13,15 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .._exceptions import InputError
+from .._types import Finding, finding_identity, normalised_match
 
 Key = tuple[str, str, str, str]
 
 
-def key(path: str, reply_id: str | None, code: str, match: str) -> Key:
-    return (path, reply_id or "", code, " ".join(match.split()))
+def key(path: str, reply_id: str | None, finding: Finding) -> Key:
+    """A finding's baseline entry: its file, its reply and its identity (not its line, so
+    unrelated edits do not revive it)."""
+    return (path, reply_id or "", *finding_identity(finding))
 
 
 def write(path: Path, keys: Iterable[Key]) -> int:
@@ -36,7 +39,7 @@ def read(path: Path) -> Counter[Key]:
         entries = data["entries"] if data.get("version") == 1 else None
         if not isinstance(entries, list):
             raise ValueError("expected {\"version\": 1, \"entries\": [...]}")
-        return Counter({(e["path"], e.get("reply", ""), e["code"], e["match"]): int(e.get("count", 1))
+        return Counter({(e["path"], e.get("reply", ""), e["code"], normalised_match(e["match"])): int(e.get("count", 1))
                         for e in entries})
     except FileNotFoundError:
         raise InputError(f"{path}: baseline file not found") from None

@@ -18,6 +18,7 @@ import regex
 
 from .._config import selector_matches
 from .._lazy import Lazy
+from .._text import LineIndex
 from .._types import Finding, Severity
 
 _DIRECTIVE = Lazy(
@@ -99,14 +100,12 @@ def apply(text: str, findings: Sequence[Finding]) -> tuple[list[Finding], list[S
 
 
 def unused_finding(text: str, suppression: Suppression) -> Finding:
-    line = text.count("\n", 0, suppression.start) + 1
-    column = suppression.start - (text.rfind("\n", 0, suppression.start) + 1) + 1
-    end_line = text.count("\n", 0, max(suppression.start, suppression.end - 1)) + 1
-    end_column = suppression.end - (text.rfind("\n", 0, suppression.end - 1) + 1) + 1
+    line, column, end_line, end_column = LineIndex(text).span(suppression.start, suppression.end)
     what = ", ".join(suppression.selectors) or "all rules"
     return Finding(
         code=UNUSED_CODE, name="unused-suppression", category="suppression", severity=Severity.warning,
         message=f"This suppression ({what}) suppresses nothing; remove it.",
-        start=suppression.start, end=suppression.end, line=line, column=column, end_line=end_line,
+        start=suppression.start, end=suppression.end, source_start=suppression.start,
+        source_end=suppression.end, line=line, column=column, end_line=end_line,
         end_column=end_column, match=text[suppression.start:suppression.end],
     )

@@ -1,0 +1,173 @@
+"""Linting a file: the one place that turns a file into replies, lints each, applies inline
+suppressions, reports unused ones (TON100) and places every finding in the file.
+
+The CLI, the library's `check_file` and any other front end call `lint_source`/`lint_file`, so
+they all give the same findings at the same positions.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .._config import Config, selector_matches
+from .._engine.linter import Engine
+from .._exceptions import InputError
+from .._inputs import Segment, detect_format, extract
+from .._fix.apply import fix_text
+from .._types import Channel, FileReport, Finding, FixResult, Mode, Report, Suggestion
+from .discovery import Project
+from .suppress import UNUSED_CODE, unused_finding
+from .suppress import apply as apply_suppressions
+
+MAX_FILE_BYTES = 20_000_000
+
+
+def read_source(path: str | Path) -> str:
+    """A file's text ("-": standard input), with errors a person can act on."""
+    if str(path) == "-":
+        data = sys.stdin.buffer.read()
+        name = "<stdin>"
+    else:
+        target = Path(path)
+        if target.is_dir():
+            raise InputError(f"{path}: is a directory (give files, or use a shell glob)")
+        try:
+            if target.stat().st_size > MAX_FILE_BYTES:
+                raise InputError(f"{path}: larger than {MAX_FILE_BYTES:,} bytes")
+            data = target.read_bytes()
+        except FileNotFoundError:
+            raise InputError(f"{path}: no such file") from None
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        name = str(path)
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{name}: looks like a binary file, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: not valid UTF-8 (byte {exc.start})") from None
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a caller sets for every reply of a run (the CLI's flags, the library's keywords)."""
+
+    mode: Mode | None = None  # None: the config's mode globs, then the format's own, then `default_mode`
+    default_mode: Mode = "saved"  # files in a repository are saved replies; a draft is about to be sent
+    context: Mapping[str, str] | None = None
+    channel: Channel | None = None  # None: the configuration's channel (auto by default)
+    ignore: tuple[str, ...] = ()
+
+
+def lint_source(
+    engine: Engine,
+    source: str,
+    *,
+    path: str,
+    format: str | None = None,
+    project: Project | None = None,
+    file: Path | None = None,
+    options: Options = Options(),
+) -> FileReport:
+    """Lint the text of one file (or of a draft given as text, markdown or html).
+
+    `path` names the source in the report and picks the format when `format` is None; `file`
+    is the file on disk, for the project's per-file ignores and mode globs.
+    """
+    format_name = format or detect_format(path, source)
+    segments = extract(path, source, format=format_name)
+    ignored = options.ignore
+    glob_mode = None
+    if project is not None and file is not None:
+        ignored = (*ignored, *project.ignored_codes(file))
+        glob_mode = project.mode_for(file)
+    replies = tuple(
+        _lint_segment(engine, segment, mode=options.mode or glob_mode or segment.mode or options.default_mode,
+                      options=options, ignored=ignored)
+        for segment in segments
+    )
+    return FileReport(path=path, format=format_name, replies=replies, source=source)
+
+
+def lint_file(engine: Engine, file: Path, *, project: Project | None = None, shown: str | None = None,
+              options: Options = Options()) -> FileReport:
+    """Read and lint one file; `shown` is the path as the report names it (default: as given)."""
+    source = read_source(file)
+    return lint_source(engine, source, path=shown or str(file), project=project, file=file, options=options)
+
+
+# formats whose single reply is the file's text itself, so a fixed reply is the fixed file
+FIXABLE_FORMATS = ("text", "markdown", "liquid")
+
+
+def fix_source(engine: Engine, source: str, *, path: str, project: Project | None = None, file: Path | None = None,
+               options: Options = Options(), unsafe: bool = False) -> FixResult | None:
+    """The file's text with its suggestions applied (see `fix_text`), or None when the format
+    keeps replies inside markup or a data structure that fixes are not written back into."""
+    format_name = detect_format(path, source)
+    segments = extract(path, source, format=format_name)
+    if format_name not in FIXABLE_FORMATS or len(segments) != 1:
+        return None
+    ignored = options.ignore
+    glob_mode = None
+    if project is not None and file is not None:
+        ignored = (*ignored, *project.ignored_codes(file))
+        glob_mode = project.mode_for(file)
+    mode = options.mode or glob_mode or segments[0].mode or options.default_mode
+    return fix_text(
+        source,
+        lambda text: engine.check(text, mode=mode, context=options.context, channel=options.channel, ignore=ignored),
+        unsafe=unsafe,
+    )
+
+
+def _lint_segment(engine: Engine, segment: Segment, *, mode: Mode, options: Options,
+                  ignored: Sequence[str]) -> Report:
+    report = engine.check(segment.text, mode=mode, context=options.context, channel=options.channel,
+                          ignore=ignored)
+    kept, unused = apply_suppressions(segment.text, report.findings)
+    if _reports_unused(engine.config, ignored, engine):
+        kept.extend(unused_finding(segment.text, s) for s in unused if _names_enabled_rule(s.selectors, engine, ignored))
+    placed = tuple(_place(f, segment) for f in sorted(kept, key=lambda f: (f.start, f.end, f.code)))
+    return report.model_copy(update={"findings": placed, "reply_id": segment.reply_id})
+
+
+def _reports_unused(config: Config, ignored: Iterable[str], engine: Engine) -> bool:
+    """TON100 runs unless deselected: when it is a rule of the rule set, by the usual selection."""
+    if UNUSED_CODE in engine.ruleset.by_code():
+        return UNUSED_CODE in engine.rules and not _ignored(UNUSED_CODE, "unused-suppression", "suppression", ignored)
+    return not _ignored(UNUSED_CODE, "unused-suppression", "suppression", (*ignored, *config.ignore))
+
+
+def _ignored(code: str, name: str, category: str, ignored: Iterable[str]) -> bool:
+    return any(selector_matches(s, code=code, name=name, category=category) for s in ignored)
+
+
+def _names_enabled_rule(selectors: Sequence[str], engine: Engine, ignored: Sequence[str]) -> bool:
+    """A suppression is only unused if it could have suppressed something: a rule it names runs
+    (suppressions of rules that are not selected are not reported, as ruff does for RUF100)."""
+    if not selectors:
+        return True
+    enabled = [r for r in engine.rules.values() if not _ignored(r.code, r.name, r.category, ignored)]
+    return any(selector_matches(s, code=r.code, name=r.name, category=r.category) for s in selectors for r in enabled)
+
+
+def _place(finding: Finding, segment: Segment) -> Finding:
+    """The finding with its source offsets and line and column in the file the reply came from."""
+    source_start, source_end = segment.source_span(finding.start, finding.end)
+    line, column, end_line, end_column = segment.lines.span(source_start, source_end)
+    return finding.model_copy(update={
+        "source_start": source_start, "source_end": source_end, "line": line, "column": column,
+        "end_line": end_line, "end_column": end_column,
+        "suggestions": tuple(_place_suggestion(s, segment) for s in finding.suggestions),
+    })
+
+
+def _place_suggestion(suggestion: Suggestion, segment: Segment) -> Suggestion:
+    if suggestion.start is None or suggestion.end is None:
+        return suggestion
+    source_start, source_end = segment.source_span(suggestion.start, suggestion.end)
+    return suggestion.model_copy(update={"source_start": source_start, "source_end": source_end})
