@@ -37,6 +37,8 @@ class Linter:
         if config is not None and not isinstance(config, Config):
             raise InputError(f"config must be a tonecheck.Config, not {type(config).__name__}")
         self._engine: Engine = get_engine(config)
+        # a configuration from `load_config` brings its project: per-file ignores and mode globs
+        self._project = _project_of(config) if config is not None else None
 
     @property
     def config(self) -> Config:
@@ -85,10 +87,14 @@ class Linter:
         reply, inline suppressions applied and unused ones reported (TON100). The project's
         per-file ignores and mode globs apply when the configuration came from a project file
         (`load_config`); otherwise paths are taken relative to the current folder."""
-        file = _as_path(path)
-        project = _project_of(self.config, file)
+        return self._check_file(_as_path(path), self._project, mode=mode, channel=channel, context=context)
+
+    def _check_file(self, file: Path, project: Project | None, *, mode: Mode | None, channel: Channel | None,
+                    context: Mapping[str, str] | None) -> FileReport:
         options = _options(mode=mode, channel=channel, context=context, ignore=(), file_default=True)
-        return lint_file(self._engine, file, project=project, shown=str(path), options=options)
+        if project is None:
+            project = Project(config=self.config, root=Path.cwd(), source=None)
+        return lint_file(self._engine, file, project=project, shown=str(file), options=options)
 
     def fix(
         self,
@@ -133,11 +139,9 @@ def load_config(path: str | Path = ".") -> Config:
     return project.config
 
 
-def _project_of(config: Config, file: Path) -> Project:
+def _project_of(config: Config) -> Project | None:
     known = _PROJECTS.get(id(config))
-    if known is not None and known[0] is config:
-        return known[1]
-    return Project(config=config, root=Path.cwd(), source=None)
+    return known[1] if known is not None and known[0] is config else None
 
 
 def _linter(config: Config | None) -> Linter:
@@ -173,9 +177,9 @@ def check_file(path: str | Path, *, config: Config | None = None, mode: Mode | N
     """Lint a file the way `tonecheck check` does: configuration found upward from the file
     (unless `config` is given), suppressions, TON100, per-file ignores and modes by glob."""
     file = _as_path(path)
-    if config is None:
-        config = load_config(file)
-    return _linter(_config(config)).check_file(file, mode=mode, channel=channel, context=context)
+    project = load_project(file) if config is None else _project_of(_config(config) or Config())
+    linter = _linter(project.config if project is not None else config)
+    return linter._check_file(file, project, mode=mode, channel=channel, context=context)
 
 
 def fix(
