@@ -245,6 +245,18 @@ def evaluate_real(root: Path, sample: int, seed: int) -> dict:
     return {"folders": by_folder, "samples": samples}
 
 
+def write_measured() -> int:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import real_judged
+
+    linter = tonecheck.Linter(tonecheck.Config(preview=True))
+    measured = real_judged.measure_rules(lambda text, mode: linter.check(text, mode=mode).findings)
+    real_judged.MEASURED.write_text(json.dumps(measured, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    eligible = sorted(code for code, entry in measured.items() if real_judged.may_be_stable(entry))
+    print(f"wrote {real_judged.MEASURED.relative_to(ROOT)}: {len(measured)} rules; may be stable: {', '.join(eligible)}")
+    return 0
+
+
 def report_real_judged(args: argparse.Namespace) -> int:
     """Judged precision on real replies nobody here wrote: per rule and category, with recall
     on the replies read whole and the share of replies flagged, on one part of the sample."""
@@ -302,10 +314,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--part", choices=("report", "tuning", "all"), default="report",
                         help="with --real-judged: which part of the sample (default: report)")
     parser.add_argument("--preview", action="store_true", help="run preview rules too")
+    parser.add_argument("--write-measured", action="store_true",
+                        help="measure every rule (judged precision on real replies, firings on all real "
+                             "replies, holdout precision) into rules/measured.json, which `tonecheck rule` "
+                             "shows and the status test checks")
     parser.add_argument("--dump-unjudged", type=Path, default=None, metavar="FILE",
                         help="with --real-judged: write the findings nobody has judged yet (JSON Lines)")
     args = parser.parse_args(argv)
 
+    if args.write_measured:
+        return write_measured()
     if args.real_judged:
         return report_real_judged(args)
     corpora = args.corpus or ([] if args.real else [str(ROOT / "corpora" / "labelled.jsonl")])

@@ -66,6 +66,7 @@ class Reply:
     mode: str
     recall: bool
     text: str = field(compare=False, repr=False)
+    supplement: str | None = None  # drawn to judge this one rule: only its findings count here
 
 
 def draw_sample(real: Path = REAL) -> list[dict[str, Any]]:
@@ -102,8 +103,8 @@ def load_replies(records: Iterable[dict[str, Any]], real: Path = REAL) -> list[R
             if line.strip():
                 row = json.loads(line)
                 texts[(file, row["id"])] = row["text"]
-    return [Reply(r["file"], r["id"], r["part"], r["mode"], r["recall"], texts[(r["file"], r["id"])])
-            for r in wanted]
+    return [Reply(r["file"], r["id"], r["part"], r["mode"], r["recall"], texts[(r["file"], r["id"])],
+                  r.get("supplement")) for r in wanted]
 
 
 def finding_key(file: str, reply_id: str, start: int, end: int, category: str) -> tuple[str, str, int, int, str]:
@@ -150,6 +151,16 @@ def evaluate(
         if part is not None and reply.part != part:
             continue
         findings = list(findings_for(reply))
+        if reply.supplement is not None:  # a rule-targeted draw: only per-rule precision, only that rule
+            for f in findings:
+                if f.code != reply.supplement:
+                    continue
+                verdict = verdicts.get(finding_key(reply.file, reply.id, f.start, f.end, f.category))
+                per_rule[f.code]["unjudged" if verdict is None else
+                                 "correct" if verdict["verdict"] == "correct" else "wrong"] += 1
+                if verdict is None:
+                    unjudged.append(_unjudged(reply, f))
+            continue
         genre = _genre(reply.file)
         flagged[genre]["replies"] += 1
         flagged[genre]["any"] += bool(findings)
@@ -158,11 +169,7 @@ def evaluate(
         for f in findings:
             verdict = verdicts.get(finding_key(reply.file, reply.id, f.start, f.end, f.category))
             if verdict is None:
-                unjudged.append({"file": reply.file, "id": reply.id, "part": reply.part, "mode": reply.mode,
-                                 "code": f.code, "category": f.category, "start": f.start, "end": f.end,
-                                 "match": f.match, "message": f.message,
-                                 "suggestions": [s.replacement for s in f.suggestions if s.replacement],
-                                 "text": reply.text})
+                unjudged.append(_unjudged(reply, f))
                 per_rule[f.code]["unjudged"] += 1
                 per_category[f.category]["unjudged"] += 1
                 continue
@@ -176,6 +183,39 @@ def evaluate(
                 recall[exp["category"]]["expected"] += 1
                 recall[exp["category"]]["found"] += hit
     return Figures(dict(per_rule), dict(per_category), dict(recall), dict(flagged), unjudged)
+
+
+def _unjudged(reply: Reply, f: Any) -> dict[str, Any]:
+    return {"file": reply.file, "id": reply.id, "part": reply.part, "mode": reply.mode,
+            "code": f.code, "category": f.category, "start": f.start, "end": f.end,
+            "match": f.match, "message": f.message,
+            "suggestions": [s.replacement for s in f.suggestions if s.replacement],
+            "text": reply.text}
+
+
+def draw_supplement(code: str, findings_for: Any, *, wanted: int, records: list[dict[str, Any]],
+                    real: Path = REAL) -> list[dict[str, Any]]:
+    """Replies outside the sample on which rule `code` fires, seeded, for judging a rule that
+    fires too rarely in the sample to measure (`reply` records with `supplement: code`)."""
+    taken = {(r["file"], r["id"]) for r in records if r["kind"] == "reply"}
+    candidates: list[dict[str, Any]] = []
+    for path in sorted(real.glob("*/*.jsonl")):
+        folder = path.parent.name
+        mode = "draft" if folder in SENT else "saved"
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            file = f"{folder}/{path.name}"
+            if (file, row["id"]) in taken:
+                continue
+            reply = Reply(file, row["id"], "", mode, False, row["text"])
+            if any(f.code == code for f in findings_for(reply)):
+                group = group_of(folder, path, row.get("source", ""))
+                candidates.append({"kind": "reply", "file": file, "id": row["id"], "part": part_of(group),
+                                   "group": group, "mode": mode, "recall": False, "supplement": code})
+    random.Random(f"{SEED}:{code}").shuffle(candidates)
+    return candidates[:wanted]
 
 
 def precision(c: Counter[str]) -> float | None:
@@ -192,3 +232,53 @@ def measured_precision(findings_for: Any, records: list[dict[str, Any]] | None =
 def iter_unjudged_batches(unjudged: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
     for i in range(0, len(unjudged), size):
         yield unjudged[i:i + size]
+
+
+MEASURED = ROOT / "rules" / "measured.json"
+HOLDOUT = ROOT / "corpora" / "holdout.jsonl"
+MIN_JUDGED, MIN_PRECISION, MIN_HOLDOUT_PRECISION = 20, 0.90, 0.95
+
+
+def measure_rules(check: Any) -> dict[str, dict[str, Any]]:
+    """Per rule, what its status is decided on: judged precision on real replies (the whole
+    judged sample and its rule-targeted supplements), how often it fires on all real replies,
+    and its precision on the labelled holdout (a finding is right when its category is expected
+    in that reply). `check(text, mode)` runs every rule, preview ones included."""
+    figures = evaluate(lambda r: check(r.text, r.mode), part=None)
+    fired: Counter[str] = Counter()
+    for path in sorted(REAL.glob("*/*.jsonl")):
+        mode = "draft" if path.parent.name in SENT else "saved"
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                fired.update(f.code for f in check(json.loads(line)["text"], mode))
+    holdout: dict[str, Counter[str]] = defaultdict(Counter)
+    for line in HOLDOUT.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        for f in check(row["text"], row.get("mode", "draft")):
+            holdout[f.code]["findings"] += 1
+            holdout[f.code]["correct"] += bool(row["expect"].get(f.category))
+    codes = sorted(set(figures.per_rule) | set(fired) | set(holdout))
+    return {code: {
+        "real_judged": figures.per_rule.get(code, Counter())["correct"] + figures.per_rule.get(code, Counter())["wrong"],
+        "real_correct": figures.per_rule.get(code, Counter())["correct"],
+        "real_unjudged": figures.per_rule.get(code, Counter())["unjudged"],
+        "real_fired": fired[code],
+        "holdout_findings": holdout[code]["findings"],
+        "holdout_correct": holdout[code]["correct"],
+    } for code in codes}
+
+
+def may_be_stable(entry: dict[str, Any] | None) -> bool:
+    """The bar a rule must meet to run by default: right at least 9 times in 10 over at least 20
+    judged findings on real replies, or silent on all real replies and right at least 19 times in
+    20 on the labelled holdout."""
+    if entry is None:
+        return False
+    judged, correct = entry["real_judged"], entry["real_correct"]
+    if judged >= MIN_JUDGED and entry["real_unjudged"] == 0:
+        return correct / judged >= MIN_PRECISION
+    if entry["real_fired"] == 0 and entry["holdout_findings"]:
+        return entry["holdout_correct"] / entry["holdout_findings"] >= MIN_HOLDOUT_PRECISION
+    return False
