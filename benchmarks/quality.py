@@ -55,11 +55,14 @@ def _ratio(a: int, b: int) -> float | None:
     return round(a / b, 4) if b else None
 
 
+CONFIG = tonecheck.Config()  # --preview: every rule
+
+
 def evaluate_labelled(rows: list[dict], errors_for: set[str]) -> dict:
     counts = {c: Counter() for c in CATEGORIES}
     error_lines: list[str] = []
     for row in rows:
-        report = tonecheck.check(row["text"], mode=row.get("mode", "draft"))
+        report = tonecheck.check(row["text"], mode=row.get("mode", "draft"), config=CONFIG)
         flagged = {f.category for f in report.findings}
         for category in CATEGORIES:
             expected = bool(row["expect"].get(category, False))
@@ -115,7 +118,7 @@ def _apply_first(text: str, finding) -> tuple[str, tuple[int, int]] | None:
 
 
 def _clean_for_rule(text: str, mode: str, code: str, span: tuple[int, int], context=None) -> bool:
-    report = tonecheck.check(text, mode=mode, context=context)
+    report = tonecheck.check(text, mode=mode, context=context, config=CONFIG)
     start, end = span
     return not any(f.code == code and f.start <= end + 1 and start - 1 <= f.end for f in report.findings)
 
@@ -129,7 +132,7 @@ def evaluate_rewrites(rows: list[dict], table: list[dict]) -> dict:
     stats: dict[str, Counter] = defaultdict(Counter)
     for row in rows:
         mode = row.get("mode", "draft")
-        for f in tonecheck.check(row["text"], mode=mode).findings:
+        for f in tonecheck.check(row["text"], mode=mode, config=CONFIG).findings:
             c = stats[f.category]
             c["findings"] += 1
             c["with_suggestion"] += bool(f.suggestions)
@@ -146,7 +149,7 @@ def evaluate_rewrites(rows: list[dict], table: list[dict]) -> dict:
         c["cases"] += 1
         original = case["original"]
         at = original.find(case["problem"])
-        findings = [f for f in tonecheck.check(original, context=context).findings
+        findings = [f for f in tonecheck.check(original, context=context, config=CONFIG).findings
                     if f.category == case["category"] and f.start < at + len(case["problem"]) and at < f.end]
         if not findings:
             c["not_flagged"] += 1
@@ -234,7 +237,7 @@ def evaluate_real(root: Path, sample: int, seed: int) -> dict:
             if not line.strip():
                 continue
             row = json.loads(line)
-            report = tonecheck.check(row["text"], mode=mode)
+            report = tonecheck.check(row["text"], mode=mode, config=CONFIG)
             stats["replies"] += 1
             for category in {f.category for f in report.findings}:
                 stats[category] += 1
@@ -321,6 +324,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dump-unjudged", type=Path, default=None, metavar="FILE",
                         help="with --real-judged: write the findings nobody has judged yet (JSON Lines)")
     args = parser.parse_args(argv)
+    global CONFIG
+    CONFIG = tonecheck.Config(preview=args.preview)
 
     if args.write_measured:
         return write_measured()
