@@ -25,6 +25,8 @@ from tonecheck._outputs import FORMATS, FileResult, render, statistics
 from tonecheck._ruleset.load import load_rules
 
 RULES = load_rules().by_code()
+# real findings come from every rule, preview rules included (see test_preview.py for the default)
+ALL_RULES = tonecheck.Config(preview=True)
 VERSION = "9.8.7"
 
 BAD_LINE = "As I said, you have to restart the router."
@@ -35,7 +37,7 @@ CLEAN_REPLY = "Hi Sam,\n\nThanks for writing in. Could you restart the router?\n
 
 def real(path: str, text: str) -> FileResult:
     """The findings of one plain reply file, as the CLI would pass them."""
-    findings = tonecheck.check(text).findings
+    findings = tonecheck.check(text, config=ALL_RULES).findings
     return FileResult(path, findings, [None] * len(findings), text)
 
 
@@ -48,7 +50,7 @@ def saved_replies(path: str, replies: Sequence[tuple[str, str]]) -> FileResult:
     for title, text in replies:
         source_lines.append(f"## {title}")
         first_line = len(source_lines) + 1
-        for f in tonecheck.check(text, mode="saved").findings:
+        for f in tonecheck.check(text, mode="saved", config=ALL_RULES).findings:
             findings.append(f.model_copy(update={"line": f.line + first_line - 1,
                                                  "end_line": f.end_line + first_line - 1}))
             reply_ids.append(title)
