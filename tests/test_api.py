@@ -28,6 +28,11 @@ from conftest import TONE_CATEGORIES, overlapping, span_of, tone_findings, wrap_
 FIVE_CATEGORIES = {"negative-language", "passive-aggressive", "jargon", "template-leftover", "missing-closing"}
 
 
+# These tests exercise what the rules find, preview rules included (they do not run by default:
+# see test_preview.py for the default selection).
+ALL_RULES = Config(preview=True)
+
+
 def _rules():
     return load_rules().rules
 
@@ -75,7 +80,7 @@ def test_report_echoes_text_and_mode():
 
 def test_a_bare_refusal_is_flagged_with_a_complete_finding():
     text = wrap_reply("Thanks for waiting. We can't ship to Norway until May.")
-    report = tonecheck.check(text)
+    report = tonecheck.check(text, config=ALL_RULES)
     start, end = span_of(text, "We can't")
     hits = overlapping(report.findings, start, end, ["negative-language"])
     assert hits, report.findings
@@ -99,7 +104,7 @@ def test_a_bare_refusal_is_flagged_with_a_complete_finding():
 
 def test_line_and_column_are_one_based_and_match_offsets():
     text = "Hi Sam,\n\nThanks for waiting.\nSadly we can't ship to Norway.\n\nBest,\nAna"
-    report = tonecheck.check(text)
+    report = tonecheck.check(text, config=ALL_RULES)
     start, end = span_of(text, "we can't")
     hits = overlapping(report.findings, start, end, ["negative-language"])
     assert hits
@@ -115,7 +120,7 @@ def test_line_and_column_are_one_based_and_match_offsets():
 
 def test_first_character_is_line_1_column_1():
     text = "We can't ship to Norway."
-    f = tonecheck.check(text).by_category("negative-language")[0]
+    f = tonecheck.check(text, config=ALL_RULES).by_category("negative-language")[0]
     assert f.start == 0
     assert (f.line, f.column) == (1, 1)
 
@@ -125,7 +130,7 @@ def test_findings_are_sorted_by_position():
         "As I said, you have to restart the router. We can't refund this. "
         "Per my last email, that's your fault. Obviously, the FAQ covers it. We can't help."
     )
-    report = tonecheck.check(text)
+    report = tonecheck.check(text, config=ALL_RULES)
     assert len(report.findings) >= 4
     starts = [(f.start, f.end) for f in report.findings]
     assert [s for s, _ in starts] == sorted(s for s, _ in starts)
@@ -134,7 +139,7 @@ def test_findings_are_sorted_by_position():
 def test_offsets_are_into_the_text_given_even_with_non_ascii_before():
     prefix = "Héllo 👋🏽 Zoë — 日本語のテキスト.\n\n"
     text = prefix + "We can’t refund this order."
-    report = tonecheck.check(text)
+    report = tonecheck.check(text, config=ALL_RULES)
     start, end = span_of(text, "We can’t")
     hits = overlapping(report.findings, start, end, ["negative-language"])
     assert hits
@@ -144,7 +149,7 @@ def test_offsets_are_into_the_text_given_even_with_non_ascii_before():
 
 
 def test_finding_is_frozen():
-    f = tonecheck.check("We can't do that.").by_category("negative-language")[0]
+    f = tonecheck.check("We can't do that.", config=ALL_RULES).by_category("negative-language")[0]
     with pytest.raises((pydantic.ValidationError, TypeError, AttributeError)):
         f.start = 5  # type: ignore[misc]
     with pytest.raises((pydantic.ValidationError, TypeError, AttributeError)):
@@ -166,7 +171,7 @@ def test_finding_rejects_unknown_category_and_fields():
 
 def test_report_helpers_filter_by_category_and_severity():
     text = wrap_reply("That's your fault. We can't refund this. Please be advised that it shipped.")
-    report = tonecheck.check(text)
+    report = tonecheck.check(text, config=ALL_RULES)
     assert report.findings
     for category in CATEGORIES:
         assert report.by_category(category) == tuple(f for f in report.findings if f.category == category)
@@ -193,7 +198,7 @@ def test_unknown_mode_raises_input_error(mode):
 
 @pytest.mark.parametrize("text", ["", " ", "\n\n\n", "\t \r\n ", "\u00a0\u2028"])
 def test_empty_and_blank_text_give_no_tone_findings(text):
-    report = tonecheck.check(text)
+    report = tonecheck.check(text, config=ALL_RULES)
     assert report.text == text
     assert tone_findings(report) == []
     for f in report.findings:
@@ -203,7 +208,7 @@ def test_empty_and_blank_text_give_no_tone_findings(text):
 def test_large_neutral_text_is_checked():
     text = ("Thanks for writing in, the parcel is on its way and should arrive on Monday.\n" * 14_000)
     assert len(text) > 1_000_000
-    report = tonecheck.check(text)
+    report = tonecheck.check(text, config=ALL_RULES)
     assert tone_findings(report) == []
 
 
@@ -235,7 +240,7 @@ NEGATIVE_FORMS = [
 def test_negative_language_is_caught_in_its_forms(sentence):
     text = wrap_reply(sentence)
     start, end = span_of(text, sentence)
-    report = tonecheck.check(text)
+    report = tonecheck.check(text, config=ALL_RULES)
     hits = overlapping(report.findings, start, end, ["negative-language"])
     assert hits, f"nothing flagged in {sentence!r}"
     # the match starts at the subject, never in the greeting before it
@@ -260,7 +265,7 @@ PASSIVE_AGGRESSIVE_FORMS = [
 def test_passive_aggressive_language_is_caught_in_its_forms(sentence):
     text = wrap_reply(sentence)
     start, end = span_of(text, sentence)
-    hits = overlapping(tonecheck.check(text).findings, start, end, ["passive-aggressive"])
+    hits = overlapping(tonecheck.check(text, config=ALL_RULES).findings, start, end, ["passive-aggressive"])
     assert hits, f"nothing flagged in {sentence!r}"
 
 
@@ -273,12 +278,12 @@ def test_curly_apostrophes_give_the_same_findings(straight):
     curly = straight.replace("'", "\u2019")
     left = straight.replace("'", "\u2018")
     assert len(curly) == len(straight)
-    base = [(f.code, f.start, f.end) for f in tone_findings(tonecheck.check(straight))]
+    base = [(f.code, f.start, f.end) for f in tone_findings(tonecheck.check(straight, config=ALL_RULES))]
     assert base
-    assert [(f.code, f.start, f.end) for f in tone_findings(tonecheck.check(curly))] == base
-    assert [(f.code, f.start, f.end) for f in tone_findings(tonecheck.check(left))] == base
+    assert [(f.code, f.start, f.end) for f in tone_findings(tonecheck.check(curly, config=ALL_RULES))] == base
+    assert [(f.code, f.start, f.end) for f in tone_findings(tonecheck.check(left, config=ALL_RULES))] == base
     # and the match is the customer's own characters, curly ones included
-    for f in tonecheck.check(curly).findings:
+    for f in tonecheck.check(curly, config=ALL_RULES).findings:
         assert f.match == curly[f.start:f.end]
 
 
@@ -292,7 +297,7 @@ def test_phrases_broken_by_line_wrap_or_double_space_are_caught(text, phrase):
     # Plain-text email is often hard-wrapped; a phrase split over two lines (or with a double
     # space) is the same phrase.
     start, end = span_of(text, phrase)
-    hits = overlapping(tonecheck.check(text).findings, start, end, TONE_CATEGORIES)
+    hits = overlapping(tonecheck.check(text, config=ALL_RULES).findings, start, end, TONE_CATEGORIES)
     assert hits, f"{phrase!r} not flagged in {text!r}"
 
 
@@ -303,7 +308,7 @@ def test_phrases_broken_by_line_wrap_or_double_space_are_caught(text, phrase):
 ])
 def test_shouted_phrases_are_caught(text, phrase):
     start, end = span_of(text, phrase)
-    hits = overlapping(tonecheck.check(text).findings, start, end, ["negative-language"])
+    hits = overlapping(tonecheck.check(text, config=ALL_RULES).findings, start, end, ["negative-language"])
     assert hits, f"{phrase!r} not flagged in {text!r}"
 
 
@@ -336,13 +341,13 @@ INNOCENT = [
 def test_innocent_look_alikes_are_not_flagged(phrase):
     text = wrap_reply(phrase)
     start, end = span_of(text, phrase)
-    report = tonecheck.check(text)
+    report = tonecheck.check(text, config=ALL_RULES)
     assert overlapping(report.findings, start, end, TONE_CATEGORIES) == []
 
 
 def test_innocent_phrases_do_not_hide_a_real_problem_next_to_them():
     text = wrap_reply("No problem! We can't refund the order, but there's no charge for the exchange.")
-    report = tonecheck.check(text)
+    report = tonecheck.check(text, config=ALL_RULES)
     bad = span_of(text, "We can't")
     assert overlapping(report.findings, *bad, ["negative-language"])
     for innocent in ("No problem!", "there's no charge"):
@@ -356,14 +361,14 @@ BAD = "We can't refund this. You have to read the FAQ. As I said, that's your fa
 
 def _assert_not_flagged_inside(text: str, foreign: str) -> None:
     start, end = span_of(text, foreign)
-    report = tonecheck.check(text)
+    report = tonecheck.check(text, config=ALL_RULES)
     inside = [f for f in report.findings if f.start < end and start < f.end and f.end > f.start]
     assert inside == [], inside
 
 
 def _assert_flagged_in(text: str, own: str) -> None:
     start, end = span_of(text, own)
-    assert overlapping(tonecheck.check(text).findings, start, end, TONE_CATEGORIES)
+    assert overlapping(tonecheck.check(text, config=ALL_RULES).findings, start, end, TONE_CATEGORIES)
 
 
 def test_quoted_lines_are_never_flagged():
@@ -418,10 +423,11 @@ def test_quoting_does_not_move_offsets_of_the_agents_own_findings():
     plain = f"Hi Sam,\n\n{own}\n"
     quote = "> We can't refund this order.\n"
     quoted = f"Hi Sam,\n\n{quote}\n{own}\n"
-    plain_hits = overlapping(tonecheck.check(plain).findings, *span_of(plain, own), ["negative-language"])
+    plain_hits = overlapping(tonecheck.check(plain, config=ALL_RULES).findings, *span_of(plain, own),
+                             ["negative-language"])
     quoted_start = quoted.index(own, quoted.index(quote) + len(quote))
-    quoted_hits = overlapping(tonecheck.check(quoted).findings, quoted_start, quoted_start + len(own),
-                              ["negative-language"])
+    quoted_hits = overlapping(tonecheck.check(quoted, config=ALL_RULES).findings, quoted_start,
+                              quoted_start + len(own), ["negative-language"])
     assert plain_hits and quoted_hits
     shift = quoted_start - plain.index(own)
     assert [(f.code, f.start + shift, f.end + shift) for f in plain_hits] == \
@@ -438,26 +444,26 @@ def _categories(report: Report) -> set[str]:
 
 
 def test_mixed_text_has_both_tone_categories():
-    assert {"negative-language", "passive-aggressive"} <= _categories(tonecheck.check(MIXED))
+    assert {"negative-language", "passive-aggressive"} <= _categories(tonecheck.check(MIXED, config=ALL_RULES))
 
 
 def test_select_by_category():
-    report = tonecheck.check(MIXED, config=Config(select=("negative-language",)))
+    report = tonecheck.check(MIXED, config=Config(preview=True, select=("negative-language",)))
     assert report.findings
     assert _categories(report) == {"negative-language"}
 
 
 def test_ignore_by_category():
-    report = tonecheck.check(MIXED, config=Config(ignore=("negative-language",)))
+    report = tonecheck.check(MIXED, config=Config(preview=True, ignore=("negative-language",)))
     assert "negative-language" not in _categories(report)
     assert "passive-aggressive" in _categories(report)
 
 
 def test_select_by_code_and_name():
     start, end = span_of(MIXED, "We can't")
-    rule = overlapping(tonecheck.check(MIXED).findings, start, end, ["negative-language"])[0]
-    by_code = tonecheck.check(MIXED, config=Config(select=(rule.code,)))
-    by_name = tonecheck.check(MIXED, config=Config(select=(rule.name,)))
+    rule = overlapping(tonecheck.check(MIXED, config=ALL_RULES).findings, start, end, ["negative-language"])[0]
+    by_code = tonecheck.check(MIXED, config=Config(preview=True, select=(rule.code,)))
+    by_name = tonecheck.check(MIXED, config=Config(preview=True, select=(rule.name,)))
     assert by_code.findings
     assert {f.code for f in by_code.findings} == {rule.code}
     assert [(f.code, f.start, f.end) for f in by_name.findings] == \
@@ -465,55 +471,56 @@ def test_select_by_code_and_name():
 
 
 def test_select_by_code_prefix_is_case_insensitive():
-    default = tonecheck.check(MIXED)
+    default = tonecheck.check(MIXED, config=ALL_RULES)
     prefix = default.by_category("negative-language")[0].code[:3]
     for selector in (prefix, prefix.lower()):
-        report = tonecheck.check(MIXED, config=Config(select=(selector,)))
+        report = tonecheck.check(MIXED, config=Config(preview=True, select=(selector,)))
         assert report.findings
         assert all(f.code.startswith(prefix) for f in report.findings)
 
 
 def test_ignore_by_code_and_name():
-    default = tonecheck.check(MIXED)
+    default = tonecheck.check(MIXED, config=ALL_RULES)
     victim = default.findings[0]
     for selector in (victim.code, victim.name):
-        report = tonecheck.check(MIXED, config=Config(ignore=(selector,)))
+        report = tonecheck.check(MIXED, config=Config(preview=True, ignore=(selector,)))
         assert victim.code not in {f.code for f in report.findings}
         assert report.findings  # the others stay
 
 
 def test_ignore_wins_over_select():
-    report = tonecheck.check(MIXED, config=Config(select=("negative-language",), ignore=("negative-language",)))
+    report = tonecheck.check(MIXED, config=Config(preview=True, select=("negative-language",),
+                                                  ignore=("negative-language",)))
     assert report.findings == ()
 
 
 def test_select_and_ignore_do_not_change_the_other_findings():
-    default = tonecheck.check(MIXED)
+    default = tonecheck.check(MIXED, config=ALL_RULES)
     for category in TONE_CATEGORIES:
-        selected = tonecheck.check(MIXED, config=Config(select=(category,)))
+        selected = tonecheck.check(MIXED, config=Config(preview=True, select=(category,)))
         assert [(f.code, f.start, f.end) for f in selected.findings] == \
                [(f.code, f.start, f.end) for f in default.by_category(category)]
 
 
 def test_per_call_ignore_filters_and_does_not_stick():
-    default = tonecheck.check(MIXED)
+    default = tonecheck.check(MIXED, config=ALL_RULES)
     victim = default.findings[0]
     for selector in (victim.code, victim.code[:3], victim.name, victim.category):
-        report = tonecheck.check(MIXED, ignore=[selector])
+        report = tonecheck.check(MIXED, ignore=[selector], config=ALL_RULES)
         assert all(f.code != victim.code for f in report.findings), selector
         assert len(report.findings) < len(default.findings)
-    again = tonecheck.check(MIXED)
+    again = tonecheck.check(MIXED, config=ALL_RULES)
     assert again.findings == default.findings
 
 
 def test_severity_override_by_code():
-    default = tonecheck.check(MIXED)
+    default = tonecheck.check(MIXED, config=ALL_RULES)
     target = default.by_category("negative-language")[0]
     new_level = Severity.info if target.severity != Severity.info else Severity.error
-    report = tonecheck.check(MIXED, config=Config(severity={target.code: new_level}))
+    report = tonecheck.check(MIXED, config=Config(preview=True, severity={target.code: new_level}))
     changed = [f for f in report.findings if f.code == target.code]
     assert changed and all(f.severity == new_level for f in changed)
-    assert tonecheck.check(MIXED).findings == default.findings  # the override did not leak
+    assert tonecheck.check(MIXED, config=ALL_RULES).findings == default.findings  # the override did not leak
 
 
 def test_severity_override_for_an_unknown_code_is_a_config_error():
@@ -555,7 +562,7 @@ def test_safe_suggestions_remove_the_problem_when_applied():
                for rule in _rules() for ex in rule.examples.flag]
     applied = 0
     for text, mode, context in [*samples, (MIXED, "draft", None)]:
-        for f in tonecheck.check(text, mode=mode, context=context).findings:
+        for f in tonecheck.check(text, mode=mode, context=context, config=ALL_RULES).findings:
             for s in f.suggestions:
                 if s.applicability != Applicability.safe or s.replacement is None:
                     continue
@@ -564,7 +571,7 @@ def test_safe_suggestions_remove_the_problem_when_applied():
                 end = f.end if getattr(s, "end", None) is None else s.end
                 assert 0 <= start <= f.start <= f.end <= end <= len(text), (f, s)
                 fixed = text[:start] + s.replacement + text[end:]
-                again = tonecheck.check(fixed, mode=mode, context=context)
+                again = tonecheck.check(fixed, mode=mode, context=context, config=ALL_RULES)
                 new_end = start + len(s.replacement)
                 assert not [g for g in again.findings
                             if g.code == f.code and g.start <= new_end and start <= g.end], (text, fixed)
@@ -575,7 +582,7 @@ def test_safe_suggestions_remove_the_problem_when_applied():
 # -- determinism ------------------------------------------------------------------------------
 
 def test_same_input_same_findings_across_equal_configs():
-    first = tonecheck.check(MIXED, config=Config(select=("NEG", "PAG")))
-    second = tonecheck.check(MIXED, config=Config(select=("NEG", "PAG")))
+    first = tonecheck.check(MIXED, config=Config(preview=True, select=("NEG", "PAG")))
+    second = tonecheck.check(MIXED, config=Config(preview=True, select=("NEG", "PAG")))
     assert first.findings == second.findings
     assert first.model_dump() == second.model_dump()

@@ -15,7 +15,11 @@ from conftest import TONE_CATEGORIES, span_of, wrap_reply
 
 BAD_REPLY = wrap_reply("Thanks for waiting. We can't refund this order. As I said, it's in the FAQ.")
 CLEAN_REPLY = wrap_reply("Thanks for waiting. Your refund went out today and should arrive within five days.")
-TONE = ["--select", ",".join(TONE_CATEGORIES)]  # keep exit-code tests to the tone rules
+# These tests exercise what the rules find, preview rules included (they do not run by default:
+# see test_preview.py for the default selection).
+ALL_RULES = tonecheck.Config(preview=True)
+PREVIEW = "--preview"
+TONE = [PREVIEW, "--select", ",".join(TONE_CATEGORIES)]  # keep exit-code tests to the tone rules
 
 FINDING_KEYS = {"code", "name", "category", "severity", "message", "start", "end", "line", "column",
                 "end_line", "end_column", "match", "suggestions"}
@@ -51,9 +55,9 @@ def clean_file(tmp_path):
 # -- check: exit codes and text output --------------------------------------------------------
 
 def test_findings_exit_1_and_are_printed_with_location(run_cli, bad_file):
-    result = run_cli(["check", str(bad_file)])
+    result = run_cli(["check", PREVIEW, str(bad_file)])
     assert result.code == 1, result
-    expected = tonecheck.check(BAD_REPLY).findings
+    expected = tonecheck.check(BAD_REPLY, config=ALL_RULES).findings
     assert expected
     for f in expected:
         assert f"{bad_file}:{f.line}:{f.column}: {f.code}" in result.out, (f, result)
@@ -68,7 +72,7 @@ def test_clean_file_exits_0(run_cli, clean_file):
 
 
 def test_clean_reply_exits_0_with_all_rules_on(run_cli, clean_file):
-    result = run_cli(["check", str(clean_file)])
+    result = run_cli(["check", PREVIEW, str(clean_file)])
     assert result.code == 0, result
 
 
@@ -79,7 +83,7 @@ def test_text_output_points_at_the_match(run_cli, tmp_path):
     result = run_cli(["check", *TONE, str(path)])
     lines = result.out.splitlines()
     start, _ = span_of(text, "we can't")
-    f = [f for f in tonecheck.check(text).findings if f.start == start][0]
+    f = [f for f in tonecheck.check(text, config=ALL_RULES).findings if f.start == start][0]
     index = next(i for i, line in enumerate(lines) if line.startswith(f"{path}:{f.line}:{f.column}:"))
     source, carets = lines[index + 1], lines[index + 2]
     assert source.strip() == "Sorry, but we can't refund this."
@@ -97,7 +101,7 @@ def test_text_output_shows_the_right_source_line_with_odd_line_breaks(run_cli, t
     result = run_cli(["check", *TONE, str(path)])
     assert result.code == 1, result
     lines = result.out.splitlines()
-    f = tonecheck.check(text).by_category("negative-language")[0]
+    f = tonecheck.check(text, config=ALL_RULES).by_category("negative-language")[0]
     index = next(i for i, line in enumerate(lines) if line.startswith(f"{path}:{f.line}:{f.column}:"))
     assert "we can't" in lines[index + 1], result.out
 
@@ -113,7 +117,7 @@ def test_several_files_are_reported_in_one_run(run_cli, bad_file, clean_file):
 # -- check: JSON ------------------------------------------------------------------------------
 
 def test_json_output_shape(run_cli, bad_file):
-    result = run_cli(["check", "--format", "json", str(bad_file)])
+    result = run_cli(["check", PREVIEW, "--format", "json", str(bad_file)])
     assert result.code == 1
     payload = json.loads(result.out)
     assert set(payload) == {"version", "files"}
@@ -137,7 +141,7 @@ def test_json_output_shape(run_cli, bad_file):
             assert s["applicability"] in {"safe", "unsafe", "display-only"}
             assert s["replacement"] is None or isinstance(s["replacement"], str)
     # the same findings as the library gives
-    api = tonecheck.check(BAD_REPLY).findings
+    api = tonecheck.check(BAD_REPLY, config=ALL_RULES).findings
     assert [(f["code"], f["start"], f["end"]) for f in entry["findings"]] == [(f.code, f.start, f.end) for f in api]
 
 
@@ -166,17 +170,18 @@ def _codes(result) -> set[str]:
 
 
 def test_select_and_ignore_options(run_cli, bad_file):
-    everything = _codes(run_cli(["check", "--format", "json", str(bad_file)]))
+    everything = _codes(run_cli(["check", PREVIEW, "--format", "json", str(bad_file)]))
     neg = {c for c in everything if load_rules().by_code()[c].category == "negative-language"}
     pag = {c for c in everything if load_rules().by_code()[c].category == "passive-aggressive"}
     assert neg and pag
-    assert _codes(run_cli(["check", "--format", "json", "--select", "negative-language", str(bad_file)])) == neg
-    assert _codes(run_cli(["check", "--format", "json", "--ignore", "negative-language", str(bad_file)])) \
-        & neg == set()
+    assert _codes(run_cli(["check", PREVIEW, "--format", "json", "--select", "negative-language",
+                           str(bad_file)])) == neg
+    assert _codes(run_cli(["check", PREVIEW, "--format", "json", "--ignore", "negative-language",
+                           str(bad_file)])) & neg == set()
     both = ",".join(sorted(neg | pag))
-    assert _codes(run_cli(["check", "--format", "json", "--select", both, str(bad_file)])) == neg | pag
+    assert _codes(run_cli(["check", PREVIEW, "--format", "json", "--select", both, str(bad_file)])) == neg | pag
     repeated = ["--select", sorted(neg)[0], "--select", sorted(pag)[0]]
-    assert _codes(run_cli(["check", "--format", "json", *repeated, str(bad_file)])) == \
+    assert _codes(run_cli(["check", PREVIEW, "--format", "json", *repeated, str(bad_file)])) == \
         {sorted(neg)[0], sorted(pag)[0]}
     ignored = run_cli(["check", "--format", "json", *TONE, "--ignore", ",".join(neg | pag), str(bad_file)])
     assert _codes(ignored) == set()
@@ -265,12 +270,12 @@ def test_bad_rule_path_exits_2_with_one_line(run_cli, tmp_path, clean_file):
 
 @pytest.mark.parametrize("argv", [["check"], ["check", "-"]])
 def test_stdin_is_read_without_a_path_or_with_dash(run_cli, argv):
-    result = run_cli([*argv, "--format", "json"], stdin=BAD_REPLY)
+    result = run_cli([*argv, PREVIEW, "--format", "json"], stdin=BAD_REPLY)
     assert result.code == 1, result
     payload = json.loads(result.out)
     assert payload["files"][0]["path"] == "<stdin>"
     assert [(f["code"], f["start"]) for f in payload["files"][0]["findings"]] == \
-        [(f.code, f.start) for f in tonecheck.check(BAD_REPLY).findings]
+        [(f.code, f.start) for f in tonecheck.check(BAD_REPLY, config=ALL_RULES).findings]
 
 
 def test_stdin_byte_order_mark_is_not_part_of_the_text(run_cli):
@@ -337,7 +342,7 @@ def test_invalid_utf8_on_stdin_exits_2(run_cli):
 
 
 def test_one_bad_path_among_good_ones_still_reports_the_good_ones(run_cli, tmp_path, bad_file):
-    result = run_cli(["check", "--format", "json", str(bad_file), str(tmp_path / "missing.txt")])
+    result = run_cli(["check", PREVIEW, "--format", "json", str(bad_file), str(tmp_path / "missing.txt")])
     assert result.code == 2
     _one_error_line(result, "missing.txt")
     files = json.loads(result.out)["files"]
@@ -410,7 +415,7 @@ def test_python_dash_m_tonecheck_version(run_subprocess):
 
 
 def test_subprocess_stdin_with_findings_exits_1(run_subprocess):
-    result = run_subprocess(["check", "--format", "json"], stdin=BAD_REPLY)
+    result = run_subprocess(["check", PREVIEW, "--format", "json"], stdin=BAD_REPLY)
     assert result.code == 1, result
     payload = json.loads(result.out)
     assert payload["version"] == 1

@@ -15,20 +15,22 @@ CLOSING = "missing-closing"
 BODY = ("Your refund was processed on Monday. It went back to the card you paid with. "
         "Banks usually post it within three working days.")
 
-# built once: each distinct configuration compiles its own engine
-NEXT_STEP_REQUIRED = Config(closing={"required": ["next-step"]})
-OFFER_AND_NEXT_STEP = Config(closing={"required": ["offer-of-help", "next-step"]})
-BAKING_ACCEPTED = Config(closing={"accepted": [r"\bhappy baking\b"]})
-THREE_SENTENCE_REGION = Config(closing={"region-sentences": 3})
-NO_CHAT_EXEMPTION = Config(closing={"chat-max-sentences": 0, "chat-max-words": 0})
+# built once: each distinct configuration compiles its own engine. CLO001 is a preview rule (it
+# does not run by default: see test_preview.py), so every configuration here turns preview on.
+ALL_RULES = Config(preview=True)
+NEXT_STEP_REQUIRED = Config(preview=True, closing={"required": ["next-step"]})
+OFFER_AND_NEXT_STEP = Config(preview=True, closing={"required": ["offer-of-help", "next-step"]})
+BAKING_ACCEPTED = Config(preview=True, closing={"accepted": [r"\bhappy baking\b"]})
+THREE_SENTENCE_REGION = Config(preview=True, closing={"region-sentences": 3})
+NO_CHAT_EXEMPTION = Config(preview=True, closing={"chat-max-sentences": 0, "chat-max-words": 0})
 
 
 def reply(last: str, *, body: str = BODY, signoff: str = "Thanks,\nAna") -> str:
     return f"Hi Sam,\n\n{body} {last}".rstrip() + f"\n\n{signoff}"
 
 
-def closing_findings(text: str, **kwargs) -> list[tonecheck.Finding]:
-    return [f for f in tonecheck.check(text, **kwargs).findings if f.category == CLOSING]
+def closing_findings(text: str, *, config: Config = ALL_RULES, **kwargs) -> list[tonecheck.Finding]:
+    return [f for f in tonecheck.check(text, config=config, **kwargs).findings if f.category == CLOSING]
 
 
 @pytest.mark.parametrize("last", [
@@ -133,7 +135,7 @@ def test_a_question_counts_as_an_invitation_to_reply_only():
     text = reply("Would Tuesday suit you instead?")
     assert closing_findings(text) == []
     assert len(closing_findings(text, config=NEXT_STEP_REQUIRED)) == 1
-    invitation = Config(closing={"required": ["invitation-to-reply"]})
+    invitation = Config(preview=True, closing={"required": ["invitation-to-reply"]})
     assert closing_findings(text, config=invitation) == []
 
 

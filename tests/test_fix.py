@@ -22,6 +22,11 @@ from tonecheck import Applicability, FixResult, _cli
 
 from conftest import REPO_ROOT, wrap_reply
 
+# These tests exercise what the rules find and fix, preview rules included (they do not run by
+# default: see test_preview.py for the default selection).
+ALL_RULES = tonecheck.Config(preview=True)
+PREVIEW = "--preview"
+
 SAFE = {Applicability.safe}
 SAFE_OR_UNSAFE = {Applicability.safe, Applicability.unsafe}
 
@@ -84,7 +89,7 @@ PROPERTY = settings(max_examples=150, deadline=None,
 @given(text=any_texts, context=contexts, mode=modes)
 def test_fix_never_raises_safe_or_unsafe(text, context, mode):
     for unsafe in (False, True):
-        result = tonecheck.fix(text, mode=mode, context=context, unsafe=unsafe)
+        result = tonecheck.fix(text, mode=mode, context=context, unsafe=unsafe, config=ALL_RULES)
         assert isinstance(result, FixResult)
         assert isinstance(result.text, str)
         assert result.changed == bool(result.edits)
@@ -95,8 +100,8 @@ def test_fix_never_raises_safe_or_unsafe(text, context, mode):
 @PROPERTY
 @given(text=any_texts, context=contexts, unsafe=st.booleans(), mode=modes)
 def test_fix_is_idempotent(text, context, unsafe, mode):
-    first = tonecheck.fix(text, mode=mode, context=context, unsafe=unsafe)
-    second = tonecheck.fix(first.text, mode=mode, context=context, unsafe=unsafe)
+    first = tonecheck.fix(text, mode=mode, context=context, unsafe=unsafe, config=ALL_RULES)
+    second = tonecheck.fix(first.text, mode=mode, context=context, unsafe=unsafe, config=ALL_RULES)
     assert second.text == first.text, (text, first.text, second.edits)
     assert second.edits == (), (text, first.text, second.edits)
     assert second.remaining == first.remaining
@@ -105,7 +110,7 @@ def test_fix_is_idempotent(text, context, unsafe, mode):
 @PROPERTY
 @given(text=any_texts, context=contexts, unsafe=st.booleans())
 def test_one_round_only_changes_text_inside_its_edits(text, context, unsafe):
-    result = tonecheck.fix(text, context=context, unsafe=unsafe, max_rounds=1)
+    result = tonecheck.fix(text, context=context, unsafe=unsafe, max_rounds=1, config=ALL_RULES)
     previous_end = -1
     for edit in sorted(result.edits, key=lambda e: (e.start, e.end)):
         assert edit.round == 1
@@ -122,7 +127,7 @@ def test_one_round_only_changes_text_inside_its_edits(text, context, unsafe):
 @given(text=any_texts, context=contexts, unsafe=st.booleans())
 def test_every_round_is_replayable_from_its_edits(text, context, unsafe):
     """Edit offsets index the text of their round: replaying round by round gives the result."""
-    result = tonecheck.fix(text, context=context, unsafe=unsafe)
+    result = tonecheck.fix(text, context=context, unsafe=unsafe, config=ALL_RULES)
     current = text
     rounds = sorted({e.round for e in result.edits})
     assert rounds == list(range(1, len(rounds) + 1)), result.edits
@@ -165,8 +170,8 @@ def _new_findings(before, after) -> list[tuple[str, str]]:
 @example(text="Actually, No, we don't ship to Canada.", context=None, mode="draft")
 @given(text=any_texts, context=contexts, mode=modes)
 def test_safe_fixes_never_introduce_a_finding(text, context, mode):
-    before = tonecheck.check(text, mode=mode, context=context).findings
-    result = tonecheck.fix(text, mode=mode, context=context)
+    before = tonecheck.check(text, mode=mode, context=context, config=ALL_RULES).findings
+    result = tonecheck.fix(text, mode=mode, context=context, config=ALL_RULES)
     new = _new_findings(before, result.remaining)
     assert not new, (text, result.text, new)
 
@@ -174,12 +179,12 @@ def test_safe_fixes_never_introduce_a_finding(text, context, mode):
 @PROPERTY
 @given(text=any_texts, context=contexts, unsafe=st.booleans())
 def test_applied_edits_have_an_allowed_applicability(text, context, unsafe):
-    result = tonecheck.fix(text, context=context, unsafe=unsafe)
+    result = tonecheck.fix(text, context=context, unsafe=unsafe, config=ALL_RULES)
     for edit in result.edits:
         assert edit.applicability in _allowed(unsafe), edit
         assert edit.applicability is not Applicability.display_only, edit
     # and the applicability an edit reports is that of a real suggestion of its finding
-    first_round = tonecheck.check(text, context=context).findings
+    first_round = tonecheck.check(text, context=context, config=ALL_RULES).findings
     for edit in (e for e in result.edits if e.round == 1):
         assert any(
             f.code == edit.code and any(s.title == edit.title and s.applicability == edit.applicability
@@ -191,8 +196,8 @@ def test_applied_edits_have_an_allowed_applicability(text, context, unsafe):
 @PROPERTY
 @given(text=any_texts, context=contexts, unsafe=st.booleans(), mode=modes)
 def test_remaining_is_the_check_of_the_fixed_text(text, context, unsafe, mode):
-    result = tonecheck.fix(text, mode=mode, context=context, unsafe=unsafe)
-    assert result.remaining == tonecheck.check(result.text, mode=mode, context=context).findings
+    result = tonecheck.fix(text, mode=mode, context=context, unsafe=unsafe, config=ALL_RULES)
+    assert result.remaining == tonecheck.check(result.text, mode=mode, context=context, config=ALL_RULES).findings
 
 
 @PROPERTY
@@ -200,10 +205,10 @@ def test_remaining_is_the_check_of_the_fixed_text(text, context, unsafe, mode):
 def test_safe_only_fix_applies_nothing_unsafe(text):
     """The same text: what the safe run changes is a subset of what the unsafe run may touch, and
     a text whose findings offer nothing but display-only or unsafe suggestions is left alone."""
-    report = tonecheck.check(text)
+    report = tonecheck.check(text, config=ALL_RULES)
     safe_offered = any(s.applicability is Applicability.safe and s.replacement is not None
                        for f in report.findings for s in f.suggestions)
-    result = tonecheck.fix(text)
+    result = tonecheck.fix(text, config=ALL_RULES)
     if not safe_offered:
         assert result.text == text and result.edits == (), (text, result.edits)
 
@@ -211,7 +216,7 @@ def test_safe_only_fix_applies_nothing_unsafe(text):
 # -- examples: safe removals ------------------------------------------------------------------------
 
 def test_sentence_initial_actually_is_removed_and_next_word_capitalised():
-    result = tonecheck.fix("Actually, the refund was sent on Monday.")
+    result = tonecheck.fix("Actually, the refund was sent on Monday.", config=ALL_RULES)
     assert result.text == "The refund was sent on Monday."
     assert [e.code for e in result.edits] == ["PAG001"]
     assert result.edits[0].applicability is Applicability.safe
@@ -220,35 +225,36 @@ def test_sentence_initial_actually_is_removed_and_next_word_capitalised():
 
 def test_actually_at_the_start_of_a_later_sentence():
     text = wrap_reply("Thanks for waiting. Actually, your refund was sent on Monday.")
-    result = tonecheck.fix(text)
+    result = tonecheck.fix(text, config=ALL_RULES)
     assert result.text == wrap_reply("Thanks for waiting. Your refund was sent on Monday.")
 
 
 def test_well_actually_goes_as_a_whole():
-    assert tonecheck.fix("Well, actually, that option is under Settings.").text == "That option is under Settings."
+    assert tonecheck.fix("Well, actually, that option is under Settings.", config=ALL_RULES).text == \
+        "That option is under Settings."
 
 
 def test_per_my_last_email_is_removed():
-    result = tonecheck.fix("Per my last email, the invoice is attached.")
+    result = tonecheck.fix("Per my last email, the invoice is attached.", config=ALL_RULES)
     assert result.text == "The invoice is attached."
     assert [(e.code, e.applicability) for e in result.edits] == [("PAG003", Applicability.safe)]
 
 
 def test_again_is_removed_but_not_again_thank_you():
-    assert tonecheck.fix("Again, the code only works once.").text == "The code only works once."
+    assert tonecheck.fix("Again, the code only works once.", config=ALL_RULES).text == "The code only works once."
     kept = "Again, thank you for your patience!"
-    assert tonecheck.fix(kept).text == kept
+    assert tonecheck.fix(kept, config=ALL_RULES).text == kept
 
 
 def test_a_removal_never_touches_the_text_before_it():
     text = "Hi Sam,\n\nYour order shipped.  Per my last email, the invoice is attached."
-    result = tonecheck.fix(text)
+    result = tonecheck.fix(text, config=ALL_RULES)
     assert result.text == "Hi Sam,\n\nYour order shipped.  The invoice is attached."
 
 
 def test_fix_respects_ignore():
     text = "Actually, the refund was sent."
-    result = tonecheck.fix(text, ignore=("PAG001",))
+    result = tonecheck.fix(text, ignore=("PAG001",), config=ALL_RULES)
     assert result.text == text
     assert result.edits == ()
 
@@ -257,7 +263,7 @@ def test_fix_respects_ignore():
 
 def test_first_name_placeholder_is_filled_from_context_without_unsafe():
     text = "Hi {{first_name}},\n\nYour order shipped."
-    result = tonecheck.fix(text, context={"customer_name": "Sara"})
+    result = tonecheck.fix(text, context={"customer_name": "Sara"}, config=ALL_RULES)
     assert result.text == "Hi Sara,\n\nYour order shipped."
     assert [(e.code, e.applicability, e.original) for e in result.edits] == [
         ("TPL001", Applicability.safe, "{{first_name}}")]
@@ -266,14 +272,14 @@ def test_first_name_placeholder_is_filled_from_context_without_unsafe():
 def test_placeholder_without_a_name_in_context_is_display_only_and_left_alone():
     text = "Hi {{first_name}},\n\nYour order shipped."
     for unsafe in (False, True):
-        result = tonecheck.fix(text, unsafe=unsafe)
+        result = tonecheck.fix(text, unsafe=unsafe, config=ALL_RULES)
         assert result.text == text
         assert result.edits == ()
         assert [f.code for f in result.remaining] == ["TPL001"]
 
 
 def test_wrong_name_in_greeting_is_replaced_with_the_first_name():
-    result = tonecheck.fix("Hi John,\n\nYour order shipped.", context={"customer_name": "Sara Lee"})
+    result = tonecheck.fix("Hi John,\n\nYour order shipped.", context={"customer_name": "Sara Lee"}, config=ALL_RULES)
     assert result.text == "Hi Sara,\n\nYour order shipped."
     assert result.edits[0].applicability is Applicability.safe
 
@@ -282,7 +288,7 @@ def test_wrong_name_in_greeting_is_replaced_with_the_first_name():
 
 def test_as_i_said_and_obligation_rewritten_with_unsafe():
     text = "As I said, you have to restart the router."
-    result = tonecheck.fix(text, unsafe=True)
+    result = tonecheck.fix(text, unsafe=True, config=ALL_RULES)
     assert result.text == "To recap, please restart the router."
     assert {e.code for e in result.edits} == {"PAG002", "NEG010"}
     assert all(e.applicability is Applicability.unsafe for e in result.edits)
@@ -290,54 +296,58 @@ def test_as_i_said_and_obligation_rewritten_with_unsafe():
 
 def test_tone_rewrites_are_not_applied_without_unsafe():
     text = "As I said, you have to restart the router."
-    result = tonecheck.fix(text)
+    result = tonecheck.fix(text, config=ALL_RULES)
     assert result.text == text
     assert result.edits == ()
     assert {f.code for f in result.remaining} == {"PAG002", "NEG010"}
 
 
 def test_mid_sentence_as_i_said_is_dropped_with_its_commas():
-    result = tonecheck.fix("The coupon, as I said, can be used once.", unsafe=True)
+    result = tonecheck.fix("The coupon, as I said, can be used once.", unsafe=True, config=ALL_RULES)
     assert result.text == "The coupon can be used once."
 
 
 def test_cant_until_becomes_can_from():
-    assert tonecheck.fix("we can't ship to Norway until May", unsafe=True).text == "we can ship to Norway from May"
-    assert tonecheck.fix("We can't ship to Norway until May.", unsafe=True).text == "We can ship to Norway from May."
+    assert tonecheck.fix("we can't ship to Norway until May", unsafe=True, config=ALL_RULES).text == \
+        "we can ship to Norway from May"
+    assert tonecheck.fix("We can't ship to Norway until May.", unsafe=True, config=ALL_RULES).text == \
+        "We can ship to Norway from May."
     # a curly apostrophe is read as a straight one
-    assert tonecheck.fix("We can\u2019t ship to Norway until May.", unsafe=True).text == "We can ship to Norway from May."
+    assert tonecheck.fix("We can\u2019t ship to Norway until May.", unsafe=True, config=ALL_RULES).text == \
+        "We can ship to Norway from May."
     unchanged = "We can't ship to Norway until May."
-    assert tonecheck.fix(unchanged).text == unchanged
+    assert tonecheck.fix(unchanged, config=ALL_RULES).text == unchanged
 
 
 def test_overlapping_edits_are_applied_in_later_rounds():
     # "Actually, y" -> "Y" (PAG001, safe) overlaps "you have to" (NEG010): the second waits a round
-    result = tonecheck.fix("Actually, you have to restart the router.", unsafe=True)
+    result = tonecheck.fix("Actually, you have to restart the router.", unsafe=True, config=ALL_RULES)
     assert result.text == "Please restart the router."
     assert [(e.code, e.round) for e in result.edits] == [("PAG001", 1), ("NEG010", 2)]
 
 
 def test_max_rounds_stops_early():
-    result = tonecheck.fix("Obviously, you need to log in.", unsafe=True, max_rounds=1)
+    result = tonecheck.fix("Obviously, you need to log in.", unsafe=True, max_rounds=1, config=ALL_RULES)
     assert result.text == "You need to log in."
     assert [f.code for f in result.remaining] == ["NEG010"]
-    assert tonecheck.fix("Obviously, you need to log in.", unsafe=True).text == "Please log in."
+    assert tonecheck.fix("Obviously, you need to log in.", unsafe=True, config=ALL_RULES).text == "Please log in."
 
 
 def test_case_is_kept_at_sentence_start():
-    assert tonecheck.fix("Kindly confirm the address.", unsafe=True).text == "Please confirm the address."
-    assert tonecheck.fix("Thanks. Kindly confirm the address.", unsafe=True).text == \
+    assert tonecheck.fix("Kindly confirm the address.", unsafe=True, config=ALL_RULES).text == \
+        "Please confirm the address."
+    assert tonecheck.fix("Thanks. Kindly confirm the address.", unsafe=True, config=ALL_RULES).text == \
         "Thanks. Please confirm the address."
-    assert tonecheck.fix("Simply click the button.", unsafe=True).text == "Click the button."
-    assert tonecheck.fix("Please click it simply.", unsafe=True).text == "Please click it."
+    assert tonecheck.fix("Simply click the button.", unsafe=True, config=ALL_RULES).text == "Click the button."
+    assert tonecheck.fix("Please click it simply.", unsafe=True, config=ALL_RULES).text == "Please click it."
 
 
 def test_display_only_suggestions_are_never_applied():
     text = "Please read the FAQ before contacting us. Our decision is final."
-    report = tonecheck.check(text)
+    report = tonecheck.check(text, config=ALL_RULES)
     assert report.findings
     assert all(s.applicability is Applicability.display_only for f in report.findings for s in f.suggestions)
-    result = tonecheck.fix(text, unsafe=True)
+    result = tonecheck.fix(text, unsafe=True, config=ALL_RULES)
     assert result.text == text
     assert result.edits == ()
 
@@ -346,32 +356,33 @@ def test_display_only_suggestions_are_never_applied():
 
 def test_jargon_replacement_makes_a_agree_with_a_vowel():
     # JAR005 lexicon: "(SKU|SKUs)": "item"
-    result = tonecheck.fix("Please order a SKU today.", unsafe=True)
+    result = tonecheck.fix("Please order a SKU today.", unsafe=True, config=ALL_RULES)
     assert result.text == "Please order an item today."
 
 
 def test_jargon_replacement_does_not_double_the_article():
     # JAR004 lexicon: "(chargeback|...)": "a payment dispute raised with your bank"
-    assert tonecheck.fix("You filed a chargeback last week.", unsafe=True).text == \
+    assert tonecheck.fix("You filed a chargeback last week.", unsafe=True, config=ALL_RULES).text == \
         "You filed a payment dispute raised with your bank last week."
     # "(payment gateway|payment gateways)": "the service that processes card payments"
-    assert tonecheck.fix("We changed the payment gateway today.", unsafe=True).text == \
+    assert tonecheck.fix("We changed the payment gateway today.", unsafe=True, config=ALL_RULES).text == \
         "We changed the service that processes card payments today."
 
 
 def test_jargon_replacement_keeps_a_capital_determiner():
-    assert tonecheck.fix("The payment gateway is down.", unsafe=True).text == \
+    assert tonecheck.fix("The payment gateway is down.", unsafe=True, config=ALL_RULES).text == \
         "The service that processes card payments is down."
 
 
 def test_article_agrees_with_the_sound_not_the_letter():
     # JAR003 lexicon: "(OTP|OTPs)": "one-time code"; "one" starts with a consonant sound
-    assert tonecheck.fix("We sent you an OTP by text.", unsafe=True).text == "We sent you a one-time code by text."
+    assert tonecheck.fix("We sent you an OTP by text.", unsafe=True, config=ALL_RULES).text == \
+        "We sent you a one-time code by text."
 
 
 def test_jargon_is_not_replaced_without_unsafe():
     text = "Please order a SKU today."
-    assert tonecheck.fix(text).text == text
+    assert tonecheck.fix(text, config=ALL_RULES).text == text
 
 
 # -- examples: the result ---------------------------------------------------------------------------
@@ -382,22 +393,22 @@ def test_jargon_is_not_replaced_without_unsafe():
     ("Hi {{first_name}},\n\nWe can't ship to Norway until May.", True),
 ])
 def test_remaining_equals_check_of_result(text, unsafe):
-    result = tonecheck.fix(text, unsafe=unsafe)
+    result = tonecheck.fix(text, unsafe=unsafe, config=ALL_RULES)
     assert result.edits
-    assert result.remaining == tonecheck.check(result.text).findings
+    assert result.remaining == tonecheck.check(result.text, config=ALL_RULES).findings
 
 
 def test_clean_text_is_returned_as_is():
     text = wrap_reply("Your refund went out today and should arrive within five days.")
-    result = tonecheck.fix(text, unsafe=True)
+    result = tonecheck.fix(text, unsafe=True, config=ALL_RULES)
     assert result.text == text
     assert result.edits == () and not result.changed
-    assert result.remaining == tonecheck.check(text).findings
+    assert result.remaining == tonecheck.check(text, config=ALL_RULES).findings
 
 
 def test_lone_surrogate_does_not_raise():
     # any str, including one with a lone surrogate (e.g. from os.fsdecode / surrogateescape)
-    result = tonecheck.fix("\udcffActually, the refund was sent.")
+    result = tonecheck.fix("\udcffActually, the refund was sent.", config=ALL_RULES)
     assert isinstance(result.text, str)
 
 
@@ -416,7 +427,7 @@ def reply_file(tmp_path):
 
 
 def test_cli_fix_rewrites_the_file_in_place(run_cli, reply_file):
-    result = run_cli(["check", "--fix", str(reply_file)])
+    result = run_cli(["check", PREVIEW, "--fix", str(reply_file)])
     assert reply_file.read_text(encoding="utf-8") == wrap_reply("The refund was sent on Monday.")
     assert stat.S_IMODE(reply_file.stat().st_mode) == 0o640
     assert _listing(reply_file.parent) == ["reply.txt"]  # no temporary file left behind
@@ -426,21 +437,21 @@ def test_cli_fix_rewrites_the_file_in_place(run_cli, reply_file):
 
 def test_cli_fix_keeps_an_executable_mode(run_cli, reply_file):
     os.chmod(reply_file, 0o755)
-    run_cli(["check", "--fix", str(reply_file)])
+    run_cli(["check", PREVIEW, "--fix", str(reply_file)])
     assert stat.S_IMODE(reply_file.stat().st_mode) == 0o755
 
 
 def test_cli_fix_keeps_crlf_line_endings(run_cli, tmp_path):
     path = tmp_path / "crlf.txt"
     path.write_bytes(wrap_reply("Actually, the refund was sent on Monday.").replace("\n", "\r\n").encode())
-    run_cli(["check", "--fix", str(path)])
+    run_cli(["check", PREVIEW, "--fix", str(path)])
     assert path.read_bytes() == wrap_reply("The refund was sent on Monday.").replace("\n", "\r\n").encode()
 
 
 def test_cli_fix_keeps_a_byte_order_mark(run_cli, tmp_path):
     path = tmp_path / "bom.txt"
     path.write_bytes(b"\xef\xbb\xbf" + wrap_reply("Actually, the refund was sent on Monday.").encode())
-    run_cli(["check", "--fix", str(path)])
+    run_cli(["check", PREVIEW, "--fix", str(path)])
     assert path.read_bytes() == b"\xef\xbb\xbf" + wrap_reply("The refund was sent on Monday.").encode()
 
 
@@ -449,7 +460,7 @@ def test_cli_fix_leaves_a_file_without_fixes_untouched(run_cli, tmp_path):
     content = wrap_reply("Your refund went out today.")
     path.write_text(content, encoding="utf-8")
     before = path.stat().st_mtime_ns, path.stat().st_ino
-    result = run_cli(["check", "--fix", str(path)])
+    result = run_cli(["check", PREVIEW, "--fix", str(path)])
     assert path.read_text(encoding="utf-8") == content
     assert (path.stat().st_mtime_ns, path.stat().st_ino) == before
     assert "Applied 0 fixes." in result.err
@@ -458,7 +469,7 @@ def test_cli_fix_leaves_a_file_without_fixes_untouched(run_cli, tmp_path):
 def test_cli_fix_reports_findings_that_remain(run_cli, tmp_path):
     path = tmp_path / "reply.txt"
     path.write_text(wrap_reply("Actually, the refund was sent. As I said, it takes five days."), encoding="utf-8")
-    result = run_cli(["check", "--fix", str(path)])
+    result = run_cli(["check", PREVIEW, "--fix", str(path)])
     assert path.read_text(encoding="utf-8") == wrap_reply("The refund was sent. As I said, it takes five days.")
     assert result.code == 1, result
     assert "PAG002" in result.out and "PAG001" not in result.out
@@ -471,7 +482,7 @@ def test_write_failure_leaves_the_file_and_folder_as_they_were(run_cli, reply_fi
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(os, "replace", refuse)
-    result = run_cli(["check", "--fix", str(reply_file)])
+    result = run_cli(["check", PREVIEW, "--fix", str(reply_file)])
     assert result.code == 2, result
     assert "cannot write" in result.err
     assert reply_file.read_bytes() == original
@@ -490,7 +501,7 @@ def test_write_atomically_replaces_and_keeps_mode(tmp_path):
 
 def test_cli_diff_prints_a_unified_diff_and_writes_nothing(run_cli, reply_file):
     before = reply_file.read_bytes()
-    result = run_cli(["check", "--diff", str(reply_file)])
+    result = run_cli(["check", PREVIEW, "--diff", str(reply_file)])
     assert result.code == 1, result
     lines = result.out.splitlines()
     assert any(line.startswith("--- ") and line.endswith("reply.txt") for line in lines), result
@@ -539,15 +550,15 @@ def _patched(old: str, diff: str) -> str:
 def test_cli_diff_applies_cleanly(run_cli, reply_file):
     """Applying the printed diff gives exactly what --fix writes."""
     old = reply_file.read_text(encoding="utf-8")
-    diff = run_cli(["check", "--diff", str(reply_file)]).out
-    run_cli(["check", "--fix", str(reply_file)])
+    diff = run_cli(["check", PREVIEW, "--diff", str(reply_file)]).out
+    run_cli(["check", PREVIEW, "--fix", str(reply_file)])
     assert _patched(old, diff) == reply_file.read_text(encoding="utf-8") != old
 
 
 def test_cli_diff_exits_0_when_nothing_would_change(run_cli, tmp_path):
     path = tmp_path / "clean.txt"
     path.write_text(wrap_reply("Your refund went out today."), encoding="utf-8")
-    result = run_cli(["check", "--diff", str(path)])
+    result = run_cli(["check", PREVIEW, "--diff", str(path)])
     assert result.code == 0, result
     assert result.out == ""
 
@@ -555,8 +566,8 @@ def test_cli_diff_exits_0_when_nothing_would_change(run_cli, tmp_path):
 def test_cli_diff_exits_0_when_only_unsafe_fixes_exist(run_cli, tmp_path):
     path = tmp_path / "unsafe.txt"
     path.write_text(wrap_reply("As I said, you have to restart the router."), encoding="utf-8")
-    assert run_cli(["check", "--diff", str(path)]).code == 0
-    result = run_cli(["check", "--diff", "--unsafe-fixes", str(path)])
+    assert run_cli(["check", PREVIEW, "--diff", str(path)]).code == 0
+    result = run_cli(["check", PREVIEW, "--diff", "--unsafe-fixes", str(path)])
     assert result.code == 1, result
     assert "+To recap, please restart the router." in result.out.splitlines()
     assert path.read_text(encoding="utf-8") == wrap_reply("As I said, you have to restart the router.")
@@ -565,15 +576,15 @@ def test_cli_diff_exits_0_when_only_unsafe_fixes_exist(run_cli, tmp_path):
 def test_cli_unsafe_fixes_applies_tone_rewrites(run_cli, tmp_path):
     path = tmp_path / "reply.txt"
     path.write_text(wrap_reply("As I said, you have to restart the router."), encoding="utf-8")
-    run_cli(["check", "--fix", str(path)])
+    run_cli(["check", PREVIEW, "--fix", str(path)])
     assert path.read_text(encoding="utf-8") == wrap_reply("As I said, you have to restart the router.")
-    result = run_cli(["check", "--fix", "--unsafe-fixes", str(path)])
+    result = run_cli(["check", PREVIEW, "--fix", "--unsafe-fixes", str(path)])
     assert path.read_text(encoding="utf-8") == wrap_reply("To recap, please restart the router.")
     assert "Applied 2 fixes." in result.err
 
 
 def test_cli_fix_on_stdin_prints_the_fixed_text(run_cli):
-    result = run_cli(["check", "--fix", "-"], stdin="Actually, the refund was sent on Monday.\n")
+    result = run_cli(["check", PREVIEW, "--fix", "-"], stdin="Actually, the refund was sent on Monday.\n")
     assert result.out == "The refund was sent on Monday.\n"
     assert result.code in (0, 1)
 
@@ -581,12 +592,12 @@ def test_cli_fix_on_stdin_prints_the_fixed_text(run_cli):
 def test_cli_fix_on_stdin_without_changes_still_prints_the_text(run_cli):
     # `tonecheck check --fix - < in > out` must not leave `out` empty when nothing needed fixing
     text = "Your refund went out today.\n"
-    result = run_cli(["check", "--fix", "-"], stdin=text)
+    result = run_cli(["check", PREVIEW, "--fix", "-"], stdin=text)
     assert result.out == text, result
 
 
 def test_cli_stdin_is_a_draft_so_placeholders_get_filled(run_cli):
-    result = run_cli(["check", "--fix", "--customer-name", "Sara", "-"],
+    result = run_cli(["check", PREVIEW, "--fix", "--customer-name", "Sara", "-"],
                      stdin="Hi {{first_name}},\n\nYour order shipped.\n")
     assert result.out == "Hi Sara,\n\nYour order shipped.\n"
 
@@ -595,9 +606,9 @@ def test_cli_files_are_saved_replies_unless_mode_draft(run_cli, tmp_path):
     path = tmp_path / "macro.txt"
     content = wrap_reply("Your order shipped.").replace("Hi Sam,", "Hi {{first_name}},")
     path.write_text(content, encoding="utf-8")
-    run_cli(["check", "--fix", "--customer-name", "Sara", str(path)])
+    run_cli(["check", PREVIEW, "--fix", "--customer-name", "Sara", str(path)])
     assert path.read_text(encoding="utf-8") == content  # saved mode: a placeholder is expected
-    run_cli(["check", "--fix", "--mode", "draft", "--customer-name", "Sara", str(path)])
+    run_cli(["check", PREVIEW, "--fix", "--mode", "draft", "--customer-name", "Sara", str(path)])
     assert path.read_text(encoding="utf-8") == wrap_reply("Your order shipped.").replace("Hi Sam,", "Hi Sara,")
 
 
@@ -608,12 +619,12 @@ def test_cli_fix_does_not_modify_a_json_export(run_cli, tmp_path):
     path = tmp_path / "macros.json"
     path.write_text(json.dumps(data, indent=2), encoding="utf-8")
     before = path.read_bytes()
-    result = run_cli(["check", "--fix", "--unsafe-fixes", str(path)])
+    result = run_cli(["check", PREVIEW, "--fix", "--unsafe-fixes", str(path)])
     assert path.read_bytes() == before
     assert _listing(tmp_path) == ["macros.json"]
     assert "note" in result.err and "macros.json" in result.err and "not applied" in result.err, result
     assert "PAG001" in result.out  # still linted and reported
-    diff = run_cli(["check", "--diff", str(path)])
+    diff = run_cli(["check", PREVIEW, "--diff", str(path)])
     assert diff.out == "" and diff.code == 0, diff
     assert path.read_bytes() == before
 
@@ -622,7 +633,7 @@ def test_cli_fix_as_a_real_process(run_subprocess, tmp_path):
     path = tmp_path / "reply.txt"
     path.write_text(wrap_reply("Per my last email, the invoice is attached."), encoding="utf-8")
     os.chmod(path, 0o644)
-    result = run_subprocess(["check", "--fix", str(path)])
+    result = run_subprocess(["check", PREVIEW, "--fix", str(path)])
     assert "Traceback" not in result.err, result
     assert path.read_text(encoding="utf-8") == wrap_reply("The invoice is attached.")
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
@@ -631,6 +642,6 @@ def test_cli_fix_as_a_real_process(run_subprocess, tmp_path):
 
 
 def test_cli_fix_stdin_as_a_real_process(run_subprocess):
-    result = run_subprocess(["check", "--fix", "--unsafe-fixes", "-"],
+    result = run_subprocess(["check", PREVIEW, "--fix", "--unsafe-fixes", "-"],
                             stdin="We can\u2019t ship to Norway until May.\n")
     assert result.out == "We can ship to Norway from May.\n", result

@@ -73,15 +73,15 @@ def test_source_offsets_index_the_file_and_reply_offsets_the_reply():
 
 
 def test_check_file_finds_the_configuration_upward_like_the_cli(tmp_path):
-    (tmp_path / "tonecheck.toml").write_text('glossary = ["Helpwise Pro"]\nignore = ["PAG002"]\n', encoding="utf-8")
+    (tmp_path / "tonecheck.toml").write_text('glossary = ["Helpwise Pro"]\nignore = ["PAG003"]\n', encoding="utf-8")
     folder = tmp_path / "team"
     folder.mkdir()
     reply = folder / "reply.txt"
-    reply.write_text(wrap_reply("As I said, Helpwise Pro syncs nightly."), encoding="utf-8")
+    reply.write_text(wrap_reply("Per my last email, Helpwise Pro syncs nightly."), encoding="utf-8")
     assert [f.code for f in tonecheck.check_file(reply).findings] == []
     config = tonecheck.load_config(reply)
-    assert config.glossary == ("Helpwise Pro",) and config.ignore == ("PAG002",)
-    assert "PAG002" in [f.code for f in tonecheck.check_file(reply, config=tonecheck.Config()).findings]
+    assert config.glossary == ("Helpwise Pro",) and config.ignore == ("PAG003",)
+    assert "PAG003" in [f.code for f in tonecheck.check_file(reply, config=tonecheck.Config()).findings]
 
 
 def test_check_file_applies_per_file_ignores_and_mode_globs_of_its_project(tmp_path):
@@ -101,7 +101,7 @@ def test_check_file_applies_per_file_ignores_and_mode_globs_of_its_project(tmp_p
 
 def test_check_file_reports_unused_suppressions_as_ton100(tmp_path):
     path = tmp_path / "r.md"
-    path.write_text("<!-- tonecheck: ignore PAG002 -->\n" + wrap_reply("Thanks for waiting."), encoding="utf-8")
+    path.write_text("<!-- tonecheck: ignore PAG003 -->\n" + wrap_reply("Thanks for waiting."), encoding="utf-8")
     (finding,) = tonecheck.check_file(path, config=tonecheck.Config()).findings
     assert (finding.code, finding.line, finding.column) == ("TON100", 1, 1)
 

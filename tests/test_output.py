@@ -25,6 +25,8 @@ from tonecheck._outputs import FORMATS, render, statistics
 from tonecheck._ruleset.load import load_rules
 
 RULES = load_rules().by_code()
+# real findings come from every rule, preview rules included (see test_preview.py for the default)
+ALL_RULES = tonecheck.Config(preview=True)
 VERSION = "9.8.7"
 
 BAD_LINE = "As I said, you have to restart the router."
@@ -49,7 +51,7 @@ def FileResult(path: str, findings: Sequence[Finding], reply_ids: Sequence[str |
 
 def real(path: str, text: str) -> FileResult:
     """The findings of one plain reply file, as the CLI would pass them."""
-    findings = tonecheck.check(text).findings
+    findings = tonecheck.check(text, config=ALL_RULES).findings
     return FileResult(path, findings, [None] * len(findings), text)
 
 
@@ -63,7 +65,7 @@ def saved_replies(path: str, replies: Sequence[tuple[str, str]]) -> FileResult:
         source_lines.append(f"## {title}")
         first_line = len(source_lines) + 1
         offset = sum(len(line) + 1 for line in source_lines)
-        for f in tonecheck.check(text, mode="saved").findings:
+        for f in tonecheck.check(text, mode="saved", config=ALL_RULES).findings:
             findings.append(f.model_copy(update={"line": f.line + first_line - 1,
                                                  "end_line": f.end_line + first_line - 1,
                                                  "source_start": f.start + offset, "source_end": f.end + offset}))

@@ -129,7 +129,8 @@ def reply_repo(tmp_path, offline_env) -> Path:
     repo = tmp_path / "replies-repo"
     repo.mkdir()
     git(repo, offline_env, "init", "-q")
-    (repo / "tonecheck.toml").write_text('extend-exclude = ["archive"]\n', encoding="utf-8")
+    # preview = true: the problems below are found by preview rules (NEG010, PAG002)
+    (repo / "tonecheck.toml").write_text('preview = true\nextend-exclude = ["archive"]\n', encoding="utf-8")
     (repo / ".pre-commit-config.yaml").write_text(local_config(tmp_path), encoding="utf-8")
     (repo / "replies").mkdir()
     (repo / "replies" / "welcome.txt").write_text(CLEAN, encoding="utf-8")
@@ -196,6 +197,8 @@ def test_try_repo_installs_and_runs_the_hook_offline(pre_commit, tmp_path, offli
     repo = tmp_path / "try-repo-replies"
     repo.mkdir()
     git(repo, offline_env, "init", "-q")
+    # preview = true: the problems below are found by preview rules (NEG010, PAG002)
+    (repo / "tonecheck.toml").write_text("preview = true\n", encoding="utf-8")
     (repo / "replies").mkdir()
     (repo / "replies" / "welcome.txt").write_text(CLEAN, encoding="utf-8")
     git(repo, offline_env, "add", "-A")

@@ -25,6 +25,10 @@ from tonecheck._engine import linter as _engine
 from conftest import REPO_ROOT, wrap_reply
 
 EXAMPLES = REPO_ROOT / "examples" / "saved-replies"
+# The sample problems below are mostly found by preview rules (NEG010, PAG002, PAG010, NEG001), which
+# do not run by default (see test_preview.py): tests turn them on with `preview = true` in the
+# configuration they write, or with --preview where there is none (and on examples/saved-replies).
+PREVIEW = "--preview"
 
 CLEAN = wrap_reply("Thanks for waiting. Your refund went out today and should arrive within five days.")
 OBLIGATION = wrap_reply("Thanks for waiting. You have to restart the router.")  # NEG010 "You have to"
@@ -111,7 +115,7 @@ def span_text(source: str, f: dict[str, Any]) -> str:
 # == configuration discovery ======================================================================
 
 def test_config_is_found_upward_from_a_nested_file(run_cli, tmp_path, monkeypatch):
-    write(tmp_path, "tonecheck.toml", 'ignore = ["NEG010"]\n')
+    write(tmp_path, "tonecheck.toml", 'preview = true\nignore = ["NEG010"]\n')
     write(tmp_path, "a/b/c/reply.txt", BOTH)
     monkeypatch.chdir(tmp_path)
     result, data = run_json(run_cli, "a/b/c/reply.txt")
@@ -120,15 +124,16 @@ def test_config_is_found_upward_from_a_nested_file(run_cli, tmp_path, monkeypatc
     monkeypatch.chdir(tmp_path / "a" / "b" / "c")
     result, data = run_json(run_cli, "reply.txt")
     assert [f["code"] for _, f in all_findings(data)] == ["PAG002"], result
-    # and without the configuration both rules fire: the file above is what turned NEG010 off
+    # and without the configuration both rules fire (with --preview, which the file above also
+    # turned on): the file above is what turned NEG010 off
     (tmp_path / "tonecheck.toml").unlink()
-    result, data = run_json(run_cli, "reply.txt")
+    result, data = run_json(run_cli, PREVIEW, "reply.txt")
     assert sorted(f["code"] for _, f in all_findings(data)) == ["NEG010", "PAG002"], result
 
 
 def test_nearest_config_wins_per_file(run_cli, tmp_path, monkeypatch):
-    write(tmp_path, "tonecheck.toml", 'ignore = ["NEG010"]\n')
-    write(tmp_path, "team/.tonecheck.toml", 'ignore = ["PAG002"]\n')
+    write(tmp_path, "tonecheck.toml", 'preview = true\nignore = ["NEG010"]\n')
+    write(tmp_path, "team/.tonecheck.toml", 'preview = true\nignore = ["PAG002"]\n')
     write(tmp_path, "top.txt", BOTH)
     write(tmp_path, "team/inner.txt", BOTH)
     monkeypatch.chdir(tmp_path)
@@ -142,7 +147,7 @@ def test_nearest_config_wins_per_file(run_cli, tmp_path, monkeypatch):
 
 
 def test_pyproject_without_tool_section_is_skipped_for_a_higher_tonecheck_toml(run_cli, tmp_path, monkeypatch):
-    write(tmp_path, "tonecheck.toml", 'ignore = ["NEG010"]\n')
+    write(tmp_path, "tonecheck.toml", 'preview = true\nignore = ["NEG010"]\n')
     write(tmp_path, "pkg/pyproject.toml", '[project]\nname = "replies"\n\n[tool.black]\nline-length = 100\n')
     write(tmp_path, "pkg/replies/r.txt", BOTH)
     monkeypatch.chdir(tmp_path)
@@ -152,7 +157,8 @@ def test_pyproject_without_tool_section_is_skipped_for_a_higher_tonecheck_toml(r
     assert shown.code == 0, shown
     assert Path(json.loads(shown.out)["source"]).resolve() == (tmp_path / "tonecheck.toml").resolve()
     # with a [tool.tonecheck] table the pyproject.toml is the nearer configuration and wins
-    write(tmp_path, "pkg/pyproject.toml", '[project]\nname = "replies"\n\n[tool.tonecheck]\nignore = ["PAG002"]\n')
+    write(tmp_path, "pkg/pyproject.toml",
+          '[project]\nname = "replies"\n\n[tool.tonecheck]\npreview = true\nignore = ["PAG002"]\n')
     result, data = run_json(run_cli, "pkg/replies/r.txt")
     assert [f["code"] for _, f in all_findings(data)] == ["NEG010"], result
     shown = run_cli(["config", "pkg/replies/r.txt"])
@@ -180,8 +186,8 @@ def test_config_file_order_within_one_folder(run_cli, tmp_path, monkeypatch):
 
 
 def test_command_line_options_override_the_config(run_cli, tmp_path, monkeypatch):
-    write(tmp_path, "tonecheck.toml", 'select = ["NEG"]\nfail-on = "error"\n')
-    write(tmp_path, "other.toml", 'select = ["PAG"]\n')
+    write(tmp_path, "tonecheck.toml", 'preview = true\nselect = ["NEG"]\nfail-on = "error"\n')
+    write(tmp_path, "other.toml", 'preview = true\nselect = ["PAG"]\n')
     write(tmp_path, "r.txt", BOTH)
     monkeypatch.chdir(tmp_path)
     # the config: only NEG rules, and warnings do not fail
@@ -303,7 +309,7 @@ def _mixed_tree(root: Path) -> None:
 def test_folder_walk_picks_files_by_the_include_globs(run_cli, tmp_path, monkeypatch):
     _mixed_tree(tmp_path)
     monkeypatch.chdir(tmp_path)
-    result, data = run_json(run_cli, ".")
+    result, data = run_json(run_cli, PREVIEW, ".")
     assert linted_paths(data) == {"a.txt", "b.md", "c.html", "d.liquid", "e.json", ".github/replies.yml"}, result
     assert all(codes == ["NEG010"] for codes in codes_by_path(data).values()), result
     # configured include globs replace the defaults; "**/" spans folders, "*" stays in one
@@ -359,7 +365,7 @@ def test_exclude_and_extend_exclude_globs(run_cli, tmp_path, monkeypatch):
 
 
 def test_explicit_excluded_file_is_linted_unless_force_exclude(run_cli, tmp_path, monkeypatch):
-    write(tmp_path, "tonecheck.toml", 'extend-exclude = ["archive", "*.old.txt"]\n')
+    write(tmp_path, "tonecheck.toml", 'preview = true\nextend-exclude = ["archive", "*.old.txt"]\n')
     write(tmp_path, "keep.txt", OBLIGATION)
     write(tmp_path, "archive/a.txt", OBLIGATION)
     write(tmp_path, "replies/b.old.txt", OBLIGATION)
@@ -382,9 +388,9 @@ def test_reported_path_can_be_opened_from_the_working_folder(run_cli, tmp_path, 
     # not as a path relative to its own folder (which does not exist from here)
     write(tmp_path, "sub/r.txt", OBLIGATION)
     monkeypatch.chdir(tmp_path)
-    result, data = run_json(run_cli, "sub/r.txt")
+    result, data = run_json(run_cli, PREVIEW, "sub/r.txt")
     assert linted_paths(data) == {"sub/r.txt"}, result
-    result = run_cli(["check", "--format", "github", "sub"])
+    result = run_cli(["check", PREVIEW, "--format", "github", "sub"])
     assert "file=sub/r.txt," in result.out, result
 
 
@@ -438,6 +444,7 @@ def test_mode_globs_in_config_and_mode_option(run_cli, tmp_path, monkeypatch):
 
 def test_per_file_ignores_drop_codes_for_matching_files_only(run_cli, tmp_path, monkeypatch):
     write(tmp_path, "tonecheck.toml",
+          'preview = true\n'
           '[per-file-ignores]\n"legal/*.md" = ["NEG010"]\n"**/faq-*.txt" = ["passive-aggressive"]\n')
     write(tmp_path, "legal/terms.md", BOTH)
     write(tmp_path, "legal/sub/terms.md", BOTH)  # "*" does not cross folders
@@ -495,7 +502,7 @@ IGNORE_NEXT_PARAGRAPH_HTML = (
 def test_ignore_comment_suppresses_the_next_paragraph_only(run_cli, tmp_path, monkeypatch, name, text, expected):
     write(tmp_path, name, text)
     monkeypatch.chdir(tmp_path)
-    result, data = run_json(run_cli, name)
+    result, data = run_json(run_cli, PREVIEW, name)
     # both NEG010s of the next paragraph (on two lines) are suppressed; PAG002 there is not
     # selected; the NEG010 in the paragraph after it is reported
     assert codes_and_lines(data) == expected, result
@@ -508,7 +515,7 @@ def test_ignore_without_selectors_and_inline_ignore(run_cli, tmp_path, monkeypat
           "As I said, the box is here.\n\n"
           "Let me know if there is anything else I can help with.\n\nBest,\nAna\n")
     monkeypatch.chdir(tmp_path)
-    result, data = run_json(run_cli, "r.txt")
+    result, data = run_json(run_cli, PREVIEW, "r.txt")
     assert codes_and_lines(data) == [("PAG002", 8)], result
 
 
@@ -525,7 +532,7 @@ def test_disable_enable_regions(run_cli, tmp_path, monkeypatch):
           "Per my last email, it is heavy. You have to lift it with care.\n\n"
           "Let me know if there is anything else I can help with.\n\nBest,\nAna\n")
     monkeypatch.chdir(tmp_path)
-    result, data = run_json(run_cli, "r.md")
+    result, data = run_json(run_cli, PREVIEW, "r.md")
     found = codes_and_lines(data)
     # line 6: PAG002 inside the NEG010 region stays; line 9: after enable; line 14: NEG010 is not
     # disabled by the still-open passive-aggressive region, which runs to the end of the file
@@ -542,7 +549,7 @@ def test_liquid_comment_suppression(run_cli, tmp_path, monkeypatch):
           "Let me know if there is anything else I can help with.\n\n"
           "Best,\n{{ agent.first_name }}\n")
     monkeypatch.chdir(tmp_path)
-    result, data = run_json(run_cli, "refund.liquid")
+    result, data = run_json(run_cli, PREVIEW, "refund.liquid")
     assert codes_and_lines(data) == [("NEG010", 6)], result
 
 
@@ -553,7 +560,7 @@ def test_unused_suppression_is_ton100_at_its_line_and_column(run_cli, tmp_path, 
         "# Refund approved\n\n" + CLEAN + "\n"
         "# Delivery delayed\n\n"
         "Hi Sam,\n\n"
-        "Thanks for waiting. Your parcel is on its way.   <!-- tonecheck: ignore PAG002 -- not needed -->\n\n"
+        "Thanks for waiting. Your parcel is on its way.   <!-- tonecheck: ignore PAG003 -- not needed -->\n\n"
         "Let me know if there is anything else I can help with.\n\nBest,\nAna\n"
     )
     write(tmp_path, "replies.md", source)
@@ -568,7 +575,7 @@ def test_unused_suppression_is_ton100_at_its_line_and_column(run_cli, tmp_path, 
         assert text_at(original, f["line"], f["column"]).startswith(f["match"]), f
         assert "tonecheck: ignore" in f["match"]
     lines = source.split("\n")
-    expected_line = next(i for i, x in enumerate(lines, 1) if "ignore PAG002" in x)
+    expected_line = next(i for i, x in enumerate(lines, 1) if "ignore PAG003" in x)
     assert (found[0][1]["line"], found[0][1]["column"]) == (expected_line, lines[expected_line - 1].index("<!--") + 1)
     assert found[0][1]["reply_id"] == "Delivery delayed"
     text = run_cli(["check", "replies.md"]).out
@@ -576,7 +583,7 @@ def test_unused_suppression_is_ton100_at_its_line_and_column(run_cli, tmp_path, 
 
 
 def test_ignoring_ton100_turns_it_off(run_cli, tmp_path, monkeypatch):
-    reply = "<!-- tonecheck: ignore PAG002 -->\n" + CLEAN
+    reply = "<!-- tonecheck: ignore PAG003 -->\n" + CLEAN
     write(tmp_path, "a.txt", reply)
     write(tmp_path, "legal/b.txt", reply)
     monkeypatch.chdir(tmp_path)
@@ -605,7 +612,7 @@ B_BODY = "Thanks for waiting. As I said, the router needs a restart."
 
 
 def test_baseline_round_trip(run_cli, tmp_path, monkeypatch):
-    write(tmp_path, "tonecheck.toml", "")
+    write(tmp_path, "tonecheck.toml", "preview = true\n")
     write(tmp_path, "replies/replies.md", _reply_collection(A_BODY, B_BODY))
     write(tmp_path, "replies/single.txt", OBVIOUSLY)
     monkeypatch.chdir(tmp_path)
@@ -647,7 +654,7 @@ def test_baseline_round_trip(run_cli, tmp_path, monkeypatch):
 
 
 def test_baseline_counts(run_cli, tmp_path, monkeypatch):
-    write(tmp_path, "tonecheck.toml", "")
+    write(tmp_path, "tonecheck.toml", "preview = true\n")
     write(tmp_path, "replies.md", _reply_collection(A_BODY, B_BODY))
     monkeypatch.chdir(tmp_path)
     assert run_cli(["check", "--write-baseline", "baseline.json", "replies.md"]).code == 0
@@ -722,7 +729,7 @@ def _check_positions(data: dict[str, Any], source: str, *, escaped: bool = False
 
 
 def test_positions_in_a_zendesk_macros_export(run_cli, tmp_path, monkeypatch):
-    write(tmp_path, "tonecheck.toml", "")  # paths are shown relative to the config's folder
+    write(tmp_path, "tonecheck.toml", "preview = true\n")  # paths are shown relative to the config's folder
     write(tmp_path, "macros/zendesk.json", ZENDESK)
     monkeypatch.chdir(tmp_path)
     result, data = run_json(run_cli, "macros/zendesk.json")
@@ -760,7 +767,7 @@ HTML_REPLY = """<!DOCTYPE html>
 def test_positions_in_an_html_file_with_entities(run_cli, tmp_path, monkeypatch):
     write(tmp_path, "reply.html", HTML_REPLY)
     monkeypatch.chdir(tmp_path)
-    result, data = run_json(run_cli, "reply.html")
+    result, data = run_json(run_cli, PREVIEW, "reply.html")
     found = [f for _, f in all_findings(data)]
     # nothing from <title>, <script> or the comment; everything on line 5
     assert sorted(f["code"] for f in found) == ["NEG001", "NEG010", "PAG002"], result
@@ -775,7 +782,7 @@ def test_positions_in_an_html_file_with_entities(run_cli, tmp_path, monkeypatch)
     assert all(f["reply_id"] is None for f in found)
     # a finding whose first character is an entity starts at its "&"
     write(tmp_path, "start.html", "<p>Hi Sam,</p>\n<p>Thanks. &#89;ou have to sign &amp; return it.</p>\n")
-    _, data = run_json(run_cli, "start.html")
+    _, data = run_json(run_cli, PREVIEW, "start.html")
     neg = next(f for _, f in all_findings(data) if f["code"] == "NEG010")
     assert neg["match"] == "You have to"
     assert (neg["line"], neg["column"]) == (2, 12), neg
@@ -785,11 +792,11 @@ def test_html_finding_span_ends_at_its_last_character(run_cli, tmp_path, monkeyp
     # the span of "you have to" in "<b>you have to</b>" should not take in the end tag after it
     write(tmp_path, "reply.html", HTML_REPLY)
     monkeypatch.chdir(tmp_path)
-    _, data = run_json(run_cli, "reply.html")
+    _, data = run_json(run_cli, PREVIEW, "reply.html")
     neg = next(f for _, f in all_findings(data) if f["code"] == "NEG010")
     assert span_text(HTML_REPLY, neg) == "you have to", neg
     # SARIF's fix replaces that region: taking in the "</b>" would delete the end tag
-    log = json.loads(run_cli(["check", "--format", "sarif", "reply.html"]).out)
+    log = json.loads(run_cli(["check", PREVIEW, "--format", "sarif", "reply.html"]).out)
     result = next(r for r in log["runs"][0]["results"] if r["ruleId"] == "NEG010")
     for fix in result.get("fixes", []):
         region = fix["artifactChanges"][0]["replacements"][0]["deletedRegion"]
@@ -820,7 +827,7 @@ Ana
 def test_positions_in_markdown_with_front_matter_and_code_block(run_cli, tmp_path, monkeypatch):
     write(tmp_path, "reply.md", MARKDOWN_REPLY)
     monkeypatch.chdir(tmp_path)
-    result, data = run_json(run_cli, "reply.md")
+    result, data = run_json(run_cli, PREVIEW, "reply.md")
     found = _check_positions(data, MARKDOWN_REPLY)
     assert sorted((f["code"], f["line"], f["column"]) for f in found) == [("NEG010", 11, 40), ("PAG003", 11, 21)], result
 
@@ -842,7 +849,7 @@ GITHUB_REPLIES = """- name: Plain "one"
 
 
 def test_positions_in_github_saved_replies(run_cli, tmp_path, monkeypatch):
-    write(tmp_path, "tonecheck.toml", "")
+    write(tmp_path, "tonecheck.toml", "preview = true\n")
     write(tmp_path, ".github/replies.yml", GITHUB_REPLIES)
     monkeypatch.chdir(tmp_path)
     result, data = run_json(run_cli, ".github/replies.yml")
@@ -874,7 +881,7 @@ def in_examples(monkeypatch):
 
 
 def _example_json(run_cli) -> list[tuple[str, dict[str, Any]]]:
-    result, data = run_json(run_cli, ".")
+    result, data = run_json(run_cli, PREVIEW, ".")
     assert result.code == 1, result
     found = all_findings(data)
     assert len(found) >= 5, found
@@ -886,7 +893,7 @@ def _key(path: str, f: dict[str, Any]) -> tuple[str, int, int, str]:
 
 
 def test_examples_walk_and_configuration(run_cli, in_examples):
-    result, data = run_json(run_cli, ".")
+    result, data = run_json(run_cli, PREVIEW, ".")
     paths = linted_paths(data)
     assert {".github/replies.yml", "macros/zendesk-export.json", "macros/refund-approved.md",
             "replies/warranty.txt", "drafts/reply-to-sara.txt"} <= paths
@@ -907,7 +914,7 @@ GITHUB_LINE = re.compile(r"^::(?P<level>warning|error|notice) (?P<props>[^:]*)::
 
 def test_github_format_on_examples(run_cli, in_examples):
     expected = _example_json(run_cli)
-    result = run_cli(["check", "--format", "github", "."])
+    result = run_cli(["check", PREVIEW, "--format", "github", "."])
     assert result.code == 1, result
     lines = result.out.splitlines()
     assert len(lines) == len(expected), result
@@ -943,14 +950,14 @@ def sarif_validator():
 
 
 def test_sarif_format_on_examples_is_valid_and_matches_text(run_cli, in_examples, sarif_validator):
-    text = run_cli(["check", "."])
+    text = run_cli(["check", PREVIEW, "."])
     text_findings = []
     for line in text.out.splitlines():
         m = TEXT_LINE.match(line)
         if m:
             text_findings.append(((m["path"], int(m["line"]), int(m["column"]), m["code"]), m["reply"]))
     assert len(text_findings) >= 5, text
-    result = run_cli(["check", "--format", "sarif", "."])
+    result = run_cli(["check", PREVIEW, "--format", "sarif", "."])
     assert result.code == 1, result
     log = json.loads(result.out)
     errors = list(sarif_validator.iter_errors(log))
@@ -978,7 +985,7 @@ def test_sarif_format_on_examples_is_valid_and_matches_text(run_cli, in_examples
 
 def test_junit_format_on_examples(run_cli, in_examples):
     expected = _example_json(run_cli)
-    result = run_cli(["check", "--format", "junit", "."])
+    result = run_cli(["check", PREVIEW, "--format", "junit", "."])
     assert result.code == 1, result
     root = ET.fromstring(result.out.encode("utf-8"))
     assert root.tag == "testsuites"
@@ -997,7 +1004,7 @@ def test_junit_format_on_examples(run_cli, in_examples):
 
 def test_statistics_match_json_counts(run_cli, in_examples):
     expected = Counter(f["code"] for _, f in _example_json(run_cli))
-    result = run_cli(["check", "--statistics", "."])
+    result = run_cli(["check", PREVIEW, "--statistics", "."])
     assert result.code == 1, result
     counted = {}
     for line in result.out.splitlines():
@@ -1009,21 +1016,21 @@ def test_statistics_match_json_counts(run_cli, in_examples):
 
 def test_quiet_prints_nothing_and_keeps_exit_code(run_cli, in_examples, tmp_path):
     for fmt in ("text", "json", "github"):
-        result = run_cli(["check", "--quiet", "--format", fmt, "."])
+        result = run_cli(["check", PREVIEW, "--quiet", "--format", fmt, "."])
         assert result.out == "" and result.code == 1, (fmt, result)
-    result = run_cli(["check", "-q", "--statistics", "."])
+    result = run_cli(["check", PREVIEW, "-q", "--statistics", "."])
     assert result.out == "" and result.code == 1, result
     write(tmp_path, "clean.txt", CLEAN)
-    result = run_cli(["check", "-q", str(tmp_path / "clean.txt")])
+    result = run_cli(["check", PREVIEW, "-q", str(tmp_path / "clean.txt")])
     assert result.out == "" and result.code == 0, result
 
 
 def test_exit_zero_with_findings(run_cli, in_examples):
     expected = _example_json(run_cli)
-    result = run_cli(["check", "--exit-zero", "."])
+    result = run_cli(["check", PREVIEW, "--exit-zero", "."])
     assert result.code == 0, result
     assert f"Found {len(expected)} problems" in result.out, result
-    result = run_cli(["check", "--exit-zero", "--format", "json", "."])
+    result = run_cli(["check", PREVIEW, "--exit-zero", "--format", "json", "."])
     assert result.code == 0
     assert len(all_findings(json.loads(result.out))) == len(expected)
 
@@ -1031,7 +1038,7 @@ def test_exit_zero_with_findings(run_cli, in_examples):
 # == one pipeline for a whole repository ==========================================================
 
 def test_300_files_are_linted_with_one_pipeline(run_cli, tmp_path, monkeypatch):
-    write(tmp_path, "tonecheck.toml", 'glossary = ["Helpwise Pro"]\n')
+    write(tmp_path, "tonecheck.toml", 'preview = true\nglossary = ["Helpwise Pro"]\n')
     expected_bad = set()
     for i in range(300):
         folder = f"team{i % 10}/topic{i % 7}"

@@ -14,6 +14,9 @@ from conftest import TONE_CATEGORIES
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
+# Every rule, preview rules included (they do not run by default: see test_preview.py).
+ALL_RULES = Config(preview=True)
+
 # The phrase/regex rules of the tone categories: these look only at the words around a match,
 # so moving, quoting or re-spelling apostrophes must not change what they find.
 TONE_CONFIG = Config(select=tuple(
@@ -91,15 +94,15 @@ def _check_invariants(text: str, report: tonecheck.Report) -> None:
 @SETTINGS
 @given(text=any_text, mode=st.sampled_from(["draft", "saved"]))
 def test_check_never_raises_and_findings_are_consistent(text, mode):
-    report = tonecheck.check(text, mode=mode)
+    report = tonecheck.check(text, mode=mode, config=ALL_RULES)
     _check_invariants(text, report)
 
 
 @SETTINGS
 @given(text=any_text)
 def test_same_input_same_findings(text):
-    first = tonecheck.check(text)
-    second = tonecheck.check(text)
+    first = tonecheck.check(text, config=ALL_RULES)
+    second = tonecheck.check(text, config=ALL_RULES)
     assert first.findings == second.findings
     assert first.regions == second.regions
 
@@ -107,7 +110,7 @@ def test_same_input_same_findings(text):
 @SETTINGS
 @given(text=any_text, customer=st.sampled_from(["Sam", "Zoë", "O'Neil"]))
 def test_context_never_breaks_the_invariants(text, customer):
-    report = tonecheck.check(text, context={"customer_name": customer}, mode="saved")
+    report = tonecheck.check(text, context={"customer_name": customer}, mode="saved", config=ALL_RULES)
     _check_invariants(text, report)
 
 
@@ -143,7 +146,7 @@ def test_fully_quoted_text_is_never_flagged(text, mode):
     quoted = "\n".join("> " + line for line in text.splitlines())
     head = "Hi Sam,\n\nThanks for the details below.\n\n"
     reply = head + quoted + "\n"
-    report = tonecheck.check(reply, mode=mode, context={"customer_name": "Sam"})
+    report = tonecheck.check(reply, mode=mode, context={"customer_name": "Sam"}, config=ALL_RULES)
     assert _inside(report.findings, len(head), len(head) + len(quoted)) == []
 
 
@@ -152,7 +155,7 @@ def test_fully_quoted_text_is_never_flagged(text, mode):
 def test_text_after_a_wrote_header_is_never_flagged(text, mode):
     head = "Hi Sam,\n\nThanks for the update.\n\n"
     reply = head + "On Mon, 3 Jun 2024, Sam <sam@example.com> wrote:\n" + text
-    report = tonecheck.check(reply, mode=mode, context={"customer_name": "Sam"})
+    report = tonecheck.check(reply, mode=mode, context={"customer_name": "Sam"}, config=ALL_RULES)
     assert _inside(report.findings, len(head), len(reply)) == []
 
 
@@ -164,19 +167,19 @@ def test_fenced_text_is_never_flagged(text, mode):
     head = "Hi Sam,\n\nHere is the log.\n\n"
     block = "```\n" + text + "\n```"
     reply = head + block + "\n"
-    report = tonecheck.check(reply, mode=mode, context={"customer_name": "Sam"})
+    report = tonecheck.check(reply, mode=mode, context={"customer_name": "Sam"}, config=ALL_RULES)
     assert _inside(report.findings, len(head), len(head) + len(block)) == []
 
 
 @SETTINGS
 @given(text=mixed_text, data=st.data())
 def test_per_call_ignore_is_a_filter(text, data):
-    full = tonecheck.check(text)
+    full = tonecheck.check(text, config=ALL_RULES)
     if not full.findings:
         return
     victim = data.draw(st.sampled_from(full.findings))
     selector = data.draw(st.sampled_from([victim.code, victim.name, victim.category, victim.code[:3]]))
-    filtered = tonecheck.check(text, ignore=[selector])
+    filtered = tonecheck.check(text, ignore=[selector], config=ALL_RULES)
     expected = [f for f in full.findings
                 if not (selector in (f.name, f.category) or f.code.startswith(selector))]
     assert list(filtered.findings) == expected

@@ -16,6 +16,8 @@ from conftest import span_of
 
 BUILTIN = load_rules()
 RULES = BUILTIN.rules
+# every rule on, preview rules included: a rule's examples are checked whatever its status
+ALL_RULES = Config(preview=True)
 
 
 def _rule_id(rule) -> str:
@@ -84,7 +86,7 @@ def test_every_rule_has_docs():
 
 @pytest.mark.parametrize("rule", RULES, ids=_rule_id)
 def test_flag_examples_are_flagged_by_their_rule(rule):
-    config = Config(select=(rule.code,))
+    config = Config(select=(rule.code,))  # selected by its exact code, a preview rule runs too
     missed = [ex for ex in rule.examples.flag
               if not any(f.code == rule.code
                          for f in _run_example(rule, ex, config).findings)]
@@ -94,7 +96,7 @@ def test_flag_examples_are_flagged_by_their_rule(rule):
 @pytest.mark.parametrize("rule", RULES, ids=_rule_id)
 def test_flag_examples_are_flagged_in_their_category_with_all_rules_on(rule):
     missed = [ex for ex in rule.examples.flag
-              if not _run_example(rule, ex).by_category(rule.category)]
+              if not _run_example(rule, ex, ALL_RULES).by_category(rule.category)]
     assert missed == [], f"{rule.category} misses {rule.code} examples: {missed}"
 
 
@@ -102,7 +104,7 @@ def test_flag_examples_are_flagged_in_their_category_with_all_rules_on(rule):
 def test_pass_examples_are_not_flagged_by_their_rule(rule):
     flagged = {}
     for ex in rule.examples.pass_:
-        for config in (None, Config(select=(rule.code,))):
+        for config in (ALL_RULES, Config(select=(rule.code,))):
             hits = [f.match for f in _run_example(rule, ex, config).findings
                     if f.code == rule.code]
             if hits:
@@ -371,7 +373,7 @@ def test_bad_pack_does_not_poison_later_checks(tmp_path):
     _write(tmp_path / "bad", _pack(_rule(severity="fatal")))
     with pytest.raises(RuleError):
         tonecheck.check("We can't.", config=Config(rule_paths=(str(tmp_path / "bad"),)))
-    assert tonecheck.check("We can't do that.").by_category("negative-language")
+    assert tonecheck.check("We can't do that.", config=ALL_RULES).by_category("negative-language")
 
 
 # -- the on-disk cache of compiled rules ------------------------------------------------------
@@ -415,7 +417,7 @@ def test_edited_rule_pack_is_seen_by_the_next_process(tmp_path):
 
 def test_corrupt_cache_files_are_ignored(tmp_path):
     cache = tmp_path / "cache"
-    argv = ["check", "--format", "json", "--select", "negative-language"]
+    argv = ["check", "--preview", "--format", "json", "--select", "negative-language"]
     code, first, err = _run_module(argv, pythonpath=_repo_root(), cache_dir=cache, stdin=b"We can't do that.")
     assert code == 1, err
     entries = list(cache.glob("*"))
@@ -443,7 +445,7 @@ def test_cache_written_by_other_tonecheck_code_is_not_reused(tmp_path):
     probe.write_text(
         "import tonecheck\n"
         "from tonecheck._engine.linter import get_engine\n"
-        "print(tonecheck.check(\"We can't do that.\").findings[0].code)\n"
+        "print(tonecheck.check(\"We can't do that.\", config=tonecheck.Config(preview=True)).findings[0].code)\n"
         "print(sorted({getattr(r, 'cache_probe', '<missing>') for r in get_engine().ruleset.rules}))\n",
         encoding="utf-8",
     )

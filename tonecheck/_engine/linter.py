@@ -44,8 +44,9 @@ def _selected(rule: Rule, config: Config) -> bool:
         return False
     if any(selector_matches(s, **keys) for s in config.ignore):
         return False
-    # a preview rule runs in preview mode, or when a selector names its exact code
-    return rule.status == "stable" or config.preview or rule.code in (*config.select, *config.extend_select)
+    # a preview rule runs in preview mode, or when a selector names it exactly (its code or name)
+    named = {s.upper() for s in (*config.select, *config.extend_select)}
+    return rule.status == "stable" or config.preview or rule.code in named or rule.name.upper() in named
 
 
 class Engine:
