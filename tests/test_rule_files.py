@@ -11,6 +11,7 @@ import yaml
 import tonecheck
 from tonecheck import CATEGORIES, Config, RuleError
 from tonecheck._ruleset.load import CODE_PATTERN, NAME_PATTERN, builtin_rules_dir, load_rules
+from tonecheck._ruleset.schema import KINDS
 
 from conftest import span_of
 
@@ -57,10 +58,11 @@ def test_schema_patterns_are_the_documented_ones():
         assert not re.match(NAME_PATTERN, bad)
 
 
-def test_each_pack_sits_in_the_folder_of_its_category():
+def test_each_pack_sits_in_the_folder_of_its_language_and_category():
+    root = builtin_rules_dir()
     for rule in RULES:
-        source = Path(BUILTIN.sources[rule.code])
-        assert source.parent.name == rule.category, (rule.code, source)
+        source = Path(BUILTIN.sources[rule.code]).relative_to(root)
+        assert source.parts[:-1] == ("en", rule.category), (rule.code, source)
 
 
 def test_builtin_rule_files_are_yaml_with_one_category_each():
@@ -68,11 +70,29 @@ def test_builtin_rule_files_are_yaml_with_one_category_each():
     assert files
     for path in files:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if path.stem == "vocab":
+        if path.stem in ("vocab", "language"):
             continue
         assert data["category"] in CATEGORIES, path
         for raw in data["rules"]:
             assert "category" not in raw, (path, raw.get("code"))
+
+
+def test_every_builtin_rule_declares_its_status_and_kind():
+    # the defaults are for a team's own rules; a built-in rule says what it is
+    declared = {}
+    for path in sorted(builtin_rules_dir().rglob("*.yml")):
+        if path.stem in ("vocab", "language"):
+            continue
+        for raw in yaml.safe_load(path.read_text(encoding="utf-8"))["rules"]:
+            declared[raw["code"]] = (raw.get("status"), raw.get("kind"))
+    assert set(declared) == {r.code for r in RULES}
+    for code, (status, kind) in declared.items():
+        assert status in ("stable", "preview"), code
+        assert kind in KINDS, code
+
+
+def test_every_kind_but_token_pattern_is_in_use():
+    assert {r.kind for r in RULES} >= {"phrase", "lexicon", "regex", "detector"}
 
 
 def test_every_rule_has_docs():
@@ -130,6 +150,7 @@ def _rule(**overrides):
         "message": "\"{match}\" frobnicates.",
         "why": "Frobnicating upsets people.",
         "fix": "Do not frobnicate.",
+        "kind": "phrase",
         "phrases": ["we (really )?frobnicate the widget"],
         "examples": {"flag": ["We frobnicate the widget."], "pass": ["We fix the widget."]},
     }
@@ -189,7 +210,7 @@ def test_vocabulary_and_contractions_work_in_custom_phrases(tmp_path):
 
 
 def test_regex_rule_and_case_sensitivity(tmp_path):
-    _write(tmp_path, _pack(_rule(phrases=_DROP, regex=[r"\bZORK\d+\b"], case_sensitive=True,
+    _write(tmp_path, _pack(_rule(kind="regex", phrases=_DROP, regex=[r"\bZORK\d+\b"], case_sensitive=True,
                                  examples={"flag": ["See ZORK12."], "pass": ["See zork12."]})))
     config = Config(rule_paths=(str(tmp_path),), select=("TST001",))
     report = tonecheck.check("See ZORK12 and zork13.", config=config)
@@ -237,16 +258,62 @@ BAD_RULES = [
                  id="bad-applicability"),
     pytest.param({"category": "jargon"}, "category", id="category-per-rule"),
     pytest.param({"options": {"depth": 2}}, "options", id="options-without-detector"),
+    # one schema per kind: a field the kind does not use is an error, not silently ignored
+    pytest.param({"kind": _DROP}, "kind", id="no-kind"),
+    pytest.param({"kind": "phrases"}, "kind", id="unknown-kind"),
+    pytest.param({"requires": ["zzz-never-present"]}, "requires", id="phrase-requires-without-regex"),
+    pytest.param({"case_sensitive": True}, "case_sensitive", id="phrase-case-sensitive"),
+    pytest.param({"regex": [r"frob\w+"], "requires": ["frob"], "case_sensitive": True}, "case_sensitive",
+                 id="phrase-with-regex-case-sensitive"),
+    pytest.param({"detector": "acronym"}, "detector", id="phrase-with-detector"),
+    pytest.param({"patterns": [[{"LOWER": "frob"}]]}, "patterns", id="phrase-with-token-patterns"),
+    pytest.param({"kind": "lexicon", "phrases": _DROP, "lexicon": {"frob": "fix"}, "regex": ["frob"]}, "regex",
+                 id="lexicon-with-regex"),
+    pytest.param({"kind": "regex", "phrases": ["frob"], "regex": ["frob"]}, "phrases", id="regex-with-phrases"),
+    pytest.param({"kind": "regex", "phrases": _DROP}, "regex", id="regex-without-regex"),
+    pytest.param({"kind": "detector", "phrases": _DROP, "detector": "acronym", "not_after": ["the"]}, "not_after",
+                 id="detector-not-after"),
+    pytest.param({"kind": "detector", "phrases": _DROP, "detector": "acronym", "at_sentence_start": True},
+                 "at_sentence_start", id="detector-at-sentence-start"),
+    pytest.param({"kind": "detector", "phrases": _DROP, "detector": "acronym", "scope": ["greeting"]}, "scope",
+                 id="detector-scope"),
+    pytest.param({"kind": "detector", "phrases": _DROP, "detector": "acronym", "requires": ["x"]}, "requires",
+                 id="detector-requires"),
+    pytest.param({"kind": "detector", "phrases": _DROP}, "detector", id="detector-without-detector"),
 ]
 
 
 @pytest.mark.parametrize("change, field", BAD_RULES)
 def test_bad_rule_names_file_rule_and_field(tmp_path, change, field):
+    code = change.get("code", "TST002")
     path = _write(tmp_path, _pack(_rule(code="TST001"), _rule(**{"code": "TST002", "name": "second", **change})))
     message = _load_error(tmp_path)
     assert str(path) in message or path.name in message, message
-    assert "TST002" in message, message
+    assert code in message, message
     assert field in message, message
+
+
+def test_fields_a_kind_does_not_use_are_errors_that_say_which_kinds_use_them(tmp_path):
+    # before kinds, a phrase rule with `requires` and `case_sensitive` and a detector rule with
+    # `not_after` loaded, and then matched as if those fields were not there
+    _write(tmp_path, _pack(_rule(requires=["zzz-never-present"], case_sensitive=True)))
+    assert "field 'case_sensitive': a phrase rule does not use it (a field of regex rules)" in _load_error(tmp_path)
+    _write(tmp_path, _pack(_rule(kind="detector", phrases=_DROP, detector="acronym", not_after=["the"])))
+    message = _load_error(tmp_path)
+    assert "field 'not_after': a detector rule does not use it" in message, message
+    assert "phrase, lexicon, regex and token-pattern rules" in message, message
+    _write(tmp_path, _pack(_rule(kind=_DROP)))
+    assert "field 'kind': required" in _load_error(tmp_path) and "suggest kind: phrase" in _load_error(tmp_path)
+
+
+def test_a_phrase_rule_may_add_a_regex_gated_by_requires(tmp_path):
+    _write(tmp_path, _pack(_rule(phrases=["frobnicate the widget"], regex=[r"\bfrob\w*\s+(?:\w+\s+){1,3}gadget\b"],
+                                 requires=["frob"])))
+    config = Config(rule_paths=(str(tmp_path),), select=("TST001",))
+    matches = lambda text: [f.match for f in tonecheck.check(text, config=config).findings]  # noqa: E731
+    assert matches("We frobnicate the widget.") == ["frobnicate the widget"]
+    assert matches("We FROBNICATED the old gadget.") == ["FROBNICATED the old gadget"]  # the regex ignores case
+    assert matches("We polish the old gadget.") == []
 
 
 @pytest.mark.parametrize("code", ["TS001", "tst001", "TST0001", "TST-01", "T5T001"])
@@ -341,7 +408,7 @@ def test_name_that_clashes_with_a_builtin_is_rejected(tmp_path):
 # -- errors found when the engine is built ----------------------------------------------------
 
 def test_unknown_detector_is_a_rule_error_at_check_time(tmp_path):
-    path = _write(tmp_path, _pack(_rule(phrases=_DROP, detector="no-such-detector")))
+    path = _write(tmp_path, _pack(_rule(kind="detector", phrases=_DROP, detector="no-such-detector")))
     with pytest.raises(RuleError) as info:
         tonecheck.check("Hello.", config=Config(rule_paths=(str(tmp_path),)))
     message = str(info.value)
@@ -349,10 +416,10 @@ def test_unknown_detector_is_a_rule_error_at_check_time(tmp_path):
 
 
 def test_unknown_detector_option_is_a_rule_error(tmp_path):
-    with_detector = [r for r in RULES if r.detector]
+    with_detector = [r for r in RULES if r.kind == "detector"]
     assert with_detector, "the built-in packs use detectors (template-leftover, missing-closing)"
     detector = with_detector[0].detector
-    path = _write(tmp_path, _pack(_rule(phrases=_DROP, detector=detector, options={"no_such_option": 1})))
+    path = _write(tmp_path, _pack(_rule(kind="detector", phrases=_DROP, detector=detector, options={"no_such_option": 1})))
     with pytest.raises(RuleError) as info:
         load_rules((str(tmp_path),))
     message = str(info.value)
@@ -360,7 +427,7 @@ def test_unknown_detector_option_is_a_rule_error(tmp_path):
 
 
 def test_bad_token_pattern_is_a_rule_error_at_check_time(tmp_path):
-    path = _write(tmp_path, _pack(_rule(phrases=_DROP, patterns=[[{"LOWR": "frob"}]])))
+    path = _write(tmp_path, _pack(_rule(kind="token-pattern", phrases=_DROP, patterns=[[{"LOWR": "frob"}]])))
     with pytest.raises(RuleError) as info:
         tonecheck.check("Hello.", config=Config(rule_paths=(str(tmp_path),)))
     message = str(info.value)
@@ -452,7 +519,7 @@ def test_cache_written_by_other_tonecheck_code_is_not_reused(tmp_path):
     assert "<missing>" in out
     assert any(cache.iterdir()), "no cache was written"
 
-    rules_py = copy / "tonecheck" / "_ruleset" / "load.py"
+    rules_py = copy / "tonecheck" / "_ruleset" / "schema.py"
     source = rules_py.read_text(encoding="utf-8")
     marker = "class Rule(_Strict):\n"
     assert marker in source
@@ -491,3 +558,4 @@ def test_phrase_data_survives_the_packed_cache_form():
         [(k, sorted(map(tuple, phrases))) for k, phrases in data["keywords"]]
     assert restored["bigrams"] == data["bigrams"]
     assert restored["lexicon_keys"] == data["lexicon_keys"]
+

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from .._detectors.base import Hit
 from .._anatomy import match_case
 from .._types import Suggestion
-from .._ruleset.load import Rule
+from .._ruleset.schema import MatchingRule
 from .._detectors.base import Scan
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ def _render(template: str, values: Mapping[str, str]) -> str:
 
 
 
-def _suggestions(engine: Engine, scan: Scan, hit: Hit, rule: Rule, values: Mapping[str, str]) -> tuple[Suggestion, ...]:
+def _suggestions(engine: Engine, scan: Scan, hit: Hit, rule: MatchingRule, values: Mapping[str, str]) -> tuple[Suggestion, ...]:
     if hit.suggestions is not None:
         return hit.suggestions
     matched = scan.text[hit.start : hit.end]
