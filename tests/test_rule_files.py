@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -11,12 +12,14 @@ import yaml
 import tonecheck
 from tonecheck import CATEGORIES, Config, RuleError
 from tonecheck._ruleset.load import CODE_PATTERN, NAME_PATTERN, builtin_rules_dir, load_rules
-from tonecheck._ruleset.schema import KINDS
+from tonecheck._ruleset.schema import KINDS, TOOL_CATEGORY
 
 from conftest import span_of
 
 BUILTIN = load_rules()
 RULES = BUILTIN.rules
+MATCHING = [r for r in RULES if r.kind != "tool"]  # rules the engine runs
+TOOLS = [r for r in RULES if r.kind == "tool"]  # checks tonecheck makes itself, outside the engine
 
 
 def _rule_id(rule) -> str:
@@ -44,7 +47,7 @@ def test_builtin_codes_and_names_are_well_formed_and_unique():
     for rule in RULES:
         assert re.fullmatch(r"[A-Z]{3}\d{3}", rule.code), rule.code
         assert re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", rule.name), rule.name
-        assert rule.category in CATEGORIES
+        assert rule.category in CATEGORIES or (rule.kind == "tool" and rule.category == TOOL_CATEGORY)
 
 
 def test_schema_patterns_are_the_documented_ones():
@@ -62,7 +65,10 @@ def test_each_pack_sits_in_the_folder_of_its_language_and_category():
     root = builtin_rules_dir()
     for rule in RULES:
         source = Path(BUILTIN.sources[rule.code]).relative_to(root)
-        assert source.parts[:-1] == ("en", rule.category), (rule.code, source)
+        if rule.kind == "tool":
+            assert source.parts[:-1] == ("tool",), (rule.code, source)
+        else:
+            assert source.parts[:-1] == ("en", rule.category), (rule.code, source)
 
 
 def test_builtin_rule_files_are_yaml_with_one_category_each():
@@ -72,7 +78,7 @@ def test_builtin_rule_files_are_yaml_with_one_category_each():
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         if path.stem in ("vocab", "language"):
             continue
-        assert data["category"] in CATEGORIES, path
+        assert data["category"] in CATEGORIES or (path.parent.name == "tool" and data["category"] == TOOL_CATEGORY), path
         for raw in data["rules"]:
             assert "category" not in raw, (path, raw.get("code"))
 
@@ -91,8 +97,9 @@ def test_every_builtin_rule_declares_its_status_and_kind():
         assert kind in KINDS, code
 
 
-def test_every_kind_but_token_pattern_is_in_use():
-    assert {r.kind for r in RULES} >= {"phrase", "lexicon", "regex", "detector"}
+def test_every_kind_but_token_pattern_is_in_use_and_tool_rules_are_only_tool_checks():
+    assert {r.kind for r in RULES} >= {"phrase", "lexicon", "regex", "detector", "tool"}
+    assert [r.code for r in TOOLS] == ["TON100"]
 
 
 def test_every_rule_has_docs():
@@ -102,7 +109,7 @@ def test_every_rule_has_docs():
         assert rule.examples.flag and rule.examples.pass_, rule.code
 
 
-@pytest.mark.parametrize("rule", RULES, ids=_rule_id)
+@pytest.mark.parametrize("rule", MATCHING, ids=_rule_id)
 def test_flag_examples_are_flagged_by_their_rule(rule):
     config = Config(select=(rule.code,))
     missed = [ex for ex in rule.examples.flag
@@ -111,14 +118,14 @@ def test_flag_examples_are_flagged_by_their_rule(rule):
     assert missed == [], f"{rule.code} does not flag its own examples: {missed}"
 
 
-@pytest.mark.parametrize("rule", RULES, ids=_rule_id)
+@pytest.mark.parametrize("rule", MATCHING, ids=_rule_id)
 def test_flag_examples_are_flagged_in_their_category_with_all_rules_on(rule):
     missed = [ex for ex in rule.examples.flag
               if not _run_example(rule, ex).by_category(rule.category)]
     assert missed == [], f"{rule.category} misses {rule.code} examples: {missed}"
 
 
-@pytest.mark.parametrize("rule", RULES, ids=_rule_id)
+@pytest.mark.parametrize("rule", MATCHING, ids=_rule_id)
 def test_pass_examples_are_not_flagged_by_their_rule(rule):
     flagged = {}
     for ex in rule.examples.pass_:
@@ -130,7 +137,7 @@ def test_pass_examples_are_not_flagged_by_their_rule(rule):
     assert flagged == {}, f"{rule.code} flags its own pass examples"
 
 
-@pytest.mark.parametrize("rule", RULES, ids=_rule_id)
+@pytest.mark.parametrize("rule", MATCHING, ids=_rule_id)
 def test_rule_can_be_selected_alone_and_only_reports_itself(rule):
     config = Config(select=(rule.code,))
     for ex in (*rule.examples.flag, *rule.examples.pass_):
@@ -138,6 +145,39 @@ def test_rule_can_be_selected_alone_and_only_reports_itself(rule):
         assert {f.code for f in report.findings} <= {rule.code}
         for f in report.findings:
             assert f.name == rule.name and f.category == rule.category
+
+
+# A tool rule has no matcher: `tonecheck.check` never reports it, and its examples are checked where
+# tonecheck makes the check, by linting each example as a saved-reply file through the CLI.
+
+@pytest.mark.parametrize("rule", TOOLS, ids=_rule_id)
+def test_tool_rule_examples_are_checked_through_the_cli(rule, tmp_path):
+    import json
+
+    from tonecheck._cli import main
+
+    def codes(text: str, *options: str) -> list[str]:
+        path = tmp_path / "reply.md"
+        path.write_text(text + "\n", encoding="utf-8")
+        out, err = io.StringIO(), io.StringIO()
+        main(["check", "--format", "json", *options, str(path)], out=out, err=err)
+        assert err.getvalue() == ""
+        return [f["code"] for f in json.loads(out.getvalue())["files"][0]["findings"]]
+
+    for example in rule.examples.flag:
+        assert rule.code in codes(example), example
+        assert rule.code not in codes(example, "--ignore", rule.code), example
+        assert rule.code in codes(example, "--select", f"NEG,PAG,{rule.code}"), example
+        assert rule.code not in codes(example, "--select", f"NEG,PAG,{rule.code}", "--ignore", rule.name), example
+    for example in rule.examples.pass_:
+        assert rule.code not in codes(example), example
+
+
+@pytest.mark.parametrize("rule", TOOLS, ids=_rule_id)
+def test_tool_rules_are_never_reported_by_the_engine(rule):
+    for example in (*rule.examples.flag, *rule.examples.pass_):
+        for config in (None, Config(select=(rule.code,))):
+            assert rule.code not in {f.code for f in _run_example(rule, example, config).findings}
 
 
 # -- writing packs ----------------------------------------------------------------------------
@@ -280,6 +320,9 @@ BAD_RULES = [
     pytest.param({"kind": "detector", "phrases": _DROP, "detector": "acronym", "requires": ["x"]}, "requires",
                  id="detector-requires"),
     pytest.param({"kind": "detector", "phrases": _DROP}, "detector", id="detector-without-detector"),
+    pytest.param({"kind": "tool", "phrases": _DROP}, "tool", id="tool-rule-for-no-tool-check"),
+    pytest.param({"kind": "tool", "code": "TON100", "phrases": _DROP, "modes": ["saved"]}, "modes",
+                 id="tool-rule-modes"),
 ]
 
 

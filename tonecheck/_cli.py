@@ -19,6 +19,7 @@ from ._exceptions import InputError, TonecheckError
 from ._types import Finding, Severity
 from ._outputs import FORMATS
 from ._project.discovery import Project, find_config_file, load_project
+from ._ruleset.schema import MatchingRule
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 MAX_FILE_BYTES = 20_000_000
@@ -235,7 +236,9 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             kept, unused = apply_suppressions(segment.text, report.findings)
             if not any(selector_matches(i, code=UNUSED_CODE, name="unused-suppression", category="suppression")
                        for i in (*ignored, *config.ignore)):
-                kept.extend(unused_finding(segment.text, u) for u in unused)
+                tool_rule = get_engine(config).ruleset.by_code()[UNUSED_CODE]
+                kept.extend(unused_finding(segment.text, u, tool_rule, config.severity.get(UNUSED_CODE))
+                            for u in unused)
             for finding in sorted(kept, key=lambda f: (f.start, f.end, f.code)):
                 placed = _place(finding, segment)
                 entry = baseline_key(keyed, segment.reply_id, finding.code, finding.match)
@@ -308,11 +311,11 @@ def _cmd_rule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     out.write(f"What to do\n  {rule.fix}\n\n")
     out.write("Flagged\n" + "".join(f"  ✗ {e}\n" for e in rule.examples.flag) + "\n")
     out.write("Not flagged\n" + "".join(f"  ✓ {e}\n" for e in rule.examples.pass_) + "\n")
-    if rule.suggestions:
+    if isinstance(rule, MatchingRule) and rule.suggestions:
         out.write("Suggestions\n")
         for s in rule.suggestions:
             out.write(f"  - {s.title} [{s.applicability.value}]\n")
-    if rule.modes != ("draft", "saved"):
+    if isinstance(rule, MatchingRule) and rule.modes != ("draft", "saved"):
         out.write(f"\nApplies in mode: {', '.join(rule.modes)}\n")
     return EXIT_OK
 

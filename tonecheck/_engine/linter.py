@@ -31,7 +31,7 @@ from .._text import MAX_CHARS, _lower
 from .._text import _normalise_context
 from .._text import _normalise_phrase
 from .phrase_cache import _pack_phrases
-from .suggest import _render
+from .._ruleset.templates import render
 from .._text import _straighten
 from .suggest import _suggestions
 from .phrase_cache import _unpack_phrases
@@ -483,7 +483,7 @@ def _to_findings(engine: Engine, scan: Scan, hits: list[Hit]) -> list[Finding]:
                 name=rule.name,
                 category=rule.category,
                 severity=engine.config.severity.get(rule.code, rule.severity),
-                message=hit.message or _render(rule.message, values),
+                message=hit.message or render(rule.message, values),
                 start=hit.start,
                 end=hit.end,
                 line=line,

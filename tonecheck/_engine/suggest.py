@@ -9,6 +9,7 @@ from .._detectors.base import Hit
 from .._anatomy import match_case
 from .._types import Suggestion
 from .._ruleset.schema import MatchingRule
+from .._ruleset.templates import render as _render
 from .._detectors.base import Scan
 
 if TYPE_CHECKING:
@@ -16,16 +17,6 @@ if TYPE_CHECKING:
 
 
 
-class _Values(dict):  # str.format_map that leaves unknown slots visible instead of failing
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def _render(template: str, values: Mapping[str, str]) -> str:
-    try:
-        return template.format_map(_Values(values))
-    except (ValueError, IndexError):
-        return template
 
 
 

@@ -1,8 +1,8 @@
 """Rule files: loading and validation. The schema of a rule, one model per kind, is in schema.py.
 
 Built-in rules live in `rules/<language>/<category>/*.yml` (with the language's word lists in
-`rules/<language>/vocab.yml`). Every file is validated strictly (unknown fields are errors) and
-a bad file is reported by file, rule and field.
+`rules/<language>/vocab.yml`) and `rules/tool/*.yml` (checks tonecheck makes itself). Every file
+is validated strictly (unknown fields are errors) and a bad file is reported by file, rule and field.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .._exceptions import RuleError
+from .._types import Category
 from .. import _detectors  # noqa: F401  # registers every detector, whose options rules are checked against
 from .._detectors.base import phrase_sets
 from .phrase_language import PatternSyntaxError, expand
@@ -30,13 +31,14 @@ from .schema import (
     RuleSchemaError,
     TextRule,
     TokenPatternRule,
+    ToolRule,
     _Strict,
     validate_rule,
 )
 
 __all__ = [
     "CODE_PATTERN", "NAME_PATTERN", "DetectorRule", "LexiconRule", "MatchingRule", "PhraseRule", "RegexRule",
-    "Rule", "RuleSet", "TextRule", "TokenPatternRule", "builtin_rules_dir", "load_rules", "rule_files",
+    "Rule", "RuleSet", "TextRule", "TokenPatternRule", "ToolRule", "builtin_rules_dir", "load_rules", "rule_files",
 ]
 
 LANGUAGE = "en"  # the language whose rule packs are built in (rules/en/)
@@ -47,7 +49,7 @@ LANGUAGE_FILE = "language"
 
 
 class _PackFile(_Strict):
-    category: Literal["negative-language", "passive-aggressive", "jargon", "template-leftover", "missing-closing"]
+    category: Category
     rules: tuple[dict[str, Any], ...]
 
 
@@ -98,7 +100,7 @@ def _normalised_vocab(ruleset: RuleSet, normalise: Callable[[str], str]) -> dict
 
 
 def builtin_rules_dir() -> Path:
-    """The folder of the built-in rules: one folder per language."""
+    """The folder of the built-in rules: one folder per language, and `tool/`."""
     here = Path(__file__).resolve().parent.parent  # the package folder
     installed = here / "rules"
     return installed if installed.is_dir() else here.parent / "rules"
@@ -161,8 +163,9 @@ def _rule_folder_files(root: Path) -> list[Path]:
 
 
 def builtin_rule_files(language: str = LANGUAGE) -> list[Path]:
-    """The built-in rule files: the language's packs and word lists."""
-    return _rule_folder_files(builtin_rules_dir() / language)
+    """The built-in rule files: the language's packs and word lists, then the tool rules."""
+    root = builtin_rules_dir()
+    return _rule_folder_files(root / language) + _rule_folder_files(root / "tool")
 
 
 def rule_files(extra_paths: tuple[str, ...] = ()) -> list[Path]:

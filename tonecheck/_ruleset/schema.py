@@ -8,9 +8,10 @@ that is read by nobody.
     regex           regex                                          requires, case_sensitive
     token-pattern   patterns (spaCy Matcher token patterns)
     detector        a named code detector                          detector, options
+    tool            nothing: a check tonecheck makes itself        (TON100, an unused suppression)
 
 Every kind has the documentation fields: code, name, category, severity, status, message, why,
-fix and examples. Every kind has modes, exceptions, rewrites and suggestions. The
+fix and examples. Every kind that matches has modes, exceptions, rewrites and suggestions. The
 kinds that match text also have the filters by place and context: scope, at_sentence_start,
 not_after and not_before (a detector decides place and context itself).
 """
@@ -23,12 +24,16 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from .._detectors.base import OPTIONS, DetectorOptions
-from .._types import Applicability, Mode, Severity, Status
+from .._types import Applicability, Category, Mode, Severity, Status
 from .phrase_language import RegexSource
 
 CODE_PATTERN = r"^[A-Z]{3}\d{3}$"
 NAME_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
-KINDS: tuple[str, ...] = ("phrase", "lexicon", "regex", "token-pattern", "detector")
+KINDS: tuple[str, ...] = ("phrase", "lexicon", "regex", "token-pattern", "detector", "tool")
+# checks tonecheck makes itself, outside the rule engine; a `kind: tool` rule documents one of them
+TOOL_CHECKS: Mapping[str, str] = {"TON100": "an inline suppression that suppresses nothing"}
+# the category of checks on tonecheck's own comments, not on the reply's tone
+TOOL_CATEGORY = "suppression"
 
 
 class _Strict(BaseModel):
@@ -68,7 +73,7 @@ class Rule(_Strict):
     kind: str
     code: str = Field(pattern=CODE_PATTERN)
     name: str = Field(pattern=NAME_PATTERN)
-    category: Literal["negative-language", "passive-aggressive", "jargon", "template-leftover", "missing-closing"]
+    category: Category
     severity: Severity = Severity.warning
     # stable rules run by default; preview rules only with `preview = true` or when selected by
     # exact code (a rule is stable only when measured right at least 9 times in 10 on real text)
@@ -77,6 +82,12 @@ class Rule(_Strict):
     why: str = Field(min_length=1)
     fix: str = Field(min_length=1)
     examples: Examples
+
+    @model_validator(mode="after")
+    def _suppression_is_for_tool_rules(self) -> Rule:
+        if self.category == TOOL_CATEGORY and self.kind != "tool":
+            raise ValueError(f"category '{TOOL_CATEGORY}' is for tool rules only (kind: tool)")
+        return self
 
 
 class MatchingRule(Rule):
@@ -178,13 +189,28 @@ class DetectorRule(MatchingRule):
         return {**data, "options": options}
 
 
+class ToolRule(Rule):
+    """A check tonecheck makes itself (see TOOL_CHECKS): no matcher, so the engine skips it, but
+    it is documented, listed, selected and ignored like any other rule."""
+
+    kind: Literal["tool"]
+
+    @model_validator(mode="after")
+    def _known_tool_check(self) -> ToolRule:
+        if self.code not in TOOL_CHECKS:
+            known = ", ".join(f"{code} ({what})" for code, what in TOOL_CHECKS.items())
+            raise ValueError(f"kind 'tool' documents a check tonecheck makes itself; {self.code} is none of them "
+                             f"(known: {known})")
+        return self
+
+
 AnyRule = Annotated[
-    PhraseRule | LexiconRule | RegexRule | TokenPatternRule | DetectorRule,
+    PhraseRule | LexiconRule | RegexRule | TokenPatternRule | DetectorRule | ToolRule,
     Field(discriminator="kind"),
 ]
 _MODELS: dict[str, type[Rule]] = {
     "phrase": PhraseRule, "lexicon": LexiconRule, "regex": RegexRule, "token-pattern": TokenPatternRule,
-    "detector": DetectorRule,
+    "detector": DetectorRule, "tool": ToolRule,
 }
 _MATCHER_FIELDS = {"phrases": "phrase", "lexicon": "lexicon", "regex": "regex", "patterns": "token-pattern",
                    "detector": "detector"}
