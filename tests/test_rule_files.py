@@ -11,7 +11,7 @@ import yaml
 
 import tonecheck
 from tonecheck import CATEGORIES, Config, RuleError
-from tonecheck._ruleset.load import CODE_PATTERN, NAME_PATTERN, builtin_rules_dir, load_rules
+from tonecheck._ruleset.load import CODE_PATTERN, NAME_PATTERN, RuleSet, builtin_rules_dir, load_rules
 from tonecheck._ruleset.schema import KINDS, TOOL_CATEGORY
 
 from conftest import span_of
@@ -602,3 +602,38 @@ def test_phrase_data_survives_the_packed_cache_form():
     assert restored["bigrams"] == data["bigrams"]
     assert restored["lexicon_keys"] == data["lexicon_keys"]
 
+
+# -- vocabulary -------------------------------------------------------------------------------
+
+def test_a_vocab_file_in_a_rule_path_extends_the_builtin_lists(tmp_path):
+    # a team's vocab.yml adds words to a built-in list; it never replaces it (which would quietly
+    # turn off every built-in phrase that uses the list)
+    _write(tmp_path, {"vocab": {"we": ["zzz", "we", "our crew"], "gadgets": ["widget", "gizmo"]}}, name="vocab.yml")
+    _write(tmp_path, _pack(_rule(phrases=["@we frobnicate the @gadgets"])))
+    ruleset = load_rules((str(tmp_path),))
+    builtin_we = BUILTIN.vocab["we"]
+    assert ruleset.vocab["we"] == (*builtin_we, "zzz", "our crew")  # appended, no duplicate "we"
+    assert ruleset.vocab["gadgets"] == ("widget", "gizmo")
+    config = Config(rule_paths=(str(tmp_path),))
+    codes = lambda text: {f.code for f in tonecheck.check(text, config=config).findings}  # noqa: E731
+    assert "NEG001" in codes("Hi Sam, we can't refund this order.")  # the built-in words still work
+    assert "NEG001" in codes("Hi Sam, our crew can't refund this order.")  # and the new ones too
+    assert "TST001" in codes("Hi Sam, zzz frobnicate the gizmo.")
+
+
+def test_expansions_follow_each_rule_sets_own_vocabulary():
+    # Rule sets made and freed in turn, each with its own word list: an expansion must never use a
+    # list of an earlier rule set (an id-keyed cache did, once a freed rule set's id was reused).
+    import gc
+
+    from tonecheck._text import _lower
+
+    wrong = []
+    for index in range(300):
+        ruleset = RuleSet(rules=(), vocab={"team": (f"Crew{index}",)}, skippable=frozenset(), sources={})
+        expanded = ruleset.expand_pattern("our @team", normalise=_lower)
+        if expanded != [f"our crew{index}"]:
+            wrong.append((index, expanded))
+        del ruleset
+        gc.collect()
+    assert wrong == []

@@ -12,7 +12,7 @@ from pathlib import Path
 from collections.abc import Callable
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from .._exceptions import RuleError
 from .._types import Category
@@ -67,6 +67,9 @@ class RuleSet(BaseModel):
     vocab: dict[str, tuple[str, ...]]
     skippable: frozenset[str]
     sources: dict[str, str]  # code -> file it came from
+    # the vocabulary as each normalising function makes it: derived from this rule set's own
+    # vocabulary, so it lives (and dies) with the rule set
+    _normalised: dict[Callable[[str], str], dict[str, tuple[str, ...]]] = PrivateAttr(default_factory=dict)
 
     def by_code(self) -> dict[str, Rule]:
         return {rule.code: rule for rule in self.rules}
@@ -74,7 +77,14 @@ class RuleSet(BaseModel):
     def expand_pattern(self, pattern: str, *, normalise: Callable[[str], str] | None = None) -> list[str]:
         if normalise is None:
             return expand(pattern, self.vocab)
-        return expand(normalise(pattern), _normalised_vocab(self, normalise))
+        return expand(normalise(pattern), self.normalised_vocab(normalise))
+
+    def normalised_vocab(self, normalise: Callable[[str], str]) -> dict[str, tuple[str, ...]]:
+        vocab = self._normalised.get(normalise)
+        if vocab is None:
+            vocab = self._normalised[normalise] = {
+                name: tuple(normalise(w) for w in words) for name, words in self.vocab.items()}
+        return vocab
 
     def expanded(
         self, rule: Rule, field: Literal["phrases", "exceptions", "not_after", "not_before"],
@@ -88,15 +98,10 @@ class RuleSet(BaseModel):
             phrases.extend(self.expand_pattern(pattern, normalise=normalise))
         return phrases
 
-
-_VOCAB_CACHE: dict[tuple[int, Callable[[str], str]], dict[str, tuple[str, ...]]] = {}
-
-
-def _normalised_vocab(ruleset: RuleSet, normalise: Callable[[str], str]) -> dict[str, tuple[str, ...]]:
-    key = (id(ruleset), normalise)
-    if key not in _VOCAB_CACHE:
-        _VOCAB_CACHE[key] = {name: tuple(normalise(w) for w in words) for name, words in ruleset.vocab.items()}
-    return _VOCAB_CACHE[key]
+    def __getstate__(self) -> dict[Any, Any]:
+        # what is derived is not stored (in the on-disk rule cache): it is rebuilt on first use
+        state = super().__getstate__()
+        return {**state, "__pydantic_private__": {"_normalised": {}}}
 
 
 def builtin_rules_dir() -> Path:
@@ -144,6 +149,9 @@ def _load_pack(path: Path) -> list[Rule]:
 
 
 def _load_vocab(paths: list[Path]) -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+    """The word lists of every vocab file, in load order. A list a later file names again is
+    extended (its new words appended), never replaced: a team's vocab.yml adds words to the
+    built-in lists without turning off what the built-in rules rely on."""
     vocab: dict[str, tuple[str, ...]] = {}
     skippable: set[str] = set()
     for path in paths:
@@ -152,7 +160,8 @@ def _load_vocab(paths: list[Path]) -> tuple[dict[str, tuple[str, ...]], frozense
         except ValidationError as exc:
             first = exc.errors()[0]
             raise RuleError(f"{path}: field '{_field_path(first['loc'])}': {first['msg']}") from None
-        vocab.update(parsed.vocab)
+        for name, words in parsed.vocab.items():
+            vocab[name] = tuple(dict.fromkeys((*vocab.get(name, ()), *words)))
         skippable.update(word.lower() for word in parsed.skippable)
     return vocab, frozenset(skippable)
 
