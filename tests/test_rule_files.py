@@ -448,6 +448,15 @@ def test_name_that_clashes_with_a_builtin_is_rejected(tmp_path):
     assert RULES[0].name in message, message
 
 
+def test_duplicate_name_error_names_the_new_rules_file_first(tmp_path):
+    taken = BUILTIN.by_code()["NEG040"]
+    path = _write(tmp_path, _pack(_rule(name=taken.name)), name="mine.yml")
+    message = _load_error(tmp_path)
+    # the file to fix is the new one; the rule that already has the name is named after it
+    assert message.startswith(f"{path}: rule TST001: name '{taken.name}'"), message
+    assert f"NEG040 in {BUILTIN.sources['NEG040']}" in message, message
+
+
 # -- errors found when the engine is built ----------------------------------------------------
 
 def test_unknown_detector_is_a_rule_error_at_check_time(tmp_path):

@@ -200,18 +200,21 @@ def _load_files(files: list[Path]) -> RuleSet:
     vocab, skippable = _load_vocab([f for f in files if f.stem == VOCAB_FILE])
     rules: list[Rule] = []
     sources: dict[str, str] = {}
+    names: dict[str, str] = {}  # name -> code of the rule that has it
     for path in files:
         if path.stem == VOCAB_FILE:
             continue
         for rule in _load_pack(path):
             if rule.code in sources:
                 raise RuleError(f"{path}: rule {rule.code}: code already used in {sources[rule.code]}")
+            if rule.name in names:
+                earlier = names[rule.name]
+                raise RuleError(f"{path}: rule {rule.code}: name '{rule.name}' is already the name of "
+                                f"{earlier} in {sources[earlier]}")
             sources[rule.code] = str(path)
+            names[rule.name] = rule.code
             rules.append(rule)
-    names = [r.name for r in rules]
     for rule in rules:
-        if names.count(rule.name) > 1:
-            raise RuleError(f"{sources[rule.code]}: rule {rule.code}: name '{rule.name}' is not unique")
         for field, patterns in _phrase_fields(rule):
             for pattern in patterns:
                 try:

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+
+_SLOT = re.compile(r"\{[a-z_]+\}")
 
 
 class _Values(dict[str, str]):  # str.format_map that leaves unknown slots visible instead of failing
@@ -18,3 +21,7 @@ def render(template: str, values: Mapping[str, str]) -> str:
     except (ValueError, IndexError):
         return template
 
+
+def as_prose(template: str) -> str:
+    """The template as documentation shows it, with every slot ({match}, {plain}, ...) as "…"."""
+    return _SLOT.sub("…", template)
