@@ -395,6 +395,7 @@ def test_rules_lists_every_rule(run_cli):
     for rule in load_rules().rules:
         line = next(line for line in result.out.splitlines() if line.startswith(rule.code))
         assert rule.name in line and rule.category in line and rule.severity.value in line
+        assert line.split()[-2:] == [rule.status, rule.kind], line
 
 
 def test_rules_json(run_cli):
@@ -402,8 +403,71 @@ def test_rules_json(run_cli):
     assert result.code == 0
     listed = json.loads(result.out)
     assert sorted(r["code"] for r in listed) == sorted(r.code for r in load_rules().rules)
+    by_code = load_rules().by_code()
     for entry in listed:
-        assert entry["category"] in tonecheck.CATEGORIES
+        assert entry["category"] in (*tonecheck.CATEGORIES, "suppression")
+        assert (entry["status"], entry["kind"]) == (by_code[entry["code"]].status, by_code[entry["code"]].kind)
+    assert {entry["kind"] for entry in listed} >= {"phrase", "lexicon", "regex", "detector", "tool"}
+
+
+def test_rule_docs_show_message_templates_as_prose(run_cli):
+    # a slot a finding fills in ({match}, {problem}, {plain}, ...) reads "…" in the docs
+    result = run_cli(["rule", "TPL002"])
+    assert result.code == 0, result
+    flags = result.out.split("What it flags\n", 1)[1].split("\n", 1)[0]
+    assert flags == '  "…" is a broken placeholder: ….'
+    for rule in load_rules().rules:
+        out = run_cli(["rule", rule.code]).out
+        flags = out.split("What it flags\n", 1)[1].split("\n\n", 1)[0]
+        assert not re.search(r"\{[a-z_]+\}", flags), (rule.code, flags)
+
+
+def test_tool_rule_ton100_is_documented_like_any_rule(run_cli):
+    result = run_cli(["rule", "TON100"])
+    assert result.code == 0, result
+    assert result.out.startswith("TON100 unused-suppression (suppression, warning, stable, kind: tool)")
+    assert "This suppression (…) suppresses nothing" in result.out
+    assert run_cli(["rule", "unused-suppression"]).out == result.out
+
+
+_PROJECT_RULE = """category: jargon
+rules:
+  - code: TST001
+    name: frobnicate
+    kind: phrase
+    message: '"{match}" frobnicates.'
+    why: Frobnicating upsets people.
+    fix: Do not frobnicate.
+    phrases: ["frobnicate the widget"]
+    examples: {flag: ["We frobnicate the widget."], pass: ["We fix the widget."]}
+"""
+
+
+def test_rule_and_rules_use_the_rules_of_the_current_folders_project(run_cli, tmp_path, monkeypatch):
+    project = tmp_path / "project"
+    (project / "myrules").mkdir(parents=True)
+    (project / "myrules" / "team.yml").write_text(_PROJECT_RULE, encoding="utf-8")
+    (project / "tonecheck.toml").write_text('rule-paths = ["myrules"]\n', encoding="utf-8")
+    (project / "reply.txt").write_text("Hi Sam,\n\nWe frobnicate the widget.\n", encoding="utf-8")
+    monkeypatch.chdir(project)
+    assert "TST001" in run_cli(["check", "--format", "json", "reply.txt"]).out
+    rule = run_cli(["rule", "TST001"])
+    assert rule.code == 0, rule
+    assert rule.out.startswith("TST001 frobnicate (jargon, warning, stable, kind: phrase)")
+    assert '"…" frobnicates.' in rule.out
+    assert any(line.startswith("TST001  frobnicate") for line in run_cli(["rules"]).out.splitlines())
+    assert "TST001" in {entry["code"] for entry in json.loads(run_cli(["rules", "--format", "json"]).out)}
+
+    # from another folder: the project's configuration, or its rule folder, named explicitly
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert run_cli(["rule", "TST001"]).code == 2
+    assert run_cli(["rule", "TST001", "--config", str(project / "tonecheck.toml")]).code == 0
+    assert run_cli(["rule", "TST001", "--rule-path", str(project / "myrules")]).code == 0
+    listed = run_cli(["rules", "--rule-path", str(project / "myrules" / "team.yml")]).out
+    assert any(line.startswith("TST001") for line in listed.splitlines())
+    assert not any(line.startswith("TST001") for line in run_cli(["rules"]).out.splitlines())
 
 
 # -- as a real process ------------------------------------------------------------------------

@@ -161,7 +161,7 @@ def _closing_pack(tmp_path: Path, options: dict) -> str:
     pack = {"category": CLOSING, "rules": [{
         "code": "TST900", "name": "test-closing", "severity": "warning",
         "message": "No closing.", "why": "Replies should end warmly.", "fix": "Add one.",
-        "detector": "closing", "options": options,
+        "kind": "detector", "detector": "closing", "options": options,
         "examples": {"flag": [reply("")], "pass": [reply("Have a great day!")]},
     }]}
     (tmp_path / "closing.yml").write_text(yaml.safe_dump(pack))

@@ -1,6 +1,6 @@
 """`tonecheck.fix` and the CLI's --fix / --diff / --unsafe-fixes.
 
-The expected strings below are worked out from the rule files (rules/*/*.yml: `rewrites:` and
+The expected strings below are worked out from the rule files (rules/en/*/*.yml: `rewrites:` and
 `suggestions:` with their applicability) and from the tidying `fix` promises (a removal takes its
 separators with it and capitalises the next word at a sentence start; a replacement keeps the
 case at a sentence start, does not double a determiner and agrees with "a"/"an").

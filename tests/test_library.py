@@ -339,7 +339,7 @@ def test_d1_a_broken_configuration_in_the_working_folder_does_not_touch_other_fi
     (project / "rules").mkdir(parents=True)
     (project / "tonecheck.toml").write_text('rule-paths = ["rules"]\n', encoding="utf-8")
     (project / "rules" / "house.yml").write_text(
-        "category: passive-aggressive\nrules:\n  - code: HSE001\n    name: house-phrase\n"
+        "category: passive-aggressive\nrules:\n  - code: HSE001\n    name: house-phrase\n    kind: phrase\n"
         "    message: a house phrase\n    why: Because the house says so.\n    fix: Say it plainly.\n"
         "    phrases: [\"frobnicate the widget\"]\n    examples:\n      flag: [\"We frobnicate the widget.\"]\n"
         "      pass: [\"We fix the widget.\"]\n", encoding="utf-8")

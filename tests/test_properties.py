@@ -20,7 +20,7 @@ ALL_RULES = Config(preview=True)
 # The phrase/regex rules of the tone categories: these look only at the words around a match,
 # so moving, quoting or re-spelling apostrophes must not change what they find.
 TONE_CONFIG = Config(select=tuple(
-    r.code for r in load_rules().rules if r.category in TONE_CATEGORIES and r.detector is None
+    r.code for r in load_rules().rules if r.category in TONE_CATEGORIES and r.kind != "detector"
 ))
 
 BAD = [

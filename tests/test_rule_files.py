@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import yaml
 
 import tonecheck
 from tonecheck import CATEGORIES, Config, RuleError
-from tonecheck._ruleset.load import CODE_PATTERN, NAME_PATTERN, builtin_rules_dir, load_rules
+from tonecheck._ruleset.load import CODE_PATTERN, NAME_PATTERN, RuleSet, builtin_rules_dir, load_rules
+from tonecheck._ruleset.schema import KINDS, TOOL_CATEGORY
 
 from conftest import span_of
 
@@ -18,6 +20,8 @@ BUILTIN = load_rules()
 RULES = BUILTIN.rules
 # every rule on, preview rules included: a rule's examples are checked whatever its status
 ALL_RULES = Config(preview=True)
+MATCHING = [r for r in RULES if r.kind != "tool"]  # rules the engine runs
+TOOLS = [r for r in RULES if r.kind == "tool"]  # checks tonecheck makes itself, outside the engine
 
 
 def _rule_id(rule) -> str:
@@ -45,7 +49,7 @@ def test_builtin_codes_and_names_are_well_formed_and_unique():
     for rule in RULES:
         assert re.fullmatch(r"[A-Z]{3}\d{3}", rule.code), rule.code
         assert re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", rule.name), rule.name
-        assert rule.category in CATEGORIES
+        assert rule.category in CATEGORIES or (rule.kind == "tool" and rule.category == TOOL_CATEGORY)
 
 
 def test_schema_patterns_are_the_documented_ones():
@@ -59,10 +63,14 @@ def test_schema_patterns_are_the_documented_ones():
         assert not re.match(NAME_PATTERN, bad)
 
 
-def test_each_pack_sits_in_the_folder_of_its_category():
+def test_each_pack_sits_in_the_folder_of_its_language_and_category():
+    root = builtin_rules_dir()
     for rule in RULES:
-        source = Path(BUILTIN.sources[rule.code])
-        assert source.parent.name == rule.category, (rule.code, source)
+        source = Path(BUILTIN.sources[rule.code]).relative_to(root)
+        if rule.kind == "tool":
+            assert source.parts[:-1] == ("tool",), (rule.code, source)
+        else:
+            assert source.parts[:-1] == ("en", rule.category), (rule.code, source)
 
 
 def test_builtin_rule_files_are_yaml_with_one_category_each():
@@ -70,11 +78,30 @@ def test_builtin_rule_files_are_yaml_with_one_category_each():
     assert files
     for path in files:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if path.stem == "vocab":
+        if path.stem in ("vocab", "language"):
             continue
-        assert data["category"] in CATEGORIES, path
+        assert data["category"] in CATEGORIES or (path.parent.name == "tool" and data["category"] == TOOL_CATEGORY), path
         for raw in data["rules"]:
             assert "category" not in raw, (path, raw.get("code"))
+
+
+def test_every_builtin_rule_declares_its_status_and_kind():
+    # the defaults are for a team's own rules; a built-in rule says what it is
+    declared = {}
+    for path in sorted(builtin_rules_dir().rglob("*.yml")):
+        if path.stem in ("vocab", "language"):
+            continue
+        for raw in yaml.safe_load(path.read_text(encoding="utf-8"))["rules"]:
+            declared[raw["code"]] = (raw.get("status"), raw.get("kind"))
+    assert set(declared) == {r.code for r in RULES}
+    for code, (status, kind) in declared.items():
+        assert status in ("stable", "preview"), code
+        assert kind in KINDS, code
+
+
+def test_every_kind_but_token_pattern_is_in_use_and_tool_rules_are_only_tool_checks():
+    assert {r.kind for r in RULES} >= {"phrase", "lexicon", "regex", "detector", "tool"}
+    assert [r.code for r in TOOLS] == ["TON100"]
 
 
 def test_every_rule_has_docs():
@@ -84,7 +111,7 @@ def test_every_rule_has_docs():
         assert rule.examples.flag and rule.examples.pass_, rule.code
 
 
-@pytest.mark.parametrize("rule", RULES, ids=_rule_id)
+@pytest.mark.parametrize("rule", MATCHING, ids=_rule_id)
 def test_flag_examples_are_flagged_by_their_rule(rule):
     config = Config(select=(rule.code,))  # selected by its exact code, a preview rule runs too
     missed = [ex for ex in rule.examples.flag
@@ -93,14 +120,14 @@ def test_flag_examples_are_flagged_by_their_rule(rule):
     assert missed == [], f"{rule.code} does not flag its own examples: {missed}"
 
 
-@pytest.mark.parametrize("rule", RULES, ids=_rule_id)
+@pytest.mark.parametrize("rule", MATCHING, ids=_rule_id)
 def test_flag_examples_are_flagged_in_their_category_with_all_rules_on(rule):
     missed = [ex for ex in rule.examples.flag
               if not _run_example(rule, ex, ALL_RULES).by_category(rule.category)]
     assert missed == [], f"{rule.category} misses {rule.code} examples: {missed}"
 
 
-@pytest.mark.parametrize("rule", RULES, ids=_rule_id)
+@pytest.mark.parametrize("rule", MATCHING, ids=_rule_id)
 def test_pass_examples_are_not_flagged_by_their_rule(rule):
     flagged = {}
     for ex in rule.examples.pass_:
@@ -112,7 +139,7 @@ def test_pass_examples_are_not_flagged_by_their_rule(rule):
     assert flagged == {}, f"{rule.code} flags its own pass examples"
 
 
-@pytest.mark.parametrize("rule", RULES, ids=_rule_id)
+@pytest.mark.parametrize("rule", MATCHING, ids=_rule_id)
 def test_rule_can_be_selected_alone_and_only_reports_itself(rule):
     config = Config(select=(rule.code,))
     for ex in (*rule.examples.flag, *rule.examples.pass_):
@@ -120,6 +147,39 @@ def test_rule_can_be_selected_alone_and_only_reports_itself(rule):
         assert {f.code for f in report.findings} <= {rule.code}
         for f in report.findings:
             assert f.name == rule.name and f.category == rule.category
+
+
+# A tool rule has no matcher: `tonecheck.check` never reports it, and its examples are checked where
+# tonecheck makes the check, by linting each example as a saved-reply file through the CLI.
+
+@pytest.mark.parametrize("rule", TOOLS, ids=_rule_id)
+def test_tool_rule_examples_are_checked_through_the_cli(rule, tmp_path):
+    import json
+
+    from tonecheck._cli import main
+
+    def codes(text: str, *options: str) -> list[str]:
+        path = tmp_path / "reply.md"
+        path.write_text(text + "\n", encoding="utf-8")
+        out, err = io.StringIO(), io.StringIO()
+        main(["check", "--format", "json", *options, str(path)], out=out, err=err)
+        assert err.getvalue() == ""
+        return [f["code"] for f in json.loads(out.getvalue())["files"][0]["findings"]]
+
+    for example in rule.examples.flag:
+        assert rule.code in codes(example), example
+        assert rule.code not in codes(example, "--ignore", rule.code), example
+        assert rule.code in codes(example, "--select", f"NEG,PAG,{rule.code}"), example
+        assert rule.code not in codes(example, "--select", f"NEG,PAG,{rule.code}", "--ignore", rule.name), example
+    for example in rule.examples.pass_:
+        assert rule.code not in codes(example), example
+
+
+@pytest.mark.parametrize("rule", TOOLS, ids=_rule_id)
+def test_tool_rules_are_never_reported_by_the_engine(rule):
+    for example in (*rule.examples.flag, *rule.examples.pass_):
+        for config in (None, Config(select=(rule.code,))):
+            assert rule.code not in {f.code for f in _run_example(rule, example, config).findings}
 
 
 # -- writing packs ----------------------------------------------------------------------------
@@ -132,6 +192,7 @@ def _rule(**overrides):
         "message": "\"{match}\" frobnicates.",
         "why": "Frobnicating upsets people.",
         "fix": "Do not frobnicate.",
+        "kind": "phrase",
         "phrases": ["we (really )?frobnicate the widget"],
         "examples": {"flag": ["We frobnicate the widget."], "pass": ["We fix the widget."]},
     }
@@ -191,7 +252,7 @@ def test_vocabulary_and_contractions_work_in_custom_phrases(tmp_path):
 
 
 def test_regex_rule_and_case_sensitivity(tmp_path):
-    _write(tmp_path, _pack(_rule(phrases=_DROP, regex=[r"\bZORK\d+\b"], case_sensitive=True,
+    _write(tmp_path, _pack(_rule(kind="regex", phrases=_DROP, regex=[r"\bZORK\d+\b"], case_sensitive=True,
                                  examples={"flag": ["See ZORK12."], "pass": ["See zork12."]})))
     config = Config(rule_paths=(str(tmp_path),), select=("TST001",))
     report = tonecheck.check("See ZORK12 and zork13.", config=config)
@@ -239,16 +300,65 @@ BAD_RULES = [
                  id="bad-applicability"),
     pytest.param({"category": "jargon"}, "category", id="category-per-rule"),
     pytest.param({"options": {"depth": 2}}, "options", id="options-without-detector"),
+    # one schema per kind: a field the kind does not use is an error, not silently ignored
+    pytest.param({"kind": _DROP}, "kind", id="no-kind"),
+    pytest.param({"kind": "phrases"}, "kind", id="unknown-kind"),
+    pytest.param({"requires": ["zzz-never-present"]}, "requires", id="phrase-requires-without-regex"),
+    pytest.param({"case_sensitive": True}, "case_sensitive", id="phrase-case-sensitive"),
+    pytest.param({"regex": [r"frob\w+"], "requires": ["frob"], "case_sensitive": True}, "case_sensitive",
+                 id="phrase-with-regex-case-sensitive"),
+    pytest.param({"detector": "acronym"}, "detector", id="phrase-with-detector"),
+    pytest.param({"patterns": [[{"LOWER": "frob"}]]}, "patterns", id="phrase-with-token-patterns"),
+    pytest.param({"kind": "lexicon", "phrases": _DROP, "lexicon": {"frob": "fix"}, "regex": ["frob"]}, "regex",
+                 id="lexicon-with-regex"),
+    pytest.param({"kind": "regex", "phrases": ["frob"], "regex": ["frob"]}, "phrases", id="regex-with-phrases"),
+    pytest.param({"kind": "regex", "phrases": _DROP}, "regex", id="regex-without-regex"),
+    pytest.param({"kind": "detector", "phrases": _DROP, "detector": "acronym", "not_after": ["the"]}, "not_after",
+                 id="detector-not-after"),
+    pytest.param({"kind": "detector", "phrases": _DROP, "detector": "acronym", "at_sentence_start": True},
+                 "at_sentence_start", id="detector-at-sentence-start"),
+    pytest.param({"kind": "detector", "phrases": _DROP, "detector": "acronym", "scope": ["greeting"]}, "scope",
+                 id="detector-scope"),
+    pytest.param({"kind": "detector", "phrases": _DROP, "detector": "acronym", "requires": ["x"]}, "requires",
+                 id="detector-requires"),
+    pytest.param({"kind": "detector", "phrases": _DROP}, "detector", id="detector-without-detector"),
+    pytest.param({"kind": "tool", "phrases": _DROP}, "tool", id="tool-rule-for-no-tool-check"),
+    pytest.param({"kind": "tool", "code": "TON100", "phrases": _DROP, "modes": ["saved"]}, "modes",
+                 id="tool-rule-modes"),
 ]
 
 
 @pytest.mark.parametrize("change, field", BAD_RULES)
 def test_bad_rule_names_file_rule_and_field(tmp_path, change, field):
+    code = change.get("code", "TST002")
     path = _write(tmp_path, _pack(_rule(code="TST001"), _rule(**{"code": "TST002", "name": "second", **change})))
     message = _load_error(tmp_path)
     assert str(path) in message or path.name in message, message
-    assert "TST002" in message, message
+    assert code in message, message
     assert field in message, message
+
+
+def test_fields_a_kind_does_not_use_are_errors_that_say_which_kinds_use_them(tmp_path):
+    # before kinds, a phrase rule with `requires` and `case_sensitive` and a detector rule with
+    # `not_after` loaded, and then matched as if those fields were not there
+    _write(tmp_path, _pack(_rule(requires=["zzz-never-present"], case_sensitive=True)))
+    assert "field 'case_sensitive': a phrase rule does not use it (a field of regex rules)" in _load_error(tmp_path)
+    _write(tmp_path, _pack(_rule(kind="detector", phrases=_DROP, detector="acronym", not_after=["the"])))
+    message = _load_error(tmp_path)
+    assert "field 'not_after': a detector rule does not use it" in message, message
+    assert "phrase, lexicon, regex and token-pattern rules" in message, message
+    _write(tmp_path, _pack(_rule(kind=_DROP)))
+    assert "field 'kind': required" in _load_error(tmp_path) and "suggest kind: phrase" in _load_error(tmp_path)
+
+
+def test_a_phrase_rule_may_add_a_regex_gated_by_requires(tmp_path):
+    _write(tmp_path, _pack(_rule(phrases=["frobnicate the widget"], regex=[r"\bfrob\w*\s+(?:\w+\s+){1,3}gadget\b"],
+                                 requires=["frob"])))
+    config = Config(rule_paths=(str(tmp_path),), select=("TST001",))
+    matches = lambda text: [f.match for f in tonecheck.check(text, config=config).findings]  # noqa: E731
+    assert matches("We frobnicate the widget.") == ["frobnicate the widget"]
+    assert matches("We FROBNICATED the old gadget.") == ["FROBNICATED the old gadget"]  # the regex ignores case
+    assert matches("We polish the old gadget.") == []
 
 
 @pytest.mark.parametrize("code", ["TS001", "tst001", "TST0001", "TST-01", "T5T001"])
@@ -340,10 +450,19 @@ def test_name_that_clashes_with_a_builtin_is_rejected(tmp_path):
     assert RULES[0].name in message, message
 
 
+def test_duplicate_name_error_names_the_new_rules_file_first(tmp_path):
+    taken = BUILTIN.by_code()["NEG040"]
+    path = _write(tmp_path, _pack(_rule(name=taken.name)), name="mine.yml")
+    message = _load_error(tmp_path)
+    # the file to fix is the new one; the rule that already has the name is named after it
+    assert message.startswith(f"{path}: rule TST001: name '{taken.name}'"), message
+    assert f"NEG040 in {BUILTIN.sources['NEG040']}" in message, message
+
+
 # -- errors found when the engine is built ----------------------------------------------------
 
 def test_unknown_detector_is_a_rule_error_at_check_time(tmp_path):
-    path = _write(tmp_path, _pack(_rule(phrases=_DROP, detector="no-such-detector")))
+    path = _write(tmp_path, _pack(_rule(kind="detector", phrases=_DROP, detector="no-such-detector")))
     with pytest.raises(RuleError) as info:
         tonecheck.check("Hello.", config=Config(rule_paths=(str(tmp_path),)))
     message = str(info.value)
@@ -351,10 +470,10 @@ def test_unknown_detector_is_a_rule_error_at_check_time(tmp_path):
 
 
 def test_unknown_detector_option_is_a_rule_error(tmp_path):
-    with_detector = [r for r in RULES if r.detector]
+    with_detector = [r for r in RULES if r.kind == "detector"]
     assert with_detector, "the built-in packs use detectors (template-leftover, missing-closing)"
     detector = with_detector[0].detector
-    path = _write(tmp_path, _pack(_rule(phrases=_DROP, detector=detector, options={"no_such_option": 1})))
+    path = _write(tmp_path, _pack(_rule(kind="detector", phrases=_DROP, detector=detector, options={"no_such_option": 1})))
     with pytest.raises(RuleError) as info:
         load_rules((str(tmp_path),))
     message = str(info.value)
@@ -362,7 +481,7 @@ def test_unknown_detector_option_is_a_rule_error(tmp_path):
 
 
 def test_bad_token_pattern_is_a_rule_error_at_check_time(tmp_path):
-    path = _write(tmp_path, _pack(_rule(phrases=_DROP, patterns=[[{"LOWR": "frob"}]])))
+    path = _write(tmp_path, _pack(_rule(kind="token-pattern", phrases=_DROP, patterns=[[{"LOWR": "frob"}]])))
     with pytest.raises(RuleError) as info:
         tonecheck.check("Hello.", config=Config(rule_paths=(str(tmp_path),)))
     message = str(info.value)
@@ -454,7 +573,7 @@ def test_cache_written_by_other_tonecheck_code_is_not_reused(tmp_path):
     assert "<missing>" in out
     assert any(cache.iterdir()), "no cache was written"
 
-    rules_py = copy / "tonecheck" / "_ruleset" / "load.py"
+    rules_py = copy / "tonecheck" / "_ruleset" / "schema.py"
     source = rules_py.read_text(encoding="utf-8")
     marker = "class Rule(_Strict):\n"
     assert marker in source
@@ -493,3 +612,39 @@ def test_phrase_data_survives_the_packed_cache_form():
         [(k, sorted(map(tuple, phrases))) for k, phrases in data["keywords"]]
     assert restored["bigrams"] == data["bigrams"]
     assert restored["lexicon_keys"] == data["lexicon_keys"]
+
+
+# -- vocabulary -------------------------------------------------------------------------------
+
+def test_a_vocab_file_in_a_rule_path_extends_the_builtin_lists(tmp_path):
+    # a team's vocab.yml adds words to a built-in list; it never replaces it (which would quietly
+    # turn off every built-in phrase that uses the list)
+    _write(tmp_path, {"vocab": {"we": ["zzz", "we", "our crew"], "gadgets": ["widget", "gizmo"]}}, name="vocab.yml")
+    _write(tmp_path, _pack(_rule(phrases=["@we frobnicate the @gadgets"])))
+    ruleset = load_rules((str(tmp_path),))
+    builtin_we = BUILTIN.vocab["we"]
+    assert ruleset.vocab["we"] == (*builtin_we, "zzz", "our crew")  # appended, no duplicate "we"
+    assert ruleset.vocab["gadgets"] == ("widget", "gizmo")
+    config = Config(rule_paths=(str(tmp_path),), preview=True)
+    codes = lambda text: {f.code for f in tonecheck.check(text, config=config).findings}  # noqa: E731
+    assert "NEG001" in codes("Hi Sam, we can't refund this order.")  # the built-in words still work
+    assert "NEG001" in codes("Hi Sam, our crew can't refund this order.")  # and the new ones too
+    assert "TST001" in codes("Hi Sam, zzz frobnicate the gizmo.")
+
+
+def test_expansions_follow_each_rule_sets_own_vocabulary():
+    # Rule sets made and freed in turn, each with its own word list: an expansion must never use a
+    # list of an earlier rule set (an id-keyed cache did, once a freed rule set's id was reused).
+    import gc
+
+    from tonecheck._text import _lower
+
+    wrong = []
+    for index in range(300):
+        ruleset = RuleSet(rules=(), vocab={"team": (f"Crew{index}",)}, skippable=frozenset(), sources={})
+        expanded = ruleset.expand_pattern("our @team", normalise=_lower)
+        if expanded != [f"our crew{index}"]:
+            wrong.append((index, expanded))
+        del ruleset
+        gc.collect()
+    assert wrong == []

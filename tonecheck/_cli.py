@@ -17,6 +17,7 @@ from ._exceptions import InputError, TonecheckError
 from ._types import Finding, Severity
 from ._outputs import FORMATS
 from ._project.discovery import Project, find_config_file, load_project
+from ._ruleset.schema import MatchingRule, Rule
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 MAX_FILE_BYTES = 20_000_000
@@ -81,6 +82,11 @@ def _build_parser() -> argparse.ArgumentParser:
     rule.add_argument("code")
     rules = commands.add_parser("rules", help="list all rules")
     rules.add_argument("--format", choices=("text", "json"), default="text")
+    for command in (rule, rules):  # the rules in force: the current folder's configuration, as `check` finds it
+        command.add_argument("--config", type=Path, default=None, metavar="FILE",
+                             help="configuration file (default: found upward from the current folder)")
+        command.add_argument("--rule-path", action="append", default=[], metavar="PATH",
+                             help="extra rule file or folder (repeatable; replaces the configuration's rule-paths)")
     return parser
 
 
@@ -129,7 +135,6 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ._project.baseline import write as write_baseline
     from ._project.discovery import discover
     from ._project.lint import Options, fix_source, lint_source, read_source
-    from ._ruleset.load import Rule
     from ._types import FileReport, Report
     from ._version import __version__
 
@@ -246,39 +251,48 @@ def _write_diff(path: str, before: str, after: str, out: TextIO) -> None:
         out.write("\n\\ No newline at end of file\n")
 
 
-def _cmd_rule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ._ruleset.load import load_rules
+def _rules_in_force(args: argparse.Namespace) -> list[Rule]:
+    """Every rule of the configuration `check` would use in the current folder (with --config
+    and --rule-path applied): the built-in rules and the project's own."""
+    from ._engine.linter import get_engine
 
-    rules = load_rules().by_code()
+    rule_paths = tuple(str(Path(p).resolve()) for p in args.rule_path)
+    project = load_project(Path.cwd(), overrides={"rule-paths": rule_paths or None}, config_file=args.config)
+    return list(get_engine(project.config).ruleset.rules)
+
+
+def _cmd_rule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ._ruleset.templates import as_prose
+
+    rules = {rule.code: rule for rule in _rules_in_force(args)}
     rule = rules.get(args.code.upper()) or next((r for r in rules.values() if r.name == args.code), None)
     if rule is None:
         err.write(f"tonecheck: error: no rule {args.code!r}; `tonecheck rules` lists them\n")
         return EXIT_ERROR
-    out.write(f"{rule.code} {rule.name} ({rule.category}, {rule.severity.value})\n\n")
-    out.write(f"What it flags\n  {rule.message.replace('{match}', '…')}\n\n")
+    out.write(f"{rule.code} {rule.name} ({rule.category}, {rule.severity.value}, {rule.status}, kind: {rule.kind})\n\n")
+    out.write(f"What it flags\n  {as_prose(rule.message)}\n\n")
     out.write(f"Why\n  {rule.why}\n\n")
     out.write(f"What to do\n  {rule.fix}\n\n")
     out.write("Flagged\n" + "".join(f"  ✗ {e}\n" for e in rule.examples.flag) + "\n")
     out.write("Not flagged\n" + "".join(f"  ✓ {e}\n" for e in rule.examples.pass_) + "\n")
-    if rule.suggestions:
+    if isinstance(rule, MatchingRule) and rule.suggestions:
         out.write("Suggestions\n")
         for s in rule.suggestions:
-            out.write(f"  - {s.title} [{s.applicability.value}]\n")
-    if rule.modes != ("draft", "saved"):
+            out.write(f"  - {as_prose(s.title)} [{s.applicability.value}]\n")
+    if isinstance(rule, MatchingRule) and rule.modes != ("draft", "saved"):
         out.write(f"\nApplies in mode: {', '.join(rule.modes)}\n")
     return EXIT_OK
 
 
 def _cmd_rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ._ruleset.load import load_rules
-
-    rules = load_rules().rules
+    rules = _rules_in_force(args)
     if args.format == "json":
-        out.write(json.dumps([{"code": r.code, "name": r.name, "category": r.category,
-                                "severity": r.severity.value, "fix": r.fix} for r in rules], indent=2) + "\n")
+        out.write(json.dumps([{"code": r.code, "name": r.name, "category": r.category, "severity": r.severity.value,
+                               "status": r.status, "kind": r.kind, "fix": r.fix} for r in rules], indent=2) + "\n")
         return EXIT_OK
     for rule in sorted(rules, key=lambda r: r.code):
-        out.write(f"{rule.code}  {rule.name:<28} {rule.category:<20} {rule.severity.value}\n")
+        out.write(f"{rule.code}  {rule.name:<28} {rule.category:<20} {rule.severity.value:<8} {rule.status:<8} "
+                  f"{rule.kind}\n")
     return EXIT_OK
 
 

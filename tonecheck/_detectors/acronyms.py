@@ -16,7 +16,7 @@ from .base import detector
 from .placeholders import placeholder_spans
 
 if TYPE_CHECKING:
-    from .._ruleset.load import Rule
+    from .._ruleset.schema import DetectorRule
 
 
 # -- jargon ------------------------------------------------------------------------------------
@@ -32,8 +32,8 @@ _DELIMITER_AFTER = "}|%>]*_"
 
 
 @detector("acronym", AcronymOptions)
-def _acronym(scan: Scan, rule: Rule) -> Iterable[Hit]:
-    everyday, words = _acronym_lists(rule)
+def _acronym(scan: Scan, rule: DetectorRule, options: AcronymOptions) -> Iterable[Hit]:
+    everyday, words = _acronym_lists(options)
     glossary: set[str] | None = None  # both looked up only once a candidate needs them
     placeholders: list[tuple[int, int, str]] = []
     text = scan.scan
@@ -61,9 +61,9 @@ def _acronym(scan: Scan, rule: Rule) -> Iterable[Hit]:
         yield Hit(rule.code, m.start(), m.end())
 
 
-def _acronym_lists(rule: Rule) -> tuple[frozenset[str], frozenset[str]]:
-    return _derived("acronym lists", rule, lambda r: tuple(frozenset(item.upper() for item in r.options.get(key, ()))
-                                           for key in ("everyday", "words")))
+def _acronym_lists(options: AcronymOptions) -> tuple[frozenset[str], frozenset[str]]:
+    return _derived("acronym lists", options, lambda o: (frozenset(item.upper() for item in o.everyday),
+                                                         frozenset(item.upper() for item in o.words)))
 
 
 _LETTERS = Lazy(r"\p{L}")

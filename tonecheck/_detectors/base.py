@@ -15,26 +15,35 @@ from .._anatomy import is_sentence_start
 
 
 if TYPE_CHECKING:
-    from .._ruleset.load import Rule
+    from .._ruleset.schema import DetectorRule
 
 _DETECTOR_SET = "@"  # matcher keys "CODE@set" hold a detector's phrase set (see phrase_sets)
 
-Detector = Callable[["Scan", "Rule"], Iterable["Hit"]]
+
+class DetectorOptions(BaseModel):
+    """The `options` of a detector rule: each detector declares a subclass (none: no options),
+    which validates them when the rule file is loaded; the detector then receives that model."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # used when rule files load
+
+
+# a detector: (the reply, its rule, the rule's options as the detector's own options model) -> hits
+Detector = Callable[["Scan", "DetectorRule", Any], Iterable["Hit"]]
 REGISTRY: dict[str, Detector] = {}
-OPTIONS: dict[str, type[BaseModel]] = {}  # each detector's `options` schema, checked at load time
+OPTIONS: dict[str, type[DetectorOptions]] = {}  # each detector's `options` model, checked at load time
 
 
 # (set name, field path for errors, phrase patterns): phrase lists a detector hands to the engine,
 # which matches them in its one PhraseMatcher pass and gives the spans back through Scan.phrase_hits
-PhraseSets = Callable[["Rule"], list[tuple[str, str, tuple[str, ...]]]]
+PhraseSets = Callable[[Any], list[tuple[str, str, tuple[str, ...]]]]
 PHRASE_SETS: dict[str, PhraseSets] = {}
 
 
-def detector(name: str, options: type[BaseModel] | None = None, *,
+def detector(name: str, options: type[DetectorOptions] | None = None, *,
              phrase_sets: PhraseSets | None = None) -> Callable[[Detector], Detector]:
     def register(function: Detector) -> Detector:
         REGISTRY[name] = function
-        OPTIONS[name] = options or _NoOptions
+        OPTIONS[name] = options or DetectorOptions
         if phrase_sets is not None:
             PHRASE_SETS[name] = phrase_sets
         return function
@@ -42,25 +51,17 @@ def detector(name: str, options: type[BaseModel] | None = None, *,
     return register
 
 
-def phrase_sets(rule: Rule) -> list[tuple[str, str, tuple[str, ...]]]:
-    """The phrase lists a rule's detector wants matched (none for most detectors)."""
-    build = PHRASE_SETS.get(rule.detector or "")
-    return build(rule) if build else []
+def phrase_sets(detector: str, options: DetectorOptions) -> list[tuple[str, str, tuple[str, ...]]]:
+    """The phrase lists a detector wants matched, from its rule's options (none for most detectors)."""
+    build = PHRASE_SETS.get(detector)
+    return build(options) if build else []
 
 
-class _Options(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # used when rule files load
-
-
-class _NoOptions(_Options):
-    pass
-
-
-class PlaceholderOptions(_Options):
+class PlaceholderOptions(DetectorOptions):
     syntaxes: dict[StrictStr, RegexSource] = {}
 
 
-class ClosingElement(_Options):
+class ClosingElement(DetectorOptions):
     phrases: tuple[StrictStr, ...] = ()  # the phrase language; matched by the engine's PhraseMatcher
     exceptions: tuple[StrictStr, ...] = ()  # phrases that cancel an overlapping phrase match
     patterns: tuple[RegexSource, ...] = ()  # regular expressions, for forms phrases cannot spell
@@ -72,7 +73,7 @@ class ClosingElement(_Options):
         return self
 
 
-class ClosingOptions(_Options):
+class ClosingOptions(DetectorOptions):
     # what a closing line does, by element name
     elements: dict[StrictStr, ClosingElement] = {}
     # example closing lines per element, offered when a closing is missing
@@ -89,7 +90,7 @@ class ClosingOptions(_Options):
         return self
 
 
-class AcronymOptions(_Options):
+class AcronymOptions(DetectorOptions):
     everyday: tuple[StrictStr, ...] = ()
     words: tuple[StrictStr, ...] = ()
 

@@ -16,7 +16,7 @@ from .base import _derived
 from .base import detector
 
 if TYPE_CHECKING:
-    from .._ruleset.load import Rule
+    from .._ruleset.schema import DetectorRule, Rule
 
 
 # -- missing closing ---------------------------------------------------------------------------
@@ -40,11 +40,11 @@ def _compiled(patterns: Iterable[str]) -> tuple[_Pattern, ...]:
     return tuple(_Pattern(p) for p in patterns)
 
 
-def _closing_phrase_sets(rule: Rule) -> list[tuple[str, str, tuple[str, ...]]]:
+def _closing_phrase_sets(options: ClosingOptions) -> list[tuple[str, str, tuple[str, ...]]]:
     sets = []
-    for name, element in rule.options.get("elements", {}).items():
+    for name, element in options.elements.items():
         for field_name in ("phrases", "exceptions"):
-            phrases = tuple(element.get(field_name, ()))
+            phrases: tuple[str, ...] = getattr(element, field_name)
             if phrases:
                 key = name if field_name == "phrases" else name + EXCEPTION_SUFFIX
                 sets.append((key, f"options.elements.{name}.{field_name}", phrases))
@@ -58,17 +58,17 @@ _TRAILING_INITIALS = Lazy(r"(?<=[.!?)])\s*[\^~\-–—]\s*\p{L}[\p{L}.]{0,20}(?:
 ACCEPTED = "accepted"  # the element name of the configuration's own closing phrases
 
 
-def _closing_patterns(rule: Rule, settings: ClosingConfig) -> list[tuple[str, tuple[_Pattern, ...]]]:
+def _closing_patterns(options: ClosingOptions, settings: ClosingConfig) -> list[tuple[str, tuple[_Pattern, ...]]]:
     """The configuration's accepted closings first (a full closing), then each element's patterns."""
     accepted = _derived("closing accepted", settings, lambda c: _compiled(c.accepted))
-    elements = _derived("closing elements", rule, lambda r: [
-        (name, _compiled(element.get("patterns", ()))) for name, element in r.options.get("elements", {}).items()
+    elements = _derived("closing elements", options, lambda o: [
+        (name, _compiled(element.patterns)) for name, element in o.elements.items()
     ])
     return [(ACCEPTED, accepted), *elements]
 
 
 @detector("closing", ClosingOptions, phrase_sets=_closing_phrase_sets)
-def _closing(scan: Scan, rule: Rule) -> Iterable[Hit]:
+def _closing(scan: Scan, rule: DetectorRule, options: ClosingOptions) -> Iterable[Hit]:
     settings = scan.config.closing
     if scan.channel not in settings.channels:
         return
@@ -86,23 +86,23 @@ def _closing(scan: Scan, rule: Rule) -> Iterable[Hit]:
         return
     region = own[-settings.region_sentences:]
     required = set(settings.required)
-    present = _closing_elements_present(scan, rule, region, required)
+    present = _closing_elements_present(scan, rule.code, options, region, required)
     if _closing_complete(present, required):
         return
-    missing = [name for name in settings.required if name not in present] or list(rule.options.get("examples", {}))
+    missing = [name for name in settings.required if name not in present] or list(options.examples)
     last = own[-1]
     yield Hit(
         rule.code, last.start, last.end,
         message=(f"The closing lines have no {_and_list([n.replace('-', ' ') for n in missing])}, "
                  "which this team's configuration asks for.") if required else None,
-        suggestions=_closing_suggestions(rule, tuple(missing)),
+        suggestions=_closing_suggestions(options, tuple(missing)),
     )
 
 
-def _closing_suggestions(rule: Rule, missing: tuple[str, ...]) -> tuple[Suggestion, ...]:
-    made: dict[tuple[str, ...], tuple[Suggestion, ...]] = _derived("closing suggestions", rule, lambda r: {})
+def _closing_suggestions(options: ClosingOptions, missing: tuple[str, ...]) -> tuple[Suggestion, ...]:
+    made: dict[tuple[str, ...], tuple[Suggestion, ...]] = _derived("closing suggestions", options, lambda o: {})
     if missing not in made:
-        examples = rule.options.get("examples", {})
+        examples = options.examples
         made[missing] = tuple(
             Suggestion(title=f"Add a closing line, e.g. \"{line}\"", replacement=None,
                        applicability=Applicability.display_only)
@@ -111,21 +111,22 @@ def _closing_suggestions(rule: Rule, missing: tuple[str, ...]) -> tuple[Suggesti
     return made[missing]
 
 
-def _closing_elements_present(scan: Scan, rule: Rule, region: list[Any], required: set[str]) -> set[str]:
+def _closing_elements_present(scan: Scan, code: str, options: ClosingOptions, region: list[Any],
+                               required: set[str]) -> set[str]:
     """The closing elements found in the region, stopping as soon as the answer is known:
     the question mark first, then phrase matches (already found), then patterns (slowest)."""
     present: set[str] = set()
     if any(scan.scan[s.start:s.end].rstrip().endswith("?") for s in region):
-        present.add(rule.options.get("question") or ACCEPTED)
+        present.add(options.question or ACCEPTED)
     low, high = region[0].start, region[-1].end
-    for name in rule.options.get("elements", {}):
+    for name in options.elements:
         if _closing_complete(present, required):
             return present
-        if name not in present and any(low <= s and e <= high for s, e in scan.phrase_hits(rule.code, name)):
+        if name not in present and any(low <= s and e <= high for s, e in scan.phrase_hits(code, name)):
             present.add(name)
     text = " ".join(scan.scan[s.start:s.end] for s in region)
     lowered = text.lower()
-    for name, patterns in _closing_patterns(rule, scan.config.closing):
+    for name, patterns in _closing_patterns(options, scan.config.closing):
         if _closing_complete(present, required):
             break
         if name not in present and (not required or name in required or name == ACCEPTED):
@@ -141,7 +142,8 @@ def _closing_complete(present: set[str], required: set[str]) -> bool:
 
 def closing_element_names(rules: Iterable[Rule]) -> set[str]:
     """The closing elements the rules define: what `closing.required` may name."""
-    return {name for rule in rules if rule.detector == "closing" for name in rule.options.get("elements", {})}
+    return {name for rule in rules if isinstance(options := getattr(rule, "options", None), ClosingOptions)
+            for name in options.elements}
 
 
 def _and_list(items: list[str]) -> str:

@@ -8,18 +8,19 @@ from collections.abc import Iterable
 import regex
 from .._lazy import Lazy
 from .._types import Applicability, Suggestion
+from .base import DetectorOptions
 from .base import Hit
 from .base import Scan
 from .base import detector
 
 if TYPE_CHECKING:
-    from .._ruleset.load import Rule
+    from .._ruleset.schema import DetectorRule
 
 
 # -- greetings and sign-offs -------------------------------------------------------------------
 
 @detector("pasted-twice")
-def _pasted_twice(scan: Scan, rule: Rule) -> Iterable[Hit]:
+def _pasted_twice(scan: Scan, rule: DetectorRule, options: DetectorOptions) -> Iterable[Hit]:
     """A block of 1-4 lines repeated right after itself, when it holds a greeting or sign-off."""
     stripped = [line.strip() for line in scan.scan.split("\n")]
     nonempty = [line for line in stripped if line]
@@ -54,7 +55,7 @@ _NOT_NAMES = {"there", "team", "all", "everyone", "folks", "again", "friend", "c
 
 
 @detector("wrong-name")
-def _wrong_name(scan: Scan, rule: Rule) -> Iterable[Hit]:
+def _wrong_name(scan: Scan, rule: DetectorRule, options: DetectorOptions) -> Iterable[Hit]:
     expected = (scan.context.get("customer_name") or "").strip()
     if not expected:
         return

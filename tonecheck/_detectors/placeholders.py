@@ -13,13 +13,13 @@ from .._types import Applicability, Suggestion
 from .base import Hit
 from .base import PlaceholderOptions
 from .base import Scan
-from .base import _Options
+from .base import DetectorOptions
 from .base import _derived
 from .base import detector
 from .base import overlaps
 
 if TYPE_CHECKING:
-    from .._ruleset.load import Rule
+    from .._ruleset.schema import DetectorRule
 
 
 # -- placeholders ------------------------------------------------------------------------------
@@ -57,7 +57,7 @@ _NAME_VARIABLE = Lazy(r"(?i)(?:first_?name|firstname|fname|\bname\b|realname|ful
 
 
 @detector("placeholder", PlaceholderOptions)
-def _placeholder(scan: Scan, rule: Rule) -> Iterable[Hit]:
+def _placeholder(scan: Scan, rule: DetectorRule, options: PlaceholderOptions) -> Iterable[Hit]:
     allowed = scan.config.helpdesk
     name = scan.context.get("customer_name")
     for start, end, syntax in placeholder_spans(scan):
@@ -77,7 +77,7 @@ _VARIABLE = Lazy(r"[A-Za-z_][\w]*(?:(?:\.|->)[A-Za-z_][\w ]*\w|(?:\.|->)[A-Za-z_
 _TAG_SYNTAXES = {"liquid-tag"}  # {% if %} and friends hold code, not a variable name
 
 
-class MalformedOptions(_Options):
+class MalformedOptions(DetectorOptions):
     # words of a template expression ("{{ name or 'there' }}"): a space next to them is code
     expression_words: tuple[StrictStr, ...] = ()
 
@@ -146,13 +146,12 @@ _MALFORMED: list[tuple[Lazy, str | Callable[[regex.Match[str]], str], str]] = [
 ]
 
 
-def _expression_words(rule: Rule) -> frozenset[str]:
-    return _derived("expression words", rule,
-                    lambda r: frozenset(w.casefold() for w in r.options.get("expression_words", ())))
+def _expression_words(options: MalformedOptions) -> frozenset[str]:
+    return _derived("expression words", options, lambda o: frozenset(w.casefold() for w in o.expression_words))
 
 
 @detector("malformed-placeholder", MalformedOptions)
-def _malformed(scan: Scan, rule: Rule) -> Iterable[Hit]:
+def _malformed(scan: Scan, rule: DetectorRule, options: MalformedOptions) -> Iterable[Hit]:
     text = scan.scan
     if "{" not in text and "}" not in text and "*|" not in text:
         return
@@ -164,7 +163,7 @@ def _malformed(scan: Scan, rule: Rule) -> Iterable[Hit]:
             if overlaps(m.start(), m.end(), found):
                 continue
             name = m.groupdict().get("name")
-            if name and not _expression_words(rule).isdisjoint(w.strip(".").casefold() for w in name.split()):
+            if name and not _expression_words(options).isdisjoint(w.strip(".").casefold() for w in name.split()):
                 continue  # "{{ name or nickname }}" is an expression, not a name with a space
             found.append(m.span())
             yield Hit(rule.code, m.start(), m.end(), {"problem": problem if isinstance(problem, str) else problem(m)},

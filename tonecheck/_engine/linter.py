@@ -11,7 +11,7 @@ import numpy
 import regex
 from .. import _detectors  # noqa: F401  # importing the package registers every detector
 from .._detectors.acronyms import explained, in_glossary
-from .._detectors.base import REGISTRY, Hit, overlaps, phrase_sets
+from .._detectors.base import REGISTRY, Hit, PlaceholderOptions, overlaps, phrase_sets
 from .._detectors.closing import closing_element_names
 from .._anatomy import Anatomy, analyse, detect_channel
 from .._config import DEFAULT_CONFIG, Config, selector_matches
@@ -19,7 +19,10 @@ from .._exceptions import ConfigError, InputError, RuleError
 from .._lazy import Lazy
 from .._types import Channel, Finding, Mode, Report, Suggestion
 from .._ruleset.phrase_language import EXCEPTION_SUFFIX
-from .._ruleset.load import Rule, RuleSet, load_rules, rule_files
+from .._ruleset.load import load_rules, rule_files
+from .._ruleset.load import RuleSet
+from .._ruleset.schema import DetectorRule, LexiconRule, MatchingRule, PhraseRule, RegexRule, Rule, TextRule
+from .._ruleset.schema import TokenPatternRule
 from .._detectors.base import Scan
 from .._detectors.base import _DETECTOR_SET
 from .nlp import _lexeme_attributes
@@ -28,7 +31,7 @@ from .._text import MAX_CHARS, LineIndex, _lower
 from .._text import _normalise_context
 from .._text import _normalise_phrase
 from .phrase_cache import _pack_phrases
-from .suggest import _render
+from .._ruleset.templates import render
 from .._text import _straighten
 from .suggest import _suggestions
 from .phrase_cache import _unpack_phrases
@@ -67,7 +70,12 @@ class Engine:
         unknown = [code for code in config.severity if code not in ruleset.by_code()]
         if unknown:
             raise ConfigError(f"configuration: key 'severity': unknown rule code {unknown[0]}")
+        # the rules in force; tool rules among them have no matcher, so nothing below compiles them
         self.rules: dict[str, Rule] = {r.code: r for r in ruleset.rules if _selected(r, config)}
+        self.matching_rules: dict[str, MatchingRule] = {
+            code: rule for code, rule in self.rules.items() if isinstance(rule, MatchingRule)}
+        self.text_rules: dict[str, TextRule] = {
+            code: rule for code, rule in self.rules.items() if isinstance(rule, TextRule)}
         self.nlp = _load_pipeline(config.spacy_model, _lexeme_attributes(self.rules.values()))
         self.has_pipes = bool(self.nlp.pipe_names)  # a blank pipeline only tokenizes: call that directly
         self._build_phrase_matcher(_unpack_phrases(cached["phrases"]) if cached else None)
@@ -75,7 +83,9 @@ class Engine:
         self._build_regex()
         self._build_context_vetoes()
         syntaxes = self.ruleset.by_code().get("TPL001")
-        self.placeholder_syntaxes: dict[str, str] = dict(syntaxes.options.get("syntaxes", {})) if syntaxes else {}
+        self.placeholder_syntaxes: dict[str, str] = (
+            dict(syntaxes.options.syntaxes)
+            if isinstance(syntaxes, DetectorRule) and isinstance(syntaxes.options, PlaceholderOptions) else {})
         unknown_syntax = [h for h in config.helpdesk if h not in self.placeholder_syntaxes]
         if unknown_syntax:
             raise ConfigError(
@@ -158,10 +168,12 @@ class Engine:
         for rule in self.rules.values():
             add(rule.code, self.ruleset.expanded(rule, "phrases", normalise=_lower))
             add(rule.code + EXCEPTION_SUFFIX, self.ruleset.expanded(rule, "exceptions", normalise=_lower))
-            for set_name, _, patterns in phrase_sets(rule):
-                add(f"{rule.code}{_DETECTOR_SET}{set_name}",
-                    [p for pattern in patterns for p in self.ruleset.expand_pattern(pattern, normalise=_lower)])
-            for index, (term, plain) in enumerate(rule.lexicon.items()):
+            if isinstance(rule, DetectorRule):
+                for set_name, _, patterns in phrase_sets(rule.detector, rule.options):
+                    add(f"{rule.code}{_DETECTOR_SET}{set_name}",
+                        [p for pattern in patterns for p in self.ruleset.expand_pattern(pattern, normalise=_lower)])
+            lexicon = rule.lexicon if isinstance(rule, LexiconRule) else {}
+            for index, (term, plain) in enumerate(lexicon.items()):
                 phrases = self.ruleset.expand_pattern(term)
                 capitals = [p for p in phrases if not any(c.islower() for c in p) and any(c.isupper() for c in p)]
                 for key, group in ((f"{rule.code}#{index}", set(phrases) - set(capitals)),
@@ -183,7 +195,7 @@ class Engine:
         self.matcher = Matcher(self.nlp.vocab)
         anchors: set[str] | None = set()
         for rule in self.rules.values():
-            if not rule.patterns:
+            if not isinstance(rule, TokenPatternRule):
                 continue
             try:
                 self.matcher.add(rule.code, [list(p) for p in rule.patterns])
@@ -212,19 +224,20 @@ class Engine:
         self.rule_regex: list[tuple[str, Lazy, frozenset[str], tuple[str, ...]]] = []
         self._rewrites: dict[tuple[str, int], regex.Pattern[str]] = {}  # compiled on first use
         for rule in self.rules.values():
-            if rule.regex:
-                flags = 0 if rule.case_sensitive else regex.IGNORECASE
+            if isinstance(rule, (PhraseRule, RegexRule)) and rule.regex:
+                case_sensitive = isinstance(rule, RegexRule) and rule.case_sensitive
+                flags = 0 if case_sensitive else regex.IGNORECASE
                 source = "|".join(f"(?:{part})" for part in rule.regex)
                 requires = frozenset(word.lower() for word in rule.requires)
                 self.rule_regex.append((rule.code, Lazy(source, flags), requires, rule.scope))
         # each reply is checked once for every word some rule requires, not once per rule
         self.required_words = tuple(sorted({word for _, _, words, _ in self.rule_regex for word in words}))
-        self.detector_rules = [rule for rule in self.rules.values() if rule.detector]
+        self.detector_rules = [rule for rule in self.rules.values() if isinstance(rule, DetectorRule)]
 
     def rewrite_pattern(self, code: str, index: int) -> regex.Pattern[str]:
         key = (code, index)
         if key not in self._rewrites:
-            self._rewrites[key] = regex.compile(self.rules[code].rewrites[index].pattern, regex.IGNORECASE)
+            self._rewrites[key] = regex.compile(self.matching_rules[code].rewrites[index].pattern, regex.IGNORECASE)
         return self._rewrites[key]
 
     def _build_context_vetoes(self) -> None:
@@ -320,7 +333,7 @@ class Engine:
                     if m.end() > m.start():
                         raw.append((code, m.start(), m.end(), {}))
         for code, start, end, values in raw:
-            rule = self.rules[code]
+            rule = self.text_rules[code]
             if scan.mode not in rule.modes:
                 continue
             if rule.scope and scan.anatomy.region_of(start) not in rule.scope:
@@ -334,7 +347,7 @@ class Engine:
             yield Hit(code, start, end, values)
         for rule in self.detector_rules:
             if scan.mode in rule.modes:
-                for hit in REGISTRY[rule.detector](scan, rule):
+                for hit in REGISTRY[rule.detector](scan, rule, rule.options):
                     if not overlaps(hit.start, hit.end, excepted.get(rule.code, ())):
                         yield hit
 
@@ -481,7 +494,7 @@ def _to_findings(engine: Engine, scan: Scan, hits: list[Hit]) -> list[Finding]:
     lines = LineIndex(text)
     findings = []
     for hit in sorted(hits, key=lambda h: (h.start, h.end, h.code)):
-        rule = engine.rules[hit.code]
+        rule = engine.matching_rules[hit.code]
         matched = text[hit.start : hit.end]
         values = {"match": matched, **hit.values}
         line, column, end_line, end_column = lines.span(hit.start, hit.end)
@@ -491,7 +504,7 @@ def _to_findings(engine: Engine, scan: Scan, hits: list[Hit]) -> list[Finding]:
                 name=rule.name,
                 category=rule.category,
                 severity=engine.config.severity.get(rule.code, rule.severity),
-                message=hit.message or _render(rule.message, values),
+                message=hit.message or render(rule.message, values),
                 start=hit.start,
                 end=hit.end,
                 # plain text is its own source; a file's reader maps these into the file

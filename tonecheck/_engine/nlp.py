@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 from .._exceptions import ConfigError
-from .._ruleset.load import Rule
+from .._ruleset.schema import Rule, TokenPatternRule
 from .._text import MAX_CHARS
 
 
@@ -75,7 +75,7 @@ def _lexeme_attributes(rules: Iterable[Rule]) -> frozenset[int]:
 
     needed = {NORM, LOWER, IS_SPACE}
     for rule in rules:
-        for pattern in rule.patterns:
+        for pattern in rule.patterns if isinstance(rule, TokenPatternRule) else ():
             for token in pattern:
                 needed.update(IDS[key.upper()] for key in token if key.upper() in IDS)
     return frozenset(needed)

@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from .._detectors.base import Hit
 from .._anatomy import match_case
 from .._types import Suggestion
-from .._ruleset.load import Rule
+from .._ruleset.schema import MatchingRule
+from .._ruleset.templates import render as _render
 from .._detectors.base import Scan
 
 if TYPE_CHECKING:
@@ -16,21 +17,11 @@ if TYPE_CHECKING:
 
 
 
-class _Values(dict):  # str.format_map that leaves unknown slots visible instead of failing
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def _render(template: str, values: Mapping[str, str]) -> str:
-    try:
-        return template.format_map(_Values(values))
-    except (ValueError, IndexError):
-        return template
 
 
 
 
-def _suggestions(engine: Engine, scan: Scan, hit: Hit, rule: Rule, values: Mapping[str, str]) -> tuple[Suggestion, ...]:
+def _suggestions(engine: Engine, scan: Scan, hit: Hit, rule: MatchingRule, values: Mapping[str, str]) -> tuple[Suggestion, ...]:
     if hit.suggestions is not None:
         return hit.suggestions
     matched = scan.text[hit.start : hit.end]

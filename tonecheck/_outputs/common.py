@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -80,11 +79,6 @@ def _pointer(line: str, column: int, end_column: int | None) -> str:
     stop = len(line) if end_column is None else max(column - 1, end_column - 1)
     width = sum(1 if char == "\t" else _char_width(char) for char in line[column - 1 : stop])
     return padding + "^" * max(1, width)
-
-
-def _rule_text(template: str) -> str:
-    """A rule's message template with its slots ({match}, {plain}, ...) shown as an ellipsis."""
-    return re.sub(r"\{[a-z_]+\}", "…", template)
 
 
 # -- text ----------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from .._types import Applicability, Finding, Severity
 from .._ruleset.load import Rule
 from .common import FileResult
 from .common import _pairs
-from .common import _rule_text
+from .._ruleset.templates import as_prose
 from .common import _suggestion_span
 
 SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -44,7 +44,7 @@ def _sarif_rule(rule: Rule) -> dict[str, Any]:
     return {
         "id": rule.code,
         "name": rule.name,
-        "shortDescription": {"text": _rule_text(rule.message).strip() or rule.fix},
+        "shortDescription": {"text": as_prose(rule.message).strip() or rule.fix},
         "fullDescription": {"text": rule.why},
         "help": {"text": help_text},
         "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},

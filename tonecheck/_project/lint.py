@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._config import Config, selector_matches
+from .._config import selector_matches
 from .._engine.linter import Engine
 from .._exceptions import InputError
 from .._inputs import Segment, detect_format, extract
@@ -129,17 +129,13 @@ def _lint_segment(engine: Engine, segment: Segment, *, mode: Mode, options: Opti
     report = engine.check(segment.text, mode=mode, context=options.context, channel=options.channel,
                           ignore=ignored)
     kept, unused = apply_suppressions(segment.text, report.findings)
-    if _reports_unused(engine.config, ignored, engine):
-        kept.extend(unused_finding(segment.text, s) for s in unused if _names_enabled_rule(s.selectors, engine, ignored))
+    tool_rule = engine.ruleset.by_code()[UNUSED_CODE]
+    if tool_rule.code in engine.rules and not _ignored(tool_rule.code, tool_rule.name, tool_rule.category, ignored):
+        severity = engine.config.severity.get(UNUSED_CODE)
+        kept.extend(unused_finding(segment.text, s, tool_rule, severity)
+                    for s in unused if _names_enabled_rule(s.selectors, engine, ignored))
     placed = tuple(_place(f, segment) for f in sorted(kept, key=lambda f: (f.start, f.end, f.code)))
     return report.model_copy(update={"findings": placed, "reply_id": segment.reply_id})
-
-
-def _reports_unused(config: Config, ignored: Iterable[str], engine: Engine) -> bool:
-    """TON100 runs unless deselected: when it is a rule of the rule set, by the usual selection."""
-    if UNUSED_CODE in engine.ruleset.by_code():
-        return UNUSED_CODE in engine.rules and not _ignored(UNUSED_CODE, "unused-suppression", "suppression", ignored)
-    return not _ignored(UNUSED_CODE, "unused-suppression", "suppression", (*ignored, *config.ignore))
 
 
 def _ignored(code: str, name: str, category: str, ignored: Iterable[str]) -> bool:
@@ -151,7 +147,8 @@ def _names_enabled_rule(selectors: Sequence[str], engine: Engine, ignored: Seque
     (suppressions of rules that are not selected are not reported, as ruff does for RUF100)."""
     if not selectors:
         return True
-    enabled = [r for r in engine.rules.values() if not _ignored(r.code, r.name, r.category, ignored)]
+    enabled = [r for r in engine.rules.values()
+               if r.kind != "tool" and not _ignored(r.code, r.name, r.category, ignored)]
     return any(selector_matches(s, code=r.code, name=r.name, category=r.category) for s in selectors for r in enabled)
 
 

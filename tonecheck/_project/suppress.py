@@ -6,20 +6,26 @@
 
 Selectors are codes, code prefixes, rule names or categories, separated by spaces or commas;
 none means every rule. Text after "--" is the reason. A suppression that suppresses nothing is
-reported as TON100. Drafts linted through the library use `check(..., ignore=...)` instead.
+reported as TON100, a tool rule (rules/tool/TON100.yml: its message, severity and docs). Drafts
+linted through the library use `check(..., ignore=...)` instead.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import regex
 
 from .._config import selector_matches
 from .._lazy import Lazy
+from .._ruleset.templates import render
 from .._text import LineIndex
 from .._types import Finding, Severity
+
+if TYPE_CHECKING:
+    from .._ruleset.schema import Rule
 
 _DIRECTIVE = Lazy(
     r"(?:<!--|\{\#)\s*tonecheck:\s*(?P<verb>ignore|disable|enable)\b(?P<rest>.*?)\s*(?:-->|\#\})",
@@ -27,7 +33,7 @@ _DIRECTIVE = Lazy(
 )
 _PARAGRAPH_END = Lazy(r"\n[ \t]*\n")
 
-UNUSED_CODE = "TON100"
+UNUSED_CODE = "TON100"  # the tool rule an unused suppression is reported under
 
 
 @dataclass
@@ -99,13 +105,16 @@ def apply(text: str, findings: Sequence[Finding]) -> tuple[list[Finding], list[S
     return kept, [s for s in suppressions if not s.used]
 
 
-def unused_finding(text: str, suppression: Suppression) -> Finding:
+def unused_finding(text: str, suppression: Suppression, rule: Rule, severity: Severity | None = None) -> Finding:
+    """The TON100 finding for a suppression that covered nothing. `rule` is TON100 as the rule set
+    holds it; `severity` is the configuration's override of its severity, if any."""
     line, column, end_line, end_column = LineIndex(text).span(suppression.start, suppression.end)
+    matched = text[suppression.start:suppression.end]
     what = ", ".join(suppression.selectors) or "all rules"
     return Finding(
-        code=UNUSED_CODE, name="unused-suppression", category="suppression", severity=Severity.warning,
-        message=f"This suppression ({what}) suppresses nothing; remove it.",
+        code=rule.code, name=rule.name, category=rule.category, severity=severity or rule.severity,
+        message=render(rule.message, {"match": matched, "selectors": what}),
         start=suppression.start, end=suppression.end, source_start=suppression.start,
         source_end=suppression.end, line=line, column=column, end_line=end_line,
-        end_column=end_column, match=text[suppression.start:suppression.end],
+        end_column=end_column, match=matched,
     )

@@ -1,7 +1,8 @@
-"""Rule files: the schema, loading and validation.
+"""Rule files: loading and validation. The schema of a rule, one model per kind, is in schema.py.
 
-A rule pack is a YAML file declaring one category and a list of rules. Every file is validated
-strictly (unknown fields are errors) and a bad file is reported by file, rule and field.
+Built-in rules live in `rules/<language>/<category>/*.yml` (with the language's word lists in
+`rules/<language>/vocab.yml`) and `rules/tool/*.yml` (checks tonecheck makes itself). Every file
+is validated strictly (unknown fields are errors) and a bad file is reported by file, rule and field.
 """
 
 from __future__ import annotations
@@ -11,113 +12,44 @@ from pathlib import Path
 from collections.abc import Callable
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from .._exceptions import RuleError
-from .._types import Applicability, Category, Mode, Severity, Status
+from .._types import Category
 from .. import _detectors  # noqa: F401  # registers every detector, whose options rules are checked against
 from .._detectors.base import phrase_sets
-from .phrase_language import PatternSyntaxError, RegexSource, expand
+from .phrase_language import PatternSyntaxError, expand
+from .schema import (
+    CODE_PATTERN,
+    NAME_PATTERN,
+    DetectorRule,
+    LexiconRule,
+    MatchingRule,
+    PhraseRule,
+    RegexRule,
+    Rule,
+    RuleSchemaError,
+    TextRule,
+    TokenPatternRule,
+    ToolRule,
+    _Strict,
+    validate_rule,
+)
 
-CODE_PATTERN = r"^[A-Z]{3}\d{3}$"
-NAME_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+__all__ = [
+    "CODE_PATTERN", "NAME_PATTERN", "DetectorRule", "LexiconRule", "MatchingRule", "PhraseRule", "RegexRule",
+    "Rule", "RuleSet", "TextRule", "TokenPatternRule", "ToolRule", "builtin_rules_dir", "load_rules", "rule_files",
+]
 
+LANGUAGE = "en"  # the language whose rule packs are built in (rules/en/)
+# files in a rule folder that hold no rules: word lists, and the language's own data (greetings,
+# sign-offs, ...), which tonecheck reads elsewhere
+VOCAB_FILE = "vocab"
+LANGUAGE_FILE = "language"
 
-class _Strict(BaseModel):
-    # defer_build: these schemas validate rule files, which a run with the rule cache never reads
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-
-class SuggestionSpec(_Strict):
-    title: str = Field(min_length=1)
-    # None: advice only. A string may use {match} and, for rewrite rules, the rule's slots.
-    replacement: str | None = None
-    applicability: Applicability = Applicability.unsafe
-
-
-class RewriteSpec(_Strict):
-    """A rewrite template: `pattern` must match at the start of the finding (it may reach
-    further); `replacement` may use the pattern's named groups, keeping the reply's own words."""
-
-    pattern: RegexSource
-    replacement: str
-    title: str = Field(min_length=1)
-    applicability: Applicability = Applicability.unsafe
-    # only where the finding starts a sentence (true), only inside one (false), or anywhere
-    at_sentence_start: bool | None = None
-
-
-class Examples(_Strict):
-    flag: tuple[str, ...] = Field(min_length=1)
-    pass_: tuple[str, ...] = Field(alias="pass", min_length=1)
-    mode: Mode = "draft"
-    context: dict[str, str] = Field(default_factory=dict)  # e.g. customer_name for name checks
-
-
-class Rule(_Strict):
-    code: str = Field(pattern=CODE_PATTERN)
-    name: str = Field(pattern=NAME_PATTERN)
-    category: Category
-    severity: Severity = Severity.warning
-    # stable rules run by default; preview rules only with `preview = true` or when selected by
-    # exact code (a rule is stable only when measured right at least 9 times in 10 on real text)
-    status: Status = "stable"
-    message: str = Field(min_length=1)
-    why: str = Field(min_length=1)
-    fix: str = Field(min_length=1)
-    phrases: tuple[str, ...] = ()
-    # term pattern -> plain wording; each term matches like a phrase and its wording fills the
-    # {plain} slot of messages and suggestions
-    lexicon: dict[str, str] = Field(default_factory=dict)
-    patterns: tuple[tuple[dict[str, Any], ...], ...] = ()
-    regex: tuple[RegexSource, ...] = ()
-    case_sensitive: bool = False
-    detector: str | None = None
-    options: dict[str, Any] = Field(default_factory=dict)
-    at_sentence_start: bool = False
-    # Where the rule looks: parts of the reply (default: all of the agent's text). A regex rule
-    # with a scope scans only those parts.
-    scope: tuple[Literal["greeting", "body", "closing", "signoff"], ...] = ()
-    # Regex pre-check: the rule's regex runs only if the lower-cased reply, with each run of
-    # whitespace read as one space, contains one of these.
-    requires: tuple[str, ...] = ()
-    # Cheap context vetoes, checked only on candidate matches: a match right after one of
-    # `not_after` ("if you need to") or right before one of `not_before` ("can't wait") is dropped.
-    not_after: tuple[str, ...] = ()
-    not_before: tuple[str, ...] = ()
-    exceptions: tuple[str, ...] = ()
-    modes: tuple[Mode, ...] = ("draft", "saved")
-    rewrites: tuple[RewriteSpec, ...] = ()  # tried first, in order; then `suggestions`
-    suggestions: tuple[SuggestionSpec, ...] = ()
-    examples: Examples
-
-    @model_validator(mode="after")
-    def _has_a_matcher(self) -> Rule:
-        if not (self.phrases or self.lexicon or self.patterns or self.regex or self.detector):
-            raise ValueError("a rule needs at least one of phrases, lexicon, patterns, regex or detector")
-        return self
-
-    @model_validator(mode="after")
-    def _known_detector(self) -> Rule:
-        if self.detector is None:
-            if self.options:
-                raise ValueError("options are only for rules with a detector")
-            return self
-        from .._detectors.base import OPTIONS
-
-        schema = OPTIONS.get(self.detector)
-        if schema is None:
-            raise ValueError(f"unknown detector {self.detector!r} (known: {', '.join(sorted(OPTIONS))})")
-        try:
-            schema.model_validate(self.options)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            raise ValueError(f"options.{where}: {first['msg']}") from None
-        return self
 
 class _PackFile(_Strict):
-    category: Literal["negative-language", "passive-aggressive", "jargon", "template-leftover", "missing-closing"]
+    category: Category
     rules: tuple[dict[str, Any], ...]
 
 
@@ -135,6 +67,9 @@ class RuleSet(BaseModel):
     vocab: dict[str, tuple[str, ...]]
     skippable: frozenset[str]
     sources: dict[str, str]  # code -> file it came from
+    # the vocabulary as each normalising function makes it: derived from this rule set's own
+    # vocabulary, so it lives (and dies) with the rule set
+    _normalised: dict[Callable[[str], str], dict[str, tuple[str, ...]]] = PrivateAttr(default_factory=dict)
 
     def by_code(self) -> dict[str, Rule]:
         return {rule.code: rule for rule in self.rules}
@@ -142,31 +77,35 @@ class RuleSet(BaseModel):
     def expand_pattern(self, pattern: str, *, normalise: Callable[[str], str] | None = None) -> list[str]:
         if normalise is None:
             return expand(pattern, self.vocab)
-        return expand(normalise(pattern), _normalised_vocab(self, normalise))
+        return expand(normalise(pattern), self.normalised_vocab(normalise))
+
+    def normalised_vocab(self, normalise: Callable[[str], str]) -> dict[str, tuple[str, ...]]:
+        vocab = self._normalised.get(normalise)
+        if vocab is None:
+            vocab = self._normalised[normalise] = {
+                name: tuple(normalise(w) for w in words) for name, words in self.vocab.items()}
+        return vocab
 
     def expanded(
         self, rule: Rule, field: Literal["phrases", "exceptions", "not_after", "not_before"],
         *, normalise: Callable[[str], str] | None = None,
     ) -> list[str]:
-        """The literal phrases of one field. `normalise` is applied to patterns and vocabulary
-        before expansion, so spellings it makes equal are expanded once."""
+        """The literal phrases of one field (none if the rule's kind has no such field).
+        `normalise` is applied to patterns and vocabulary before expansion, so spellings it
+        makes equal are expanded once."""
         phrases: list[str] = []
-        for pattern in getattr(rule, field):
+        for pattern in getattr(rule, field, ()):
             phrases.extend(self.expand_pattern(pattern, normalise=normalise))
         return phrases
 
-
-_VOCAB_CACHE: dict[tuple[int, Callable[[str], str]], dict[str, tuple[str, ...]]] = {}
-
-
-def _normalised_vocab(ruleset: RuleSet, normalise: Callable[[str], str]) -> dict[str, tuple[str, ...]]:
-    key = (id(ruleset), normalise)
-    if key not in _VOCAB_CACHE:
-        _VOCAB_CACHE[key] = {name: tuple(normalise(w) for w in words) for name, words in ruleset.vocab.items()}
-    return _VOCAB_CACHE[key]
+    def __getstate__(self) -> dict[Any, Any]:
+        # what is derived is not stored (in the on-disk rule cache): it is rebuilt on first use
+        state = super().__getstate__()
+        return {**state, "__pydantic_private__": {"_normalised": {}}}
 
 
 def builtin_rules_dir() -> Path:
+    """The folder of the built-in rules: one folder per language, and `tool/`."""
     here = Path(__file__).resolve().parent.parent  # the package folder
     installed = here / "rules"
     return installed if installed.is_dir() else here.parent / "rules"
@@ -202,16 +141,17 @@ def _load_pack(path: Path) -> list[Rule]:
         if "category" in raw:
             raise RuleError(f"{path}: {label}: field 'category': set once at the top of the file")
         try:
-            rules.append(Rule.model_validate({**raw, "category": pack.category}))
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            if first["loc"]:
-                raise RuleError(f"{path}: {label}: field '{_field_path(first['loc'])}': {first['msg']}") from None
-            raise RuleError(f"{path}: {label}: {first['msg'].removeprefix('Value error, ')}") from None
+            rules.append(validate_rule({**raw, "category": pack.category}))
+        except RuleSchemaError as exc:
+            where = f"field '{exc.field}': " if exc.field else ""
+            raise RuleError(f"{path}: {label}: {where}{exc.message}") from None
     return rules
 
 
 def _load_vocab(paths: list[Path]) -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+    """The word lists of every vocab file, in load order. A list a later file names again is
+    extended (its new words appended), never replaced: a team's vocab.yml adds words to the
+    built-in lists without turning off what the built-in rules rely on."""
     vocab: dict[str, tuple[str, ...]] = {}
     skippable: set[str] = set()
     for path in paths:
@@ -220,20 +160,31 @@ def _load_vocab(paths: list[Path]) -> tuple[dict[str, tuple[str, ...]], frozense
         except ValidationError as exc:
             first = exc.errors()[0]
             raise RuleError(f"{path}: field '{_field_path(first['loc'])}': {first['msg']}") from None
-        vocab.update(parsed.vocab)
+        for name, words in parsed.vocab.items():
+            vocab[name] = tuple(dict.fromkeys((*vocab.get(name, ()), *words)))
         skippable.update(word.lower() for word in parsed.skippable)
     return vocab, frozenset(skippable)
 
 
+def _rule_folder_files(root: Path) -> list[Path]:
+    files = sorted(root.rglob("*.yml")) + sorted(root.rglob("*.yaml"))
+    return [path for path in files if path.stem != LANGUAGE_FILE]
+
+
+def builtin_rule_files(language: str = LANGUAGE) -> list[Path]:
+    """The built-in rule files: the language's packs and word lists, then the tool rules."""
+    root = builtin_rules_dir()
+    return _rule_folder_files(root / language) + _rule_folder_files(root / "tool")
+
+
 def rule_files(extra_paths: tuple[str, ...] = ()) -> list[Path]:
     """The built-in rule files plus any extra files or folders, in load order."""
-    roots = [builtin_rules_dir(), *(Path(p) for p in extra_paths)]
-    files: list[Path] = []
-    for root in roots:
+    files = builtin_rule_files()
+    for root in (Path(p) for p in extra_paths):
         if root.is_file():
             files.append(root)
         elif root.is_dir():
-            files.extend(sorted(root.rglob("*.yml")) + sorted(root.rglob("*.yaml")))
+            files.extend(_rule_folder_files(root))
         else:
             raise RuleError(f"{root}: rule path does not exist")
     return files
@@ -246,28 +197,39 @@ def load_rules(extra_paths: tuple[str, ...] = ()) -> RuleSet:
 
 
 def _load_files(files: list[Path]) -> RuleSet:
-
-    vocab, skippable = _load_vocab([f for f in files if f.stem == "vocab"])
+    vocab, skippable = _load_vocab([f for f in files if f.stem == VOCAB_FILE])
     rules: list[Rule] = []
     sources: dict[str, str] = {}
+    names: dict[str, str] = {}  # name -> code of the rule that has it
     for path in files:
-        if path.stem == "vocab":
+        if path.stem == VOCAB_FILE:
             continue
         for rule in _load_pack(path):
             if rule.code in sources:
                 raise RuleError(f"{path}: rule {rule.code}: code already used in {sources[rule.code]}")
+            if rule.name in names:
+                earlier = names[rule.name]
+                raise RuleError(f"{path}: rule {rule.code}: name '{rule.name}' is already the name of "
+                                f"{earlier} in {sources[earlier]}")
             sources[rule.code] = str(path)
+            names[rule.name] = rule.code
             rules.append(rule)
-    names = [r.name for r in rules]
     for rule in rules:
-        if names.count(rule.name) > 1:
-            raise RuleError(f"{sources[rule.code]}: rule {rule.code}: name '{rule.name}' is not unique")
-        fields = [(field, getattr(rule, field)) for field in ("phrases", "exceptions", "not_after", "not_before", "lexicon")]
-        fields += [(field, patterns) for _, field, patterns in phrase_sets(rule)]  # a detector's own phrases
-        for field, patterns in fields:
+        for field, patterns in _phrase_fields(rule):
             for pattern in patterns:
                 try:
                     expand(pattern, vocab)
                 except PatternSyntaxError as exc:
                     raise RuleError(f"{sources[rule.code]}: rule {rule.code}: field '{field}': {exc}") from None
     return RuleSet(rules=tuple(rules), vocab=vocab, skippable=skippable, sources=sources)
+
+
+def _phrase_fields(rule: Rule) -> list[tuple[str, tuple[str, ...] | dict[str, str]]]:
+    """Every field of the rule written in the phrase language, by its name for errors."""
+    fields: list[tuple[str, tuple[str, ...] | dict[str, str]]] = []
+    for field in ("phrases", "exceptions", "not_after", "not_before", "lexicon"):
+        if field in type(rule).model_fields:
+            fields.append((field, getattr(rule, field)))
+    if isinstance(rule, DetectorRule):
+        fields += [(field, patterns) for _, field, patterns in phrase_sets(rule.detector, rule.options)]
+    return fields

@@ -1,7 +1,7 @@
 """The phrase language of rule files, expanded to literal phrases at load time.
 
     we (really|just)? (can't|cannot) help      alternation; `?` makes a group optional
-    you @adv? (have|need) to                   @name inserts a vocabulary list (rules/vocab.yml)
+    you @adv? (have|need) to                   @name inserts a vocabulary list (rules/en/vocab.yml)
 
 Expansion happens once per configuration; the literal phrases then go into one PhraseMatcher,
 which is far cheaper per reply than token patterns (see shared notes on measured costs).

@@ -1,0 +1,266 @@
+"""The rule schema: one model per rule kind, chosen by the rule's `kind:` field (as Vale's
+`extends:` chooses a check's fields). A field the kind does not use is an error, not a field
+that is read by nobody.
+
+    kind            matches with                                  fields of its own
+    phrase          phrases (the phrase language)                 regex, requires (see PhraseRule)
+    lexicon         lexicon: term pattern -> plain wording
+    regex           regex                                          requires, case_sensitive
+    token-pattern   patterns (spaCy Matcher token patterns)
+    detector        a named code detector                          detector, options
+    tool            nothing: a check tonecheck makes itself        (TON100, an unused suppression)
+
+Every kind has the documentation fields: code, name, category, severity, status, message, why,
+fix and examples. Every kind that matches has modes, exceptions, rewrites and suggestions. The
+kinds that match text also have the filters by place and context: scope, at_sentence_start,
+not_after and not_before (a detector decides place and context itself).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+
+from .._detectors.base import OPTIONS, DetectorOptions
+from .._types import Applicability, Category, Mode, Severity, Status
+from .phrase_language import RegexSource
+
+CODE_PATTERN = r"^[A-Z]{3}\d{3}$"
+NAME_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+KINDS: tuple[str, ...] = ("phrase", "lexicon", "regex", "token-pattern", "detector", "tool")
+# checks tonecheck makes itself, outside the rule engine; a `kind: tool` rule documents one of them
+TOOL_CHECKS: Mapping[str, str] = {"TON100": "an inline suppression that suppresses nothing"}
+# the category of checks on tonecheck's own comments, not on the reply's tone
+TOOL_CATEGORY = "suppression"
+
+
+class _Strict(BaseModel):
+    # defer_build: these schemas validate rule files, which a run with the rule cache never reads
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+
+class SuggestionSpec(_Strict):
+    title: str = Field(min_length=1)
+    # None: advice only. A string may use {match} and, for rewrite rules, the rule's slots.
+    replacement: str | None = None
+    applicability: Applicability = Applicability.unsafe
+
+
+class RewriteSpec(_Strict):
+    """A rewrite template: `pattern` must match at the start of the finding (it may reach
+    further); `replacement` may use the pattern's named groups, keeping the reply's own words."""
+
+    pattern: RegexSource
+    replacement: str
+    title: str = Field(min_length=1)
+    applicability: Applicability = Applicability.unsafe
+    # only where the finding starts a sentence (true), only inside one (false), or anywhere
+    at_sentence_start: bool | None = None
+
+
+class Examples(_Strict):
+    flag: tuple[str, ...] = Field(min_length=1)
+    pass_: tuple[str, ...] = Field(alias="pass", min_length=1)
+    mode: Mode = "draft"
+    context: dict[str, str] = Field(default_factory=dict)  # e.g. customer_name for name checks
+
+
+class Rule(_Strict):
+    """What every rule has, whatever its kind: who it is and how it is documented."""
+
+    kind: str
+    code: str = Field(pattern=CODE_PATTERN)
+    name: str = Field(pattern=NAME_PATTERN)
+    category: Category
+    severity: Severity = Severity.warning
+    # stable rules run by default; preview rules only with `preview = true` or when selected by
+    # exact code (a rule is stable only when measured right at least 9 times in 10 on real text)
+    status: Status = "stable"
+    message: str = Field(min_length=1)
+    why: str = Field(min_length=1)
+    fix: str = Field(min_length=1)
+    examples: Examples
+
+    @model_validator(mode="after")
+    def _suppression_is_for_tool_rules(self) -> Rule:
+        if self.category == TOOL_CATEGORY and self.kind != "tool":
+            raise ValueError(f"category '{TOOL_CATEGORY}' is for tool rules only (kind: tool)")
+        return self
+
+
+class MatchingRule(Rule):
+    """A rule the engine runs: the kinds that find spans in a reply."""
+
+    modes: tuple[Mode, ...] = ("draft", "saved")
+    # phrases whose match, where it overlaps one of the rule's, cancels it ("we can't wait")
+    exceptions: tuple[str, ...] = ()
+    rewrites: tuple[RewriteSpec, ...] = ()  # tried first, in order; then `suggestions`
+    suggestions: tuple[SuggestionSpec, ...] = ()
+
+
+class TextRule(MatchingRule):
+    """A rule that matches text, and can be narrowed by where the match stands."""
+
+    # Where the rule looks: parts of the reply (default: all of the agent's text). A regex
+    # scans only those parts; any other match outside them is dropped.
+    scope: tuple[Literal["greeting", "body", "closing", "signoff"], ...] = ()
+    at_sentence_start: bool = False
+    # Cheap context vetoes, checked only on candidate matches: a match right after one of
+    # `not_after` ("if you need to") or right before one of `not_before` ("can't wait") is dropped.
+    not_after: tuple[str, ...] = ()
+    not_before: tuple[str, ...] = ()
+
+
+class PhraseRule(TextRule):
+    """Phrases in the phrase language, all matched in one PhraseMatcher pass.
+
+    For the few forms a phrase cannot spell (a gap of any words, a word ending), a phrase rule
+    may add `regex`; only then may it have `requires`, which gates that regex (never the
+    phrases). Phrases always match in any case, so a phrase rule has no `case_sensitive`: a
+    case-sensitive check is a regex rule.
+    """
+
+    kind: Literal["phrase"]
+    phrases: tuple[str, ...] = Field(min_length=1)
+    regex: tuple[RegexSource, ...] = ()
+    requires: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _requires_gates_the_regex(self) -> PhraseRule:
+        if self.requires and not self.regex:
+            raise ValueError("field 'requires': gates the rule's regex, and this phrase rule has none")
+        return self
+
+
+class LexiconRule(TextRule):
+    """Term pattern -> plain wording: each term matches like a phrase, and its wording fills
+    the {plain} slot of messages and suggestions. Terms in capitals ("MX") match capitals only."""
+
+    kind: Literal["lexicon"]
+    lexicon: dict[str, str] = Field(min_length=1)
+
+
+class RegexRule(TextRule):
+    kind: Literal["regex"]
+    regex: tuple[RegexSource, ...] = Field(min_length=1)
+    # The regex runs only if the lower-cased reply, with each run of whitespace read as one
+    # space, contains one of these.
+    requires: tuple[str, ...] = ()
+    case_sensitive: bool = False
+
+
+class TokenPatternRule(TextRule):
+    """spaCy Matcher token patterns, all in one Matcher."""
+
+    kind: Literal["token-pattern"]
+    patterns: tuple[tuple[dict[str, Any], ...], ...] = Field(min_length=1)
+
+
+class DetectorRule(MatchingRule):
+    """A named code detector, for checks a list cannot express. `options` is validated against
+    the detector's own options model when the file is loaded, and the detector receives that
+    typed model."""
+
+    kind: Literal["detector"]
+    detector: str
+    options: DetectorOptions = Field(default_factory=DetectorOptions)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _typed_options(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or isinstance(data.get("options"), DetectorOptions):
+            return data
+        name = data.get("detector")
+        if not isinstance(name, str):
+            return data  # the field's own validation names the problem
+        schema = OPTIONS.get(name)
+        if schema is None:
+            raise ValueError(f"field 'detector': unknown detector {name!r} (known: {', '.join(sorted(OPTIONS))})")
+        try:
+            options = schema.model_validate(data.get("options") or {})
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            message = "unknown field" if first["type"] == "extra_forbidden" else first["msg"]
+            field = f"options.{where}" if where else "options"
+            raise ValueError(f"field '{field}': {message.removeprefix('Value error, ')}") from None
+        return {**data, "options": options}
+
+
+class ToolRule(Rule):
+    """A check tonecheck makes itself (see TOOL_CHECKS): no matcher, so the engine skips it, but
+    it is documented, listed, selected and ignored like any other rule."""
+
+    kind: Literal["tool"]
+
+    @model_validator(mode="after")
+    def _known_tool_check(self) -> ToolRule:
+        if self.code not in TOOL_CHECKS:
+            known = ", ".join(f"{code} ({what})" for code, what in TOOL_CHECKS.items())
+            raise ValueError(f"kind 'tool' documents a check tonecheck makes itself; {self.code} is none of them "
+                             f"(known: {known})")
+        return self
+
+
+AnyRule = Annotated[
+    PhraseRule | LexiconRule | RegexRule | TokenPatternRule | DetectorRule | ToolRule,
+    Field(discriminator="kind"),
+]
+_MODELS: dict[str, type[Rule]] = {
+    "phrase": PhraseRule, "lexicon": LexiconRule, "regex": RegexRule, "token-pattern": TokenPatternRule,
+    "detector": DetectorRule, "tool": ToolRule,
+}
+_MATCHER_FIELDS = {"phrases": "phrase", "lexicon": "lexicon", "regex": "regex", "patterns": "token-pattern",
+                   "detector": "detector"}
+
+_adapter: TypeAdapter[Any] | None = None
+
+
+def validate_rule(data: dict[str, Any]) -> Rule:
+    """One rule of a file, as the model of its kind. Raises RuleSchemaError naming the field."""
+    global _adapter
+    kind = data.get("kind")
+    if kind is None:
+        raise RuleSchemaError("kind", f"required: one of {', '.join(KINDS)}{_kind_hint(data)}")
+    if kind not in _MODELS:
+        raise RuleSchemaError("kind", f"{kind!r} is not one of {', '.join(KINDS)}{_kind_hint(data)}")
+    if _adapter is None:
+        _adapter = TypeAdapter(AnyRule)  # built on first use: a run with the rule cache never needs it
+    try:
+        rule: Rule = _adapter.validate_python(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = tuple(first["loc"])[1:]  # the first item is the kind's tag
+        field = ".".join(str(part) for part in loc)
+        if first["type"] == "extra_forbidden" and len(loc) == 1:
+            raise RuleSchemaError(field, _unused_field(str(kind), field)) from None
+        if field:
+            raise RuleSchemaError(field, first["msg"]) from None
+        raise RuleSchemaError(None, first["msg"].removeprefix("Value error, ")) from None
+    return rule
+
+
+class RuleSchemaError(ValueError):
+    """A rule that does not fit its kind's schema: `field` is where (None: the rule as a whole)."""
+
+    def __init__(self, field: str | None, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _unused_field(kind: str, field: str) -> str:
+    users = [name for name, model in _MODELS.items() if field in model.model_fields]
+    if not users:
+        return "not a rule field"
+    kinds = users[0] if len(users) == 1 else f"{', '.join(users[:-1])} and {users[-1]}"
+    return f"a {kind} rule does not use it (a field of {kinds} rules)"
+
+
+def _kind_hint(data: Mapping[str, Any]) -> str:
+    present = [kind for field, kind in _MATCHER_FIELDS.items() if field in data]
+    if len(present) == 2 and set(present) == {"phrase", "regex"}:
+        present = ["phrase"]  # phrases with a regex for forms with gaps
+    return f" (its fields suggest kind: {present[0]})" if len(present) == 1 else ""
