@@ -648,3 +648,26 @@ def test_expansions_follow_each_rule_sets_own_vocabulary():
         del ruleset
         gc.collect()
     assert wrong == []
+
+
+def test_phrase_matcher_keys_are_made_and_read_back_in_one_place():
+    from tonecheck._ruleset import matcher_keys as keys
+
+    phrases = keys.phrases("NEG001")
+    assert keys.parse(phrases) == keys.Key("phrases", "NEG001", phrases)
+    assert keys.parse(keys.exceptions(phrases)) == keys.Key("exceptions", "NEG001", phrases)
+    entry, capitals = (keys.lexicon_entry("JAR002", 3, capitals=flag) for flag in (False, True))
+    assert entry != capitals
+    assert keys.parse(entry) == keys.Key("lexicon", "JAR002", entry)
+    assert keys.parse(capitals) == keys.Key("lexicon", "JAR002", capitals, capitals_only=True)
+    # a detector's sets, and their exceptions, go back to the detector under their own keys
+    for name in ("offer-of-help", keys.exceptions("offer-of-help"), "odd#name^"):
+        key = keys.detector_set("CLO001", name)
+        assert keys.parse(key) == keys.Key("detector-set", "CLO001", key)
+    assert keys.exceptions(keys.detector_set("CLO001", "x")) == keys.detector_set("CLO001", keys.exceptions("x"))
+    # every key the built-in rules put into the matcher reads back as the rule it came from
+    from tonecheck._engine.linter import get_engine
+
+    engine = get_engine(Config(preview=True))
+    for key, _ in engine._phrase_data["keywords"]:
+        assert keys.parse(key).code in engine.rules, key

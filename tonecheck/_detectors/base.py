@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, StrictStr, model_validator
 from .._types import Suggestion
-from .._ruleset.phrase_language import EXCEPTION_SUFFIX, RegexSource
+from .._ruleset import matcher_keys
+from .._ruleset.phrase_language import RegexSource
 from .._anatomy import Anatomy
 from .._config import Config
 from .._types import Channel, Mode
@@ -16,8 +17,6 @@ from .._anatomy import is_sentence_start
 
 if TYPE_CHECKING:
     from .._ruleset.schema import DetectorRule
-
-_DETECTOR_SET = "@"  # matcher keys "CODE@set" hold a detector's phrase set (see phrase_sets)
 
 
 class DetectorOptions(BaseModel):
@@ -153,9 +152,9 @@ class Scan:
     def phrase_hits(self, code: str, name: str) -> list[tuple[int, int]]:
         """Spans where a phrase of rule `code`'s detector set `name` matched, minus those its
         exceptions overlap."""
-        key = f"{code}{_DETECTOR_SET}{name}"
+        key = matcher_keys.detector_set(code, name)
         hits = self.phrase_spans.get(key, [])
-        vetoes = self.phrase_spans.get(key + EXCEPTION_SUFFIX)
+        vetoes = self.phrase_spans.get(matcher_keys.exceptions(key))
         if hits and vetoes:
             hits = [(s, e) for s, e in hits if not overlaps(s, e, vetoes)]
         return hits

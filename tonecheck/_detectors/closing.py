@@ -7,7 +7,7 @@ from typing import Any, TYPE_CHECKING
 import regex
 from .._lazy import Lazy
 from .._types import Applicability, Suggestion
-from .._ruleset.phrase_language import EXCEPTION_SUFFIX
+from .._ruleset import matcher_keys
 from .._config import ClosingConfig
 from .base import ClosingOptions
 from .base import Hit
@@ -46,7 +46,7 @@ def _closing_phrase_sets(options: ClosingOptions) -> list[tuple[str, str, tuple[
         for field_name in ("phrases", "exceptions"):
             phrases: tuple[str, ...] = getattr(element, field_name)
             if phrases:
-                key = name if field_name == "phrases" else name + EXCEPTION_SUFFIX
+                key = name if field_name == "phrases" else matcher_keys.exceptions(name)
                 sets.append((key, f"options.elements.{name}.{field_name}", phrases))
     return sets
 

@@ -18,13 +18,12 @@ from .._config import DEFAULT_CONFIG, Config, selector_matches
 from .._exceptions import ConfigError, InputError, RuleError
 from .._lazy import Lazy
 from .._types import Channel, Finding, Mode, Report, Suggestion
-from .._ruleset.phrase_language import EXCEPTION_SUFFIX
+from .._ruleset import matcher_keys
 from .._ruleset.load import load_rules, rule_files
 from .._ruleset.load import RuleSet
 from .._ruleset.schema import DetectorRule, LexiconRule, MatchingRule, PhraseRule, RegexRule, Rule, TextRule
 from .._ruleset.schema import TokenPatternRule
 from .._detectors.base import Scan
-from .._detectors.base import _DETECTOR_SET
 from .nlp import _lexeme_attributes
 from .nlp import _load_pipeline
 from .._text import MAX_CHARS, LineIndex, _lower
@@ -115,11 +114,12 @@ class Engine:
         for key, keywords in data["keywords"]:
             self.phrase_matcher.add(key, keywords)
         self.lexicon_keys: dict[str, tuple[str, str]] = data["lexicon_keys"]
-        self.capitals_only: set[str] = data["capitals_only"]  # "MX" must not match "Mx."
         self.bigrams: set[tuple[int, int]] = data["bigrams"]
         self._phrase_data = data
         self.has_phrases = len(self.phrase_matcher) > 0
         strings = self.nlp.vocab.strings
+        # what each key's matches are for, read once here instead of from the key on every match
+        self._keys = {strings.add(key): matcher_keys.parse(key) for key, _ in data["keywords"]}
         self.skippable = {strings.add(word) for word in self.ruleset.skippable}
         self.comma = strings.add(",")
         from spacy.attrs import IS_SPACE, NORM
@@ -162,32 +162,29 @@ class Engine:
             if unique:
                 keywords.append((key, sorted(unique)))
 
-        # lexicon entries get keys "CODE#n" so a match knows which entry's plain wording to use
+        # each lexicon entry has a key of its own, so a match knows which entry's plain wording to use
         lexicon_keys: dict[str, tuple[str, str]] = {}
-        capitals_only: set[str] = set()
         for rule in self.rules.values():
-            add(rule.code, self.ruleset.expanded(rule, "phrases", normalise=_lower))
-            add(rule.code + EXCEPTION_SUFFIX, self.ruleset.expanded(rule, "exceptions", normalise=_lower))
+            add(matcher_keys.phrases(rule.code), self.ruleset.expanded(rule, "phrases", normalise=_lower))
+            add(matcher_keys.exceptions(rule.code), self.ruleset.expanded(rule, "exceptions", normalise=_lower))
             if isinstance(rule, DetectorRule):
                 for set_name, _, patterns in phrase_sets(rule.detector, rule.options):
-                    add(f"{rule.code}{_DETECTOR_SET}{set_name}",
+                    add(matcher_keys.detector_set(rule.code, set_name),
                         [p for pattern in patterns for p in self.ruleset.expand_pattern(pattern, normalise=_lower)])
             lexicon = rule.lexicon if isinstance(rule, LexiconRule) else {}
             for index, (term, plain) in enumerate(lexicon.items()):
                 phrases = self.ruleset.expand_pattern(term)
                 capitals = [p for p in phrases if not any(c.islower() for c in p) and any(c.isupper() for c in p)]
-                for key, group in ((f"{rule.code}#{index}", set(phrases) - set(capitals)),
-                                   (f"{rule.code}#{index}^", capitals)):
+                for key, group in ((matcher_keys.lexicon_entry(rule.code, index, capitals=False),
+                                    set(phrases) - set(capitals)),
+                                   (matcher_keys.lexicon_entry(rule.code, index, capitals=True), capitals)):
                     if group:
                         lexicon_keys[key] = (rule.code, plain)
                         add(key, [_lower(p) for p in group])
-                        if key.endswith("^"):
-                            capitals_only.add(key)
         # word pairs that follow each other in some phrase: a gap in the reply (a skipped adverb or
         # a line wrap) can only hide a phrase if the words on either side of it are such a pair
         bigrams = {pair for _, group in keywords for phrase in group for pair in zip(phrase, phrase[1:])}
-        return {"keywords": keywords, "lexicon_keys": lexicon_keys, "capitals_only": capitals_only,
-                "bigrams": bigrams}
+        return {"keywords": keywords, "lexicon_keys": lexicon_keys, "bigrams": bigrams}
 
     def _build_matcher(self) -> None:
         from spacy.matcher import Matcher
@@ -300,24 +297,22 @@ class Engine:
         raw: list[tuple[str, int, int, dict[str, str]]] = []
         excepted: dict[str, list[tuple[int, int]]] = {}
         if self.has_phrases:
-            strings = self.nlp.vocab.strings
             seen: set[tuple[int, int, int]] = set()
             for match_id, start, end in self._phrase_matches(doc):
                 if (match_id, start, end) in seen:
                     continue
                 seen.add((match_id, start, end))
-                key = strings[match_id]
-                if _DETECTOR_SET in key:
-                    scan.phrase_spans.setdefault(key, []).append((start, end))
-                elif key.endswith(EXCEPTION_SUFFIX):
-                    excepted.setdefault(key[: -len(EXCEPTION_SUFFIX)], []).append((start, end))
-                elif key in self.lexicon_keys:
-                    if key in self.capitals_only and any(ch.islower() for ch in scan.scan[start:end]):
+                key = self._keys[match_id]
+                if key.role == "phrases":
+                    raw.append((key.code, start, end, {}))
+                elif key.role == "lexicon":
+                    if key.capitals_only and any(ch.islower() for ch in scan.scan[start:end]):
                         continue
-                    code, plain = self.lexicon_keys[key]
-                    raw.append((code, start, end, {"plain": plain}))
+                    raw.append((key.code, start, end, {"plain": self.lexicon_keys[key.target][1]}))
+                elif key.role == "exceptions":
+                    excepted.setdefault(key.target, []).append((start, end))
                 else:
-                    raw.append((key, start, end, {}))
+                    scan.phrase_spans.setdefault(key.target, []).append((start, end))
         if self.has_matcher and self._matcher_may_match(doc):
             strings = self.nlp.vocab.strings
             for match_id, s, e in self.matcher(doc):
@@ -345,10 +340,10 @@ class Engine:
             if self._vetoed(code, scan, start, end):
                 continue
             yield Hit(code, start, end, values)
-        for rule in self.detector_rules:
-            if scan.mode in rule.modes:
-                for hit in REGISTRY[rule.detector](scan, rule, rule.options):
-                    if not overlaps(hit.start, hit.end, excepted.get(rule.code, ())):
+        for detector_rule in self.detector_rules:
+            if scan.mode in detector_rule.modes:
+                for hit in REGISTRY[detector_rule.detector](scan, detector_rule, detector_rule.options):
+                    if not overlaps(hit.start, hit.end, excepted.get(detector_rule.code, ())):
                         yield hit
 
     def _phrase_matches(self, doc: Any) -> Iterable[tuple[int, int, int]]:

@@ -15,7 +15,6 @@ from typing import Annotated
 from pydantic import AfterValidator, StrictStr
 
 MAX_EXPANSIONS = 20_000
-EXCEPTION_SUFFIX = "!except"  # the matcher key of a phrase list's exceptions: its own key plus this
 
 
 class PatternSyntaxError(ValueError):
