@@ -10,6 +10,7 @@ from .._anatomy import match_case
 from .._types import Suggestion
 from .._ruleset.load import Rule
 from .._detectors.base import Scan
+from .limits import record_timeout, regex_timeout
 
 if TYPE_CHECKING:
     from .linter import Engine
@@ -42,7 +43,12 @@ def _suggestions(engine: Engine, scan: Scan, hit: Hit, rule: Rule, values: Mappi
             continue
         # endpos bounds the work: a rewrite stays within its sentence, and `regex` costs grow
         # with the length of the string it is given
-        m = engine.rewrite_pattern(rule.code, index).match(scan.scan, hit.start, min(len(scan.scan), hit.end + 300))
+        try:
+            m = engine.rewrite_pattern(rule.code, index).match(scan.scan, hit.start, min(len(scan.scan), hit.end + 300),
+                                                               timeout=regex_timeout())
+        except TimeoutError:  # a runaway rewrite expression (only with a budget set): no rewrite
+            record_timeout(rule.code)
+            continue
         if m is None or m.end() == m.start():
             continue
         # slot values from the original text, so curly quotes and the like survive
