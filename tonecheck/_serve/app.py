@@ -44,6 +44,7 @@ PUBLIC_PATHS = frozenset({"/", "/healthz", "/openapi.json", "/v2/languages", "/f
 ENDPOINTS = ("/v1/check", "/v1/fix", "/v1/rules", "/v1/profiles", "/v2/check", "/v2/languages", "/healthz",
              "/metrics", "/openapi.json", "/")
 BODY_READ_SECONDS = 30.0
+RECYCLE_DRAIN_SECONDS = 3.0
 
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -154,12 +155,18 @@ class Guard:
         elif settings.max_memory_growth_mb and (_rss_kb() - self.baseline_kb) > settings.max_memory_growth_mb * 1024:
             reason = "memory"
         if reason is not None and os.environ.get("TONECHECK_SERVE_SUPERVISED"):
+            # Drain first: for a while every response says "Connection: close", so clients with a
+            # kept-alive connection learn to reconnect (to another worker) after their next answer
+            # instead of losing a request to the shutdown; then uvicorn finishes what is in flight
+            # and exits, and the supervisor starts a fresh worker.
             self.recycling = True
             metrics.RECYCLES.labels(reason).inc()
-            log.info("worker %d restarts (%s limit reached); the supervisor starts a fresh one", os.getpid(), reason)
+            log.info("worker %d restarts in %.0f s (%s limit reached); the supervisor starts a fresh one",
+                     os.getpid(), RECYCLE_DRAIN_SECONDS, reason)
+            import asyncio
             import signal
 
-            os.kill(os.getpid(), signal.SIGTERM)  # uvicorn finishes what is in flight, then exits
+            asyncio.get_running_loop().call_later(RECYCLE_DRAIN_SECONDS, os.kill, os.getpid(), signal.SIGTERM)
 
 
 def valid_key(keys: frozenset[str], given: bytes) -> bool:

@@ -179,10 +179,12 @@ def match(finding: Finding, *, plain: str, original: str, start: int, end: int, 
     prefix = ("..." if lo > 0 else "")
     context_text = prefix + window.replace("\n", " ") + ("..." if hi < len(original) else "")
     window16 = Utf16(window)
+    # LanguageTool replaces exactly the match: suggestions for the finding's own span (one without
+    # a span of its own is for the finding's span); a rewrite that reaches further cannot be offered
     replacements = [
         {"value": s.replacement} for s in finding.suggestions
         if s.replacement is not None and s.applicability.value != "display-only"
-        and s.start == finding.start and s.end == finding.end
+        and (s.start is None or (s.start, s.end) == (finding.start, finding.end))
     ]
     return {
         "message": finding.message,

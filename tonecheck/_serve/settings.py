@@ -82,7 +82,7 @@ class ServeSettings(BaseModel):
     api_keys_file: str | None = Field(default=None, alias="api-keys-file")
     # a worker whose memory grows this far above its size after warm-up restarts (gracefully);
     # 0: never. Requests run in a spaCy memory zone, so this is a backstop.
-    max_memory_growth_mb: int = Field(default=128, ge=0, alias="max-memory-growth-mb")
+    max_memory_growth_mb: int = Field(default=24, ge=0, alias="max-memory-growth-mb")
     max_requests: int = Field(default=0, ge=0, alias="max-requests")  # restart a worker after this many; 0: never
     gate: Gate = Gate()
     profiles: dict[str, Profile] = Field(default_factory=dict)
