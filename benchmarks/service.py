@@ -110,6 +110,33 @@ def _is_worker(pid: int) -> bool:
         return False
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the processes have used (from /proc/PID/stat)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def load_average() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def measured(server: Server, run: Any) -> dict[str, Any]:
+    """Run a load and add what it cost the workers: CPU per request (which, unlike latency, does
+    not depend on what else the machine is doing) and the machine's load average around it."""
+    pids = server.workers()
+    before, load_before = cpu_seconds(pids), load_average()
+    result = run()
+    result["server_cpu_ms_per_request"] = round((cpu_seconds(pids) - before) * 1000 / max(1, result["requests"]), 3)
+    result["load_average_before_after"] = [load_before, load_average()]
+    return result
+
+
 def rss_mb(pid: int) -> float:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -232,7 +259,7 @@ def part_latency(server: Server, rate: float, seconds: float) -> dict[str, Any]:
     texts = typical_replies()
     cycle = iter(texts * (int(rate * seconds) // len(texts) + 2))
     asyncio.run(fixed_rate(server.port, rate, 5, iter(texts * 10)))  # warm-up, not counted
-    result = asyncio.run(fixed_rate(server.port, rate, seconds, cycle))
+    result = measured(server, lambda: asyncio.run(fixed_rate(server.port, rate, seconds, cycle)))
     result["target"] = "p50 <= 10 ms and p99 <= 50 ms"
     result["met"] = result["p50_ms"] <= 10 and result["p99_ms"] <= 50 and not result["errors"]
     return result
@@ -244,10 +271,12 @@ def part_max_rate(server: Server, seconds: float, start: int, step: int) -> dict
     rate = start
     best = None
     while rate <= 5000:
-        result = asyncio.run(fixed_rate(server.port, rate, seconds, iter(texts * 200)))
+        result = measured(server, lambda: asyncio.run(fixed_rate(server.port, rate, seconds, iter(texts * 200))))
         steps.append(result)
         print(f"  {rate:>5} req/s: p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, "
-              f"achieved {result['achieved_rate']}/s, errors {result['errors']}", flush=True)
+              f"achieved {result['achieved_rate']}/s, errors {result['errors']}, "
+              f"server CPU {result['server_cpu_ms_per_request']} ms/request, "
+              f"load average {result['load_average_before_after']}", flush=True)
         if result["p99_ms"] > 50 or result["errors"] or result["achieved_rate"] < rate * 0.95:
             break
         best = rate

@@ -6,6 +6,7 @@ Not a test module. The shared server is started once per test session and stoppe
 from __future__ import annotations
 
 import atexit
+import importlib.util
 import json
 import os
 import shutil
@@ -157,6 +158,16 @@ def shared_server() -> Server:
     return _shared
 
 
+def require(*modules: str) -> None:
+    """Skip the module when a test dependency is missing, but fail in CI (CI=true)."""
+    missing = [m for m in modules if importlib.util.find_spec(m) is None]
+    if missing:
+        message = f"the service tests need {', '.join(missing)}: pip install \".[test]\""
+        if os.environ.get("CI") == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message, allow_module_level=True)
+
+
 def need_browser() -> str:
     """Debian's chromium and Playwright, or a skip outside CI (a failure in CI)."""
     missing = []
@@ -165,7 +176,7 @@ def need_browser() -> str:
     try:
         import playwright  # noqa: F401
     except ImportError:
-        missing.append('the playwright package (pip install ".[test-serve]")')
+        missing.append('the playwright package (pip install ".[test]")')
     if missing:
         message = "the browser tests need " + " and ".join(missing)
         if os.environ.get("CI") == "true":

@@ -15,7 +15,10 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("starlette", reason='the service tests need the serve extra: pip install ".[test-serve]"')
+from serve_support import require
+
+require("starlette", "uvicorn", "prometheus_client")
+
 
 from serve_support import HOST, Server, launch_browser, need_browser, shared_server  # noqa: E402
 

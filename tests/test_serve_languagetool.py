@@ -9,7 +9,10 @@ import urllib.parse
 
 import pytest
 
-pytest.importorskip("starlette", reason='the service tests need the serve extra: pip install ".[test-serve]"')
+from serve_support import require
+
+require("starlette", "uvicorn", "prometheus_client", "language_tool_python")
+
 
 import tonecheck  # noqa: E402
 
@@ -50,7 +53,7 @@ def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_language_tool_python_gets_tonecheck_findings_at_the_right_places(server: Server, loopback_only: None) -> None:
-    language_tool_python = pytest.importorskip("language_tool_python")
+    import language_tool_python
     with language_tool_python.LanguageTool("en-US", remote_server=server.url) as tool:
         matches = tool.check(TEXT)
     expected = tonecheck.check(TEXT).findings

@@ -44,6 +44,7 @@ PUBLIC_PATHS = frozenset({"/", "/healthz", "/openapi.json", "/v2/languages", "/f
 ENDPOINTS = ("/v1/check", "/v1/fix", "/v1/rules", "/v1/profiles", "/v2/check", "/v2/languages", "/healthz",
              "/metrics", "/openapi.json", "/")
 BODY_READ_SECONDS = 30.0
+_METHODS = frozenset({"GET", "POST", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"})
 RECYCLE_DRAIN_SECONDS = 3.0
 
 
@@ -54,7 +55,7 @@ def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -
 
 def _error(status: int, code: str, message: str, field: str | None = None,
            headers: dict[str, str] | None = None) -> Response:
-    metrics.ERRORS.labels(code).inc()
+    metrics.labelled(metrics.ERRORS, code).inc()
     return _json({"error": code, "message": message, "field": field}, status, headers)
 
 
@@ -106,8 +107,9 @@ class Guard:
         finally:
             elapsed = time.perf_counter() - started
             endpoint = _endpoint(path)
-            metrics.REQUESTS.labels(endpoint, scope["method"], str(status_holder[0])).inc()
-            metrics.LATENCY.labels(endpoint).observe(elapsed)
+            method = scope["method"] if scope["method"] in _METHODS else "other"  # no label per made-up method
+            metrics.labelled(metrics.REQUESTS, endpoint, method, str(status_holder[0])).inc()
+            metrics.labelled(metrics.LATENCY, endpoint).observe(elapsed)
             if self.service.settings.access_log:
                 access.info('%s %s %d %.1fms', scope["method"], path, status_holder[0], elapsed * 1000)
             self._maybe_recycle()
@@ -160,13 +162,27 @@ class Guard:
             # instead of losing a request to the shutdown; then uvicorn finishes what is in flight
             # and exits, and the supervisor starts a fresh worker.
             self.recycling = True
-            metrics.RECYCLES.labels(reason).inc()
+            metrics.labelled(metrics.RECYCLES, reason).inc()
             log.info("worker %d restarts in %.0f s (%s limit reached); the supervisor starts a fresh one",
                      os.getpid(), RECYCLE_DRAIN_SECONDS, reason)
             import asyncio
             import signal
 
+            _stop_accepting()
             asyncio.get_running_loop().call_later(RECYCLE_DRAIN_SECONDS, os.kill, os.getpid(), signal.SIGTERM)
+
+
+def _stop_accepting() -> None:
+    """Stop taking new connections in this worker (the others, and the one that replaces it, take
+    them from the shared socket), so none is accepted only to be closed by the shutdown."""
+    import gc
+
+    import uvicorn
+
+    for obj in gc.get_objects():
+        if isinstance(obj, uvicorn.Server):
+            for server in getattr(obj, "servers", ()):
+                server.close()
 
 
 def valid_key(keys: frozenset[str], given: bytes) -> bool:
@@ -338,7 +354,7 @@ def create_app(settings: ServeSettings, service: Service | None = None) -> Starl
             else:
                 raise lt.LTError("Error: Missing 'text' or 'data' parameter")
         except lt.LTError as exc:
-            metrics.ERRORS.labels("invalid_request").inc()
+            metrics.labelled(metrics.ERRORS, "invalid_request").inc()
             return Response(str(exc), status_code=400, media_type="text/plain; charset=utf-8")
         service.check_text_length(plain)
         if not supported:

@@ -5,6 +5,7 @@ them up, so a scrape sees the whole service whichever worker answers it."""
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client import REGISTRY
@@ -23,6 +24,18 @@ ERRORS = Counter("tonecheck_errors", "Requests answered with an error", ["kind"]
 RULE_TIMEOUTS = Counter("tonecheck_rule_timeouts", "Rule regular expressions cut off by the regex timeout",
                         ["rule"])
 RECYCLES = Counter("tonecheck_worker_recycles", "Workers that restarted themselves", ["reason"])
+
+
+_children: dict[tuple[int, tuple[str, ...]], Any] = {}
+
+
+def labelled(metric: Counter | Histogram, *values: str) -> Any:
+    """`metric.labels(*values)`, looked up once per label set (labels() costs a lock and a dict)."""
+    key = (id(metric), values)
+    child = _children.get(key)
+    if child is None:
+        child = _children[key] = metric.labels(*values)
+    return child
 
 
 def exposition() -> tuple[bytes, str]:

@@ -12,7 +12,6 @@ import logging
 import os
 import resource
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 from typing import TextIO
@@ -95,13 +94,3 @@ def serve(settings: ServeSettings, err: TextIO) -> int:
         err.write(f"tonecheck: error: {failure}\n")
         return 2
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:  # python -m tonecheck._serve.runner (tests, benchmarks)
-    from .._cli import main as cli_main
-
-    return cli_main(["serve", *(argv if argv is not None else sys.argv[1:])])
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -134,12 +134,12 @@ class Service:
             item = finding.model_dump(mode="json")
             item["action"] = action
             out.append(item)
-            metrics.FINDINGS.labels(finding.category, action).inc()
+            metrics.labelled(metrics.FINDINGS, finding.category, action).inc()
         for code in timed_out:
-            metrics.RULE_TIMEOUTS.labels(code).inc()
+            metrics.labelled(metrics.RULE_TIMEOUTS, code).inc()
             log.warning("rule %s: its regular expression ran out of time on a draft and was skipped", code)
         result = verdict((f["action"] for f in out), incomplete=bool(timed_out))
-        metrics.VERDICTS.labels(result, profile.name).inc()
+        metrics.labelled(metrics.VERDICTS, result, profile.name).inc()
         return {"verdict": result, "profile": profile.name, "findings": out, "counts": counts,
                 "incomplete": [{"code": code, "reason": "regex-timeout"} for code in timed_out],
                 "version": __version__}
