@@ -87,7 +87,38 @@ def _build_parser() -> argparse.ArgumentParser:
                              help="configuration file (default: found upward from the current folder)")
         command.add_argument("--rule-path", action="append", default=[], metavar="PATH",
                              help="extra rule file or folder (repeatable; replaces the configuration's rule-paths)")
+    _add_serve_parser(commands)
     return parser
+
+
+def _add_serve_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    serve = commands.add_parser("serve", help="run the pre-send service (HTTP; needs tonecheck[serve])")
+    serve.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1: this machine only)")
+    serve.add_argument("--port", type=int, default=None, help="port (default 8790)")
+    serve.add_argument("--workers", type=int, default=None, help="worker processes, each with its own engine (default 1)")
+    serve.add_argument("--config", type=Path, default=None, metavar="FILE",
+                       help="configuration file: linting settings and its [serve] table (default: found upward "
+                            "from the working folder)")
+    serve.add_argument("--log-level", choices=("critical", "error", "warning", "info", "debug"), default=None)
+    serve.add_argument("--no-access-log", action="store_true", help="do not log one line per request")
+
+
+def _cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        from ._serve.runner import serve
+        from ._serve.settings import build_settings
+    except ImportError as exc:
+        err.write(f"tonecheck: error: `tonecheck serve` needs the serve extra ({exc.name} is missing): "
+                  "pip install \"tonecheck[serve]\"\n")
+        return EXIT_ERROR
+    config_file = args.config or find_config_file(Path.cwd())
+    if args.config is not None and not args.config.is_file():
+        err.write(f"tonecheck: error: {args.config}: no such file\n")
+        return EXIT_ERROR
+    settings = build_settings(config_file, {"host": args.host, "port": args.port, "workers": args.workers,
+                                            "log-level": args.log_level,
+                                            "access-log": False if args.no_access_log else None})
+    return serve(settings, err)
 
 
 def _split(values: Sequence[str]) -> tuple[str, ...]:
@@ -310,7 +341,8 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
 
         out.write(f"tonecheck {__version__}\n")
         return EXIT_OK
-    handlers = {"check": _cmd_check, "rule": _cmd_rule, "rules": _cmd_rules, "config": _cmd_config}
+    handlers = {"check": _cmd_check, "rule": _cmd_rule, "rules": _cmd_rules, "config": _cmd_config,
+                "serve": _cmd_serve}
     if args.command not in handlers:
         parser.print_help(err)
         return EXIT_ERROR

@@ -34,6 +34,7 @@ from .._ruleset.templates import render
 from .._text import _straighten
 from .suggest import _suggestions
 from .phrase_cache import _unpack_phrases
+from .limits import record_timeout, regex_timeout
 
 
 
@@ -319,14 +320,18 @@ class Engine:
                 raw.append((strings[match_id], doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), {}))
         gate_text = " ".join(scan.lowered.split())  # "can't\n be" is "can't be" to the regex's \s+
         present = {word for word in self.required_words if word in gate_text}
+        timeout = regex_timeout()  # None unless a caller (the service) set a budget
         for code, pattern, requires, scope in self.rule_regex:
             if requires and requires.isdisjoint(present):
                 continue
             spans = [(r.start, r.end) for r in scan.anatomy.kinds(*scope)] if scope else [(0, len(scan.scan))]
-            for span_start, span_end in spans:
-                for m in pattern.finditer(scan.scan, span_start, span_end):
-                    if m.end() > m.start():
-                        raw.append((code, m.start(), m.end(), {}))
+            try:
+                for span_start, span_end in spans:
+                    for m in pattern.finditer(scan.scan, span_start, span_end, timeout=timeout):
+                        if m.end() > m.start():
+                            raw.append((code, m.start(), m.end(), {}))
+            except TimeoutError:  # a runaway expression: skip the rule for this reply, and say so
+                record_timeout(code)
         for code, start, end, values in raw:
             rule = self.text_rules[code]
             if scan.mode not in rule.modes:

@@ -11,6 +11,7 @@ from .._types import Suggestion
 from .._ruleset.schema import MatchingRule
 from .._ruleset.templates import render as _render
 from .._detectors.base import Scan
+from .limits import record_timeout, regex_timeout
 
 if TYPE_CHECKING:
     from .linter import Engine
@@ -33,7 +34,12 @@ def _suggestions(engine: Engine, scan: Scan, hit: Hit, rule: MatchingRule, value
             continue
         # endpos bounds the work: a rewrite stays within its sentence, and `regex` costs grow
         # with the length of the string it is given
-        m = engine.rewrite_pattern(rule.code, index).match(scan.scan, hit.start, min(len(scan.scan), hit.end + 300))
+        try:
+            m = engine.rewrite_pattern(rule.code, index).match(scan.scan, hit.start, min(len(scan.scan), hit.end + 300),
+                                                               timeout=regex_timeout())
+        except TimeoutError:  # a runaway rewrite expression (only with a budget set): no rewrite
+            record_timeout(rule.code)
+            continue
         if m is None or m.end() == m.start():
             continue
         # slot values from the original text, so curly quotes and the like survive

@@ -125,6 +125,8 @@ def load_project(start: Path, *, overrides: Mapping[str, Any] | None = None,
         data = parsed.get("tool", {}).get("tonecheck", {}) if source.name == "pyproject.toml" else parsed
         if not isinstance(data, dict):
             raise ConfigError(f"{source}: [tool.tonecheck] must be a table")
+        # the service's own table: read and checked by `tonecheck serve` (tonecheck/_serve/settings.py)
+        data = {key: value for key, value in data.items() if key != "serve"}
         root = source.parent.resolve()
         if "rule-paths" in data and isinstance(data["rule-paths"], list):
             data["rule-paths"] = [str((root / p).resolve()) for p in data["rule-paths"]]
