@@ -20,8 +20,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-import tonecheck  # noqa: E402
 from real_judged import REAL, SENT  # noqa: E402
+
+import tonecheck  # noqa: E402
 
 
 def corpora() -> list[tuple[str, str, str, str]]:
@@ -84,8 +85,9 @@ def main() -> int:
                 changed[f"+ {code}"] += 1
                 print(f"{name} {key}: new {code} {start}-{end}")
         differ += sum(changed.values())
-        print(f"{name}: {sum(len(v) for v in current.values())} findings, {sum(changed.values())} differ "
-              f"{dict(changed)}")
+        print(
+            f"{name}: {sum(len(v) for v in current.values())} findings, {sum(changed.values())} differ {dict(changed)}"
+        )
     return 1 if differ else 0
 
 

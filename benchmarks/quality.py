@@ -29,8 +29,7 @@ import tonecheck  # noqa: E402
 from tonecheck import CATEGORIES  # noqa: E402
 
 # Folders of the shared corpus that hold saved replies / templates rather than sent replies.
-SAVED_FOLDERS = {"github_saved_replies", "osticket", "django_helpdesk", "request_tracker", "zammad",
-                 "znuny", "uvdesk"}
+SAVED_FOLDERS = {"github_saved_replies", "osticket", "django_helpdesk", "request_tracker", "zammad", "znuny", "uvdesk"}
 
 
 def _occurrences(text: str, needle: str) -> list[tuple[int, int]]:
@@ -46,7 +45,7 @@ def _overlaps(findings, category: str, spans: list[tuple[int, int]]) -> bool:
         if f.category != category:
             continue
         for s, e in spans:
-            if f.start < e and s < f.end or (f.start == f.end and s <= f.start <= e):
+            if (f.start < e and s < f.end) or (f.start == f.end and s <= f.start <= e):
                 return True
     return False
 
@@ -92,7 +91,9 @@ def evaluate_labelled(rows: list[dict], errors_for: set[str]) -> dict:
             "positives": c["tp"] + c["fn"],
             "precision": _ratio(c["tp"], c["tp"] + c["fp"]),
             "recall": _ratio(c["tp"], c["tp"] + c["fn"]),
-            "tp": c["tp"], "fp": c["fp"], "fn": c["fn"],
+            "tp": c["tp"],
+            "fp": c["fp"],
+            "fn": c["fn"],
             "must_flag_hit_rate": _ratio(c["must_flag_hit"], c["must_flag"]),
             "must_flag": c["must_flag"],
             "look_alike_violation_rate": _ratio(c["must_not_flag_violated"], c["must_not_flag"]),
@@ -149,8 +150,11 @@ def evaluate_rewrites(rows: list[dict], table: list[dict]) -> dict:
         c["cases"] += 1
         original = case["original"]
         at = original.find(case["problem"])
-        findings = [f for f in tonecheck.check(original, context=context, config=CONFIG).findings
-                    if f.category == case["category"] and f.start < at + len(case["problem"]) and at < f.end]
+        findings = [
+            f
+            for f in tonecheck.check(original, context=context, config=CONFIG).findings
+            if f.category == case["category"] and f.start < at + len(case["problem"]) and at < f.end
+        ]
         if not findings:
             c["not_flagged"] += 1
             misses.append(f"NOT FLAGGED {case['id']}: {original!r}")
@@ -166,18 +170,25 @@ def evaluate_rewrites(rows: list[dict], table: list[dict]) -> dict:
         else:
             misses.append(f"NOT ACCEPTABLE {case['id']}: {applied[0]!r} (wanted {case['acceptable'][0]!r})")
     return {
-        "findings": {cat: {
-            "findings": c["findings"],
-            "with_suggestion": _ratio(c["with_suggestion"], c["findings"]),
-            "with_rewrite": _ratio(c["with_rewrite"], c["findings"]),
-            "applied_clean": _ratio(c["applied_clean"], c["with_rewrite"]),
-        } for cat, c in sorted(stats.items())},
-        "table": {cat: {
-            "cases": c["cases"], "flagged": _ratio(c["cases"] - c["not_flagged"], c["cases"]),
-            "rewritten": _ratio(c["rewritten"], c["cases"]),
-            "clean": _ratio(c["clean"], c["rewritten"]),
-            "acceptable": _ratio(c["acceptable"], c["rewritten"]),
-        } for cat, c in sorted(table_stats.items())},
+        "findings": {
+            cat: {
+                "findings": c["findings"],
+                "with_suggestion": _ratio(c["with_suggestion"], c["findings"]),
+                "with_rewrite": _ratio(c["with_rewrite"], c["findings"]),
+                "applied_clean": _ratio(c["applied_clean"], c["with_rewrite"]),
+            }
+            for cat, c in sorted(stats.items())
+        },
+        "table": {
+            cat: {
+                "cases": c["cases"],
+                "flagged": _ratio(c["cases"] - c["not_flagged"], c["cases"]),
+                "rewritten": _ratio(c["rewritten"], c["cases"]),
+                "clean": _ratio(c["clean"], c["rewritten"]),
+                "acceptable": _ratio(c["acceptable"], c["rewritten"]),
+            }
+            for cat, c in sorted(table_stats.items())
+        },
         "misses": misses,
     }
 
@@ -220,10 +231,15 @@ def evaluate_placeholders(root: Path) -> dict:
                     c["occurrences"] += 1
                     c["passes_saved"] += not _overlaps(saved.findings, "template-leftover", [m.span()])
                     c["flagged_draft"] += _overlaps(draft.findings, "template-leftover", [m.span()])
-    return {name: {"occurrences": c["occurrences"],
-                   "passes_in_saved": _ratio(c["passes_saved"], c["occurrences"]),
-                   "flagged_in_draft": _ratio(c["flagged_draft"], c["occurrences"])}
-            for name, c in counts.items() if c["occurrences"]}
+    return {
+        name: {
+            "occurrences": c["occurrences"],
+            "passes_in_saved": _ratio(c["passes_saved"], c["occurrences"]),
+            "flagged_in_draft": _ratio(c["flagged_draft"], c["occurrences"]),
+        }
+        for name, c in counts.items()
+        if c["occurrences"]
+    }
 
 
 def evaluate_real(root: Path, sample: int, seed: int) -> dict:
@@ -232,7 +248,7 @@ def evaluate_real(root: Path, sample: int, seed: int) -> dict:
     for path in sorted(root.glob("*/*.jsonl")):
         folder = path.parent.name
         mode = "saved" if folder in SAVED_FOLDERS else "draft"
-        stats = by_folder.setdefault(folder, {"mode": mode, "replies": 0, **{c: 0 for c in CATEGORIES}})
+        stats = by_folder.setdefault(folder, {"mode": mode, "replies": 0, **dict.fromkeys(CATEGORIES, 0)})
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
@@ -256,7 +272,9 @@ def write_measured() -> int:
     measured = real_judged.measure_rules(lambda text, mode: linter.check(text, mode=mode).findings)
     real_judged.MEASURED.write_text(json.dumps(measured, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     eligible = sorted(code for code, entry in measured.items() if real_judged.may_be_stable(entry))
-    print(f"wrote {real_judged.MEASURED.relative_to(ROOT)}: {len(measured)} rules; may be stable: {', '.join(eligible)}")
+    print(
+        f"wrote {real_judged.MEASURED.relative_to(ROOT)}: {len(measured)} rules; may be stable: {', '.join(eligible)}"
+    )
     return 0
 
 
@@ -272,7 +290,7 @@ def report_real_judged(args: argparse.Namespace) -> int:
     label = f"{args.part} part" + (", preview rules on" if args.preview else ", default rules")
     print(f"\njudged precision on real replies ({label})")
     print(f"{'rule / category':<22} {'correct':>7} {'wrong':>6} {'precision':>9} {'unjudged':>8}")
-    for name, c in sorted(figures.per_rule.items()) + [("", None)] + sorted(figures.per_category.items()):
+    for name, c in [*sorted(figures.per_rule.items()), ("", None), *sorted(figures.per_category.items())]:
         if c is None:
             print()
             continue
@@ -283,7 +301,10 @@ def report_real_judged(args: argparse.Namespace) -> int:
     print("\nshare of replies with a finding")
     for genre, c in sorted(figures.flagged.items()):
         cats = ", ".join(f"{cat} {c[cat] / c['replies']:.1%}" for cat in CATEGORIES if c[cat])
-        print(f"{genre:<10} {c['replies']:>5} replies, any finding {c['any'] / c['replies']:.1%}" + (f" ({cats})" if cats else ""))
+        print(
+            f"{genre:<10} {c['replies']:>5} replies, any finding {c['any'] / c['replies']:.1%}"
+            + (f" ({cats})" if cats else "")
+        )
     if figures.unjudged:
         print(f"\n{len(figures.unjudged)} findings are not judged yet: figures count only judged ones")
         if args.dump_unjudged:
@@ -304,25 +325,47 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--real", type=Path, default=None, help="folder of unlabelled real replies")
     parser.add_argument("--sample", type=int, default=5, help="flagged real findings to show per category")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--errors", action="append", default=[], metavar="CATEGORY",
-                        help="print misses and false alarms of a category (tuning on corpora/ only)")
+    parser.add_argument(
+        "--errors",
+        action="append",
+        default=[],
+        metavar="CATEGORY",
+        help="print misses and false alarms of a category (tuning on corpora/ only)",
+    )
     parser.add_argument("--json", type=Path, default=None, help="write all figures to this file")
-    parser.add_argument("--rewrites", action="store_true",
-                        help="also measure suggestions: coverage, clean after applying, and agreement "
-                             "with corpora/rewrites.jsonl")
+    parser.add_argument(
+        "--rewrites",
+        action="store_true",
+        help="also measure suggestions: coverage, clean after applying, and agreement with corpora/rewrites.jsonl",
+    )
     parser.add_argument("--show-rewrite-misses", action="store_true")
-    parser.add_argument("--real-judged", action="store_true",
-                        help="judged precision per rule and category, recall and flag rates on the judged "
-                             "sample of real replies (corpora/real-judged.jsonl)")
-    parser.add_argument("--part", choices=("report", "tuning", "all"), default="report",
-                        help="with --real-judged: which part of the sample (default: report)")
+    parser.add_argument(
+        "--real-judged",
+        action="store_true",
+        help="judged precision per rule and category, recall and flag rates on the judged "
+        "sample of real replies (corpora/real-judged.jsonl)",
+    )
+    parser.add_argument(
+        "--part",
+        choices=("report", "tuning", "all"),
+        default="report",
+        help="with --real-judged: which part of the sample (default: report)",
+    )
     parser.add_argument("--preview", action="store_true", help="run preview rules too")
-    parser.add_argument("--write-measured", action="store_true",
-                        help="measure every rule (judged precision on real replies, firings on all real "
-                             "replies, holdout precision) into rules/measured.json, which `tonecheck rule` "
-                             "shows and the status test checks")
-    parser.add_argument("--dump-unjudged", type=Path, default=None, metavar="FILE",
-                        help="with --real-judged: write the findings nobody has judged yet (JSON Lines)")
+    parser.add_argument(
+        "--write-measured",
+        action="store_true",
+        help="measure every rule (judged precision on real replies, firings on all real "
+        "replies, holdout precision) into rules/measured.json, which `tonecheck rule` "
+        "shows and the status test checks",
+    )
+    parser.add_argument(
+        "--dump-unjudged",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="with --real-judged: write the findings nobody has judged yet (JSON Lines)",
+    )
     args = parser.parse_args(argv)
     global CONFIG
     CONFIG = tonecheck.Config(preview=args.preview)
@@ -338,33 +381,48 @@ def main(argv: list[str] | None = None) -> int:
         result = evaluate_labelled(rows, set(args.errors))
         output["labelled"][corpus] = result["categories"]
         print(f"\n{corpus}: {len(rows)} replies")
-        print(f"{'category':<20} {'pos':>4} {'prec':>6} {'recall':>6} {'fp':>4} {'fn':>4} {'span hit':>9} "
-              f"{'look-alike flagged':>19}")
+        print(
+            f"{'category':<20} {'pos':>4} {'prec':>6} {'recall':>6} {'fp':>4} {'fn':>4} {'span hit':>9} "
+            f"{'look-alike flagged':>19}"
+        )
         for category, r in result["categories"].items():
             look = _fmt(r["look_alike_violation_rate"])
-            print(f"{category:<20} {r['positives']:>4} {_fmt(r['precision']):>6} {_fmt(r['recall']):>6} "
-                  f"{r['fp']:>4} {r['fn']:>4} {_fmt(r['must_flag_hit_rate']):>9} {look:>12} of {r['look_alikes']:>3}")
+            print(
+                f"{category:<20} {r['positives']:>4} {_fmt(r['precision']):>6} {_fmt(r['recall']):>6} "
+                f"{r['fp']:>4} {r['fn']:>4} {_fmt(r['must_flag_hit_rate']):>9} {look:>12} of {r['look_alikes']:>3}"
+            )
         for line in result["errors"]:
             print(line)
     if args.rewrites:
-        rows = [json.loads(line) for corpus in corpora
-                for line in Path(corpus).read_text(encoding="utf-8").splitlines() if line.strip()]
+        rows = [
+            json.loads(line)
+            for corpus in corpora
+            for line in Path(corpus).read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
         table_path = ROOT / "corpora" / "rewrites.jsonl"
-        table = [json.loads(line) for line in table_path.read_text(encoding="utf-8").splitlines()
-                 if line.strip()] if table_path.exists() else []
+        table = (
+            [json.loads(line) for line in table_path.read_text(encoding="utf-8").splitlines() if line.strip()]
+            if table_path.exists()
+            else []
+        )
         rewrites = evaluate_rewrites(rows, table)
         output["rewrites"] = rewrites
         print("\nsuggestions on the findings above (first suggestion with a replacement applied alone)")
         print(f"{'category':<20} {'findings':>8} {'any sugg.':>9} {'rewrite':>8} {'clean after':>11}")
         for category, r in rewrites["findings"].items():
-            print(f"{category:<20} {r['findings']:>8} {_fmt(r['with_suggestion']):>9} {_fmt(r['with_rewrite']):>8} "
-                  f"{_fmt(r['applied_clean']):>11}")
+            print(
+                f"{category:<20} {r['findings']:>8} {_fmt(r['with_suggestion']):>9} {_fmt(r['with_rewrite']):>8} "
+                f"{_fmt(r['applied_clean']):>11}"
+            )
         if table:
             print(f"\nrewrite table {table_path.name}: {len(table)} cases")
             print(f"{'category':<20} {'cases':>5} {'flagged':>8} {'rewritten':>9} {'clean':>6} {'acceptable':>10}")
             for category, r in rewrites["table"].items():
-                print(f"{category:<20} {r['cases']:>5} {_fmt(r['flagged']):>8} {_fmt(r['rewritten']):>9} "
-                      f"{_fmt(r['clean']):>6} {_fmt(r['acceptable']):>10}")
+                print(
+                    f"{category:<20} {r['cases']:>5} {_fmt(r['flagged']):>8} {_fmt(r['rewritten']):>9} "
+                    f"{_fmt(r['clean']):>6} {_fmt(r['acceptable']):>10}"
+                )
             if args.show_rewrite_misses:
                 for line in rewrites["misses"]:
                     print("  " + line)
@@ -374,14 +432,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{args.real}: share of replies flagged per category")
         print(f"{'folder':<22} {'mode':<6} {'n':>5} " + " ".join(f"{c[:12]:>12}" for c in CATEGORIES))
         for folder, s in real["folders"].items():
-            print(f"{folder:<22} {s['mode']:<6} {s['replies']:>5} "
-                  + " ".join(f"{s[c] / s['replies']:>12.3f}" for c in CATEGORIES))
+            print(
+                f"{folder:<22} {s['mode']:<6} {s['replies']:>5} "
+                + " ".join(f"{s[c] / s['replies']:>12.3f}" for c in CATEGORIES)
+            )
         placeholders = evaluate_placeholders(args.real)
         real["placeholders"] = placeholders
         print("\nplaceholder syntaxes in the real saved replies")
         print(f"{'syntax':<26} {'found':>6} {'pass (saved)':>13} {'flagged (draft)':>16}")
         for name, r in placeholders.items():
-            print(f"{name:<26} {r['occurrences']:>6} {_fmt(r['passes_in_saved']):>13} {_fmt(r['flagged_in_draft']):>16}")
+            print(
+                f"{name:<26} {r['occurrences']:>6} {_fmt(r['passes_in_saved']):>13} {_fmt(r['flagged_in_draft']):>16}"
+            )
         for category, examples in real["samples"].items():
             print(f"\nsample of {category} findings:")
             for example in examples:

@@ -82,10 +82,17 @@ def draw_sample(real: Path = REAL) -> list[dict[str, Any]]:
         mode = "draft" if folder in SENT else "saved"
         for i, row in enumerate(picked):
             group = group_of(folder, path, row.get("source", ""))
-            records.append({
-                "kind": "reply", "file": f"{folder}/{path.name}", "id": row["id"], "part": part_of(group),
-                "group": group, "mode": mode, "recall": i % RECALL_EVERY == 0,
-            })
+            records.append(
+                {
+                    "kind": "reply",
+                    "file": f"{folder}/{path.name}",
+                    "id": row["id"],
+                    "part": part_of(group),
+                    "group": group,
+                    "mode": mode,
+                    "recall": i % RECALL_EVERY == 0,
+                }
+            )
     return records
 
 
@@ -103,8 +110,10 @@ def load_replies(records: Iterable[dict[str, Any]], real: Path = REAL) -> list[R
             if line.strip():
                 row = json.loads(line)
                 texts[(file, row["id"])] = row["text"]
-    return [Reply(r["file"], r["id"], r["part"], r["mode"], r["recall"], texts[(r["file"], r["id"])],
-                  r.get("supplement")) for r in wanted]
+    return [
+        Reply(r["file"], r["id"], r["part"], r["mode"], r["recall"], texts[(r["file"], r["id"])], r.get("supplement"))
+        for r in wanted
+    ]
 
 
 def finding_key(file: str, reply_id: str, start: int, end: int, category: str) -> tuple[str, str, int, int, str]:
@@ -136,8 +145,11 @@ def evaluate(
     """`findings_for(reply)` returns the findings to judge (objects with code, category, start,
     end, match). `part` restricts the figures to `tuning` or `report` replies (None: both)."""
     records = read_judged() if records is None else records
-    verdicts = {finding_key(r["file"], r["id"], r["start"], r["end"], r["category"]): r
-                for r in records if r["kind"] == "finding"}
+    verdicts = {
+        finding_key(r["file"], r["id"], r["start"], r["end"], r["category"]): r
+        for r in records
+        if r["kind"] == "finding"
+    }
     expected: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for r in records:
         if r["kind"] == "expected":
@@ -156,8 +168,9 @@ def evaluate(
                 if f.code != reply.supplement:
                     continue
                 verdict = verdicts.get(finding_key(reply.file, reply.id, f.start, f.end, f.category))
-                per_rule[f.code]["unjudged" if verdict is None else
-                                 "correct" if verdict["verdict"] == "correct" else "wrong"] += 1
+                per_rule[f.code][
+                    "unjudged" if verdict is None else "correct" if verdict["verdict"] == "correct" else "wrong"
+                ] += 1
                 if verdict is None:
                     unjudged.append(_unjudged(reply, f))
             continue
@@ -178,23 +191,34 @@ def evaluate(
             per_category[f.category][outcome] += 1
         if reply.recall:
             for exp in expected.get((reply.file, reply.id), []):
-                hit = any(f.category == exp["category"] and f.start < exp["end"] and exp["start"] < f.end
-                          for f in findings)
+                hit = any(
+                    f.category == exp["category"] and f.start < exp["end"] and exp["start"] < f.end for f in findings
+                )
                 recall[exp["category"]]["expected"] += 1
                 recall[exp["category"]]["found"] += hit
     return Figures(dict(per_rule), dict(per_category), dict(recall), dict(flagged), unjudged)
 
 
 def _unjudged(reply: Reply, f: Any) -> dict[str, Any]:
-    return {"file": reply.file, "id": reply.id, "part": reply.part, "mode": reply.mode,
-            "code": f.code, "category": f.category, "start": f.start, "end": f.end,
-            "match": f.match, "message": f.message,
-            "suggestions": [s.replacement for s in f.suggestions if s.replacement],
-            "text": reply.text}
+    return {
+        "file": reply.file,
+        "id": reply.id,
+        "part": reply.part,
+        "mode": reply.mode,
+        "code": f.code,
+        "category": f.category,
+        "start": f.start,
+        "end": f.end,
+        "match": f.match,
+        "message": f.message,
+        "suggestions": [s.replacement for s in f.suggestions if s.replacement],
+        "text": reply.text,
+    }
 
 
-def draw_supplement(code: str, findings_for: Any, *, wanted: int, records: list[dict[str, Any]],
-                    real: Path = REAL) -> list[dict[str, Any]]:
+def draw_supplement(
+    code: str, findings_for: Any, *, wanted: int, records: list[dict[str, Any]], real: Path = REAL
+) -> list[dict[str, Any]]:
     """Replies outside the sample on which rule `code` fires, seeded, for judging a rule that
     fires too rarely in the sample to measure (`reply` records with `supplement: code`)."""
     taken = {(r["file"], r["id"]) for r in records if r["kind"] == "reply"}
@@ -212,8 +236,18 @@ def draw_supplement(code: str, findings_for: Any, *, wanted: int, records: list[
             reply = Reply(file, row["id"], "", mode, False, row["text"])
             if any(f.code == code for f in findings_for(reply)):
                 group = group_of(folder, path, row.get("source", ""))
-                candidates.append({"kind": "reply", "file": file, "id": row["id"], "part": part_of(group),
-                                   "group": group, "mode": mode, "recall": False, "supplement": code})
+                candidates.append(
+                    {
+                        "kind": "reply",
+                        "file": file,
+                        "id": row["id"],
+                        "part": part_of(group),
+                        "group": group,
+                        "mode": mode,
+                        "recall": False,
+                        "supplement": code,
+                    }
+                )
     random.Random(f"{SEED}:{code}").shuffle(candidates)
     return candidates[:wanted]
 
@@ -231,7 +265,7 @@ def measured_precision(findings_for: Any, records: list[dict[str, Any]] | None =
 
 def iter_unjudged_batches(unjudged: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
     for i in range(0, len(unjudged), size):
-        yield unjudged[i:i + size]
+        yield unjudged[i : i + size]
 
 
 MEASURED = ROOT / "rules" / "measured.json"
@@ -260,14 +294,18 @@ def measure_rules(check: Any) -> dict[str, dict[str, Any]]:
             holdout[f.code]["findings"] += 1
             holdout[f.code]["correct"] += bool(row["expect"].get(f.category))
     codes = sorted(set(figures.per_rule) | set(fired) | set(holdout))
-    return {code: {
-        "real_judged": figures.per_rule.get(code, Counter())["correct"] + figures.per_rule.get(code, Counter())["wrong"],
-        "real_correct": figures.per_rule.get(code, Counter())["correct"],
-        "real_unjudged": figures.per_rule.get(code, Counter())["unjudged"],
-        "real_fired": fired[code],
-        "holdout_findings": holdout[code]["findings"],
-        "holdout_correct": holdout[code]["correct"],
-    } for code in codes}
+    return {
+        code: {
+            "real_judged": figures.per_rule.get(code, Counter())["correct"]
+            + figures.per_rule.get(code, Counter())["wrong"],
+            "real_correct": figures.per_rule.get(code, Counter())["correct"],
+            "real_unjudged": figures.per_rule.get(code, Counter())["unjudged"],
+            "real_fired": fired[code],
+            "holdout_findings": holdout[code]["findings"],
+            "holdout_correct": holdout[code]["correct"],
+        }
+        for code in codes
+    }
 
 
 def may_be_stable(entry: dict[str, Any] | None) -> bool:

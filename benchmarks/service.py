@@ -52,6 +52,7 @@ LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 # -- the server ----------------------------------------------------------------------------------
 
+
 class Server:
     def __init__(self, workers: int, extra: tuple[str, ...] = ()) -> None:
         with socket.socket() as s:
@@ -59,11 +60,24 @@ class Server:
             self.port = s.getsockname()[1]
         self.folder = Path(tempfile.mkdtemp(prefix="tonecheck-bench-"))
         self.log = open(self.folder / "server.log", "wb")
-        command = [sys.executable, "-m", "tonecheck", "serve", "--port", str(self.port), "--workers", str(workers),
-                   "--no-access-log", "--log-level", "warning", *extra]
+        command = [
+            sys.executable,
+            "-m",
+            "tonecheck",
+            "serve",
+            "--port",
+            str(self.port),
+            "--workers",
+            str(workers),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+            *extra,
+        ]
         env = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
-        self.process = subprocess.Popen(command, cwd=self.folder, stdout=self.log, stderr=subprocess.STDOUT,
-                                        start_new_session=True, env=env)
+        self.process = subprocess.Popen(
+            command, cwd=self.folder, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True, env=env
+        )
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -83,8 +97,9 @@ class Server:
                 time.sleep(0.05)
 
     def workers(self) -> list[int]:
-        out = subprocess.run(["ps", "-o", "pid=,comm=", "--ppid", str(self.process.pid)], capture_output=True,
-                             text=True).stdout.split("\n")
+        out = subprocess.run(
+            ["ps", "-o", "pid=,comm=", "--ppid", str(self.process.pid)], capture_output=True, text=True
+        ).stdout.split("\n")
         pids = []
         for line in out:
             parts = line.split()
@@ -159,6 +174,7 @@ def http_get(port: int, path: str) -> tuple[int, bytes]:
 
 # -- the load ------------------------------------------------------------------------------------
 
+
 def typical_replies() -> list[str]:
     return [json.loads(line)["text"] for line in (ROOT / "corpora" / "labelled.jsonl").open(encoding="utf-8")]
 
@@ -167,8 +183,10 @@ def new_words(texts: list[str], seed: int = 7) -> Any:
     rng = random.Random(seed)
 
     def mutate(text: str) -> str:
-        return " ".join(word if i % 2 else "".join(rng.choice(LETTERS) for _ in range(rng.randint(5, 11)))
-                        for i, word in enumerate(text.split(" ")))
+        return " ".join(
+            word if i % 2 else "".join(rng.choice(LETTERS) for _ in range(rng.randint(5, 11)))
+            for i, word in enumerate(text.split(" "))
+        )
 
     index = 0
     while True:
@@ -178,8 +196,10 @@ def new_words(texts: list[str], seed: int = 7) -> Any:
 
 def request_bytes(port: int, text: str) -> bytes:
     body = json.dumps({"text": text, "mode": "draft"}).encode()
-    return (f"POST /v1/check HTTP/1.1\r\nHost: {HOST}:{port}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+    return (
+        f"POST /v1/check HTTP/1.1\r\nHost: {HOST}:{port}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
 
 
 class Connection:
@@ -247,13 +267,22 @@ def summary(latencies: list[float], errors: dict[str, int], rate: float, elapsed
     def pct(p: float) -> float:
         return round(ms[min(len(ms) - 1, int(len(ms) * p))], 2) if ms else float("nan")
 
-    return {"rate": rate, "requests": len(ms) + sum(errors.values()), "ok": len(ms), "errors": errors,
-            "achieved_rate": round(len(ms) / elapsed, 1), "p50_ms": pct(0.50), "p90_ms": pct(0.90),
-            "p99_ms": pct(0.99), "max_ms": round(ms[-1], 2) if ms else None,
-            "mean_ms": round(statistics.fmean(ms), 2) if ms else None}
+    return {
+        "rate": rate,
+        "requests": len(ms) + sum(errors.values()),
+        "ok": len(ms),
+        "errors": errors,
+        "achieved_rate": round(len(ms) / elapsed, 1),
+        "p50_ms": pct(0.50),
+        "p90_ms": pct(0.90),
+        "p99_ms": pct(0.99),
+        "max_ms": round(ms[-1], 2) if ms else None,
+        "mean_ms": round(statistics.fmean(ms), 2) if ms else None,
+    }
 
 
 # -- parts ---------------------------------------------------------------------------------------
+
 
 def part_latency(server: Server, rate: float, seconds: float) -> dict[str, Any]:
     texts = typical_replies()
@@ -273,10 +302,13 @@ def part_max_rate(server: Server, seconds: float, start: int, step: int) -> dict
     while rate <= 5000:
         result = measured(server, lambda: asyncio.run(fixed_rate(server.port, rate, seconds, iter(texts * 200))))
         steps.append(result)
-        print(f"  {rate:>5} req/s: p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, "
-              f"achieved {result['achieved_rate']}/s, errors {result['errors']}, "
-              f"server CPU {result['server_cpu_ms_per_request']} ms/request, "
-              f"load average {result['load_average_before_after']}", flush=True)
+        print(
+            f"  {rate:>5} req/s: p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, "
+            f"achieved {result['achieved_rate']}/s, errors {result['errors']}, "
+            f"server CPU {result['server_cpu_ms_per_request']} ms/request, "
+            f"load average {result['load_average_before_after']}",
+            flush=True,
+        )
         if result["p99_ms"] > 50 or result["errors"] or result["achieved_rate"] < rate * 0.95:
             break
         best = rate
@@ -296,13 +328,21 @@ def run_wrk(port: int, texts: list[str], seconds: int = 20, connections: int = 8
         "local i = 0\n"
         "request = function()\n  i = i % #bodies + 1\n"
         "  return wrk.format('POST', '/v1/check', {['Content-Type'] = 'application/json'}, bodies[i])\nend\n",
-        encoding="utf-8")
-    result = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(lua),
-                             f"http://{HOST}:{port}/"], capture_output=True, text=True, timeout=seconds + 60)
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(lua), f"http://{HOST}:{port}/"],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+    )
     shutil.rmtree(folder, ignore_errors=True)
     lines = result.stdout.splitlines()
-    keep = [line.strip() for line in lines if any(k in line for k in ("Requests/sec", "50%", "99%", "Non-2xx",
-                                                                      "Socket errors", "requests in"))]
+    keep = [
+        line.strip()
+        for line in lines
+        if any(k in line for k in ("Requests/sec", "50%", "99%", "Non-2xx", "Socket errors", "requests in"))
+    ]
     return {"command": f"wrk -t2 -c{connections} -d{seconds}s --latency -s post.lua", "output": keep}
 
 
@@ -312,8 +352,11 @@ def part_bad_input(server: Server) -> dict[str, Any]:
 
     def raw(body: bytes, content_type: str = "application/json") -> tuple[int, Any]:
         with socket.create_connection((HOST, port), timeout=60) as s:
-            s.sendall(f"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: {content_type}\r\n"
-                      f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
+            s.sendall(
+                f"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: {content_type}\r\n"
+                f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+                + body
+            )
             data = b""
             try:
                 while chunk := s.recv(65536):
@@ -339,17 +382,26 @@ def part_bad_input(server: Server) -> dict[str, Any]:
     for name, body in cases.items():
         started = time.perf_counter()
         status, answer = raw(body)
-        results[name] = {"status": status, "answer": answer if status == 200 and name == "empty text"
-                         else (answer.get("error"), answer.get("field")) if isinstance(answer, dict) else answer,
-                         "ms": round((time.perf_counter() - started) * 1000, 1)}
+        results[name] = {
+            "status": status,
+            "answer": answer
+            if status == 200 and name == "empty text"
+            else (answer.get("error"), answer.get("field"))
+            if isinstance(answer, dict)
+            else answer,
+            "ms": round((time.perf_counter() - started) * 1000, 1),
+        }
         if isinstance(answer, dict) and status == 200:
             results[name]["answer"] = {"verdict": answer["verdict"], "findings": len(answer["findings"])}
     results["10,000 connections opened and dropped"] = asyncio.run(open_and_drop(port, 10_000))
     status, body = raw(json.dumps({"text": "As I said, you have to restart it."}).encode())
     results["afterwards: a normal check"] = {"status": status, "verdict": body.get("verdict")}
     results["server still running"] = server.process.poll() is None
-    clean = all(isinstance(v, dict) and v.get("status") in (200, 400, 413, 422) for k, v in results.items()
-                if k in cases) and status == 200 and results["server still running"]
+    clean = (
+        all(isinstance(v, dict) and v.get("status") in (200, 400, 413, 422) for k, v in results.items() if k in cases)
+        and status == 200
+        and results["server still running"]
+    )
     results["met"] = clean
     return results
 
@@ -365,9 +417,9 @@ async def open_and_drop(port: int, count: int) -> dict[str, Any]:
         try:
             _, writer = await asyncio.wait_for(asyncio.open_connection(HOST, port), 30)
             if i % 4 == 1:  # some send half a request before they go
-                writer.write(b"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n{\"text\": \"")
+                writer.write(b'POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n{"text": "')
             opened.append(writer)
-        except (OSError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, OSError) as exc:
             failed[type(exc).__name__] = failed.get(type(exc).__name__, 0) + 1
 
     for batch in range(0, count, 1000):
@@ -375,8 +427,12 @@ async def open_and_drop(port: int, count: int) -> dict[str, Any]:
     held = len(opened)
     for writer in opened:
         writer.transport.abort()  # dropped: a reset, not a polite close
-    return {"opened": held, "failed_to_open": failed, "seconds": round(time.perf_counter() - started, 2),
-            "status": 200 if held == count else 0}
+    return {
+        "opened": held,
+        "failed_to_open": failed,
+        "seconds": round(time.perf_counter() - started, 2),
+        "status": 200 if held == count else 0,
+    }
 
 
 def part_soak(server: Server, minutes: float, rate: float) -> dict[str, Any]:
@@ -399,21 +455,38 @@ def part_soak(server: Server, minutes: float, rate: float) -> dict[str, Any]:
             errors[kind] = errors.get(kind, 0) + n
         latencies.append(result["p99_ms"])
         workers = {pid: round(rss_mb(pid), 1) for pid in server.workers()}
-        samples.append({"t_s": round(elapsed), "rss_mb": workers, "total_mb": round(sum(workers.values()), 1),
-                        "p50_ms": result["p50_ms"], "p99_ms": result["p99_ms"], "errors": result["errors"]})
-        print(f"  {elapsed:>5.0f} s: RSS {workers} total {samples[-1]['total_mb']} MB, p50 {result['p50_ms']} ms, "
-              f"p99 {result['p99_ms']} ms, errors {result['errors']}", flush=True)
+        samples.append(
+            {
+                "t_s": round(elapsed),
+                "rss_mb": workers,
+                "total_mb": round(sum(workers.values()), 1),
+                "p50_ms": result["p50_ms"],
+                "p99_ms": result["p99_ms"],
+                "errors": result["errors"],
+            }
+        )
+        print(
+            f"  {elapsed:>5.0f} s: RSS {workers} total {samples[-1]['total_mb']} MB, p50 {result['p50_ms']} ms, "
+            f"p99 {result['p99_ms']} ms, errors {result['errors']}",
+            flush=True,
+        )
     start, first, last = samples[0], samples[min(2, len(samples) - 1)], samples[-1]
     growth_total = round(last["total_mb"] - start["total_mb"], 1)
     growth_after_first_minute = round(last["total_mb"] - first["total_mb"], 1)
     per_worker = {pid: round(last["rss_mb"].get(pid, 0) - start["rss_mb"].get(pid, 0), 1) for pid in start["rss_mb"]}
-    status, metrics = http_get(server.port, "/metrics")
+    _status, metrics = http_get(server.port, "/metrics")
     recycles = [line for line in metrics.decode().splitlines() if line.startswith("tonecheck_worker_recycles_total")]
-    return {"minutes": minutes, "rate": rate, "errors": errors, "samples": samples,
-            "rss_growth_total_mb": growth_total, "rss_growth_total_mb_after_first_minute": growth_after_first_minute,
-            "rss_growth_per_worker_mb": per_worker,
-            "worker_recycles": recycles,
-            "met": not errors and growth_total <= 50}
+    return {
+        "minutes": minutes,
+        "rate": rate,
+        "errors": errors,
+        "samples": samples,
+        "rss_growth_total_mb": growth_total,
+        "rss_growth_total_mb_after_first_minute": growth_after_first_minute,
+        "rss_growth_per_worker_mb": per_worker,
+        "worker_recycles": recycles,
+        "met": not errors and growth_total <= 50,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

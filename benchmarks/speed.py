@@ -77,6 +77,7 @@ class SetupError(Exception):
 
 # --------------------------------------------------------------------------- replies
 
+
 def _jsonl_files(path: Path) -> list[Path]:
     if path.is_dir():
         return sorted(path.rglob("*.jsonl"))
@@ -128,6 +129,7 @@ def load_replies(corpora: Sequence[Path] | None, limit: int | None) -> tuple[lis
 
 
 # --------------------------------------------------------------------------- linters
+
 
 def import_proselint() -> tuple[Callable[[str], list], int, int, str]:
     """Return (lint_one, number of enabled checks, max_errors, version) for proselint 0.16."""
@@ -190,8 +192,7 @@ def time_tonecheck(check_one: Callable[[str, str], object], replies: list[tuple[
         except Exception as exc:  # keep timing; report at the end
             errors += 1
             first_error = first_error or repr(exc)
-    return {"seconds": time.perf_counter() - start, "findings": findings,
-            "errors": errors, "first_error": first_error}
+    return {"seconds": time.perf_counter() - start, "findings": findings, "errors": errors, "first_error": first_error}
 
 
 def time_proselint(lint_one: Callable[[str], list], replies: list[tuple[str, str]], max_errors: int) -> dict:
@@ -208,8 +209,13 @@ def time_proselint(lint_one: Callable[[str], list], replies: list[tuple[str, str
             continue
         findings += len(results)
         capped += len(results) >= max_errors
-    return {"seconds": time.perf_counter() - start, "findings": findings, "capped": capped,
-            "errors": errors, "first_error": first_error}
+    return {
+        "seconds": time.perf_counter() - start,
+        "findings": findings,
+        "capped": capped,
+        "errors": errors,
+        "first_error": first_error,
+    }
 
 
 def throughput(replies: list[tuple[str, str]], repeat: int) -> dict:
@@ -255,24 +261,33 @@ def throughput(replies: list[tuple[str, str]], repeat: int) -> dict:
             "first_error": samples[-1]["first_error"],
         }
     result["tonecheck"]["warmup_s"] = tonecheck_warmup
-    result["proselint"].update(warmup_s=proselint_warmup, enabled_checks=enabled, max_errors=max_errors,
-                               replies_at_max_errors=runs["proselint"][-1]["capped"])
+    result["proselint"].update(
+        warmup_s=proselint_warmup,
+        enabled_checks=enabled,
+        max_errors=max_errors,
+        replies_at_max_errors=runs["proselint"][-1]["capped"],
+    )
     result["ratio"] = result["tonecheck"]["replies_per_s"] / result["proselint"]["replies_per_s"]
     # Ratios of each alternating pair, to show how much the noise moves the ratio.
-    result["paired_ratios"] = [p["seconds"] / t["seconds"] for t, p in zip(runs["tonecheck"], runs["proselint"])]
+    result["paired_ratios"] = [
+        p["seconds"] / t["seconds"] for t, p in zip(runs["tonecheck"], runs["proselint"], strict=False)
+    ]
     return result
 
 
 # --------------------------------------------------------------------------- start-up
 
+
 def _run_once(argv: list[str], env: dict[str, str], cwd: str, ok_codes: tuple[int, ...]) -> float:
     start = time.perf_counter()
-    done = subprocess.run(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    done = subprocess.run(
+        argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
+    )
     elapsed = time.perf_counter() - start
     if done.returncode not in ok_codes:
-        raise SetupError(f"`{' '.join(argv)}` exited {done.returncode}: "
-                         f"{done.stderr.decode(errors='replace').strip()[-500:]}")
+        raise SetupError(
+            f"`{' '.join(argv)}` exited {done.returncode}: {done.stderr.decode(errors='replace').strip()[-500:]}"
+        )
     return elapsed
 
 
@@ -296,8 +311,10 @@ def startup(runs: int) -> dict:
             # exit 1 only means "findings"; 2 is a real error
             "tonecheck_cli": ([sys.executable, "-m", "tonecheck", "check", str(reply)], (0, 1)),
             # the same without the compiled-rule cache: what the first run on a machine pays
-            "tonecheck_cli_cold": (["env", "TONECHECK_NO_CACHE=1", sys.executable, "-m", "tonecheck", "check",
-                                    str(reply)], (0, 1)),
+            "tonecheck_cli_cold": (
+                ["env", "TONECHECK_NO_CACHE=1", sys.executable, "-m", "tonecheck", "check", str(reply)],
+                (0, 1),
+            ),
             "import_spacy": ([sys.executable, "-c", "import spacy"], (0,)),
             # 0.16's CLI needs the `check` subcommand; exit 1 again means findings.
             "proselint_cli": ([sys.executable, "-m", "proselint", "check", str(reply)], (0, 1)),
@@ -309,20 +326,24 @@ def startup(runs: int) -> dict:
         names = list(commands)
         for i in range(runs):
             # Rotate the order each round for the same reason as the throughput passes.
-            for name in names[i % len(names):] + names[:i % len(names)]:
+            for name in names[i % len(names) :] + names[: i % len(names)]:
                 argv, ok = commands[name]
                 samples[name].append(_run_once(argv, env, tmp, ok))
             print(f"  start-up round {i + 1}/{runs} done", file=sys.stderr)
     result: dict = {"runs": runs}
     for name in commands:
-        result[name] = {"median_s": statistics.median(samples[name]), "samples_s": samples[name],
-                        "first_run_s": first[name]}
+        result[name] = {
+            "median_s": statistics.median(samples[name]),
+            "samples_s": samples[name],
+            "first_run_s": first[name],
+        }
     result["ratio"] = result["tonecheck_cli"]["median_s"] / result["import_spacy"]["median_s"]
     result["ratio_cold"] = result["tonecheck_cli_cold"]["median_s"] / result["import_spacy"]["median_s"]
     return result
 
 
 # --------------------------------------------------------------------------- a repository of files
+
 
 def repository(replies: list[tuple[str, str]], files: int, runs: int = 2) -> dict:
     """Lint a generated repository of `files` saved replies with one CLI process (one pipeline
@@ -342,6 +363,7 @@ def repository(replies: list[tuple[str, str]], files: int, runs: int = 2) -> dic
 
 # --------------------------------------------------------------------------- report
 
+
 def _version(dist: str) -> str | None:
     try:
         return importlib.metadata.version(dist)
@@ -354,10 +376,14 @@ def print_table(figures: dict) -> None:
     load = figures["machine"]["loadavg_start"]
     print()
     load_text = f", load at start {load[0]:.2f}" if load else ""
-    print(f"tonecheck {v['tonecheck']} vs proselint {v['proselint']}  |  Python {v['python']}, "
-          f"spaCy {v['spacy']}  |  {figures['machine']['cpus']} CPUs{load_text}")
-    print(f"{figures['replies']} replies ({figures['chars']:,} chars, mean {figures['chars'] / figures['replies']:.0f}) "
-          f"from {len(figures['corpus_files'])} files")
+    print(
+        f"tonecheck {v['tonecheck']} vs proselint {v['proselint']}  |  Python {v['python']}, "
+        f"spaCy {v['spacy']}  |  {figures['machine']['cpus']} CPUs{load_text}"
+    )
+    print(
+        f"{figures['replies']} replies ({figures['chars']:,} chars, mean {figures['chars'] / figures['replies']:.0f}) "
+        f"from {len(figures['corpus_files'])} files"
+    )
     print()
     print(f"Throughput, in-process (median of {t['repeat']} alternating pass{'es' if t['repeat'] != 1 else ''})")
     print(f"  {'':<40}{'seconds':>9}{'replies/s':>12}{'findings':>10}")
@@ -369,21 +395,27 @@ def print_table(figures: dict) -> None:
     if t["repeat"] > 1:
         print(f"  paired ratios: {', '.join(f'{r:.2f}' for r in t['paired_ratios'])}")
     print(f"  warm-up call: tonecheck {tc['warmup_s']:.3f} s, proselint {pl['warmup_s']:.3f} s (not timed)")
-    print(f"  note: proselint stops at max_errors={pl['max_errors']} results per text; "
-          f"{pl['replies_at_max_errors']} replies reached it")
+    print(
+        f"  note: proselint stops at max_errors={pl['max_errors']} results per text; "
+        f"{pl['replies_at_max_errors']} replies reached it"
+    )
     for tool in ("tonecheck", "proselint"):
         if t[tool]["errors"]:
             print(f"  WARNING: {tool} raised on {t[tool]['errors']} replies, e.g. {t[tool]['first_error']}")
     print()
     print(f"Start-up, fresh process (median of {s['runs']} alternating run{'s' if s['runs'] != 1 else ''} each)")
     print(f"  {'':<40}{'median s':>9}{'first run s':>13}")
-    rows = (("python -m tonecheck check reply.txt", "tonecheck_cli"),
-            ('python -c "import spacy"', "import_spacy"),
-            ("python -m proselint check reply.txt", "proselint_cli"))
+    rows = (
+        ("python -m tonecheck check reply.txt", "tonecheck_cli"),
+        ('python -c "import spacy"', "import_spacy"),
+        ("python -m proselint check reply.txt", "proselint_cli"),
+    )
     for label, key in rows:
         print(f"  {label:<40}{s[key]['median_s']:>9.3f}{s[key]['first_run_s']:>13.3f}")
-    print(f"  {'python -m tonecheck ... (no rule cache)':<40}{s['tonecheck_cli_cold']['median_s']:>9.3f}"
-          f"{s['tonecheck_cli_cold']['first_run_s']:>13.3f}")
+    print(
+        f"  {'python -m tonecheck ... (no rule cache)':<40}{s['tonecheck_cli_cold']['median_s']:>9.3f}"
+        f"{s['tonecheck_cli_cold']['first_run_s']:>13.3f}"
+    )
     print(f"  {'ratio tonecheck CLI / import spacy':<40}{s['ratio']:>8.2f}x")
     print(f"  {'ratio, without the rule cache':<40}{s['ratio_cold']:>8.2f}x")
     r = figures.get("repository")
@@ -397,14 +429,22 @@ def print_table(figures: dict) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--corpus", action="append", type=Path, metavar="PATH",
-                        help="a *.jsonl file, or a folder searched for them (repeatable); "
-                             "replaces the default reply set")
+    parser.add_argument(
+        "--corpus",
+        action="append",
+        type=Path,
+        metavar="PATH",
+        help="a *.jsonl file, or a folder searched for them (repeatable); replaces the default reply set",
+    )
     parser.add_argument("--limit", type=int, metavar="N", help="lint at most N replies")
     parser.add_argument("--repeat", type=int, default=3, help="alternating throughput passes (default 3)")
     parser.add_argument("--startup-runs", type=int, default=7, help="fresh processes per command (default 7)")
-    parser.add_argument("--repo-files", type=int, default=5000,
-                        help="files in the generated repository for files/s (default 5000; 0 skips it)")
+    parser.add_argument(
+        "--repo-files",
+        type=int,
+        default=5000,
+        help="files in the generated repository for files/s (default 5000; 0 skips it)",
+    )
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write all figures to PATH as JSON")
     args = parser.parse_args(argv)
     for name in ("limit", "repeat", "startup_runs"):

@@ -40,24 +40,18 @@ TONE_CATEGORIES = ("negative-language", "passive-aggressive")
 
 def wrap_reply(body: str) -> str:
     """A complete, friendly reply around `body`, so that only `body` can be at fault."""
-    return (
-        "Hi Sam,\n\n"
-        f"{body}\n\n"
-        "Let me know if there is anything else I can help with.\n\n"
-        "Best,\nAna\n"
-    )
+    return f"Hi Sam,\n\n{body}\n\nLet me know if there is anything else I can help with.\n\nBest,\nAna\n"
 
 
-def overlapping(findings: Iterable[tonecheck.Finding], start: int, end: int,
-                categories: Sequence[str] | None = None) -> list[tonecheck.Finding]:
+def overlapping(
+    findings: Iterable[tonecheck.Finding], start: int, end: int, categories: Sequence[str] | None = None
+) -> list[tonecheck.Finding]:
     """Findings that overlap text[start:end] (empty findings count when they sit inside it)."""
     found = []
     for f in findings:
         if categories is not None and f.category not in categories:
             continue
-        if f.start < end and start < f.end:
-            found.append(f)
-        elif f.start == f.end and start <= f.start < end:
+        if (f.start < end and start < f.end) or (f.start == f.end and start <= f.start < end):
             found.append(f)
     return found
 
@@ -124,7 +118,8 @@ def run_subprocess():
             timed_out = True
         if timed_out:
             pytest.fail(f"`python -m tonecheck {' '.join(argv)}` did not finish within {timeout} s", pytrace=False)
-        return CliResult(proc.returncode, proc.stdout.decode("utf-8", "replace"),
-                         proc.stderr.decode("utf-8", "replace"))
+        return CliResult(
+            proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
+        )
 
     return run

@@ -54,8 +54,15 @@ def free_port() -> int:
 class Server:
     """`python -m tonecheck serve` in its own process group, standard error kept in a file."""
 
-    def __init__(self, config_text: str | None = None, *, workers: int = 1, env: dict[str, str] | None = None,
-                 extra_files: dict[str, str] | None = None, args: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        config_text: str | None = None,
+        *,
+        workers: int = 1,
+        env: dict[str, str] | None = None,
+        extra_files: dict[str, str] | None = None,
+        args: tuple[str, ...] = (),
+    ) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="tonecheck-serve-test-"))
         for name, content in (extra_files or {}).items():
             (self.folder / name).parent.mkdir(parents=True, exist_ok=True)
@@ -68,13 +75,24 @@ class Server:
         self.port = free_port()
         self.url = f"http://{HOST}:{self.port}"
         self.log_path = self.folder / "server.log"
-        command = [sys.executable, "-m", "tonecheck", "serve", "--port", str(self.port), "--workers", str(workers),
-                   *(("--config", str(self.config)) if self.config else ()), *args]
+        command = [
+            sys.executable,
+            "-m",
+            "tonecheck",
+            "serve",
+            "--port",
+            str(self.port),
+            "--workers",
+            str(workers),
+            *(("--config", str(self.config)) if self.config else ()),
+            *args,
+        ]
         environment = {**os.environ, **(env or {})}
         environment.pop("PROMETHEUS_MULTIPROC_DIR", None)
         self.log = open(self.log_path, "wb")
-        self.process = subprocess.Popen(command, cwd=self.folder, stdout=self.log, stderr=subprocess.STDOUT,
-                                        env=environment, start_new_session=True)
+        self.process = subprocess.Popen(
+            command, cwd=self.folder, stdout=self.log, stderr=subprocess.STDOUT, env=environment, start_new_session=True
+        )
 
     def wait_ready(self, timeout: float = 120) -> None:
         deadline = time.monotonic() + timeout
@@ -103,8 +121,9 @@ class Server:
         shutil.rmtree(self.folder, ignore_errors=True)
 
     # -- requests --------------------------------------------------------------------------
-    def request(self, method: str, path: str, body: bytes | None = None,
-                headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    def request(
+        self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
         request = urllib.request.Request(self.url + path, data=body, method=method, headers=headers or {})
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only, never a proxy
         try:
@@ -114,8 +133,9 @@ class Server:
             return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
 
     def post_json(self, path: str, payload: Any, headers: dict[str, str] | None = None) -> tuple[int, Any]:
-        status, _, body = self.request("POST", path, json.dumps(payload).encode(),
-                                       {"content-type": "application/json", **(headers or {})})
+        status, _, body = self.request(
+            "POST", path, json.dumps(payload).encode(), {"content-type": "application/json", **(headers or {})}
+        )
         return status, json.loads(body)
 
     def get_json(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, Any]:
@@ -164,7 +184,7 @@ def require(*modules: str) -> None:
     """Skip the module when a test dependency is missing, but fail in CI (CI=true)."""
     missing = [m for m in modules if importlib.util.find_spec(m) is None]
     if missing:
-        message = f"the service tests need {', '.join(missing)}: pip install \".[test]\""
+        message = f'the service tests need {", ".join(missing)}: pip install ".[test]"'
         if os.environ.get("CI") == "true":
             pytest.fail(message, pytrace=False)
         pytest.skip(message, allow_module_level=True)
@@ -187,11 +207,20 @@ def need_browser() -> str:
     return CHROMIUM
 
 
-BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+BROWSER_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def launch_browser(playwright: Any, profile_dir: Path) -> Any:
     """Debian's chromium with a fresh profile folder, never a downloaded browser."""
     return playwright.chromium.launch_persistent_context(  # passes --user-data-dir=profile_dir
-        str(profile_dir), executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
+        str(profile_dir), executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS
+    )

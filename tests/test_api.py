@@ -6,6 +6,7 @@ import re
 
 import pydantic
 import pytest
+from conftest import TONE_CATEGORIES, overlapping, span_of, tone_findings, wrap_reply
 
 import tonecheck
 from tonecheck import (
@@ -23,8 +24,6 @@ from tonecheck import (
 )
 from tonecheck._ruleset.load import load_rules
 
-from conftest import TONE_CATEGORIES, overlapping, span_of, tone_findings, wrap_reply
-
 FIVE_CATEGORIES = {"negative-language", "passive-aggressive", "jargon", "template-leftover", "missing-closing"}
 
 
@@ -39,9 +38,22 @@ def _rules():
 
 # -- public surface ---------------------------------------------------------------------------
 
+
 def test_public_names_are_exported():
-    for name in ("check", "Config", "Report", "Finding", "Suggestion", "Severity", "Applicability",
-                 "ConfigError", "RuleError", "InputError", "TonecheckError", "CATEGORIES"):
+    for name in (
+        "check",
+        "Config",
+        "Report",
+        "Finding",
+        "Suggestion",
+        "Severity",
+        "Applicability",
+        "ConfigError",
+        "RuleError",
+        "InputError",
+        "TonecheckError",
+        "CATEGORIES",
+    ):
         assert hasattr(tonecheck, name), name
         assert name in tonecheck.__all__, name
 
@@ -68,6 +80,7 @@ def test_check_is_keyword_only_after_text():
 
 # -- the report -------------------------------------------------------------------------------
 
+
 def test_report_echoes_text_and_mode():
     text = wrap_reply("We can't ship to Norway until May.")
     report = tonecheck.check(text)
@@ -93,7 +106,7 @@ def test_a_bare_refusal_is_flagged_with_a_complete_finding():
     assert finding.category == rule.category
     assert isinstance(finding.severity, Severity)
     assert finding.message.strip()
-    assert text[finding.start:finding.end] == finding.match
+    assert text[finding.start : finding.end] == finding.match
     assert "can't" in finding.match
     for suggestion in finding.suggestions:
         assert isinstance(suggestion, Suggestion)
@@ -158,8 +171,22 @@ def test_finding_is_frozen():
 
 
 def test_finding_rejects_unknown_category_and_fields():
-    base = dict(code="NEG001", name="x", category="negative-language", severity="warning",
-                message="m", start=0, end=1, source_start=0, source_end=1, line=1, column=1, end_line=1, end_column=2, match="a")
+    base = {
+        "code": "NEG001",
+        "name": "x",
+        "category": "negative-language",
+        "severity": "warning",
+        "message": "m",
+        "start": 0,
+        "end": 1,
+        "source_start": 0,
+        "source_end": 1,
+        "line": 1,
+        "column": 1,
+        "end_line": 1,
+        "end_column": 2,
+        "match": "a",
+    }
     Finding(**base)
     with pytest.raises(pydantic.ValidationError):
         Finding(**{**base, "category": "rudeness"})
@@ -184,6 +211,7 @@ def test_report_helpers_filter_by_category_and_severity():
 
 # -- input validation -------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("bad", [b"We can't", None, 42, ["We can't"]])
 def test_non_string_input_raises_input_error(bad):
     with pytest.raises(InputError):
@@ -206,7 +234,7 @@ def test_empty_and_blank_text_give_no_tone_findings(text):
 
 
 def test_large_neutral_text_is_checked():
-    text = ("Thanks for writing in, the parcel is on its way and should arrive on Monday.\n" * 14_000)
+    text = "Thanks for writing in, the parcel is on its way and should arrive on Monday.\n" * 14_000
     assert len(text) > 1_000_000
     report = tonecheck.check(text, config=ALL_RULES)
     assert tone_findings(report) == []
@@ -269,11 +297,14 @@ def test_passive_aggressive_language_is_caught_in_its_forms(sentence):
     assert hits, f"nothing flagged in {sentence!r}"
 
 
-@pytest.mark.parametrize("straight", [
-    "We can't refund this. You'll have to wait. As I've said, it's on its way.",
-    "I'm unable to help; you're required to call. That's your fault.",
-    "Well, actually, it's in the terms you accepted. I'm sorry you feel that way.",
-])
+@pytest.mark.parametrize(
+    "straight",
+    [
+        "We can't refund this. You'll have to wait. As I've said, it's on its way.",
+        "I'm unable to help; you're required to call. That's your fault.",
+        "Well, actually, it's in the terms you accepted. I'm sorry you feel that way.",
+    ],
+)
 def test_curly_apostrophes_give_the_same_findings(straight):
     curly = straight.replace("'", "\u2019")
     left = straight.replace("'", "\u2018")
@@ -284,15 +315,18 @@ def test_curly_apostrophes_give_the_same_findings(straight):
     assert [(f.code, f.start, f.end) for f in tone_findings(tonecheck.check(left, config=ALL_RULES))] == base
     # and the match is the customer's own characters, curly ones included
     for f in tonecheck.check(curly, config=ALL_RULES).findings:
-        assert f.match == curly[f.start:f.end]
+        assert f.match == curly[f.start : f.end]
 
 
-@pytest.mark.parametrize("text, phrase", [
-    ("Sorry, but we\ncan't ship to Norway.", "we\ncan't"),
-    ("Sorry, we  can't ship to Norway.", "we  can't"),
-    ("Thanks. As I\nsaid, the refund takes five days.", "As I\nsaid"),
-    ("The router is old. You have\nto restart it.", "You have\nto"),
-])
+@pytest.mark.parametrize(
+    "text, phrase",
+    [
+        ("Sorry, but we\ncan't ship to Norway.", "we\ncan't"),
+        ("Sorry, we  can't ship to Norway.", "we  can't"),
+        ("Thanks. As I\nsaid, the refund takes five days.", "As I\nsaid"),
+        ("The router is old. You have\nto restart it.", "You have\nto"),
+    ],
+)
 def test_phrases_broken_by_line_wrap_or_double_space_are_caught(text, phrase):
     # Plain-text email is often hard-wrapped; a phrase split over two lines (or with a double
     # space) is the same phrase.
@@ -301,11 +335,14 @@ def test_phrases_broken_by_line_wrap_or_double_space_are_caught(text, phrase):
     assert hits, f"{phrase!r} not flagged in {text!r}"
 
 
-@pytest.mark.parametrize("text, phrase", [
-    ("WE CAN'T SHIP TO NORWAY.", "WE CAN'T"),
-    ("WE CANNOT REFUND THIS ORDER.", "WE CANNOT"),
-    ("We CAN'T refund this order.", "We CAN'T"),
-])
+@pytest.mark.parametrize(
+    "text, phrase",
+    [
+        ("WE CAN'T SHIP TO NORWAY.", "WE CAN'T"),
+        ("WE CANNOT REFUND THIS ORDER.", "WE CANNOT"),
+        ("We CAN'T refund this order.", "We CAN'T"),
+    ],
+)
 def test_shouted_phrases_are_caught(text, phrase):
     start, end = span_of(text, phrase)
     hits = overlapping(tonecheck.check(text, config=ALL_RULES).findings, start, end, ["negative-language"])
@@ -384,11 +421,14 @@ def test_indented_and_nested_quotes_are_never_flagged():
     _assert_not_flagged_inside(text, quote)
 
 
-@pytest.mark.parametrize("header", [
-    "On Mon, 3 Jun 2024 at 10:02, Sam Smith <sam@example.com> wrote:",
-    "On 3 June 2024, Sam wrote:",
-    "On Tue, Jun 4, 2024 at 9:15 AM Sam Smith <sam@example.com> wrote:",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "On Mon, 3 Jun 2024 at 10:02, Sam Smith <sam@example.com> wrote:",
+        "On 3 June 2024, Sam wrote:",
+        "On Tue, Jun 4, 2024 at 9:15 AM Sam Smith <sam@example.com> wrote:",
+    ],
+)
 def test_everything_after_an_on_date_wrote_line_is_quoted(header):
     history = f"{header}\n{BAD}\nAnd also: we can't wait forever. You must fix this.\n\n-- \nSam"
     text = f"Hi Sam,\n\nThe refund went out today. {BAD}\n\nBest,\nAna\n\n{history}"
@@ -423,15 +463,18 @@ def test_quoting_does_not_move_offsets_of_the_agents_own_findings():
     plain = f"Hi Sam,\n\n{own}\n"
     quote = "> We can't refund this order.\n"
     quoted = f"Hi Sam,\n\n{quote}\n{own}\n"
-    plain_hits = overlapping(tonecheck.check(plain, config=ALL_RULES).findings, *span_of(plain, own),
-                             ["negative-language"])
+    plain_hits = overlapping(
+        tonecheck.check(plain, config=ALL_RULES).findings, *span_of(plain, own), ["negative-language"]
+    )
     quoted_start = quoted.index(own, quoted.index(quote) + len(quote))
-    quoted_hits = overlapping(tonecheck.check(quoted, config=ALL_RULES).findings, quoted_start,
-                              quoted_start + len(own), ["negative-language"])
+    quoted_hits = overlapping(
+        tonecheck.check(quoted, config=ALL_RULES).findings, quoted_start, quoted_start + len(own), ["negative-language"]
+    )
     assert plain_hits and quoted_hits
     shift = quoted_start - plain.index(own)
-    assert [(f.code, f.start + shift, f.end + shift) for f in plain_hits] == \
-           [(f.code, f.start, f.end) for f in quoted_hits]
+    assert [(f.code, f.start + shift, f.end + shift) for f in plain_hits] == [
+        (f.code, f.start, f.end) for f in quoted_hits
+    ]
 
 
 # -- configuration: select and ignore ---------------------------------------------------------
@@ -466,8 +509,7 @@ def test_select_by_code_and_name():
     by_name = tonecheck.check(MIXED, config=Config(preview=True, select=(rule.name,)))
     assert by_code.findings
     assert {f.code for f in by_code.findings} == {rule.code}
-    assert [(f.code, f.start, f.end) for f in by_name.findings] == \
-           [(f.code, f.start, f.end) for f in by_code.findings]
+    assert [(f.code, f.start, f.end) for f in by_name.findings] == [(f.code, f.start, f.end) for f in by_code.findings]
 
 
 def test_select_by_code_prefix_is_case_insensitive():
@@ -489,8 +531,9 @@ def test_ignore_by_code_and_name():
 
 
 def test_ignore_wins_over_select():
-    report = tonecheck.check(MIXED, config=Config(preview=True, select=("negative-language",),
-                                                  ignore=("negative-language",)))
+    report = tonecheck.check(
+        MIXED, config=Config(preview=True, select=("negative-language",), ignore=("negative-language",))
+    )
     assert report.findings == ()
 
 
@@ -498,8 +541,9 @@ def test_select_and_ignore_do_not_change_the_other_findings():
     default = tonecheck.check(MIXED, config=ALL_RULES)
     for category in TONE_CATEGORIES:
         selected = tonecheck.check(MIXED, config=Config(preview=True, select=(category,)))
-        assert [(f.code, f.start, f.end) for f in selected.findings] == \
-               [(f.code, f.start, f.end) for f in default.by_category(category)]
+        assert [(f.code, f.start, f.end) for f in selected.findings] == [
+            (f.code, f.start, f.end) for f in default.by_category(category)
+        ]
 
 
 def test_per_call_ignore_filters_and_does_not_stick():
@@ -557,9 +601,13 @@ def test_missing_rule_path_is_a_rule_error(tmp_path):
 
 # -- suggestions ------------------------------------------------------------------------------
 
+
 def test_safe_suggestions_remove_the_problem_when_applied():
-    samples = [(ex, rule.examples.mode, dict(getattr(rule.examples, "context", None) or {}) or None)
-               for rule in _rules() for ex in rule.examples.flag]
+    samples = [
+        (ex, rule.examples.mode, dict(getattr(rule.examples, "context", None) or {}) or None)
+        for rule in _rules()
+        for ex in rule.examples.flag
+    ]
     applied = 0
     for text, mode, context in [*samples, (MIXED, "draft", None)]:
         for f in tonecheck.check(text, mode=mode, context=context, config=ALL_RULES).findings:
@@ -573,13 +621,16 @@ def test_safe_suggestions_remove_the_problem_when_applied():
                 fixed = text[:start] + s.replacement + text[end:]
                 again = tonecheck.check(fixed, mode=mode, context=context, config=ALL_RULES)
                 new_end = start + len(s.replacement)
-                assert not [g for g in again.findings
-                            if g.code == f.code and g.start <= new_end and start <= g.end], (text, fixed)
+                assert not [g for g in again.findings if g.code == f.code and g.start <= new_end and start <= g.end], (
+                    text,
+                    fixed,
+                )
                 applied += 1
     assert applied, "no safe suggestion in any rule example"
 
 
 # -- determinism ------------------------------------------------------------------------------
+
 
 def test_same_input_same_findings_across_equal_configs():
     first = tonecheck.check(MIXED, config=Config(preview=True, select=("NEG", "PAG")))

@@ -7,11 +7,10 @@ import os
 import re
 
 import pytest
+from conftest import TONE_CATEGORIES, span_of, wrap_reply
 
 import tonecheck
 from tonecheck._ruleset.load import load_rules
-
-from conftest import TONE_CATEGORIES, span_of, wrap_reply
 
 BAD_REPLY = wrap_reply("Thanks for waiting. We can't refund this order. As I said, it's in the FAQ.")
 CLEAN_REPLY = wrap_reply("Thanks for waiting. Your refund went out today and should arrive within five days.")
@@ -21,8 +20,21 @@ ALL_RULES = tonecheck.Config(preview=True)
 PREVIEW = "--preview"
 TONE = [PREVIEW, "--select", ",".join(TONE_CATEGORIES)]  # keep exit-code tests to the tone rules
 
-FINDING_KEYS = {"code", "name", "category", "severity", "message", "start", "end", "line", "column",
-                "end_line", "end_column", "match", "suggestions"}
+FINDING_KEYS = {
+    "code",
+    "name",
+    "category",
+    "severity",
+    "message",
+    "start",
+    "end",
+    "line",
+    "column",
+    "end_line",
+    "end_column",
+    "match",
+    "suggestions",
+}
 
 
 def _no_traceback(result) -> None:
@@ -54,6 +66,7 @@ def clean_file(tmp_path):
 
 # -- check: exit codes and text output --------------------------------------------------------
 
+
 def test_findings_exit_1_and_are_printed_with_location(run_cli, bad_file):
     result = run_cli(["check", PREVIEW, str(bad_file)])
     assert result.code == 1, result
@@ -83,12 +96,12 @@ def test_text_output_points_at_the_match(run_cli, tmp_path):
     result = run_cli(["check", *TONE, str(path)])
     lines = result.out.splitlines()
     start, _ = span_of(text, "we can't")
-    f = [f for f in tonecheck.check(text, config=ALL_RULES).findings if f.start == start][0]
+    f = next(f for f in tonecheck.check(text, config=ALL_RULES).findings if f.start == start)
     index = next(i for i, line in enumerate(lines) if line.startswith(f"{path}:{f.line}:{f.column}:"))
     source, carets = lines[index + 1], lines[index + 2]
     assert source.strip() == "Sorry, but we can't refund this."
     first = carets.index("^")
-    assert source[first:first + len(f.match)] == f.match
+    assert source[first : first + len(f.match)] == f.match
     assert carets.count("^") == len(f.match)
 
 
@@ -116,6 +129,7 @@ def test_several_files_are_reported_in_one_run(run_cli, bad_file, clean_file):
 
 # -- check: JSON ------------------------------------------------------------------------------
 
+
 def test_json_output_shape(run_cli, bad_file):
     result = run_cli(["check", PREVIEW, "--format", "json", str(bad_file)])
     assert result.code == 1
@@ -128,12 +142,12 @@ def test_json_output_shape(run_cli, bad_file):
     assert entry["path"] == str(bad_file)
     assert entry["findings"]
     for f in entry["findings"]:
-        assert FINDING_KEYS <= set(f), set(f)
+        assert set(f) >= FINDING_KEYS, set(f)
         assert f["category"] in tonecheck.CATEGORIES
         assert f["severity"] in {"info", "warning", "error"}
         assert re.fullmatch(r"[A-Z]{3}\d{3}", f["code"])
         assert isinstance(f["start"], int) and isinstance(f["end"], int)
-        assert BAD_REPLY[f["start"]:f["end"]] == f["match"]
+        assert BAD_REPLY[f["start"] : f["end"]] == f["match"]
         assert f["line"] == BAD_REPLY.count("\n", 0, f["start"]) + 1
         for s in f["suggestions"]:
             assert {"title", "replacement", "applicability"} <= set(s), set(s)
@@ -159,11 +173,12 @@ def test_json_keeps_non_ascii_and_offsets_are_characters(run_cli, tmp_path):
     findings = payload["files"][0]["findings"]
     assert findings
     for f in findings:
-        assert text[f["start"]:f["end"]] == f["match"]
+        assert text[f["start"] : f["end"]] == f["match"]
     assert any("can’t" in f["match"] for f in findings)
 
 
 # -- check: options ---------------------------------------------------------------------------
+
 
 def _codes(result) -> set[str]:
     return {f["code"] for file in json.loads(result.out)["files"] for f in file["findings"]}
@@ -174,15 +189,20 @@ def test_select_and_ignore_options(run_cli, bad_file):
     neg = {c for c in everything if load_rules().by_code()[c].category == "negative-language"}
     pag = {c for c in everything if load_rules().by_code()[c].category == "passive-aggressive"}
     assert neg and pag
-    assert _codes(run_cli(["check", PREVIEW, "--format", "json", "--select", "negative-language",
-                           str(bad_file)])) == neg
-    assert _codes(run_cli(["check", PREVIEW, "--format", "json", "--ignore", "negative-language",
-                           str(bad_file)])) & neg == set()
+    assert (
+        _codes(run_cli(["check", PREVIEW, "--format", "json", "--select", "negative-language", str(bad_file)])) == neg
+    )
+    assert (
+        _codes(run_cli(["check", PREVIEW, "--format", "json", "--ignore", "negative-language", str(bad_file)])) & neg
+        == set()
+    )
     both = ",".join(sorted(neg | pag))
     assert _codes(run_cli(["check", PREVIEW, "--format", "json", "--select", both, str(bad_file)])) == neg | pag
     repeated = ["--select", sorted(neg)[0], "--select", sorted(pag)[0]]
-    assert _codes(run_cli(["check", PREVIEW, "--format", "json", *repeated, str(bad_file)])) == \
-        {sorted(neg)[0], sorted(pag)[0]}
+    assert _codes(run_cli(["check", PREVIEW, "--format", "json", *repeated, str(bad_file)])) == {
+        sorted(neg)[0],
+        sorted(pag)[0],
+    }
     ignored = run_cli(["check", "--format", "json", *TONE, "--ignore", ",".join(neg | pag), str(bad_file)])
     assert _codes(ignored) == set()
     assert ignored.code == 0
@@ -192,18 +212,23 @@ def test_fail_on_decides_the_exit_code(run_cli, tmp_path):
     # pick one rule per severity from the rule files and use its own example
     by_severity = {}
     for rule in load_rules().rules:
-        if rule.category in TONE_CATEGORIES and rule.examples.mode == "draft" \
-                and rule.severity.value not in by_severity \
-                and tonecheck.check(rule.examples.flag[0], config=tonecheck.Config(select=(rule.code,))).findings:
+        if (
+            rule.category in TONE_CATEGORIES
+            and rule.examples.mode == "draft"
+            and rule.severity.value not in by_severity
+            and tonecheck.check(rule.examples.flag[0], config=tonecheck.Config(select=(rule.code,))).findings
+        ):
             by_severity[rule.severity.value] = rule
     assert {"info", "warning", "error"} <= set(by_severity), by_severity
     for level, rule in by_severity.items():
         path = tmp_path / f"{level}.txt"
         path.write_text(rule.examples.flag[0], encoding="utf-8")
         only = ["--select", rule.code]
-        expected = {"info": {"info": 1, "warning": 0, "error": 0},
-                    "warning": {"info": 1, "warning": 1, "error": 0},
-                    "error": {"info": 1, "warning": 1, "error": 1}}[level]
+        expected = {
+            "info": {"info": 1, "warning": 0, "error": 0},
+            "warning": {"info": 1, "warning": 1, "error": 0},
+            "error": {"info": 1, "warning": 1, "error": 1},
+        }[level]
         for fail_on, code in expected.items():
             result = run_cli(["check", *only, "--fail-on", fail_on, str(path)])
             assert result.code == code, (rule.code, level, fail_on, result)
@@ -230,13 +255,16 @@ def test_mode_option(run_cli, bad_file):
     json.loads(result.out)
 
 
-@pytest.mark.parametrize("argv", [
-    ["check", "--mode", "final"],
-    ["check", "--format", "xml"],
-    ["check", "--fail-on", "critical"],
-    ["check", "--no-such-option"],
-    ["frobnicate"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", "--mode", "final"],
+        ["check", "--format", "xml"],
+        ["check", "--fail-on", "critical"],
+        ["check", "--no-such-option"],
+        ["frobnicate"],
+    ],
+)
 def test_usage_errors_exit_2_without_traceback(run_cli, argv):
     result = run_cli(argv, stdin="We can't.")
     assert result.code == 2, result
@@ -268,14 +296,16 @@ def test_bad_rule_path_exits_2_with_one_line(run_cli, tmp_path, clean_file):
 
 # -- check: stdin -----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("argv", [["check"], ["check", "-"]])
 def test_stdin_is_read_without_a_path_or_with_dash(run_cli, argv):
     result = run_cli([*argv, PREVIEW, "--format", "json"], stdin=BAD_REPLY)
     assert result.code == 1, result
     payload = json.loads(result.out)
     assert payload["files"][0]["path"] == "<stdin>"
-    assert [(f["code"], f["start"]) for f in payload["files"][0]["findings"]] == \
-        [(f.code, f.start) for f in tonecheck.check(BAD_REPLY, config=ALL_RULES).findings]
+    assert [(f["code"], f["start"]) for f in payload["files"][0]["findings"]] == [
+        (f.code, f.start) for f in tonecheck.check(BAD_REPLY, config=ALL_RULES).findings
+    ]
 
 
 def test_stdin_byte_order_mark_is_not_part_of_the_text(run_cli):
@@ -285,6 +315,7 @@ def test_stdin_byte_order_mark_is_not_part_of_the_text(run_cli):
 
 
 # -- check: bad input -------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("content", [b"", b"   \n\t\n  ", b"\n" * 1000])
 def test_empty_and_blank_files_are_fine(run_cli, tmp_path, content):
@@ -307,7 +338,8 @@ def test_empty_directory_is_walked_and_warned_about(run_cli, tmp_path):
     result = run_cli(["check", str(tmp_path)])
     assert result.code == 0
     assert result.err.strip().splitlines() == [
-        f"tonecheck: warning: {tmp_path}: no files to lint here (see include and exclude)"]
+        f"tonecheck: warning: {tmp_path}: no files to lint here (see include and exclude)"
+    ]
     assert "Traceback" not in result.err
 
 
@@ -351,7 +383,7 @@ def test_one_bad_path_among_good_ones_still_reports_the_good_ones(run_cli, tmp_p
 
 
 def test_one_megabyte_file_gives_a_result(run_cli, tmp_path):
-    text = ("Thanks for writing in, your parcel is on its way and should arrive on Monday.\n" * 13_000)
+    text = "Thanks for writing in, your parcel is on its way and should arrive on Monday.\n" * 13_000
     path = tmp_path / "big.txt"
     path.write_text(text, encoding="utf-8")
     assert path.stat().st_size >= 1_000_000
@@ -361,6 +393,7 @@ def test_one_megabyte_file_gives_a_result(run_cli, tmp_path):
 
 
 # -- rule / rules -----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("rule", load_rules().rules, ids=lambda r: r.code)
 def test_rule_prints_its_docs(run_cli, rule):
@@ -471,6 +504,7 @@ def test_rule_and_rules_use_the_rules_of_the_current_folders_project(run_cli, tm
 
 
 # -- as a real process ------------------------------------------------------------------------
+
 
 def test_python_dash_m_tonecheck_version(run_subprocess):
     result = run_subprocess(["--version"])

@@ -12,8 +12,10 @@ import tonecheck
 from tonecheck import Config, ConfigError, RuleError
 
 CLOSING = "missing-closing"
-BODY = ("Your refund was processed on Monday. It went back to the card you paid with. "
-        "Banks usually post it within three working days.")
+BODY = (
+    "Your refund was processed on Monday. It went back to the card you paid with. "
+    "Banks usually post it within three working days."
+)
 
 # built once: each distinct configuration compiles its own engine. CLO001 is a preview rule (it
 # does not run by default: see test_preview.py), so every configuration here turns preview on.
@@ -33,51 +35,58 @@ def closing_findings(text: str, *, config: Config = ALL_RULES, **kwargs) -> list
     return [f for f in tonecheck.check(text, config=config, **kwargs).findings if f.category == CLOSING]
 
 
-@pytest.mark.parametrize("last", [
-    "",  # the body just stops before the sign-off
-    "Hope this helps!",
-    "Have a lovely weekend.",
-    "We will not refund the delivery fee.",  # "we will" is a next step; "we will not" is not
-    "If you aren't seeing it, check your spam folder.",  # an instruction, not an offer of help
-])
+@pytest.mark.parametrize(
+    "last",
+    [
+        "",  # the body just stops before the sign-off
+        "Hope this helps!",
+        "Have a lovely weekend.",
+        "We will not refund the delivery fee.",  # "we will" is a next step; "we will not" is not
+        "If you aren't seeing it, check your spam folder.",  # an instruction, not an offer of help
+    ],
+)
 def test_a_reply_that_just_stops_is_flagged_once(last):
     text = reply(last)
     [finding] = closing_findings(text)
     assert finding.code == "CLO001"
     assert finding.severity == "warning"
-    assert text[finding.start:finding.end] == finding.match
-    assert finding.suggestions and all(s.applicability == "display-only" and s.replacement is None
-                                       for s in finding.suggestions)
+    assert text[finding.start : finding.end] == finding.match
+    assert finding.suggestions and all(
+        s.applicability == "display-only" and s.replacement is None for s in finding.suggestions
+    )
 
 
 def test_the_finding_is_anchored_at_the_last_sentence_of_the_body():
     text = reply("Hope this helps!")
     [finding] = closing_findings(text)
     assert finding.match == "Hope this helps!"
-    assert text[finding.end:].startswith("\n\nThanks,")
+    assert text[finding.end :].startswith("\n\nThanks,")
 
 
-@pytest.mark.parametrize("last", [
-    # offer of help
-    "Let me know if anything else comes up.",
-    "Happy to help if you have more questions.",
-    "If you have any other questions, I'm here.",
-    "Don't hesitate to ask if something is unclear.",
-    "We're always here if you need us.",
-    "I can set up a reminder for you if you'd like.",
-    # invitation to reply
-    "Just reply to this email if it hasn't arrived by Friday.",
-    "Give us a call whenever suits you.",
-    "Does that work for you?",
-    "Looking forward to hearing from you.",
-    # next step
-    "I'll check back on Friday with an update.",
-    "We're going to email you the tracking link tomorrow.",
-    "You'll receive a confirmation email within the hour.",
-    "The courier will contact you to book a slot.",
-    "In the meantime, the old card keeps working.",
-    "Please send us a photo of the label.",
-])
+@pytest.mark.parametrize(
+    "last",
+    [
+        # offer of help
+        "Let me know if anything else comes up.",
+        "Happy to help if you have more questions.",
+        "If you have any other questions, I'm here.",
+        "Don't hesitate to ask if something is unclear.",
+        "We're always here if you need us.",
+        "I can set up a reminder for you if you'd like.",
+        # invitation to reply
+        "Just reply to this email if it hasn't arrived by Friday.",
+        "Give us a call whenever suits you.",
+        "Does that work for you?",
+        "Looking forward to hearing from you.",
+        # next step
+        "I'll check back on Friday with an update.",
+        "We're going to email you the tracking link tomorrow.",
+        "You'll receive a confirmation email within the hour.",
+        "The courier will contact you to book a slot.",
+        "In the meantime, the old card keeps working.",
+        "Please send us a photo of the label.",
+    ],
+)
 def test_each_kind_of_closing_line_counts(last):
     assert closing_findings(reply(last)) == []
 
@@ -92,19 +101,23 @@ def test_a_closing_phrase_in_quoted_history_does_not_count():
     assert len(closing_findings(text)) == 1
 
 
-@pytest.mark.parametrize("text", [
-    "Your refund is on its way. Thanks!",
-    "Done, the order is cancelled.",
-    "@sam Fixed now.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your refund is on its way. Thanks!",
+        "Done, the order is cancelled.",
+        "@sam Fixed now.",
+    ],
+)
 def test_chat_length_replies_are_exempt_by_default(text):
     assert closing_findings(text) == []
     assert len(closing_findings(text, config=NO_CHAT_EXEMPTION)) == 1
 
 
 def test_region_size_decides_how_far_back_a_closing_may_sit():
-    text = reply("The bank may add a note. It depends on the bank.",
-                 body="Let me know if it has not arrived by Friday. " + BODY)
+    text = reply(
+        "The bank may add a note. It depends on the bank.", body="Let me know if it has not arrived by Friday. " + BODY
+    )
     assert len(closing_findings(text)) == 1
     # with three sentences the region reaches back only to "Banks usually post it...": still missing
     assert len(closing_findings(text, config=THREE_SENTENCE_REGION)) == 1
@@ -157,33 +170,53 @@ def test_closing_config_keys_are_checked():
 
 # -- rule data ---------------------------------------------------------------------------------
 
+
 def _closing_pack(tmp_path: Path, options: dict) -> str:
-    pack = {"category": CLOSING, "rules": [{
-        "code": "TST900", "name": "test-closing", "severity": "warning",
-        "message": "No closing.", "why": "Replies should end warmly.", "fix": "Add one.",
-        "kind": "detector", "detector": "closing", "options": options,
-        "examples": {"flag": [reply("")], "pass": [reply("Have a great day!")]},
-    }]}
+    pack = {
+        "category": CLOSING,
+        "rules": [
+            {
+                "code": "TST900",
+                "name": "test-closing",
+                "severity": "warning",
+                "message": "No closing.",
+                "why": "Replies should end warmly.",
+                "fix": "Add one.",
+                "kind": "detector",
+                "detector": "closing",
+                "options": options,
+                "examples": {"flag": [reply("")], "pass": [reply("Have a great day!")]},
+            }
+        ],
+    }
     (tmp_path / "closing.yml").write_text(yaml.safe_dump(pack))
     return str(tmp_path)
 
 
 def test_a_custom_closing_rule_uses_its_own_elements(tmp_path):
-    path = _closing_pack(tmp_path, {"elements": {"cheer": {"phrases": ["(have|enjoy) a (great|good) (day|one)"]}},
-                                    "examples": {"cheer": ["Have a great day!"]}})
+    path = _closing_pack(
+        tmp_path,
+        {
+            "elements": {"cheer": {"phrases": ["(have|enjoy) a (great|good) (day|one)"]}},
+            "examples": {"cheer": ["Have a great day!"]},
+        },
+    )
     config = Config(rule_paths=(path,), select=("TST900",))
     assert closing_findings(reply("Enjoy a good one."), config=config) == []
     [finding] = closing_findings(reply("Let me know if anything else comes up."), config=config)
     assert [s.title for s in finding.suggestions] == ['Add a closing line, e.g. "Have a great day!"']
 
 
-@pytest.mark.parametrize(("options", "field"), [
-    ({"elements": {"cheer": {}}}, "options.elements.cheer"),
-    ({"elements": {"cheer": {"phrases": ["(unclosed"]}}}, "options.elements.cheer.phrases"),
-    ({"elements": {"cheer": {"patterns": ["(unclosed"]}}}, "options.elements.cheer.patterns"),
-    ({"elements": {"cheer": {"phrases": ["hi"]}}, "examples": {"other": ["x"]}}, "examples"),
-    ({"elements": {"cheer": {"phrases": ["hi"], "extra": 1}}}, "extra"),
-])
+@pytest.mark.parametrize(
+    ("options", "field"),
+    [
+        ({"elements": {"cheer": {}}}, "options.elements.cheer"),
+        ({"elements": {"cheer": {"phrases": ["(unclosed"]}}}, "options.elements.cheer.phrases"),
+        ({"elements": {"cheer": {"patterns": ["(unclosed"]}}}, "options.elements.cheer.patterns"),
+        ({"elements": {"cheer": {"phrases": ["hi"]}}, "examples": {"other": ["x"]}}, "examples"),
+        ({"elements": {"cheer": {"phrases": ["hi"], "extra": 1}}}, "extra"),
+    ],
+)
 def test_bad_closing_options_name_the_file_and_field(tmp_path, options, field):
     path = _closing_pack(tmp_path, options)
     with pytest.raises(RuleError) as error:

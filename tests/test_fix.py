@@ -8,19 +8,19 @@ case at a sentence start, does not double a determiner and agrees with "a"/"an")
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import stat
 from pathlib import Path
 
 import pytest
+from conftest import REPO_ROOT, wrap_reply
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import tonecheck
 from tonecheck import Applicability, FixResult, _cli
-
-from conftest import REPO_ROOT, wrap_reply
 
 # These tests exercise what the rules find and fix, preview rules included (they do not run by
 # default: see test_preview.py for the default selection).
@@ -45,28 +45,130 @@ def _applied(text: str, edits) -> str:
 # -- strategies -----------------------------------------------------------------------------------
 
 PROBLEM_PHRASES = [
-    "Actually, ", "actually, ", "Well, actually, ", "Per my last email, ", "per my last email",
-    "As I said, ", ", as I said, ", "as I said", "Like I mentioned before, ", "As previously stated, ",
-    "I have already explained this twice. ", "you have to ", "You must ", "you will need to ",
-    "Again, ", "Once again, ", "Obviously, ", "obviously ", "Simply ", "simply ", "just simply ",
-    "{{first_name}}", "{{ticket.requester.first_name}}", "*|FNAME|*", "{FNAME}", "[Customer Name]",
-    "Please be advised that ", "Kindly confirm ", "Kindly revert", "We regret to inform you ",
-    "We can't ship to Norway until May", "we can\u2019t refund this until Monday",
-    "I cannot help with that", "No, we don't ship to Canada.", "No. ",
-    "Hi John,", "Hi {{first_name}},", "Hi ,", "Dear Sir/Madam,", "Hello undefined,",
-    "sorry for the inconvenience", "We apologize for any inconvenience this may have caused.",
-    "With all due respect, ", "No offense, but ", "For the last time, ", "Friendly reminder: ",
-    "Just to be clear, ", "Maybe the problem is on your end.", "I'm sorry you feel that way.",
-    "a SKU", "an OTP", "the payment gateway", "a chargeback", "the A-record", "SSO", "the backend",
-    "Best,\nAna", "Best,\nAna\nBest,\nAna", "Hi Tom,\nHi Tom,\n",
-    "\n> As I said, you have to pay.\n", "`you have to`",
+    "Actually, ",
+    "actually, ",
+    "Well, actually, ",
+    "Per my last email, ",
+    "per my last email",
+    "As I said, ",
+    ", as I said, ",
+    "as I said",
+    "Like I mentioned before, ",
+    "As previously stated, ",
+    "I have already explained this twice. ",
+    "you have to ",
+    "You must ",
+    "you will need to ",
+    "Again, ",
+    "Once again, ",
+    "Obviously, ",
+    "obviously ",
+    "Simply ",
+    "simply ",
+    "just simply ",
+    "{{first_name}}",
+    "{{ticket.requester.first_name}}",
+    "*|FNAME|*",
+    "{FNAME}",
+    "[Customer Name]",
+    "Please be advised that ",
+    "Kindly confirm ",
+    "Kindly revert",
+    "We regret to inform you ",
+    "We can't ship to Norway until May",
+    "we can\u2019t refund this until Monday",
+    "I cannot help with that",
+    "No, we don't ship to Canada.",
+    "No. ",
+    "Hi John,",
+    "Hi {{first_name}},",
+    "Hi ,",
+    "Dear Sir/Madam,",
+    "Hello undefined,",
+    "sorry for the inconvenience",
+    "We apologize for any inconvenience this may have caused.",
+    "With all due respect, ",
+    "No offense, but ",
+    "For the last time, ",
+    "Friendly reminder: ",
+    "Just to be clear, ",
+    "Maybe the problem is on your end.",
+    "I'm sorry you feel that way.",
+    "a SKU",
+    "an OTP",
+    "the payment gateway",
+    "a chargeback",
+    "the A-record",
+    "SSO",
+    "the backend",
+    "Best,\nAna",
+    "Best,\nAna\nBest,\nAna",
+    "Hi Tom,\nHi Tom,\n",
+    "\n> As I said, you have to pay.\n",
+    "`you have to`",
 ]
-WORDS = ["the", "a", "an", "refund", "invoice", "router", "we", "you", "I", "can", "it", "order",
-         "is", "was", "restart", "Monday", "item", "Sara", "John", "Thanks", "please", "again",
-         "actually", "said", "email", "coupon", "used", "once", "hour", "one"]
-SEPARATORS = [" ", "  ", ", ", ". ", "! ", "? ", "; ", ": ", ",", ".", "\n", "\n\n", "\r\n", "\t",
-              "\u201c", "\u201d", "\u2018", "\u2019", "'", '"', " \u2014 ", "-", "(", ")", "\u00a0",
-              "\u2028", "*", "> "]
+WORDS = [
+    "the",
+    "a",
+    "an",
+    "refund",
+    "invoice",
+    "router",
+    "we",
+    "you",
+    "I",
+    "can",
+    "it",
+    "order",
+    "is",
+    "was",
+    "restart",
+    "Monday",
+    "item",
+    "Sara",
+    "John",
+    "Thanks",
+    "please",
+    "again",
+    "actually",
+    "said",
+    "email",
+    "coupon",
+    "used",
+    "once",
+    "hour",
+    "one",
+]
+SEPARATORS = [
+    " ",
+    "  ",
+    ", ",
+    ". ",
+    "! ",
+    "? ",
+    "; ",
+    ": ",
+    ",",
+    ".",
+    "\n",
+    "\n\n",
+    "\r\n",
+    "\t",
+    "\u201c",
+    "\u201d",
+    "\u2018",
+    "\u2019",
+    "'",
+    '"',
+    " \u2014 ",
+    "-",
+    "(",
+    ")",
+    "\u00a0",
+    "\u2028",
+    "*",
+    "> ",
+]
 
 fragment = st.one_of(
     st.sampled_from(PROBLEM_PHRASES),
@@ -79,11 +181,13 @@ any_texts = st.one_of(reply_texts, reply_texts, st.text(max_size=300))
 contexts = st.sampled_from([None, {"customer_name": "Sara"}, {"customer_name": "Ana Mar\u00eda"}])
 modes = st.sampled_from(["draft", "saved"])
 
-PROPERTY = settings(max_examples=150, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+PROPERTY = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 
 
 # -- properties -----------------------------------------------------------------------------------
+
 
 @PROPERTY
 @given(text=any_texts, context=contexts, mode=modes)
@@ -133,7 +237,7 @@ def test_every_round_is_replayable_from_its_edits(text, context, unsafe):
     assert rounds == list(range(1, len(rounds) + 1)), result.edits
     for number in rounds:
         edits = sorted((e for e in result.edits if e.round == number), key=lambda e: (e.start, e.end))
-        for before, after in zip(edits, edits[1:]):
+        for before, after in itertools.pairwise(edits):
             assert after.start >= before.end, ("overlapping edits in a round", edits)
         for edit in edits:
             assert edit.original == current[edit.start : edit.end], (number, edit, current)
@@ -150,6 +254,7 @@ def _new_findings(before, after) -> list[tuple[str, str]]:
     missing-closing finding is about the reply as a whole and its match is the last sentence (which
     a fix inside that sentence rewrites), so it is compared by code only.
     """
+
     def key(f) -> tuple[str, str]:
         return f.code, "" if f.category == "missing-closing" else " ".join(f.match.casefold().split())
 
@@ -187,8 +292,11 @@ def test_applied_edits_have_an_allowed_applicability(text, context, unsafe):
     first_round = tonecheck.check(text, context=context, config=ALL_RULES).findings
     for edit in (e for e in result.edits if e.round == 1):
         assert any(
-            f.code == edit.code and any(s.title == edit.title and s.applicability == edit.applicability
-                                        and s.replacement is not None for s in f.suggestions)
+            f.code == edit.code
+            and any(
+                s.title == edit.title and s.applicability == edit.applicability and s.replacement is not None
+                for s in f.suggestions
+            )
             for f in first_round
         ), (edit, first_round)
 
@@ -206,14 +314,18 @@ def test_safe_only_fix_applies_nothing_unsafe(text):
     """The same text: what the safe run changes is a subset of what the unsafe run may touch, and
     a text whose findings offer nothing but display-only or unsafe suggestions is left alone."""
     report = tonecheck.check(text, config=ALL_RULES)
-    safe_offered = any(s.applicability is Applicability.safe and s.replacement is not None
-                       for f in report.findings for s in f.suggestions)
+    safe_offered = any(
+        s.applicability is Applicability.safe and s.replacement is not None
+        for f in report.findings
+        for s in f.suggestions
+    )
     result = tonecheck.fix(text, config=ALL_RULES)
     if not safe_offered:
         assert result.text == text and result.edits == (), (text, result.edits)
 
 
 # -- examples: safe removals ------------------------------------------------------------------------
+
 
 def test_sentence_initial_actually_is_removed_and_next_word_capitalised():
     result = tonecheck.fix("Actually, the refund was sent on Monday.", config=ALL_RULES)
@@ -230,8 +342,10 @@ def test_actually_at_the_start_of_a_later_sentence():
 
 
 def test_well_actually_goes_as_a_whole():
-    assert tonecheck.fix("Well, actually, that option is under Settings.", config=ALL_RULES).text == \
-        "That option is under Settings."
+    assert (
+        tonecheck.fix("Well, actually, that option is under Settings.", config=ALL_RULES).text
+        == "That option is under Settings."
+    )
 
 
 def test_per_my_last_email_is_removed():
@@ -261,12 +375,14 @@ def test_fix_respects_ignore():
 
 # -- examples: placeholders and names -------------------------------------------------------------
 
+
 def test_first_name_placeholder_is_filled_from_context_without_unsafe():
     text = "Hi {{first_name}},\n\nYour order shipped."
     result = tonecheck.fix(text, context={"customer_name": "Sara"}, config=ALL_RULES)
     assert result.text == "Hi Sara,\n\nYour order shipped."
     assert [(e.code, e.applicability, e.original) for e in result.edits] == [
-        ("TPL001", Applicability.safe, "{{first_name}}")]
+        ("TPL001", Applicability.safe, "{{first_name}}")
+    ]
 
 
 def test_placeholder_without_a_name_in_context_is_display_only_and_left_alone():
@@ -285,6 +401,7 @@ def test_wrong_name_in_greeting_is_replaced_with_the_first_name():
 
 
 # -- examples: unsafe tone rewrites -----------------------------------------------------------------
+
 
 def test_as_i_said_and_obligation_rewritten_with_unsafe():
     text = "As I said, you have to restart the router."
@@ -308,13 +425,19 @@ def test_mid_sentence_as_i_said_is_dropped_with_its_commas():
 
 
 def test_cant_until_becomes_can_from():
-    assert tonecheck.fix("we can't ship to Norway until May", unsafe=True, config=ALL_RULES).text == \
-        "we can ship to Norway from May"
-    assert tonecheck.fix("We can't ship to Norway until May.", unsafe=True, config=ALL_RULES).text == \
-        "We can ship to Norway from May."
+    assert (
+        tonecheck.fix("we can't ship to Norway until May", unsafe=True, config=ALL_RULES).text
+        == "we can ship to Norway from May"
+    )
+    assert (
+        tonecheck.fix("We can't ship to Norway until May.", unsafe=True, config=ALL_RULES).text
+        == "We can ship to Norway from May."
+    )
     # a curly apostrophe is read as a straight one
-    assert tonecheck.fix("We can\u2019t ship to Norway until May.", unsafe=True, config=ALL_RULES).text == \
-        "We can ship to Norway from May."
+    assert (
+        tonecheck.fix("We can\u2019t ship to Norway until May.", unsafe=True, config=ALL_RULES).text
+        == "We can ship to Norway from May."
+    )
     unchanged = "We can't ship to Norway until May."
     assert tonecheck.fix(unchanged, config=ALL_RULES).text == unchanged
 
@@ -334,10 +457,14 @@ def test_max_rounds_stops_early():
 
 
 def test_case_is_kept_at_sentence_start():
-    assert tonecheck.fix("Kindly confirm the address.", unsafe=True, config=ALL_RULES).text == \
-        "Please confirm the address."
-    assert tonecheck.fix("Thanks. Kindly confirm the address.", unsafe=True, config=ALL_RULES).text == \
-        "Thanks. Please confirm the address."
+    assert (
+        tonecheck.fix("Kindly confirm the address.", unsafe=True, config=ALL_RULES).text
+        == "Please confirm the address."
+    )
+    assert (
+        tonecheck.fix("Thanks. Kindly confirm the address.", unsafe=True, config=ALL_RULES).text
+        == "Thanks. Please confirm the address."
+    )
     assert tonecheck.fix("Simply click the button.", unsafe=True, config=ALL_RULES).text == "Click the button."
     assert tonecheck.fix("Please click it simply.", unsafe=True, config=ALL_RULES).text == "Please click it."
 
@@ -354,6 +481,7 @@ def test_display_only_suggestions_are_never_applied():
 
 # -- examples: jargon, determiners and a/an ---------------------------------------------------------
 
+
 def test_jargon_replacement_makes_a_agree_with_a_vowel():
     # JAR005 lexicon: "(SKU|SKUs)": "item"
     result = tonecheck.fix("Please order a SKU today.", unsafe=True, config=ALL_RULES)
@@ -362,22 +490,30 @@ def test_jargon_replacement_makes_a_agree_with_a_vowel():
 
 def test_jargon_replacement_does_not_double_the_article():
     # JAR004 lexicon: "(chargeback|...)": "a payment dispute raised with your bank"
-    assert tonecheck.fix("You filed a chargeback last week.", unsafe=True, config=ALL_RULES).text == \
-        "You filed a payment dispute raised with your bank last week."
+    assert (
+        tonecheck.fix("You filed a chargeback last week.", unsafe=True, config=ALL_RULES).text
+        == "You filed a payment dispute raised with your bank last week."
+    )
     # "(payment gateway|payment gateways)": "the service that processes card payments"
-    assert tonecheck.fix("We changed the payment gateway today.", unsafe=True, config=ALL_RULES).text == \
-        "We changed the service that processes card payments today."
+    assert (
+        tonecheck.fix("We changed the payment gateway today.", unsafe=True, config=ALL_RULES).text
+        == "We changed the service that processes card payments today."
+    )
 
 
 def test_jargon_replacement_keeps_a_capital_determiner():
-    assert tonecheck.fix("The payment gateway is down.", unsafe=True, config=ALL_RULES).text == \
-        "The service that processes card payments is down."
+    assert (
+        tonecheck.fix("The payment gateway is down.", unsafe=True, config=ALL_RULES).text
+        == "The service that processes card payments is down."
+    )
 
 
 def test_article_agrees_with_the_sound_not_the_letter():
     # JAR003 lexicon: "(OTP|OTPs)": "one-time code"; "one" starts with a consonant sound
-    assert tonecheck.fix("We sent you an OTP by text.", unsafe=True, config=ALL_RULES).text == \
-        "We sent you a one-time code by text."
+    assert (
+        tonecheck.fix("We sent you an OTP by text.", unsafe=True, config=ALL_RULES).text
+        == "We sent you a one-time code by text."
+    )
 
 
 def test_jargon_is_not_replaced_without_unsafe():
@@ -387,11 +523,15 @@ def test_jargon_is_not_replaced_without_unsafe():
 
 # -- examples: the result ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, unsafe", [
-    ("As I said, you have to restart the router. Per my last email, the invoice is attached.", False),
-    ("As I said, you have to restart the router. Per my last email, the invoice is attached.", True),
-    ("Hi {{first_name}},\n\nWe can't ship to Norway until May.", True),
-])
+
+@pytest.mark.parametrize(
+    "text, unsafe",
+    [
+        ("As I said, you have to restart the router. Per my last email, the invoice is attached.", False),
+        ("As I said, you have to restart the router. Per my last email, the invoice is attached.", True),
+        ("Hi {{first_name}},\n\nWe can't ship to Norway until May.", True),
+    ],
+)
 def test_remaining_equals_check_of_result(text, unsafe):
     result = tonecheck.fix(text, unsafe=unsafe, config=ALL_RULES)
     assert result.edits
@@ -413,6 +553,7 @@ def test_lone_surrogate_does_not_raise():
 
 
 # -- CLI ----------------------------------------------------------------------------------------------
+
 
 def _listing(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
@@ -597,8 +738,9 @@ def test_cli_fix_on_stdin_without_changes_still_prints_the_text(run_cli):
 
 
 def test_cli_stdin_is_a_draft_so_placeholders_get_filled(run_cli):
-    result = run_cli(["check", PREVIEW, "--fix", "--customer-name", "Sara", "-"],
-                     stdin="Hi {{first_name}},\n\nYour order shipped.\n")
+    result = run_cli(
+        ["check", PREVIEW, "--fix", "--customer-name", "Sara", "-"], stdin="Hi {{first_name}},\n\nYour order shipped.\n"
+    )
     assert result.out == "Hi Sara,\n\nYour order shipped.\n"
 
 
@@ -642,6 +784,7 @@ def test_cli_fix_as_a_real_process(run_subprocess, tmp_path):
 
 
 def test_cli_fix_stdin_as_a_real_process(run_subprocess):
-    result = run_subprocess(["check", PREVIEW, "--fix", "--unsafe-fixes", "-"],
-                            stdin="We can\u2019t ship to Norway until May.\n")
+    result = run_subprocess(
+        ["check", PREVIEW, "--fix", "--unsafe-fixes", "-"], stdin="We can\u2019t ship to Norway until May.\n"
+    )
     assert result.out == "We can ship to Norway from May.\n", result

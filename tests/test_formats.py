@@ -89,11 +89,25 @@ def test_detect_format_by_extension_and_shape() -> None:
         assert detect_format("reply" + ext, "Hi {{name}}") == "liquid"
     assert detect_format("x.markdown", "# Hi") == "markdown"
     assert detect_format("bad.json", "{oops") == "json-unknown"  # extract() raises FormatError
-    assert detect_format("single.json", '{"title": "T", "actions": [{"field": "comment_value", "value": "Hi"}]}') == "zendesk-macros"
+    assert (
+        detect_format("single.json", '{"title": "T", "actions": [{"field": "comment_value", "value": "Hi"}]}')
+        == "zendesk-macros"
+    )
 
 
-@pytest.mark.parametrize("path", ["reply.txt", "reply.md", "saved-replies.md", "reply.html", "reply.liquid",
-                                  "zendesk_macros.json", "gorgias_macros.json", "export_unknown.json"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "reply.txt",
+        "reply.md",
+        "saved-replies.md",
+        "reply.html",
+        "reply.liquid",
+        "zendesk_macros.json",
+        "gorgias_macros.json",
+        "export_unknown.json",
+    ],
+)
 def test_forcing_the_detected_format_changes_nothing(path: str) -> None:
     content = load(path)
     fmt = detect_format(path, content)
@@ -131,11 +145,26 @@ def test_markdown_blanks_front_matter_code_links_and_keeps_offsets() -> None:
     assert len(seg.text) == len(content)
     assert [i for i, c in enumerate(seg.text) if c == "\n"] == [i for i, c in enumerate(content) if c == "\n"]
     text = seg.text
-    for gone in ("title:", "billing", "curl", "api.example.com", "https://example.com/refunds",
-                 '"Refunds"', "internal: check", "[faq]:", "https://example.com/faq", "```"):
+    for gone in (
+        "title:",
+        "billing",
+        "curl",
+        "api.example.com",
+        "https://example.com/refunds",
+        '"Refunds"',
+        "internal: check",
+        "[faq]:",
+        "https://example.com/faq",
+        "```",
+    ):
         assert gone not in text, gone
-    for kept in ("# Refund update", "Hi Sam, your refund is on its way.", "[our refund policy]",
-                 "[FAQ][faq]", "Let me know if there is anything else I can help with."):
+    for kept in (
+        "# Refund update",
+        "Hi Sam, your refund is on its way.",
+        "[our refund policy]",
+        "[FAQ][faq]",
+        "Let me know if there is anything else I can help with.",
+    ):
         assert kept in text, kept
     # identity mapping: the word "policy" in the text is the word "policy" in the file
     i = text.index("policy")
@@ -166,7 +195,7 @@ def test_markdown_with_headings_but_an_introduction_is_one_reply() -> None:
     [seg] = extract("reply.md", content)
     assert seg.reply_id is None and seg.mode is None
     # without the intro it is a collection of two replies
-    segs = extract("notes.md", content[content.index("## What"):])
+    segs = extract("notes.md", content[content.index("## What") :])
     assert [s.reply_id for s in segs] == ["What we found", "Next steps"]
     assert segs[1].text == "We fix it."
 
@@ -174,7 +203,10 @@ def test_markdown_with_headings_but_an_introduction_is_one_reply() -> None:
 def test_markdown_h1_sections_and_a_single_titled_reply_with_hint() -> None:
     content = "# Refund ##\nYour refund is on its way.\n# Delay\nSorry for the wait.\n"
     segs = extract("x.md", content)
-    assert [(s.reply_id, s.text) for s in segs] == [("Refund", "Your refund is on its way."), ("Delay", "Sorry for the wait.")]
+    assert [(s.reply_id, s.text) for s in segs] == [
+        ("Refund", "Your refund is on its way."),
+        ("Delay", "Sorry for the wait."),
+    ]
     assert segs[1].position(0) == (4, 1)
     one = extract("macros.md", "# Refund\n\nYour refund is on its way.\n")
     assert [(s.reply_id, s.text, s.position(0)) for s in one] == [("Refund", "Your refund is on its way.", (3, 1))]
@@ -220,7 +252,7 @@ def test_html_edge_cases() -> None:
     content = 'a < b &bogus; &notit; &copy 2024 &#x1F600; <a href="x>y">link</a>'
     [seg] = extract("x.html", content)
     # unknown references stay literal; legacy ones without ";" decode as in browsers
-    assert seg.text == "a < b &bogus; \xacit; \xa9 2024 \U0001F600 link"
+    assert seg.text == "a < b &bogus; \xacit; \xa9 2024 \U0001f600 link"
     assert seg.text == html.unescape("a < b &bogus; &notit; &copy 2024 &#x1F600; link")
     assert seg.position(seg.text.index("link")) == (1, content.index("link") + 1)
     assert seg.position(seg.text.index("\xa9")) == (1, content.index("&copy") + 1)
@@ -273,8 +305,9 @@ def test_zendesk_macros() -> None:
     # end position: just after the last character, i.e. at the closing quote
     assert source_char(content, plain, len(plain.text)) == '"'
     # HTML field: tags stripped, entity decoded, positions composed through both maps
-    assert html_seg.text == ("Hi {{ticket.requester.first_name}},\nYour order is delayed & we're sorry about that.\n"
-                             "Best,\nAna\n")
+    assert html_seg.text == (
+        "Hi {{ticket.requester.first_name}},\nYour order is delayed & we're sorry about that.\nBest,\nAna\n"
+    )
     off = assert_maps_to(content, html_seg, "we're sorry")
     assert content[off - 6 : off] == "&amp; "
     assert content.startswith("<br>", offset_of(content, *html_seg.position(html_seg.text.index("Best,") + 5)))
@@ -286,11 +319,12 @@ def test_zendesk_macros() -> None:
 
 def test_zendesk_duplicate_strings_map_to_their_own_literal() -> None:
     body = "Hi {{ticket.requester.name}},\nThanks!"
-    data = {"macros": [
-        {"title": "A", "actions": [{"field": "comment_value", "value": body}]},
-        {"title": "B", "actions": [{"field": "subject", "value": body},
-                                   {"field": "comment_value", "value": body}]},
-    ]}
+    data = {
+        "macros": [
+            {"title": "A", "actions": [{"field": "comment_value", "value": body}]},
+            {"title": "B", "actions": [{"field": "subject", "value": body}, {"field": "comment_value", "value": body}]},
+        ]
+    }
     content = json.dumps(data, indent=2)
     a, b = extract("m.json", content)
     assert (a.reply_id, b.reply_id) == ("A", "B")
@@ -305,7 +339,7 @@ def test_zendesk_duplicate_strings_map_to_their_own_literal() -> None:
 def test_zendesk_single_macro_object_and_bom() -> None:
     content = '\ufeff{"macro": {"title": "Solo", "actions": [{"field": "comment_value", "value": "Caf\\u00e9 \\ud83d\\ude00 ok"}]}}'
     [seg] = extract("single.json", content)
-    assert seg.reply_id == "Solo" and seg.text == "Caf\u00e9 \U0001F600 ok"
+    assert seg.reply_id == "Solo" and seg.text == "Caf\u00e9 \U0001f600 ok"
     assert content.startswith("\\u00e9", offset_of(content, *seg.position(3)))
     assert content.startswith("\\ud83d\\ude00", offset_of(content, *seg.position(5)))
     assert source_char(content, seg, 7) == "o"
@@ -315,7 +349,9 @@ def test_helpscout_saved_replies() -> None:
     content = load("helpscout_saved_replies.json")
     segs = extract("helpscout_saved_replies.json", content)
     assert [(s.reply_id, s.field, s.mode) for s in segs] == [
-        ("Password reset", "text", "saved"), ("Closing the loop", "text", "saved")]
+        ("Password reset", "text", "saved"),
+        ("Closing the loop", "text", "saved"),
+    ]
     assert "click \u201cForgot password?\u201d" in segs[0].text
     assert_maps_to(content, segs[0], "%{user.firstName}")
     assert segs[1].text == "Hi %{customer.firstName},\nJust checking in \u2014 did that fix it?\n"  # HTML stripped
@@ -328,7 +364,9 @@ def test_freshdesk_canned_responses() -> None:
     content = load("freshdesk_canned_responses.json")
     segs = extract("freshdesk_canned_responses.json", content)
     assert [(s.reply_id, s.field, s.mode) for s in segs] == [
-        ("Escalated to engineering", "content", "saved"), ("Escalated to engineering", "content_html", "saved")]
+        ("Escalated to engineering", "content", "saved"),
+        ("Escalated to engineering", "content_html", "saved"),
+    ]
     plain, rich = segs
     assert plain.text == "Hi {{ticket.requester.name}},\r\nI have escalated this to our L2 team.\r\nRegards"
     assert_maps_to(content, plain, "L2 team")
@@ -341,8 +379,10 @@ def test_intercom_macros() -> None:
     content = load("intercom_macros.json")
     segs = extract("intercom_macros.json", content)
     assert [(s.reply_id, s.field, s.mode) for s in segs] == [
-        ("Pricing question", "body", "saved"), ("Pricing question", "body_text", "saved"),
-        ("Plain body", "body", "saved")]
+        ("Pricing question", "body", "saved"),
+        ("Pricing question", "body_text", "saved"),
+        ("Plain body", "body", "saved"),
+    ]
     body = segs[0]
     assert body.text == 'Hi {{first_name|fallback:"there"}},\nOur plans start at $29/month \u2013 see pricing.\n'
     brace = body.text.index('"there"')
@@ -356,7 +396,9 @@ def test_gorgias_macros() -> None:
     content = load("gorgias_macros.json")
     segs = extract("gorgias_macros.json", content)
     assert [(s.reply_id, s.field, s.mode) for s in segs] == [
-        ("WISMO - where is my order", "body_text", "saved"), ("WISMO - where is my order", "body_html", "saved")]
+        ("WISMO - where is my order", "body_text", "saved"),
+        ("WISMO - where is my order", "body_html", "saved"),
+    ]
     text, rich = segs
     assert "{{ticket.customer.integrations.shopify.orders[0].name}} shipped today." in text.text
     assert_maps_to(content, text, "{{ticket.customer.integrations.shopify.orders[0].name}}")
@@ -395,11 +437,15 @@ def test_github_saved_replies_yaml() -> None:
     content = load("github/replies.yml")
     segs = extract(".github/replies.yml", content)
     assert [(s.reply_id, s.field, s.mode) for s in segs] == [
-        ("Duplicate", "body", "saved"), ("Needs reproduction", "body", "saved"),
-        ("Quoted: thanks", "body", "saved"), ("Plain", "body", "saved")]
+        ("Duplicate", "body", "saved"),
+        ("Needs reproduction", "body", "saved"),
+        ("Quoted: thanks", "body", "saved"),
+        ("Plain", "body", "saved"),
+    ]
     literal, folded, quoted, plain = segs
-    assert literal.text == ("Thanks for the report! This is a duplicate of #{{issue}}.\n\n"
-                            "Please follow that issue for updates.\n")
+    assert literal.text == (
+        "Thanks for the report! This is a duplicate of #{{issue}}.\n\nPlease follow that issue for updates.\n"
+    )
     assert literal.position(0) == (5, 7)  # the block's indentation is skipped
     assert literal.position(literal.text.index("{{issue}}")) == (5, 7 + literal.text.index("{{issue}}"))
     assert literal.position(literal.text.index("Please")) == (7, 7)
@@ -407,7 +453,7 @@ def test_github_saved_replies_yaml() -> None:
         assert source_char(content, literal, i) == literal.text[i]
     assert folded.text == "Could you share a minimal reproduction? Thanks!\n"
     assert_maps_to(content, folded, "reproduction? Thanks!")
-    assert quoted.text == "Thanks for the PR, @{{author}}!\nWe'll review it \"soon\"."
+    assert quoted.text == 'Thanks for the PR, @{{author}}!\nWe\'ll review it "soon".'
     assert_maps_to(content, quoted, "{{author}}")
     assert_maps_to(content, quoted, "We'll review")
     assert content.startswith('\\"soon', offset_of(content, *quoted.position(quoted.text.index('"'))))
@@ -416,8 +462,10 @@ def test_github_saved_replies_yaml() -> None:
 
 
 def test_github_saved_replies_list_form_quoted_folding_and_crlf() -> None:
-    content = ("- name: Multi\r\n  body: 'It''s fixed\r\n    in v2,\r\n\r\n    thanks'\r\n"
-               "- name: Indented\r\n  body: |2\r\n      code first\r\n    then text\r\n")
+    content = (
+        "- name: Multi\r\n  body: 'It''s fixed\r\n    in v2,\r\n\r\n    thanks'\r\n"
+        "- name: Indented\r\n  body: |2\r\n      code first\r\n    then text\r\n"
+    )
     segs = extract("team/saved-replies.yml", content)
     assert [s.reply_id for s in segs] == ["Multi", "Indented"]
     multi, indented = segs
@@ -475,10 +523,12 @@ def _decodes_to(content: str, offset: int, ch: str) -> bool:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=st.text(min_size=1, max_size=60), ensure_ascii=st.booleans(), indent=st.sampled_from([None, 2]))
 def test_property_zendesk_json_string_positions(text: str, ensure_ascii: bool, indent: int | None) -> None:
-    data = {"macros": [
-        {"title": "First", "actions": [{"field": "comment_value", "value": text}]},
-        {"title": text, "actions": [{"field": "comment_value", "value": [text, text]}]},
-    ]}
+    data = {
+        "macros": [
+            {"title": "First", "actions": [{"field": "comment_value", "value": text}]},
+            {"title": text, "actions": [{"field": "comment_value", "value": [text, text]}]},
+        ]
+    }
     content = json.dumps(data, ensure_ascii=ensure_ascii, indent=indent)
     segs = extract("macros.json", content)
     if not text.strip():
@@ -491,7 +541,7 @@ def test_property_zendesk_json_string_positions(text: str, ensure_ascii: bool, i
         assert offsets == sorted(set(offsets))  # strictly increasing
         assert offsets[0] > previous_end
         for i, ch in enumerate(text):
-            assert _decodes_to(content, offsets[i], ch), (i, ch, content[offsets[i]: offsets[i] + 12])
+            assert _decodes_to(content, offsets[i], ch), (i, ch, content[offsets[i] : offsets[i] + 12])
         assert content[offsets[-1]] == '"'  # the end maps to the closing quote
         previous_end = offsets[-1]
 
@@ -504,7 +554,9 @@ def test_property_html_escaped_text_round_trips(text: str) -> None:
     assert seg.text == text + "\n"
     for i, ch in enumerate(text):
         off = offset_of(content, *seg.position(i))
-        assert content[off] == ch or (content[off] == "&" and html.unescape(content[off: content.index(";", off) + 1]) == ch)
+        assert content[off] == ch or (
+            content[off] == "&" and html.unescape(content[off : content.index(";", off) + 1]) == ch
+        )
 
 
 @settings(max_examples=100, deadline=None)
@@ -517,14 +569,18 @@ def test_property_markdown_blanking_keeps_length_and_lines(text: str) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(lines=st.lists(st.text(alphabet=st.sampled_from(list("ab {}:#'\"-|>")), max_size=20).map(str.rstrip),
-                      min_size=1, max_size=6))
+@given(
+    lines=st.lists(
+        st.text(alphabet=st.sampled_from(list("ab {}:#'\"-|>")), max_size=20).map(str.rstrip), min_size=1, max_size=6
+    )
+)
 def test_property_yaml_literal_block_maps_exactly(lines: list[str]) -> None:
     body = "\n".join(lines).strip("\n")
     if not body.strip() or body[0] == " ":
         return
     content = "replies:\n  - name: R\n    body: |\n" + "".join(
-        ("      " + line if line else "") + "\n" for line in body.split("\n"))
+        ("      " + line if line else "") + "\n" for line in body.split("\n")
+    )
     [seg] = extract(".github/replies.yml", content)
     assert seg.text == body + "\n"
     for i, ch in enumerate(seg.text):
@@ -533,10 +589,27 @@ def test_property_yaml_literal_block_maps_exactly(lines: list[str]) -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(content=st.lists(st.sampled_from(
-    list('ab {}[]":,\\#-|>\'&;<>/!\n\r\t`~*é') + ["&amp;", "<p>", "</p>", "\\n", "\\u00e9", "---\n", "```\n",
-                                                 "replies:\n", "- name: x\n  body: |\n    hi\n", "{#", "#}"]),
-    max_size=30).map("".join))
+@given(
+    content=st.lists(
+        st.sampled_from(
+            [
+                *list("ab {}[]\":,\\#-|>'&;<>/!\n\r\t`~*é"),
+                "&amp;",
+                "<p>",
+                "</p>",
+                "\\n",
+                "\\u00e9",
+                "---\n",
+                "```\n",
+                "replies:\n",
+                "- name: x\n  body: |\n    hi\n",
+                "{#",
+                "#}",
+            ]
+        ),
+        max_size=30,
+    ).map("".join)
+)
 def test_property_any_input_gives_segments_or_format_error(content: str) -> None:
     lines = content.split("\n")
     for fmt in FORMATS:

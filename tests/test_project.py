@@ -19,10 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import REPO_ROOT, wrap_reply
 
 from tonecheck._engine import linter as _engine
-
-from conftest import REPO_ROOT, wrap_reply
 
 EXAMPLES = REPO_ROOT / "examples" / "saved-replies"
 # The sample problems below are mostly found by preview rules (NEG010, PAG002, PAG010, NEG001), which
@@ -42,11 +41,14 @@ PLACEHOLDERS = (
     "Best,\n{{current_user.first_name}}\n"
 )
 
-TEXT_LINE = re.compile(r"^(?P<path>\S[^:]*):(?P<line>\d+):(?P<column>\d+): (?:\[(?P<reply>[^\]]*)\] )?"
-                       r"(?P<code>[A-Z]{3}\d{3}) \[(?P<severity>error|warning|info)\] ")
+TEXT_LINE = re.compile(
+    r"^(?P<path>\S[^:]*):(?P<line>\d+):(?P<column>\d+): (?:\[(?P<reply>[^\]]*)\] )?"
+    r"(?P<code>[A-Z]{3}\d{3}) \[(?P<severity>error|warning|info)\] "
+)
 
 
 # -- helpers -------------------------------------------------------------------------------------
+
 
 def write(root: Path, relative: str, text: str) -> Path:
     path = root / relative
@@ -114,6 +116,7 @@ def span_text(source: str, f: dict[str, Any]) -> str:
 
 # == configuration discovery ======================================================================
 
+
 def test_config_is_found_upward_from_a_nested_file(run_cli, tmp_path, monkeypatch):
     write(tmp_path, "tonecheck.toml", 'preview = true\nignore = ["NEG010"]\n')
     write(tmp_path, "a/b/c/reply.txt", BOTH)
@@ -157,8 +160,11 @@ def test_pyproject_without_tool_section_is_skipped_for_a_higher_tonecheck_toml(r
     assert shown.code == 0, shown
     assert Path(json.loads(shown.out)["source"]).resolve() == (tmp_path / "tonecheck.toml").resolve()
     # with a [tool.tonecheck] table the pyproject.toml is the nearer configuration and wins
-    write(tmp_path, "pkg/pyproject.toml",
-          '[project]\nname = "replies"\n\n[tool.tonecheck]\npreview = true\nignore = ["PAG002"]\n')
+    write(
+        tmp_path,
+        "pkg/pyproject.toml",
+        '[project]\nname = "replies"\n\n[tool.tonecheck]\npreview = true\nignore = ["PAG002"]\n',
+    )
     result, data = run_json(run_cli, "pkg/replies/r.txt")
     assert [f["code"] for _, f in all_findings(data)] == ["NEG010"], result
     shown = run_cli(["config", "pkg/replies/r.txt"])
@@ -240,10 +246,14 @@ def test_bad_config_exits_2_with_one_line_naming_the_key(run_cli, tmp_path, monk
     assert f"'{key}" in line, (key, result)
 
 
-@pytest.mark.parametrize("name, content, key", [
-    *CONFIG_ERRORS,
-    ("tonecheck.toml", "ignore = [\n", None),  # not TOML at all
-], ids=[*(c[2] for c in CONFIG_ERRORS), "syntax"])
+@pytest.mark.parametrize(
+    "name, content, key",
+    [
+        *CONFIG_ERRORS,
+        ("tonecheck.toml", "ignore = [\n", None),  # not TOML at all
+    ],
+    ids=[*(c[2] for c in CONFIG_ERRORS), "syntax"],
+)
 def test_bad_config_error_names_the_file(run_cli, tmp_path, monkeypatch, name, content, key):
     for command in ("check", "config"):
         config, line, result = _run_with_bad_config(run_cli, tmp_path, monkeypatch, name, content, command)
@@ -252,10 +262,13 @@ def test_bad_config_error_names_the_file(run_cli, tmp_path, monkeypatch, name, c
 
 
 def test_config_command_prints_effective_configuration_and_source(run_cli, tmp_path, monkeypatch):
-    write(tmp_path, "tonecheck.toml",
-          'glossary = ["Helpwise Pro"]\nextend-exclude = ["archive"]\nfail-on = "error"\n'
-          '[mode]\n"drafts/**" = "draft"\n[per-file-ignores]\n"legal/*.md" = ["NEG010"]\n'
-          '[closing]\nchat-max-words = 12\n')
+    write(
+        tmp_path,
+        "tonecheck.toml",
+        'glossary = ["Helpwise Pro"]\nextend-exclude = ["archive"]\nfail-on = "error"\n'
+        '[mode]\n"drafts/**" = "draft"\n[per-file-ignores]\n"legal/*.md" = ["NEG010"]\n'
+        "[closing]\nchat-max-words = 12\n",
+    )
     write(tmp_path, "drafts/x.txt", CLEAN)
     monkeypatch.chdir(tmp_path)
     result = run_cli(["config", "drafts/x.txt"])
@@ -292,13 +305,17 @@ def test_config_command_without_any_config_file(run_cli, tmp_path, monkeypatch):
 
 # == discovery ====================================================================================
 
+
 def _mixed_tree(root: Path) -> None:
     write(root, "a.txt", OBLIGATION)
     write(root, "b.md", OBLIGATION)
     write(root, "c.html", "<p>" + OBLIGATION.replace("\n\n", "</p>\n<p>") + "</p>\n")
     write(root, "d.liquid", OBLIGATION)
-    write(root, "e.json", json.dumps({"macros": [{"title": "T", "actions": [
-        {"field": "comment_value", "value": OBLIGATION}]}]}))
+    write(
+        root,
+        "e.json",
+        json.dumps({"macros": [{"title": "T", "actions": [{"field": "comment_value", "value": OBLIGATION}]}]}),
+    )
     write(root, ".github/replies.yml", "- name: R\n  body: |\n    Thanks for the report! You have to share it.\n")
     write(root, "notes.rst", OBLIGATION)
     write(root, "tool.py", "# You have to restart the router.\n")
@@ -396,10 +413,16 @@ def test_reported_path_can_be_opened_from_the_working_folder(run_cli, tmp_path, 
 
 # == modes ========================================================================================
 
+
 def test_files_and_exports_default_to_saved_stdin_to_draft(run_cli, tmp_path, monkeypatch):
     write(tmp_path, "reply.txt", PLACEHOLDERS)
-    write(tmp_path, "macros.json", json.dumps({"macros": [{"title": "Refund", "actions": [
-        {"field": "comment_value", "value": PLACEHOLDERS}]}]}, indent=2))
+    write(
+        tmp_path,
+        "macros.json",
+        json.dumps(
+            {"macros": [{"title": "Refund", "actions": [{"field": "comment_value", "value": PLACEHOLDERS}]}]}, indent=2
+        ),
+    )
     monkeypatch.chdir(tmp_path)
     result, data = run_json(run_cli, "reply.txt", "macros.json")
     assert all_findings(data) == [], result
@@ -420,12 +443,18 @@ def test_mode_globs_in_config_and_mode_option(run_cli, tmp_path, monkeypatch):
     write(tmp_path, "tonecheck.toml", '[mode]\n"drafts/**" = "draft"\n')
     write(tmp_path, "drafts/today/a.txt", PLACEHOLDERS)
     write(tmp_path, "replies/b.txt", PLACEHOLDERS)
-    write(tmp_path, "drafts/export.json", json.dumps({"macros": [{"title": "T", "actions": [
-        {"field": "comment_value", "value": PLACEHOLDERS}]}]}))
+    write(
+        tmp_path,
+        "drafts/export.json",
+        json.dumps({"macros": [{"title": "T", "actions": [{"field": "comment_value", "value": PLACEHOLDERS}]}]}),
+    )
     monkeypatch.chdir(tmp_path)
     result, data = run_json(run_cli, ".")
-    assert codes_by_path(data) == {"drafts/today/a.txt": ["TPL001", "TPL001"], "replies/b.txt": [],
-                                   "drafts/export.json": ["TPL001", "TPL001"]}, result
+    assert codes_by_path(data) == {
+        "drafts/today/a.txt": ["TPL001", "TPL001"],
+        "replies/b.txt": [],
+        "drafts/export.json": ["TPL001", "TPL001"],
+    }, result
     # the glob is relative to the config's folder, wherever the command runs from
     monkeypatch.chdir(tmp_path / "drafts" / "today")
     result, data = run_json(run_cli, "a.txt")
@@ -442,10 +471,13 @@ def test_mode_globs_in_config_and_mode_option(run_cli, tmp_path, monkeypatch):
 
 # == per-file-ignores =============================================================================
 
+
 def test_per_file_ignores_drop_codes_for_matching_files_only(run_cli, tmp_path, monkeypatch):
-    write(tmp_path, "tonecheck.toml",
-          'preview = true\n'
-          '[per-file-ignores]\n"legal/*.md" = ["NEG010"]\n"**/faq-*.txt" = ["passive-aggressive"]\n')
+    write(
+        tmp_path,
+        "tonecheck.toml",
+        'preview = true\n[per-file-ignores]\n"legal/*.md" = ["NEG010"]\n"**/faq-*.txt" = ["passive-aggressive"]\n',
+    )
     write(tmp_path, "legal/terms.md", BOTH)
     write(tmp_path, "legal/sub/terms.md", BOTH)  # "*" does not cross folders
     write(tmp_path, "other/terms.md", BOTH)
@@ -494,11 +526,14 @@ IGNORE_NEXT_PARAGRAPH_HTML = (
 )
 
 
-@pytest.mark.parametrize("name, text, expected", [
-    ("reply.txt", IGNORE_NEXT_PARAGRAPH, [("NEG010", 7), ("PAG002", 4)]),
-    ("reply.md", IGNORE_NEXT_PARAGRAPH, [("NEG010", 7), ("PAG002", 4)]),
-    ("reply.html", IGNORE_NEXT_PARAGRAPH_HTML, [("NEG010", 5), ("PAG002", 3)]),
-])
+@pytest.mark.parametrize(
+    "name, text, expected",
+    [
+        ("reply.txt", IGNORE_NEXT_PARAGRAPH, [("NEG010", 7), ("PAG002", 4)]),
+        ("reply.md", IGNORE_NEXT_PARAGRAPH, [("NEG010", 7), ("PAG002", 4)]),
+        ("reply.html", IGNORE_NEXT_PARAGRAPH_HTML, [("NEG010", 5), ("PAG002", 3)]),
+    ],
+)
 def test_ignore_comment_suppresses_the_next_paragraph_only(run_cli, tmp_path, monkeypatch, name, text, expected):
     write(tmp_path, name, text)
     monkeypatch.chdir(tmp_path)
@@ -509,28 +544,34 @@ def test_ignore_comment_suppresses_the_next_paragraph_only(run_cli, tmp_path, mo
 
 
 def test_ignore_without_selectors_and_inline_ignore(run_cli, tmp_path, monkeypatch):
-    write(tmp_path, "r.txt",
-          "Hi Sam,\n\n<!-- tonecheck: ignore -->\nAs I said, you have to restart it.\n\n"
-          "Thanks for waiting. As I said, the box is here. <!-- tonecheck: ignore PAG002 -->\n\n"
-          "As I said, the box is here.\n\n"
-          "Let me know if there is anything else I can help with.\n\nBest,\nAna\n")
+    write(
+        tmp_path,
+        "r.txt",
+        "Hi Sam,\n\n<!-- tonecheck: ignore -->\nAs I said, you have to restart it.\n\n"
+        "Thanks for waiting. As I said, the box is here. <!-- tonecheck: ignore PAG002 -->\n\n"
+        "As I said, the box is here.\n\n"
+        "Let me know if there is anything else I can help with.\n\nBest,\nAna\n",
+    )
     monkeypatch.chdir(tmp_path)
     result, data = run_json(run_cli, PREVIEW, "r.txt")
     assert codes_and_lines(data) == [("PAG002", 8)], result
 
 
 def test_disable_enable_regions(run_cli, tmp_path, monkeypatch):
-    write(tmp_path, "r.md",
-          "Hi Sam,\n\n"
-          "<!-- tonecheck: disable NEG010 -->\n"
-          "You have to sign for the parcel.\n\n"
-          "You have to be home. As I said, it comes on Monday.\n"
-          "<!-- tonecheck: enable -->\n\n"
-          "You have to keep the box.\n\n"
-          "<!-- tonecheck: disable passive-aggressive -->\n"
-          "As I said, the box is large.\n\n"
-          "Per my last email, it is heavy. You have to lift it with care.\n\n"
-          "Let me know if there is anything else I can help with.\n\nBest,\nAna\n")
+    write(
+        tmp_path,
+        "r.md",
+        "Hi Sam,\n\n"
+        "<!-- tonecheck: disable NEG010 -->\n"
+        "You have to sign for the parcel.\n\n"
+        "You have to be home. As I said, it comes on Monday.\n"
+        "<!-- tonecheck: enable -->\n\n"
+        "You have to keep the box.\n\n"
+        "<!-- tonecheck: disable passive-aggressive -->\n"
+        "As I said, the box is large.\n\n"
+        "Per my last email, it is heavy. You have to lift it with care.\n\n"
+        "Let me know if there is anything else I can help with.\n\nBest,\nAna\n",
+    )
     monkeypatch.chdir(tmp_path)
     result, data = run_json(run_cli, PREVIEW, "r.md")
     found = codes_and_lines(data)
@@ -540,14 +581,17 @@ def test_disable_enable_regions(run_cli, tmp_path, monkeypatch):
 
 
 def test_liquid_comment_suppression(run_cli, tmp_path, monkeypatch):
-    write(tmp_path, "refund.liquid",
-          "Hi {{ customer.first_name }},\n\n"
-          "{# tonecheck: ignore NEG010 -- legal wording #}\n"
-          "You have to sign for the parcel.\n\n"
-          "You have to be home on Monday.\n\n"
-          "{% if order.late %}Sorry for the wait.{% endif %}\n\n"
-          "Let me know if there is anything else I can help with.\n\n"
-          "Best,\n{{ agent.first_name }}\n")
+    write(
+        tmp_path,
+        "refund.liquid",
+        "Hi {{ customer.first_name }},\n\n"
+        "{# tonecheck: ignore NEG010 -- legal wording #}\n"
+        "You have to sign for the parcel.\n\n"
+        "You have to be home on Monday.\n\n"
+        "{% if order.late %}Sorry for the wait.{% endif %}\n\n"
+        "Let me know if there is anything else I can help with.\n\n"
+        "Best,\n{{ agent.first_name }}\n",
+    )
     monkeypatch.chdir(tmp_path)
     result, data = run_json(run_cli, PREVIEW, "refund.liquid")
     assert codes_and_lines(data) == [("NEG010", 6)], result
@@ -603,6 +647,7 @@ def test_ignoring_ton100_turns_it_off(run_cli, tmp_path, monkeypatch):
 
 # == baselines ====================================================================================
 
+
 def _reply_collection(a_body: str, b_body: str, preamble: str = "") -> str:
     return f"{preamble}# Reply A\n\n{wrap_reply(a_body)}\n# Reply B\n\n{wrap_reply(b_body)}"
 
@@ -638,16 +683,27 @@ def test_baseline_round_trip(run_cli, tmp_path, monkeypatch):
     assert found == [] and result.code == 0, result
 
     # unrelated edits: lines (a whole clean reply) inserted above, another reply reworded
-    write(tmp_path, "replies/replies.md",
-          _reply_collection(A_BODY, "Thanks for waiting. As I said, the new router needs a restart today.",
-                            preamble=f"# Greeting\n\n{CLEAN}\n"))
-    write(tmp_path, "replies/single.txt", "Hi Sam,\n\nA new first paragraph.\n\n" + OBVIOUSLY.removeprefix("Hi Sam,\n\n"))
+    write(
+        tmp_path,
+        "replies/replies.md",
+        _reply_collection(
+            A_BODY,
+            "Thanks for waiting. As I said, the new router needs a restart today.",
+            preamble=f"# Greeting\n\n{CLEAN}\n",
+        ),
+    )
+    write(
+        tmp_path, "replies/single.txt", "Hi Sam,\n\nA new first paragraph.\n\n" + OBVIOUSLY.removeprefix("Hi Sam,\n\n")
+    )
     result, found = with_baseline()
     assert found == [] and result.code == 0, result
 
     # a new problem in the other reply is reported, and only it
-    write(tmp_path, "replies/replies.md",
-          _reply_collection(A_BODY, "Thanks for waiting. As I said, the router needs a restart. Obviously it is old."))
+    write(
+        tmp_path,
+        "replies/replies.md",
+        _reply_collection(A_BODY, "Thanks for waiting. As I said, the router needs a restart. Obviously it is old."),
+    )
     result, found = with_baseline()
     assert [(p, f["code"], f["reply_id"]) for p, f in found] == [("replies/replies.md", "PAG010", "Reply B")], result
     assert result.code == 1
@@ -667,7 +723,10 @@ def test_baseline_counts(run_cli, tmp_path, monkeypatch):
     # one of the two recorded "you have to" removed: the other is still covered
     assert reported("Thanks for waiting. First you have to restart the router.", B_BODY) == []
     # both removed, then one of B's problems removed: nothing comes back
-    assert reported("Thanks for waiting. Please restart the router.", "Thanks for waiting. The router needs a restart.") == []
+    assert (
+        reported("Thanks for waiting. Please restart the router.", "Thanks for waiting. The router needs a restart.")
+        == []
+    )
     # a third "you have to" in A: exactly one is new
     three = "Thanks for waiting. First you have to restart it. Then you have to wait. And you have to call."
     found = reported(three, B_BODY)
@@ -692,7 +751,7 @@ def test_bad_baseline_file_is_an_error(run_cli, tmp_path, monkeypatch):
 
 # == positions in the original file ===============================================================
 
-ZENDESK = r'''{
+ZENDESK = r"""{
   "macros": [
     {
       "title": "Router \"reset\"",
@@ -713,7 +772,7 @@ ZENDESK = r'''{
     }
   ]
 }
-'''
+"""
 
 
 def _check_positions(data: dict[str, Any], source: str, *, escaped: bool = False) -> list[dict[str, Any]]:
@@ -732,11 +791,15 @@ def test_positions_in_a_zendesk_macros_export(run_cli, tmp_path, monkeypatch):
     write(tmp_path, "tonecheck.toml", "preview = true\n")  # paths are shown relative to the config's folder
     write(tmp_path, "macros/zendesk.json", ZENDESK)
     monkeypatch.chdir(tmp_path)
-    result, data = run_json(run_cli, "macros/zendesk.json")
+    _result, data = run_json(run_cli, "macros/zendesk.json")
     found = _check_positions(data, ZENDESK, escaped=True)
     by_code = {(f["code"], f["reply_id"]): f for f in found}
-    assert set(by_code) >= {("PAG002", 'Router "reset"'), ("NEG010", 'Router "reset"'),
-                            ("PAG010", "Escalated"), ("JAR001", "Escalated")}, found
+    assert set(by_code) >= {
+        ("PAG002", 'Router "reset"'),
+        ("NEG010", 'Router "reset"'),
+        ("PAG010", "Escalated"),
+        ("JAR001", "Escalated"),
+    }, found
     # the match that crosses the escaped line break covers exactly its escaped form in the file
     neg = by_code[("NEG010", 'Router "reset"')]
     assert neg["match"] == "you have\nto"
@@ -800,8 +863,15 @@ def test_html_finding_span_ends_at_its_last_character(run_cli, tmp_path, monkeyp
     result = next(r for r in log["runs"][0]["results"] if r["ruleId"] == "NEG010")
     for fix in result.get("fixes", []):
         region = fix["artifactChanges"][0]["replacements"][0]["deletedRegion"]
-        deleted = span_text(HTML_REPLY, {"line": region["startLine"], "column": region["startColumn"],
-                                         "end_line": region["endLine"], "end_column": region["endColumn"]})
+        deleted = span_text(
+            HTML_REPLY,
+            {
+                "line": region["startLine"],
+                "column": region["startColumn"],
+                "end_line": region["endLine"],
+                "end_column": region["endColumn"],
+            },
+        )
         assert "</b>" not in deleted, (deleted, fix)
 
 
@@ -829,7 +899,9 @@ def test_positions_in_markdown_with_front_matter_and_code_block(run_cli, tmp_pat
     monkeypatch.chdir(tmp_path)
     result, data = run_json(run_cli, PREVIEW, "reply.md")
     found = _check_positions(data, MARKDOWN_REPLY)
-    assert sorted((f["code"], f["line"], f["column"]) for f in found) == [("NEG010", 11, 40), ("PAG003", 11, 21)], result
+    assert sorted((f["code"], f["line"], f["column"]) for f in found) == [("NEG010", 11, 40), ("PAG003", 11, 21)], (
+        result
+    )
 
 
 GITHUB_REPLIES = """- name: Plain "one"
@@ -852,7 +924,7 @@ def test_positions_in_github_saved_replies(run_cli, tmp_path, monkeypatch):
     write(tmp_path, "tonecheck.toml", "preview = true\n")
     write(tmp_path, ".github/replies.yml", GITHUB_REPLIES)
     monkeypatch.chdir(tmp_path)
-    result, data = run_json(run_cli, ".github/replies.yml")
+    _result, data = run_json(run_cli, ".github/replies.yml")
     found = [f for _, f in all_findings(data)]
     for f in found:
         at = text_at(GITHUB_REPLIES, f["line"], f["column"])
@@ -861,18 +933,26 @@ def test_positions_in_github_saved_replies(run_cli, tmp_path, monkeypatch):
         else:
             assert at.startswith(f["match"]), (f, at[:30])
     got = {(f["reply_id"], f["code"], f["line"]) for f in found}
-    assert got >= {('Plain "one"', "PAG002", 2), ('Plain "one"', "NEG010", 2),
-                   ("Literal", "PAG003", 6), ("Literal", "NEG010", 6),
-                   ("Quoted", "PAG010", 9), ("Quoted", "PAG002", 9), ("Quoted", "NEG010", 9),
-                   ("Folded", "PAG002", 12), ("Folded", "NEG010", 12)}, found
+    assert got >= {
+        ('Plain "one"', "PAG002", 2),
+        ('Plain "one"', "NEG010", 2),
+        ("Literal", "PAG003", 6),
+        ("Literal", "NEG010", 6),
+        ("Quoted", "PAG010", 9),
+        ("Quoted", "PAG002", 9),
+        ("Quoted", "NEG010", 9),
+        ("Folded", "PAG002", 12),
+        ("Folded", "NEG010", 12),
+    }, found
     literal = next(f for f in found if (f["reply_id"], f["code"]) == ("Literal", "PAG003"))
     assert literal["column"] == 7  # the block's extra indentation is kept
     # also found by a folder walk, with the reply ids in the text output
     text = run_cli(["check", "."]).out
-    assert f'.github/replies.yml:6:7: [Literal] PAG003' in text, text
+    assert ".github/replies.yml:6:7: [Literal] PAG003" in text, text
 
 
 # == output formats on examples/saved-replies =====================================================
+
 
 @pytest.fixture
 def in_examples(monkeypatch):
@@ -893,10 +973,15 @@ def _key(path: str, f: dict[str, Any]) -> tuple[str, int, int, str]:
 
 
 def test_examples_walk_and_configuration(run_cli, in_examples):
-    result, data = run_json(run_cli, PREVIEW, ".")
+    _result, data = run_json(run_cli, PREVIEW, ".")
     paths = linted_paths(data)
-    assert {".github/replies.yml", "macros/zendesk-export.json", "macros/refund-approved.md",
-            "replies/warranty.txt", "drafts/reply-to-sara.txt"} <= paths
+    assert {
+        ".github/replies.yml",
+        "macros/zendesk-export.json",
+        "macros/refund-approved.md",
+        "replies/warranty.txt",
+        "drafts/reply-to-sara.txt",
+    } <= paths
     codes = codes_by_path(data)
     assert codes["replies/warranty.txt"] == []  # saved reply: its placeholders are fine
     # the NEG010 in "Delivery delayed" is suppressed by its comment, the one before it is not
@@ -971,8 +1056,12 @@ def test_sarif_format_on_examples_is_valid_and_matches_text(run_cli, in_examples
     for r in results:
         location = r["locations"][0]["physicalLocation"]
         region = location["region"]
-        got.append(((location["artifactLocation"]["uri"], region["startLine"], region["startColumn"], r["ruleId"]),
-                    r["properties"].get("replyId")))
+        got.append(
+            (
+                (location["artifactLocation"]["uri"], region["startLine"], region["startColumn"], r["ruleId"]),
+                r["properties"].get("replyId"),
+            )
+        )
     assert sorted(got, key=repr) == sorted(text_findings, key=repr)
     # regions end where the json findings end
     expected = {_key(p, f): (f["end_line"], f["end_column"]) for p, f in _example_json(run_cli)}
@@ -1036,6 +1125,7 @@ def test_exit_zero_with_findings(run_cli, in_examples):
 
 
 # == one pipeline for a whole repository ==========================================================
+
 
 def test_300_files_are_linted_with_one_pipeline(run_cli, tmp_path, monkeypatch):
     write(tmp_path, "tonecheck.toml", 'preview = true\nglossary = ["Helpwise Pro"]\n')

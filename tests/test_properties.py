@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conftest import TONE_CATEGORIES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -9,38 +10,112 @@ import tonecheck
 from tonecheck import CATEGORIES, Applicability, Config, Severity
 from tonecheck._ruleset.load import load_rules
 
-from conftest import TONE_CATEGORIES
-
-SETTINGS = settings(max_examples=150, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 
 # Every rule, preview rules included (they do not run by default: see test_preview.py).
 ALL_RULES = Config(preview=True)
 
 # The phrase/regex rules of the tone categories: these look only at the words around a match,
 # so moving, quoting or re-spelling apostrophes must not change what they find.
-TONE_CONFIG = Config(select=tuple(
-    r.code for r in load_rules().rules if r.category in TONE_CATEGORIES and r.kind != "detector"
-))
+TONE_CONFIG = Config(
+    select=tuple(r.code for r in load_rules().rules if r.category in TONE_CATEGORIES and r.kind != "detector")
+)
 
 BAD = [
-    "We can't", "we really can’t", "We cannot", "I'm unable to", "I’m not able to", "You have to",
-    "you will definitely have to", "You’ll need to", "you must", "As I said,", "as I’ve mentioned",
-    "Per my last email", "That's your fault", "Obviously", "No, we don't", "No.", "Nope", "Actually,",
-    "Again,", "I don't know.", "no idea!", "This is the 3rd time", "see section 4.2", "Please be advised",
-    "Dear Sir/Madam", "company policy", "Simply", "Just to be clear,", "for the last time",
-    "your call is important to us", "it's impossible", "There's no way to", "{{first_name}}", "[NAME]",
-    "Hi ,", "XXX", "ETA", "RMA", "escalate to L2",
+    "We can't",
+    "we really can’t",
+    "We cannot",
+    "I'm unable to",
+    "I’m not able to",
+    "You have to",
+    "you will definitely have to",
+    "You’ll need to",
+    "you must",
+    "As I said,",
+    "as I’ve mentioned",
+    "Per my last email",
+    "That's your fault",
+    "Obviously",
+    "No, we don't",
+    "No.",
+    "Nope",
+    "Actually,",
+    "Again,",
+    "I don't know.",
+    "no idea!",
+    "This is the 3rd time",
+    "see section 4.2",
+    "Please be advised",
+    "Dear Sir/Madam",
+    "company policy",
+    "Simply",
+    "Just to be clear,",
+    "for the last time",
+    "your call is important to us",
+    "it's impossible",
+    "There's no way to",
+    "{{first_name}}",
+    "[NAME]",
+    "Hi ,",
+    "XXX",
+    "ETA",
+    "RMA",
+    "escalate to L2",
 ]
 INNOCENT = [
-    "No problem!", "no worries", "there's no charge", "you don't have to do anything",
-    "you no longer need to", "I can't wait to", "nothing to worry about", "as you mentioned",
-    "Thanks,", "Best,\nAna", "Hi Sam,", "Let me know if you have any questions.",
+    "No problem!",
+    "no worries",
+    "there's no charge",
+    "you don't have to do anything",
+    "you no longer need to",
+    "I can't wait to",
+    "nothing to worry about",
+    "as you mentioned",
+    "Thanks,",
+    "Best,\nAna",
+    "Hi Sam,",
+    "Let me know if you have any questions.",
 ]
 NOISE = [
-    "\n", "\n\n", " ", "  ", "\t", "> ", ">", "```\n", "```", "`", "~~~\n", "\n-- \n", "\r\n", "\r",
-    "On Mon, 3 Jun 2024, Sam <sam@example.com> wrote:\n", "'", "’", "\u2018", "\u00a0", ",", ".", "!",
-    "?", ":", "-", "*", "•", "(", ")", "\"", "“", "”", "\u2028", "\x85", "\ufeff", "é", "👋🏽",
+    "\n",
+    "\n\n",
+    " ",
+    "  ",
+    "\t",
+    "> ",
+    ">",
+    "```\n",
+    "```",
+    "`",
+    "~~~\n",
+    "\n-- \n",
+    "\r\n",
+    "\r",
+    "On Mon, 3 Jun 2024, Sam <sam@example.com> wrote:\n",
+    "'",
+    "’",
+    "\u2018",
+    "\u00a0",
+    ",",
+    ".",
+    "!",
+    "?",
+    ":",
+    "-",
+    "*",
+    "•",
+    "(",
+    ")",
+    '"',
+    "“",
+    "”",
+    "\u2028",
+    "\x85",
+    "\ufeff",
+    "é",
+    "👋🏽",
 ]
 
 _chunk = st.one_of(
@@ -70,7 +145,7 @@ def _check_invariants(text: str, report: tonecheck.Report) -> None:
     previous = -1
     for f in report.findings:
         assert 0 <= f.start <= f.end <= len(text), f
-        assert text[f.start:f.end] == f.match, f
+        assert text[f.start : f.end] == f.match, f
         assert f.line == text.count("\n", 0, f.start) + 1, f
         assert f.column == f.start - (text.rfind("\n", 0, f.start) + 1) + 1, f
         assert f.line >= 1 and f.column >= 1
@@ -115,8 +190,12 @@ def test_context_never_breaks_the_invariants(text, customer):
 
 
 @SETTINGS
-@given(text=any_text, prefix=st.sampled_from(["Hello there.\n\n", "Thanks for getting back to me.\n\n",
-                                              "Quick update on your order.\n\n"]))
+@given(
+    text=any_text,
+    prefix=st.sampled_from(
+        ["Hello there.\n\n", "Thanks for getting back to me.\n\n", "Quick update on your order.\n\n"]
+    ),
+)
 def test_neutral_prefix_shifts_tone_findings_by_its_length(text, prefix):
     before = tonecheck.check(text, config=TONE_CONFIG).findings
     after = tonecheck.check(prefix + text, config=TONE_CONFIG).findings
@@ -136,8 +215,7 @@ def test_curly_apostrophes_do_not_change_tone_findings(text):
 
 def _inside(findings, start: int, end: int):
     """Findings that touch text[start:end]: overlapping it, or empty and sitting inside it."""
-    return [f for f in findings
-            if (f.start < end and start < f.end) or (f.start == f.end and start < f.start < end)]
+    return [f for f in findings if (f.start < end and start < f.end) or (f.start == f.end and start < f.start < end)]
 
 
 @SETTINGS
@@ -180,6 +258,5 @@ def test_per_call_ignore_is_a_filter(text, data):
     victim = data.draw(st.sampled_from(full.findings))
     selector = data.draw(st.sampled_from([victim.code, victim.name, victim.category, victim.code[:3]]))
     filtered = tonecheck.check(text, ignore=[selector], config=ALL_RULES)
-    expected = [f for f in full.findings
-                if not (selector in (f.name, f.category) or f.code.startswith(selector))]
+    expected = [f for f in full.findings if not (selector in (f.name, f.category) or f.code.startswith(selector))]
     assert list(filtered.findings) == expected

@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import span_of
 
 import tonecheck
 from tonecheck import CATEGORIES, Config, RuleError
 from tonecheck._ruleset.load import CODE_PATTERN, NAME_PATTERN, RuleSet, builtin_rules_dir, load_rules
 from tonecheck._ruleset.schema import KINDS, TOOL_CATEGORY
-
-from conftest import span_of
 
 BUILTIN = load_rules()
 RULES = BUILTIN.rules
@@ -35,6 +34,7 @@ def _run_example(rule, text, config=None):
 
 
 # -- the built-in packs -----------------------------------------------------------------------
+
 
 def test_builtin_packs_define_rules():
     assert len(RULES) >= 10
@@ -80,7 +80,9 @@ def test_builtin_rule_files_are_yaml_with_one_category_each():
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         if path.stem in ("vocab", "language"):
             continue
-        assert data["category"] in CATEGORIES or (path.parent.name == "tool" and data["category"] == TOOL_CATEGORY), path
+        assert data["category"] in CATEGORIES or (path.parent.name == "tool" and data["category"] == TOOL_CATEGORY), (
+            path
+        )
         for raw in data["rules"]:
             assert "category" not in raw, (path, raw.get("code"))
 
@@ -114,16 +116,15 @@ def test_every_rule_has_docs():
 @pytest.mark.parametrize("rule", MATCHING, ids=_rule_id)
 def test_flag_examples_are_flagged_by_their_rule(rule):
     config = Config(select=(rule.code,))  # selected by its exact code, a preview rule runs too
-    missed = [ex for ex in rule.examples.flag
-              if not any(f.code == rule.code
-                         for f in _run_example(rule, ex, config).findings)]
+    missed = [
+        ex for ex in rule.examples.flag if not any(f.code == rule.code for f in _run_example(rule, ex, config).findings)
+    ]
     assert missed == [], f"{rule.code} does not flag its own examples: {missed}"
 
 
 @pytest.mark.parametrize("rule", MATCHING, ids=_rule_id)
 def test_flag_examples_are_flagged_in_their_category_with_all_rules_on(rule):
-    missed = [ex for ex in rule.examples.flag
-              if not _run_example(rule, ex, ALL_RULES).by_category(rule.category)]
+    missed = [ex for ex in rule.examples.flag if not _run_example(rule, ex, ALL_RULES).by_category(rule.category)]
     assert missed == [], f"{rule.category} misses {rule.code} examples: {missed}"
 
 
@@ -132,8 +133,7 @@ def test_pass_examples_are_not_flagged_by_their_rule(rule):
     flagged = {}
     for ex in rule.examples.pass_:
         for config in (ALL_RULES, Config(select=(rule.code,))):
-            hits = [f.match for f in _run_example(rule, ex, config).findings
-                    if f.code == rule.code]
+            hits = [f.match for f in _run_example(rule, ex, config).findings if f.code == rule.code]
             if hits:
                 flagged[ex] = hits
     assert flagged == {}, f"{rule.code} flags its own pass examples"
@@ -151,6 +151,7 @@ def test_rule_can_be_selected_alone_and_only_reports_itself(rule):
 
 # A tool rule has no matcher: `tonecheck.check` never reports it, and its examples are checked where
 # tonecheck makes the check, by linting each example as a saved-reply file through the CLI.
+
 
 @pytest.mark.parametrize("rule", TOOLS, ids=_rule_id)
 def test_tool_rule_examples_are_checked_through_the_cli(rule, tmp_path):
@@ -184,12 +185,13 @@ def test_tool_rules_are_never_reported_by_the_engine(rule):
 
 # -- writing packs ----------------------------------------------------------------------------
 
+
 def _rule(**overrides):
     rule = {
         "code": "TST001",
         "name": "frobnicate",
         "severity": "warning",
-        "message": "\"{match}\" frobnicates.",
+        "message": '"{match}" frobnicates.',
         "why": "Frobnicating upsets people.",
         "fix": "Do not frobnicate.",
         "kind": "phrase",
@@ -232,7 +234,7 @@ def test_a_valid_pack_loads_and_its_rule_fires(tmp_path):
     start, end = span_of(text, "we really frobnicate the widget")
     assert (hits[0].start, hits[0].end) == (start, end)
     assert hits[0].category == "jargon" and hits[0].name == "frobnicate"
-    assert hits[0].message == f"\"{text[start:end]}\" frobnicates."
+    assert hits[0].message == f'"{text[start:end]}" frobnicates.'
     # without the extra path the rule does not exist
     assert not [f for f in tonecheck.check(text).findings if f.code == "TST001"]
 
@@ -245,23 +247,40 @@ def test_a_single_file_can_be_given_as_rule_path(tmp_path):
 def test_vocabulary_and_contractions_work_in_custom_phrases(tmp_path):
     _write(tmp_path, _pack(_rule(phrases=["@we @cannot frobnicate"])))
     config = Config(rule_paths=(str(tmp_path),), select=("TST001",))
-    for text in ("We can't frobnicate.", "We can’t frobnicate.", "We cannot frobnicate.",
-                 "Our team is unable to frobnicate.", "We really can't frobnicate."):
+    for text in (
+        "We can't frobnicate.",
+        "We can’t frobnicate.",
+        "We cannot frobnicate.",
+        "Our team is unable to frobnicate.",
+        "We really can't frobnicate.",
+    ):
         assert [f.code for f in tonecheck.check(text, config=config).findings] == ["TST001"], text
     assert tonecheck.check("We can frobnicate.", config=config).findings == ()
 
 
 def test_regex_rule_and_case_sensitivity(tmp_path):
-    _write(tmp_path, _pack(_rule(kind="regex", phrases=_DROP, regex=[r"\bZORK\d+\b"], case_sensitive=True,
-                                 examples={"flag": ["See ZORK12."], "pass": ["See zork12."]})))
+    _write(
+        tmp_path,
+        _pack(
+            _rule(
+                kind="regex",
+                phrases=_DROP,
+                regex=[r"\bZORK\d+\b"],
+                case_sensitive=True,
+                examples={"flag": ["See ZORK12."], "pass": ["See zork12."]},
+            )
+        ),
+    )
     config = Config(rule_paths=(str(tmp_path),), select=("TST001",))
     report = tonecheck.check("See ZORK12 and zork13.", config=config)
     assert [f.match for f in report.findings] == ["ZORK12"]
 
 
 def test_exceptions_and_vetoes_in_custom_rules(tmp_path):
-    _write(tmp_path, _pack(_rule(phrases=["frobnicate"], exceptions=["never frobnicate"],
-                                 not_before=["gently"], not_after=["if"])))
+    _write(
+        tmp_path,
+        _pack(_rule(phrases=["frobnicate"], exceptions=["never frobnicate"], not_before=["gently"], not_after=["if"])),
+    )
     config = Config(rule_paths=(str(tmp_path),), select=("TST001",))
     assert tonecheck.check("We frobnicate daily.", config=config).findings
     for text in ("We never frobnicate.", "We frobnicate gently.", "Tell us if frobnicate happens."):
@@ -296,8 +315,7 @@ BAD_RULES = [
     pytest.param({"not_before": ["x)"]}, "not_before", id="not-before-syntax"),
     pytest.param({"not_after": ["@missing"]}, "not_after", id="not-after-unknown-vocab"),
     pytest.param({"modes": ["sent"]}, "modes", id="bad-mode"),
-    pytest.param({"suggestions": [{"title": "x", "applicability": "maybe"}]}, "suggestions",
-                 id="bad-applicability"),
+    pytest.param({"suggestions": [{"title": "x", "applicability": "maybe"}]}, "suggestions", id="bad-applicability"),
     pytest.param({"category": "jargon"}, "category", id="category-per-rule"),
     pytest.param({"options": {"depth": 2}}, "options", id="options-without-detector"),
     # one schema per kind: a field the kind does not use is an error, not silently ignored
@@ -305,26 +323,45 @@ BAD_RULES = [
     pytest.param({"kind": "phrases"}, "kind", id="unknown-kind"),
     pytest.param({"requires": ["zzz-never-present"]}, "requires", id="phrase-requires-without-regex"),
     pytest.param({"case_sensitive": True}, "case_sensitive", id="phrase-case-sensitive"),
-    pytest.param({"regex": [r"frob\w+"], "requires": ["frob"], "case_sensitive": True}, "case_sensitive",
-                 id="phrase-with-regex-case-sensitive"),
+    pytest.param(
+        {"regex": [r"frob\w+"], "requires": ["frob"], "case_sensitive": True},
+        "case_sensitive",
+        id="phrase-with-regex-case-sensitive",
+    ),
     pytest.param({"detector": "acronym"}, "detector", id="phrase-with-detector"),
     pytest.param({"patterns": [[{"LOWER": "frob"}]]}, "patterns", id="phrase-with-token-patterns"),
-    pytest.param({"kind": "lexicon", "phrases": _DROP, "lexicon": {"frob": "fix"}, "regex": ["frob"]}, "regex",
-                 id="lexicon-with-regex"),
+    pytest.param(
+        {"kind": "lexicon", "phrases": _DROP, "lexicon": {"frob": "fix"}, "regex": ["frob"]},
+        "regex",
+        id="lexicon-with-regex",
+    ),
     pytest.param({"kind": "regex", "phrases": ["frob"], "regex": ["frob"]}, "phrases", id="regex-with-phrases"),
     pytest.param({"kind": "regex", "phrases": _DROP}, "regex", id="regex-without-regex"),
-    pytest.param({"kind": "detector", "phrases": _DROP, "detector": "acronym", "not_after": ["the"]}, "not_after",
-                 id="detector-not-after"),
-    pytest.param({"kind": "detector", "phrases": _DROP, "detector": "acronym", "at_sentence_start": True},
-                 "at_sentence_start", id="detector-at-sentence-start"),
-    pytest.param({"kind": "detector", "phrases": _DROP, "detector": "acronym", "scope": ["greeting"]}, "scope",
-                 id="detector-scope"),
-    pytest.param({"kind": "detector", "phrases": _DROP, "detector": "acronym", "requires": ["x"]}, "requires",
-                 id="detector-requires"),
+    pytest.param(
+        {"kind": "detector", "phrases": _DROP, "detector": "acronym", "not_after": ["the"]},
+        "not_after",
+        id="detector-not-after",
+    ),
+    pytest.param(
+        {"kind": "detector", "phrases": _DROP, "detector": "acronym", "at_sentence_start": True},
+        "at_sentence_start",
+        id="detector-at-sentence-start",
+    ),
+    pytest.param(
+        {"kind": "detector", "phrases": _DROP, "detector": "acronym", "scope": ["greeting"]},
+        "scope",
+        id="detector-scope",
+    ),
+    pytest.param(
+        {"kind": "detector", "phrases": _DROP, "detector": "acronym", "requires": ["x"]},
+        "requires",
+        id="detector-requires",
+    ),
     pytest.param({"kind": "detector", "phrases": _DROP}, "detector", id="detector-without-detector"),
     pytest.param({"kind": "tool", "phrases": _DROP}, "tool", id="tool-rule-for-no-tool-check"),
-    pytest.param({"kind": "tool", "code": "TON100", "phrases": _DROP, "modes": ["saved"]}, "modes",
-                 id="tool-rule-modes"),
+    pytest.param(
+        {"kind": "tool", "code": "TON100", "phrases": _DROP, "modes": ["saved"]}, "modes", id="tool-rule-modes"
+    ),
 ]
 
 
@@ -352,8 +389,12 @@ def test_fields_a_kind_does_not_use_are_errors_that_say_which_kinds_use_them(tmp
 
 
 def test_a_phrase_rule_may_add_a_regex_gated_by_requires(tmp_path):
-    _write(tmp_path, _pack(_rule(phrases=["frobnicate the widget"], regex=[r"\bfrob\w*\s+(?:\w+\s+){1,3}gadget\b"],
-                                 requires=["frob"])))
+    _write(
+        tmp_path,
+        _pack(
+            _rule(phrases=["frobnicate the widget"], regex=[r"\bfrob\w*\s+(?:\w+\s+){1,3}gadget\b"], requires=["frob"])
+        ),
+    )
     config = Config(rule_paths=(str(tmp_path),), select=("TST001",))
     matches = lambda text: [f.match for f in tonecheck.check(text, config=config).findings]  # noqa: E731
     assert matches("We frobnicate the widget.") == ["frobnicate the widget"]
@@ -394,8 +435,9 @@ def test_pack_with_unknown_top_level_key_is_rejected(tmp_path):
     assert path.name in message and "author" in message, message
 
 
-@pytest.mark.parametrize("content", ["category: jargon\nrules:\n  - code: [unclosed\n", "", "- just\n- a list\n",
-                                     "category: jargon\n"])
+@pytest.mark.parametrize(
+    "content", ["category: jargon\nrules:\n  - code: [unclosed\n", "", "- just\n- a list\n", "category: jargon\n"]
+)
 def test_unparseable_or_empty_files_are_rule_errors(tmp_path, content):
     path = _write(tmp_path, content)
     message = _load_error(tmp_path)
@@ -416,6 +458,7 @@ def test_yaml_extension_is_loaded_too(tmp_path):
 
 
 # -- duplicates -------------------------------------------------------------------------------
+
 
 def test_code_that_clashes_with_a_builtin_is_rejected(tmp_path):
     taken = RULES[0].code
@@ -461,6 +504,7 @@ def test_duplicate_name_error_names_the_new_rules_file_first(tmp_path):
 
 # -- errors found when the engine is built ----------------------------------------------------
 
+
 def test_unknown_detector_is_a_rule_error_at_check_time(tmp_path):
     path = _write(tmp_path, _pack(_rule(kind="detector", phrases=_DROP, detector="no-such-detector")))
     with pytest.raises(RuleError) as info:
@@ -473,7 +517,9 @@ def test_unknown_detector_option_is_a_rule_error(tmp_path):
     with_detector = [r for r in RULES if r.kind == "detector"]
     assert with_detector, "the built-in packs use detectors (template-leftover, missing-closing)"
     detector = with_detector[0].detector
-    path = _write(tmp_path, _pack(_rule(kind="detector", phrases=_DROP, detector=detector, options={"no_such_option": 1})))
+    path = _write(
+        tmp_path, _pack(_rule(kind="detector", phrases=_DROP, detector=detector, options={"no_such_option": 1}))
+    )
     with pytest.raises(RuleError) as info:
         load_rules((str(tmp_path),))
     message = str(info.value)
@@ -497,6 +543,7 @@ def test_bad_pack_does_not_poison_later_checks(tmp_path):
 
 # -- the on-disk cache of compiled rules ------------------------------------------------------
 
+
 def _run_module(argv, *, pythonpath, cache_dir, stdin=b"", module="tonecheck"):
     import os
     import subprocess
@@ -506,8 +553,14 @@ def _run_module(argv, *, pythonpath, cache_dir, stdin=b"", module="tonecheck"):
     env["PYTHONPATH"] = str(pythonpath)
     env["TONECHECK_CACHE_DIR"] = str(cache_dir)
     env.pop("TONECHECK_NO_CACHE", None)
-    proc = subprocess.run([sys.executable, "-m", module, *argv] if module else [sys.executable, *argv],
-                          input=stdin, capture_output=True, env=env, cwd=str(pythonpath), timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", module, *argv] if module else [sys.executable, *argv],
+        input=stdin,
+        capture_output=True,
+        env=env,
+        cwd=str(pythonpath),
+        timeout=120,
+    )
     return proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
 
 
@@ -556,15 +609,14 @@ def test_cache_written_by_other_tonecheck_code_is_not_reused(tmp_path):
     import shutil
 
     copy = tmp_path / "copy"
-    shutil.copytree(_repo_root() / "tonecheck", copy / "tonecheck",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(_repo_root() / "tonecheck", copy / "tonecheck", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(builtin_rules_dir(), copy / "rules")
     cache = tmp_path / "cache"
     probe = tmp_path / "probe.py"
     probe.write_text(
         "import tonecheck\n"
         "from tonecheck._engine.linter import get_engine\n"
-        "print(tonecheck.check(\"We can't do that.\", config=tonecheck.Config(preview=True)).findings[0].code)\n"
+        'print(tonecheck.check("We can\'t do that.", config=tonecheck.Config(preview=True)).findings[0].code)\n'
         "print(sorted({getattr(r, 'cache_probe', '<missing>') for r in get_engine().ruleset.rules}))\n",
         encoding="utf-8",
     )
@@ -608,13 +660,15 @@ def test_phrase_data_survives_the_packed_cache_form():
     data = get_engine()._phrase_data
     restored = _unpack_phrases(_pack_phrases(data))
     # the matcher does not care about the order of a key's phrases, only which they are
-    assert [(k, sorted(map(tuple, phrases))) for k, phrases in restored["keywords"]] == \
-        [(k, sorted(map(tuple, phrases))) for k, phrases in data["keywords"]]
+    assert [(k, sorted(map(tuple, phrases))) for k, phrases in restored["keywords"]] == [
+        (k, sorted(map(tuple, phrases))) for k, phrases in data["keywords"]
+    ]
     assert restored["bigrams"] == data["bigrams"]
     assert restored["lexicon_keys"] == data["lexicon_keys"]
 
 
 # -- vocabulary -------------------------------------------------------------------------------
+
 
 def test_a_vocab_file_in_a_rule_path_extends_the_builtin_lists(tmp_path):
     # a team's vocab.yml adds words to a built-in list; it never replaces it (which would quietly
@@ -640,7 +694,7 @@ def test_expansions_follow_each_rule_sets_own_vocabulary():
     from tonecheck._text import _lower
 
     wrong = []
-    for index in range(300):
+    for index in range(60):  # the id of a freed rule set came back within a few rounds
         ruleset = RuleSet(rules=(), vocab={"team": (f"Crew{index}",)}, skippable=frozenset(), sources={})
         expanded = ruleset.expand_pattern("our @team", normalise=_lower)
         if expanded != [f"our crew{index}"]:

@@ -4,8 +4,6 @@ on a loopback port (see serve_support.py)."""
 from __future__ import annotations
 
 import json
-import os
-import signal
 import socket
 import subprocess
 import sys
@@ -13,17 +11,16 @@ import textwrap
 import time
 
 import pytest
-
 from serve_support import require
 
 require("starlette", "uvicorn", "prometheus_client")
 
 
+from serve_support import HOST, Server, shared_server  # noqa: E402
+
 import tonecheck  # noqa: E402
 from tonecheck._serve.gate import resolve_profiles, verdict  # noqa: E402
 from tonecheck._serve.settings import ServeSettings, build_settings  # noqa: E402
-
-from serve_support import HOST, RUNAWAY_RULE, Server, shared_server  # noqa: E402
 
 ALL_RULES = tonecheck.Config(preview=True)  # the server under test runs preview rules too
 
@@ -40,6 +37,7 @@ def library_findings(text: str, **kwargs: object) -> list[dict]:
 
 
 # -- the JSON API -----------------------------------------------------------------------------
+
 
 def test_check_returns_the_library_findings_with_the_gate_actions(server: Server) -> None:
     status, body = server.post_json("/v1/check", {"text": DRAFT, "context": {"customer_name": "Sara"}})
@@ -66,8 +64,8 @@ def test_html_drafts_have_offsets_into_the_markup(server: Server) -> None:
     assert status == 200
     by_code = {f["code"]: f for f in body["findings"]}
     negative = by_code["NEG010"]
-    assert body["text"][negative["start"]:negative["end"]] == "you have to"
-    assert html[negative["source_start"]:negative["source_end"]] == "you <b>have to"
+    assert body["text"][negative["start"] : negative["end"]] == "you have to"
+    assert html[negative["source_start"] : negative["source_end"]] == "you <b>have to"
 
 
 def test_profiles_change_the_gate_and_the_channel(server: Server) -> None:
@@ -97,7 +95,10 @@ def test_fix_applies_safe_fixes_and_unsafe_only_when_asked(server: Server) -> No
     assert safe["verdict"] != "block"
     status, unsafe = server.post_json("/v1/fix", {**request, "unsafe": True})
     assert status == 200 and "As I said" not in unsafe["text"]
-    assert unsafe["text"] == tonecheck.fix(text, context={"customer_name": "Sara"}, channel="chat", unsafe=True, config=ALL_RULES).text
+    assert (
+        unsafe["text"]
+        == tonecheck.fix(text, context={"customer_name": "Sara"}, channel="chat", unsafe=True, config=ALL_RULES).text
+    )
 
 
 def test_rules_list_and_one_rule(server: Server) -> None:
@@ -141,8 +142,9 @@ def test_health_and_metrics(server: Server) -> None:
 
 def test_two_workers_both_answer_and_metrics_add_up(server: Server) -> None:
     workers = {server.get_json("/healthz")[1]["worker"] for _ in range(40)}
-    children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(server.process.pid)], capture_output=True,
-                              text=True).stdout.split()
+    children = subprocess.run(
+        ["ps", "-o", "pid=", "--ppid", str(server.process.pid)], capture_output=True, text=True
+    ).stdout.split()
     assert len(children) >= 2  # the supervisor's two workers (and its resource tracker, if any)
     assert workers <= {int(pid) for pid in children}
 
@@ -159,20 +161,25 @@ def test_two_workers_both_answer_and_metrics_add_up(server: Server) -> None:
 
 # -- bad input, each answered cleanly ------------------------------------------------------------
 
-@pytest.mark.parametrize(("body", "status", "error", "field"), [
-    (b"{not json", 400, "invalid_json", None),
-    (b"", 400, "invalid_json", None),
-    (b'{"text": "caf\xe9"}', 400, "invalid_utf8", None),
-    (b'["a list"]', 422, "invalid_request", None),
-    (b'{"text": 5}', 422, "invalid_request", "text"),
-    (b'{}', 422, "invalid_request", "text"),
-    (b'{"text": "Hi", "colour": "red"}', 422, "invalid_request", "colour"),
-    (b'{"text": "Hi", "context": {"customer_name": 3}}', 422, "invalid_request", "context.customer_name"),
-    (b'{"text": "Hi", "format": "pdf"}', 422, "invalid_request", "format"),
-    (b'{"text": "Hi", "ignore": "NEG"}', 422, "invalid_request", "ignore"),
-])
-def test_bad_requests_name_what_is_wrong(server: Server, body: bytes, status: int, error: str,
-                                         field: str | None) -> None:
+
+@pytest.mark.parametrize(
+    ("body", "status", "error", "field"),
+    [
+        (b"{not json", 400, "invalid_json", None),
+        (b"", 400, "invalid_json", None),
+        (b'{"text": "caf\xe9"}', 400, "invalid_utf8", None),
+        (b'["a list"]', 422, "invalid_request", None),
+        (b'{"text": 5}', 422, "invalid_request", "text"),
+        (b"{}", 422, "invalid_request", "text"),
+        (b'{"text": "Hi", "colour": "red"}', 422, "invalid_request", "colour"),
+        (b'{"text": "Hi", "context": {"customer_name": 3}}', 422, "invalid_request", "context.customer_name"),
+        (b'{"text": "Hi", "format": "pdf"}', 422, "invalid_request", "format"),
+        (b'{"text": "Hi", "ignore": "NEG"}', 422, "invalid_request", "ignore"),
+    ],
+)
+def test_bad_requests_name_what_is_wrong(
+    server: Server, body: bytes, status: int, error: str, field: str | None
+) -> None:
     got, headers, raw = server.request("POST", "/v1/check", body, {"content-type": "application/json"})
     answer = json.loads(raw)
     assert (got, answer["error"], answer["field"]) == (status, error, field)
@@ -189,8 +196,10 @@ def test_oversize_bodies_get_413_as_json(server: Server) -> None:
     assert status == 413 and body["error"] == "body_too_large"
     # without a Content-Length (chunked), the limit still holds
     with socket.create_connection((HOST, server.port)) as conn:
-        conn.sendall(b"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     b"Transfer-Encoding: chunked\r\n\r\n")
+        conn.sendall(
+            b"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n"
+        )
         chunk = b"a" * 65536
         try:
             for _ in range(20):
@@ -218,13 +227,14 @@ def test_connections_opened_and_dropped_leave_the_server_answering(server: Serve
         sockets.append(s)
     for index, s in enumerate(sockets):
         if index % 3 == 0:
-            s.sendall(b"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"te")  # half a request
+            s.sendall(b'POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"te')  # half a request
         s.close()
     status, body = server.post_json("/v1/check", {"text": DRAFT})
     assert status == 200 and body["verdict"] == "block"
 
 
 # -- limits on work ------------------------------------------------------------------------------
+
 
 def test_a_runaway_rule_regex_is_cut_off_and_reported(server: Server) -> None:
     started = time.monotonic()
@@ -248,7 +258,7 @@ def test_the_request_time_limit_answers_503_and_the_worker_goes_on() -> None:
         long_text = "Hi Sara,\n\n" + "As I said, you have to restart the router first. " * 1500
         status, body = server.post_json("/v1/check", {"text": long_text})
         assert status == 503 and body["error"] == "timeout"
-        status, health = server.get_json("/healthz")
+        status, _health = server.get_json("/healthz")
         assert status == 200
     finally:
         server.stop()
@@ -256,13 +266,17 @@ def test_the_request_time_limit_answers_503_and_the_worker_goes_on() -> None:
 
 # -- API keys, CORS, logs ------------------------------------------------------------------------
 
+
 def test_api_keys_from_the_environment_and_a_file_and_cors() -> None:
-    server = Server(textwrap.dedent("""\
+    server = Server(
+        textwrap.dedent("""\
         [serve]
         api-keys-file = "keys.txt"
         cors-origins = ["https://agents.example.com"]
-        """), env={"TONECHECK_API_KEYS": "env-key-0123456789abcdef"},
-        extra_files={"keys.txt": "# team keys\nfile-key-0123456789abcdef  # the helpdesk app\n"})
+        """),
+        env={"TONECHECK_API_KEYS": "env-key-0123456789abcdef"},
+        extra_files={"keys.txt": "# team keys\nfile-key-0123456789abcdef  # the helpdesk app\n"},
+    )
     try:
         server.wait_ready()
         status, body = server.post_json("/v1/check", {"text": "Hi"})
@@ -273,20 +287,26 @@ def test_api_keys_from_the_environment_and_a_file_and_cors() -> None:
         assert server.get_json("/healthz")[0] == 200  # health needs no key
         assert server.request("GET", "/metrics")[0] == 401
         # a browser's preflight carries no key; the allowed origin gets CORS headers, another does not
-        preflight = {"origin": "https://agents.example.com", "access-control-request-method": "POST",
-                     "access-control-request-headers": "authorization,content-type"}
+        preflight = {
+            "origin": "https://agents.example.com",
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "authorization,content-type",
+        }
         status, headers, _ = server.request("OPTIONS", "/v1/check", headers=preflight)
         assert status == 200 and headers["access-control-allow-origin"] == "https://agents.example.com"
-        status, headers, _ = server.request("OPTIONS", "/v1/check",
-                                            headers={**preflight, "origin": "https://evil.example.net"})
+        status, headers, _ = server.request(
+            "OPTIONS", "/v1/check", headers={**preflight, "origin": "https://evil.example.net"}
+        )
         assert "access-control-allow-origin" not in headers
         # LanguageTool clients may send the key as a form field
         form = b"language=en-US&text=As+I+said%2C+restart+it.&apiKey=file-key-0123456789abcdef"
-        status, _, raw = server.request("POST", "/v2/check", form,
-                                        {"content-type": "application/x-www-form-urlencoded"})
+        status, _, raw = server.request(
+            "POST", "/v2/check", form, {"content-type": "application/x-www-form-urlencoded"}
+        )
         assert status == 200 and json.loads(raw)["matches"]
-        status, _, _ = server.request("POST", "/v2/check", b"language=en-US&text=Hi",
-                                      {"content-type": "application/x-www-form-urlencoded"})
+        status, _, _ = server.request(
+            "POST", "/v2/check", b"language=en-US&text=Hi", {"content-type": "application/x-www-form-urlencoded"}
+        )
         assert status == 401
     finally:
         server.stop()
@@ -307,12 +327,13 @@ def test_no_draft_text_reaches_the_logs(server: Server) -> None:
 
 # -- start-up --------------------------------------------------------------------------------
 
+
 def test_the_port_opens_only_after_the_engine_is_built() -> None:
     server = Server(None)
     try:
         server.wait_ready()  # the first moment a connection is accepted
         assert "engine built and warmed up" in server.log_text()
-        status, body = server.post_json("/v1/check", {"text": DRAFT})
+        status, _body = server.post_json("/v1/check", {"text": DRAFT})
         assert status == 200
     finally:
         server.stop()
@@ -323,18 +344,27 @@ def test_loopback_is_the_default_address() -> None:
     assert build_settings(None, {"host": None, "port": None}).host == "127.0.0.1"
 
 
-@pytest.mark.parametrize(("config", "message"), [
-    ("[serve]\nworkerz = 2\n", "[serve] key 'workerz': unknown key"),
-    ("[serve.gate]\nrules = [{ select = ['template-leftovers'], action = 'block' }]\n",
-     "'template-leftovers' names no rule"),
-    ("[serve.gate]\nrules = [{ select = ['TPL'], action = 'stop' }]\n", "gate.rules.0.action"),
-])
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ("[serve]\nworkerz = 2\n", "[serve] key 'workerz': unknown key"),
+        (
+            "[serve.gate]\nrules = [{ select = ['template-leftovers'], action = 'block' }]\n",
+            "'template-leftovers' names no rule",
+        ),
+        ("[serve.gate]\nrules = [{ select = ['TPL'], action = 'stop' }]\n", "gate.rules.0.action"),
+    ],
+)
 def test_a_bad_serve_configuration_stops_with_a_message(tmp_path, config: str, message: str) -> None:
     (tmp_path / "tonecheck.toml").write_text(config, encoding="utf-8")
     port = str(__import__("serve_support").free_port())
-    result = subprocess.run([sys.executable, "-m", "tonecheck", "serve", "--port", port, "--config",
-                             str(tmp_path / "tonecheck.toml")], capture_output=True, text=True, timeout=120,
-                            cwd=tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "tonecheck", "serve", "--port", port, "--config", str(tmp_path / "tonecheck.toml")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
     assert result.returncode == 2
     assert message in result.stderr
 
@@ -342,8 +372,13 @@ def test_a_bad_serve_configuration_stops_with_a_message(tmp_path, config: str, m
 def test_the_serve_table_does_not_disturb_tonecheck_check(tmp_path) -> None:
     (tmp_path / "tonecheck.toml").write_text("ignore = ['jargon']\n[serve]\nworkers = 2\n", encoding="utf-8")
     (tmp_path / "reply.txt").write_text("Please check the DNS.\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "tonecheck", "check", "reply.txt", "--format", "json"],
-                            capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "tonecheck", "check", "reply.txt", "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert result.returncode in (0, 1), result.stderr
     findings = json.loads(result.stdout)["files"][0]["findings"]
     assert not any(f["category"] == "jargon" for f in findings)  # the rest of the file still applies
@@ -351,17 +386,28 @@ def test_the_serve_table_does_not_disturb_tonecheck_check(tmp_path) -> None:
 
 # -- in-process: the gate and the memory zone ---------------------------------------------------
 
+
 def test_gate_rules_first_match_wins_and_the_verdict_is_the_strongest() -> None:
-    settings = ServeSettings.model_validate({"gate": {"default": "pass", "rules": [
-        {"select": "NEG010", "action": "pass"},
-        {"select": ["negative-language"], "action": "block"},
-        {"severity": "info", "action": "warn"}]}})
+    settings = ServeSettings.model_validate(
+        {
+            "gate": {
+                "default": "pass",
+                "rules": [
+                    {"select": "NEG010", "action": "pass"},
+                    {"select": ["negative-language"], "action": "block"},
+                    {"severity": "info", "action": "warn"},
+                ],
+            }
+        }
+    )
     profile = resolve_profiles(settings)["default"]
     report = tonecheck.check("You have to restart it. We can't refund that.", channel="chat", config=ALL_RULES)
     actions = {f.code: profile.action(f) for f in report.findings}
     assert actions["NEG010"] == "pass"
     assert any(code.startswith("NEG") and code != "NEG010" and a == "block" for code, a in actions.items())
-    assert verdict(["pass", "warn"]) == "warn" and verdict([]) == "pass" and verdict(["pass"], incomplete=True) == "warn"
+    assert (
+        verdict(["pass", "warn"]) == "warn" and verdict([]) == "pass" and verdict(["pass"], incomplete=True) == "warn"
+    )
     assert verdict(["warn", "block", "pass"]) == "block"
 
 
@@ -398,7 +444,7 @@ def test_a_worker_recycles_itself_and_no_request_is_lost() -> None:
             time.sleep(0.2)
         assert second != first
         assert "restarts in 3 s (requests limit reached)" in server.log_text()
-        status, _, raw = server.request("GET", "/metrics")
+        _status, _, raw = server.request("GET", "/metrics")
         assert 'tonecheck_worker_recycles_total{reason="requests"} 1.0' in raw.decode()
     finally:
         server.stop()

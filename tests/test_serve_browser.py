@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from serve_support import require
 
 require("starlette", "uvicorn", "prometheus_client")
@@ -44,7 +43,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
         def guard(route: Any) -> None:
             url = route.request.url
-            if url.startswith(f"http://{HOST}:") or url.startswith("about:") or url.startswith("data:"):
+            if url.startswith((f"http://{HOST}:", "about:", "data:")):
                 route.continue_()
             else:
                 outside.append(url)
@@ -57,6 +56,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 
 # -- the composer page ------------------------------------------------------------------------
+
 
 def test_composer_highlights_findings_and_applies_a_rewrite(server: Server, browser: Any) -> None:
     page = browser.new_page()
@@ -213,26 +213,49 @@ def test_zendesk_save_hook_cancels_a_blocked_reply(server: Server, browser: Any,
     page = browser.new_page()
     page.goto(harness)
     settings = {"service_url": server.url + "/"}
-    blocked = page.evaluate(ZENDESK_RUN, [server.url, {"text": "<p>Hi {{first_name}},</p><p>Your order shipped.</p>",
-                                                       "type": "publicReply", "requester": "Sara Lopez"}, settings])
+    blocked = page.evaluate(
+        ZENDESK_RUN,
+        [
+            server.url,
+            {
+                "text": "<p>Hi {{first_name}},</p><p>Your order shipped.</p>",
+                "type": "publicReply",
+                "requester": "Sara Lopez",
+            },
+            settings,
+        ],
+    )
     assert "tonecheck stopped this reply" in blocked["cancelled"]
     assert "{{first_name}}" in blocked["cancelled"] and "TPL001" in blocked["cancelled"]
     request = blocked["log"]["requests"][0]
     assert request["url"] == server.url + "/v1/check" and request["cors"] is True
     assert '"format":"html"' in request["data"] and '"customer_name":"Sara Lopez"' in request["data"]
     # a warning lets the save go ahead, with a notice
-    warned = page.evaluate(ZENDESK_RUN, [server.url, {"text": "<p>Hi Sara,</p><p>As I said, it shipped.</p>",
-                                                      "type": "publicReply", "requester": "Sara"}, settings])
+    warned = page.evaluate(
+        ZENDESK_RUN,
+        [
+            server.url,
+            {"text": "<p>Hi Sara,</p><p>As I said, it shipped.</p>", "type": "publicReply", "requester": "Sara"},
+            settings,
+        ],
+    )
     assert warned["allowed"] is True
     assert warned["log"]["notifications"][0][0] == "notify" and "As I said" in warned["log"]["notifications"][0][1]
     # internal notes are never checked
-    note = page.evaluate(ZENDESK_RUN, [server.url, {"text": "Hi {{first_name}}, as I said", "type": "internalNote",
-                                                    "requester": "Sara"}, settings])
+    note = page.evaluate(
+        ZENDESK_RUN,
+        [server.url, {"text": "Hi {{first_name}}, as I said", "type": "internalNote", "requester": "Sara"}, settings],
+    )
     assert note["allowed"] is True and note["log"]["requests"] == []
     # a profile from the settings: chat-brand lets template leftovers through with a warning
-    profiled = page.evaluate(ZENDESK_RUN, [server.url, {"text": "<p>Hi {{first_name}}, it shipped.</p>",
-                                                        "type": "publicReply", "requester": "Sara"},
-                                           {**settings, "profile": "chat-brand"}])
+    profiled = page.evaluate(
+        ZENDESK_RUN,
+        [
+            server.url,
+            {"text": "<p>Hi {{first_name}}, it shipped.</p>", "type": "publicReply", "requester": "Sara"},
+            {**settings, "profile": "chat-brand"},
+        ],
+    )
     assert profiled["allowed"] is True
     page.close()
 
@@ -260,22 +283,33 @@ FRESHDESK_RUN = """async ([serviceUrl, body, requester, iparams]) => {
 def test_freshdesk_send_reply_intercept(server: Server, browser: Any, harness: str) -> None:
     page = browser.new_page()
     page.goto(harness)
-    blocked = page.evaluate(FRESHDESK_RUN, [server.url, "<div>Hi [Customer Name],</div><div>It shipped.</div>",
-                                            "Sara", {}])
+    blocked = page.evaluate(
+        FRESHDESK_RUN, [server.url, "<div>Hi [Customer Name],</div><div>It shipped.</div>", "Sara", {}]
+    )
     assert blocked["verdict"] == "block" and blocked["outcome"]["done"] == 0
     assert len(blocked["outcome"]["fail"]) == 1 and "tonecheck stopped this reply" in blocked["outcome"]["fail"][0]
     assert blocked["log"]["requests"][0][0] == "tonecheckCheck"
-    warned = page.evaluate(FRESHDESK_RUN, [server.url, "<div>Hi Sara,</div><div>As I said, it shipped.</div>",
-                                           "Sara", {}])
+    warned = page.evaluate(
+        FRESHDESK_RUN, [server.url, "<div>Hi Sara,</div><div>As I said, it shipped.</div>", "Sara", {}]
+    )
     assert warned["verdict"] == "warn" and warned["outcome"] == {"done": 1, "fail": []}
     assert warned["log"]["notifications"][0][1]["type"] == "warning"
-    clean = page.evaluate(FRESHDESK_RUN, [server.url, "<div>Hi Sara,</div><div>Your refund went out today. Let me "
-                                          "know if anything else comes up.</div><div>Anna</div>", "Sara", {}])
+    clean = page.evaluate(
+        FRESHDESK_RUN,
+        [
+            server.url,
+            "<div>Hi Sara,</div><div>Your refund went out today. Let me "
+            "know if anything else comes up.</div><div>Anna</div>",
+            "Sara",
+            {},
+        ],
+    )
     assert clean["verdict"] == "pass" and clean["outcome"] == {"done": 1, "fail": []}
     # the service down: the reply goes out, unless fail_closed is set
     down = page.evaluate(FRESHDESK_RUN, [f"http://{HOST}:9", "<div>Hi {{name}}</div>", "Sara", {}])
     assert down["verdict"] == "error-allowed" and down["outcome"]["done"] == 1
-    down_closed = page.evaluate(FRESHDESK_RUN, [f"http://{HOST}:9", "<div>Hi {{name}}</div>", "Sara",
-                                                {"fail_closed": True}])
+    down_closed = page.evaluate(
+        FRESHDESK_RUN, [f"http://{HOST}:9", "<div>Hi {{name}}</div>", "Sara", {"fail_closed": True}]
+    )
     assert down_closed["outcome"]["done"] == 0 and "could not check" in down_closed["outcome"]["fail"][0]
     page.close()

@@ -8,15 +8,14 @@ import socket
 import urllib.parse
 
 import pytest
-
 from serve_support import require
 
 require("starlette", "uvicorn", "prometheus_client", "language_tool_python")
 
 
-import tonecheck  # noqa: E402
-
 from serve_support import HOST, Server, shared_server  # noqa: E402
+
+import tonecheck  # noqa: E402
 
 ALL_RULES = tonecheck.Config(preview=True)  # the server under test runs preview rules too
 
@@ -56,6 +55,7 @@ def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_language_tool_python_gets_tonecheck_findings_at_the_right_places(server: Server, loopback_only: None) -> None:
     import language_tool_python
+
     with language_tool_python.LanguageTool("en-US", remote_server=server.url) as tool:
         matches = tool.check(TEXT)
     expected = tonecheck.check(TEXT, config=ALL_RULES).findings
@@ -70,7 +70,7 @@ def test_language_tool_python_gets_tonecheck_findings_at_the_right_places(server
         assert m.category == f.category.upper().replace("-", "_")
     negative = next(m for m in matches if m.rule_id == "NEG010")
     assert negative.replacements == ["please"]
-    assert tool_correct(language_tool_python, matches) .startswith("😀 Hi Sara")
+    assert tool_correct(language_tool_python, matches).startswith("😀 Hi Sara")
 
 
 def tool_correct(module: object, matches: list) -> str:
@@ -81,16 +81,19 @@ def tool_correct(module: object, matches: list) -> str:
 
 def test_offsets_are_utf16_code_units(server: Server) -> None:
     body = urllib.parse.urlencode({"text": TEXT, "language": "en-US"}).encode()
-    status, headers, raw = server.request("POST", "/v2/check", body,
-                                          {"content-type": "application/x-www-form-urlencoded"})
+    status, headers, raw = server.request(
+        "POST", "/v2/check", body, {"content-type": "application/x-www-form-urlencoded"}
+    )
     assert status == 200 and headers["content-type"].startswith("application/json")
     answer = json.loads(raw)
     units = TEXT.encode("utf-16-le")
     for m in answer["matches"]:
-        matched = units[2 * m["offset"]:2 * (m["offset"] + m["length"])].decode("utf-16-le")
-        assert matched == next(f.match for f in tonecheck.check(TEXT, config=ALL_RULES).findings if f.code == m["rule"]["id"])
+        matched = units[2 * m["offset"] : 2 * (m["offset"] + m["length"])].decode("utf-16-le")
+        assert matched == next(
+            f.match for f in tonecheck.check(TEXT, config=ALL_RULES).findings if f.code == m["rule"]["id"]
+        )
         context = m["context"]
-        piece = context["text"].encode("utf-16-le")[2 * context["offset"]:2 * (context["offset"] + context["length"])]
+        piece = context["text"].encode("utf-16-le")[2 * context["offset"] : 2 * (context["offset"] + context["length"])]
         assert piece.decode("utf-16-le") == matched.replace("\n", " ")
         assert matched.split("\n")[0] in m["sentence"]
         assert {"id", "description", "issueType", "category"} <= set(m["rule"])
@@ -100,14 +103,22 @@ def test_offsets_are_utf16_code_units(server: Server) -> None:
 
 
 def test_annotated_data_keeps_offsets_in_the_original(server: Server) -> None:
-    data = {"annotation": [{"text": "Hi Sara,"}, {"markup": "<p>", "interpretAs": "\n\n"},
-                           {"text": "As I said, you "}, {"markup": "<b>"}, {"text": "have to"}, {"markup": "</b>"},
-                           {"text": " restart it."}]}
+    data = {
+        "annotation": [
+            {"text": "Hi Sara,"},
+            {"markup": "<p>", "interpretAs": "\n\n"},
+            {"text": "As I said, you "},
+            {"markup": "<b>"},
+            {"text": "have to"},
+            {"markup": "</b>"},
+            {"text": " restart it."},
+        ]
+    }
     original = "".join(part.get("text", part.get("markup", "")) for part in data["annotation"])
     body = urllib.parse.urlencode({"data": json.dumps(data), "language": "en-US"}).encode()
     status, _, raw = server.request("POST", "/v2/check", body, {"content-type": "application/x-www-form-urlencoded"})
     assert status == 200
-    spans = {m["rule"]["id"]: original[m["offset"]:m["offset"] + m["length"]] for m in json.loads(raw)["matches"]}
+    spans = {m["rule"]["id"]: original[m["offset"] : m["offset"] + m["length"]] for m in json.loads(raw)["matches"]}
     assert spans["PAG002"] == "As I said"
     assert spans["NEG010"] == "you <b>have to"
 
@@ -131,19 +142,26 @@ def test_languages_other_languages_and_bad_parameters(server: Server) -> None:
     body = urllib.parse.urlencode({"text": "Wie ich schon sagte", "language": "de-DE"}).encode()
     status, _, raw = server.request("POST", "/v2/check", body, {"content-type": "application/x-www-form-urlencoded"})
     assert status == 200 and json.loads(raw)["matches"] == []
-    status, _, raw = server.request("POST", "/v2/check", b"language=en-US",
-                                    {"content-type": "application/x-www-form-urlencoded"})
+    status, _, raw = server.request(
+        "POST", "/v2/check", b"language=en-US", {"content-type": "application/x-www-form-urlencoded"}
+    )
     assert status == 400 and b"'text'" in raw
-    status, _, raw = server.request("GET", "/v2/check?" + urllib.parse.urlencode({"text": "As I said, hi.",
-                                                                                 "language": "auto"}))
+    status, _, raw = server.request(
+        "GET", "/v2/check?" + urllib.parse.urlencode({"text": "As I said, hi.", "language": "auto"})
+    )
     assert status == 200 and json.loads(raw)["matches"][0]["rule"]["id"] == "PAG002"
 
 
 def test_browser_extensions_get_cors(server: Server) -> None:
     origin = "chrome-extension://abcdefghijklmnopabcdefghijklmnop"
-    status, headers, _ = server.request("OPTIONS", "/v2/check", headers={
-        "origin": origin, "access-control-request-method": "POST"})
+    status, headers, _ = server.request(
+        "OPTIONS", "/v2/check", headers={"origin": origin, "access-control-request-method": "POST"}
+    )
     assert status == 200 and headers["access-control-allow-origin"] == origin
-    status, headers, _ = server.request("POST", "/v2/check", b"language=en-US&text=As+I+said%2C+hi.",
-                                        {"content-type": "application/x-www-form-urlencoded", "origin": origin})
+    status, headers, _ = server.request(
+        "POST",
+        "/v2/check",
+        b"language=en-US&text=As+I+said%2C+hi.",
+        {"content-type": "application/x-www-form-urlencoded", "origin": origin},
+    )
     assert status == 200 and headers["access-control-allow-origin"] == origin

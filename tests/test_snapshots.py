@@ -11,10 +11,9 @@ from __future__ import annotations
 import os
 
 import pytest
+from conftest import REPO_ROOT
 
 from tonecheck._outputs import FORMATS
-
-from conftest import REPO_ROOT
 
 SNAPSHOTS = REPO_ROOT / "tests" / "snapshots"
 

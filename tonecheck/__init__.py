@@ -1,8 +1,8 @@
 """tonecheck: lint customer-support replies before a customer reads them.
 
-    >>> import tonecheck
-    >>> report = tonecheck.check("No, that's impossible.")
-    >>> [f.code for f in report.findings]  # doctest: +SKIP
+>>> import tonecheck
+>>> report = tonecheck.check("No, that's impossible.")
+>>> [f.code for f in report.findings]  # doctest: +SKIP
 """
 
 from ._api import Linter, check, check_file, fix, load_config
@@ -10,8 +10,8 @@ from ._config import Config
 from ._exceptions import ConfigError, FormatError, InputError, RuleError, TonecheckError
 from ._types import (
     CATEGORIES,
-    Applicability,
     CHANNELS,
+    Applicability,
     Category,
     Channel,
     Edit,
@@ -24,13 +24,12 @@ from ._types import (
     Severity,
     Suggestion,
 )
-
 from ._version import __version__
 
 __all__ = [
-    "Applicability",
     "CATEGORIES",
     "CHANNELS",
+    "Applicability",
     "Category",
     "Channel",
     "Config",

@@ -52,6 +52,7 @@ _SIG_DELIMITER = Lazy(r"^-- ?$")
 _ALNUM = Lazy(r"[\p{L}\p{N}]")
 _SENTENCE_END = Lazy(r"[.!?]+[\"')\]]*(?=\s|$)|\n")
 
+
 def is_sentence_start(text: str, offset: int) -> bool:
     """True if offset starts a sentence: only spaces since a line break, . ! ? : ; or the start."""
     index = offset - 1
@@ -186,13 +187,14 @@ def analyse(text: str) -> Anatomy:
         return any(r.start <= span[0] and span[1] <= r.end for r in foreign)
 
     own_lines = [
-        span for span in lines
-        if span[0] < history_start and text[span[0]:span[1]].strip() and not is_foreign_line(span)
+        span
+        for span in lines
+        if span[0] < history_start and text[span[0] : span[1]].strip() and not is_foreign_line(span)
     ]
     structural: list[Region] = []
     body_start = own_lines[0][0] if own_lines else 0
     body_end = own_lines[-1][1] if own_lines else 0
-    if len(own_lines) > 1 and _GREETING.match(text[own_lines[0][0]:own_lines[0][1]]):
+    if len(own_lines) > 1 and _GREETING.match(text[own_lines[0][0] : own_lines[0][1]]):
         first = own_lines[0]
         structural.append(Region(kind="greeting", start=first[0], end=first[1]))
         own_lines = own_lines[1:]
@@ -244,7 +246,7 @@ def _find_signoff(text: str, own_lines: list[tuple[int, int]]) -> int | None:
     signature_from: int | None = None
     index = len(own_lines) - 1
     while index >= lowest and index > 0:
-        line = text[own_lines[index][0]:own_lines[index][1]]
+        line = text[own_lines[index][0] : own_lines[index][1]]
         if _SIG_DELIMITER.match(line) or _SIGNOFF.match(line) or _SHORT_SIGNOFF.match(line):
             found = index  # keep going: a sign-off block may have been pasted twice
         elif not _signature_line(line):
@@ -266,5 +268,5 @@ def detect_channel(text: str, anatomy: Anatomy, settings: ClosingConfig) -> Chan
     if anatomy.kinds("greeting", "signoff"):
         return "email"
     own = [s for r in anatomy.kinds("body", "closing") for s in anatomy.sentences_between(r.start, r.end)]
-    words = sum(len(text[s.start:s.end].split()) for s in own)
+    words = sum(len(text[s.start : s.end].split()) for s in own)
     return "chat" if len(own) <= settings.chat_max_sentences and words <= settings.chat_max_words else "email"

@@ -70,27 +70,42 @@ class Linter:
             raise InputError(f"format must be one of {', '.join(TEXT_FORMATS)}, not {format!r}")
         options = _options(mode=mode, channel=channel, context=context, ignore=ignore)
         if format == "text":
-            return self._engine.check(text, mode=mode, context=options.context, channel=options.channel,
-                                      ignore=options.ignore)
+            return self._engine.check(
+                text, mode=mode, context=options.context, channel=options.channel, ignore=options.ignore
+            )
         # the reply inside the markup, as one report whose offsets also reach back into the markup
-        linted = lint_source(self._engine, text, path=f"draft.{'md' if format == 'markdown' else format}",
-                             format=format, options=options)
+        linted = lint_source(
+            self._engine, text, path=f"draft.{'md' if format == 'markdown' else format}", format=format, options=options
+        )
         replies = linted.replies
         if len(replies) == 1:
             return replies[0]
         findings = tuple(f for reply in replies for f in reply.findings)
         return Report(text=text, mode=mode, channel=replies[0].channel if replies else "email", findings=findings)
 
-    def check_file(self, path: str | Path, *, mode: Mode | None = None, channel: Channel | None = None,
-                   context: Mapping[str, str] | None = None) -> FileReport:
+    def check_file(
+        self,
+        path: str | Path,
+        *,
+        mode: Mode | None = None,
+        channel: Channel | None = None,
+        context: Mapping[str, str] | None = None,
+    ) -> FileReport:
         """Lint a file of any supported format with this Linter's configuration: one report per
         reply, inline suppressions applied and unused ones reported (TON100). The project's
         per-file ignores and mode globs apply when the configuration came from a project file
         (`load_config`); otherwise paths are taken relative to the current folder."""
         return self._check_file(_as_path(path), self._project, mode=mode, channel=channel, context=context)
 
-    def _check_file(self, file: Path, project: Project | None, *, mode: Mode | None, channel: Channel | None,
-                    context: Mapping[str, str] | None) -> FileReport:
+    def _check_file(
+        self,
+        file: Path,
+        project: Project | None,
+        *,
+        mode: Mode | None,
+        channel: Channel | None,
+        context: Mapping[str, str] | None,
+    ) -> FileReport:
         options = _options(mode=mode, channel=channel, context=context, ignore=(), file_default=True)
         if project is None:
             project = Project(config=self.config, root=Path.cwd(), source=None)
@@ -116,8 +131,9 @@ class Linter:
         engine = self._engine
         return fix_text(
             text,
-            lambda current: engine.check(current, mode=mode, context=options.context, channel=options.channel,
-                                         ignore=options.ignore),
+            lambda current: engine.check(
+                current, mode=mode, context=options.context, channel=options.channel, ignore=options.ignore
+            ),
             unsafe=unsafe,
             max_rounds=max_rounds,
         )
@@ -168,12 +184,19 @@ def check(
     ignore: Iterable[str] = (),
 ) -> Report:
     """Lint one reply (see `Linter.check`); the configuration's engine is built once."""
-    return _linter(_config(config)).check(text, format=format, mode=mode, channel=channel, context=context,
-                                          ignore=ignore)
+    return _linter(_config(config)).check(
+        text, format=format, mode=mode, channel=channel, context=context, ignore=ignore
+    )
 
 
-def check_file(path: str | Path, *, config: Config | None = None, mode: Mode | None = None,
-               channel: Channel | None = None, context: Mapping[str, str] | None = None) -> FileReport:
+def check_file(
+    path: str | Path,
+    *,
+    config: Config | None = None,
+    mode: Mode | None = None,
+    channel: Channel | None = None,
+    context: Mapping[str, str] | None = None,
+) -> FileReport:
     """Lint a file the way `tonecheck check` does: configuration found upward from the file
     (unless `config` is given), suppressions, TON100, per-file ignores and modes by glob."""
     file = _as_path(path)
@@ -194,8 +217,9 @@ def fix(
     max_rounds: int = 10,
 ) -> FixResult:
     """Apply suggestions until none is left (see `Linter.fix`)."""
-    return _linter(_config(config)).fix(text, mode=mode, channel=channel, context=context, ignore=ignore,
-                                        unsafe=unsafe, max_rounds=max_rounds)
+    return _linter(_config(config)).fix(
+        text, mode=mode, channel=channel, context=context, ignore=ignore, unsafe=unsafe, max_rounds=max_rounds
+    )
 
 
 def _config(config: object) -> Config | None:
@@ -235,9 +259,9 @@ def _options(*, mode: object, channel: object, context: object, ignore: object, 
     if not all(isinstance(item, str) for item in ignored):
         raise InputError("ignore must be a list of strings")
     return Options(
-        mode=mode,  # type: ignore[arg-type]  # checked above
+        mode=mode,  # checked above
         default_mode="saved" if file_default else "draft",
-        context=context,  # type: ignore[arg-type]
+        context=context,
         channel=None if channel in (None, "auto") else channel,  # type: ignore[arg-type]
         ignore=ignored,
     )

@@ -10,21 +10,20 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
-
+from typing import NoReturn, TextIO
 
 from ._exceptions import InputError, TonecheckError
-from ._types import Finding, Severity
 from ._outputs import FORMATS
 from ._project.discovery import Project, find_config_file, load_project
 from ._ruleset.schema import MatchingRule, Rule
+from ._types import Finding, Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 MAX_FILE_BYTES = 20_000_000
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2 too; keep its message short
+    def error(self, message: str) -> NoReturn:  # argparse exits 2 too; keep its message short
         self.print_usage(sys.stderr)
         raise _UsageError(message)
 
@@ -41,35 +40,76 @@ def _build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="lint replies: files, folders, or standard input")
     check.add_argument("paths", nargs="*", help="files or folders; none or '-' reads standard input")
     check.add_argument("--format", choices=FORMATS, default="text")
-    check.add_argument("--mode", choices=("draft", "saved"), default=None,
-                       help="draft or saved for every input (default: the config's mode globs, else saved "
-                            "for files and draft for standard input)")
-    check.add_argument("--channel", choices=("auto", "email", "chat", "social"), default=None,
-                       help="where the replies are read (default: the config's channel, else auto: an "
-                            "@handle opener is social, a short reply without greeting or sign-off is chat)")
-    check.add_argument("--preview", action="store_true", default=None,
-                       help="run preview rules too (not yet measured right 9 times in 10 on real replies)")
-    check.add_argument("--select", action="append", default=[], metavar="CODE|PREFIX|CATEGORY",
-                       help="check only these rules (repeatable, or comma-separated)")
+    check.add_argument(
+        "--mode",
+        choices=("draft", "saved"),
+        default=None,
+        help="draft or saved for every input (default: the config's mode globs, else saved "
+        "for files and draft for standard input)",
+    )
+    check.add_argument(
+        "--channel",
+        choices=("auto", "email", "chat", "social"),
+        default=None,
+        help="where the replies are read (default: the config's channel, else auto: an "
+        "@handle opener is social, a short reply without greeting or sign-off is chat)",
+    )
+    check.add_argument(
+        "--preview",
+        action="store_true",
+        default=None,
+        help="run preview rules too (not yet measured right 9 times in 10 on real replies)",
+    )
+    check.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="CODE|PREFIX|CATEGORY",
+        help="check only these rules (repeatable, or comma-separated)",
+    )
     check.add_argument("--extend-select", action="append", default=[], metavar="CODE|PREFIX|CATEGORY")
-    check.add_argument("--ignore", action="append", default=[], metavar="CODE|PREFIX|CATEGORY",
-                       help="skip these rules (repeatable, or comma-separated)")
-    check.add_argument("--fail-on", choices=[s.value for s in Severity], default=None,
-                       help="lowest severity that makes the exit code 1 (default: warning)")
-    check.add_argument("--rule-path", action="append", default=[], metavar="PATH",
-                       help="extra rule file or folder (repeatable)")
-    check.add_argument("--config", type=Path, default=None, metavar="FILE",
-                       help="configuration file (default: found upward from each path)")
+    check.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="CODE|PREFIX|CATEGORY",
+        help="skip these rules (repeatable, or comma-separated)",
+    )
+    check.add_argument(
+        "--fail-on",
+        choices=[s.value for s in Severity],
+        default=None,
+        help="lowest severity that makes the exit code 1 (default: warning)",
+    )
+    check.add_argument(
+        "--rule-path", action="append", default=[], metavar="PATH", help="extra rule file or folder (repeatable)"
+    )
+    check.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="configuration file (default: found upward from each path)",
+    )
     check.add_argument("--customer-name", default=None, help="the customer's name, for name checks")
     check.add_argument("--fix", action="store_true", help="apply safe fixes to the files in place")
     check.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff: apply unsafe fixes too")
     check.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
-    check.add_argument("--force-exclude", action="store_true",
-                       help="apply exclude globs to paths given explicitly too (as pre-commit passes them)")
-    check.add_argument("--baseline", type=Path, default=None, metavar="FILE",
-                       help="report only findings not recorded in this baseline")
-    check.add_argument("--write-baseline", type=Path, default=None, metavar="FILE",
-                       help="record every current finding in FILE and exit 0")
+    check.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply exclude globs to paths given explicitly too (as pre-commit passes them)",
+    )
+    check.add_argument(
+        "--baseline", type=Path, default=None, metavar="FILE", help="report only findings not recorded in this baseline"
+    )
+    check.add_argument(
+        "--write-baseline",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="record every current finding in FILE and exit 0",
+    )
     check.add_argument("--statistics", action="store_true", help="print a count per rule instead of findings")
     check.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors; use the exit code")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
@@ -83,10 +123,20 @@ def _build_parser() -> argparse.ArgumentParser:
     rules = commands.add_parser("rules", help="list all rules")
     rules.add_argument("--format", choices=("text", "json"), default="text")
     for command in (rule, rules):  # the rules in force: the current folder's configuration, as `check` finds it
-        command.add_argument("--config", type=Path, default=None, metavar="FILE",
-                             help="configuration file (default: found upward from the current folder)")
-        command.add_argument("--rule-path", action="append", default=[], metavar="PATH",
-                             help="extra rule file or folder (repeatable; replaces the configuration's rule-paths)")
+        command.add_argument(
+            "--config",
+            type=Path,
+            default=None,
+            metavar="FILE",
+            help="configuration file (default: found upward from the current folder)",
+        )
+        command.add_argument(
+            "--rule-path",
+            action="append",
+            default=[],
+            metavar="PATH",
+            help="extra rule file or folder (repeatable; replaces the configuration's rule-paths)",
+        )
     _add_serve_parser(commands)
     return parser
 
@@ -95,10 +145,17 @@ def _add_serve_parser(commands: argparse._SubParsersAction) -> None:  # type: ig
     serve = commands.add_parser("serve", help="run the pre-send service (HTTP; needs tonecheck[serve])")
     serve.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1: this machine only)")
     serve.add_argument("--port", type=int, default=None, help="port (default 8790)")
-    serve.add_argument("--workers", type=int, default=None, help="worker processes, each with its own engine (default 1)")
-    serve.add_argument("--config", type=Path, default=None, metavar="FILE",
-                       help="configuration file: linting settings and its [serve] table (default: found upward "
-                            "from the working folder)")
+    serve.add_argument(
+        "--workers", type=int, default=None, help="worker processes, each with its own engine (default 1)"
+    )
+    serve.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="configuration file: linting settings and its [serve] table (default: found upward "
+        "from the working folder)",
+    )
     serve.add_argument("--log-level", choices=("critical", "error", "warning", "info", "debug"), default=None)
     serve.add_argument("--no-access-log", action="store_true", help="do not log one line per request")
 
@@ -108,16 +165,25 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         from ._serve.runner import serve
         from ._serve.settings import build_settings
     except ImportError as exc:
-        err.write(f"tonecheck: error: `tonecheck serve` needs the serve extra ({exc.name} is missing): "
-                  "pip install \"tonecheck[serve]\"\n")
+        err.write(
+            f"tonecheck: error: `tonecheck serve` needs the serve extra ({exc.name} is missing): "
+            'pip install "tonecheck[serve]"\n'
+        )
         return EXIT_ERROR
     config_file = args.config or find_config_file(Path.cwd())
     if args.config is not None and not args.config.is_file():
         err.write(f"tonecheck: error: {args.config}: no such file\n")
         return EXIT_ERROR
-    settings = build_settings(config_file, {"host": args.host, "port": args.port, "workers": args.workers,
-                                            "log-level": args.log_level,
-                                            "access-log": False if args.no_access_log else None})
+    settings = build_settings(
+        config_file,
+        {
+            "host": args.host,
+            "port": args.port,
+            "workers": args.workers,
+            "log-level": args.log_level,
+            "access-log": False if args.no_access_log else None,
+        },
+    )
     return serve(settings, err)
 
 
@@ -184,14 +250,14 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if given == "-":
                 targets.append(("-", None))
                 continue
-            path = Path(given)
-            if not path.exists():
+            given_path = Path(given)
+            if not given_path.exists():
                 err.write(f"tonecheck: error: {given}: no such file or folder\n")
                 errors += 1
                 continue
-            project = projects.for_path(path)
-            found = [(str(p), p) for p in discover([path], project, force_exclude=args.force_exclude)]
-            if not found and path.is_dir():
+            project = projects.for_path(given_path)
+            found = [(str(p), p) for p in discover([given_path], project, force_exclude=args.force_exclude)]
+            if not found and given_path.is_dir():
                 err.write(f"tonecheck: warning: {given}: no files to lint here (see include and exclude)\n")
             targets.extend(found)
     for display, path in targets:
@@ -205,8 +271,9 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         try:
             content = read_source(display)
             if args.fix or args.diff:
-                fixed = fix_source(engine, content, path=name, project=project, file=path, options=options,
-                                   unsafe=args.unsafe_fixes)
+                fixed = fix_source(
+                    engine, content, path=name, project=project, file=path, options=options, unsafe=args.unsafe_fixes
+                )
                 if fixed is None:
                     err.write(f"tonecheck: note: {shown}: fixes are not applied to files in this format\n")
                 else:
@@ -224,8 +291,15 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                             errors += 1
                             continue
                         content = fixed.text
-            report = lint_source(engine, content, path=name, format="text" if path is None else None,
-                                 project=project, file=path, options=options)
+            report = lint_source(
+                engine,
+                content,
+                path=name,
+                format="text" if path is None else None,
+                project=project,
+                file=path,
+                options=options,
+            )
         except InputError as exc:
             err.write(f"tonecheck: error: {exc}\n")
             errors += 1
@@ -266,8 +340,11 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _cmd_config(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     project = load_project(Path(args.path), config_file=args.config)
-    payload = {"source": str(project.source) if project.source else None, "root": str(project.root),
-               "config": project.config.model_dump(mode="json", by_alias=True)}
+    payload = {
+        "source": str(project.source) if project.source else None,
+        "root": str(project.root),
+        "config": project.config.model_dump(mode="json", by_alias=True),
+    }
     out.write(json.dumps(payload, indent=2) + "\n")
     return EXIT_OK
 
@@ -275,9 +352,14 @@ def _cmd_config(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _write_diff(path: str, before: str, after: str, out: TextIO) -> None:
     import difflib
 
-    out.writelines(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
-                                        fromfile=path if path.startswith("/") else f"a/{path}",
-                                        tofile=path if path.startswith("/") else f"b/{path}"))
+    out.writelines(
+        difflib.unified_diff(
+            before.splitlines(keepends=True),
+            after.splitlines(keepends=True),
+            fromfile=path if path.startswith("/") else f"a/{path}",
+            tofile=path if path.startswith("/") else f"b/{path}",
+        )
+    )
     if after and not after.endswith("\n") and before != after:
         out.write("\n\\ No newline at end of file\n")
 
@@ -312,18 +394,67 @@ def _cmd_rule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             out.write(f"  - {as_prose(s.title)} [{s.applicability.value}]\n")
     if isinstance(rule, MatchingRule) and rule.modes != ("draft", "saved"):
         out.write(f"\nApplies in mode: {', '.join(rule.modes)}\n")
+    out.write(f"\nMeasured\n  {_measured(rule.code)}\n")
     return EXIT_OK
+
+
+def _measured(code: str) -> str:
+    """A rule's measured precision, from rules/measured.json (written by
+    `python benchmarks/quality.py --write-measured`), in words."""
+    from ._ruleset.load import builtin_rules_dir
+
+    try:
+        entry = json.loads((builtin_rules_dir() / "measured.json").read_text(encoding="utf-8")).get(code)
+    except (OSError, ValueError):
+        entry = None
+    if not entry:
+        return "not measured (a rule of your own, or a tool rule)"
+    judged, correct = entry["real_judged"], entry["real_correct"]
+    real = (
+        f"judged precision on real replies {correct / judged:.2f} over {judged} findings"
+        if judged
+        else "no judged finding on real replies"
+    )
+    fired = (
+        f"fires {entry['real_fired']} times on the real replies"
+        if entry["real_fired"]
+        else "never fires on real replies"
+    )
+    held = entry["holdout_findings"]
+    holdout = (
+        f"precision on the labelled holdout {entry['holdout_correct'] / held:.2f} over {held} findings"
+        if held
+        else "no finding on the labelled holdout"
+    )
+    return f"{real}; {fired}; {holdout}"
 
 
 def _cmd_rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     rules = _rules_in_force(args)
     if args.format == "json":
-        out.write(json.dumps([{"code": r.code, "name": r.name, "category": r.category, "severity": r.severity.value,
-                               "status": r.status, "kind": r.kind, "fix": r.fix} for r in rules], indent=2) + "\n")
+        out.write(
+            json.dumps(
+                [
+                    {
+                        "code": r.code,
+                        "name": r.name,
+                        "category": r.category,
+                        "severity": r.severity.value,
+                        "status": r.status,
+                        "kind": r.kind,
+                        "fix": r.fix,
+                    }
+                    for r in rules
+                ],
+                indent=2,
+            )
+            + "\n"
+        )
         return EXIT_OK
     for rule in sorted(rules, key=lambda r: r.code):
-        out.write(f"{rule.code}  {rule.name:<28} {rule.category:<20} {rule.severity.value:<8} {rule.status:<8} "
-                  f"{rule.kind}\n")
+        out.write(
+            f"{rule.code}  {rule.name:<28} {rule.category:<20} {rule.severity.value:<8} {rule.status:<8} {rule.kind}\n"
+        )
     return EXIT_OK
 
 
@@ -341,8 +472,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
 
         out.write(f"tonecheck {__version__}\n")
         return EXIT_OK
-    handlers = {"check": _cmd_check, "rule": _cmd_rule, "rules": _cmd_rules, "config": _cmd_config,
-                "serve": _cmd_serve}
+    handlers = {"check": _cmd_check, "rule": _cmd_rule, "rules": _cmd_rules, "config": _cmd_config, "serve": _cmd_serve}
     if args.command not in handlers:
         parser.print_help(err)
         return EXIT_ERROR

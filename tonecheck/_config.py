@@ -84,8 +84,9 @@ class Config(BaseModel):
 
     def cache_key(self) -> str:
         """What a compiled engine depends on: file-level settings are left out."""
-        return self.model_dump_json(exclude={"include", "exclude", "extend_exclude", "per_file_ignores", "mode",
-                                             "fail_on"})
+        return self.model_dump_json(
+            exclude={"include", "exclude", "extend_exclude", "per_file_ignores", "mode", "fail_on"}
+        )
 
     @classmethod
     def from_mapping(cls, data: dict[str, object], *, source: str = "configuration") -> Config:

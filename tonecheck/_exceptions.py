@@ -25,8 +25,9 @@ class FormatError(InputError, ValueError):
     ValueError and also a tonecheck InputError, so callers that report input errors report it.
     """
 
-    def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
-                 column: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, path: str | None = None, line: int | None = None, column: int | None = None
+    ) -> None:
         super().__init__(message)
         self.path = path
         self.line = line

@@ -6,7 +6,6 @@ import bisect
 
 from ._lazy import Lazy
 
-
 MAX_CHARS = 20_000_000
 _STRAIGHT = {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "}
 
@@ -21,8 +20,17 @@ def _straighten(text: str) -> str:
 
 
 _CONTRACTIONS = Lazy(r"(?<![@\w])(?:can't|cant|cannot)\b|\bwon't\b|n't\b|'(?:re|m|ll|ve)\b")
-_SPELLED_OUT = {"can't": "can not", "cant": "can not", "cannot": "can not", "won't": "will not",
-                "n't": " not", "'re": " are", "'m": " am", "'ll": " will", "'ve": " have"}
+_SPELLED_OUT = {
+    "can't": "can not",
+    "cant": "can not",
+    "cannot": "can not",
+    "won't": "will not",
+    "n't": " not",
+    "'re": " are",
+    "'m": " am",
+    "'ll": " will",
+    "'ve": " have",
+}
 
 
 def _lower(text: str) -> str:
@@ -33,7 +41,7 @@ def _spell_out(text: str) -> str:
     """Spell out contractions, for the textual context checks (both sides use this)."""
     if "'" not in text and "can" not in text:
         return text
-    return _CONTRACTIONS.sub(lambda m: _SPELLED_OUT[m.group()], text)
+    return str(_CONTRACTIONS.sub(lambda m: _SPELLED_OUT[m.group()], text))
 
 
 def _normalise_phrase(phrase: str) -> str:
@@ -45,8 +53,6 @@ def _normalise_context(text: str) -> str:
     return _spell_out(text.lower())
 
 
-
-
 class LineIndex:
     """Offsets to 1-based (line, column), the one implementation every part of tonecheck uses.
 
@@ -54,7 +60,7 @@ class LineIndex:
     points, and an end column is exclusive, as in SARIF. Line starts are found once, on first use.
     """
 
-    __slots__ = ("text", "_starts")
+    __slots__ = ("_starts", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text

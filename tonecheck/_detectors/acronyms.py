@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 import regex
+
 from .._lazy import Lazy
-from .base import AcronymOptions
-from .base import Hit
-from .base import Scan
-from .base import _derived
-from .base import detector
+from .base import AcronymOptions, Hit, Scan, _derived, detector
 from .placeholders import placeholder_spans
 
 if TYPE_CHECKING:
@@ -62,8 +59,11 @@ def _acronym(scan: Scan, rule: DetectorRule, options: AcronymOptions) -> Iterabl
 
 
 def _acronym_lists(options: AcronymOptions) -> tuple[frozenset[str], frozenset[str]]:
-    return _derived("acronym lists", options, lambda o: (frozenset(item.upper() for item in o.everyday),
-                                                         frozenset(item.upper() for item in o.words)))
+    return _derived(
+        "acronym lists",
+        options,
+        lambda o: (frozenset(item.upper() for item in o.everyday), frozenset(item.upper() for item in o.words)),
+    )
 
 
 _LETTERS = Lazy(r"\p{L}")
@@ -72,8 +72,8 @@ _CAPITALS = Lazy(r"\p{Lu}")
 
 def _in_delimiters(text: str, start: int, end: int) -> bool:
     """A token wrapped in template punctuation ("*|FNAME|", "{{ NAME") is a placeholder, even a broken one."""
-    before = text[max(0, start - 3):start].strip()
-    after = text[end:end + 3].strip()
+    before = text[max(0, start - 3) : start].strip()
+    after = text[end : end + 3].strip()
     return bool(before and before[-1] in _DELIMITER_BEFORE) or bool(after and after[0] in _DELIMITER_AFTER)
 
 
@@ -82,7 +82,7 @@ def _shouting(text: str, start: int, end: int) -> bool:
     its line, at most 80 characters either side, so long lines stay linear."""
     line_start = max(text.rfind("\n", 0, start) + 1, start - 80)
     line_end = text.find("\n", end, end + 80)
-    window = text[line_start: min(len(text), end + 80) if line_end == -1 else line_end]
+    window = text[line_start : min(len(text), end + 80) if line_end == -1 else line_end]
     letters = len(_LETTERS.findall(window))
     return letters >= 12 and len(_CAPITALS.findall(window)) / letters > 0.7
 
@@ -113,7 +113,7 @@ def explained(scan: Scan, start: int, end: int) -> bool:
     cache = scan.cache.setdefault("explained", {})
     if term.casefold() not in cache:
         cache[term.casefold()] = _explained_anywhere(scan, term)
-    return cache[term.casefold()]
+    return bool(cache[term.casefold()])
 
 
 def _explained_anywhere(scan: Scan, term: str) -> bool:
@@ -149,4 +149,3 @@ def _word_char(text: str, index: int) -> bool:
 def in_glossary(scan: Scan, start: int, end: int) -> bool:
     term = " ".join(scan.scan[start:end].split()).casefold()
     return any(term == " ".join(g.split()).casefold() for g in scan.config.glossary)
-

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
 from pydantic import BaseModel, ConfigDict, StrictStr, model_validator
-from .._types import Suggestion
+
+from .._anatomy import Anatomy, is_sentence_start
+from .._config import Config
 from .._ruleset import matcher_keys
 from .._ruleset.phrase_language import RegexSource
-from .._anatomy import Anatomy
-from .._config import Config
-from .._types import Channel, Mode
-from .._anatomy import is_sentence_start
-
+from .._types import Channel, Mode, Suggestion
 
 if TYPE_CHECKING:
     from .._ruleset.schema import DetectorRule
@@ -38,8 +37,9 @@ PhraseSets = Callable[[Any], list[tuple[str, str, tuple[str, ...]]]]
 PHRASE_SETS: dict[str, PhraseSets] = {}
 
 
-def detector(name: str, options: type[DetectorOptions] | None = None, *,
-             phrase_sets: PhraseSets | None = None) -> Callable[[Detector], Detector]:
+def detector(
+    name: str, options: type[DetectorOptions] | None = None, *, phrase_sets: PhraseSets | None = None
+) -> Callable[[Detector], Detector]:
     def register(function: Detector) -> Detector:
         REGISTRY[name] = function
         OPTIONS[name] = options or DetectorOptions
@@ -66,7 +66,7 @@ class ClosingElement(DetectorOptions):
     patterns: tuple[RegexSource, ...] = ()  # regular expressions, for forms phrases cannot spell
 
     @model_validator(mode="after")
-    def _not_empty(self) -> "ClosingElement":
+    def _not_empty(self) -> ClosingElement:
         if not self.phrases and not self.patterns:
             raise ValueError("an element needs phrases or patterns")
         return self
@@ -81,8 +81,11 @@ class ClosingOptions(DetectorOptions):
     question: StrictStr | None = None
 
     @model_validator(mode="after")
-    def _known_elements(self) -> "ClosingOptions":
-        for field_name, names in (("examples", list(self.examples)), ("question", [self.question] if self.question else [])):
+    def _known_elements(self) -> ClosingOptions:
+        for field_name, names in (
+            ("examples", list(self.examples)),
+            ("question", [self.question] if self.question else []),
+        ):
             unknown = [name for name in names if name not in self.elements]
             if unknown:
                 raise ValueError(f"{field_name}: unknown element {unknown[0]!r} (elements: {', '.join(self.elements)})")
@@ -111,10 +114,12 @@ def overlaps(start: int, end: int, spans: Iterable[tuple[int, ...]]) -> bool:
     return any(span[0] < end and start < span[1] for span in spans)
 
 
+_S = TypeVar("_S")
+_T = TypeVar("_T")
 _DERIVED: dict[tuple[str, int], tuple[Any, Any]] = {}
 
 
-def _derived(what: str, source: Any, build: Callable[[Any], Any]) -> Any:
+def _derived(what: str, source: _S, build: Callable[[_S], _T]) -> _T:
     """`what` a detector derives from an object that lives as long as its engine (a rule, the
     syntax table), built once per object and found again by identity instead of by hashing."""
     key = (what, id(source))
@@ -123,10 +128,7 @@ def _derived(what: str, source: Any, build: Callable[[Any], Any]) -> Any:
         if len(_DERIVED) > 512:  # a process that makes configurations without end must not grow without end
             _DERIVED.clear()
         cached = _DERIVED[key] = (source, build(source))  # holding it keeps its id unique
-    return cached[1]
-
-
-
+    return cast("_T", cached[1])
 
 
 @dataclass

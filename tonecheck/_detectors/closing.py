@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
 import regex
-from .._lazy import Lazy
-from .._types import Applicability, Suggestion
-from .._ruleset import matcher_keys
+
 from .._config import ClosingConfig
-from .base import ClosingOptions
-from .base import Hit
-from .base import Scan
-from .base import _derived
-from .base import detector
+from .._lazy import Lazy
+from .._ruleset import matcher_keys
+from .._types import Applicability, Suggestion
+from .base import ClosingOptions, Hit, Scan, _derived, detector
 
 if TYPE_CHECKING:
     from .._ruleset.schema import DetectorRule, Rule
@@ -21,11 +19,12 @@ if TYPE_CHECKING:
 
 # -- missing closing ---------------------------------------------------------------------------
 
+
 class _Pattern:
     """One closing pattern. Searched on lower-cased text when it has no capitals of its own:
     that is faster than a case-insensitive search and means the same."""
 
-    __slots__ = ("pattern", "on_lowered")
+    __slots__ = ("on_lowered", "pattern")
 
     def __init__(self, source: str) -> None:
         self.on_lowered = source == source.lower()
@@ -61,9 +60,11 @@ ACCEPTED = "accepted"  # the element name of the configuration's own closing phr
 def _closing_patterns(options: ClosingOptions, settings: ClosingConfig) -> list[tuple[str, tuple[_Pattern, ...]]]:
     """The configuration's accepted closings first (a full closing), then each element's patterns."""
     accepted = _derived("closing accepted", settings, lambda c: _compiled(c.accepted))
-    elements = _derived("closing elements", options, lambda o: [
-        (name, _compiled(element.patterns)) for name, element in o.elements.items()
-    ])
+    elements = _derived(
+        "closing elements",
+        options,
+        lambda o: [(name, _compiled(element.patterns)) for name, element in o.elements.items()],
+    )
     return [(ACCEPTED, accepted), *elements]
 
 
@@ -76,15 +77,20 @@ def _closing(scan: Scan, rule: DetectorRule, options: ClosingOptions) -> Iterabl
     if not body:
         return
     start, end = body[0].start, body[-1].end
-    own = [s for s in scan.anatomy.sentences_between(start, end)
-           if scan.scan[s.start] not in _INITIAL_MARKS or not _INITIALS.fullmatch(scan.scan, s.start, s.end)]
-    if own and not _INITIAL_MARKS.isdisjoint(scan.scan[own[-1].start:own[-1].end]) and (
-        tail := _TRAILING_INITIALS.search(scan.scan, own[-1].start, own[-1].end)
+    own = [
+        s
+        for s in scan.anatomy.sentences_between(start, end)
+        if scan.scan[s.start] not in _INITIAL_MARKS or not _INITIALS.fullmatch(scan.scan, s.start, s.end)
+    ]
+    if (
+        own
+        and not _INITIAL_MARKS.isdisjoint(scan.scan[own[-1].start : own[-1].end])
+        and (tail := _TRAILING_INITIALS.search(scan.scan, own[-1].start, own[-1].end))
     ):
         own[-1] = type(own[-1])(own[-1].start, tail.start())  # "... more here. ^JK": drop the initials
     if not own:
         return
-    region = own[-settings.region_sentences:]
+    region = own[-settings.region_sentences :]
     required = set(settings.required)
     present = _closing_elements_present(scan, rule.code, options, region, required)
     if _closing_complete(present, required):
@@ -92,9 +98,15 @@ def _closing(scan: Scan, rule: DetectorRule, options: ClosingOptions) -> Iterabl
     missing = [name for name in settings.required if name not in present] or list(options.examples)
     last = own[-1]
     yield Hit(
-        rule.code, last.start, last.end,
-        message=(f"The closing lines have no {_and_list([n.replace('-', ' ') for n in missing])}, "
-                 "which this team's configuration asks for.") if required else None,
+        rule.code,
+        last.start,
+        last.end,
+        message=(
+            f"The closing lines have no {_and_list([n.replace('-', ' ') for n in missing])}, "
+            "which this team's configuration asks for."
+        )
+        if required
+        else None,
         suggestions=_closing_suggestions(options, tuple(missing)),
     )
 
@@ -104,19 +116,22 @@ def _closing_suggestions(options: ClosingOptions, missing: tuple[str, ...]) -> t
     if missing not in made:
         examples = options.examples
         made[missing] = tuple(
-            Suggestion(title=f"Add a closing line, e.g. \"{line}\"", replacement=None,
-                       applicability=Applicability.display_only)
-            for name in missing for line in examples.get(name, ())[:1]
+            Suggestion(
+                title=f'Add a closing line, e.g. "{line}"', replacement=None, applicability=Applicability.display_only
+            )
+            for name in missing
+            for line in examples.get(name, ())[:1]
         )
     return made[missing]
 
 
-def _closing_elements_present(scan: Scan, code: str, options: ClosingOptions, region: list[Any],
-                               required: set[str]) -> set[str]:
+def _closing_elements_present(
+    scan: Scan, code: str, options: ClosingOptions, region: list[Any], required: set[str]
+) -> set[str]:
     """The closing elements found in the region, stopping as soon as the answer is known:
     the question mark first, then phrase matches (already found), then patterns (slowest)."""
     present: set[str] = set()
-    if any(scan.scan[s.start:s.end].rstrip().endswith("?") for s in region):
+    if any(scan.scan[s.start : s.end].rstrip().endswith("?") for s in region):
         present.add(options.question or ACCEPTED)
     low, high = region[0].start, region[-1].end
     for name in options.elements:
@@ -124,14 +139,14 @@ def _closing_elements_present(scan: Scan, code: str, options: ClosingOptions, re
             return present
         if name not in present and any(low <= s and e <= high for s, e in scan.phrase_hits(code, name)):
             present.add(name)
-    text = " ".join(scan.scan[s.start:s.end] for s in region)
+    text = " ".join(scan.scan[s.start : s.end] for s in region)
     lowered = text.lower()
     for name, patterns in _closing_patterns(options, scan.config.closing):
         if _closing_complete(present, required):
             break
-        if name not in present and (not required or name in required or name == ACCEPTED):
-            if any(pattern.search(text, lowered) for pattern in patterns):
-                present.add(name)
+        wanted = not required or name in required or name == ACCEPTED
+        if name not in present and wanted and any(pattern.search(text, lowered) for pattern in patterns):
+            present.add(name)
     return present
 
 
@@ -142,10 +157,13 @@ def _closing_complete(present: set[str], required: set[str]) -> bool:
 
 def closing_element_names(rules: Iterable[Rule]) -> set[str]:
     """The closing elements the rules define: what `closing.required` may name."""
-    return {name for rule in rules if isinstance(options := getattr(rule, "options", None), ClosingOptions)
-            for name in options.elements}
+    return {
+        name
+        for rule in rules
+        if isinstance(options := getattr(rule, "options", None), ClosingOptions)
+        for name in options.elements
+    }
 
 
 def _and_list(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
-

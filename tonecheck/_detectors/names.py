@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from collections.abc import Iterable
 import regex
+
 from .._lazy import Lazy
 from .._types import Applicability, Suggestion
-from .base import DetectorOptions
-from .base import Hit
-from .base import Scan
-from .base import detector
+from .base import DetectorOptions, Hit, Scan, detector
 
 if TYPE_CHECKING:
     from .._ruleset.schema import DetectorRule
 
 
 # -- greetings and sign-offs -------------------------------------------------------------------
+
 
 @detector("pasted-twice")
 def _pasted_twice(scan: Scan, rule: DetectorRule, options: DetectorOptions) -> Iterable[Hit]:
@@ -31,10 +30,14 @@ def _pasted_twice(scan: Scan, rule: DetectorRule, options: DetectorOptions) -> I
     index = 0
     while index < len(lines):
         for size in range(1, 5):
-            first, second = texts[index:index + size], texts[index + size:index + 2 * size]
-            if len(second) == size and first == second and sum(len(t) for t in first) <= 120 and any(
-                _is_greeting_or_signoff(t) for t in first
-            ) and scan.anatomy.region_of(lines[index][0]) not in ("quoted", "code"):
+            first, second = texts[index : index + size], texts[index + size : index + 2 * size]
+            if (
+                len(second) == size
+                and first == second
+                and sum(len(t) for t in first) <= 120
+                and any(_is_greeting_or_signoff(t) for t in first)
+                and scan.anatomy.region_of(lines[index][0]) not in ("quoted", "code")
+            ):
                 yield Hit(rule.code, lines[index + size][0], lines[index + 2 * size - 1][1])
                 index += 2 * size - 1
                 break
@@ -62,7 +65,8 @@ def _wrong_name(scan: Scan, rule: DetectorRule, options: DetectorOptions) -> Ite
     words = expected.split()
     # "Sara-Jane Lopez": "Sara-Jane", "Sara", "Jane" and "Lopez" all name her
     known = {word.casefold() for word in words} | {
-        part.casefold() for word in words for part in word.split("-") if part}
+        part.casefold() for word in words for part in word.split("-") if part
+    }
     for m in _GREETING_NAME.finditer(scan.scan):
         name = m.group("name").casefold()
         if name in _NOT_NAMES or name in known or all(part in known for part in name.split("-") if part):
@@ -71,8 +75,16 @@ def _wrong_name(scan: Scan, rule: DetectorRule, options: DetectorOptions) -> Ite
             continue
         # after a title ("Dear Ms. Lopes") the surname goes in, otherwise the first name
         replacement = words[-1] if m.group("title") else words[0]
-        yield Hit(rule.code, m.start("name"), m.end("name"), {"customer_name": expected},
-                   suggestions=(Suggestion(title=f"Use the customer's name ({expected})",
-                                           replacement=replacement,
-                                           applicability=Applicability.safe),))
-
+        yield Hit(
+            rule.code,
+            m.start("name"),
+            m.end("name"),
+            {"customer_name": expected},
+            suggestions=(
+                Suggestion(
+                    title=f"Use the customer's name ({expected})",
+                    replacement=replacement,
+                    applicability=Applicability.safe,
+                ),
+            ),
+        )

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import difflib
 from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING
+
 import regex
 from pydantic import StrictStr
+
 from .._lazy import Lazy
 from .._types import Applicability, Suggestion
-from .base import Hit
-from .base import PlaceholderOptions
-from .base import Scan
-from .base import DetectorOptions
-from .base import _derived
-from .base import detector
-from .base import overlaps
+from .base import DetectorOptions, Hit, PlaceholderOptions, Scan, _derived, detector, overlaps
 
 if TYPE_CHECKING:
     from .._ruleset.schema import DetectorRule
@@ -24,10 +19,14 @@ if TYPE_CHECKING:
 
 # -- placeholders ------------------------------------------------------------------------------
 
+
 def _syntax_regex(syntaxes: Mapping[str, str]) -> regex.Pattern[str]:
     # the engine hands every reply the same mapping: compiled once per mapping, found by identity
-    return _derived("syntax regex", syntaxes, lambda items: regex.compile(
-        "|".join(f"(?P<{_group(name)}>{source})" for name, source in items.items())))
+    return _derived(
+        "syntax regex",
+        syntaxes,
+        lambda items: regex.compile("|".join(f"(?P<{_group(name)}>{source})" for name, source in items.items())),
+    )
 
 
 def _group(name: str) -> str:
@@ -65,11 +64,17 @@ def _placeholder(scan: Scan, rule: DetectorRule, options: PlaceholderOptions) ->
             continue  # reported by the malformed check instead
         text = scan.text[start:end]
         if name and _NAME_VARIABLE.search(text):
-            suggestions = (Suggestion(title=f"Fill in the customer's name ({name})", replacement=name,
-                                      applicability=Applicability.safe),)
+            suggestions = (
+                Suggestion(
+                    title=f"Fill in the customer's name ({name})", replacement=name, applicability=Applicability.safe
+                ),
+            )
         else:
-            suggestions = (Suggestion(title="Replace it with the real value before sending",
-                                      applicability=Applicability.display_only),)
+            suggestions = (
+                Suggestion(
+                    title="Replace it with the real value before sending", applicability=Applicability.display_only
+                ),
+            )
         yield Hit(rule.code, start, end, {"syntax": syntax}, suggestions=suggestions)
 
 
@@ -114,8 +119,7 @@ _MALFORMED: list[tuple[Lazy, str | Callable[[regex.Match[str]], str], str]] = [
     (Lazy(r"(?<!\{)(?P<open>\{\{)[^{}\n]{1,80}(?P<close>%\})"), _mixes, "%}"),
     (Lazy(r"(?P<open>\{%)[^{}\n]{1,80}(?P<close>\}\})"), _mixes, "{%"),
     (Lazy(r"(?P<open>\*\|)[^|{}\n]{1,40}(?P<close>\}\}|%\}|\})"), _mixes, "*|"),
-    (Lazy(r"(?:(?<!\{)(?P<open>\{\{\{?|\{%)|" + _BRACE_OPENER + r")[^{}|\n]{1,40}(?P<close>\|\*)"),
-     _mixes, "|*"),
+    (Lazy(r"(?:(?<!\{)(?P<open>\{\{\{?|\{%)|" + _BRACE_OPENER + r")[^{}|\n]{1,40}(?P<close>\|\*)"), _mixes, "|*"),
     (Lazy(r"(?P<open>\{%)[^%}\n]{1,40}(?P<close>\})(?!\})"), _mixes, "{%"),
     (Lazy(r"%\{[^}\n]{1,40}%(?!\})"), "it mixes %{ } and {% %} delimiters", "%{"),
     # unbalanced braces
@@ -133,16 +137,27 @@ _MALFORMED: list[tuple[Lazy, str | Callable[[regex.Match[str]], str], str]] = [
     (Lazy(r"\{\{[^{}\n]*(?:fallback|default)\s*:\s*(?:\"\s*\"|'\s*')[^{}\n]*\}\}"), _EMPTY_FALLBACK, "{{"),
     (Lazy(r"\{%[^{}\n]*fallback\s*=\s*(?:\"\s*\"|'\s*')?\s*%\}"), _EMPTY_FALLBACK, "{%"),
     # opened and never closed: the span is the opener and the variable after it, not the prose
-    (Lazy(r"(?<!\{)(?>(?P<open>\{\{\{?|\{%))(?>-?(?:\s*[A-Za-z_]\w*(?:\.\w+)*)?)" + _UNCLOSED),
-     _never_closed, "{"),
-    (Lazy(r"(?:(?<![\w{])(?P<open>[#%]\{)|(?P<open>\{!))(?>\s*[A-Za-z_]\w*(?:\.\w+)*)" + _UNCLOSED),
-     _never_closed, "{"),
-    (Lazy(r"(?<![\w{])(?P<open>\$\{)(?>\s*[A-Za-z_]\w*(?:\.\w+|[ ]\p{Lu}\w*)*)" + _UNCLOSED),
-     _never_closed, "${"),  # Zoho names hold spaces: "${Contacts.First Name"
+    (Lazy(r"(?<!\{)(?>(?P<open>\{\{\{?|\{%))(?>-?(?:\s*[A-Za-z_]\w*(?:\.\w+)*)?)" + _UNCLOSED), _never_closed, "{"),
+    (
+        Lazy(r"(?:(?<![\w{])(?P<open>[#%]\{)|(?P<open>\{!))(?>\s*[A-Za-z_]\w*(?:\.\w+)*)" + _UNCLOSED),
+        _never_closed,
+        "{",
+    ),
+    (
+        Lazy(r"(?<![\w{])(?P<open>\$\{)(?>\s*[A-Za-z_]\w*(?:\.\w+|[ ]\p{Lu}\w*)*)" + _UNCLOSED),
+        _never_closed,
+        "${",
+    ),  # Zoho names hold spaces: "${Contacts.First Name"
     (Lazy(r"(?P<open>\*\|)[A-Z0-9_:]+(?:\|(?!\*)|(?![A-Z0-9_:|]))"), _never_closed, "*|"),
     # a lone "{" before a name, then prose or punctuation: "Hi {FNAME,"
-    (Lazy(r"(?<![\w{$#%!\\])(?P<open>\{)(?>[A-Za-z_]\w*(?:\.\w+)*)(?=[,.!?;]|[^\S\n]*$|[^\S\n]+\p{L})"
-                   + _UNCLOSED, regex.MULTILINE), _never_closed, "{"),
+    (
+        Lazy(
+            r"(?<![\w{$#%!\\])(?P<open>\{)(?>[A-Za-z_]\w*(?:\.\w+)*)(?=[,.!?;]|[^\S\n]*$|[^\S\n]+\p{L})" + _UNCLOSED,
+            regex.MULTILINE,
+        ),
+        _never_closed,
+        "{",
+    ),
 ]
 
 
@@ -166,9 +181,13 @@ def _malformed(scan: Scan, rule: DetectorRule, options: MalformedOptions) -> Ite
             if name and not _expression_words(options).isdisjoint(w.strip(".").casefold() for w in name.split()):
                 continue  # "{{ name or nickname }}" is an expression, not a name with a space
             found.append(m.span())
-            yield Hit(rule.code, m.start(), m.end(), {"problem": problem if isinstance(problem, str) else problem(m)},
-                       suggestions=(Suggestion(title="Repair the placeholder",
-                                               applicability=Applicability.display_only),))
+            yield Hit(
+                rule.code,
+                m.start(),
+                m.end(),
+                {"problem": problem if isinstance(problem, str) else problem(m)},
+                suggestions=(Suggestion(title="Repair the placeholder", applicability=Applicability.display_only),),
+            )
     allowed = scan.config.helpdesk
     known = scan.config.known_variables
     if (allowed or known) and scan.mode == "saved":
@@ -176,15 +195,29 @@ def _malformed(scan: Scan, rule: DetectorRule, options: MalformedOptions) -> Ite
             if overlaps(start, end, found):
                 continue
             if allowed and syntax not in allowed:
-                yield Hit(rule.code, start, end,
-                           {"problem": f"it uses {syntax} syntax, which the configured helpdesk does not"})
+                yield Hit(
+                    rule.code,
+                    start,
+                    end,
+                    {"problem": f"it uses {syntax} syntax, which the configured helpdesk does not"},
+                )
                 continue
             variable = _VARIABLE.search(scan.scan, start, end)
             if known and syntax not in _TAG_SYNTAXES and variable and variable.group() not in known:
                 close = difflib.get_close_matches(variable.group(), known, n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
-                yield Hit(rule.code, start, end,
-                           {"problem": f"{variable.group()!r} is not a known variable of the helpdesk{hint}"},
-                           suggestions=(Suggestion(title=f"Use {close[0]!r}", replacement=scan.text[start:end].replace(
-                               variable.group(), close[0], 1), applicability=Applicability.unsafe),) if close else ())
-
+                yield Hit(
+                    rule.code,
+                    start,
+                    end,
+                    {"problem": f"{variable.group()!r} is not a known variable of the helpdesk{hint}"},
+                    suggestions=(
+                        Suggestion(
+                            title=f"Use {close[0]!r}",
+                            replacement=scan.text[start:end].replace(variable.group(), close[0], 1),
+                            applicability=Applicability.unsafe,
+                        ),
+                    )
+                    if close
+                    else (),
+                )

@@ -38,7 +38,7 @@ def key(files: Iterable[Path], *parts: str) -> str:
     from .._version import __version__
 
     digest = hashlib.sha256()
-    for part in (str(_FORMAT), __version__, spacy.__version__, sys.version, *parts):
+    for part in (str(_FORMAT), __version__, spacy.about.__version__, sys.version, *parts):
         digest.update(part.encode() + b"\0")
     # the package's own code shapes what is cached (schemas, phrase compilation): part of the key
     package_code = sorted(Path(__file__).resolve().parent.parent.rglob("*.py"))

@@ -3,41 +3,41 @@
 from __future__ import annotations
 
 import bisect
-import threading
 import itertools
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
 import numpy
 import regex
+
 from .. import _detectors  # noqa: F401  # importing the package registers every detector
-from .._detectors.acronyms import explained, in_glossary
-from .._detectors.base import REGISTRY, Hit, PlaceholderOptions, overlaps, phrase_sets
-from .._detectors.closing import closing_element_names
 from .._anatomy import Anatomy, analyse, detect_channel
 from .._config import DEFAULT_CONFIG, Config, selector_matches
+from .._detectors.acronyms import explained, in_glossary
+from .._detectors.base import REGISTRY, Hit, PlaceholderOptions, Scan, overlaps, phrase_sets
+from .._detectors.closing import closing_element_names
 from .._exceptions import ConfigError, InputError, RuleError
 from .._lazy import Lazy
-from .._types import Channel, Finding, Mode, Report, Suggestion
 from .._ruleset import matcher_keys
-from .._ruleset.load import load_rules, rule_files
-from .._ruleset.load import RuleSet
-from .._ruleset.schema import DetectorRule, LexiconRule, MatchingRule, PhraseRule, RegexRule, Rule, TextRule
-from .._ruleset.schema import TokenPatternRule
-from .._detectors.base import Scan
-from .nlp import _lexeme_attributes
-from .nlp import _load_pipeline
-from .._text import MAX_CHARS, LineIndex, _lower
-from .._text import _normalise_context
-from .._text import _normalise_phrase
-from .phrase_cache import _pack_phrases
+from .._ruleset.load import RuleSet, load_rules, rule_files
+from .._ruleset.schema import (
+    DetectorRule,
+    LexiconRule,
+    MatchingRule,
+    PhraseRule,
+    RegexRule,
+    Rule,
+    TextRule,
+    TokenPatternRule,
+)
 from .._ruleset.templates import render
-from .._text import _straighten
-from .suggest import _suggestions
-from .phrase_cache import _unpack_phrases
+from .._text import MAX_CHARS, LineIndex, _lower, _normalise_context, _normalise_phrase, _straighten
+from .._types import Channel, Finding, Mode, Report, Suggestion
 from .limits import record_timeout, regex_timeout
-
-
-
+from .nlp import _lexeme_attributes, _load_pipeline
+from .phrase_cache import _pack_phrases, _unpack_phrases
+from .suggest import _suggestions
 
 
 def _selected(rule: Rule, config: Config) -> bool:
@@ -73,9 +73,11 @@ class Engine:
         # the rules in force; tool rules among them have no matcher, so nothing below compiles them
         self.rules: dict[str, Rule] = {r.code: r for r in ruleset.rules if _selected(r, config)}
         self.matching_rules: dict[str, MatchingRule] = {
-            code: rule for code, rule in self.rules.items() if isinstance(rule, MatchingRule)}
+            code: rule for code, rule in self.rules.items() if isinstance(rule, MatchingRule)
+        }
         self.text_rules: dict[str, TextRule] = {
-            code: rule for code, rule in self.rules.items() if isinstance(rule, TextRule)}
+            code: rule for code, rule in self.rules.items() if isinstance(rule, TextRule)
+        }
         self.nlp = _load_pipeline(config.spacy_model, _lexeme_attributes(self.rules.values()))
         self.has_pipes = bool(self.nlp.pipe_names)  # a blank pipeline only tokenizes: call that directly
         self._build_phrase_matcher(_unpack_phrases(cached["phrases"]) if cached else None)
@@ -85,7 +87,9 @@ class Engine:
         syntaxes = self.ruleset.by_code().get("TPL001")
         self.placeholder_syntaxes: dict[str, str] = (
             dict(syntaxes.options.syntaxes)
-            if isinstance(syntaxes, DetectorRule) and isinstance(syntaxes.options, PlaceholderOptions) else {})
+            if isinstance(syntaxes, DetectorRule) and isinstance(syntaxes.options, PlaceholderOptions)
+            else {}
+        )
         unknown_syntax = [h for h in config.helpdesk if h not in self.placeholder_syntaxes]
         if unknown_syntax:
             raise ConfigError(
@@ -170,21 +174,24 @@ class Engine:
             add(matcher_keys.exceptions(rule.code), self.ruleset.expanded(rule, "exceptions", normalise=_lower))
             if isinstance(rule, DetectorRule):
                 for set_name, _, patterns in phrase_sets(rule.detector, rule.options):
-                    add(matcher_keys.detector_set(rule.code, set_name),
-                        [p for pattern in patterns for p in self.ruleset.expand_pattern(pattern, normalise=_lower)])
+                    add(
+                        matcher_keys.detector_set(rule.code, set_name),
+                        [p for pattern in patterns for p in self.ruleset.expand_pattern(pattern, normalise=_lower)],
+                    )
             lexicon = rule.lexicon if isinstance(rule, LexiconRule) else {}
             for index, (term, plain) in enumerate(lexicon.items()):
                 phrases = self.ruleset.expand_pattern(term)
                 capitals = [p for p in phrases if not any(c.islower() for c in p) and any(c.isupper() for c in p)]
-                for key, group in ((matcher_keys.lexicon_entry(rule.code, index, capitals=False),
-                                    set(phrases) - set(capitals)),
-                                   (matcher_keys.lexicon_entry(rule.code, index, capitals=True), capitals)):
+                for key, group in (
+                    (matcher_keys.lexicon_entry(rule.code, index, capitals=False), set(phrases) - set(capitals)),
+                    (matcher_keys.lexicon_entry(rule.code, index, capitals=True), capitals),
+                ):
                     if group:
                         lexicon_keys[key] = (rule.code, plain)
                         add(key, [_lower(p) for p in group])
         # word pairs that follow each other in some phrase: a gap in the reply (a skipped adverb or
         # a line wrap) can only hide a phrase if the words on either side of it are such a pair
-        bigrams = {pair for _, group in keywords for phrase in group for pair in zip(phrase, phrase[1:])}
+        bigrams = {pair for _, group in keywords for phrase in group for pair in itertools.pairwise(phrase)}
         return {"keywords": keywords, "lexicon_keys": lexicon_keys, "bigrams": bigrams}
 
     def _build_matcher(self) -> None:
@@ -209,9 +216,7 @@ class Engine:
                     anchors.update(first["IN"])
                 else:
                     anchors = None  # a pattern with no literal first word: always run
-        self.matcher_anchors = (
-            None if anchors is None else {self.nlp.vocab.strings.add(a.lower()) for a in anchors}
-        )
+        self.matcher_anchors = None if anchors is None else {self.nlp.vocab.strings.add(a.lower()) for a in anchors}
         self.has_matcher = len(self.matcher) > 0
 
     def _build_regex(self) -> None:
@@ -283,10 +288,23 @@ class Engine:
         tokenized = lowered if len(lowered) == len(scan_text) else scan_text
         doc = self.nlp(tokenized) if self.has_pipes else self.nlp.tokenizer(tokenized)
         if channel is None:
-            channel = self.config.channel if self.config.channel != "auto" else detect_channel(
-                scan_text, anatomy, self.config.closing)
-        scan = Scan(text, scan_text, mode, anatomy, doc, context or {}, self.config, lowered,
-                    self.placeholder_syntaxes, channel=channel)
+            channel = (
+                self.config.channel
+                if self.config.channel != "auto"
+                else detect_channel(scan_text, anatomy, self.config.closing)
+            )
+        scan = Scan(
+            text,
+            scan_text,
+            mode,
+            anatomy,
+            doc,
+            context or {},
+            self.config,
+            lowered,
+            self.placeholder_syntaxes,
+            channel=channel,
+        )
         hits = _dedupe(self, [hit for hit in self._match(scan) if self._keeps(scan, hit)])
         if ignore:  # a filter on what would be reported: a dropped finding hides no other
             hits = [hit for hit in hits if not self._ignored(hit.code, ignore)]
@@ -354,6 +372,7 @@ class Engine:
     def _phrase_matches(self, doc: Any) -> Iterable[tuple[int, int, int]]:
         """Phrase matches as (key, start char, end char), on the full text and, where it could
         add a match, on a view with skippable words (and the commas around them) left out."""
+
         def span(first: int, last: int) -> tuple[int, int]:
             return doc[first].idx, doc[last].idx + len(doc[last])
 
@@ -372,7 +391,7 @@ class Engine:
         kept = [index for index in range(len(norms)) if index not in removed]
         # The matcher reads only NORM, so the view's words are placeholders and its NORMs are copied.
         view = self._doc_class(self.nlp.vocab, words=["_"] * len(kept))
-        view.from_array(self._norm_and_space[:1], numpy.array([[norms[index]] for index in kept], dtype="uint64"))
+        view.from_array(self._norm_and_space[:1], numpy.array([[norms[index]] for index in kept], dtype="uint64"))  # type: ignore[arg-type]  # a uint64 array is what spaCy reads
         for match_id, s, e in self.phrase_matcher(view):
             yield (match_id, *span(kept[s], kept[e - 1]))
 
@@ -419,8 +438,7 @@ class Engine:
     def _keeps(self, scan: Scan, hit: Hit) -> bool:
         """Category-wide filters: jargon the reply explains, or the team accepts, is fine."""
         if self.rules[hit.code].category == "jargon":
-            return not (in_glossary(scan, hit.start, hit.end)
-                        or explained(scan, hit.start, hit.end))
+            return not (in_glossary(scan, hit.start, hit.end) or explained(scan, hit.start, hit.end))
         return True
 
     def _ignored(self, code: str, ignore: Sequence[str]) -> bool:
@@ -433,6 +451,8 @@ class Engine:
         from spacy.attrs import LOWER
 
         return not self.matcher_anchors.isdisjoint(doc.to_array([LOWER]).tolist())
+
+
 _SURROGATE = Lazy(r"[\ud800-\udfff]")
 
 
@@ -461,6 +481,7 @@ def _scan_text(text: str, anatomy: Anatomy) -> str:
 def _dedupe(engine: Engine, hits: list[Hit]) -> list[Hit]:
     """Within a category, overlapping hits are one problem: keep the longest, then the most severe.
     Kept spans of a category never overlap, so each new hit is checked against its neighbours only."""
+
     def priority(hit: Hit) -> tuple[int, int, int, str]:
         return (-(hit.end - hit.start), -engine.rules[hit.code].severity.rank, hit.start, hit.code)
 
@@ -519,6 +540,8 @@ def _to_findings(engine: Engine, scan: Scan, hits: list[Hit]) -> list[Finding]:
             )
         )
     return findings
+
+
 _ENGINES: dict[str, Engine] = {}
 _BY_OBJECT: dict[int, tuple[Config, Engine]] = {}
 _BUILD_LOCK = threading.Lock()

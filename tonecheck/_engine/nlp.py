@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+
 from .._exceptions import ConfigError
 from .._ruleset.schema import Rule, TokenPatternRule
 from .._text import MAX_CHARS
@@ -27,8 +28,7 @@ class _LeanTokenizer:
     PREFIXES = (r"[^\w\s^~]",)
     SUFFIXES = (r"[^\w\s]", r"'s")
     # between letters: hyphens, slashes, colons and the like; commas; runs of dots anywhere
-    INFIXES = (r"(?<=[^\W\d_])[-\u2013\u2014/:<>=+](?=[^\W\d_])", r"(?<=[^\W\d_]),(?=[^\W\d_])",
-               r"\.{2,}", "\u2026")
+    INFIXES = (r"(?<=[^\W\d_])[-\u2013\u2014/:<>=+](?=[^\W\d_])", r"(?<=[^\W\d_]),(?=[^\W\d_])", r"\.{2,}", "\u2026")
 
     @classmethod
     def build(cls, vocab: Any, language_defaults: Any) -> Any:
@@ -95,8 +95,10 @@ def _load_pipeline(name: str, lexeme_attributes: frozenset[int]) -> Any:
         # functions: shape, like_url, like_num...). Keeping only the attributes something reads
         # makes new words, and the tokenizer's special cases at start-up, several times cheaper.
         vocab = create_vocab(language.lang, language.Defaults)
-        vocab.lex_attr_getters = {
-            attr: getter for attr, getter in vocab.lex_attr_getters.items() if attr in lexeme_attributes
+        vocab.lex_attr_getters = {  # type: ignore[attr-defined]
+            attr: getter
+            for attr, getter in vocab.lex_attr_getters.items()
+            if attr in lexeme_attributes  # type: ignore[attr-defined]
         }
         return _BlankPipeline(vocab, _LeanTokenizer.build(vocab, language.Defaults))
     try:

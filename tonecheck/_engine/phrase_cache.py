@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from typing import Any
-import numpy
 
+import numpy
 
 
 def _pack_phrases(data: dict[str, Any]) -> dict[str, Any]:
@@ -16,8 +16,9 @@ def _pack_phrases(data: dict[str, Any]) -> dict[str, Any]:
         by_length: dict[int, list[int]] = {}
         for phrase in phrases:
             by_length.setdefault(len(phrase), []).extend(phrase)
-        keywords.append((key, [(length, numpy.array(flat, dtype=numpy.uint64).tobytes())
-                               for length, flat in by_length.items()]))
+        keywords.append(
+            (key, [(length, numpy.array(flat, dtype=numpy.uint64).tobytes()) for length, flat in by_length.items()])
+        )
     bigrams = numpy.array(sorted(data["bigrams"]), dtype=numpy.uint64).tobytes()
     return {**data, "keywords": keywords, "bigrams": bigrams}
 
@@ -26,6 +27,7 @@ def _unpack_phrases(packed: dict[str, Any]) -> dict[str, Any]:
     def rows(raw: bytes, width: int) -> list[list[int]]:
         return numpy.frombuffer(raw, dtype=numpy.uint64).reshape(-1, width).tolist()
 
-    keywords = [(key, [phrase for length, raw in groups for phrase in rows(raw, length)])
-                for key, groups in packed["keywords"]]
+    keywords = [
+        (key, [phrase for length, raw in groups for phrase in rows(raw, length)]) for key, groups in packed["keywords"]
+    ]
     return {**packed, "keywords": keywords, "bigrams": set(map(tuple, rows(packed["bigrams"], 2)))}

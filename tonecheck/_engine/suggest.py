@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from collections.abc import Mapping
-from .._detectors.base import Hit
 from .._anatomy import match_case
-from .._types import Suggestion
+from .._detectors.base import Hit, Scan
 from .._ruleset.schema import MatchingRule
 from .._ruleset.templates import render as _render
-from .._detectors.base import Scan
+from .._types import Suggestion
 from .limits import record_timeout, regex_timeout
 
 if TYPE_CHECKING:
     from .linter import Engine
 
 
-
-
-
-
-
-def _suggestions(engine: Engine, scan: Scan, hit: Hit, rule: MatchingRule, values: Mapping[str, str]) -> tuple[Suggestion, ...]:
+def _suggestions(
+    engine: Engine, scan: Scan, hit: Hit, rule: MatchingRule, values: Mapping[str, str]
+) -> tuple[Suggestion, ...]:
     if hit.suggestions is not None:
         return hit.suggestions
     matched = scan.text[hit.start : hit.end]
@@ -35,31 +31,44 @@ def _suggestions(engine: Engine, scan: Scan, hit: Hit, rule: MatchingRule, value
         # endpos bounds the work: a rewrite stays within its sentence, and `regex` costs grow
         # with the length of the string it is given
         try:
-            m = engine.rewrite_pattern(rule.code, index).match(scan.scan, hit.start, min(len(scan.scan), hit.end + 300),
-                                                               timeout=regex_timeout())
+            m = engine.rewrite_pattern(rule.code, index).match(
+                scan.scan, hit.start, min(len(scan.scan), hit.end + 300), timeout=regex_timeout()
+            )
         except TimeoutError:  # a runaway rewrite expression (only with a budget set): no rewrite
             record_timeout(rule.code)
             continue
         if m is None or m.end() == m.start():
             continue
         # slot values from the original text, so curly quotes and the like survive
-        slots = {**values, **{k: scan.text[m.start(k):m.end(k)] for k in m.groupdict() if m.start(k) >= 0}}
+        slots = {**values, **{k: scan.text[m.start(k) : m.end(k)] for k in m.groupdict() if m.start(k) >= 0}}
         replacement = _render(spec.replacement, slots)
         if starts_sentence:
             replacement = match_case(replacement, scan.text[hit.start : m.end()])
         key = (hit.start, m.end(), replacement)
         if key not in seen:
             seen.add(key)
-            suggestions.append(Suggestion(title=_render(spec.title, slots), replacement=replacement,
-                                          applicability=spec.applicability, start=hit.start, end=m.end()))
-    for spec in rule.suggestions:
-        replacement = None
-        if spec.replacement is not None:
-            replacement = _render(spec.replacement, values)
+            suggestions.append(
+                Suggestion(
+                    title=_render(spec.title, slots),
+                    replacement=replacement,
+                    applicability=spec.applicability,
+                    start=hit.start,
+                    end=m.end(),
+                )
+            )
+    for advice in rule.suggestions:
+        advice_replacement: str | None = None
+        if advice.replacement is not None:
+            advice_replacement = _render(advice.replacement, values)
             if starts_sentence:
-                replacement = match_case(replacement, matched)
-        suggestions.append(Suggestion(title=_render(spec.title, values), replacement=replacement,
-                                      applicability=spec.applicability,
-                                      start=hit.start if replacement is not None else None,
-                                      end=hit.end if replacement is not None else None))
+                advice_replacement = match_case(advice_replacement, matched)
+        suggestions.append(
+            Suggestion(
+                title=_render(advice.title, values),
+                replacement=advice_replacement,
+                applicability=advice.applicability,
+                start=hit.start if advice_replacement is not None else None,
+                end=hit.end if advice_replacement is not None else None,
+            )
+        )
     return tuple(suggestions)

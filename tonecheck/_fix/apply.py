@@ -44,7 +44,9 @@ def fix_text(
         for edit in sorted(planned, key=lambda e: (e.start, e.end)):
             if chosen and edit.start < chosen[-1].end:
                 continue
-            if edit.applicability is Applicability.safe and _introduces_a_finding(current, edit, report.findings, check):
+            if edit.applicability is Applicability.safe and _introduces_a_finding(
+                current, edit, report.findings, check
+            ):
                 continue  # "Actually, No, we…" -> "No, we…" would surface a new problem: leave it
             chosen.append(edit)
         if not chosen:
@@ -55,9 +57,7 @@ def fix_text(
     return FixResult(text=current, edits=tuple(edits), remaining=check(current).findings)
 
 
-def _introduces_a_finding(
-    text: str, edit: Edit, before: tuple[Finding, ...], check: Callable[[str], Report]
-) -> bool:
+def _introduces_a_finding(text: str, edit: Edit, before: tuple[Finding, ...], check: Callable[[str], Report]) -> bool:
     """Whether applying this one edit makes a problem appear that was not there before."""
     after = check(text[: edit.start] + edit.replacement + text[edit.end :])
     remaining = Counter(finding_identity(f) for f in before)
@@ -65,9 +65,11 @@ def _introduces_a_finding(
         key = finding_identity(finding)
         if remaining[key] > 0:
             remaining[key] -= 1
-        elif not any(f.code == finding.code and (finding.match.casefold() in f.match.casefold()
-                                                  or f.match.casefold() in finding.match.casefold())
-                     for f in before):
+        elif not any(
+            f.code == finding.code
+            and (finding.match.casefold() in f.match.casefold() or f.match.casefold() in finding.match.casefold())
+            for f in before
+        ):
             return True
     return False
 
@@ -81,8 +83,16 @@ def _plan(text: str, finding: Finding, allowed: set[Applicability], round_number
         start, end, replacement = tidy(text, start, end, suggestion.replacement)
         if text[start:end] == replacement:
             continue
-        return Edit(code=finding.code, round=round_number, start=start, end=end, original=text[start:end],
-                    replacement=replacement, title=suggestion.title, applicability=suggestion.applicability)
+        return Edit(
+            code=finding.code,
+            round=round_number,
+            start=start,
+            end=end,
+            original=text[start:end],
+            replacement=replacement,
+            title=suggestion.title,
+            applicability=suggestion.applicability,
+        )
     return None
 
 
@@ -104,8 +114,8 @@ def tidy(text: str, start: int, end: int, replacement: str) -> tuple[int, int, s
         return _tidy_replacement(text, start, end, replacement)
     before = text[:start]
     # a parenthetical between commas: ", as I said," -> "" and "the jar, as I said." -> "the jar."
-    if regex.search(r",[ \t]*$", before):
-        comma = regex.search(r",[ \t]*$", before).start()
+    if trailing_comma := regex.search(r",[ \t]*$", before):
+        comma = trailing_comma.start()
         following = regex.compile(r"[ \t]*(?P<p>[,.;:!?]|$)").match(text, end)
         if following and following.group("p") == ",":
             return comma, following.end(), ""
@@ -130,11 +140,11 @@ def tidy(text: str, start: int, end: int, replacement: str) -> tuple[int, int, s
 
 def _tidy_replacement(text: str, start: int, end: int, replacement: str) -> tuple[int, int, str]:
     if is_sentence_start(text, start):
-        replacement = match_case(replacement, text[start:start + 1])
-    determiner = _DETERMINER_BEFORE.search(text[max(0, start - 12):start])
+        replacement = match_case(replacement, text[start : start + 1])
+    determiner = _DETERMINER_BEFORE.search(text[max(0, start - 12) : start])
     if determiner and _LEADING_DETERMINER.match(replacement):
         # "the SSL certificate" -> "the security certificate", not "the the security certificate"
-        replacement = replacement[_LEADING_DETERMINER.match(replacement).end():]
+        replacement = replacement[_LEADING_DETERMINER.match(replacement).end() :]
     if determiner and determiner.group("det").lower() in ("a", "an") and replacement:
         article = "an" if _VOWEL_SOUND.match(replacement) else "a"
         if determiner.group("det").lower() != article:

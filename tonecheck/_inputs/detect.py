@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from typing import Any
+
 import yaml
+
 from .._exceptions import FormatError
 from .extensions import _HTML_EXT, _LIQUID_EXT, _MARKDOWN_EXT, _YAML_EXT, _split_path
-from .segment import Segment
-from .segment import _Source
-from .markup import _blank_template_comments
-from .github_yaml import _extract_github_yaml
-from .helpdesk_json import _extract_json
-from .markdown import _extract_markdown
+from .github_yaml import _extract_github_yaml, _yaml_shape_ok
+from .helpdesk_json import _extract_json, _json_shape, _load_json
 from .html import _html_to_text
-from .helpdesk_json import _json_shape
-from .helpdesk_json import _load_json
-from .github_yaml import _yaml_shape_ok
+from .markdown import _extract_markdown
+from .markup import _blank_template_comments
+from .segment import Segment, _Source
 
 FORMATS: tuple[str, ...] = (
     "text",
@@ -86,8 +84,7 @@ def extract(path: str, content: str, *, format: str | None = None) -> list[Segme
     elif format in FORMATS:
         fmt = format
     else:
-        raise FormatError(f"{path}: unknown input format {format!r} (known: {', '.join(FORMATS)})",
-                          path=path)
+        raise FormatError(f"{path}: unknown input format {format!r} (known: {', '.join(FORMATS)})", path=path)
     source = _Source(content)
     if fmt == "text":
         return [Segment(content, None, None, None, source)]

@@ -21,7 +21,6 @@ def _split_path(path: str) -> tuple[str, str, str]:
     return norm, base, os.path.splitext(base)[1]
 
 
-
 JSON_EXT = frozenset({".json"})
 TEXT_EXT = frozenset({".txt"})
 # the saved-reply file of GitHub's refined-saved-replies: the only YAML walked by default

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 from array import array
-import yaml
-from .._exceptions import FormatError
-from .segment import Segment
-from .segment import _Map
-from .segment import _Source
 
+import yaml
+
+from .._exceptions import FormatError
+from .segment import Segment, _Map, _Source
 
 # --------------------------------------------------------------------------------------------
 # YAML: GitHub saved replies (refined-saved-replies)
@@ -34,9 +33,24 @@ def _yaml_shape_ok(root: yaml.Node | None) -> bool:
 
 
 _YAML_ESCAPES = {
-    "0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f",
-    "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85", "_": "\xa0",
-    "L": "\u2028", "P": "\u2029",
+    "0": "\0",
+    "a": "\a",
+    "b": "\b",
+    "t": "\t",
+    "\t": "\t",
+    "n": "\n",
+    "v": "\v",
+    "f": "\f",
+    "r": "\r",
+    "e": "\x1b",
+    " ": " ",
+    '"': '"',
+    "/": "/",
+    "\\": "\\",
+    "N": "\x85",
+    "_": "\xa0",
+    "L": "\u2028",
+    "P": "\u2029",
 }
 _YAML_HEX_WIDTH = {"x": 2, "u": 4, "U": 8}
 

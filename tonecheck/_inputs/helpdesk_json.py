@@ -8,15 +8,11 @@ import re
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
+
 from .._exceptions import FormatError
 from .._types import Mode
-from .segment import Segment
-from .segment import _Map
-from .segment import _Source
-from .segment import _compose
-from .html import _html_to_text
-from .html import _looks_like_html
-
+from .html import _html_to_text, _looks_like_html
+from .segment import Segment, _compose, _Map, _Source
 
 # --------------------------------------------------------------------------------------------
 # JSON
@@ -153,8 +149,10 @@ def _freshdesk_ok(item: dict[str, Any]) -> bool:
 
 
 def _intercom_ok(item: dict[str, Any]) -> bool:
-    return "name" in item and "actions" not in item and (
-        isinstance(item.get("body"), str) or isinstance(item.get("body_text"), str)
+    return (
+        "name" in item
+        and "actions" not in item
+        and (isinstance(item.get("body"), str) or isinstance(item.get("body_text"), str))
     )
 
 
@@ -209,19 +207,47 @@ class _JsonFormat:
 
 
 _JSON_SHAPES: tuple[_JsonFormat, ...] = (
-    _JsonFormat("zendesk-macros", "Zendesk macros", (("macros",), ("macro",)),
-                _zendesk_ok, _zendesk_fields, ("title", "raw_title", "id")),
-    _JsonFormat("gorgias-macros", "Gorgias macros", (("data",), ("macros",)),
-                _gorgias_ok, _gorgias_fields, ("name", "id")),
-    _JsonFormat("helpscout-saved-replies", "Help Scout saved replies",
-                (("saved-replies",), ("savedReplies",), ("saved_replies",),
-                 ("_embedded", "saved-replies"), ("_embedded", "savedReplies")),
-                _helpscout_ok, _keys_fields(("text", None)), ("name", "id")),
-    _JsonFormat("freshdesk-canned-responses", "Freshdesk canned responses",
-                (("canned_responses",), ("cannedResponses",)),
-                _freshdesk_ok, _keys_fields(("content", False), ("content_html", True)), ("title", "id")),
-    _JsonFormat("intercom-macros", "Intercom macros", (("data",), ("macros",)),
-                _intercom_ok, _keys_fields(("body", None), ("body_text", False)), ("name", "id")),
+    _JsonFormat(
+        "zendesk-macros",
+        "Zendesk macros",
+        (("macros",), ("macro",)),
+        _zendesk_ok,
+        _zendesk_fields,
+        ("title", "raw_title", "id"),
+    ),
+    _JsonFormat(
+        "gorgias-macros", "Gorgias macros", (("data",), ("macros",)), _gorgias_ok, _gorgias_fields, ("name", "id")
+    ),
+    _JsonFormat(
+        "helpscout-saved-replies",
+        "Help Scout saved replies",
+        (
+            ("saved-replies",),
+            ("savedReplies",),
+            ("saved_replies",),
+            ("_embedded", "saved-replies"),
+            ("_embedded", "savedReplies"),
+        ),
+        _helpscout_ok,
+        _keys_fields(("text", None)),
+        ("name", "id"),
+    ),
+    _JsonFormat(
+        "freshdesk-canned-responses",
+        "Freshdesk canned responses",
+        (("canned_responses",), ("cannedResponses",)),
+        _freshdesk_ok,
+        _keys_fields(("content", False), ("content_html", True)),
+        ("title", "id"),
+    ),
+    _JsonFormat(
+        "intercom-macros",
+        "Intercom macros",
+        (("data",), ("macros",)),
+        _intercom_ok,
+        _keys_fields(("body", None), ("body_text", False)),
+        ("name", "id"),
+    ),
 )
 _JSON_SHAPE_BY_NAME = {shape.name: shape for shape in _JSON_SHAPES}
 
@@ -245,9 +271,17 @@ def _json_path_text(path: JsonPath) -> str:
     return "".join(parts)
 
 
-def _json_segment(content: str, source: _Source, literals: dict[JsonPath, int], path: JsonPath,
-                  value: str, reply_id: str, field: str | None, mode: Mode | None,
-                  is_html: bool | None) -> tuple[int, Segment] | None:
+def _json_segment(
+    content: str,
+    source: _Source,
+    literals: dict[JsonPath, int],
+    path: JsonPath,
+    value: str,
+    reply_id: str,
+    field: str | None,
+    mode: Mode | None,
+    is_html: bool | None,
+) -> tuple[int, Segment] | None:
     if not value.strip():
         return None
     quote = literals.get(path)
@@ -280,8 +314,7 @@ def _reply_title(item: dict[str, Any], keys: Sequence[str]) -> str | None:
     return None
 
 
-def _extract_json(path: str, content: str, source: _Source, data: Any, fmt: str,
-                  *, forced: bool) -> list[Segment]:
+def _extract_json(path: str, content: str, source: _Source, data: Any, fmt: str, *, forced: bool) -> list[Segment]:
     literals = _json_string_literals(content)
     found: list[tuple[int, Segment]] = []
     if fmt == "json-unknown":
@@ -294,8 +327,7 @@ def _extract_json(path: str, content: str, source: _Source, data: Any, fmt: str,
                 stack.extend(((*here, i), v) for i, v in enumerate(node))
             elif isinstance(node, str) and len(node) > 40 and " " in node:
                 field = here[-1] if here and isinstance(here[-1], str) else None
-                seg = _json_segment(content, source, literals, here, node, _json_path_text(here),
-                                    field, None, None)
+                seg = _json_segment(content, source, literals, here, node, _json_path_text(here), field, None, None)
                 if seg:
                     found.append(seg)
     else:
@@ -309,8 +341,9 @@ def _extract_json(path: str, content: str, source: _Source, data: Any, fmt: str,
                 value: Any = item
                 for key in value_path:
                     value = value[key]
-                seg = _json_segment(content, source, literals, (*item_path, *value_path), value,
-                                    reply_id, field, "saved", is_html)
+                seg = _json_segment(
+                    content, source, literals, (*item_path, *value_path), value, reply_id, field, "saved", is_html
+                )
                 if seg:
                     found.append(seg)
     found.sort(key=lambda pair: pair[0])

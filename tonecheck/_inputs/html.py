@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from array import array
 from html.entities import html5 as _HTML5_ENTITIES
-from .segment import _Map
-from .markup import _is_directive
 
+from .markup import _is_directive
+from .segment import _Map
 
 # --------------------------------------------------------------------------------------------
 # HTML
@@ -134,4 +134,3 @@ _HTML_MARKUP = re.compile(
 
 def _looks_like_html(s: str) -> bool:
     return _HTML_MARKUP.search(s) is not None
-

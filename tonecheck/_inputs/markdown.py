@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from .segment import Segment
-from .segment import _Source
-from .markup import _blank_ranges
-from .markup import _is_directive
-from .extensions import _split_path
 
+from .extensions import _split_path
+from .markup import _blank_ranges, _is_directive
+from .segment import Segment, _Source
 
 # --------------------------------------------------------------------------------------------
 # Markdown
@@ -83,7 +81,7 @@ def _markdown_sections(path: str, blanked: str) -> list[tuple[str, int, int]] | 
     elif h2 and (not h1 or h1[0][1] < h2[0][1]):
         sections, preamble = h2, blanked[: h2[0][1]]
         if h1:
-            preamble = preamble[: h1[0][1]] + preamble[h1[0][2]:]
+            preamble = preamble[: h1[0][1]] + preamble[h1[0][2] :]
     elif h1:
         sections, preamble = h1, blanked[: h1[0][1]]
     else:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-
 # --------------------------------------------------------------------------------------------
 # Blanking helpers (identity-preserving)
 
@@ -47,4 +46,3 @@ def _is_directive(comment: str) -> bool:
     """A `tonecheck:` suppression comment is kept: the suppression pass reads it (and the
     linter never lints comments)."""
     return "tonecheck:" in comment
-

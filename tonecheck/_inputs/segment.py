@@ -6,12 +6,14 @@ import dataclasses
 import re
 from array import array
 from collections.abc import Sequence
+
 from .._text import LineIndex
 from .._types import Mode
 
-
 # the source of one decoded character: a JSON escape (a surrogate pair counts once) or an HTML entity
-_ESCAPE_AT = re.compile(r"\\u[0-9a-fA-F]{4}(?:\\u[0-9a-fA-F]{4})?|\\.|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?")
+_ESCAPE_AT = re.compile(
+    r"\\u[0-9a-fA-F]{4}(?:\\u[0-9a-fA-F]{4})?|\\.|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?"
+)
 
 
 # a file's line index: built once, shared by the file's segments
@@ -88,7 +90,7 @@ class Segment:
 class _Map:
     """Builds a text together with, per character, its source start and end offsets."""
 
-    __slots__ = ("chars", "starts", "ends")
+    __slots__ = ("chars", "ends", "starts")
 
     def __init__(self) -> None:
         self.chars: list[str] = []
@@ -129,4 +131,3 @@ class _Map:
 def _compose(outer: Sequence[int], inner: Sequence[int]) -> array[int]:
     """Map through two levels: inner maps text -> intermediate, outer intermediate -> source."""
     return array("q", (outer[i] for i in inner))
-

@@ -7,7 +7,6 @@ Positions: lines are counted by "\\n" only (as the engine counts them), columns 
 points and `end_column` is exclusive.
 """
 
-
 from __future__ import annotations
 
 from collections import Counter
@@ -62,4 +61,3 @@ def statistics(results: Sequence[FileResult]) -> str:
 
 
 # -- shared helpers ------------------------------------------------------------------------------
-

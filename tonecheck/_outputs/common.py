@@ -6,11 +6,9 @@ import functools
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+
 from .._text import LineIndex
 from .._types import FileReport, Finding, Suggestion
-
-
-
 
 # What every renderer takes: one file's replies and findings, positions already in the file.
 FileResult = FileReport

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from .._types import Severity
+
 from .._ruleset.load import Rule
-from .common import FileResult
-from .common import _pairs
-
-
+from .._types import Severity
+from .common import FileResult, _pairs
 
 _GITHUB_LEVEL = {Severity.error: "error", Severity.warning: "warning", Severity.info: "notice"}
 

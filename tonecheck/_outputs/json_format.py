@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+
 from .._ruleset.load import Rule
-from .common import FileResult
-from .common import _pairs
+from .common import FileResult, _pairs
 
 JSON_FORMAT_VERSION = 1
-
 
 
 def _render_json(results: Sequence[FileResult], rules: Mapping[str, Rule], version: str) -> str:

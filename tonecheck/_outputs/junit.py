@@ -5,20 +5,19 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
-from .._types import Finding
+
 from .._ruleset.load import Rule
-from .common import FileResult
-from .common import _pairs
-
-
+from .._types import Finding
+from .common import FileResult, _pairs
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _xml_text(value: str) -> str:
     """Text XML 1.0 can hold: characters it forbids are written as \\xNN / \\uNNNN escapes."""
-    return _XML_INVALID.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
-                            else f"\\u{ord(m.group()):04x}", value)
+    return _XML_INVALID.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", value
+    )
 
 
 def _render_junit(results: Sequence[FileResult], rules: Mapping[str, Rule], version: str) -> str:
@@ -31,13 +30,23 @@ def _render_junit(results: Sequence[FileResult], rules: Mapping[str, Rule], vers
             groups[None] = []
         for reply_id, findings in groups.items():
             name = result.path if reply_id is None else f"{result.path} [{reply_id}]"
-            case = ET.Element("testcase", {
-                "name": _xml_text(name), "classname": "tonecheck", "file": _xml_text(result.path),
-            })
+            case = ET.Element(
+                "testcase",
+                {
+                    "name": _xml_text(name),
+                    "classname": "tonecheck",
+                    "file": _xml_text(result.path),
+                },
+            )
             for finding in findings:
-                failure = ET.SubElement(case, "failure", {
-                    "message": _xml_text(finding.message), "type": finding.code,
-                })
+                failure = ET.SubElement(
+                    case,
+                    "failure",
+                    {
+                        "message": _xml_text(finding.message),
+                        "type": finding.code,
+                    },
+                )
                 failure.text = _xml_text(
                     f"{finding.line}:{finding.column}: {finding.code} [{finding.severity.value}] {finding.message}"
                 )
@@ -49,4 +58,3 @@ def _render_junit(results: Sequence[FileResult], rules: Mapping[str, Rule], vers
     suite.extend(cases)
     ET.indent(root, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
-

@@ -9,18 +9,16 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import PurePath
 from typing import Any
-from .._types import Applicability, Finding, Severity
+
 from .._ruleset.load import Rule
-from .common import FileResult
-from .common import _pairs
 from .._ruleset.templates import as_prose
-from .common import _suggestion_span
+from .._types import Applicability, Finding, Severity
+from .common import FileResult, _pairs, _suggestion_span
 
 SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SARIF_VERSION = "2.1.0"
 # The key of tonecheck's own partial fingerprint; bump the version if the recipe ever changes.
 FINGERPRINT_KEY = "tonecheck/v1"
-
 
 
 _SARIF_LEVEL = {Severity.error: "error", Severity.warning: "warning", Severity.info: "note"}
@@ -37,10 +35,7 @@ def _artifact_uri(path: str) -> dict[str, str]:
 
 
 def _sarif_rule(rule: Rule) -> dict[str, Any]:
-    help_text = (
-        f"{rule.why}\n\n{rule.fix}\n\n"
-        f"Flagged: {rule.examples.flag[0]}\nNot flagged: {rule.examples.pass_[0]}"
-    )
+    help_text = f"{rule.why}\n\n{rule.fix}\n\nFlagged: {rule.examples.flag[0]}\nNot flagged: {rule.examples.pass_[0]}"
     return {
         "id": rule.code,
         "name": rule.name,
@@ -85,17 +80,23 @@ def _sarif_fixes(finding: Finding, location: dict[str, str], source: str | None)
         span = _suggestion_span(finding, suggestion, source)
         if span is None:
             continue
-        fixes.append({
-            "description": {"text": suggestion.title},
-            "artifactChanges": [{
-                "artifactLocation": dict(location),
-                "replacements": [{
-                    "deletedRegion": _region(span.line, span.column, span.end_line, span.end_column),
-                    "insertedContent": {"text": suggestion.replacement},
-                }],
-            }],
-            "properties": {"applicability": suggestion.applicability.value},
-        })
+        fixes.append(
+            {
+                "description": {"text": suggestion.title},
+                "artifactChanges": [
+                    {
+                        "artifactLocation": dict(location),
+                        "replacements": [
+                            {
+                                "deletedRegion": _region(span.line, span.column, span.end_line, span.end_column),
+                                "insertedContent": {"text": suggestion.replacement},
+                            }
+                        ],
+                    }
+                ],
+                "properties": {"applicability": suggestion.applicability.value},
+            }
+        )
     return fixes
 
 
@@ -121,12 +122,14 @@ def _render_sarif(results: Sequence[FileResult], rules: Mapping[str, Rule], vers
                 "ruleIndex": index[finding.code],
                 "level": _SARIF_LEVEL[finding.severity],
                 "message": {"text": finding.message},
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": dict(location),
-                        "region": _region(finding.line, finding.column, finding.end_line, finding.end_column),
-                    },
-                }],
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": dict(location),
+                            "region": _region(finding.line, finding.column, finding.end_line, finding.end_column),
+                        },
+                    }
+                ],
                 "partialFingerprints": {
                     FINGERPRINT_KEY: _fingerprint(finding.code, reply_id, finding.match, occurrence),
                 },
@@ -139,12 +142,14 @@ def _render_sarif(results: Sequence[FileResult], rules: Mapping[str, Rule], vers
     log = {
         "$schema": SARIF_SCHEMA_URI,
         "version": SARIF_VERSION,
-        "runs": [{
-            "tool": {"driver": {"name": "tonecheck", "version": version, "rules": descriptors}},
-            # columns count code points, as Python strings do (SARIF's default is UTF-16 units)
-            "columnKind": "unicodeCodePoints",
-            "results": sarif_results,
-        }],
+        "runs": [
+            {
+                "tool": {"driver": {"name": "tonecheck", "version": version, "rules": descriptors}},
+                # columns count code points, as Python strings do (SARIF's default is UTF-16 units)
+                "columnKind": "unicodeCodePoints",
+                "results": sarif_results,
+            }
+        ],
     }
     return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
 

@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from .._types import Finding, Suggestion
+
 from .._ruleset.load import Rule
-from .common import FileResult
-from .common import _Span
-from .common import _lines
-from .common import _pairs
-from .common import _plural
-from .common import _pointer
-from .common import _printable
-from .common import _suggestion_span
-
-
+from .._types import Finding, Suggestion
+from .common import FileResult, _lines, _pairs, _plural, _pointer, _printable, _Span, _suggestion_span
 
 
 def _render_text(results: Sequence[FileResult], rules: Mapping[str, Rule], version: str) -> str:
@@ -60,9 +52,8 @@ def _before_after(span: _Span | None, replacement: str, source: str | None) -> s
     if not line_start <= start <= end <= line_end + 1:
         return ""
     before = _printable(source[line_start:line_end].removesuffix("\r")).strip()
-    after = _printable((source[line_start:start] + text + source[end:max(end, line_end)]).removesuffix("\r")).strip()
+    after = _printable((source[line_start:start] + text + source[end : max(end, line_end)]).removesuffix("\r")).strip()
     return f"      before: {before}\n      after:  {after}\n"
 
 
 # -- json ----------------------------------------------------------------------------------------
-

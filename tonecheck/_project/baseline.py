@@ -26,10 +26,10 @@ def key(path: str, reply_id: str | None, finding: Finding) -> Key:
 
 def write(path: Path, keys: Iterable[Key]) -> int:
     counts = Counter(keys)
-    entries = [{"path": p, "reply": r, "code": c, "match": m, "count": n}
-               for (p, r, c, m), n in sorted(counts.items())]
-    path.write_text(json.dumps({"version": 1, "entries": entries}, indent=2, ensure_ascii=False) + "\n",
-                    encoding="utf-8")
+    entries = [{"path": p, "reply": r, "code": c, "match": m, "count": n} for (p, r, c, m), n in sorted(counts.items())]
+    path.write_text(
+        json.dumps({"version": 1, "entries": entries}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return len(entries)
 
 
@@ -38,9 +38,13 @@ def read(path: Path) -> Counter[Key]:
         data = json.loads(path.read_text(encoding="utf-8"))
         entries = data["entries"] if data.get("version") == 1 else None
         if not isinstance(entries, list):
-            raise ValueError("expected {\"version\": 1, \"entries\": [...]}")
-        return Counter({(e["path"], e.get("reply", ""), e["code"], normalised_match(e["match"])): int(e.get("count", 1))
-                        for e in entries})
+            raise ValueError('expected {"version": 1, "entries": [...]}')
+        return Counter(
+            {
+                (e["path"], e.get("reply", ""), e["code"], normalised_match(e["match"])): int(e.get("count", 1))
+                for e in entries
+            }
+        )
     except FileNotFoundError:
         raise InputError(f"{path}: baseline file not found") from None
     except (OSError, ValueError, KeyError, TypeError) as exc:

@@ -21,6 +21,7 @@ from typing import Any
 from .._config import Config
 from .._engine.linter import get_engine
 from .._exceptions import ConfigError
+from .._types import Mode
 
 CONFIG_FILES = ("pyproject.toml", "tonecheck.toml", ".tonecheck.toml")
 
@@ -37,7 +38,7 @@ class Project:
         except ValueError:
             return path.as_posix()
 
-    def mode_for(self, path: Path) -> str | None:
+    def mode_for(self, path: Path) -> Mode | None:
         relative = self.relative(path)
         for pattern, mode in self.config.mode.items():
             if _matches(relative, pattern):
@@ -46,8 +47,12 @@ class Project:
 
     def ignored_codes(self, path: Path) -> tuple[str, ...]:
         relative = self.relative(path)
-        return tuple(code for pattern, codes in self.config.per_file_ignores.items()
-                     if _matches(relative, pattern) for code in codes)
+        return tuple(
+            code
+            for pattern, codes in self.config.per_file_ignores.items()
+            if _matches(relative, pattern)
+            for code in codes
+        )
 
     def excluded(self, path: Path) -> bool:
         relative = self.relative(path)
@@ -109,8 +114,9 @@ def _has_tool_section(path: Path) -> bool:
         return False
 
 
-def load_project(start: Path, *, overrides: Mapping[str, Any] | None = None,
-                 config_file: Path | None = None) -> Project:
+def load_project(
+    start: Path, *, overrides: Mapping[str, Any] | None = None, config_file: Path | None = None
+) -> Project:
     """The configuration in force for `start`, with command-line overrides applied."""
     source = config_file or find_config_file(start)
     data: dict[str, Any] = {}
@@ -172,7 +178,9 @@ def _git_files(folder: Path) -> list[Path] | None:
     try:
         result = subprocess.run(
             ["git", "-C", str(folder), "ls-files", "-z", "--cached", "--others", "--exclude-standard", "."],
-            capture_output=True, check=True, timeout=60,
+            capture_output=True,
+            check=True,
+            timeout=60,
         )
     except (OSError, subprocess.SubprocessError):
         return None

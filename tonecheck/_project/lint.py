@@ -15,8 +15,8 @@ from pathlib import Path
 from .._config import selector_matches
 from .._engine.linter import Engine
 from .._exceptions import InputError
-from .._inputs import Segment, detect_format, extract
 from .._fix.apply import fix_text
+from .._inputs import Segment, detect_format, extract
 from .._types import Channel, FileReport, Finding, FixResult, Mode, Report, Suggestion
 from .discovery import Project
 from .suppress import UNUSED_CODE, unused_finding
@@ -85,15 +85,26 @@ def lint_source(
         ignored = (*ignored, *project.ignored_codes(file))
         glob_mode = project.mode_for(file)
     replies = tuple(
-        _lint_segment(engine, segment, mode=options.mode or glob_mode or segment.mode or options.default_mode,
-                      options=options, ignored=ignored)
+        _lint_segment(
+            engine,
+            segment,
+            mode=options.mode or glob_mode or segment.mode or options.default_mode,
+            options=options,
+            ignored=ignored,
+        )
         for segment in segments
     )
     return FileReport(path=path, format=format_name, replies=replies, source=source)
 
 
-def lint_file(engine: Engine, file: Path, *, project: Project | None = None, shown: str | None = None,
-              options: Options = Options()) -> FileReport:
+def lint_file(
+    engine: Engine,
+    file: Path,
+    *,
+    project: Project | None = None,
+    shown: str | None = None,
+    options: Options = Options(),
+) -> FileReport:
     """Read and lint one file; `shown` is the path as the report names it (default: as given)."""
     source = read_source(file)
     return lint_source(engine, source, path=shown or str(file), project=project, file=file, options=options)
@@ -103,8 +114,16 @@ def lint_file(engine: Engine, file: Path, *, project: Project | None = None, sho
 FIXABLE_FORMATS = ("text", "markdown", "liquid")
 
 
-def fix_source(engine: Engine, source: str, *, path: str, project: Project | None = None, file: Path | None = None,
-               options: Options = Options(), unsafe: bool = False) -> FixResult | None:
+def fix_source(
+    engine: Engine,
+    source: str,
+    *,
+    path: str,
+    project: Project | None = None,
+    file: Path | None = None,
+    options: Options = Options(),
+    unsafe: bool = False,
+) -> FixResult | None:
     """The file's text with its suggestions applied (see `fix_text`), or None when the format
     keeps replies inside markup or a data structure that fixes are not written back into."""
     format_name = detect_format(path, source)
@@ -124,16 +143,17 @@ def fix_source(engine: Engine, source: str, *, path: str, project: Project | Non
     )
 
 
-def _lint_segment(engine: Engine, segment: Segment, *, mode: Mode, options: Options,
-                  ignored: Sequence[str]) -> Report:
-    report = engine.check(segment.text, mode=mode, context=options.context, channel=options.channel,
-                          ignore=ignored)
+def _lint_segment(engine: Engine, segment: Segment, *, mode: Mode, options: Options, ignored: Sequence[str]) -> Report:
+    report = engine.check(segment.text, mode=mode, context=options.context, channel=options.channel, ignore=ignored)
     kept, unused = apply_suppressions(segment.text, report.findings)
     tool_rule = engine.ruleset.by_code()[UNUSED_CODE]
     if tool_rule.code in engine.rules and not _ignored(tool_rule.code, tool_rule.name, tool_rule.category, ignored):
         severity = engine.config.severity.get(UNUSED_CODE)
-        kept.extend(unused_finding(segment.text, s, tool_rule, severity)
-                    for s in unused if _names_enabled_rule(s.selectors, engine, ignored))
+        kept.extend(
+            unused_finding(segment.text, s, tool_rule, severity)
+            for s in unused
+            if _names_enabled_rule(s.selectors, engine, ignored)
+        )
     placed = tuple(_place(f, segment) for f in sorted(kept, key=lambda f: (f.start, f.end, f.code)))
     return report.model_copy(update={"findings": placed, "reply_id": segment.reply_id})
 
@@ -147,8 +167,9 @@ def _names_enabled_rule(selectors: Sequence[str], engine: Engine, ignored: Seque
     (suppressions of rules that are not selected are not reported, as ruff does for RUF100)."""
     if not selectors:
         return True
-    enabled = [r for r in engine.rules.values()
-               if r.kind != "tool" and not _ignored(r.code, r.name, r.category, ignored)]
+    enabled = [
+        r for r in engine.rules.values() if r.kind != "tool" and not _ignored(r.code, r.name, r.category, ignored)
+    ]
     return any(selector_matches(s, code=r.code, name=r.name, category=r.category) for s in selectors for r in enabled)
 
 
@@ -156,11 +177,17 @@ def _place(finding: Finding, segment: Segment) -> Finding:
     """The finding with its source offsets and line and column in the file the reply came from."""
     source_start, source_end = segment.source_span(finding.start, finding.end)
     line, column, end_line, end_column = segment.lines.span(source_start, source_end)
-    return finding.model_copy(update={
-        "source_start": source_start, "source_end": source_end, "line": line, "column": column,
-        "end_line": end_line, "end_column": end_column,
-        "suggestions": tuple(_place_suggestion(s, segment) for s in finding.suggestions),
-    })
+    return finding.model_copy(
+        update={
+            "source_start": source_start,
+            "source_end": source_end,
+            "line": line,
+            "column": column,
+            "end_line": end_line,
+            "end_column": end_column,
+            "suggestions": tuple(_place_suggestion(s, segment) for s in finding.suggestions),
+        }
+    )
 
 
 def _place_suggestion(suggestion: Suggestion, segment: Segment) -> Suggestion:

@@ -51,8 +51,7 @@ class Suppression:
         if not (self.effect_start <= finding.start < self.effect_end):
             return False
         return not self.selectors or any(
-            selector_matches(s, code=finding.code, name=finding.name, category=finding.category)
-            for s in self.selectors
+            selector_matches(s, code=finding.code, name=finding.name, category=finding.category) for s in self.selectors
         )
 
 
@@ -71,9 +70,10 @@ def parse(text: str) -> list[Suppression]:
             paragraph = _PARAGRAPH_END.search(text, m.end())
             # a directive alone on its line covers the next paragraph; inline, its own paragraph
             line_start = text.rfind("\n", 0, m.start()) + 1
-            alone = not text[line_start:m.start()].strip()
+            alone = not text[line_start : m.start()].strip()
             if alone:
-                after = regex.compile(r"\s*").match(text, m.end()).end()
+                spaces = regex.compile(r"\s*").match(text, m.end())
+                after = spaces.end() if spaces else m.end()
                 paragraph = _PARAGRAPH_END.search(text, after)
             effect_end = paragraph.start() if paragraph else len(text)
             effect_start = m.end() if alone else text.rfind("\n\n", 0, m.start()) + 1
@@ -109,12 +109,21 @@ def unused_finding(text: str, suppression: Suppression, rule: Rule, severity: Se
     """The TON100 finding for a suppression that covered nothing. `rule` is TON100 as the rule set
     holds it; `severity` is the configuration's override of its severity, if any."""
     line, column, end_line, end_column = LineIndex(text).span(suppression.start, suppression.end)
-    matched = text[suppression.start:suppression.end]
+    matched = text[suppression.start : suppression.end]
     what = ", ".join(suppression.selectors) or "all rules"
     return Finding(
-        code=rule.code, name=rule.name, category=rule.category, severity=severity or rule.severity,
+        code=rule.code,
+        name=rule.name,
+        category=rule.category,
+        severity=severity or rule.severity,
         message=render(rule.message, {"match": matched, "selectors": what}),
-        start=suppression.start, end=suppression.end, source_start=suppression.start,
-        source_end=suppression.end, line=line, column=column, end_line=end_line,
-        end_column=end_column, match=matched,
+        start=suppression.start,
+        end=suppression.end,
+        source_start=suppression.start,
+        source_end=suppression.end,
+        line=line,
+        column=column,
+        end_line=end_line,
+        end_column=end_column,
+        match=matched,
     )

@@ -8,16 +8,16 @@ is validated strictly (unknown fields are errors) and a bad file is reported by 
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
-from .._exceptions import RuleError
-from .._types import Category
 from .. import _detectors  # noqa: F401  # registers every detector, whose options rules are checked against
 from .._detectors.base import phrase_sets
+from .._exceptions import RuleError
+from .._types import Category
 from .phrase_language import PatternSyntaxError, expand
 from .schema import (
     CODE_PATTERN,
@@ -37,8 +37,21 @@ from .schema import (
 )
 
 __all__ = [
-    "CODE_PATTERN", "NAME_PATTERN", "DetectorRule", "LexiconRule", "MatchingRule", "PhraseRule", "RegexRule",
-    "Rule", "RuleSet", "TextRule", "TokenPatternRule", "ToolRule", "builtin_rules_dir", "load_rules", "rule_files",
+    "CODE_PATTERN",
+    "NAME_PATTERN",
+    "DetectorRule",
+    "LexiconRule",
+    "MatchingRule",
+    "PhraseRule",
+    "RegexRule",
+    "Rule",
+    "RuleSet",
+    "TextRule",
+    "TokenPatternRule",
+    "ToolRule",
+    "builtin_rules_dir",
+    "load_rules",
+    "rule_files",
 ]
 
 LANGUAGE = "en"  # the language whose rule packs are built in (rules/en/)
@@ -83,12 +96,16 @@ class RuleSet(BaseModel):
         vocab = self._normalised.get(normalise)
         if vocab is None:
             vocab = self._normalised[normalise] = {
-                name: tuple(normalise(w) for w in words) for name, words in self.vocab.items()}
+                name: tuple(normalise(w) for w in words) for name, words in self.vocab.items()
+            }
         return vocab
 
     def expanded(
-        self, rule: Rule, field: Literal["phrases", "exceptions", "not_after", "not_before"],
-        *, normalise: Callable[[str], str] | None = None,
+        self,
+        rule: Rule,
+        field: Literal["phrases", "exceptions", "not_after", "not_before"],
+        *,
+        normalise: Callable[[str], str] | None = None,
     ) -> list[str]:
         """The literal phrases of one field (none if the rule's kind has no such field).
         `normalise` is applied to patterns and vocabulary before expansion, so spellings it
@@ -209,8 +226,10 @@ def _load_files(files: list[Path]) -> RuleSet:
                 raise RuleError(f"{path}: rule {rule.code}: code already used in {sources[rule.code]}")
             if rule.name in names:
                 earlier = names[rule.name]
-                raise RuleError(f"{path}: rule {rule.code}: name '{rule.name}' is already the name of "
-                                f"{earlier} in {sources[earlier]}")
+                raise RuleError(
+                    f"{path}: rule {rule.code}: name '{rule.name}' is already the name of "
+                    f"{earlier} in {sources[earlier]}"
+                )
             sources[rule.code] = str(path)
             names[rule.name] = rule.code
             rules.append(rule)

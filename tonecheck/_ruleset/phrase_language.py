@@ -57,9 +57,7 @@ class _Parser:
                     alternatives = [*alternatives, ""]
                 results = [r + a for r in results for a in alternatives]
                 if len(results) > MAX_EXPANSIONS:
-                    raise PatternSyntaxError(
-                        f"{self.text!r} expands to more than {MAX_EXPANSIONS} phrases"
-                    )
+                    raise PatternSyntaxError(f"{self.text!r} expands to more than {MAX_EXPANSIONS} phrases")
             else:
                 literal.append(char)
                 self.pos += 1

@@ -199,8 +199,9 @@ class ToolRule(Rule):
     def _known_tool_check(self) -> ToolRule:
         if self.code not in TOOL_CHECKS:
             known = ", ".join(f"{code} ({what})" for code, what in TOOL_CHECKS.items())
-            raise ValueError(f"kind 'tool' documents a check tonecheck makes itself; {self.code} is none of them "
-                             f"(known: {known})")
+            raise ValueError(
+                f"kind 'tool' documents a check tonecheck makes itself; {self.code} is none of them (known: {known})"
+            )
         return self
 
 
@@ -209,11 +210,20 @@ AnyRule = Annotated[
     Field(discriminator="kind"),
 ]
 _MODELS: dict[str, type[Rule]] = {
-    "phrase": PhraseRule, "lexicon": LexiconRule, "regex": RegexRule, "token-pattern": TokenPatternRule,
-    "detector": DetectorRule, "tool": ToolRule,
+    "phrase": PhraseRule,
+    "lexicon": LexiconRule,
+    "regex": RegexRule,
+    "token-pattern": TokenPatternRule,
+    "detector": DetectorRule,
+    "tool": ToolRule,
 }
-_MATCHER_FIELDS = {"phrases": "phrase", "lexicon": "lexicon", "regex": "regex", "patterns": "token-pattern",
-                   "detector": "detector"}
+_MATCHER_FIELDS = {
+    "phrases": "phrase",
+    "lexicon": "lexicon",
+    "regex": "regex",
+    "patterns": "token-pattern",
+    "detector": "detector",
+}
 
 _adapter: TypeAdapter[Any] | None = None
 

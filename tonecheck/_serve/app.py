@@ -23,7 +23,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -35,26 +35,42 @@ from .openapi import openapi_document
 from .rules import describe, rule_index
 from .schemas import CheckRequest, FixRequest
 from .service import Deadline, RequestError, Service, startup_failure
-from .settings import ServeSettings, describe as describe_limits
+from .settings import ServeSettings
+from .settings import describe as describe_limits
 
 log = logging.getLogger("tonecheck.serve")
 access = logging.getLogger("tonecheck.access")
 
 PUBLIC_PATHS = frozenset({"/", "/healthz", "/openapi.json", "/v2/languages", "/favicon.ico"})
-ENDPOINTS = ("/v1/check", "/v1/fix", "/v1/rules", "/v1/profiles", "/v2/check", "/v2/languages", "/healthz",
-             "/metrics", "/openapi.json", "/")
+ENDPOINTS = (
+    "/v1/check",
+    "/v1/fix",
+    "/v1/rules",
+    "/v1/profiles",
+    "/v2/check",
+    "/v2/languages",
+    "/healthz",
+    "/metrics",
+    "/openapi.json",
+    "/",
+)
 BODY_READ_SECONDS = 30.0
 _METHODS = frozenset({"GET", "POST", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"})
 RECYCLE_DRAIN_SECONDS = 3.0
 
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass"),
-                    status_code=status, media_type="application/json", headers=headers)
+    return Response(
+        json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass"),
+        status_code=status,
+        media_type="application/json",
+        headers=headers,
+    )
 
 
-def _error(status: int, code: str, message: str, field: str | None = None,
-           headers: dict[str, str] | None = None) -> Response:
+def _error(
+    status: int, code: str, message: str, field: str | None = None, headers: dict[str, str] | None = None
+) -> Response:
     metrics.labelled(metrics.ERRORS, code).inc()
     return _json({"error": code, "message": message, "field": field}, status, headers)
 
@@ -111,7 +127,7 @@ class Guard:
             metrics.labelled(metrics.REQUESTS, endpoint, method, str(status_holder[0])).inc()
             metrics.labelled(metrics.LATENCY, endpoint).observe(elapsed)
             if self.service.settings.access_log:
-                access.info('%s %s %d %.1fms', scope["method"], path, status_holder[0], elapsed * 1000)
+                access.info("%s %s %d %.1fms", scope["method"], path, status_holder[0], elapsed * 1000)
             self._maybe_recycle()
 
     def _refuse(self, scope: Scope) -> Response | None:
@@ -128,7 +144,8 @@ class Guard:
         length = _header(scope, b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.limit):
             return b"", _too_large(self.limit) if length.isdigit() else _error(
-                400, "invalid_request", "Content-Length is not a number")
+                400, "invalid_request", "Content-Length is not a number"
+            )
         chunks: list[bytes] = []
         size = 0
         deadline = time.monotonic() + BODY_READ_SECONDS
@@ -163,8 +180,12 @@ class Guard:
             # and exits, and the supervisor starts a fresh worker.
             self.recycling = True
             metrics.labelled(metrics.RECYCLES, reason).inc()
-            log.info("worker %d restarts in %.0f s (%s limit reached); the supervisor starts a fresh one",
-                     os.getpid(), RECYCLE_DRAIN_SECONDS, reason)
+            log.info(
+                "worker %d restarts in %.0f s (%s limit reached); the supervisor starts a fresh one",
+                os.getpid(),
+                RECYCLE_DRAIN_SECONDS,
+                reason,
+            )
             import asyncio
             import signal
 
@@ -193,8 +214,12 @@ def valid_key(keys: frozenset[str], given: bytes) -> bool:
 
 
 def _unauthorized() -> Response:
-    return _error(401, "unauthorized", "send an API key: Authorization: Bearer <key>",
-                  headers={"www-authenticate": 'Bearer realm="tonecheck"'})
+    return _error(
+        401,
+        "unauthorized",
+        "send an API key: Authorization: Bearer <key>",
+        headers={"www-authenticate": 'Bearer realm="tonecheck"'},
+    )
 
 
 def _too_large(limit: int) -> Response:
@@ -217,7 +242,7 @@ def _replay(body: bytes) -> Receive:
 def _header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope["headers"]:
         if key == name:
-            return value.decode("latin-1")
+            return str(value.decode("latin-1"))
     return None
 
 
@@ -238,7 +263,7 @@ def _rss_kb() -> int:
 
 def _parse_json(body: bytes, model: type[CheckRequest]) -> CheckRequest:
     if not body.strip():
-        raise RequestError(400, "invalid_json", "the body is empty; send a JSON object such as {\"text\": \"...\"}")
+        raise RequestError(400, "invalid_json", 'the body is empty; send a JSON object such as {"text": "..."}')
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -246,8 +271,9 @@ def _parse_json(body: bytes, model: type[CheckRequest]) -> CheckRequest:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise RequestError(400, "invalid_json", f"the body is not valid JSON: {exc.msg} "
-                           f"(line {exc.lineno}, column {exc.colno})") from None
+        raise RequestError(
+            400, "invalid_json", f"the body is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        ) from None
     if not isinstance(data, dict):
         raise RequestError(422, "invalid_request", "the body must be a JSON object", None)
     try:
@@ -267,8 +293,9 @@ def create_app(settings: ServeSettings, service: Service | None = None) -> Starl
         try:
             return service.limited(work)
         except Deadline:
-            raise RequestError(503, "timeout", f"the check took longer than the limit of "
-                               f"{settings.request_timeout:g} s") from None
+            raise RequestError(
+                503, "timeout", f"the check took longer than the limit of {settings.request_timeout:g} s"
+            ) from None
         except TonecheckError as exc:  # a request the library refuses (e.g. bad input)
             raise RequestError(422, "invalid_request", str(exc)) from None
 
@@ -279,20 +306,38 @@ def create_app(settings: ServeSettings, service: Service | None = None) -> Starl
         options = service.options(profile, req.channel, req.context, req.ignore)
         report, timed_out = run(lambda: service.linter.check(req.text, format=req.format, mode=req.mode, **options))
         body = service.gated(report.findings, profile, timed_out)
-        return _json({"verdict": body.pop("verdict"), "profile": body.pop("profile"), "channel": report.channel,
-                      "text": report.text, **body})
+        return _json(
+            {
+                "verdict": body.pop("verdict"),
+                "profile": body.pop("profile"),
+                "channel": report.channel,
+                "text": report.text,
+                **body,
+            }
+        )
 
     async def fix(request: Request) -> Response:
         req = _parse_json(await request.body(), FixRequest)
         service.check_text_length(req.text)
         profile = service.profile(req.profile)
         options = service.options(profile, req.channel, req.context, req.ignore)
-        result, timed_out = run(lambda: service.linter.fix(req.text, mode=req.mode, unsafe=req.unsafe, **options))
+        result, timed_out = run(
+            lambda: service.linter.fix(req.text, mode=req.mode, unsafe=bool(getattr(req, "unsafe", False)), **options)
+        )
         body = service.gated(result.remaining, profile, timed_out)
-        return _json({"text": result.text, "changed": result.changed,
-                      "edits": [edit.model_dump(mode="json") for edit in result.edits],
-                      "verdict": body["verdict"], "profile": body["profile"], "remaining": body["findings"],
-                      "counts": body["counts"], "incomplete": body["incomplete"], "version": __version__})
+        return _json(
+            {
+                "text": result.text,
+                "changed": result.changed,
+                "edits": [edit.model_dump(mode="json") for edit in result.edits],
+                "verdict": body["verdict"],
+                "profile": body["profile"],
+                "remaining": body["findings"],
+                "counts": body["counts"],
+                "incomplete": body["incomplete"],
+                "version": __version__,
+            }
+        )
 
     rules_json = [describe(rule, service.engine) for rule in rule_index(service.engine).values()]
     by_key = {**{r["name"]: r for r in rules_json}, **{r["code"]: r for r in rules_json}}
@@ -310,14 +355,32 @@ def create_app(settings: ServeSettings, service: Service | None = None) -> Starl
         return _json(found)
 
     async def profiles(request: Request) -> Response:
-        return _json({"profiles": [
-            {"name": p.name, "default": p.default, "channel": p.channel, "ignore": list(p.ignore),
-             "rules": [r.model_dump(mode="json") for r in p.rules]} for p in service.profiles.values()]})
+        return _json(
+            {
+                "profiles": [
+                    {
+                        "name": p.name,
+                        "default": p.default,
+                        "channel": p.channel,
+                        "ignore": list(p.ignore),
+                        "rules": [r.model_dump(mode="json") for r in p.rules],
+                    }
+                    for p in service.profiles.values()
+                ]
+            }
+        )
 
     async def healthz(request: Request) -> Response:
-        return _json({"status": "ok", "version": __version__, "rules": len(service.engine.rules), "worker": os.getpid(),
-                      "uptime_seconds": round(time.monotonic() - service.started, 1),
-                      "limits": describe_limits(settings)})
+        return _json(
+            {
+                "status": "ok",
+                "version": __version__,
+                "rules": len(service.engine.rules),
+                "worker": os.getpid(),
+                "uptime_seconds": round(time.monotonic() - service.started, 1),
+                "limits": describe_limits(settings),
+            }
+        )
 
     async def prometheus(request: Request) -> Response:
         data, content_type = metrics.exposition()
@@ -329,11 +392,18 @@ def create_app(settings: ServeSettings, service: Service | None = None) -> Starl
         return _json(openapi)
 
     async def composer(request: Request) -> Response:
-        return Response(page, media_type="text/html; charset=utf-8", headers={
-            "content-security-policy": "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-                                       "connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; "
-                                       "frame-ancestors 'none'",
-            "x-content-type-options": "nosniff", "referrer-policy": "no-referrer", "cache-control": "no-cache"})
+        return Response(
+            page,
+            media_type="text/html; charset=utf-8",
+            headers={
+                "content-security-policy": "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+                "connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; "
+                "frame-ancestors 'none'",
+                "x-content-type-options": "nosniff",
+                "referrer-policy": "no-referrer",
+                "cache-control": "no-cache",
+            },
+        )
 
     async def lt_languages(request: Request) -> Response:
         return _json(lt.LANGUAGES)
@@ -347,8 +417,9 @@ def create_app(settings: ServeSettings, service: Service | None = None) -> Starl
                     return _unauthorized()
             language, supported = lt.check_language(params)
             if "data" in params:
-                annotated: lt.Annotated | None = lt.Annotated(params["data"])
-                plain, original = annotated.text, annotated.original
+                parsed = lt.Annotated(params["data"])
+                annotated: lt.Annotated | None = parsed
+                plain, original = parsed.text, parsed.original
             elif "text" in params:
                 annotated, plain, original = None, params["text"], params["text"]
             else:
@@ -404,8 +475,11 @@ def create_app(settings: ServeSettings, service: Service | None = None) -> Starl
     ]
 
     middleware = [Middleware(CORSMiddleware, **_cors(settings.cors_origins)), Middleware(Guard, service=service)]
-    app = Starlette(routes=routes, middleware=middleware, exception_handlers={
-        RequestError: request_error, 404: not_found, 405: not_found, Exception: internal_error})
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers={RequestError: request_error, 404: not_found, 405: not_found, Exception: internal_error},
+    )
     app.state.service = service
     return app
 

@@ -26,8 +26,10 @@ class ResolvedProfile:
         for rule in self.rules:
             if rule.severity and finding.severity not in rule.severity:
                 continue
-            if rule.select and not any(selector_matches(s, code=finding.code, name=finding.name,
-                                                        category=finding.category) for s in rule.select):
+            if rule.select and not any(
+                selector_matches(s, code=finding.code, name=finding.name, category=finding.category)
+                for s in rule.select
+            ):
                 continue
             return rule.action
         return self.default
@@ -38,7 +40,7 @@ def verdict(actions: Iterable[str], *, incomplete: bool = False) -> Action:
     strongest = max((STRENGTH[a] for a in actions), default=0)
     if incomplete:
         strongest = max(strongest, STRENGTH["warn"])
-    return ("pass", "warn", "block")[strongest]  # type: ignore[return-value]
+    return ("pass", "warn", "block")[strongest]
 
 
 def resolve_profiles(settings: ServeSettings) -> dict[str, ResolvedProfile]:

@@ -133,8 +133,13 @@ def selectors(params: Mapping[str, str]) -> tuple[set[str], set[str], set[str], 
         return {item.strip() for item in params.get(name, "").split(",") if item.strip()}
 
     enabled_only = params.get("enabledOnly", "false").lower() == "true"
-    return (listed("enabledRules"), listed("disabledRules"), listed("enabledCategories"),
-            listed("disabledCategories"), enabled_only)
+    return (
+        listed("enabledRules"),
+        listed("disabledRules"),
+        listed("enabledCategories"),
+        listed("disabledCategories"),
+        enabled_only,
+    )
 
 
 def wanted(finding: Finding, params: Mapping[str, str]) -> bool:
@@ -158,16 +163,19 @@ def check_language(params: Mapping[str, str]) -> tuple[str, bool]:
 def language_block(language: str) -> dict[str, Any]:
     long_code = "en-US" if language in ("auto", "en") else language
     name = next((item["name"] for item in LANGUAGES if item["longCode"] == long_code), long_code)
-    return {"name": name, "code": long_code,
-            "detectedLanguage": {"name": name, "code": long_code, "confidence": 1.0 if language != "auto" else 0.9}}
+    return {
+        "name": name,
+        "code": long_code,
+        "detectedLanguage": {"name": name, "code": long_code, "confidence": 1.0 if language != "auto" else 0.9},
+    }
 
 
 def _sentence(text: str, start: int, end: int) -> str:
     begin = 0
     for m in _SENTENCE_END.finditer(text, 0, start):
         begin = m.end()
-    m = _SENTENCE_END.search(text, end)
-    stop = m.start() + len(m.group().rstrip()) if m else len(text)
+    after = _SENTENCE_END.search(text, end)
+    stop = after.start() + len(after.group().rstrip()) if after else len(text)
     return text[begin:stop].strip()
 
 
@@ -176,14 +184,16 @@ def match(finding: Finding, *, plain: str, original: str, start: int, end: int, 
     lo = max(0, start - CONTEXT_CHARS)
     hi = min(len(original), end + CONTEXT_CHARS)
     window = original[lo:hi]
-    prefix = ("..." if lo > 0 else "")
+    prefix = "..." if lo > 0 else ""
     context_text = prefix + window.replace("\n", " ") + ("..." if hi < len(original) else "")
     window16 = Utf16(window)
     # LanguageTool replaces exactly the match: suggestions for the finding's own span (one without
     # a span of its own is for the finding's span); a rewrite that reaches further cannot be offered
     replacements = [
-        {"value": s.replacement} for s in finding.suggestions
-        if s.replacement is not None and s.applicability.value != "display-only"
+        {"value": s.replacement}
+        for s in finding.suggestions
+        if s.replacement is not None
+        and s.applicability.value != "display-only"
         and (s.start is None or (s.start, s.end) == (finding.start, finding.end))
     ]
     return {
@@ -192,8 +202,11 @@ def match(finding: Finding, *, plain: str, original: str, start: int, end: int, 
         "replacements": replacements,
         "offset": utf16(start),
         "length": utf16(end) - utf16(start),
-        "context": {"text": context_text, "offset": len(prefix) + window16(start - lo),
-                    "length": window16(end - lo) - window16(start - lo)},
+        "context": {
+            "text": context_text,
+            "offset": len(prefix) + window16(start - lo),
+            "length": window16(end - lo) - window16(start - lo),
+        },
         "sentence": _sentence(plain, finding.start, finding.end),
         "type": {"typeName": "Hint" if finding.severity.value == "info" else "Other"},
         "rule": {
@@ -210,8 +223,15 @@ def match(finding: Finding, *, plain: str, original: str, start: int, end: int, 
 
 def response(language: str, matches: list[dict[str, Any]], *, incomplete: bool) -> dict[str, Any]:
     return {
-        "software": {"name": "tonecheck", "version": __version__, "buildDate": None, "apiVersion": 1,
-                     "premium": False, "premiumHint": None, "status": ""},
+        "software": {
+            "name": "tonecheck",
+            "version": __version__,
+            "buildDate": None,
+            "apiVersion": 1,
+            "premium": False,
+            "premiumHint": None,
+            "status": "",
+        },
         "warnings": {"incompleteResults": incomplete},
         "language": language_block(language),
         "matches": matches,

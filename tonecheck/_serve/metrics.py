@@ -7,22 +7,21 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client import REGISTRY
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
 
 MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
 
 REQUESTS = Counter("tonecheck_requests", "HTTP requests answered", ["endpoint", "method", "status"])
 LATENCY = Histogram(
-    "tonecheck_request_duration_seconds", "Time to answer a request, from the first byte read to the response",
+    "tonecheck_request_duration_seconds",
+    "Time to answer a request, from the first byte read to the response",
     ["endpoint"],
     buckets=(0.001, 0.0025, 0.005, 0.0075, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
 )
 FINDINGS = Counter("tonecheck_findings", "Findings reported", ["category", "action"])
 VERDICTS = Counter("tonecheck_verdicts", "Gate verdicts given", ["verdict", "profile"])
 ERRORS = Counter("tonecheck_errors", "Requests answered with an error", ["kind"])
-RULE_TIMEOUTS = Counter("tonecheck_rule_timeouts", "Rule regular expressions cut off by the regex timeout",
-                        ["rule"])
+RULE_TIMEOUTS = Counter("tonecheck_rule_timeouts", "Rule regular expressions cut off by the regex timeout", ["rule"])
 RECYCLES = Counter("tonecheck_worker_recycles", "Workers that restarted themselves", ["reason"])
 
 
@@ -43,6 +42,6 @@ def exposition() -> tuple[bytes, str]:
         from prometheus_client import multiprocess
 
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
         return generate_latest(registry), CONTENT_TYPE_LATEST
     return generate_latest(REGISTRY), CONTENT_TYPE_LATEST

@@ -49,8 +49,11 @@ def serve(settings: ServeSettings, err: TextIO) -> int:
 
     configure(settings.log_level)
     if not _loopback(settings.host) and not load_api_keys(settings):
-        log.warning("listening on %s with no API keys: anyone who can reach it can use it "
-                    "(set TONECHECK_API_KEYS or api-keys-file)", settings.host)
+        log.warning(
+            "listening on %s with no API keys: anyone who can reach it can use it "
+            "(set TONECHECK_API_KEYS or api-keys-file)",
+            settings.host,
+        )
     _raise_open_files_limit()
     workdir = Path(tempfile.mkdtemp(prefix="tonecheck-serve-"))
     metrics_dir = workdir / "metrics"

@@ -19,12 +19,15 @@ class _Request(BaseModel):
 class CheckRequest(_Request):
     text: StrictStr = Field(description="The draft, as the agent wrote it (plain text, Markdown or HTML)")
     format: Literal["text", "markdown", "html"] = Field(
-        default="text", description="html or markdown: markup is skipped; offsets reach back into `text`")
+        default="text", description="html or markdown: markup is skipped; offsets reach back into `text`"
+    )
     mode: Literal["draft", "saved"] = Field(default="draft", description="draft: about to be sent; saved: a template")
     channel: Literal["auto", "email", "chat", "social"] | None = Field(
-        default=None, description="where the reply is read; default: the profile's, else auto")
+        default=None, description="where the reply is read; default: the profile's, else auto"
+    )
     context: dict[StrictStr, StrictStr] = Field(
-        default_factory=dict, description="facts about the conversation: customer_name, agent_name, ...")
+        default_factory=dict, description="facts about the conversation: customer_name, agent_name, ..."
+    )
     ignore: list[StrictStr] = Field(default_factory=list, description="rule codes, prefixes, names or categories")
     profile: StrictStr | None = Field(default=None, description="a named gate from the configuration")
 

@@ -8,16 +8,16 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Any, ContextManager, TypeVar
+from typing import Any, TypeVar
 
 from .._api import Linter
 from .._config import Config
 from .._engine.limits import REGEX_BUDGET, RegexBudget
 from .._exceptions import ConfigError
 from .._project.discovery import find_config_file, load_project
-from .._types import Finding
+from .._types import Finding, Mode
 from .._version import __version__
 from . import metrics
 from .gate import DEFAULT_PROFILE, ResolvedProfile, check_selectors, resolve_profiles, verdict
@@ -92,7 +92,7 @@ class Service:
         finally:
             REGEX_BUDGET.reset(token)
 
-    def _memory_zone(self) -> ContextManager[Any]:
+    def _memory_zone(self) -> AbstractContextManager[Any]:
         vocab = self.engine.nlp.vocab
         return vocab.memory_zone() if hasattr(vocab, "memory_zone") else nullcontext()
 
@@ -102,7 +102,7 @@ class Service:
         count = 0
         for rule in rules:
             examples = getattr(rule, "examples", None)
-            mode = getattr(examples, "mode", "draft")
+            mode: Mode = "saved" if getattr(examples, "mode", "draft") == "saved" else "draft"
             for text in (*getattr(examples, "flag", ()), *getattr(examples, "pass_", ())):
                 self.linter.check(text, mode=mode, context=dict(getattr(examples, "context", {}) or {}))
                 count += 1
@@ -121,11 +121,14 @@ class Service:
 
     def check_text_length(self, text: str) -> None:
         if len(text) > self.settings.max_text_chars:
-            raise RequestError(422, "text_too_long", f"text is {len(text):,} characters; the limit is "
-                               f"{self.settings.max_text_chars:,}", "text")
+            raise RequestError(
+                422,
+                "text_too_long",
+                f"text is {len(text):,} characters; the limit is {self.settings.max_text_chars:,}",
+                "text",
+            )
 
-    def gated(self, findings: Iterable[Finding], profile: ResolvedProfile,
-              timed_out: list[str]) -> dict[str, Any]:
+    def gated(self, findings: Iterable[Finding], profile: ResolvedProfile, timed_out: list[str]) -> dict[str, Any]:
         out = []
         counts = {"block": 0, "warn": 0, "pass": 0}
         for finding in findings:
@@ -140,14 +143,23 @@ class Service:
             log.warning("rule %s: its regular expression ran out of time on a draft and was skipped", code)
         result = verdict((f["action"] for f in out), incomplete=bool(timed_out))
         metrics.labelled(metrics.VERDICTS, result, profile.name).inc()
-        return {"verdict": result, "profile": profile.name, "findings": out, "counts": counts,
-                "incomplete": [{"code": code, "reason": "regex-timeout"} for code in timed_out],
-                "version": __version__}
+        return {
+            "verdict": result,
+            "profile": profile.name,
+            "findings": out,
+            "counts": counts,
+            "incomplete": [{"code": code, "reason": "regex-timeout"} for code in timed_out],
+            "version": __version__,
+        }
 
-    def options(self, profile: ResolvedProfile, channel: str | None, context: Mapping[str, str],
-                ignore: Iterable[str]) -> dict[str, Any]:
-        return {"channel": channel or profile.channel, "context": dict(context) or None,
-                "ignore": (*ignore, *profile.ignore)}
+    def options(
+        self, profile: ResolvedProfile, channel: str | None, context: Mapping[str, str], ignore: Iterable[str]
+    ) -> dict[str, Any]:
+        return {
+            "channel": channel or profile.channel,
+            "context": dict(context) or None,
+            "ignore": (*ignore, *profile.ignore),
+        }
 
 
 def startup_failure(settings: ServeSettings, exc: Exception) -> None:

@@ -78,7 +78,8 @@ class ServeSettings(BaseModel):
     regex_timeout: float = Field(default=0.25, gt=0, alias="regex-timeout")  # one rule's regex, one reply
     # origins a browser may call from: exact origins, or with * for any run of characters
     cors_origins: tuple[str, ...] = Field(
-        default=("chrome-extension://*", "moz-extension://*", "safari-web-extension://*"), alias="cors-origins")
+        default=("chrome-extension://*", "moz-extension://*", "safari-web-extension://*"), alias="cors-origins"
+    )
     api_keys_file: str | None = Field(default=None, alias="api-keys-file")
     # a worker whose memory grows this far above its size after warm-up restarts (gracefully);
     # 0: never. Requests run in a spaCy memory zone, so this is a backstop.
@@ -160,6 +161,9 @@ def load_api_keys(settings: ServeSettings) -> frozenset[str]:
 
 def describe(settings: ServeSettings) -> dict[str, Any]:
     """What /healthz tells about the limits in force (no keys, no paths)."""
-    data = json.loads(settings.model_dump_json(by_alias=True, include={
-        "max_body_bytes", "max_text_chars", "request_timeout", "regex_timeout"}))
+    data: dict[str, Any] = json.loads(
+        settings.model_dump_json(
+            by_alias=True, include={"max_body_bytes", "max_text_chars", "request_timeout", "regex_timeout"}
+        )
+    )
     return data
