@@ -106,12 +106,17 @@ def test_a_closing_phrase_in_quoted_history_does_not_count():
     [
         "Your refund is on its way. Thanks!",
         "Done, the order is cancelled.",
-        "@sam Fixed now.",
     ],
 )
 def test_chat_length_replies_are_exempt_by_default(text):
     assert closing_findings(text) == []
     assert len(closing_findings(text, config=NO_CHAT_EXEMPTION)) == 1
+
+
+def test_a_social_post_needs_no_closing_whatever_its_length():
+    text = "@sam Fixed now."
+    assert tonecheck.check(text).channel == "social"
+    assert closing_findings(text) == closing_findings(text, config=NO_CHAT_EXEMPTION) == []
 
 
 def test_region_size_decides_how_far_back_a_closing_may_sit():

@@ -391,7 +391,8 @@ def test_placeholder_without_a_name_in_context_is_display_only_and_left_alone():
         result = tonecheck.fix(text, unsafe=unsafe, config=ALL_RULES)
         assert result.text == text
         assert result.edits == ()
-        assert [f.code for f in result.remaining] == ["TPL001"]
+        # (a short email without a closing line also gets CLO001: not what this test is about)
+        assert [f.code for f in result.remaining if f.category != "missing-closing"] == ["TPL001"]
 
 
 def test_wrong_name_in_greeting_is_replaced_with_the_first_name():
