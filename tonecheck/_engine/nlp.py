@@ -95,11 +95,8 @@ def _load_pipeline(name: str, lexeme_attributes: frozenset[int]) -> Any:
         # functions: shape, like_url, like_num...). Keeping only the attributes something reads
         # makes new words, and the tokenizer's special cases at start-up, several times cheaper.
         vocab = create_vocab(language.lang, language.Defaults)
-        vocab.lex_attr_getters = {  # type: ignore[attr-defined]
-            attr: getter
-            for attr, getter in vocab.lex_attr_getters.items()
-            if attr in lexeme_attributes  # type: ignore[attr-defined]
-        }
+        getters = vocab.lex_attr_getters  # type: ignore[attr-defined]  # not in spaCy's stubs
+        vocab.lex_attr_getters = {attr: get for attr, get in getters.items() if attr in lexeme_attributes}  # type: ignore[attr-defined]
         return _BlankPipeline(vocab, _LeanTokenizer.build(vocab, language.Defaults))
     try:
         nlp = spacy.load(name, exclude=["ner", "textcat"])
