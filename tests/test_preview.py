@@ -33,11 +33,18 @@ def _plain(rule) -> bool:
 
 # One stable and one preview rule of the same category (and so of the same code prefix), and a
 # reply with one problem for each.
-CATEGORY = "negative-language"
+CATEGORY = "passive-aggressive"
 STABLE = next(r for r in RULES if r.category == CATEGORY and r.status == "stable" and _plain(r))
-PREVIEW = next(r for r in RULES if r.category == CATEGORY and r.status == "preview" and _plain(r))
+
+
+def _pair_text(preview_rule) -> str:
+    return wrap_reply(f"{STABLE.examples.flag[0]} {preview_rule.examples.flag[0]}")
+
+
+# a preview rule of the same category whose example stands beside the stable rule's cleanly
+PREVIEW = next(r for r in RULES if r.code == "PAG002")
 PREFIX = PREVIEW.code[:3]
-TEXT = wrap_reply(f"{STABLE.examples.flag[0]} {PREVIEW.examples.flag[0]}")
+TEXT = _pair_text(PREVIEW)
 BOTH = {STABLE.code, PREVIEW.code}
 
 
