@@ -1,29 +1,40 @@
-"""Speed benchmark: tonecheck against proselint, measured side by side in one run.
+"""Speed benchmark: every row of the speed table, measured side by side in one run, as ratios.
 
-What it measures
-  1. Throughput: linting a set of replies in-process with `tonecheck.check` and with
-     proselint 0.16 (`LintFile(...).lint()`, all of its default checks), after warming
-     both up. The two are timed in alternating passes (`--repeat`, default 3); the
-     median wall time of each gives replies/s and the ratio tonecheck/proselint
-     (above 1 means tonecheck lints more replies per second).
-     The default reply set is every `text` of every *.jsonl under
-     ../shared/corpora/real/ (beside the repo) plus corpora/labelled.jsonl of the repo.
-  2. Start-up: the median wall time of a fresh `python -m tonecheck check reply.txt`
-     against a fresh `python -c "import spacy"` (the floor tonecheck builds on), run
-     alternately (`--startup-runs`, default 7), and their ratio. A fresh
-     `python -m proselint check reply.txt` is timed too, for reference.
+What it measures (each comparison is timed in alternating or rotated passes in this one run)
+  1. check() vs proselint 0.16's library: linting the reply set in-process with
+     `tonecheck.check` and with proselint (`LintFile(...).lint()`, all of its default
+     checks); replies/s of each, median of `--repeat` passes (default 3). Target >= 20x.
+  2. check() vs its floor: tonecheck's own tokenizer + PhraseMatcher pass over the same
+     replies (lower-cased, as the engine tokenizes them), timed in the same rotated passes.
+     Reported as floor seconds / check() seconds. Target >= 1/3.
+  3. A folder of `--folder-files` (default 2,000) reply files through the CLI
+     (`python -m tonecheck check DIR`) against write-good's CLI on the same files, whole
+     processes, A B A B... (`--folder-runs`, default 3). Target: tonecheck >= 2x faster.
+  4. Cores used on that folder: CPU time (user + system, workers included) / wall time of
+     the tonecheck process. Target: every core this machine has.
+  5. Cost per KB at 1 MB vs at 1 KB: the same ~1 MB of plain reply text (real replies
+     without quoted history), checked as ~1 KB texts and as one 1 MB text, rotated.
+     Target <= 1.1x.
+  6. Peak RSS of the largest single process: `tonecheck check reply.txt` (one reply) and
+     the folder run. Target <= 120 MiB.
+  Start-up of a fresh CLI on one reply against `python -c "import spacy"` is reported too.
 
-How to run it (from the repo root; proselint is a benchmark-only dependency)
-    pip install proselint==0.16.0
-    python benchmarks/speed.py                      # default run, well under 3 minutes on 2 cores
+How to run it (from the repo root; the comparators are benchmark-only dependencies)
+    pip install -e ".[bench]"                                  # proselint 0.16
+    npm install --prefix benchmarks/.node write-good@1.0.8     # write-good (git-ignored folder)
+    python benchmarks/speed.py                                 # about 3 minutes on 2 cores
     python benchmarks/speed.py --repeat 5 --json speed.json
     python benchmarks/speed.py --corpus some.jsonl --limit 500
 
-Compare the ratios, not the absolute numbers: the machines this runs on are shared
-and noisy, and both tools are slowed down alike by a busy neighbour, so a ratio
-measured in one run is stable where seconds and replies/s are not.
+A comparator that is missing is reported as missing (with the command that installs it) and
+its rows say "n/a"; the rest is still measured. The default reply set is every `text` of every
+*.jsonl under ../shared/corpora/real/ (beside the repo) plus corpora/labelled.jsonl, cycled to
+2,000 replies (`--limit` to change).
 
-Exit codes: 0 done, 2 set-up error (proselint missing, no replies, tonecheck broken).
+Compare the ratios, not the absolute numbers: the machines this runs on are shared and noisy,
+and both sides of a ratio are slowed down alike by a busy neighbour.
+
+Exit codes: 0 done, 2 set-up error (no replies, tonecheck broken).
 """
 
 from __future__ import annotations
@@ -34,6 +45,7 @@ import importlib.metadata
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -46,6 +58,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_REAL_CORPORA = REPO_ROOT.parent / "shared" / "corpora" / "real"
 DEFAULT_LABELLED = REPO_ROOT / "corpora" / "labelled.jsonl"
 PROSELINT_VERSION = "0.16.0"
+WRITE_GOOD_VERSION = "1.0.8"
 
 # Benchmark the working tree, not some installed copy of tonecheck.
 sys.path.insert(0, str(REPO_ROOT))
@@ -69,6 +82,10 @@ Kind regards,
 Daniel
 Customer Support, Kitchenly
 """
+
+
+class Missing(Exception):
+    """A comparator is not installed: its rows say so, the rest is measured."""
 
 
 class SetupError(Exception):
@@ -136,9 +153,9 @@ def import_proselint() -> tuple[Callable[[str], list], int, int, str]:
     try:
         version = importlib.metadata.version("proselint")
     except importlib.metadata.PackageNotFoundError:
-        raise SetupError(
+        raise Missing(
             "proselint is not installed; it is a benchmark-only dependency:\n"
-            f"    {sys.executable} -m pip install proselint=={PROSELINT_VERSION}"
+            f'    {sys.executable} -m pip install -e ".[bench]"   (proselint=={PROSELINT_VERSION})'
         ) from None
     try:
         # 0.16 has no `proselint.tools.lint` any more: a LintFile wraps the text and
@@ -148,7 +165,7 @@ def import_proselint() -> tuple[Callable[[str], list], int, int, str]:
         from proselint.registry import CheckRegistry
         from proselint.tools import LintFile
     except ImportError as exc:
-        raise SetupError(
+        raise Missing(
             f"proselint {version} does not have the 0.16 API this benchmark uses ({exc}); "
             f"install proselint=={PROSELINT_VERSION}"
         ) from None
@@ -161,134 +178,270 @@ def import_proselint() -> tuple[Callable[[str], list], int, int, str]:
     config = DEFAULT
     enabled = len(registry.get_all_enabled(config["checks"]))
     if enabled == 0:
-        raise SetupError("proselint has no enabled checks; the comparison would be meaningless")
+        raise Missing("proselint has no enabled checks; the comparison would be meaningless")
 
     def lint_one(text: str) -> list:
         return LintFile("<reply>", text).lint(config)
 
+    if not lint_one(STARTUP_REPLY + "\nThis is very unique."):  # "very unique" is a sure hit
+        raise Missing("proselint returned no results on a text it must flag; its checks are not running")
     return lint_one, enabled, int(config["max_errors"]), version
 
 
-def import_tonecheck() -> tuple[Callable[[str, str], object], str]:
+def write_good_command() -> list[str]:
+    """write-good's CLI, installed by npm into benchmarks/.node (or on PATH)."""
+    local = REPO_ROOT / "benchmarks" / ".node" / "node_modules" / ".bin" / "write-good"
+    found = str(local) if local.is_file() else shutil.which("write-good")
+    if not found:
+        raise Missing(
+            "write-good is not installed; it is a benchmark-only dependency:\n"
+            f"    npm install --prefix {REPO_ROOT / 'benchmarks' / '.node'} write-good@{WRITE_GOOD_VERSION}"
+        )
+    return [found]
+
+
+def import_tonecheck() -> tuple[Callable[[str, str], object], Callable[[str], int], str]:
+    """(check_one, floor_one, version): `floor_one` is the engine's own tokenizer + PhraseMatcher
+    pass over the lower-cased reply, the least check() must do."""
     try:
         import tonecheck
+        from tonecheck._engine.linter import get_engine
     except Exception as exc:  # a broken working tree should say so, not print a traceback
         raise SetupError(f"cannot import tonecheck from {REPO_ROOT}: {exc!r}") from None
 
     def check_one(text: str, mode: str) -> object:
-        return tonecheck.check(text, mode=mode)
+        return tonecheck.check(text, mode=mode)  # type: ignore[arg-type]
 
-    return check_one, tonecheck.__version__
+    engine = get_engine()
+    tokenizer, matcher = engine.nlp.tokenizer, engine.phrase_matcher
 
+    def floor_one(text: str) -> int:
+        return len(matcher(tokenizer(text.lower())))
 
-def time_tonecheck(check_one: Callable[[str, str], object], replies: list[tuple[str, str]]) -> dict:
-    findings = errors = 0
-    first_error = None
-    gc.collect()  # start each pass from the same heap state, for both tools
-    start = time.perf_counter()
-    for text, mode in replies:
-        try:
-            findings += len(check_one(text, mode).findings)
-        except Exception as exc:  # keep timing; report at the end
-            errors += 1
-            first_error = first_error or repr(exc)
-    return {"seconds": time.perf_counter() - start, "findings": findings, "errors": errors, "first_error": first_error}
+    try:
+        check_one(STARTUP_REPLY, "draft")  # builds the engine outside the clock
+    except Exception as exc:
+        raise SetupError(f"tonecheck.check fails on a plain reply: {exc!r}") from None
+    return check_one, floor_one, tonecheck.__version__
 
 
-def time_proselint(lint_one: Callable[[str], list], replies: list[tuple[str, str]], max_errors: int) -> dict:
-    findings = errors = capped = 0
-    first_error = None
-    gc.collect()
-    start = time.perf_counter()
-    for text, _mode in replies:
-        try:
-            results = lint_one(text)
-        except Exception as exc:  # its own CLI also carries on past a failing file
-            errors += 1
-            first_error = first_error or repr(exc)
-            continue
-        findings += len(results)
-        capped += len(results) >= max_errors
-    return {
-        "seconds": time.perf_counter() - start,
-        "findings": findings,
-        "capped": capped,
-        "errors": errors,
-        "first_error": first_error,
-    }
+# --------------------------------------------------------------------------- 1, 2: in-process
+
+
+# In-process passes are timed in CPU time of this process (one thread): on a shared machine, wall
+# time also counts the time neighbours hold the core, which moved single passes by 3x here.
+_clock = time.process_time
+
+
+def _timed(block: Callable[[], tuple[int, int, str | None]]) -> dict:
+    gc.collect()  # start each pass from the same heap state, for every block
+    start = _clock()
+    found, errors, first_error = block()
+    return {"seconds": _clock() - start, "found": found, "errors": errors, "first_error": first_error}
 
 
 def throughput(replies: list[tuple[str, str]], repeat: int) -> dict:
-    lint_one, enabled, max_errors, _ = import_proselint()
-    check_one, _ = import_tonecheck()
+    """check(), its floor and (when installed) proselint over the same replies, in rotated passes."""
+    check_one, floor_one, _ = import_tonecheck()
+    blocks: dict[str, Callable[[], tuple[int, int, str | None]]] = {}
+    missing: dict[str, str] = {}
 
-    # Warm-up outside the clock: tonecheck builds its spaCy pipeline and rule
-    # matchers on the first call, proselint compiles its regexes on the first lint.
-    warm = STARTUP_REPLY
-    start = time.perf_counter()
+    def run_check() -> tuple[int, int, str | None]:
+        found = errors = 0
+        first = None
+        for text, mode in replies:
+            try:
+                found += len(check_one(text, mode).findings)  # type: ignore[attr-defined]
+            except Exception as exc:  # keep timing; report at the end
+                errors += 1
+                first = first or repr(exc)
+        return found, errors, first
+
+    def run_floor() -> tuple[int, int, str | None]:
+        return sum(floor_one(text) for text, _ in replies), 0, None
+
+    blocks["tonecheck"] = run_check
+    blocks["floor"] = run_floor
+    proselint_info: dict = {}
     try:
-        check_one(warm, "draft")
-    except Exception as exc:
-        raise SetupError(f"tonecheck.check fails on a plain reply: {exc!r}") from None
-    tonecheck_warmup = time.perf_counter() - start
-    start = time.perf_counter()
-    proselint_sanity = len(lint_one(warm + "\nThis is very unique."))  # "very unique" is a sure hit
-    proselint_warmup = time.perf_counter() - start
-    if proselint_sanity == 0:
-        raise SetupError("proselint returned no results on a text it must flag; its checks are not running")
+        lint_one, enabled, max_errors, _ = import_proselint()
+    except Missing as exc:
+        missing["proselint"] = str(exc)
+    else:
+        proselint_info = {"enabled_checks": enabled, "max_errors": max_errors}
 
-    runs: dict[str, list[dict]] = {"tonecheck": [], "proselint": []}
+        def run_proselint() -> tuple[int, int, str | None]:
+            found = errors = capped = 0
+            first = None
+            for text, _mode in replies:
+                try:
+                    results = lint_one(text)
+                except Exception as exc:  # its own CLI also carries on past a failing file
+                    errors += 1
+                    first = first or repr(exc)
+                    continue
+                found += len(results)
+                capped += len(results) >= max_errors
+            proselint_info["replies_at_max_errors"] = capped
+            return found, errors, first
+
+        blocks["proselint"] = run_proselint
+    for block in blocks.values():  # one untimed warm-up pass of each
+        block()
+    names = list(blocks)
+    runs: dict[str, list[dict]] = {name: [] for name in names}
     for i in range(repeat):
-        # Alternate which tool goes first, so a slow spell or a warm cache does not
-        # always favour the same one.
-        order = ("tonecheck", "proselint") if i % 2 == 0 else ("proselint", "tonecheck")
-        for tool in order:
-            if tool == "tonecheck":
-                runs[tool].append(time_tonecheck(check_one, replies))
-            else:
-                runs[tool].append(time_proselint(lint_one, replies, max_errors))
-            print(f"  pass {i + 1}/{repeat} {tool:<9} {runs[tool][-1]['seconds']:8.3f} s", file=sys.stderr)
-
-    result: dict = {"repeat": repeat}
-    for tool, samples in runs.items():
-        seconds = statistics.median(s["seconds"] for s in samples)
-        result[tool] = {
+        # rotate the order, so a slow spell or a warm cache does not always favour the same block
+        for name in names[i % len(names) :] + names[: i % len(names)]:
+            runs[name].append(_timed(blocks[name]))
+        print(
+            f"  pass {i + 1}/{repeat}: " + ", ".join(f"{n} {runs[n][-1]['seconds']:.3f} s" for n in names),
+            file=sys.stderr,
+        )
+    result: dict = {"repeat": repeat, "missing": missing}
+    for name, samples in runs.items():
+        seconds = statistics.median(x["seconds"] for x in samples)
+        result[name] = {
             "seconds": seconds,
             "replies_per_s": len(replies) / seconds,
-            "samples_s": [s["seconds"] for s in samples],
-            "findings": samples[-1]["findings"],
+            "samples_s": [x["seconds"] for x in samples],
+            "found": samples[-1]["found"],
             "errors": samples[-1]["errors"],
             "first_error": samples[-1]["first_error"],
         }
-    result["tonecheck"]["warmup_s"] = tonecheck_warmup
-    result["proselint"].update(
-        warmup_s=proselint_warmup,
-        enabled_checks=enabled,
-        max_errors=max_errors,
-        replies_at_max_errors=runs["proselint"][-1]["capped"],
-    )
-    result["ratio"] = result["tonecheck"]["replies_per_s"] / result["proselint"]["replies_per_s"]
-    # Ratios of each alternating pair, to show how much the noise moves the ratio.
-    result["paired_ratios"] = [
-        p["seconds"] / t["seconds"] for t, p in zip(runs["tonecheck"], runs["proselint"], strict=False)
-    ]
+    if "proselint" in result:
+        result["proselint"].update(proselint_info)
+        result["vs_proselint"] = result["proselint"]["seconds"] / result["tonecheck"]["seconds"]
+        result["vs_proselint_paired"] = [
+            p["seconds"] / t["seconds"] for t, p in zip(runs["tonecheck"], runs["proselint"])
+        ]
+    result["vs_floor"] = result["floor"]["seconds"] / result["tonecheck"]["seconds"]
+    result["vs_floor_paired"] = [f["seconds"] / t["seconds"] for t, f in zip(runs["tonecheck"], runs["floor"])]
     return result
 
 
-# --------------------------------------------------------------------------- start-up
+# --------------------------------------------------------------------------- 5: cost per KB
 
 
-def _run_once(argv: list[str], env: dict[str, str], cwd: str, ok_codes: tuple[int, ...]) -> float:
-    start = time.perf_counter()
+def _plain_material(replies: list[tuple[str, str]], total_chars: int) -> list[str]:
+    """Replies (cycled) with no quoted or code region, until their joined length reaches
+    total_chars: joining replies with history would make the rest of a long text history."""
+    from tonecheck._anatomy import analyse
+
+    plain = list(dict.fromkeys(text for text, _ in replies if not analyse(text).foreign))
+    if not plain:
+        raise SetupError("no reply without quoted history to build long texts from")
+    out: list[str] = []
+    size = index = 0
+    while size < total_chars:
+        out.append(plain[index % len(plain)])
+        size += len(out[-1]) + 2
+        index += 1
+    return out
+
+
+def _chunks(parts: list[str], target: int) -> list[str]:
+    out: list[str] = []
+    current: list[str] = []
+    size = 0
+    for part in parts:
+        current.append(part)
+        size += len(part) + 2
+        if size >= target:
+            out.append("\n\n".join(current))
+            current, size = [], 0
+    if current:
+        out.append("\n\n".join(current))
+    return out
+
+
+def scaling(replies: list[tuple[str, str]], rounds: int) -> dict:
+    """The same ~1 MB of plain text as ~1 KB texts and as one ~1 MB text; cost per KB of each."""
+    import tonecheck
+
+    material = _plain_material(replies, 1_000_000)
+    sets = {"1 KB": _chunks(material, 1_000), "1 MB": ["\n\n".join(material)]}
+    for texts in sets.values():  # warm-up
+        for text in texts[:50]:
+            tonecheck.check(text, mode="draft")
+    samples: dict[str, list[float]] = {name: [] for name in sets}
+    names = list(sets)
+    for i in range(rounds):
+        for name in names[i % 2 :] + names[: i % 2]:
+            gc.collect()
+            start = _clock()
+            for text in sets[name]:
+                tonecheck.check(text, mode="draft")
+            samples[name].append(_clock() - start)
+        print(f"  scaling round {i + 1}/{rounds} done", file=sys.stderr)
+    chars = {name: sum(map(len, texts)) for name, texts in sets.items()}
+    per_kb = {name: statistics.median(samples[name]) / chars[name] * 1000 for name in names}
+    paired = [(b / chars["1 MB"]) / (a / chars["1 KB"]) for a, b in zip(samples["1 KB"], samples["1 MB"])]
+    return {
+        "texts": {name: len(texts) for name, texts in sets.items()},
+        "chars": chars,
+        "samples_s": samples,
+        "s_per_kb": per_kb,
+        "ratio": per_kb["1 MB"] / per_kb["1 KB"],
+        "ratio_paired": paired,
+    }
+
+
+# --------------------------------------------------------------------------- processes
+
+
+# Run by a fresh, small interpreter between this process and the command measured: a process
+# forked from this one would carry this process's peak RSS as its own (Linux keeps the peak of the
+# memory an exec replaces), so the command is forked from the small one. It writes wall seconds,
+# CPU seconds (user + system, the command's and its waited-for children's: pool workers included)
+# and the peak RSS of the largest single process of the command, from wait4().
+_MEASURE = """
+import json, os, sys, time
+out, argv = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 0)
+    os.dup2(null, 1)
+    try:
+        os.execvp(argv[0], argv)
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+wall = time.perf_counter() - start
+with open(out, "w") as handle:
+    json.dump({"code": os.waitstatus_to_exitcode(status), "wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
+               "maxrss": usage.ru_maxrss}, handle)
+"""
+
+
+def _run_process(argv: list[str], env: dict[str, str], cwd: str, ok_codes: tuple[int, ...] | None) -> dict:
+    """Run a command to its end: wall seconds, CPU seconds and the peak RSS (MiB) of its largest
+    single process."""
+    out = Path(cwd) / "measure.json"
     done = subprocess.run(
-        argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
+        [sys.executable, "-S", "-c", _MEASURE, str(out), *argv],
+        env=env,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        check=False,
     )
-    elapsed = time.perf_counter() - start
-    if done.returncode not in ok_codes:
+    try:
+        measured = json.loads(out.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise SetupError(f"could not run `{argv[0]}`: {done.stderr.decode(errors='replace').strip()[-500:]}") from None
+    code = measured["code"]
+    if (ok_codes is not None and code not in ok_codes) or code < 0 or code == 127:
         raise SetupError(
-            f"`{' '.join(argv)}` exited {done.returncode}: {done.stderr.decode(errors='replace').strip()[-500:]}"
+            f"`{' '.join(argv[:6])}{' ...' if len(argv) > 6 else ''}` exited {code}: "
+            f"{done.stderr.decode(errors='replace').strip()[-500:]}"
         )
-    return elapsed
+    # Linux reports ru_maxrss in KiB, macOS in bytes
+    rss_mib = measured["maxrss"] / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    return {"wall_s": measured["wall_s"], "cpu_s": measured["cpu_s"], "peak_rss_mib": rss_mib}
 
 
 def _child_env() -> dict[str, str]:
@@ -302,63 +455,75 @@ def _child_env() -> dict[str, str]:
     return env
 
 
-def startup(runs: int) -> dict:
-    with tempfile.TemporaryDirectory(prefix="tonecheck-speed-") as tmp:
-        reply = Path(tmp) / "reply.txt"
-        reply.write_text(STARTUP_REPLY, encoding="utf-8")
-        env = _child_env()
-        commands = {
-            # exit 1 only means "findings"; 2 is a real error
-            "tonecheck_cli": ([sys.executable, "-m", "tonecheck", "check", str(reply)], (0, 1)),
-            # the same without the compiled-rule cache: what the first run on a machine pays
-            "tonecheck_cli_cold": (
-                ["env", "TONECHECK_NO_CACHE=1", sys.executable, "-m", "tonecheck", "check", str(reply)],
-                (0, 1),
-            ),
-            "import_spacy": ([sys.executable, "-c", "import spacy"], (0,)),
-            # 0.16's CLI needs the `check` subcommand; exit 1 again means findings.
-            "proselint_cli": ([sys.executable, "-m", "proselint", "check", str(reply)], (0, 1)),
-        }
-        # The very first run of each command pays for cold file caches and for writing
-        # .pyc files; record it, but keep it out of the medians.
-        first = {name: _run_once(argv, env, tmp, ok) for name, (argv, ok) in commands.items()}
-        samples: dict[str, list[float]] = {name: [] for name in commands}
-        names = list(commands)
-        for i in range(runs):
-            # Rotate the order each round for the same reason as the throughput passes.
-            for name in names[i % len(names) :] + names[: i % len(names)]:
-                argv, ok = commands[name]
-                samples[name].append(_run_once(argv, env, tmp, ok))
-            print(f"  start-up round {i + 1}/{runs} done", file=sys.stderr)
+def _rotated(commands: dict[str, tuple[list[str], tuple[int, ...] | None]], runs: int, cwd: str, what: str) -> dict:
+    """Each command once untimed (cold file caches, .pyc files), then `runs` rounds in rotated order."""
+    env = _child_env()
+    first = {name: _run_process(argv, env, cwd, ok)["wall_s"] for name, (argv, ok) in commands.items()}
+    samples: dict[str, list[dict]] = {name: [] for name in commands}
+    names = list(commands)
+    for i in range(runs):
+        for name in names[i % len(names) :] + names[: i % len(names)]:
+            argv, ok = commands[name]
+            samples[name].append(_run_process(argv, env, cwd, ok))
+        print(f"  {what} round {i + 1}/{runs} done", file=sys.stderr)
     result: dict = {"runs": runs}
     for name in commands:
         result[name] = {
-            "median_s": statistics.median(samples[name]),
-            "samples_s": samples[name],
+            "median_s": statistics.median(x["wall_s"] for x in samples[name]),
+            "cpu_s": statistics.median(x["cpu_s"] for x in samples[name]),
+            "peak_rss_mib": statistics.median(x["peak_rss_mib"] for x in samples[name]),
+            "samples_s": [x["wall_s"] for x in samples[name]],
             "first_run_s": first[name],
         }
-    result["ratio"] = result["tonecheck_cli"]["median_s"] / result["import_spacy"]["median_s"]
-    result["ratio_cold"] = result["tonecheck_cli_cold"]["median_s"] / result["import_spacy"]["median_s"]
     return result
 
 
-# --------------------------------------------------------------------------- a repository of files
+def startup(runs: int) -> dict:
+    """A fresh CLI on one reply, against `import spacy` (and proselint's CLI when installed)."""
+    with tempfile.TemporaryDirectory(prefix="tonecheck-speed-") as tmp:
+        reply = Path(tmp) / "reply.txt"
+        reply.write_text(STARTUP_REPLY, encoding="utf-8")
+        commands: dict[str, tuple[list[str], tuple[int, ...] | None]] = {
+            # exit 1 only means "findings"; 2 is a real error
+            "tonecheck_cli": ([sys.executable, "-m", "tonecheck", "check", str(reply)], (0, 1)),
+            "import_spacy": ([sys.executable, "-c", "import spacy"], (0,)),
+        }
+        if _version("proselint"):  # 0.16's CLI needs the `check` subcommand; exit 1 again means findings
+            commands["proselint_cli"] = ([sys.executable, "-m", "proselint", "check", str(reply)], (0, 1))
+        result = _rotated(commands, runs, tmp, "start-up")
+    result["ratio"] = result["tonecheck_cli"]["median_s"] / result["import_spacy"]["median_s"]
+    return result
 
 
-def repository(replies: list[tuple[str, str]], files: int, runs: int = 2) -> dict:
-    """Lint a generated repository of `files` saved replies with one CLI process (one pipeline
-    for all files); report files/s. Files cycle through the reply set."""
-    with tempfile.TemporaryDirectory(prefix="tonecheck-repo-") as tmp:
-        root = Path(tmp)
+def folder(replies: list[tuple[str, str]], files: int, runs: int) -> dict:
+    """`tonecheck check DIR` on a folder of `files` reply files, against write-good's CLI on the
+    same files, whole processes in rotated order."""
+    missing: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="tonecheck-folder-") as tmp:
+        root = Path(tmp) / "replies"
+        root.mkdir()
+        paths = []
         for index in range(files):
-            folder = root / f"macros-{index // 500:02d}"
-            folder.mkdir(exist_ok=True)
-            (folder / f"reply-{index:05d}.txt").write_text(replies[index % len(replies)][0] or "Hi", encoding="utf-8")
-        env = _child_env()
-        argv = [sys.executable, "-m", "tonecheck", "check", str(root), "--quiet", "--exit-zero"]
-        samples = [_run_once(argv, env, tmp, (0,)) for _ in range(runs)]
-    seconds = statistics.median(samples)
-    return {"files": files, "seconds": seconds, "files_per_s": files / seconds, "samples_s": samples}
+            path = root / f"reply-{index:05d}.txt"
+            path.write_text(replies[index % len(replies)][0], encoding="utf-8")
+            paths.append(str(path))
+        commands: dict[str, tuple[list[str], tuple[int, ...] | None]] = {
+            "tonecheck": ([sys.executable, "-m", "tonecheck", "check", str(root), "--quiet", "--exit-zero"], (0,)),
+        }
+        try:
+            # write-good exits with the number of its suggestions: any exit code is a run
+            commands["write-good"] = ([*write_good_command(), *paths], None)
+        except Missing as exc:
+            missing["write-good"] = str(exc)
+        result = _rotated(commands, runs, tmp, "folder")
+    result["files"] = files
+    result["missing"] = missing
+    tc = result["tonecheck"]
+    tc["files_per_s"] = files / tc["median_s"]
+    tc["cores_used"] = tc["cpu_s"] / tc["median_s"]
+    if "write-good" in result:
+        result["vs_write_good"] = result["write-good"]["median_s"] / tc["median_s"]
+    return result
 
 
 # --------------------------------------------------------------------------- report
@@ -371,58 +536,118 @@ def _version(dist: str) -> str | None:
         return None
 
 
+def table_rows(figures: dict) -> list[tuple[str, str, str, bool | None]]:
+    """(measure, measured, target, met) for every row of the speed table; met None: not measured."""
+    t, f, sc, s = figures["throughput"], figures["folder"], figures["scaling"], figures["startup"]
+    cores = figures["machine"]["cores"]
+    rows: list[tuple[str, str, str, bool | None]] = []
+    if "vs_proselint" in t:
+        rows.append(
+            (
+                "check() throughput vs proselint 0.16's library",
+                f"{t['vs_proselint']:.1f}x",
+                ">= 20x",
+                t["vs_proselint"] >= 20,
+            )
+        )
+    else:
+        rows.append(("check() throughput vs proselint 0.16's library", "n/a: proselint missing", ">= 20x", None))
+    rows.append(
+        (
+            "check() vs its floor (tokenizer + PhraseMatcher pass)",
+            f"1/{1 / t['vs_floor']:.1f}",
+            ">= 1/3",
+            t["vs_floor"] >= 1 / 3,
+        )
+    )
+    if "vs_write_good" in f:
+        ratio = f["vs_write_good"]
+        shown = f"{ratio:.2f}x faster" if ratio >= 1 else f"{1 / ratio:.2f}x slower"
+        rows.append((f"{f['files']:,}-file folder through the CLI vs write-good", shown, ">= 2x faster", ratio >= 2))
+    else:
+        rows.append(
+            (
+                f"{f['files']:,}-file folder through the CLI vs write-good",
+                "n/a: write-good missing",
+                ">= 2x faster",
+                None,
+            )
+        )
+    used = f["tonecheck"]["cores_used"]
+    rows.append(("cores used on a folder (CPU time / wall time)", f"{used:.2f} of {cores}", "all", used >= 0.8 * cores))
+    rows.append(("cost per KB at 1 MB vs at 1 KB (plain text)", f"{sc['ratio']:.2f}x", "<= 1.1x", sc["ratio"] <= 1.1))
+    one, many = s["tonecheck_cli"]["peak_rss_mib"], f["tonecheck"]["peak_rss_mib"]
+    rows.append(
+        (
+            "peak RSS, one reply / a folder (largest process)",
+            f"{one:.0f} / {many:.0f} MiB",
+            "<= 120 MiB",
+            max(one, many) <= 120,
+        )
+    )
+    return rows
+
+
 def print_table(figures: dict) -> None:
-    t, s, v = figures["throughput"], figures["startup"], figures["versions"]
+    t, s, f, sc, v = (figures[k] for k in ("throughput", "startup", "folder", "scaling", "versions"))
     load = figures["machine"]["loadavg_start"]
     print()
     load_text = f", load at start {load[0]:.2f}" if load else ""
     print(
-        f"tonecheck {v['tonecheck']} vs proselint {v['proselint']}  |  Python {v['python']}, "
-        f"spaCy {v['spacy']}  |  {figures['machine']['cpus']} CPUs{load_text}"
+        f"tonecheck {v['tonecheck']}  |  proselint {v['proselint'] or 'missing'}  |  "
+        f"write-good {v['write-good'] or 'missing'}  |  Python {v['python']}, spaCy {v['spacy']}  |  "
+        f"{figures['machine']['cores']} cores{load_text}"
     )
     print(
         f"{figures['replies']} replies ({figures['chars']:,} chars, mean {figures['chars'] / figures['replies']:.0f}) "
         f"from {len(figures['corpus_files'])} files"
     )
     print()
-    print(f"Throughput, in-process (median of {t['repeat']} alternating pass{'es' if t['repeat'] != 1 else ''})")
-    print(f"  {'':<40}{'seconds':>9}{'replies/s':>12}{'findings':>10}")
-    tc, pl = t["tonecheck"], t["proselint"]
-    print(f"  {'tonecheck.check':<40}{tc['seconds']:>9.3f}{tc['replies_per_s']:>12.1f}{tc['findings']:>10}")
-    label = f"proselint LintFile.lint ({pl['enabled_checks']} checks)"
-    print(f"  {label:<40}{pl['seconds']:>9.3f}{pl['replies_per_s']:>12.1f}{pl['findings']:>10}")
-    print(f"  {'ratio tonecheck/proselint (replies/s)':<40}{'':>9}{t['ratio']:>11.2f}x")
-    if t["repeat"] > 1:
-        print(f"  paired ratios: {', '.join(f'{r:.2f}' for r in t['paired_ratios'])}")
-    print(f"  warm-up call: tonecheck {tc['warmup_s']:.3f} s, proselint {pl['warmup_s']:.3f} s (not timed)")
-    print(
-        f"  note: proselint stops at max_errors={pl['max_errors']} results per text; "
-        f"{pl['replies_at_max_errors']} replies reached it"
-    )
-    for tool in ("tonecheck", "proselint"):
-        if t[tool]["errors"]:
-            print(f"  WARNING: {tool} raised on {t[tool]['errors']} replies, e.g. {t[tool]['first_error']}")
+    print("| measure | measured | target | met |")
+    print("|---|---|---|---|")
+    for measure, measured, target, met in table_rows(figures):
+        print(f"| {measure} | {measured} | {target} | {'n/a' if met is None else 'yes' if met else 'NO'} |")
+    for name, why in {**t["missing"], **f["missing"]}.items():
+        print(f"\nMISSING {name}: {why}")
     print()
-    print(f"Start-up, fresh process (median of {s['runs']} alternating run{'s' if s['runs'] != 1 else ''} each)")
-    print(f"  {'':<40}{'median s':>9}{'first run s':>13}")
+    print(f"In-process, median of {t['repeat']} rotated passes:")
+    print(f"  {'':<46}{'seconds':>9}{'replies/s':>12}{'found':>9}")
+    labels = {"tonecheck": "tonecheck.check (findings)", "floor": "tokenizer + PhraseMatcher (matches)"}
+    if "proselint" in t:
+        labels["proselint"] = f"proselint LintFile.lint, {t['proselint']['enabled_checks']} checks (results)"
+    for key, label in labels.items():
+        row = t[key]
+        print(f"  {label:<46}{row['seconds']:>9.3f}{row['replies_per_s']:>12.0f}{row['found']:>9}")
+        if row["errors"]:
+            print(f"  WARNING: {key} raised on {row['errors']} replies, e.g. {row['first_error']}")
+    if "proselint" in t:
+        print(f"  paired ratios vs proselint: {', '.join(f'{r:.2f}' for r in t['vs_proselint_paired'])}")
+    print(f"  paired ratios floor/check(): {', '.join(f'{r:.3f}' for r in t['vs_floor_paired'])}")
+    print()
+    print(f"Folder of {f['files']:,} files, whole processes (median of {f['runs']} rotated runs):")
+    for key in ("tonecheck", "write-good"):
+        if key in f:
+            row = f[key]
+            print(
+                f"  {key:<12} wall {row['median_s']:7.3f} s  cpu {row['cpu_s']:7.3f} s  "
+                f"peak RSS {row['peak_rss_mib']:6.1f} MiB"
+            )
+    print()
+    print(
+        f"Cost per KB: {sc['texts']['1 KB']} texts of ~1 KB {sc['s_per_kb']['1 KB'] * 1e6:.0f} us/KB, one 1 MB text "
+        f"{sc['s_per_kb']['1 MB'] * 1e6:.0f} us/KB; paired ratios {', '.join(f'{r:.2f}' for r in sc['ratio_paired'])}"
+    )
+    print()
+    print(f"Start-up on one reply, fresh processes (median of {s['runs']} rotated runs):")
     rows = (
         ("python -m tonecheck check reply.txt", "tonecheck_cli"),
         ('python -c "import spacy"', "import_spacy"),
         ("python -m proselint check reply.txt", "proselint_cli"),
     )
     for label, key in rows:
-        print(f"  {label:<40}{s[key]['median_s']:>9.3f}{s[key]['first_run_s']:>13.3f}")
-    print(
-        f"  {'python -m tonecheck ... (no rule cache)':<40}{s['tonecheck_cli_cold']['median_s']:>9.3f}"
-        f"{s['tonecheck_cli_cold']['first_run_s']:>13.3f}"
-    )
-    print(f"  {'ratio tonecheck CLI / import spacy':<40}{s['ratio']:>8.2f}x")
-    print(f"  {'ratio, without the rule cache':<40}{s['ratio_cold']:>8.2f}x")
-    r = figures.get("repository")
-    if r:
-        print()
-        print(f"Repository: {r['files']} files in one `tonecheck check DIR` process (median of {len(r['samples_s'])})")
-        print(f"  {r['seconds']:.2f} s, {r['files_per_s']:.0f} files/s")
+        if key in s:
+            print(f"  {label:<40}{s[key]['median_s']:>7.3f} s  peak RSS {s[key]['peak_rss_mib']:6.1f} MiB")
+    print(f"  {'ratio tonecheck CLI / import spacy':<40}{s['ratio']:>6.2f}x")
     print()
     print("Compare the ratios; absolute figures move with the load of the machine.")
 
@@ -436,33 +661,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="PATH",
         help="a *.jsonl file, or a folder searched for them (repeatable); replaces the default reply set",
     )
-    parser.add_argument("--limit", type=int, metavar="N", help="lint at most N replies")
-    parser.add_argument("--repeat", type=int, default=3, help="alternating throughput passes (default 3)")
-    parser.add_argument("--startup-runs", type=int, default=7, help="fresh processes per command (default 7)")
-    parser.add_argument(
-        "--repo-files",
-        type=int,
-        default=5000,
-        help="files in the generated repository for files/s (default 5000; 0 skips it)",
-    )
+    parser.add_argument("--limit", type=int, default=2000, metavar="N", help="replies, cycled (default 2000)")
+    parser.add_argument("--repeat", type=int, default=3, help="rotated in-process passes (default 3)")
+    parser.add_argument("--startup-runs", type=int, default=5, help="fresh processes per command (default 5)")
+    parser.add_argument("--folder-files", type=int, default=2000, help="files in the folder (default 2000)")
+    parser.add_argument("--folder-runs", type=int, default=3, help="whole-process runs per tool (default 3)")
+    parser.add_argument("--scaling-rounds", type=int, default=5, help="rounds of the 1 KB / 1 MB texts (default 5)")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write all figures to PATH as JSON")
     args = parser.parse_args(argv)
-    for name in ("limit", "repeat", "startup_runs"):
-        value = getattr(args, name)
-        if value is not None and value < 1:
+    for name in ("limit", "repeat", "startup_runs", "folder_files", "folder_runs", "scaling_rounds"):
+        if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
 
     try:
-        # Check the benchmark-only dependency first, before any long work.
-        _, _, _, proselint_version = import_proselint()
-        _, tonecheck_version = import_tonecheck()
-        replies, files = load_replies(args.corpus, args.limit)
-        print(f"{len(replies)} replies from {len(files)} files; throughput passes...", file=sys.stderr)
+        _, _, tonecheck_version = import_tonecheck()
+        unique, files = load_replies(args.corpus, None)
+        # spread over every file of the set (a stride through it), cycled when the set is smaller
+        replies = [unique[(i * len(unique)) // args.limit % len(unique)] for i in range(args.limit)]
+        print(f"{len(replies)} replies ({len(unique)} unique) from {len(files)} files", file=sys.stderr)
         loadavg = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
+        print("in-process passes...", file=sys.stderr)
         throughput_figures = throughput(replies, args.repeat)
+        print("cost per KB...", file=sys.stderr)
+        scaling_figures = scaling(replies, args.scaling_rounds)
+        print("folder runs...", file=sys.stderr)
+        folder_figures = folder(replies, args.folder_files, args.folder_runs)
         print("start-up runs...", file=sys.stderr)
         startup_figures = startup(args.startup_runs)
-        repository_figures = repository(replies, args.repo_files) if args.repo_files > 0 else None
     except SetupError as exc:
         print(f"speed.py: error: {exc}", file=sys.stderr)
         return 2
@@ -473,21 +698,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         "modes": {m: sum(1 for _, mode in replies if mode == m) for m in ("draft", "saved")},
         "corpus_files": files,
         "throughput": throughput_figures,
+        "scaling": scaling_figures,
+        "folder": folder_figures,
         "startup": startup_figures,
-        "repository": repository_figures,
         "versions": {
             "python": platform.python_version(),
             "implementation": platform.python_implementation(),
             "tonecheck": tonecheck_version,
-            "proselint": proselint_version,
+            "proselint": _version("proselint"),
+            "write-good": _write_good_version(),
             "spacy": _version("spacy"),
-            "google-re2": _version("google-re2"),
             "pydantic": _version("pydantic"),
             "regex": _version("regex"),
         },
         "machine": {
             "platform": platform.platform(),
-            "cpus": os.cpu_count(),
+            "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
             "loadavg_start": loadavg,
             "loadavg_end": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
         },
@@ -499,6 +725,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
         print(f"figures written to {args.json}")
     return 0
+
+
+def _write_good_version() -> str | None:
+    package = REPO_ROOT / "benchmarks" / ".node" / "node_modules" / "write-good" / "package.json"
+    try:
+        return str(json.loads(package.read_text(encoding="utf-8"))["version"])
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 if __name__ == "__main__":

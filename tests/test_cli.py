@@ -570,3 +570,78 @@ def test_one_megabyte_of_problems_on_stdin_finishes_in_reasonable_time(run_subpr
     assert result.code == 1, result.err
     findings = json.loads(result.out)["files"][0]["findings"]
     assert len(findings) >= 10_000
+
+
+# == several processes ============================================================================
+
+
+def _folder_of_replies(root) -> None:
+    """A project of many files: per-file ignores, mode globs, a nested configuration, suppressions,
+    a file that cannot be read, and files with and without findings."""
+    (root / "tonecheck.toml").write_text(
+        'preview = true\n[mode]\n"drafts/**" = "draft"\n[per-file-ignores]\n"legal/*.txt" = ["NEG010"]\n',
+        encoding="utf-8",
+    )
+    for folder in ("drafts", "legal", "macros", "team"):
+        (root / folder).mkdir()
+    (root / "team" / "tonecheck.toml").write_text('ignore = ["jargon"]\n', encoding="utf-8")
+    texts = [
+        BAD_REPLY,
+        CLEAN_REPLY,
+        wrap_reply("Per our policy, you have to restart the router. Your SLA ticket went to L2."),
+        wrap_reply("<!-- tonecheck: ignore NEG010 -->\nYou have to sign for it. As I said, it comes Monday."),
+        "Hi {{first_name}},\n\nYour order [ORDER NUMBER] is on its way.\n",
+    ]
+    for index in range(80):
+        folder = ("drafts", "legal", "macros", "team")[index % 4]
+        suffix = ".md" if index % 5 == 0 else ".txt"
+        (root / folder / f"reply-{index:03d}{suffix}").write_text(texts[index % len(texts)], encoding="utf-8")
+    (root / "macros" / "broken.txt").write_bytes(b"\x00\x01binary")
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ["--format", "json"],
+        ["--format", "text"],
+        ["--statistics"],
+        ["--diff", "--unsafe-fixes"],
+        ["--ignore", "NEG010"],
+    ],
+)
+def test_a_pool_of_processes_reports_exactly_what_one_process_does(run_cli, tmp_path, monkeypatch, extra):
+    _folder_of_replies(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    one = run_cli(["check", ".", "--jobs", "1", *extra])
+    pooled = run_cli(["check", ".", "--jobs", "2", *extra])
+    default = run_cli(["check", ".", *extra])  # 80 files: the default uses every core
+    assert (one.code, one.out, one.err) == (pooled.code, pooled.out, pooled.err)
+    assert (one.code, one.out, one.err) == (default.code, default.out, default.err)
+    assert one.code == 2 and "broken.txt" in one.err  # the unreadable file is reported, the others linted
+    assert one.out.strip()
+
+
+def test_a_pool_writes_the_same_baseline_and_fixes_the_same_files(run_cli, tmp_path, monkeypatch):
+    for jobs in ("1", "2"):
+        root = tmp_path / jobs
+        root.mkdir()
+        _folder_of_replies(root)
+        monkeypatch.chdir(root)
+        run_cli(["check", ".", "--jobs", jobs, "--write-baseline", "baseline.json"])
+        run_cli(["check", ".", "--jobs", jobs, "--fix", "--unsafe-fixes"])
+    one, pooled = tmp_path / "1", tmp_path / "2"
+    files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(pooled) for p in pooled.rglob("*") if p.is_file())
+    assert all((one / f).read_bytes() == (pooled / f).read_bytes() for f in files)
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    _folder_of_replies(fresh)
+    assert any((one / f).read_bytes() != (fresh / f).read_bytes() for f in files if (fresh / f).exists())  # fixed
+    assert json.loads((one / "baseline.json").read_text(encoding="utf-8"))  # findings recorded
+
+
+@pytest.mark.parametrize("value", ["-1", "two"])
+def test_jobs_must_be_a_count(run_cli, tmp_path, value):
+    result = run_cli(["check", str(tmp_path), "--jobs", value])
+    assert result.code == 2
+    _one_error_line(result, "--jobs")

@@ -6,20 +6,27 @@ Exit codes: 0 no findings at or above the fail level, 1 findings, 2 usage or inp
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from ._exceptions import InputError, TonecheckError
 from ._outputs import FORMATS
 from ._project.discovery import Project, find_config_file, load_project
 from ._ruleset.schema import MatchingRule, Rule
-from ._types import Finding, Severity
+from ._types import FileReport, Finding, Mode, Severity
+
+if TYPE_CHECKING:
+    from ._engine.linter import Engine
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 MAX_FILE_BYTES = 20_000_000
+# below this many files one process is quicker than starting a pool (measured with benchmarks/speed.py)
+POOL_MIN_FILES = 50
 
 
 class _Parser(argparse.ArgumentParser):
@@ -113,6 +120,15 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument("--statistics", action="store_true", help="print a count per rule instead of findings")
     check.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors; use the exit code")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    check.add_argument(
+        "--jobs",
+        "-j",
+        type=_jobs,
+        default=None,
+        metavar="N",
+        help=f"processes that lint files at once (default: every core for {POOL_MIN_FILES} files or more, "
+        "else 1; 0 is every core)",
+    )
 
     config = commands.add_parser("config", help="print the effective configuration for a path")
     config.add_argument("path", nargs="?", default=".")
@@ -187,6 +203,16 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return serve(settings, err)
 
 
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid number: {value!r}") from None
+    if jobs < 0:
+        raise argparse.ArgumentTypeError("must be 0 (every core) or more")
+    return jobs
+
+
 def _split(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
@@ -211,28 +237,126 @@ def _overrides(args: argparse.Namespace) -> dict[str, object]:
 
 
 class _Projects:
-    """One Project per configuration file, found upward from each path."""
+    """One Project per configuration file, found upward from each path (once per folder)."""
 
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self.by_source: dict[Path | None, Project] = {}
+        self.source_of_folder: dict[Path, Path | None] = {}
 
     def for_path(self, path: Path) -> Project:
-        source = self.args.config or find_config_file(path)
+        source = self.args.config or self._source(path)
         if source not in self.by_source:
             self.by_source[source] = load_project(path, overrides=_overrides(self.args), config_file=source)
         return self.by_source[source]
+
+    def _source(self, path: Path) -> Path | None:
+        # a file's configuration is its folder's: the upward search runs once per folder
+        folder = path if path.is_dir() else path.parent
+        if folder not in self.source_of_folder:
+            self.source_of_folder[folder] = find_config_file(path)
+        return self.source_of_folder[folder]
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What linting each file needs besides the file and its project: the same in every worker."""
+
+    mode: Mode | None
+    context: dict[str, str] | None
+    fix: bool
+    diff: bool
+    unsafe_fixes: bool
+
+
+@dataclass
+class _Outcome:
+    """One file's result, in plain data, for the main process to report in the order given."""
+
+    report: FileReport | None = None
+    keyed: str = ""  # the path baselines record
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    output: str = ""  # a diff, or the fixed text of standard input
+    fixes: int = 0
+
+
+# (path as shown, file or None for standard input, index of its project, standard input's text,
+# the error reading it)
+_Target = tuple[str, str | None, int, str | None, str | None]
+
+
+def _setup(run: _Run, projects: tuple[Project, ...]) -> tuple[_Run, tuple[tuple[Project, Engine], ...]]:
+    """Each worker's state: its engines, built once (the main process builds them before a fork)."""
+    from ._engine.linter import get_engine
+
+    return run, tuple((project, get_engine(project.config)) for project in projects)
+
+
+def _lint_target(state: tuple[_Run, tuple[tuple[Project, Engine], ...]], target: _Target) -> _Outcome:
+    """Lint (and with --fix or --diff, fix) one file or standard input."""
+    from ._project.lint import Options, fix_source, lint_source, read_source
+
+    run, engines = state
+    display, file, index, stdin_text, stdin_error = target
+    project, engine = engines[index]
+    path = None if file is None else Path(file)
+    outcome = _Outcome()
+    if stdin_error is not None:
+        outcome.errors.append(stdin_error)
+        return outcome
+    # files in a repository are saved replies; standard input is a draft about to be sent
+    options = Options(mode=run.mode, default_mode="draft" if path is None else "saved", context=run.context)
+    shown = "<stdin>" if path is None else display  # as given, so it opens from the working folder
+    name = "stdin.txt" if path is None else display
+    try:
+        content = read_source(display) if stdin_text is None else stdin_text
+        if run.fix or run.diff:
+            fixed = fix_source(
+                engine, content, path=name, project=project, file=path, options=options, unsafe=run.unsafe_fixes
+            )
+            if fixed is None:
+                outcome.notes.append(f"{shown}: fixes are not applied to files in this format")
+            else:
+                outcome.fixes = len(fixed.edits)
+                if run.diff:
+                    outcome.output = _diff_text(shown, content, fixed.text)
+                elif path is None:
+                    outcome.output = fixed.text  # a filter: the text goes out whether or not it changed
+                elif fixed.changed:
+                    bom = "\ufeff" if path.read_bytes()[:3] == b"\xef\xbb\xbf" else ""  # keep a byte-order mark
+                    try:
+                        _write_atomically(path, bom + fixed.text)
+                    except OSError as exc:
+                        outcome.errors.append(f"{display}: cannot write: {exc.strerror or exc}")
+                        return outcome
+                    content = fixed.text
+        outcome.report = lint_source(
+            engine,
+            content,
+            path=name,
+            format="text" if path is None else None,
+            project=project,
+            file=path,
+            options=options,
+        )
+    except InputError as exc:
+        outcome.errors.append(str(exc))
+        return outcome
+    outcome.keyed = "<stdin>" if path is None else project.relative(path)  # baselines key on the project path
+    return outcome
 
 
 def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ._engine.linter import get_engine
     from ._outputs import render, statistics
+    from ._parallel import run_pool
     from ._project.baseline import key as baseline_key
     from ._project.baseline import read as read_baseline
     from ._project.baseline import write as write_baseline
     from ._project.discovery import discover
-    from ._project.lint import Options, fix_source, lint_source, read_source
-    from ._types import FileReport, Report
+    from ._project.lint import read_source
+    from ._types import Report
     from ._version import __version__
 
     projects = _Projects(args)
@@ -260,64 +384,51 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if not found and given_path.is_dir():
                 err.write(f"tonecheck: warning: {given}: no files to lint here (see include and exclude)\n")
             targets.extend(found)
+    order: list[Project] = []  # the projects in use, in order of first use; targets refer to them by index
+    index_of: dict[int, int] = {}  # id of a project -> its index in order
+    items: list[_Target] = []
     for display, path in targets:
         project = projects.for_path(path if path is not None else Path.cwd())
-        engine = get_engine(project.config)
-        rules.update(engine.ruleset.by_code())
-        # files in a repository are saved replies; standard input is a draft about to be sent
-        options = Options(mode=args.mode, default_mode="draft" if path is None else "saved", context=context)
-        shown = "<stdin>" if path is None else display  # as given, so it opens from the working folder
-        name = "stdin.txt" if path is None else display
-        try:
-            content = read_source(display)
-            if args.fix or args.diff:
-                fixed = fix_source(
-                    engine, content, path=name, project=project, file=path, options=options, unsafe=args.unsafe_fixes
-                )
-                if fixed is None:
-                    err.write(f"tonecheck: note: {shown}: fixes are not applied to files in this format\n")
-                else:
-                    fixes_applied += len(fixed.edits)
-                    if args.diff:
-                        _write_diff(shown, content, fixed.text, out)
-                    elif path is None:
-                        out.write(fixed.text)  # a filter: the text goes out whether or not it changed
-                    elif fixed.changed:
-                        bom = "\ufeff" if path.read_bytes()[:3] == b"\xef\xbb\xbf" else ""  # keep a byte-order mark
-                        try:
-                            _write_atomically(path, bom + fixed.text)
-                        except OSError as exc:
-                            err.write(f"tonecheck: error: {display}: cannot write: {exc.strerror or exc}\n")
-                            errors += 1
-                            continue
-                        content = fixed.text
-            report = lint_source(
-                engine,
-                content,
-                path=name,
-                format="text" if path is None else None,
-                project=project,
-                file=path,
-                options=options,
-            )
-        except InputError as exc:
-            err.write(f"tonecheck: error: {exc}\n")
-            errors += 1
+        if id(project) not in index_of:
+            index_of[id(project)] = len(order)
+            order.append(project)
+        stdin_text = stdin_error = None
+        if path is None:  # read here: workers have no standard input
+            try:
+                stdin_text = read_source("-")
+            except InputError as exc:
+                stdin_error = str(exc)
+        items.append((display, None if path is None else str(path), index_of[id(project)], stdin_text, stdin_error))
+    for project in order:
+        rules.update(get_engine(project.config).ruleset.by_code())
+    run = _Run(mode=args.mode, context=context, fix=args.fix, diff=args.diff, unsafe_fixes=args.unsafe_fixes)
+    jobs = args.jobs if args.jobs is not None else (0 if len(items) >= POOL_MIN_FILES else 1)
+    outcomes = run_pool(_lint_target, items, setup=functools.partial(_setup, run, tuple(order)), jobs=jobs or None)
+    for (display, file, index, _, _), outcome in zip(items, outcomes, strict=True):
+        for note in outcome.notes:
+            err.write(f"tonecheck: note: {note}\n")
+        for message in outcome.errors:
+            err.write(f"tonecheck: error: {message}\n")
+        errors += len(outcome.errors)
+        fixes_applied += outcome.fixes
+        out.write(outcome.output)
+        report = outcome.report
+        if report is None:
             continue
-        keyed = "<stdin>" if path is None else project.relative(path)  # baselines key on the project path
         replies: list[Report] = []
         for reply in report.replies:
             kept: list[Finding] = []
             for finding in reply.findings:
-                entry = baseline_key(keyed, reply.reply_id, finding)
+                entry = baseline_key(outcome.keyed, reply.reply_id, finding)
                 recorded.append(entry)
                 if baseline is not None and baseline[entry] > 0:
                     baseline[entry] -= 1
                     continue
                 kept.append(finding)
             replies.append(reply.model_copy(update={"findings": tuple(kept)}))
+        shown = "<stdin>" if file is None else display
         report = report.model_copy(update={"path": shown, "replies": tuple(replies)})
-        failing += sum(1 for f in report.findings if f.severity.rank >= project.config.fail_on.rank)
+        failing += sum(1 for f in report.findings if f.severity.rank >= order[index].config.fail_on.rank)
         results.append(report)
     if args.write_baseline:
         count = write_baseline(args.write_baseline, recorded)
@@ -349,10 +460,10 @@ def _cmd_config(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def _write_diff(path: str, before: str, after: str, out: TextIO) -> None:
+def _diff_text(path: str, before: str, after: str) -> str:
     import difflib
 
-    out.writelines(
+    text = "".join(
         difflib.unified_diff(
             before.splitlines(keepends=True),
             after.splitlines(keepends=True),
@@ -361,7 +472,8 @@ def _write_diff(path: str, before: str, after: str, out: TextIO) -> None:
         )
     )
     if after and not after.endswith("\n") and before != after:
-        out.write("\n\\ No newline at end of file\n")
+        text += "\n\\ No newline at end of file\n"
+    return text
 
 
 def _rules_in_force(args: argparse.Namespace) -> list[Rule]:

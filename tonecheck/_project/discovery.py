@@ -14,7 +14,7 @@ import re
 import subprocess
 import tomllib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -31,10 +31,22 @@ class Project:
     config: Config
     root: Path  # the folder of the configuration file (or the start folder when there is none)
     source: Path | None  # the configuration file, if any
+    # each path's relative form, worked out once: discovery, globs and baselines all ask for it
+    _relatives: dict[Path, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def relative(self, path: Path) -> str:
+        known = self._relatives.get(path)
+        if known is None:
+            known = self._relatives[path] = self._relative(path)
+        return known
+
+    @functools.cached_property
+    def _resolved_root(self) -> Path:
+        return self.root.resolve()
+
+    def _relative(self, path: Path) -> str:
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            return path.resolve().relative_to(self._resolved_root).as_posix()
         except ValueError:
             return path.as_posix()
 
