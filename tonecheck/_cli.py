@@ -231,7 +231,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ._project.baseline import read as read_baseline
     from ._project.baseline import write as write_baseline
     from ._project.discovery import discover
-    from ._project.lint import Options, fix_source, lint_source, read_source
+    from ._project.lint import Options, fix_source, lint_source, read_source, skip_reason
     from ._types import FileReport, Report
     from ._version import __version__
 
@@ -270,6 +270,10 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         name = "stdin.txt" if path is None else display
         try:
             content = read_source(display)
+            skipped = None if path is None else skip_reason(name, content)
+            if skipped is not None:
+                err.write(f"tonecheck: note: {shown}: {skipped}, skipped\n")
+                continue
             if args.fix or args.diff:
                 fixed = fix_source(
                     engine, content, path=name, project=project, file=path, options=options, unsafe=args.unsafe_fixes

@@ -167,6 +167,8 @@ class FileReport(BaseModel):
     format: str
     replies: tuple[Report, ...]
     source: str | None = None  # the file's text, which every finding's source offsets index
+    # why the file was not linted (e.g. "not a reply file": JSON of no known export shape)
+    skipped: str | None = None
 
     @property
     def findings(self) -> tuple[Finding, ...]:

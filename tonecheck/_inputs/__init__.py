@@ -48,6 +48,8 @@ JSON helpdesk exports (``.json``, recognised by shape; mode "saved")
     a segment, reply_id = its JSON path (``$.items[3].text``; keys that are not identifiers are
     written ``$["odd key"]``), field = the last object key on the path (None when the value sits
     directly in an array), mode None. Strings that contain HTML markup are stripped as HTML.
+    File linting (`tonecheck._project.lint`) does not lint this format: it reports the file as
+    "not a reply file" and skips it, unless the format is forced.
 ``github-saved-replies``
     ``.github/replies.yml`` (refined-saved-replies), or any ``.yml``/``.yaml`` file shaped as a
     list of ``{name, body}`` or a mapping with ``replies:``; one segment per reply, field

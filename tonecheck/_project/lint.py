@@ -24,6 +24,11 @@ from .suppress import apply as apply_suppressions
 
 MAX_FILE_BYTES = 20_000_000
 
+# formats that are not replies: a file in one is reported as skipped, not linted as text (a
+# package.json, a tool's settings, a data file); forcing the format still lints it
+NOT_REPLIES = ("json-unknown",)
+NOT_A_REPLY_FILE = "not a reply file"
+
 
 def read_source(path: str | Path) -> str:
     """A file's text ("-": standard input), with errors a person can act on."""
@@ -49,6 +54,16 @@ def read_source(path: str | Path) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: not valid UTF-8 (byte {exc.start})") from None
+
+
+def skip_reason(path: str, source: str) -> str | None:
+    """Why a file is not linted at all (it holds no replies), or None. Invalid JSON is not
+    skipped: reading it raises FormatError with the line and column."""
+    format_name = detect_format(path, source)
+    if format_name not in NOT_REPLIES:
+        return None
+    extract(path, source, format=format_name)
+    return NOT_A_REPLY_FILE
 
 
 @dataclass(frozen=True)
@@ -78,7 +93,9 @@ def lint_source(
     is the file on disk, for the project's per-file ignores and mode globs.
     """
     format_name = format or detect_format(path, source)
-    segments = extract(path, source, format=format_name)
+    segments = extract(path, source, format=format_name)  # raises FormatError for invalid JSON
+    if format_name in NOT_REPLIES and format is None:
+        return FileReport(path=path, format=format_name, replies=(), source=source, skipped=NOT_A_REPLY_FILE)
     ignored = options.ignore
     glob_mode = None
     if project is not None and file is not None:

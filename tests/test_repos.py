@@ -1,0 +1,130 @@
+"""Saved-reply repositories (issue 13): a quiet, correct first run on a macro repository, fixes
+in every format, and the CI path. Each test reproduces a friction of the usability review
+(F1-F38) in its own words: it failed before the change that made it pass."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+# A team's README, in the words a README uses: internal jargon that is fine there.
+TEAM_README = """# Support macros
+
+Edit a macro, open a PR and ask for a review. Don't mention internal tools (the JIRA board, L2,
+the RCA doc) in customer replies, and never start a reply with "Per my last email".
+"""
+
+PACKAGE_JSON = json.dumps(
+    {
+        "name": "macro-sync",
+        "description": "Unfortunately you have to run this script by hand, obviously, before syncing macros.",
+        "version": "1.0.0",
+    }
+)
+
+GOOD_REPLY = (
+    "Hi Sam,\n\nThanks for writing in. Your plan renews on the first of the month.\n\n"
+    "Let me know if there is anything else I can help with.\n\nBest,\nAna\n"
+)
+BAD_REPLY = (
+    "Hi Sam,\n\nPer my last email, the app needs a restart.\n\n"
+    "Let me know if there is anything else I can help with.\n\nBest,\nAna\n"
+)
+
+
+def _macro(macro_id: int, title: str, text: str, *, public: bool = True, html: bool = False) -> dict[str, object]:
+    actions: list[dict[str, object]] = [{"field": "comment_value_html" if html else "comment_value", "value": text}]
+    if not public:
+        actions.append({"field": "comment_mode_is_public", "value": "false"})
+    return {"id": macro_id, "title": title, "active": True, "actions": actions}
+
+
+ZENDESK_EXPORT = {
+    "macros": [
+        _macro(360001, "Billing::Follow-up, per my last email, on refunds after thirty days", BAD_REPLY),
+        _macro(360002, "Billing::Renewal date", GOOD_REPLY),
+    ],
+    "next_page": None,
+    "count": 2,
+}
+
+
+def _repo(root: Path) -> Path:
+    (root / "zendesk").mkdir(parents=True)
+    (root / "zendesk" / "macros.json").write_text(json.dumps(ZENDESK_EXPORT, indent=2), encoding="utf-8")
+    (root / "replies").mkdir(parents=True)
+    (root / "replies" / "renewal.md").write_text(GOOD_REPLY, encoding="utf-8")
+    (root / "replies" / "restart.md").write_text(BAD_REPLY, encoding="utf-8")
+    (root / "README.md").write_text(TEAM_README, encoding="utf-8")
+    (root / "CONTRIBUTING.md").write_text(TEAM_README, encoding="utf-8")
+    (root / "package.json").write_text(PACKAGE_JSON, encoding="utf-8")
+    (root / "node_modules" / "pkg").mkdir(parents=True)
+    (root / "node_modules" / "pkg" / "package.json").write_text(PACKAGE_JSON, encoding="utf-8")
+    (root / "node_modules" / "pkg" / "notes.md").write_text(BAD_REPLY, encoding="utf-8")
+    (root / ".venv" / "lib").mkdir(parents=True)
+    (root / "venv" / "lib").mkdir(parents=True)
+    (root / "venv" / "lib" / "notes.txt").write_text(BAD_REPLY, encoding="utf-8")
+    return root
+
+
+def _paths(result_out: str) -> set[str]:
+    return {line.split(":", 1)[0] for line in result_out.splitlines() if line[:1].strip() and ":" in line}
+
+
+# -- F1, F23: files that are not replies ------------------------------------------------------
+
+
+def test_first_run_lints_only_replies_not_the_readme_or_tool_files(run_cli, tmp_path, monkeypatch):
+    """F1: README, CONTRIBUTING, package.json, node_modules and virtual environments are not linted."""
+    monkeypatch.chdir(_repo(tmp_path))
+    result = run_cli(["check", ".", "--preview"])
+    assert result.code == 1, result
+    assert _paths(result.out) == {"replies/restart.md", "zendesk/macros.json"}, result
+    assert "Found 2 problems" in result.out, result
+
+
+def test_excluded_by_default_can_be_brought_back_with_exclude(run_cli, tmp_path, monkeypatch):
+    """`exclude` replaces the default list; `extend-exclude` adds to it."""
+    monkeypatch.chdir(_repo(tmp_path))
+    (tmp_path / "tonecheck.toml").write_text('exclude = ["node_modules", "venv", ".venv"]\n', encoding="utf-8")
+    result = run_cli(["check", ".", "--select", "PAG003"])
+    assert "README.md" in _paths(result.out), result
+
+
+def test_unknown_json_is_reported_as_not_a_reply_file_skipped(run_cli, tmp_path, monkeypatch):
+    """An unknown JSON shape is one line on stderr, not linted as text."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "settings.json").write_text(PACKAGE_JSON, encoding="utf-8")
+    result = run_cli(["check", "settings.json", "--preview"])
+    assert result.code == 0, result
+    assert result.err.strip() == "tonecheck: note: settings.json: not a reply file, skipped", result
+    assert "Found 0 problems" in result.out
+
+
+def test_invalid_json_is_still_an_error(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "broken.json").write_text('{"macros": [', encoding="utf-8")
+    result = run_cli(["check", "broken.json"])
+    assert result.code == 2 and "invalid JSON" in result.err, result
+
+
+def test_check_file_reports_an_unknown_json_as_skipped(tmp_path):
+    import tonecheck
+
+    path = tmp_path / "data.json"
+    path.write_text(PACKAGE_JSON, encoding="utf-8")
+    report = tonecheck.check_file(path)
+    assert report.skipped == "not a reply file" and report.replies == ()
+
+
+@pytest.mark.parametrize("baseline_name", [".tonecheck-baseline.json", "baseline.json"])
+def test_the_readme_baseline_flow_passes_on_its_second_command(run_cli, tmp_path, monkeypatch, baseline_name):
+    """F23: writing a baseline then checking against it does not lint the baseline itself."""
+    monkeypatch.chdir(_repo(tmp_path))
+    written = run_cli(["check", ".", "--preview", "--write-baseline", baseline_name])
+    assert written.code == 0, written
+    again = run_cli(["check", ".", "--preview", "--baseline", baseline_name])
+    assert again.code == 0, again
+    assert "Found 0 problems" in again.out, again
