@@ -128,3 +128,45 @@ def test_the_readme_baseline_flow_passes_on_its_second_command(run_cli, tmp_path
     again = run_cli(["check", ".", "--preview", "--baseline", baseline_name])
     assert again.code == 0, again
     assert "Found 0 problems" in again.out, again
+
+
+# -- F2: internal notes -------------------------------------------------------------------------
+
+INTERNAL_NOTE = "Escalating to L2. Repro steps are in the JIRA ticket; per my last email, {{ticket.id}} is P1."
+
+
+@pytest.mark.parametrize("public", ["false", False])
+def test_a_zendesk_internal_note_macro_is_not_linted(tmp_path, public):
+    import tonecheck
+
+    export = {"macros": [_macro(1, "Escalation::L2", INTERNAL_NOTE, public=True), _macro(2, "Good", GOOD_REPLY)]}
+    export["macros"][0]["actions"].append({"field": "comment_mode_is_public", "value": public})  # type: ignore[index]
+    path = tmp_path / "macros.json"
+    path.write_text(json.dumps(export), encoding="utf-8")
+    report = tonecheck.check_file(path, config=tonecheck.Config(preview=True))
+    assert [r.reply_id for r in report.replies] == ["Good"]
+    assert report.findings == ()
+
+
+def test_a_public_zendesk_macro_with_the_same_text_is_linted(tmp_path):
+    import tonecheck
+
+    path = tmp_path / "macros.json"
+    path.write_text(json.dumps({"macros": [_macro(1, "Escalation::L2", INTERNAL_NOTE)]}), encoding="utf-8")
+    report = tonecheck.check_file(path, config=tonecheck.Config(preview=True))
+    assert any(f.code == "PAG003" for f in report.findings)
+
+
+@pytest.mark.parametrize("marker", [{"type": "note"}, {"internal": True}, {"private": "true"}, {"public": False}])
+def test_note_type_items_of_other_exports_are_not_linted(tmp_path, marker):
+    import tonecheck
+
+    replies = [
+        {"id": 1, "name": "Escalation", "text": INTERNAL_NOTE, **marker},
+        {"id": 2, "name": "Good", "text": GOOD_REPLY},
+    ]
+    path = tmp_path / "saved-replies.json"
+    path.write_text(json.dumps(replies), encoding="utf-8")
+    report = tonecheck.check_file(path, config=tonecheck.Config(preview=True))
+    assert report.format == "helpscout-saved-replies"
+    assert [r.reply_id for r in report.replies] == ["Good"]
