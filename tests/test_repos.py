@@ -170,3 +170,131 @@ def test_note_type_items_of_other_exports_are_not_linted(tmp_path, marker):
     report = tonecheck.check_file(path, config=tonecheck.Config(preview=True))
     assert report.format == "helpscout-saved-replies"
     assert [r.reply_id for r in report.replies] == ["Good"]
+
+
+# -- F5: an email footer is not the closing -----------------------------------------------------
+
+WELCOME_EMAIL = """<!DOCTYPE html>
+<html><head><style>p { color: #333; }</style></head>
+<body><table><tr><td>
+<p>Hi {{first_name}},</p>
+<p>Welcome aboard! Your workspace {{workspace_name}} is ready to use.</p>
+%s
+<p>Cheers,<br>The Example team</p>
+</td></tr><tr><td>
+<p>You're receiving this email because you created an account. <a href="{{unsubscribe_url}}">Unsubscribe</a>
+&middot; <a href="https://example.com/privacy">Privacy policy</a></p>
+<p>Example Ltd, 4 Quay Road, Portsmouth</p>
+</td></tr></table></body></html>
+"""
+
+
+def test_an_html_email_footer_is_not_taken_as_the_closing(tmp_path):
+    import tonecheck
+
+    path = tmp_path / "welcome.html"
+    path.write_text(WELCOME_EMAIL % "<p>Need a hand? Reply to this email and we will help you set up.</p>", "utf-8")
+    report = tonecheck.check_file(path, config=tonecheck.Config(preview=True))
+    assert [f.code for f in report.findings] == []
+
+
+def test_a_reply_without_a_closing_is_still_reported_above_its_footer(tmp_path):
+    import tonecheck
+
+    path = tmp_path / "welcome.html"
+    path.write_text(WELCOME_EMAIL % "", "utf-8")
+    report = tonecheck.check_file(path, config=tonecheck.Config(preview=True))
+    [finding] = report.findings
+    assert finding.code == "CLO001"
+    assert "Unsubscribe" not in report.source[finding.source_start : finding.source_end]  # type: ignore[index]
+
+
+def test_a_plain_text_footer_is_its_own_region():
+    import tonecheck
+
+    text = (
+        "Hi Sam,\n\nYour export is ready to download.\n\nLet me know if you have any questions.\n\n"
+        "Best,\nAna\n\nYou received this email because you have an account with us.\n"
+        "Manage your email preferences or unsubscribe at example.com/settings.\n© 2026 Example Ltd\n"
+    )
+    report = tonecheck.check(text, mode="saved", channel="email")
+    assert report.findings == ()
+    assert [r.kind for r in report.regions if r.kind in ("signoff", "footer")] == ["signoff", "footer"]
+
+
+# -- F6: a Markdown file of several replies -----------------------------------------------------
+
+BILLING_MD = """# Billing replies
+
+Saved replies for the billing queue; keep them short.
+
+## Card declined
+
+Hi {{first_name}},
+
+Your card was declined by the bank. Could you try another card from the billing page?
+
+Let me know if there is anything else I can help with.
+
+Best,
+Ana
+
+## VAT number
+
+Hi {{first_name}},
+
+I've added your VAT number to the account, so your next invoice will show it.
+
+Best,
+Ana
+
+## Upgrade pricing
+
+Hi {{first_name}},
+
+The upgrade is prorated for the days left in your billing period.
+
+Let me know if you have any questions.
+
+Best,
+Ana
+"""
+
+
+def test_a_titled_markdown_file_with_an_intro_and_h2_replies_is_read_as_several_replies(tmp_path):
+    import tonecheck
+
+    path = tmp_path / "billing.md"
+    path.write_text(BILLING_MD, encoding="utf-8")
+    report = tonecheck.check_file(path, config=tonecheck.Config(select=("CLO001", "TPL")))
+    assert [r.reply_id for r in report.replies] == ["Card declined", "VAT number", "Upgrade pricing"]
+    assert [(f.code, reply) for f, reply in report.findings_with_replies()] == [("CLO001", "VAT number")]
+
+
+def test_markdown_sections_none_reads_the_file_as_one_reply(tmp_path):
+    import tonecheck
+
+    path = tmp_path / "billing.md"
+    path.write_text(BILLING_MD, encoding="utf-8")
+    report = tonecheck.check_file(path, config=tonecheck.Config(preview=True, markdown_sections="none"))
+    assert [r.reply_id for r in report.replies] == [None]
+
+
+def test_markdown_sections_is_a_config_key(tmp_path, run_cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.md").write_text("# One\n\nPer my last email, see below.\n\n# Two\n\nThanks!\n", "utf-8")
+    assert "[One] PAG003" in run_cli(["check", "notes.md"]).out
+    (tmp_path / "tonecheck.toml").write_text('markdown-sections = "none"\n', encoding="utf-8")
+    result = run_cli(["check", "notes.md"])
+    assert "notes.md:3:1: PAG003" in result.out and "[One]" not in result.out, result
+    (tmp_path / "tonecheck.toml").write_text('markdown-sections = "h3"\n', encoding="utf-8")
+    bad = run_cli(["check", "notes.md"])
+    assert bad.code == 2 and "markdown-sections" in bad.err, bad
+
+
+def test_an_untitled_markdown_reply_with_h2_headings_and_an_intro_stays_one_reply(tmp_path):
+    import tonecheck
+
+    path = tmp_path / "setup.md"
+    path.write_text("Hi Sam,\n\nHere is how.\n\n## Step one\n\nOpen settings.\n\n## Step two\n\nSave.\n", "utf-8")
+    assert [r.reply_id for r in tonecheck.check_file(path).replies] == [None]

@@ -60,6 +60,9 @@ class Config(BaseModel):
     per_file_ignores: dict[str, tuple[str, ...]] = Field(default_factory=dict, alias="per-file-ignores")
     # mode per glob; files that match none use the format's default (saved for helpdesk exports)
     mode: dict[str, Literal["draft", "saved"]] = Field(default_factory=dict)
+    # how a Markdown file splits into replies: "auto" (by its layout, see the README), "h1" or
+    # "h2" (one reply per heading of that level), "none" (every file is one reply)
+    markdown_sections: Literal["auto", "h1", "h2", "none"] = Field(default="auto", alias="markdown-sections")
     helpdesk: tuple[str, ...] = ()
     # the helpdesk's placeholder variable names; when given, saved replies using any other
     # variable are reported (a typo there is never filled in)
@@ -87,7 +90,15 @@ class Config(BaseModel):
     def cache_key(self) -> str:
         """What a compiled engine depends on: file-level settings are left out."""
         return self.model_dump_json(
-            exclude={"include", "exclude", "extend_exclude", "per_file_ignores", "mode", "fail_on"}
+            exclude={
+                "include",
+                "exclude",
+                "extend_exclude",
+                "per_file_ignores",
+                "mode",
+                "fail_on",
+                "markdown_sections",
+            }
         )
 
     @classmethod

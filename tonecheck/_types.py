@@ -127,11 +127,12 @@ class FixResult(BaseModel):
 
 
 class Region(BaseModel):
-    """A part of a reply: greeting, body, closing, signoff, quoted, code."""
+    """A part of a reply: greeting, body, closing, signoff, footer (an email's unsubscribe and
+    legal lines), quoted, code."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    kind: Literal["greeting", "body", "closing", "signoff", "quoted", "code"]
+    kind: Literal["greeting", "body", "closing", "signoff", "footer", "quoted", "code"]
     start: int
     end: int
 

@@ -93,7 +93,8 @@ def lint_source(
     is the file on disk, for the project's per-file ignores and mode globs.
     """
     format_name = format or detect_format(path, source)
-    segments = extract(path, source, format=format_name)  # raises FormatError for invalid JSON
+    split = (project.config if project is not None else engine.config).markdown_sections
+    segments = extract(path, source, format=format_name, markdown_sections=split)  # FormatError: invalid JSON
     if format_name in NOT_REPLIES and format is None:
         return FileReport(path=path, format=format_name, replies=(), source=source, skipped=NOT_A_REPLY_FILE)
     ignored = options.ignore
@@ -144,7 +145,8 @@ def fix_source(
     """The file's text with its suggestions applied (see `fix_text`), or None when the format
     keeps replies inside markup or a data structure that fixes are not written back into."""
     format_name = detect_format(path, source)
-    segments = extract(path, source, format=format_name)
+    split = (project.config if project is not None else engine.config).markdown_sections
+    segments = extract(path, source, format=format_name, markdown_sections=split)
     if format_name not in FIXABLE_FORMATS or len(segments) != 1:
         return None
     ignored = options.ignore
