@@ -298,3 +298,79 @@ def test_an_untitled_markdown_reply_with_h2_headings_and_an_intro_stays_one_repl
     path = tmp_path / "setup.md"
     path.write_text("Hi Sam,\n\nHere is how.\n\n## Step one\n\nOpen settings.\n\n## Step two\n\nSave.\n", "utf-8")
     assert [r.reply_id for r in tonecheck.check_file(path).replies] == [None]
+
+
+# -- F22: fixes in every format it reads --------------------------------------------------------
+
+FIXABLE_TEXT = (
+    'Hi {{ticket.requester.first_name}},\n\nPer my last email, the caf\u00e9 "Plus" plan is ready.\n\nBest,\nAna'
+)
+FIXED_TEXT = 'Hi {{ticket.requester.first_name}},\n\nThe caf\u00e9 "Plus" plan is ready.\n\nBest,\nAna'
+
+
+def _export_bytes(text: str, *, ensure_ascii: bool) -> str:
+    export = {"macros": [_macro(7, "Plans::Ready", text), _macro(8, "Other", GOOD_REPLY)], "count": 2}
+    return json.dumps(export, indent=4, ensure_ascii=ensure_ascii) + "\n"
+
+
+@pytest.mark.parametrize("ensure_ascii", [True, False])
+def test_fix_rewrites_a_zendesk_export_in_place_keeping_every_other_byte(run_cli, tmp_path, monkeypatch, ensure_ascii):
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "macros.json"
+    path.write_text(_export_bytes(FIXABLE_TEXT, ensure_ascii=ensure_ascii), encoding="utf-8")
+    result = run_cli(["check", "macros.json", "--fix"])
+    assert "Applied 1 fix" in result.err, result
+    assert path.read_text(encoding="utf-8") == _export_bytes(FIXED_TEXT, ensure_ascii=ensure_ascii)
+
+
+def test_diff_shows_the_fix_inside_a_help_scout_export(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    replies = [
+        {
+            "id": 1,
+            "name": "Limits",
+            "text": "<p>Hi there,</p>\n<p>Per my last email, limits &amp; quotas are listed.</p>",
+        }
+    ]
+    (tmp_path / "saved.json").write_text(json.dumps(replies), encoding="utf-8")
+    result = run_cli(["check", "saved.json", "--diff"])
+    assert result.code == 1, result
+    assert (
+        '+[{"id": 1, "name": "Limits", "text": "<p>Hi there,</p>\\n<p>Limits &amp; quotas are listed.</p>"}]'
+        in result.out
+    )
+
+
+def test_fix_rewrites_html_keeping_entities_and_tags(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    before = "<p>Hi Sam,</p>\n<p>Per my last email, R&amp;D has the <b>report</b> &mdash; see below.</p>\n"
+    (tmp_path / "reply.html").write_text(before, encoding="utf-8")
+    result = run_cli(["check", "reply.html", "--fix", "--select", "PAG003"])
+    assert "Applied 1 fix" in result.err, result
+    after = (tmp_path / "reply.html").read_text(encoding="utf-8")
+    assert after == "<p>Hi Sam,</p>\n<p>R&amp;D has the <b>report</b> &mdash; see below.</p>\n"
+
+
+def test_fix_rewrites_each_reply_of_a_markdown_collection(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    text = "# One\n\nPer my last email, it works.\n\n# Two\n\nPer my last comment, it is fixed.\n"
+    (tmp_path / "notes.md").write_text(text, encoding="utf-8")
+    result = run_cli(["check", "notes.md", "--fix", "--select", "PAG003"])
+    assert "Applied 2 fixes" in result.err, result
+    assert (tmp_path / "notes.md").read_text(encoding="utf-8") == "# One\n\nIt works.\n\n# Two\n\nIt is fixed.\n"
+
+
+def test_a_suppressed_finding_in_an_export_is_not_fixed(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    text = "<!-- tonecheck: ignore PAG003 -->\nPer my last email, it works."
+    (tmp_path / "saved.json").write_text(json.dumps([{"name": "A", "text": text}]), encoding="utf-8")
+    result = run_cli(["check", "saved.json", "--diff"])
+    assert result.code == 0 and result.out == "", result
+
+
+def test_github_saved_replies_say_plainly_that_they_are_read_only(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github" / "replies.yml").write_text("- name: A\n  body: Per my last email, it works.\n", "utf-8")
+    result = run_cli(["check", ".github/replies.yml", "--diff"])
+    assert "read-only" in result.err, result

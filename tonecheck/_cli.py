@@ -279,7 +279,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     engine, content, path=name, project=project, file=path, options=options, unsafe=args.unsafe_fixes
                 )
                 if fixed is None:
-                    err.write(f"tonecheck: note: {shown}: fixes are not applied to files in this format\n")
+                    err.write(f"tonecheck: note: {shown}: this format is read-only, fixes are not written into it\n")
                 else:
                     fixes_applied += len(fixed.edits)
                     if args.diff:

@@ -93,7 +93,7 @@ def extract(path: str, content: str, *, format: str | None = None, markdown_sect
         return _extract_markdown(path, content, source, markdown_sections)
     if fmt == "html":
         text, offsets = _html_to_text(content)
-        return [Segment(text, None, None, None, source, 0, offsets)]
+        return [Segment(text, None, None, None, source, 0, offsets, ("html",))]
     if fmt == "liquid":
         return [Segment(_blank_template_comments(content), None, None, "saved", source)]
     if fmt == "github-saved-replies":

@@ -308,6 +308,7 @@ def _json_segment(
     if not value.strip():
         return None
     quote = literals.get(path)
+    mapped = True  # every character knows its place in the file
     text: str
     offsets: array[int]
     try:
@@ -319,12 +320,15 @@ def _json_segment(
     except (ValueError, IndexError, KeyError):  # defensive: should not happen for valid JSON
         quote = quote or 0
         text, offsets = value, array("q", [quote] * (len(value) + 1))
+        mapped = False
+    escapes: tuple[str, ...] = ("json",)
     if is_html or (is_html is None and _looks_like_html(text)):
         stripped, inner = _html_to_text(text)
         if not stripped.strip():
             return None
         text, offsets = stripped, _compose(offsets, inner)
-    return quote, Segment(text, reply_id, field, mode, source, 0, offsets)
+        escapes = ("html", "json")
+    return quote, Segment(text, reply_id, field, mode, source, 0, offsets, escapes if mapped else None)
 
 
 def _reply_title(item: dict[str, Any], keys: Sequence[str]) -> str | None:

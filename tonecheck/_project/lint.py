@@ -8,7 +8,7 @@ they all give the same findings at the same positions.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from .._config import selector_matches
 from .._engine.linter import Engine
 from .._exceptions import InputError
 from .._fix.apply import fix_text
+from .._fix.embedded import ReadOnlyFormat, fix_segments
 from .._inputs import Segment, detect_format, extract
 from .._types import Channel, FileReport, Finding, FixResult, Mode, Report, Suggestion
 from .discovery import Project
@@ -142,24 +143,46 @@ def fix_source(
     options: Options = Options(),
     unsafe: bool = False,
 ) -> FixResult | None:
-    """The file's text with its suggestions applied (see `fix_text`), or None when the format
-    keeps replies inside markup or a data structure that fixes are not written back into."""
+    """The file's text with its suggestions applied (see `fix_text`), or None when the file
+    is not a reply file or its format is read-only for fixes (GitHub saved replies in YAML).
+
+    A file that is one reply is fixed as a whole; replies inside JSON exports, HTML and
+    Markdown files of several replies are fixed in place, each edit escaped as its place in the
+    file needs and every other byte kept (see `tonecheck._fix.embedded`)."""
     format_name = detect_format(path, source)
+    if format_name in NOT_REPLIES:
+        return None
     split = (project.config if project is not None else engine.config).markdown_sections
     segments = extract(path, source, format=format_name, markdown_sections=split)
-    if format_name not in FIXABLE_FORMATS or len(segments) != 1:
-        return None
     ignored = options.ignore
     glob_mode = None
     if project is not None and file is not None:
         ignored = (*ignored, *project.ignored_codes(file))
         glob_mode = project.mode_for(file)
-    mode = options.mode or glob_mode or segments[0].mode or options.default_mode
-    return fix_text(
-        source,
-        lambda text: engine.check(text, mode=mode, context=options.context, channel=options.channel, ignore=ignored),
-        unsafe=unsafe,
-    )
+
+    def check_of(segment: Segment) -> Callable[[str], Report]:
+        mode = options.mode or glob_mode or segment.mode or options.default_mode
+
+        def check(text: str) -> Report:
+            report = engine.check(text, mode=mode, context=options.context, channel=options.channel, ignore=ignored)
+            if format_name in FIXABLE_FORMATS:
+                return report
+            kept, _ = apply_suppressions(text, report.findings)  # a suppressed finding is not fixed
+            return report.model_copy(update={"findings": tuple(kept)})
+
+        return check
+
+    if format_name in FIXABLE_FORMATS and len(segments) == 1:
+        return fix_text(source, check_of(segments[0]), unsafe=unsafe)
+    try:
+        return fix_segments(
+            source,
+            lambda text: extract(path, text, format=format_name, markdown_sections=split),
+            check_of,
+            unsafe=unsafe,
+        )
+    except ReadOnlyFormat:
+        return None
 
 
 def _lint_segment(engine: Engine, segment: Segment, *, mode: Mode, options: Options, ignored: Sequence[str]) -> Report:
