@@ -755,21 +755,19 @@ def test_cli_files_are_saved_replies_unless_mode_draft(run_cli, tmp_path):
     assert path.read_text(encoding="utf-8") == wrap_reply("Your order shipped.").replace("Hi Sam,", "Hi Sara,")
 
 
-def test_cli_fix_does_not_modify_a_json_export(run_cli, tmp_path):
+def test_cli_fix_writes_fixes_into_a_json_export_and_nothing_else(run_cli, tmp_path):
     source = REPO_ROOT / "tests" / "data" / "formats" / "zendesk_macros.json"
     data = json.loads(source.read_text(encoding="utf-8"))
     data["macros"][0]["actions"][1]["value"] = wrap_reply("Actually, the refund was sent on Monday.")
     path = tmp_path / "macros.json"
     path.write_text(json.dumps(data, indent=2), encoding="utf-8")
-    before = path.read_bytes()
-    result = run_cli(["check", PREVIEW, "--fix", "--unsafe-fixes", str(path)])
-    assert path.read_bytes() == before
-    assert _listing(tmp_path) == ["macros.json"]
-    assert "note" in result.err and "macros.json" in result.err and "not applied" in result.err, result
-    assert "PAG001" in result.out  # still linted and reported
     diff = run_cli(["check", PREVIEW, "--diff", str(path)])
-    assert diff.out == "" and diff.code == 0, diff
-    assert path.read_bytes() == before
+    assert diff.code == 1 and "Actually, the refund" in diff.out and "The refund" in diff.out, diff
+    result = run_cli(["check", PREVIEW, "--fix", str(path)])
+    assert _listing(tmp_path) == ["macros.json"]
+    data["macros"][0]["actions"][1]["value"] = wrap_reply("The refund was sent on Monday.")
+    assert path.read_text(encoding="utf-8") == json.dumps(data, indent=2)
+    assert "PAG001" not in result.out, result
 
 
 def test_cli_fix_as_a_real_process(run_subprocess, tmp_path):

@@ -192,6 +192,10 @@ def analyse(text: str) -> Anatomy:
         if span[0] < history_start and text[span[0] : span[1]].strip() and not is_foreign_line(span)
     ]
     structural: list[Region] = []
+    footer_at = _find_footer(text, own_lines)
+    if footer_at is not None:  # an email footer (unsubscribe, legal, address) is not the closing
+        structural.append(Region(kind="footer", start=own_lines[footer_at][0], end=own_lines[-1][1]))
+        own_lines = own_lines[:footer_at]
     body_start = own_lines[0][0] if own_lines else 0
     body_end = own_lines[-1][1] if own_lines else 0
     if len(own_lines) > 1 and _GREETING.match(text[own_lines[0][0] : own_lines[0][1]]):
@@ -235,6 +239,38 @@ def _signature_line(line: str) -> bool:
     if not 0 < len(words) <= 6 or stripped.endswith(","):
         return False
     return stripped[-1] not in ".!?:;" or bool(_COMPANY_ABBREVIATION.search(stripped))
+
+
+# what only an email footer says: unsubscribe and preference links, why the mail was sent, legal lines
+_FOOTER = Lazy(
+    r"""\b(?:unsubscribe|opt[ -]out\b|manage\ (?:your\ )?(?:e-?mail\ |notification\ |subscription\ )?
+        (?:preferences|settings|subscriptions)|update\ your\ (?:e-?mail\ )?preferences
+      | you(?:'re|’re|\ are)\ receiving\ this|you\ (?:have\ )?received\ this\ (?:e-?mail|message)
+      | this\ (?:e-?mail|message)\ was\ sent\ (?:to|by|from)|sent\ (?:to\ you\ )?by\ \S+\ (?:inc|ltd|llc)\b
+      | privacy\ (?:policy|notice)|terms\ of\ (?:service|use)|all\ rights\ reserved|intended\ recipient
+      | view\ (?:it\ |this\ (?:e-?mail\ )?)?in\ (?:your\ |a\ )?browser|registered\ (?:office|in\ )
+      | company\ (?:registration\ )?(?:no|number)\b)|©|\(c\)\ ?\d{4}|\bcopyright\b""",
+    regex.VERBOSE | regex.IGNORECASE,
+)
+
+
+def _find_footer(text: str, own_lines: list[tuple[int, int]]) -> int | None:
+    """Index into own_lines where a trailing email footer starts: the earliest of the last lines
+    that says what only a footer says (unsubscribe, why the mail was sent, privacy, copyright),
+    followed only by more such lines or short name, address and contact lines, and preceded by a
+    sign-off."""
+    found: int | None = None
+    index = len(own_lines) - 1
+    while index > max(0, len(own_lines) - 12):
+        line = text[own_lines[index][0] : own_lines[index][1]]
+        if _FOOTER.search(line):
+            found = index
+        elif not _signature_line(line):
+            break
+        index -= 1
+    if found is None or _find_signoff(text, own_lines[:found]) is None:
+        return None  # a footer follows a sign-off; without one this is the reply's own text
+    return found
 
 
 def _find_signoff(text: str, own_lines: list[tuple[int, int]]) -> int | None:

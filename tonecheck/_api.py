@@ -200,8 +200,12 @@ def check_file(
     """Lint a file the way `tonecheck check` does: configuration found upward from the file
     (unless `config` is given), suppressions, TON100, per-file ignores and modes by glob."""
     file = _as_path(path)
-    project = load_project(file) if config is None else _project_of(_config(config) or Config())
-    linter = _linter(project.config if project is not None else config)
+    if config is None:
+        project = load_project(file)
+    else:  # file-level settings (markdown-sections, ...) come from this config, not a cached equal one
+        given = _config(config) or Config()
+        project = _project_of(given) or Project(config=given, root=Path.cwd(), source=None)
+    linter = _linter(project.config)
     return linter._check_file(file, project, mode=mode, channel=channel, context=context)
 
 

@@ -295,7 +295,7 @@ def _setup(run: _Run, projects: tuple[Project, ...]) -> tuple[_Run, tuple[tuple[
 
 def _lint_target(state: tuple[_Run, tuple[tuple[Project, Engine], ...]], target: _Target) -> _Outcome:
     """Lint (and with --fix or --diff, fix) one file or standard input."""
-    from ._project.lint import Options, fix_source, lint_source, read_source
+    from ._project.lint import Options, fix_source, lint_source, read_source, skip_reason
 
     run, engines = state
     display, file, index, stdin_text, stdin_error = target
@@ -311,12 +311,16 @@ def _lint_target(state: tuple[_Run, tuple[tuple[Project, Engine], ...]], target:
     name = "stdin.txt" if path is None else display
     try:
         content = read_source(display) if stdin_text is None else stdin_text
+        skipped = None if path is None else skip_reason(name, content)
+        if skipped is not None:
+            outcome.notes.append(f"{shown}: {skipped}, skipped")
+            return outcome
         if run.fix or run.diff:
             fixed = fix_source(
                 engine, content, path=name, project=project, file=path, options=options, unsafe=run.unsafe_fixes
             )
             if fixed is None:
-                outcome.notes.append(f"{shown}: fixes are not applied to files in this format")
+                outcome.notes.append(f"{shown}: this format is read-only, fixes are not written into it")
             else:
                 outcome.fixes = len(fixed.edits)
                 if run.diff:

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ._exceptions import ConfigError
-from ._inputs.extensions import REPLY_FILE_GLOBS
+from ._inputs.extensions import NON_REPLY_GLOBS, REPLY_FILE_GLOBS
 from ._ruleset.phrase_language import RegexSource
 from ._types import Severity
 
@@ -53,11 +53,16 @@ class Config(BaseModel):
     # placeholder syntaxes the team's helpdesk uses (names from rule TPL001); empty = all known
     # which files a directory walk lints (globs, relative to the configuration file's folder)
     include: tuple[str, ...] = REPLY_FILE_GLOBS
-    exclude: tuple[str, ...] = ()
+    # files that are not replies (README, LICENSE, package.json, node_modules, virtual
+    # environments, tonecheck's baseline ...); `exclude` replaces this list, `extend-exclude` adds
+    exclude: tuple[str, ...] = NON_REPLY_GLOBS
     extend_exclude: tuple[str, ...] = Field(default=(), alias="extend-exclude")
     per_file_ignores: dict[str, tuple[str, ...]] = Field(default_factory=dict, alias="per-file-ignores")
     # mode per glob; files that match none use the format's default (saved for helpdesk exports)
     mode: dict[str, Literal["draft", "saved"]] = Field(default_factory=dict)
+    # how a Markdown file splits into replies: "auto" (by its layout, see the README), "h1" or
+    # "h2" (one reply per heading of that level), "none" (every file is one reply)
+    markdown_sections: Literal["auto", "h1", "h2", "none"] = Field(default="auto", alias="markdown-sections")
     helpdesk: tuple[str, ...] = ()
     # the helpdesk's placeholder variable names; when given, saved replies using any other
     # variable are reported (a typo there is never filled in)
@@ -85,7 +90,15 @@ class Config(BaseModel):
     def cache_key(self) -> str:
         """What a compiled engine depends on: file-level settings are left out."""
         return self.model_dump_json(
-            exclude={"include", "exclude", "extend_exclude", "per_file_ignores", "mode", "fail_on"}
+            exclude={
+                "include",
+                "exclude",
+                "extend_exclude",
+                "per_file_ignores",
+                "mode",
+                "fail_on",
+                "markdown_sections",
+            }
         )
 
     @classmethod

@@ -127,11 +127,12 @@ class FixResult(BaseModel):
 
 
 class Region(BaseModel):
-    """A part of a reply: greeting, body, closing, signoff, quoted, code."""
+    """A part of a reply: greeting, body, closing, signoff, footer (an email's unsubscribe and
+    legal lines), quoted, code."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    kind: Literal["greeting", "body", "closing", "signoff", "quoted", "code"]
+    kind: Literal["greeting", "body", "closing", "signoff", "footer", "quoted", "code"]
     start: int
     end: int
 
@@ -167,6 +168,8 @@ class FileReport(BaseModel):
     format: str
     replies: tuple[Report, ...]
     source: str | None = None  # the file's text, which every finding's source offsets index
+    # why the file was not linted (e.g. "not a reply file": JSON of no known export shape)
+    skipped: str | None = None
 
     @property
     def findings(self) -> tuple[Finding, ...]:

@@ -43,11 +43,16 @@ JSON helpdesk exports (``.json``, recognised by shape; mode "saved")
     string, HTML fields additionally stripped as in ``html``; positions point inside the string
     literal in the file, at the first character of an escape sequence for escaped characters.
     reply_id is the title/name, or the JSON path of the reply object when it has none.
+    Internal notes are not replies and give no segment: a Zendesk macro whose
+    ``comment_mode_is_public`` action is false, and any item marked ``"type": "note"`` or
+    ``internal``/``private`` true or ``public`` false.
 ``json-unknown``
     any other ``.json``: every string value longer than 40 characters that contains a space is
     a segment, reply_id = its JSON path (``$.items[3].text``; keys that are not identifiers are
     written ``$["odd key"]``), field = the last object key on the path (None when the value sits
     directly in an array), mode None. Strings that contain HTML markup are stripped as HTML.
+    File linting (`tonecheck._project.lint`) does not lint this format: it reports the file as
+    "not a reply file" and skips it, unless the format is forced.
 ``github-saved-replies``
     ``.github/replies.yml`` (refined-saved-replies), or any ``.yml``/``.yaml`` file shaped as a
     list of ``{name, body}`` or a mapping with ``replies:``; one segment per reply, field

@@ -70,13 +70,14 @@ def _detect(path: str, content: str) -> tuple[str, Any]:
     return "text", _UNPARSED
 
 
-def extract(path: str, content: str, *, format: str | None = None) -> list[Segment]:
+def extract(path: str, content: str, *, format: str | None = None, markdown_sections: str = "auto") -> list[Segment]:
     """The replies in one file, as segments mapped back to the original content.
 
     `format` forces a format (one of FORMATS); by default `detect_format` picks it. Raises
     FormatError when the content is not valid for the format (invalid JSON or YAML, a forced
     helpdesk format whose shape is not there, a malformed saved-replies file) or the format name
-    is unknown. Blank reply strings in helpdesk exports are skipped.
+    is unknown. Blank reply strings in helpdesk exports are skipped. `markdown_sections` says
+    how a Markdown file splits into replies (see `_markdown_sections`).
     """
     data: Any = _UNPARSED
     if format is None:
@@ -89,10 +90,10 @@ def extract(path: str, content: str, *, format: str | None = None) -> list[Segme
     if fmt == "text":
         return [Segment(content, None, None, None, source)]
     if fmt == "markdown":
-        return _extract_markdown(path, content, source)
+        return _extract_markdown(path, content, source, markdown_sections)
     if fmt == "html":
         text, offsets = _html_to_text(content)
-        return [Segment(text, None, None, None, source, 0, offsets)]
+        return [Segment(text, None, None, None, source, 0, offsets, ("html",))]
     if fmt == "liquid":
         return [Segment(_blank_template_comments(content), None, None, "saved", source)]
     if fmt == "github-saved-replies":

@@ -32,4 +32,57 @@ REPLY_FILE_GLOBS: tuple[str, ...] = (
     *YAML_REPLY_FILES,
 )
 
+# files and folders that are never replies, left out of a folder walk by default (the `exclude`
+# setting; `extend-exclude` adds to it, `exclude` replaces it): a project's own documents, the
+# manifests and settings of other tools, installed packages and virtual environments, and
+# tonecheck's own configuration and baseline
+NON_REPLY_GLOBS: tuple[str, ...] = (
+    *(
+        f"{name}{suffix}"
+        for name in (
+            "README",
+            "CONTRIBUTING",
+            "CHANGELOG",
+            "CHANGES",
+            "HISTORY",
+            "LICENSE",
+            "LICENCE",
+            "COPYING",
+            "NOTICE",
+            "AUTHORS",
+            "CODE_OF_CONDUCT",
+            "SECURITY",
+            "SUPPORT",
+        )
+        for suffix in (".*", "-*")
+    ),
+    *("LICENSE", "LICENCE", "COPYING", "NOTICE", "AUTHORS"),
+    *(f"{name.lower()}.md" for name in ("README", "CONTRIBUTING", "CHANGELOG", "LICENSE")),
+    "package.json",
+    "package-lock.json",
+    "composer.json",
+    "tsconfig*.json",
+    "jsconfig*.json",
+    ".eslintrc*",
+    ".prettierrc*",
+    ".markdownlint*",
+    "renovate.json",
+    ".renovaterc*",
+    "*.schema.json",
+    "node_modules",
+    "bower_components",
+    ".venv",
+    "venv",
+    "__pypackages__",
+    "site-packages",
+    ".tox",
+    ".nox",
+    ".git",
+    ".tonecheck-baseline.json",
+    "tonecheck-baseline.json",
+    "*.tonecheck-baseline.json",
+    "tonecheck.toml",
+    ".tonecheck.toml",
+)
+
 _MARKDOWN_EXT, _HTML_EXT, _LIQUID_EXT, _YAML_EXT = MARKDOWN_EXT, HTML_EXT, LIQUID_EXT, YAML_EXT

@@ -237,5 +237,5 @@ def _extract_github_yaml(path: str, content: str, source: _Source) -> list[Segme
         if not body.value.strip():
             continue
         text, offsets = _yaml_scalar_map(content, body, key_node.start_mark.column)
-        segments.append(Segment(text, reply_id, "body", "saved", source, 0, offsets))
+        segments.append(Segment(text, reply_id, "body", "saved", source, 0, offsets, None))  # read-only
     return segments

@@ -156,6 +156,29 @@ def _intercom_ok(item: dict[str, Any]) -> bool:
     )
 
 
+def _false(value: Any) -> bool:
+    return value is False or (isinstance(value, str) and value.strip().lower() == "false")
+
+
+def _true(value: Any) -> bool:
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+def _internal_note(item: dict[str, Any]) -> bool:
+    """An item that is an internal note, never sent to a customer: a Zendesk macro that sets
+    `comment_mode_is_public` to false, or an item marked as a note (`"type": "note"`, Intercom's
+    and Help Scout's note types) or as internal or private."""
+    for action in item.get("actions") or ():
+        if isinstance(action, dict) and action.get("field") == "comment_mode_is_public" and _false(action.get("value")):
+            return True
+    kind = item.get("type")
+    if isinstance(kind, str) and kind.strip().lower() in ("note", "internal_note", "internal-note", "private_note"):
+        return True
+    return any(_true(item.get(key)) for key in ("internal", "is_internal", "private", "is_private")) or any(
+        _false(item.get(key)) for key in ("public", "is_public")
+    )
+
+
 # (value path inside the item, field name, is HTML: True, False, or None = if it has markup)
 _Field = tuple[JsonPath, str, bool | None]
 
@@ -285,6 +308,7 @@ def _json_segment(
     if not value.strip():
         return None
     quote = literals.get(path)
+    mapped = True  # every character knows its place in the file
     text: str
     offsets: array[int]
     try:
@@ -296,12 +320,15 @@ def _json_segment(
     except (ValueError, IndexError, KeyError):  # defensive: should not happen for valid JSON
         quote = quote or 0
         text, offsets = value, array("q", [quote] * (len(value) + 1))
+        mapped = False
+    escapes: tuple[str, ...] = ("json",)
     if is_html or (is_html is None and _looks_like_html(text)):
         stripped, inner = _html_to_text(text)
         if not stripped.strip():
             return None
         text, offsets = stripped, _compose(offsets, inner)
-    return quote, Segment(text, reply_id, field, mode, source, 0, offsets)
+        escapes = ("html", "json")
+    return quote, Segment(text, reply_id, field, mode, source, 0, offsets, escapes if mapped else None)
 
 
 def _reply_title(item: dict[str, Any], keys: Sequence[str]) -> str | None:
@@ -335,6 +362,7 @@ def _extract_json(path: str, content: str, source: _Source, data: Any, fmt: str,
         items = [(p, item) for p, item in _json_items(data, shape.containers) if shape.accepts(item)]
         if forced and not items:
             raise FormatError(f"{path}: no {shape.label} found in this JSON", path=path)
+        items = [(p, item) for p, item in items if not _internal_note(item)]  # never customer text
         for item_path, item in items:
             reply_id = _reply_title(item, shape.title_keys) or _json_path_text(item_path)
             for value_path, field, is_html in shape.fields(item):

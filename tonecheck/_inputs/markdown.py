@@ -64,31 +64,49 @@ def _blank_markdown(content: str) -> str:
     return s
 
 
-def _markdown_sections(path: str, blanked: str) -> list[tuple[str, int, int]] | None:
+MARKDOWN_SECTIONS = ("auto", "h1", "h2", "none")
+
+
+def _markdown_sections(path: str, blanked: str, split: str = "auto") -> list[tuple[str, int, int]] | None:
     """(heading text, body start, body end) per reply when the file is a reply collection.
 
-    Sections are the level-1 headings when there are two or more, else the level-2 headings
-    (a single level-1 title line may precede them). Without a hint in the file name ("replies",
-    "macros", "canned", "saved") the file must have at least two sections and nothing but blank
-    lines (and that title) before the first; with the hint one section is enough and an
-    introduction before the first section is allowed.
+    `split` is the `markdown-sections` setting: "none" reads every file as one reply; "h1" or
+    "h2" makes each heading of that level a reply (text before the first one is not a reply);
+    "auto" decides by the layout:
+
+    - two or more level-1 headings: one reply per level-1 heading, with nothing but blank lines
+      before the first;
+    - else two or more level-2 headings under at most one level-1 title: one reply per level-2
+      heading; an introduction between the title and the first reply is allowed (and not linted)
+      when there is a title, otherwise only blank lines may come first;
+    - a file named as a collection ("replies", "macros", "canned", "saved" in its name) may have
+      a single section and an introduction in every case.
     """
     heads = [(len(m.group(1)), m.start(), m.end(), m.group(2)) for m in _ATX_HEADING.finditer(blanked)]
+    if split == "none":
+        return None
     h1 = [h for h in heads if h[0] == 1]
     h2 = [h for h in heads if h[0] == 2]
-    if len(h1) >= 2:
-        sections, preamble = h1, blanked[: h1[0][1]]
-    elif h2 and (not h1 or h1[0][1] < h2[0][1]):
-        sections, preamble = h2, blanked[: h2[0][1]]
-        if h1:
-            preamble = preamble[: h1[0][1]] + preamble[h1[0][2] :]
-    elif h1:
-        sections, preamble = h1, blanked[: h1[0][1]]
+    if split in ("h1", "h2"):
+        sections = h1 if split == "h1" else h2
+        if not sections:
+            return None
     else:
-        return None
-    hint = bool(_REPLY_COLLECTION_NAME.search(_split_path(path)[1]))
-    if not hint and (len(sections) < 2 or preamble.strip()):
-        return None
+        titled = False
+        if len(h1) >= 2:
+            sections, preamble = h1, blanked[: h1[0][1]]
+        elif h2 and (not h1 or h1[0][1] < h2[0][1]):
+            sections, preamble = h2, blanked[: h2[0][1]]
+            if h1:
+                preamble = preamble[: h1[0][1]] + preamble[h1[0][2] :]
+                titled = True
+        elif h1:
+            sections, preamble = h1, blanked[: h1[0][1]]
+        else:
+            return None
+        hint = bool(_REPLY_COLLECTION_NAME.search(_split_path(path)[1]))
+        if not hint and (len(sections) < 2 or (preamble.strip() and not titled)):
+            return None
     level = sections[0][0]
     boundaries = [h[1] for h in heads if h[0] <= level] + [len(blanked)]
     out: list[tuple[str, int, int]] = []
@@ -101,9 +119,9 @@ def _markdown_sections(path: str, blanked: str) -> list[tuple[str, int, int]] | 
     return out
 
 
-def _extract_markdown(path: str, content: str, source: _Source) -> list[Segment]:
+def _extract_markdown(path: str, content: str, source: _Source, split: str = "auto") -> list[Segment]:
     blanked = _blank_markdown(content)
-    sections = _markdown_sections(path, blanked)
+    sections = _markdown_sections(path, blanked, split)
     if sections is None:
         return [Segment(blanked, None, None, None, source)]
     segments = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from array import array
 from collections.abc import Sequence
@@ -40,6 +41,10 @@ class Segment:
     _source: _Source | None = dataclasses.field(default=None, repr=False, compare=False)
     _base: int = dataclasses.field(default=0, repr=False, compare=False)
     _offsets: Sequence[int] | None = dataclasses.field(default=None, repr=False, compare=False)
+    # How text written into the file at this segment must be escaped, innermost first: "html"
+    # (entities for & < >), "json" (a JSON string's escapes); None: fixes are not written back
+    # into this format (read-only)
+    escapes: tuple[str, ...] | None = dataclasses.field(default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self._source is None:
@@ -76,6 +81,21 @@ class Segment:
         """The span text[start:end] in the original content (an empty span stays empty)."""
         source_start = self.source_offset(start)
         return source_start, (self.source_end(end) if end > start else source_start)
+
+    def encode(self, text: str) -> str:
+        """`text` as it must be written into the file at this segment (see `escapes`)."""
+        for escape in self.escapes or ():
+            if escape == "html":
+                text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            elif escape == "json":
+                text = json.dumps(text, ensure_ascii=self.lines.text.isascii())[1:-1]
+        return text
+
+    def contiguous(self, start: int, end: int) -> bool:
+        """Whether text[start:end] comes from one unbroken stretch of the file (no tag, comment
+        or line-break markup between its characters), so that replacing that stretch replaces
+        exactly these characters."""
+        return all(self.source_end(i + 1) == self.source_offset(i + 1) for i in range(start, end - 1))
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) in the original file of text[offset]; offset == len(text) is

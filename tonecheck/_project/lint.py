@@ -8,7 +8,7 @@ they all give the same findings at the same positions.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from .._config import selector_matches
 from .._engine.linter import Engine
 from .._exceptions import InputError
 from .._fix.apply import fix_text
+from .._fix.embedded import ReadOnlyFormat, fix_segments
 from .._inputs import Segment, detect_format, extract
 from .._types import Channel, FileReport, Finding, FixResult, Mode, Report, Suggestion
 from .discovery import Project
@@ -23,6 +24,11 @@ from .suppress import UNUSED_CODE, unused_finding
 from .suppress import apply as apply_suppressions
 
 MAX_FILE_BYTES = 20_000_000
+
+# formats that are not replies: a file in one is reported as skipped, not linted as text (a
+# package.json, a tool's settings, a data file); forcing the format still lints it
+NOT_REPLIES = ("json-unknown",)
+NOT_A_REPLY_FILE = "not a reply file"
 
 
 def read_source(path: str | Path) -> str:
@@ -49,6 +55,16 @@ def read_source(path: str | Path) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: not valid UTF-8 (byte {exc.start})") from None
+
+
+def skip_reason(path: str, source: str) -> str | None:
+    """Why a file is not linted at all (it holds no replies), or None. Invalid JSON is not
+    skipped: reading it raises FormatError with the line and column."""
+    format_name = detect_format(path, source)
+    if format_name not in NOT_REPLIES:
+        return None
+    extract(path, source, format=format_name)
+    return NOT_A_REPLY_FILE
 
 
 @dataclass(frozen=True)
@@ -78,7 +94,10 @@ def lint_source(
     is the file on disk, for the project's per-file ignores and mode globs.
     """
     format_name = format or detect_format(path, source)
-    segments = extract(path, source, format=format_name)
+    split = (project.config if project is not None else engine.config).markdown_sections
+    segments = extract(path, source, format=format_name, markdown_sections=split)  # FormatError: invalid JSON
+    if format_name in NOT_REPLIES and format is None:
+        return FileReport(path=path, format=format_name, replies=(), source=source, skipped=NOT_A_REPLY_FILE)
     ignored = options.ignore
     glob_mode = None
     if project is not None and file is not None:
@@ -124,23 +143,46 @@ def fix_source(
     options: Options = Options(),
     unsafe: bool = False,
 ) -> FixResult | None:
-    """The file's text with its suggestions applied (see `fix_text`), or None when the format
-    keeps replies inside markup or a data structure that fixes are not written back into."""
+    """The file's text with its suggestions applied (see `fix_text`), or None when the file
+    is not a reply file or its format is read-only for fixes (GitHub saved replies in YAML).
+
+    A file that is one reply is fixed as a whole; replies inside JSON exports, HTML and
+    Markdown files of several replies are fixed in place, each edit escaped as its place in the
+    file needs and every other byte kept (see `tonecheck._fix.embedded`)."""
     format_name = detect_format(path, source)
-    segments = extract(path, source, format=format_name)
-    if format_name not in FIXABLE_FORMATS or len(segments) != 1:
+    if format_name in NOT_REPLIES:
         return None
+    split = (project.config if project is not None else engine.config).markdown_sections
+    segments = extract(path, source, format=format_name, markdown_sections=split)
     ignored = options.ignore
     glob_mode = None
     if project is not None and file is not None:
         ignored = (*ignored, *project.ignored_codes(file))
         glob_mode = project.mode_for(file)
-    mode = options.mode or glob_mode or segments[0].mode or options.default_mode
-    return fix_text(
-        source,
-        lambda text: engine.check(text, mode=mode, context=options.context, channel=options.channel, ignore=ignored),
-        unsafe=unsafe,
-    )
+
+    def check_of(segment: Segment) -> Callable[[str], Report]:
+        mode = options.mode or glob_mode or segment.mode or options.default_mode
+
+        def check(text: str) -> Report:
+            report = engine.check(text, mode=mode, context=options.context, channel=options.channel, ignore=ignored)
+            if format_name in FIXABLE_FORMATS:
+                return report
+            kept, _ = apply_suppressions(text, report.findings)  # a suppressed finding is not fixed
+            return report.model_copy(update={"findings": tuple(kept)})
+
+        return check
+
+    if format_name in FIXABLE_FORMATS and len(segments) == 1:
+        return fix_text(source, check_of(segments[0]), unsafe=unsafe)
+    try:
+        return fix_segments(
+            source,
+            lambda text: extract(path, text, format=format_name, markdown_sections=split),
+            check_of,
+            unsafe=unsafe,
+        )
+    except ReadOnlyFormat:
+        return None
 
 
 def _lint_segment(engine: Engine, segment: Segment, *, mode: Mode, options: Options, ignored: Sequence[str]) -> Report:

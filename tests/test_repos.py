@@ -1,0 +1,376 @@
+"""Saved-reply repositories (issue 13): a quiet, correct first run on a macro repository, fixes
+in every format, and the CI path. Each test reproduces a friction of the usability review
+(F1-F38) in its own words: it failed before the change that made it pass."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+# A team's README, in the words a README uses: internal jargon that is fine there.
+TEAM_README = """# Support macros
+
+Edit a macro, open a PR and ask for a review. Don't mention internal tools (the JIRA board, L2,
+the RCA doc) in customer replies, and never start a reply with "Per my last email".
+"""
+
+PACKAGE_JSON = json.dumps(
+    {
+        "name": "macro-sync",
+        "description": "Unfortunately you have to run this script by hand, obviously, before syncing macros.",
+        "version": "1.0.0",
+    }
+)
+
+GOOD_REPLY = (
+    "Hi Sam,\n\nThanks for writing in. Your plan renews on the first of the month.\n\n"
+    "Let me know if there is anything else I can help with.\n\nBest,\nAna\n"
+)
+BAD_REPLY = (
+    "Hi Sam,\n\nPer my last email, the app needs a restart.\n\n"
+    "Let me know if there is anything else I can help with.\n\nBest,\nAna\n"
+)
+
+
+def _macro(macro_id: int, title: str, text: str, *, public: bool = True, html: bool = False) -> dict[str, object]:
+    actions: list[dict[str, object]] = [{"field": "comment_value_html" if html else "comment_value", "value": text}]
+    if not public:
+        actions.append({"field": "comment_mode_is_public", "value": "false"})
+    return {"id": macro_id, "title": title, "active": True, "actions": actions}
+
+
+ZENDESK_EXPORT = {
+    "macros": [
+        _macro(360001, "Billing::Follow-up, per my last email, on refunds after thirty days", BAD_REPLY),
+        _macro(360002, "Billing::Renewal date", GOOD_REPLY),
+    ],
+    "next_page": None,
+    "count": 2,
+}
+
+
+def _repo(root: Path) -> Path:
+    (root / "zendesk").mkdir(parents=True)
+    (root / "zendesk" / "macros.json").write_text(json.dumps(ZENDESK_EXPORT, indent=2), encoding="utf-8")
+    (root / "replies").mkdir(parents=True)
+    (root / "replies" / "renewal.md").write_text(GOOD_REPLY, encoding="utf-8")
+    (root / "replies" / "restart.md").write_text(BAD_REPLY, encoding="utf-8")
+    (root / "README.md").write_text(TEAM_README, encoding="utf-8")
+    (root / "CONTRIBUTING.md").write_text(TEAM_README, encoding="utf-8")
+    (root / "package.json").write_text(PACKAGE_JSON, encoding="utf-8")
+    (root / "node_modules" / "pkg").mkdir(parents=True)
+    (root / "node_modules" / "pkg" / "package.json").write_text(PACKAGE_JSON, encoding="utf-8")
+    (root / "node_modules" / "pkg" / "notes.md").write_text(BAD_REPLY, encoding="utf-8")
+    (root / ".venv" / "lib").mkdir(parents=True)
+    (root / "venv" / "lib").mkdir(parents=True)
+    (root / "venv" / "lib" / "notes.txt").write_text(BAD_REPLY, encoding="utf-8")
+    return root
+
+
+def _paths(result_out: str) -> set[str]:
+    return {line.split(":", 1)[0] for line in result_out.splitlines() if line[:1].strip() and ":" in line}
+
+
+# -- F1, F23: files that are not replies ------------------------------------------------------
+
+
+def test_first_run_lints_only_replies_not_the_readme_or_tool_files(run_cli, tmp_path, monkeypatch):
+    """F1: README, CONTRIBUTING, package.json, node_modules and virtual environments are not linted."""
+    monkeypatch.chdir(_repo(tmp_path))
+    result = run_cli(["check", ".", "--preview"])
+    assert result.code == 1, result
+    assert _paths(result.out) == {"replies/restart.md", "zendesk/macros.json"}, result
+    assert "Found 2 problems" in result.out, result
+
+
+def test_excluded_by_default_can_be_brought_back_with_exclude(run_cli, tmp_path, monkeypatch):
+    """`exclude` replaces the default list; `extend-exclude` adds to it."""
+    monkeypatch.chdir(_repo(tmp_path))
+    (tmp_path / "tonecheck.toml").write_text('exclude = ["node_modules", "venv", ".venv"]\n', encoding="utf-8")
+    result = run_cli(["check", ".", "--select", "PAG003"])
+    assert "README.md" in _paths(result.out), result
+
+
+def test_unknown_json_is_reported_as_not_a_reply_file_skipped(run_cli, tmp_path, monkeypatch):
+    """An unknown JSON shape is one line on stderr, not linted as text."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "settings.json").write_text(PACKAGE_JSON, encoding="utf-8")
+    result = run_cli(["check", "settings.json", "--preview"])
+    assert result.code == 0, result
+    assert result.err.strip() == "tonecheck: note: settings.json: not a reply file, skipped", result
+    assert "Found 0 problems" in result.out
+
+
+def test_invalid_json_is_still_an_error(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "broken.json").write_text('{"macros": [', encoding="utf-8")
+    result = run_cli(["check", "broken.json"])
+    assert result.code == 2 and "invalid JSON" in result.err, result
+
+
+def test_check_file_reports_an_unknown_json_as_skipped(tmp_path):
+    import tonecheck
+
+    path = tmp_path / "data.json"
+    path.write_text(PACKAGE_JSON, encoding="utf-8")
+    report = tonecheck.check_file(path)
+    assert report.skipped == "not a reply file" and report.replies == ()
+
+
+@pytest.mark.parametrize("baseline_name", [".tonecheck-baseline.json", "baseline.json"])
+def test_the_readme_baseline_flow_passes_on_its_second_command(run_cli, tmp_path, monkeypatch, baseline_name):
+    """F23: writing a baseline then checking against it does not lint the baseline itself."""
+    monkeypatch.chdir(_repo(tmp_path))
+    written = run_cli(["check", ".", "--preview", "--write-baseline", baseline_name])
+    assert written.code == 0, written
+    again = run_cli(["check", ".", "--preview", "--baseline", baseline_name])
+    assert again.code == 0, again
+    assert "Found 0 problems" in again.out, again
+
+
+# -- F2: internal notes -------------------------------------------------------------------------
+
+INTERNAL_NOTE = "Escalating to L2. Repro steps are in the JIRA ticket; per my last email, {{ticket.id}} is P1."
+
+
+@pytest.mark.parametrize("public", ["false", False])
+def test_a_zendesk_internal_note_macro_is_not_linted(tmp_path, public):
+    import tonecheck
+
+    export = {"macros": [_macro(1, "Escalation::L2", INTERNAL_NOTE, public=True), _macro(2, "Good", GOOD_REPLY)]}
+    export["macros"][0]["actions"].append({"field": "comment_mode_is_public", "value": public})  # type: ignore[index]
+    path = tmp_path / "macros.json"
+    path.write_text(json.dumps(export), encoding="utf-8")
+    report = tonecheck.check_file(path, config=tonecheck.Config(preview=True))
+    assert [r.reply_id for r in report.replies] == ["Good"]
+    assert report.findings == ()
+
+
+def test_a_public_zendesk_macro_with_the_same_text_is_linted(tmp_path):
+    import tonecheck
+
+    path = tmp_path / "macros.json"
+    path.write_text(json.dumps({"macros": [_macro(1, "Escalation::L2", INTERNAL_NOTE)]}), encoding="utf-8")
+    report = tonecheck.check_file(path, config=tonecheck.Config(preview=True))
+    assert any(f.code == "PAG003" for f in report.findings)
+
+
+@pytest.mark.parametrize("marker", [{"type": "note"}, {"internal": True}, {"private": "true"}, {"public": False}])
+def test_note_type_items_of_other_exports_are_not_linted(tmp_path, marker):
+    import tonecheck
+
+    replies = [
+        {"id": 1, "name": "Escalation", "text": INTERNAL_NOTE, **marker},
+        {"id": 2, "name": "Good", "text": GOOD_REPLY},
+    ]
+    path = tmp_path / "saved-replies.json"
+    path.write_text(json.dumps(replies), encoding="utf-8")
+    report = tonecheck.check_file(path, config=tonecheck.Config(preview=True))
+    assert report.format == "helpscout-saved-replies"
+    assert [r.reply_id for r in report.replies] == ["Good"]
+
+
+# -- F5: an email footer is not the closing -----------------------------------------------------
+
+WELCOME_EMAIL = """<!DOCTYPE html>
+<html><head><style>p { color: #333; }</style></head>
+<body><table><tr><td>
+<p>Hi {{first_name}},</p>
+<p>Welcome aboard! Your workspace {{workspace_name}} is ready to use.</p>
+%s
+<p>Cheers,<br>The Example team</p>
+</td></tr><tr><td>
+<p>You're receiving this email because you created an account. <a href="{{unsubscribe_url}}">Unsubscribe</a>
+&middot; <a href="https://example.com/privacy">Privacy policy</a></p>
+<p>Example Ltd, 4 Quay Road, Portsmouth</p>
+</td></tr></table></body></html>
+"""
+
+
+def test_an_html_email_footer_is_not_taken_as_the_closing(tmp_path):
+    import tonecheck
+
+    path = tmp_path / "welcome.html"
+    path.write_text(WELCOME_EMAIL % "<p>Need a hand? Reply to this email and we will help you set up.</p>", "utf-8")
+    report = tonecheck.check_file(path, config=tonecheck.Config(preview=True))
+    assert [f.code for f in report.findings] == []
+
+
+def test_a_reply_without_a_closing_is_still_reported_above_its_footer(tmp_path):
+    import tonecheck
+
+    path = tmp_path / "welcome.html"
+    path.write_text(WELCOME_EMAIL % "", "utf-8")
+    report = tonecheck.check_file(path, config=tonecheck.Config(preview=True))
+    [finding] = report.findings
+    assert finding.code == "CLO001"
+    assert "Unsubscribe" not in report.source[finding.source_start : finding.source_end]  # type: ignore[index]
+
+
+def test_a_plain_text_footer_is_its_own_region():
+    import tonecheck
+
+    text = (
+        "Hi Sam,\n\nYour export is ready to download.\n\nLet me know if you have any questions.\n\n"
+        "Best,\nAna\n\nYou received this email because you have an account with us.\n"
+        "Manage your email preferences or unsubscribe at example.com/settings.\n© 2026 Example Ltd\n"
+    )
+    report = tonecheck.check(text, mode="saved", channel="email")
+    assert report.findings == ()
+    assert [r.kind for r in report.regions if r.kind in ("signoff", "footer")] == ["signoff", "footer"]
+
+
+# -- F6: a Markdown file of several replies -----------------------------------------------------
+
+BILLING_MD = """# Billing replies
+
+Saved replies for the billing queue; keep them short.
+
+## Card declined
+
+Hi {{first_name}},
+
+Your card was declined by the bank. Could you try another card from the billing page?
+
+Let me know if there is anything else I can help with.
+
+Best,
+Ana
+
+## VAT number
+
+Hi {{first_name}},
+
+I've added your VAT number to the account, so your next invoice will show it.
+
+Best,
+Ana
+
+## Upgrade pricing
+
+Hi {{first_name}},
+
+The upgrade is prorated for the days left in your billing period.
+
+Let me know if you have any questions.
+
+Best,
+Ana
+"""
+
+
+def test_a_titled_markdown_file_with_an_intro_and_h2_replies_is_read_as_several_replies(tmp_path):
+    import tonecheck
+
+    path = tmp_path / "billing.md"
+    path.write_text(BILLING_MD, encoding="utf-8")
+    report = tonecheck.check_file(path, config=tonecheck.Config(select=("CLO001", "TPL")))
+    assert [r.reply_id for r in report.replies] == ["Card declined", "VAT number", "Upgrade pricing"]
+    assert [(f.code, reply) for f, reply in report.findings_with_replies()] == [("CLO001", "VAT number")]
+
+
+def test_markdown_sections_none_reads_the_file_as_one_reply(tmp_path):
+    import tonecheck
+
+    path = tmp_path / "billing.md"
+    path.write_text(BILLING_MD, encoding="utf-8")
+    report = tonecheck.check_file(path, config=tonecheck.Config(preview=True, markdown_sections="none"))
+    assert [r.reply_id for r in report.replies] == [None]
+
+
+def test_markdown_sections_is_a_config_key(tmp_path, run_cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.md").write_text("# One\n\nPer my last email, see below.\n\n# Two\n\nThanks!\n", "utf-8")
+    assert "[One] PAG003" in run_cli(["check", "notes.md"]).out
+    (tmp_path / "tonecheck.toml").write_text('markdown-sections = "none"\n', encoding="utf-8")
+    result = run_cli(["check", "notes.md"])
+    assert "notes.md:3:1: PAG003" in result.out and "[One]" not in result.out, result
+    (tmp_path / "tonecheck.toml").write_text('markdown-sections = "h3"\n', encoding="utf-8")
+    bad = run_cli(["check", "notes.md"])
+    assert bad.code == 2 and "markdown-sections" in bad.err, bad
+
+
+def test_an_untitled_markdown_reply_with_h2_headings_and_an_intro_stays_one_reply(tmp_path):
+    import tonecheck
+
+    path = tmp_path / "setup.md"
+    path.write_text("Hi Sam,\n\nHere is how.\n\n## Step one\n\nOpen settings.\n\n## Step two\n\nSave.\n", "utf-8")
+    assert [r.reply_id for r in tonecheck.check_file(path).replies] == [None]
+
+
+# -- F22: fixes in every format it reads --------------------------------------------------------
+
+FIXABLE_TEXT = (
+    'Hi {{ticket.requester.first_name}},\n\nPer my last email, the caf\u00e9 "Plus" plan is ready.\n\nBest,\nAna'
+)
+FIXED_TEXT = 'Hi {{ticket.requester.first_name}},\n\nThe caf\u00e9 "Plus" plan is ready.\n\nBest,\nAna'
+
+
+def _export_bytes(text: str, *, ensure_ascii: bool) -> str:
+    export = {"macros": [_macro(7, "Plans::Ready", text), _macro(8, "Other", GOOD_REPLY)], "count": 2}
+    return json.dumps(export, indent=4, ensure_ascii=ensure_ascii) + "\n"
+
+
+@pytest.mark.parametrize("ensure_ascii", [True, False])
+def test_fix_rewrites_a_zendesk_export_in_place_keeping_every_other_byte(run_cli, tmp_path, monkeypatch, ensure_ascii):
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "macros.json"
+    path.write_text(_export_bytes(FIXABLE_TEXT, ensure_ascii=ensure_ascii), encoding="utf-8")
+    result = run_cli(["check", "macros.json", "--fix"])
+    assert "Applied 1 fix" in result.err, result
+    assert path.read_text(encoding="utf-8") == _export_bytes(FIXED_TEXT, ensure_ascii=ensure_ascii)
+
+
+def test_diff_shows_the_fix_inside_a_help_scout_export(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    replies = [
+        {
+            "id": 1,
+            "name": "Limits",
+            "text": "<p>Hi there,</p>\n<p>Per my last email, limits &amp; quotas are listed.</p>",
+        }
+    ]
+    (tmp_path / "saved.json").write_text(json.dumps(replies), encoding="utf-8")
+    result = run_cli(["check", "saved.json", "--diff"])
+    assert result.code == 1, result
+    assert (
+        '+[{"id": 1, "name": "Limits", "text": "<p>Hi there,</p>\\n<p>Limits &amp; quotas are listed.</p>"}]'
+        in result.out
+    )
+
+
+def test_fix_rewrites_html_keeping_entities_and_tags(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    before = "<p>Hi Sam,</p>\n<p>Per my last email, R&amp;D has the <b>report</b> &mdash; see below.</p>\n"
+    (tmp_path / "reply.html").write_text(before, encoding="utf-8")
+    result = run_cli(["check", "reply.html", "--fix", "--select", "PAG003"])
+    assert "Applied 1 fix" in result.err, result
+    after = (tmp_path / "reply.html").read_text(encoding="utf-8")
+    assert after == "<p>Hi Sam,</p>\n<p>R&amp;D has the <b>report</b> &mdash; see below.</p>\n"
+
+
+def test_fix_rewrites_each_reply_of_a_markdown_collection(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    text = "# One\n\nPer my last email, it works.\n\n# Two\n\nPer my last comment, it is fixed.\n"
+    (tmp_path / "notes.md").write_text(text, encoding="utf-8")
+    result = run_cli(["check", "notes.md", "--fix", "--select", "PAG003"])
+    assert "Applied 2 fixes" in result.err, result
+    assert (tmp_path / "notes.md").read_text(encoding="utf-8") == "# One\n\nIt works.\n\n# Two\n\nIt is fixed.\n"
+
+
+def test_a_suppressed_finding_in_an_export_is_not_fixed(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    text = "<!-- tonecheck: ignore PAG003 -->\nPer my last email, it works."
+    (tmp_path / "saved.json").write_text(json.dumps([{"name": "A", "text": text}]), encoding="utf-8")
+    result = run_cli(["check", "saved.json", "--diff"])
+    assert result.code == 0 and result.out == "", result
+
+
+def test_github_saved_replies_say_plainly_that_they_are_read_only(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github" / "replies.yml").write_text("- name: A\n  body: Per my last email, it works.\n", "utf-8")
+    result = run_cli(["check", ".github/replies.yml", "--diff"])
+    assert "read-only" in result.err, result
