@@ -11,6 +11,7 @@ category, with a sample of what was flagged to read.
     python benchmarks/quality.py --corpus corpora/holdout.jsonl
     python benchmarks/quality.py --real ../shared/corpora/real --sample 5
     python benchmarks/quality.py --errors negative-language   # list misses and false alarms
+    python benchmarks/quality.py --rewrites-judged        # rewrites offered, judged (rewrites_judged.py)
 """
 
 from __future__ import annotations
@@ -294,6 +295,83 @@ def report_real_judged(args: argparse.Namespace) -> int:
     return 0
 
 
+def report_rewrites_judged(args: argparse.Namespace) -> int:
+    """Every rewrite offered (every rule, preview included) on the judged real sample and on our
+    own corpora, against the verdicts in corpora/rewrites-judged.jsonl: the share judged
+    grammatical, same meaning, better, and all three; and how many negative-language and
+    passive-aggressive findings still carry a rewrite."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import rewrites_judged as rj
+
+    linter = tonecheck.Linter(tonecheck.Config(preview=True))
+
+    def check(item):
+        return linter.check(item.text, mode=item.mode, context=item.context)
+
+    verdicts = rj.read_verdicts()
+    items = list(rj.own_texts()) + (list(rj.real_texts()) if not args.own_only else [])
+    per_category: dict[str, Counter] = defaultdict(Counter)
+    per_source: dict[str, Counter] = defaultdict(Counter)
+    coverage: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    unjudged: list[dict] = []
+    offered_keys: set[tuple] = set()
+    for item in items:
+        for category, carries in rj.findings_with_rewrite(item, check):
+            if category in ("negative-language", "passive-aggressive"):
+                coverage[(item.source, category)]["findings"] += 1
+                coverage[(item.source, category)]["with_rewrite"] += carries
+        for row in rj.offered(item, check):
+            k = rj.key(row["source"], row["file"], row["id"], row["code"], row["start"], row["end"], row["replacement"])
+            offered_keys.add(k)
+            verdict = verdicts.get(k)
+            for c in (per_category[row["category"]], per_category["all"], per_source[row["source"]]):
+                c["offered"] += 1
+                if verdict is None:
+                    c["unjudged"] += 1
+                    continue
+                c["judged"] += 1
+                for q in rj.QUESTIONS:
+                    c[q] += bool(verdict[q])
+                c["all_three"] += all(verdict[q] for q in rj.QUESTIONS)
+            if verdict is None:
+                unjudged.append(row)
+    print("\nrewrites offered (every rule, preview included) and the verdicts on them")
+    print(f"{'category / source':<22} {'offered':>7} {'judged':>6} {'grammatical':>11} {'same meaning':>12} "
+          f"{'better':>7} {'all three':>9}")
+    rows = sorted((k, v) for k, v in per_category.items() if k != "all") + [("", None), ("all", per_category["all"])] \
+        + [("", None)] + sorted(per_source.items())
+    for name, c in rows:
+        if c is None:
+            print()
+            continue
+        shares = [_fmt(_ratio(c[q], c["judged"])) for q in (*rj.QUESTIONS, "all_three")]
+        print(f"{name:<22} {c['offered']:>7} {c['judged']:>6} {shares[0]:>11} {shares[1]:>12} {shares[2]:>7} {shares[3]:>9}")
+    print("\nnegative-language and passive-aggressive findings that carry a rewrite (preview rules on)")
+    for source in sorted({s for s, _ in coverage}):
+        parts = []
+        total = Counter()
+        for category in ("negative-language", "passive-aggressive"):
+            c = coverage.get((source, category), Counter())
+            total.update(c)
+            parts.append(f"{category} {c['with_rewrite']}/{c['findings']} {_fmt(_ratio(c['with_rewrite'], c['findings']))}")
+        print(f"{source:<10} " + ", ".join(parts)
+              + f"; both {total['with_rewrite']}/{total['findings']} {_fmt(_ratio(total['with_rewrite'], total['findings']))}")
+    stale = [v for k, v in verdicts.items() if k not in offered_keys and (not args.own_only or v["source"] != "real")]
+    if stale:
+        print(f"\n{len(stale)} verdicts are on rewrites no longer offered (kept as history, not counted)")
+    if unjudged:
+        print(f"\n{len(unjudged)} rewrites are not judged yet: figures count only judged ones")
+        for row in unjudged[:args.show_unjudged]:
+            print(f"  {row['source']} {row['file']} {row['id']} {row['code']} {row['start']}-{row['end']} "
+                  f"-> {row['replacement']!r}")
+        if args.dump_unjudged:
+            with args.dump_unjudged.open("w", encoding="utf-8") as out:
+                for row in unjudged:
+                    out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            print(f"written to {args.dump_unjudged}")
+    return 0
+
+
 def _fmt(value: float | None) -> str:
     return "  -  " if value is None else f"{value:.3f}"
 
@@ -322,7 +400,17 @@ def main(argv: list[str] | None = None) -> int:
                              "replies, holdout precision) into rules/measured.json, which `tonecheck rule` "
                              "shows and the status test checks")
     parser.add_argument("--dump-unjudged", type=Path, default=None, metavar="FILE",
-                        help="with --real-judged: write the findings nobody has judged yet (JSON Lines)")
+                        help="with --real-judged or --rewrites-judged: write what nobody has judged yet "
+                             "(JSON Lines)")
+    parser.add_argument("--rewrites-judged", action="store_true",
+                        help="every rewrite offered on the judged real sample and our corpora, against "
+                             "the verdicts in corpora/rewrites-judged.jsonl (grammatical, same meaning, "
+                             "better), and how many negative-language and passive-aggressive findings "
+                             "carry a rewrite")
+    parser.add_argument("--own-only", action="store_true",
+                        help="with --rewrites-judged: our corpora only, not the real sample")
+    parser.add_argument("--show-unjudged", type=int, default=50, metavar="N",
+                        help="with --rewrites-judged: list at most N rewrites not judged yet")
     args = parser.parse_args(argv)
     global CONFIG
     CONFIG = tonecheck.Config(preview=args.preview)
@@ -331,6 +419,8 @@ def main(argv: list[str] | None = None) -> int:
         return write_measured()
     if args.real_judged:
         return report_real_judged(args)
+    if args.rewrites_judged:
+        return report_rewrites_judged(args)
     corpora = args.corpus or ([] if args.real else [str(ROOT / "corpora" / "labelled.jsonl")])
     output: dict = {"labelled": {}, "real": None}
     for corpus in corpora:
