@@ -361,8 +361,10 @@ def report_rewrites_judged(args: argparse.Namespace) -> int:
                     c["with_good_rewrite"] += any(rj.good(verdicts.get(k)) for k in carried)
                     if item.source != "real":
                         break
-        for row in rj.offered(item, checker("preview")):
-            k = rj.row_key(row)
+        # what either selection offers: a finding that gives way to another under preview rules
+        # may offer its own rewrite with the default rules
+        rows_here = {rj.row_key(row): row for rules in linters for row in rj.offered(item, checker(rules))}
+        for k, row in rows_here.items():
             offered_keys.add(k)
             verdict = verdicts.get(k)
             for c in (per_category[row["category"]], per_category["all"], per_source[row["source"]]):
@@ -376,7 +378,7 @@ def report_rewrites_judged(args: argparse.Namespace) -> int:
                 c["all_three"] += rj.good(verdict)
             if verdict is None:
                 unjudged.append(row)
-    print(f"\nrewrites offered on the {part} texts (every rule, preview included), and the verdicts on them")
+    print(f"\nrewrites offered on the {part} texts (default or preview rules), and the verdicts on them")
     header = ("category / source", "offered", "judged", "grammatical", "same meaning", "better", "all three")
     widths = (22, 7, 6, 11, 12, 7, 9)
     print(" ".join(f"{h:<{w}}" if i == 0 else f"{h:>{w}}" for i, (h, w) in enumerate(zip(header, widths))))

@@ -52,7 +52,8 @@ def advice_only(text: str, code: str, config: tonecheck.Config = ALL_RULES) -> b
         "These are the ways you need to reach us.",  # inside a relative clause
         "Please fill in a form that you have to sign.",  # after "that"
         "Please be advised that you must complete the form.",  # after "that"
-        "I'm afraid, you have to contact the bank.",  # after an opener that carries a feeling
+        "We believe you need to update the app first.",  # the complement of "believe"
+        "It seems you must sign in again.",  # after an opener that is no bad news to drop
     ],
 )
 def test_no_request_inside_a_subordinate_clause(text):
@@ -76,6 +77,24 @@ def test_no_request_inside_a_subordinate_clause(text):
 )
 def test_request_where_an_independent_clause_starts(text, expected):
     assert rewrites(text, "NEG010") == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I'm afraid, you have to ring the clinic to move it.", "Please ring the clinic to move it."),
+        ("Unfortunately you'll need to send the form again.", "Please send the form again."),
+        ("@kim Sadly, you need to reinstall the driver.", "@kim Please reinstall the driver."),
+        ("Hi Jo, regrettably you must post it back to us.", "Hi Jo, please post it back to us."),
+    ],
+)
+def test_a_request_takes_the_bad_news_opener_with_it(text, expected):
+    assert rewrites(text, "NEG010") == [expected]
+
+
+def test_a_bad_news_opener_is_kept_when_the_request_is_further_on():
+    text = "Unfortunately, the box is gone, so you need to order again."
+    assert rewrites(text, "NEG010") == ["Unfortunately, the box is gone, so please order again."]
 
 
 @pytest.mark.parametrize(

@@ -125,13 +125,41 @@ def starts_independent_clause(text: str, offset: int) -> bool:
     return bool(regex.search(r"[,;:—–(][ \t]*$", before))
 
 
+# openers a request makes redundant: the bad news or the correction they announce is gone once
+# the obligation is a request ("I'm afraid, you have to call us" -> "Please call us")
+_DROPPABLE_OPENER = Lazy(
+    r"(?:unfortunately|sadly|regrettably|i['’]m\s+afraid|i\s+am\s+afraid|actually)[ \t]*,?[ \t]*\Z",
+    regex.IGNORECASE,
+)
+
+
+def request_start(text: str, start: int, end: int) -> int | None:
+    """Where the edit that puts "please" in place of text[start:end] ("you have to", "it's your
+    responsibility to") begins: `start`, or the start of a negative opener that the request
+    makes redundant ("Unfortunately, you need to …" -> "Please …"); None where a request does
+    not fit (not an independent clause, or not an action the customer can take)."""
+    if not _takes_request(text, start, end):
+        return None
+    if starts_independent_clause(text, start):
+        return start
+    sentence = _sentence_start(text, start)
+    before = text[sentence:start]
+    greeting = _GREETING.match(before)
+    offset = sentence + (greeting.end() if greeting else 0)
+    opener = _DROPPABLE_OPENER.match(text, offset, start)
+    return offset if opener is not None and opener.end() == start else None
+
+
 def request_fits(text: str, start: int, end: int) -> bool:
     """ "please" can replace text[start:end] ("you have to", "it's your responsibility to"): the
     clause is independent and what follows is an action the customer can take."""
+    return starts_independent_clause(text, start) and _takes_request(text, start, end)
+
+
+def _takes_request(text: str, start: int, end: int) -> bool:
+    """What follows the obligation is an action the customer can take, and it is theirs."""
     obligation = text[start:end].lower()
     if obligation.startswith("customers"):  # a rule about customers in general, not a step for you
-        return False
-    if not starts_independent_clause(text, start):
         return False
     m = _WORD_AFTER.match(text, end)
     if m is None:

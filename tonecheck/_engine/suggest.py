@@ -13,7 +13,7 @@ from .._detectors.base import Hit, Scan
 from .._ruleset.schema import MatchingRule
 from .._ruleset.templates import render as _render
 from .._types import Applicability, Suggestion
-from .grammar import lower_slot, opens_sentence, plain_edit, request_fits
+from .grammar import lower_slot, opens_sentence, plain_edit, request_start
 from .limits import record_timeout, regex_timeout
 
 if TYPE_CHECKING:
@@ -133,6 +133,8 @@ def _suggestions(
         if spec.opener is not None:
             opener = _opener_start(scan.scan, hit.start, spec.opener)
             start = hit.start if opener is None else opener
+            if opener is None and spec.needs_opener:
+                continue
         # slot values from the original text, so curly quotes and the like survive; a word that
         # opened the sentence loses its capital inside the new words ("We" in "here's what we…")
         slots = {**values}
@@ -167,12 +169,16 @@ def _suggestions(
         if "{plain}" in advice.replacement and "plain" in values:
             edit = plain_edit(text, hit.start, hit.end, replacement)
         elif replacement.lower().startswith("please") and not matched.lower().startswith(("please", "kindly")):
-            edit = (hit.start, hit.end, replacement) if request_fits(text, hit.start, hit.end) else None
+            at = request_start(text, hit.start, hit.end)
+            edit = None if at is None else (at, hit.end, replacement)
         if edit is None:  # it would not read right here: the suggestion is advice
             _keep(suggestions, _advice(title))
             continue
         start, end, replacement = edit
-        if starts_sentence or _capitalised(matched):
+        if start != hit.start:  # the edit takes an opener with it: the request opens the sentence
+            if opens_sentence(scan.scan, start):
+                replacement = match_case(replacement, text[start:end])
+        elif starts_sentence or _capitalised(matched):
             replacement = match_case(replacement, matched)
         _keep(
             suggestions,
