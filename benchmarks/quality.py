@@ -11,6 +11,7 @@ category, with a sample of what was flagged to read.
     python benchmarks/quality.py --corpus corpora/holdout.jsonl
     python benchmarks/quality.py --real ../shared/corpora/real --sample 5
     python benchmarks/quality.py --errors negative-language   # list misses and false alarms
+    python benchmarks/quality.py --rewrites-judged        # rewrites offered, judged (rewrites_judged.py)
 """
 
 from __future__ import annotations
@@ -311,9 +312,10 @@ def report_real_judged(args: argparse.Namespace) -> int:
     import real_judged
 
     config = tonecheck.Config(preview=args.preview)
-    part = None if args.part == "all" else args.part
+    chosen = args.part or "report"
+    part = None if chosen == "all" else chosen
     figures = real_judged.evaluate(lambda r: tonecheck.check(r.text, mode=r.mode, config=config).findings, part=part)
-    label = f"{args.part} part" + (", preview rules on" if args.preview else ", default rules")
+    label = f"{chosen} part" + (", preview rules on" if args.preview else ", default rules")
     print(f"\njudged precision on real replies ({label})")
     print(f"{'rule / category':<22} {'correct':>7} {'wrong':>6} {'precision':>9} {'unjudged':>8}")
     for name, c in [*sorted(figures.per_rule.items()), ("", None), *sorted(figures.per_category.items())]:
@@ -339,6 +341,123 @@ def report_real_judged(args: argparse.Namespace) -> int:
                     out.write(json.dumps(row, ensure_ascii=False) + "\n")
             print(f"written to {args.dump_unjudged}")
     return 0
+
+
+def report_rewrites_judged(args: argparse.Namespace) -> int:
+    """Every rewrite offered (every rule, preview included) on our own corpora and on a part of
+    the judged real sample, against the verdicts in corpora/rewrites-judged.jsonl: the share
+    judged grammatical, same meaning, better, and all three; and how many negative-language and
+    passive-aggressive findings carry a rewrite, and a rewrite judged good, with the default rules
+    and with preview rules.
+
+    The tuning part (the default) is corpora/labelled.jsonl, corpora/rewrites.jsonl and the tuning
+    part of the real sample, and lists what nobody has judged yet. `--part report` measures the
+    held-out texts (the real sample's report part and corpora/holdout.jsonl): figures only, never
+    the rewrites themselves."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import rewrites_judged as rj
+
+    part = "tuning" if args.part is None else args.part
+    linters = {
+        "default": tonecheck.Linter(tonecheck.Config()),
+        "preview": tonecheck.Linter(tonecheck.Config(preview=True)),
+    }
+
+    def checker(name: str):
+        def check(item):
+            return linters[name].check(item.text, mode=item.mode, context=item.context)
+
+        return check
+
+    verdicts = rj.read_verdicts()
+    items = list(rj.texts(part, own_only=args.own_only))
+    per_category: dict[str, Counter] = defaultdict(Counter)
+    per_source: dict[str, Counter] = defaultdict(Counter)
+    coverage: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    unjudged: list[dict] = []
+    offered_keys: set[tuple] = set()
+    for item in items:
+        for rules in linters:
+            for category, carried in rj.findings_with_rewrite(item, checker(rules)):
+                if category not in rj.TONE:
+                    continue
+                for c in (coverage[(rules, category)], coverage[(rules, f"real {category}")]):
+                    c["findings"] += 1
+                    c["with_rewrite"] += bool(carried)
+                    c["with_good_rewrite"] += any(rj.good(verdicts.get(k)) for k in carried)
+                    if item.source != "real":
+                        break
+        # what either selection offers: a finding that gives way to another under preview rules
+        # may offer its own rewrite with the default rules
+        rows_here = {rj.row_key(row): row for rules in linters for row in rj.offered(item, checker(rules))}
+        for k, row in rows_here.items():
+            offered_keys.add(k)
+            verdict = verdicts.get(k)
+            for c in (per_category[row["category"]], per_category["all"], per_source[row["source"]]):
+                c["offered"] += 1
+                if verdict is None:
+                    c["unjudged"] += 1
+                    continue
+                c["judged"] += 1
+                for q in rj.QUESTIONS:
+                    c[q] += bool(verdict[q])
+                c["all_three"] += rj.good(verdict)
+            if verdict is None:
+                unjudged.append(row)
+    print(f"\nrewrites offered on the {part} texts (default or preview rules), and the verdicts on them")
+    header = ("category / source", "offered", "judged", "grammatical", "same meaning", "better", "all three")
+    widths = (22, 7, 6, 11, 12, 7, 9)
+    print(" ".join(f"{h:<{w}}" if i == 0 else f"{h:>{w}}" for i, (h, w) in enumerate(zip(header, widths))))
+    rows: list[tuple[str, Counter | None]] = [
+        *sorted((k, v) for k, v in per_category.items() if k != "all"),
+        ("", None),
+        ("all", per_category["all"]),
+        ("", None),
+        *sorted(per_source.items()),
+    ]
+    for name, c in rows:
+        if c is None:
+            print()
+            continue
+        shares = [_fmt(_ratio(c[q], c["judged"])) for q in (*rj.QUESTIONS, "all_three")]
+        cells = (name, c["offered"], c["judged"], *shares)
+        print(" ".join(f"{v:<{w}}" if i == 0 else f"{v:>{w}}" for i, (v, w) in enumerate(zip(cells, widths))))
+    print("\nnegative-language and passive-aggressive findings that carry a rewrite (any / judged good)")
+    for texts in ("", "real "):
+        for rules in linters:
+            total: Counter = Counter()
+            parts = []
+            for category in rj.TONE:
+                c = coverage.get((rules, texts + category), Counter())
+                total.update(c)
+                parts.append(f"{category} {_carry(c)}")
+            label = f"{rules} rules" + (", real texts" if texts else ", all texts")
+            print(f"{label:<26} " + "; ".join(parts) + f"; both {_carry(total)}")
+    stale = [v for k, v in verdicts.items() if k not in offered_keys and rj.in_part(v, part)]
+    if stale:
+        print(f"\n{len(stale)} verdicts are on rewrites no longer offered (kept as history, not counted)")
+    if unjudged:
+        print(f"\n{len(unjudged)} rewrites are not judged yet: figures count only judged ones")
+        if part == "tuning":
+            for row in unjudged[: args.show_unjudged]:
+                print(
+                    f"  {row['source']} {row['file']} {row['id']} {row['code']} {row['start']}-{row['end']} "
+                    f"-> {row['replacement']!r}"
+                )
+            if args.dump_unjudged:
+                with args.dump_unjudged.open("w", encoding="utf-8") as out:
+                    for row in unjudged:
+                        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                print(f"written to {args.dump_unjudged}")
+    return 0
+
+
+def _carry(c: Counter) -> str:
+    n = c["findings"]
+    return (
+        f"{c['with_rewrite']}/{n} {_fmt(_ratio(c['with_rewrite'], n))} / "
+        f"{c['with_good_rewrite']}/{n} {_fmt(_ratio(c['with_good_rewrite'], n))}"
+    )
 
 
 def _fmt(value: float | None) -> str:
@@ -374,8 +493,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--part",
         choices=("report", "tuning", "all"),
-        default="report",
-        help="with --real-judged: which part of the sample (default: report)",
+        default=None,
+        help="with --real-judged: which part of the sample (default: report); with --rewrites-judged: "
+        "tuning (our corpora and the sample's tuning part, default) or report (held-out texts, figures only)",
     )
     parser.add_argument("--preview", action="store_true", help="run preview rules too")
     parser.add_argument(
@@ -390,7 +510,25 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         default=None,
         metavar="FILE",
-        help="with --real-judged: write the findings nobody has judged yet (JSON Lines)",
+        help="with --real-judged or --rewrites-judged: write what nobody has judged yet (JSON Lines)",
+    )
+    parser.add_argument(
+        "--rewrites-judged",
+        action="store_true",
+        help="every rewrite offered on the judged real sample and our corpora, against "
+        "the verdicts in corpora/rewrites-judged.jsonl (grammatical, same meaning, "
+        "better), and how many negative-language and passive-aggressive findings "
+        "carry a rewrite",
+    )
+    parser.add_argument(
+        "--own-only", action="store_true", help="with --rewrites-judged: our corpora only, not the real sample"
+    )
+    parser.add_argument(
+        "--show-unjudged",
+        type=int,
+        default=50,
+        metavar="N",
+        help="with --rewrites-judged: list at most N rewrites not judged yet",
     )
     parser.add_argument(
         "--draw-supplement",
@@ -411,6 +549,8 @@ def main(argv: list[str] | None = None) -> int:
         return draw_supplement(args.draw_supplement.split(","), args.wanted)
     if args.real_judged:
         return report_real_judged(args)
+    if args.rewrites_judged:
+        return report_rewrites_judged(args)
     corpora = args.corpus or ([] if args.real else [str(ROOT / "corpora" / "labelled.jsonl")])
     output: dict = {"labelled": {}, "real": None}
     for corpus in corpora:

@@ -2,18 +2,108 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
+
+import regex
 
 from .._anatomy import match_case
 from .._detectors.base import Hit, Scan
 from .._ruleset.schema import MatchingRule
 from .._ruleset.templates import render as _render
-from .._types import Suggestion
+from .._types import Applicability, Suggestion
+from .grammar import lower_slot, opens_sentence, plain_edit, request_start
 from .limits import record_timeout, regex_timeout
 
 if TYPE_CHECKING:
     from .linter import Engine
+
+
+_OPENER_END = r"[ \t]*\Z"
+
+
+@functools.lru_cache(maxsize=64)
+def _opener(source: str) -> regex.Pattern[str]:
+    return regex.compile(f"(?:{source}){_OPENER_END}", regex.IGNORECASE)
+
+
+def _opener_start(text: str, start: int, source: str) -> int | None:
+    """Where a rewrite's opener ("Unfortunately,") begins, if the words before the finding are
+    one, at the start of a sentence or clause."""
+    window = max(0, start - 80)
+    m = _opener(source).search(text, window, start)
+    if m is None:
+        return None
+    if opens_sentence(text, m.start()) or regex.search(r"[,;:—–][ \t]*\Z", text[window : m.start()]):
+        return m.start()
+    return None
+
+
+_TITLE_WORDS = regex.compile(r"[a-z]+")
+_TITLE_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "to",
+        "of",
+        "it",
+        "its",
+        "with",
+        "what",
+        "you",
+        "your",
+        "instead",
+        "for",
+        "in",
+        "on",
+        "as",
+        "is",
+        "be",
+    ]
+)
+_SYNONYMS = {
+    "drop": "remove",
+    "delete": "remove",
+    "leave": "remove",
+    "word": "phrase",
+    "plainly": "plain",
+    "polite": "please",
+    "politely": "please",
+    "request": "please",
+}
+
+
+def _advice_words(title: str) -> frozenset[str]:
+    words = (_SYNONYMS.get(w, w) for w in _TITLE_WORDS.findall(title.lower()))
+    return frozenset(w for w in words if w not in _TITLE_STOP)
+
+
+def same_advice(a: str, b: str) -> bool:
+    """Two suggestion titles say the same thing ("Drop the bare No and lead with the reason",
+    "Remove the bare No and lead with the reason"): one of them is enough."""
+    x, y = _advice_words(a), _advice_words(b)
+    if not x or not y:
+        return x == y
+    return x <= y or y <= x or len(x & y) / len(x | y) >= 0.6
+
+
+def _keep(suggestions: list[Suggestion], new: Suggestion) -> None:
+    """Add a suggestion unless it repeats one already there: the same edit, or the same advice."""
+    for old in suggestions:
+        same_edit = (old.start, old.end, old.replacement) == (new.start, new.end, new.replacement)
+        if new.replacement is not None and same_edit:
+            return
+        if same_advice(old.title, new.title):
+            return
+    suggestions.append(new)
+
+
+def _advice(title: str) -> Suggestion:
+    return Suggestion(title=title, replacement=None, applicability=Applicability.display_only)
 
 
 def _suggestions(
@@ -21,10 +111,10 @@ def _suggestions(
 ) -> tuple[Suggestion, ...]:
     if hit.suggestions is not None:
         return hit.suggestions
-    matched = scan.text[hit.start : hit.end]
+    text = scan.text
+    matched = text[hit.start : hit.end]
     suggestions: list[Suggestion] = []
-    seen: set[tuple[int, int, str]] = set()
-    starts_sentence = scan.at_sentence_start(hit.start)
+    starts_sentence = opens_sentence(scan.scan, hit.start)
     for index, spec in enumerate(rule.rewrites):
         if spec.at_sentence_start is not None and spec.at_sentence_start != starts_sentence:
             continue
@@ -39,36 +129,68 @@ def _suggestions(
             continue
         if m is None or m.end() == m.start():
             continue
-        # slot values from the original text, so curly quotes and the like survive
-        slots = {**values, **{k: scan.text[m.start(k) : m.end(k)] for k in m.groupdict() if m.start(k) >= 0}}
+        start = hit.start
+        if spec.opener is not None:
+            opener = _opener_start(scan.scan, hit.start, spec.opener)
+            start = hit.start if opener is None else opener
+            if opener is None and spec.needs_opener:
+                continue
+        # slot values from the original text, so curly quotes and the like survive; a word that
+        # opened the sentence loses its capital inside the new words ("We" in "here's what we…")
+        slots = {**values}
+        for k in m.groupdict():
+            if m.start(k) < 0:
+                continue
+            value = text[m.start(k) : m.end(k)]
+            moved = opens_sentence(scan.scan, m.start(k)) and not spec.replacement.startswith("{" + k + "}")
+            if moved or (m.start(k) == hit.start and start != hit.start):
+                value = lower_slot(value)
+            slots[k] = value
         replacement = _render(spec.replacement, slots)
-        if starts_sentence:
-            replacement = match_case(replacement, scan.text[hit.start : m.end()])
-        key = (hit.start, m.end(), replacement)
-        if key not in seen:
-            seen.add(key)
-            suggestions.append(
-                Suggestion(
-                    title=_render(spec.title, slots),
-                    replacement=replacement,
-                    applicability=spec.applicability,
-                    start=hit.start,
-                    end=m.end(),
-                )
-            )
-    for advice in rule.suggestions:
-        advice_replacement: str | None = None
-        if advice.replacement is not None:
-            advice_replacement = _render(advice.replacement, values)
-            if starts_sentence:
-                advice_replacement = match_case(advice_replacement, matched)
-        suggestions.append(
+        if opens_sentence(scan.scan, start) or _capitalised(text[start : m.end()]):
+            replacement = match_case(replacement, text[start : m.end()])
+        _keep(
+            suggestions,
             Suggestion(
-                title=_render(advice.title, values),
-                replacement=advice_replacement,
-                applicability=advice.applicability,
-                start=hit.start if advice_replacement is not None else None,
-                end=hit.end if advice_replacement is not None else None,
-            )
+                title=_render(spec.title, slots),
+                replacement=replacement,
+                applicability=spec.applicability,
+                start=start,
+                end=m.end(),
+            ),
+        )
+    for advice in rule.suggestions:
+        title = _render(advice.title, values)
+        if advice.replacement is None:
+            _keep(suggestions, Suggestion(title=title, replacement=None, applicability=advice.applicability))
+            continue
+        replacement = _render(advice.replacement, values)
+        edit: tuple[int, int, str] | None = (hit.start, hit.end, replacement)
+        if "{plain}" in advice.replacement and "plain" in values:
+            edit = plain_edit(text, hit.start, hit.end, replacement)
+        elif replacement.lower().startswith("please") and not matched.lower().startswith(("please", "kindly")):
+            at = request_start(text, hit.start, hit.end)
+            edit = None if at is None else (at, hit.end, replacement)
+        if edit is None:  # it would not read right here: the suggestion is advice
+            _keep(suggestions, _advice(title))
+            continue
+        start, end, replacement = edit
+        if start != hit.start:  # the edit takes an opener with it: the request opens the sentence
+            if opens_sentence(scan.scan, start):
+                replacement = match_case(replacement, text[start:end])
+        elif starts_sentence or _capitalised(matched):
+            replacement = match_case(replacement, matched)
+        _keep(
+            suggestions,
+            Suggestion(title=title, replacement=replacement, applicability=advice.applicability, start=start, end=end),
         )
     return tuple(suggestions)
+
+
+def _capitalised(matched: str) -> bool:
+    """The span starts with a capitalised ordinary word ("Kindly", "You"), not "I" or an acronym."""
+    m = regex.match(r"[A-Za-z][a-z'’]*", matched)
+    if m is None:
+        return False
+    word = m.group(0)
+    return word[0].isupper() and len(word) > 1 and not word.startswith(("I'", "I’"))

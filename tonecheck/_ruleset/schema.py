@@ -58,6 +58,12 @@ class RewriteSpec(_Strict):
     applicability: Applicability = Applicability.unsafe
     # only where the finding starts a sentence (true), only inside one (false), or anywhere
     at_sentence_start: bool | None = None
+    # words right before the finding, at the start of its sentence or clause, that the rewrite
+    # replaces too: a negative opener ("Unfortunately,") a positive rewrite no longer needs
+    opener: RegexSource | None = None
+    # the rewrite is written for the opener and the finding together ("it" + "'s against our
+    # policy to …" -> "we don't …"): without the opener it is not offered
+    needs_opener: bool = False
 
 
 class Examples(_Strict):

@@ -1,0 +1,407 @@
+"""Rewrites that read as good English, or none: each class of broken rewrite seen on real replies
+(issue 10, "Broken rewrites") has its tests here; where a rewrite would not read right in its
+context, the suggestion is advice (display-only, no replacement)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import tonecheck
+from tonecheck import Applicability
+from tonecheck._engine.suggest import same_advice
+from tonecheck._ruleset.load import load_rules
+
+ALL_RULES = tonecheck.Config(preview=True)
+
+
+def rewrites(text: str, code: str, config: tonecheck.Config = ALL_RULES) -> list[str]:
+    """The text after each rewrite (a suggestion with a replacement) of rule `code`, applied alone."""
+    from tonecheck._fix.apply import tidy
+
+    found = [f for f in tonecheck.check(text, config=config).findings if f.code == code]
+    assert found, f"{code} does not fire on {text!r}"
+    out = []
+    for f in found:
+        for s in f.suggestions:
+            if s.replacement is None or s.applicability is Applicability.display_only:
+                continue
+            start, end, replacement = tidy(text, s.start, s.end, s.replacement)
+            out.append(text[:start] + replacement + text[end:])
+    return out
+
+
+def advice_only(text: str, code: str, config: tonecheck.Config = ALL_RULES) -> bool:
+    found = [f for f in tonecheck.check(text, config=config).findings if f.code == code]
+    assert found, f"{code} does not fire on {text!r}"
+    return all(
+        s.replacement is None and s.applicability is Applicability.display_only for f in found for s in f.suggestions
+    )
+
+
+# -- clause boundaries: "please" only where an independent clause starts -------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I think you have to restart the router.",  # inside a complement clause
+        "These are the ways you need to reach us.",  # inside a relative clause
+        "Please fill in a form that you have to sign.",  # after "that"
+        "Please be advised that you must complete the form.",  # after "that"
+        "We believe you need to update the app first.",  # the complement of "believe"
+        "It seems you must sign in again.",  # after an opener that is no bad news to drop
+    ],
+)
+def test_no_request_inside_a_subordinate_clause(text):
+    assert advice_only(text, "NEG010")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("You have to restart the router.", "Please restart the router."),
+        (
+            "To reset it, you need to hold the button for ten seconds.",
+            "To reset it, please hold the button for ten seconds.",
+        ),
+        (
+            "The warranty covers it, but you'll have to post the laptop to us.",
+            "The warranty covers it, but please post the laptop to us.",
+        ),
+        ("Hi Anna, you need to log out and back in.", "Hi Anna, please log out and back in."),
+    ],
+)
+def test_request_where_an_independent_clause_starts(text, expected):
+    assert rewrites(text, "NEG010") == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I'm afraid, you have to ring the clinic to move it.", "Please ring the clinic to move it."),
+        ("Unfortunately you'll need to send the form again.", "Please send the form again."),
+        ("@kim Sadly, you need to reinstall the driver.", "@kim Please reinstall the driver."),
+        ("Hi Jo, regrettably you must post it back to us.", "Hi Jo, please post it back to us."),
+    ],
+)
+def test_a_request_takes_the_bad_news_opener_with_it(text, expected):
+    assert rewrites(text, "NEG010") == [expected]
+
+
+def test_a_bad_news_opener_is_kept_when_the_request_is_further_on():
+    text = "Unfortunately, the box is gone, so you need to order again."
+    assert rewrites(text, "NEG010") == ["Unfortunately, the box is gone, so please order again."]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You have to be over 18 to order.",
+        "You must have an account to order.",
+        "You'll have to wait until the 20th for the next surveyor.",
+        "Customers must return the bike to the station they took it from.",
+    ],
+)
+def test_a_rule_is_never_turned_into_a_request(text):
+    assert advice_only(text, "NEG010")
+
+
+# -- sentence-start capitals ----------------------------------------------------------------------
+
+SLOT_RULE = """\
+category: negative-language
+rules:
+  - code: NEG901
+    name: cannot-do-that-test
+    message: "\\"{match}\\" is a flat no."
+    why: Test rule for slot capitals.
+    fix: Say what you can do.
+    kind: regex
+    regex: ["\\\\bwe\\\\s+can't\\\\s+do\\\\s+that\\\\b"]
+    rewrites:
+      - pattern: "(?P<we>we)\\\\s+can't\\\\s+do\\\\s+that"
+        replacement: "here's what {we} can do instead"
+        title: "Lead with what you can do"
+    examples:
+      flag: ["We can't do that."]
+      pass: ["Here is what we can do."]
+"""
+
+
+def test_a_slot_that_opened_the_sentence_loses_its_capital_inside_the_new_words(tmp_path: Path):
+    path = tmp_path / "slot.yml"
+    path.write_text(SLOT_RULE, encoding="utf-8")
+    config = tonecheck.Config(rule_paths=(str(path),), select=("NEG901",))
+    assert rewrites("We can't do that.", "NEG901", config) == ["Here's what we can do instead."]
+    assert rewrites("Sorry, we can't do that.", "NEG901", config) == ["Sorry, here's what we can do instead."]
+
+
+def test_a_capital_after_a_handle_is_kept():
+    assert rewrites("@sam Please revert to the email.", "PAG020") == ["@sam Please reply to the email."]
+    assert rewrites("@sam Sorry for the inconvenience caused.", "PAG021") == ["@sam Sorry for the trouble caused."]
+
+
+# -- the whole phrase -----------------------------------------------------------------------------
+
+
+def test_a_reminder_goes_as_a_unit():
+    assert rewrites("As I said in my last email, the refund takes five days.", "PAG002") == [
+        "To recap, the refund takes five days."
+    ]
+    assert rewrites("The refund, as I said in my last email, takes five days.", "PAG002") == [
+        "The refund takes five days."
+    ]
+    assert rewrites("Hi Guillermo, as previously advised, this is not something we sell.", "PAG002") == [
+        "Hi Guillermo, to recap, this is not something we sell."
+    ]
+
+
+def test_a_reminder_without_its_comma_is_advice():
+    assert advice_only("As I mentioned before the update is ready.", "PAG002")
+
+
+def test_a_count_before_a_colon_is_advice():
+    assert advice_only("I'll say this one last time: the pool closes at 8pm.", "PAG006")
+
+
+# -- determiners: "Our apologies" keeps its noun -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Our apologies for any inconvenience.", "Our apologies for the trouble."),
+        ("Please accept our apologies for any inconvenience.", "Please accept our apologies for the trouble."),
+        ("Apologies for any inconvenience this may have caused.", "Sorry for the trouble."),
+        ("We apologize for any inconvenience this may have caused.", "We're sorry for the trouble."),
+        ("I apologise for the inconvenience.", "I'm sorry for the trouble."),
+    ],
+)
+def test_an_apology_keeps_its_grammar_and_its_speaker(text, expected):
+    assert rewrites(text, "PAG021") == [expected]
+
+
+# -- a positive rewrite drops the negative opener ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Unfortunately we can't ship to Norway until the warehouse reopens.",
+            "We can ship to Norway once the warehouse reopens.",
+        ),
+        ("Sadly, we cannot ship until May.", "We can ship from May."),
+        (
+            "I'm afraid we can't change the flight without the booking reference.",
+            "We can change the flight once we have the booking reference.",
+        ),
+        ("We can't ship to Norway until May.", "We can ship to Norway from May."),
+    ],
+)
+def test_a_positive_rewrite_drops_the_negative_opener(text, expected):
+    assert rewrites(text, "NEG001") == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We can't refund the deposit until further notice.",  # not a time: "from further notice"
+        "We can't do anything until Monday.",  # "we can do anything" reverses it
+    ],
+)
+def test_a_positive_rewrite_only_where_it_keeps_the_meaning(text):
+    assert advice_only(text, "NEG001")
+
+
+# -- plain wordings: compound nouns, articles, number, particle verbs, inflection ----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("The fix needs a purge of the CDN cache.", "JAR007"),  # compound noun
+        ("Your SSO login is broken.", "JAR003"),  # compound noun
+        ("Your MX records still point to the old host.", "JAR002"),  # plural term, singular wording
+        ("Do you use SSO?", "JAR003"),  # an -ing wording for a noun
+        ("We'll prorate the charge.", "JAR004"),  # a verb wording with its own object
+        ("Could you send me the phone's IMEI?", "JAR006"),  # "the phone's your phone's …"
+        ("The hotel places an auth hold of €150 on your card.", "JAR004"),  # two phrases stacked
+        ("Your new broadband line is still in provisioning.", "JAR006"),  # "in setting up"
+    ],
+)
+def test_a_plain_wording_that_would_not_read_right_is_advice(text, code):
+    assert advice_only(text, code)
+    title = next(
+        s.title for f in tonecheck.check(text, config=ALL_RULES).findings if f.code == code for s in f.suggestions
+    )
+    assert '"' in title  # the advice still gives the plain wording
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "expected"),
+    [
+        ("Our CDN is down.", "JAR007", "Our network that delivers our pages is down."),
+        (
+            "I've added your screenshots to the Jira ticket for the export bug.",
+            "JAR001",
+            "I've added your screenshots to the internal report for the export bug.",
+        ),
+        (
+            "The printer went offline when its DHCP lease expired.",
+            "JAR002",
+            "The printer went offline when its automatic address your router hands out expired.",
+        ),
+        ("We are throttling your speed.", "JAR006", "We are slowing down your speed."),
+        ("We've provisioned it.", "JAR006", "We've set it up."),
+        ("Please order a SKU today.", "JAR005", "Please order an item today."),
+    ],
+)
+def test_a_plain_wording_that_reads_right_is_offered(text, code, expected):
+    assert rewrites(text, code) == [expected]
+
+
+ALLOWLIST_RULE = """\
+category: jargon
+rules:
+  - code: JAR901
+    name: allowlist-test
+    message: "\\"{match}\\" is jargon."
+    why: Test rule for verb wordings.
+    fix: Say it plainly.
+    kind: lexicon
+    lexicon:
+      "(whitelist|whitelisted|whitelisting)": "let through"
+    suggestions:
+      - title: "Say it in plain words: \\"{plain}\\""
+        replacement: "{plain}"
+        applicability: unsafe
+    examples:
+      flag: ["We've whitelisted it."]
+      pass: ["We let it through."]
+"""
+
+
+@pytest.fixture
+def allowlist(tmp_path: Path) -> tonecheck.Config:
+    path = tmp_path / "allowlist.yml"
+    path.write_text(ALLOWLIST_RULE, encoding="utf-8")
+    return tonecheck.Config(rule_paths=(str(path),), select=("JAR901",))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We've whitelisted it.", "We've let it through."),  # participle, pronoun inside
+        ("We whitelisted them yesterday.", "We let them through yesterday."),
+        ("Please whitelist it.", "Please let it through."),
+        ("We are whitelisting your address.", "We are letting through your address."),
+        ("We've whitelisted your address.", "We've let through your address."),
+    ],
+)
+def test_a_particle_verb_is_inflected_and_keeps_a_pronoun_between_its_parts(allowlist, text, expected):
+    assert rewrites(text, "JAR901", allowlist) == [expected]
+    assert tonecheck.fix(text, unsafe=True, config=allowlist).text == expected
+
+
+def test_a_verb_wording_is_not_put_after_a_determiner(allowlist):
+    assert advice_only("The whitelist is full.", "JAR901", allowlist)
+
+
+# -- no duplicate suggestions ---------------------------------------------------------------------
+
+
+def _examples():
+    for rule in load_rules().rules:
+        for text in rule.examples.flag:
+            yield pytest.param(text, rule.examples.mode, dict(rule.examples.context), id=f"{rule.code}:{text[:30]}")
+
+
+@pytest.mark.parametrize(("text", "mode", "context"), list(_examples()))
+def test_no_finding_says_the_same_thing_twice(text, mode, context):
+    for f in tonecheck.check(text, mode=mode, context=context or None, config=ALL_RULES).findings:
+        edits = [(s.start, s.end, s.replacement) for s in f.suggestions if s.replacement is not None]
+        assert len(edits) == len(set(edits)), f.suggestions
+        titles = [s.title for s in f.suggestions]
+        for i, a in enumerate(titles):
+            for b in titles[i + 1 :]:
+                assert not same_advice(a, b), (f.code, titles)
+
+
+def test_the_bare_no_advice_is_not_repeated_next_to_its_rewrite():
+    f = next(
+        f for f in tonecheck.check("No, we don't ship to Canada.", config=ALL_RULES).findings if f.code == "NEG003"
+    )
+    assert [s.title for s in f.suggestions] == ['Drop the bare "No" and lead with the reason']
+
+
+# -- properties: rewrites of these classes are idempotent and stay inside their edits -----------
+
+CLASS_PHRASES = [
+    "I think you have to restart it",
+    "the ways you need to reach us",
+    "a form that you have to sign",
+    "You have to be over 18",
+    "You have to restart the router",
+    "To reset it, you need to hold it",
+    "Our apologies for any inconvenience",
+    "As I said in my last email, ",
+    "as I said in my last email",
+    "Unfortunately we can't ship until May",
+    "Unfortunately, we can't ship until the depot reopens",
+    "the CDN cache",
+    "our CDN",
+    "your MX records",
+    "the phone's IMEI",
+    "We've provisioned it",
+    "@sam Please revert to the email",
+    "Hi Ana, as previously advised, ",
+    "I don't know.",
+    "That's not my department",
+    "You entered the wrong address",
+    "one last time: ",
+    "Just to be clear, ",
+    "Let me be clear: ",
+    "Kindly revert with the address",
+]
+GLUE = [" ", ". ", ", ", "\n", "; ", " — ", ""]
+class_texts = st.lists(st.tuples(st.sampled_from(CLASS_PHRASES), st.sampled_from(GLUE)), min_size=1, max_size=8).map(
+    lambda parts: "".join(a + b for a, b in parts)
+)
+PROPERTY = settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+
+
+@PROPERTY
+@given(text=class_texts)
+def test_rewrites_are_idempotent(text):
+    first = tonecheck.fix(text, unsafe=True, config=ALL_RULES)
+    second = tonecheck.fix(first.text, unsafe=True, config=ALL_RULES)
+    assert second.text == first.text, (text, first.text, second.edits)
+
+
+@PROPERTY
+@given(text=class_texts)
+def test_a_rewrite_never_touches_text_outside_its_span(text):
+    from tonecheck._fix.apply import tidy
+
+    for f in tonecheck.check(text, config=ALL_RULES).findings:
+        for s in f.suggestions:
+            if s.replacement is None:
+                continue
+            assert s.start is not None and s.end is not None
+            start, end, replacement = tidy(text, s.start, s.end, s.replacement)
+            after = text[:start] + replacement + text[end:]
+            assert after[:start] == text[:start]
+            assert after[len(after) - (len(text) - end) :] == text[end:]
+    result = tonecheck.fix(text, unsafe=True, max_rounds=1, config=ALL_RULES)
+    rebuilt = text
+    for edit in sorted(result.edits, key=lambda e: e.start, reverse=True):
+        assert rebuilt[edit.start : edit.end] == edit.original
+        rebuilt = rebuilt[: edit.start] + edit.replacement + rebuilt[edit.end :]
+    assert rebuilt == result.text

@@ -1,0 +1,390 @@
+"""Whether a rewrite reads as good English where it lands.
+
+A rewrite is offered only where it is grammatical in its context; where these checks cannot
+tell, the suggestion stays advice (display-only). Three kinds of replacement are checked:
+
+- a request ("please …") put in place of an obligation ("you have to …"): only where it starts
+  an independent clause, and only for an action the customer can take (never "please be over 18");
+- a plain wording put in place of a jargon term (the lexicon's `{plain}`): not inside a compound
+  noun ("the CDN cache"), not a verb or a phrase after a determiner ("your signing in"), with the
+  number of the term, and a verb wording inflected like the term ("whitelisted" -> "let through"
+  gives "let it through" before a pronoun);
+- slots: a word that opened the sentence keeps no capital once it is moved inside one.
+
+Inflection uses lemminflect, loaded only when a verb wording has to be inflected (rare: its
+tables take a second to load).
+"""
+
+from __future__ import annotations
+
+import functools
+
+import regex
+
+from .._lazy import Lazy
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Closed-class words: after a noun phrase they start something else (a verb, a clause, a
+# prepositional phrase), so a term followed by one of them is not the first part of a compound.
+_FUNCTION_WORDS = _words("""
+a an the this that these those my your our their his her its some any no every each all both either
+neither another such what which who whom whose where when why how whether if unless because as
+since so than then though although while until till before after once and or but nor yet for of in
+on at by to from with without into onto over under about above below between through during
+against among around across along behind beyond near off out up down via per within upon toward
+towards like unlike despite is are was were be been being am do does did done have has had having
+will would shall should can could may might must ought need dare 's 're 've 'll 'd it its they them
+he him she we us i me you not never also just only still even already now again too very really
+here there too either else please thanks thank yes okay ok today tomorrow yesterday tonight last next soon
+later earlier first once twice
+""")
+
+# Verbs that name a state or a condition, not a step the customer takes: "you must be over 18"
+# is a rule, and "please be over 18" turns it into an odd request.
+_STATES = _words("""
+be have own know live reside remain meet qualify possess wait understand accept agree belong
+""")
+
+_OBJECT_PRONOUNS = _words("it them him her this that these those me us")
+_PARTICLES = _words("up down out off in on through back over away around about along")
+_DETERMINERS = _words("a an the this that these those my your our their his her its some any each every one another")
+_NUMBERED = _words("a an this that these those one each every another")
+_AGREEING = _words("is are was were has have does do isn't aren't wasn't weren't hasn't haven't doesn't don't")
+_PREPOSITIONS = _words("to on in at as with out for from by via into onto under over about")
+_AUXILIARIES = _words("have has had 've 's 'd having is are was were be been being get gets got gotten am 're")
+# openers that carry the feeling of the sentence: a request after them reads wrong
+# ("Unfortunately, please pay …")
+_ATTITUDE = Lazy(
+    r"^(?:(?:@\w+\s+)*(?:unfortunately|sadly|regrettably|i'm afraid|i am afraid|i’m afraid|sorry|"
+    r"i'm sorry|i am sorry|we're sorry|we are sorry|apologies|my apologies|actually|obviously|of course|"
+    r"honestly|frankly|clearly|again|as i said|as mentioned|as i mentioned|as stated|to be honest|"
+    r"i think|i believe|i guess|i suppose|i'm sure|i am sure|it seems|it looks like))[\s,]*$",
+    regex.IGNORECASE,
+)
+_CONNECTIVE = Lazy(
+    r"(?:^|[\s,;:(—–-])(?:and|but|so|then|or|otherwise|now|next|first|firstly|second|secondly|finally|also|"
+    r"meanwhile|instead|afterwards|after that|in that case|in the meantime|for now|"
+    r"to do that|to do this|in the meantime)[\s,]*$",
+    regex.IGNORECASE,
+)
+_SENTENCE_BREAK = Lazy(r"(?:[.!?]+[\"')\]]*\s+|\n\s*)")
+_GREETING = Lazy(
+    r"^(?:(?:@\w+[\s,:]*)+)?"
+    r"(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b[^,.!?\n]{0,40}[,!]\s*)?",
+    regex.IGNORECASE,
+)
+_WORD_AFTER = Lazy(r"[ \t]*([A-Za-z][\w'’-]*)")
+_WORD_BEFORE = Lazy(r"([A-Za-z][\w'’-]*)[ \t]*$")
+_PLURAL = Lazy(r"^(?:[A-Z0-9]{2,}s|[a-z][a-z-]*[^su]s)$")
+
+
+def _sentence_start(text: str, offset: int) -> int:
+    """Where the sentence holding `offset` starts (looking back a few hundred characters at most:
+    replies can be long, and every finding asks)."""
+    window = max(0, offset - 300)
+    start = window
+    for m in _SENTENCE_BREAK.finditer(text, window, offset):
+        start = m.end()
+    return start
+
+
+def opens_sentence(text: str, offset: int) -> bool:
+    """The offset starts a sentence, or follows only @handles at the start of one ("@sam You…")."""
+    from .._anatomy import is_sentence_start
+
+    if is_sentence_start(text, offset):
+        return True
+    before = text[_sentence_start(text, offset) : offset]
+    if not before.strip():
+        return False
+    greeting = _GREETING.match(before)
+    return bool(greeting) and greeting.end() > 0 and not before[greeting.end() :].strip()
+
+
+def starts_independent_clause(text: str, offset: int) -> bool:
+    """Whether a request ("please …") can stand at `offset`: the start of a sentence (after any
+    @handles or greeting), or of a clause after a connective ("…, so", "and then") or after an
+    introductory phrase and a comma ("To reset it, …"). Never inside a subordinate or relative
+    clause ("I think …", "the ways you need to …", "a form that …"), nor after an opener that
+    carries the sentence's feeling ("Unfortunately, …")."""
+    start = _sentence_start(text, offset)
+    before = text[start:offset]
+    greeting = _GREETING.match(before)
+    if greeting:
+        before = before[greeting.end() :]
+    if not before.strip():
+        return True
+    if _ATTITUDE.match(before.strip()):
+        return False
+    if _CONNECTIVE.search(before):
+        return True
+    return bool(regex.search(r"[,;:—–(][ \t]*$", before))
+
+
+# openers a request makes redundant: the bad news or the correction they announce is gone once
+# the obligation is a request ("I'm afraid, you have to call us" -> "Please call us")
+_DROPPABLE_OPENER = Lazy(
+    r"(?:unfortunately|sadly|regrettably|i['’]m\s+afraid|i\s+am\s+afraid|actually)[ \t]*,?[ \t]*\Z",
+    regex.IGNORECASE,
+)
+
+
+def request_start(text: str, start: int, end: int) -> int | None:
+    """Where the edit that puts "please" in place of text[start:end] ("you have to", "it's your
+    responsibility to") begins: `start`, or the start of a negative opener that the request
+    makes redundant ("Unfortunately, you need to …" -> "Please …"); None where a request does
+    not fit (not an independent clause, or not an action the customer can take)."""
+    if not _takes_request(text, start, end):
+        return None
+    if starts_independent_clause(text, start):
+        return start
+    sentence = _sentence_start(text, start)
+    before = text[sentence:start]
+    greeting = _GREETING.match(before)
+    offset = sentence + (greeting.end() if greeting else 0)
+    opener = _DROPPABLE_OPENER.match(text, offset, start)
+    return offset if opener is not None and opener.end() == start else None
+
+
+def request_fits(text: str, start: int, end: int) -> bool:
+    """ "please" can replace text[start:end] ("you have to", "it's your responsibility to"): the
+    clause is independent and what follows is an action the customer can take."""
+    return starts_independent_clause(text, start) and _takes_request(text, start, end)
+
+
+def _takes_request(text: str, start: int, end: int) -> bool:
+    """What follows the obligation is an action the customer can take, and it is theirs."""
+    obligation = text[start:end].lower()
+    if obligation.startswith("customers"):  # a rule about customers in general, not a step for you
+        return False
+    m = _WORD_AFTER.match(text, end)
+    if m is None:
+        return False
+    verb = m.group(1).lower().replace("’", "'")
+    if verb in ("not", "never", "no"):
+        return False
+    if verb == "have":
+        return bool(
+            regex.match(r"[ \t]+a[ \t]+(?:look|go|try|read|chat|word|quick)\b", text[m.end() :], regex.IGNORECASE)
+        )
+    return verb not in _STATES and verb not in _FUNCTION_WORDS
+
+
+def lower_slot(value: str) -> str:
+    """A slot that opened its sentence, moved inside another, loses its capital ("We" -> "we"),
+    unless it is "I" or a name."""
+    m = regex.match(r"[A-Za-z][\w'’]*", value)
+    if m is None:
+        return value
+    word = m.group(0)
+    if word in ("I", "I'm", "I've", "I'll", "I'd", "I’m", "I’ve", "I’ll", "I’d"):
+        return value
+    if word[:1].isupper() and word[1:].islower() and word.lower().replace("’", "'").split("'")[0] in _FUNCTION_WORDS:
+        return value[0].lower() + value[1:]
+    return value
+
+
+# ------------------------------------------------------------------ plain wording for jargon
+
+
+def _first_word(phrase: str) -> str:
+    m = regex.match(r"\s*([\w'’-]+)", phrase)
+    return m.group(1).lower() if m else ""
+
+
+def _kind(plain: str) -> str:
+    """What the plain wording is: a noun phrase, a prepositional phrase, a participle, a gerund,
+    or (for a word that may be a verb) unknown."""
+    first = _first_word(plain)
+    if first in _DETERMINERS:
+        return "np"
+    if first in _PREPOSITIONS:
+        return "pp"
+    if first.endswith("ly"):
+        return "adverb"
+    if first.endswith("ing") and len(first) > 5:
+        return "gerund"
+    if first.endswith("ed") and len(first) > 4:
+        second = plain.split()[1].lower() if len(plain.split()) > 1 else ""
+        if second and second not in _FUNCTION_WORDS and second not in _PARTICLES:
+            return "word"  # an adjective before its noun: "promised response time"
+        return "participle"
+    return "word"
+
+
+def _head(plain: str) -> str:
+    """The head noun of a noun-phrase wording: the last word before a relative or prepositional
+    part ("the domain setting that points…" -> "setting")."""
+    words = regex.findall(r"[\w'’-]+", plain)
+    kept: list[str] = []
+    for word in words:
+        low = word.lower()
+        if kept and (low in _FUNCTION_WORDS or low in _DETERMINERS):
+            break
+        if not kept and low in _DETERMINERS:
+            continue
+        kept.append(word)
+    return kept[-1] if kept else ""
+
+
+def _postmodified(plain: str) -> bool:
+    """The wording's noun has words after it ("the domain setting that routes your email",
+    "temporary hold on your card"): another phrase after it stacks up."""
+    words = regex.findall(r"[\w'’-]+", plain)
+    return bool(words) and _head(plain) != words[-1]
+
+
+_NOT_PLURAL = _words("this its his was has does yes is plus always news series")
+
+
+def _plural(word: str) -> bool:
+    return bool(_PLURAL.match(word)) and word.lower() not in _NOT_PLURAL
+
+
+@functools.lru_cache(maxsize=512)
+def _inflect(word: str, tag: str) -> str | None:
+    """A verb form (plain, -ed or -ing) in the form `tag` (VBN, VBD, VBG), or None if `word` is
+    no verb."""
+    from lemminflect import getAllLemmas, getInflection
+
+    lemmas = getAllLemmas(word).get("VERB", ())
+    if not lemmas:
+        return None
+    forms = getInflection(lemmas[0], tag=tag)
+    return forms[0] if forms else None
+
+
+@functools.lru_cache(maxsize=512)
+def _verb_only(word: str) -> bool:
+    """The word is a verb and not also a noun ("prioritise", not "charge")."""
+    from lemminflect import getAllLemmas
+
+    lemmas = getAllLemmas(word)
+    return "VERB" in lemmas and "NOUN" not in lemmas
+
+
+def _takes_object(words: list[str]) -> bool:
+    """A verb wording can take the term's object after it: a particle verb ("let through") or
+    one that ends on a verb ("review and prioritise"), not one with its own ("charge only for
+    the part you use")."""
+    if len(words) == 1 or (len(words) == 2 and words[1] in _PARTICLES):
+        return True
+    return _verb_only(words[-1].lower())
+
+
+def _verb_tag(term: str, before: str) -> str | None:
+    """The form a verb-like term is in: past participle, past, -ing; None for any other word
+    (an -ed or -ing word before a noun is an adjective: "backordered SKU")."""
+    words = regex.findall(r"[\w'’-]+", term)
+    word = words[0].lower() if words else ""
+    if (
+        len(words) > 1
+        and words[1].lower() not in _DETERMINERS
+        and words[1].lower() not in _PARTICLES
+        and words[1].lower() not in _OBJECT_PRONOUNS
+    ):
+        return None
+    if word.endswith("ing") and len(word) > 5:
+        return "VBG"
+    if word.endswith("ed") and len(word) > 4:
+        aux = _WORD_BEFORE.search(before)
+        previous = aux.group(1).lower().replace("’", "'") if aux else ""
+        return "VBN" if previous in _AUXILIARIES or previous.endswith(("'ve", "'s", "'d", "'re")) else "VBD"
+    return None
+
+
+# words after which a term is a verb: "we'll whitelist", "to prorate", "please triage"
+_VERB_CONTEXT = _words(
+    "to will would can could should must may might please we i you they don't didn't won't can't cannot let's"
+)
+# words that start another phrase after a noun: after a wording that already has one, two
+# phrases stack up ("a temporary hold on your card of €150")
+_STACKING = _words("that which who whose of for on in to from with at before after by you we they i he she")
+# words that end a verb phrase rather than give it an object
+_PHRASE_ENDS = _words("""and or but so because when if as before after until for by now today tomorrow again soon once
+while then in on at from with within within asap right""")
+
+
+def plain_edit(text: str, start: int, end: int, plain: str) -> tuple[int, int, str] | None:
+    """The edit that puts a jargon term's plain wording in its place, or None where the wording
+    would not read right there (then the wording is only advice)."""
+    term = text[start:end]
+    if regex.search(r"[-/]\Z", text[:start]) or regex.match(r"[-/]\w", text[end:]):
+        return None  # part of a hyphenated or slashed word: "SSO-enabled", "DNS/hosting"
+    after = _WORD_AFTER.match(text, end)
+    next_word = after.group(1) if after else None  # None after punctuation: the term ends its phrase
+    next_low = next_word.lower().replace("’", "'") if next_word else None
+    prev = _WORD_BEFORE.search(text[max(0, start - 40) : start])
+    prev_low = prev.group(1).lower().replace("’", "'") if prev else None
+    kind = _kind(plain)
+    words = plain.split()
+    tag = _verb_tag(term, text[:start])
+    if tag is not None:  # "whitelisted", "throttling": the wording takes the same form
+        if kind in ("np", "pp") or (tag == "VBG" and prev_low in ("in", "under", "into")):
+            return None  # "in provisioning" is a state: "in setting up" is not English
+        at = 1 if kind == "adverb" else 0
+        if at >= len(words):
+            return None
+        for i in [at] + [j + 1 for j in range(at, len(words) - 1) if words[j] in ("and", "or")]:
+            form = _inflect(words[i].lower(), tag)
+            if form is None:
+                return None
+            words[i] = form
+        plain = " ".join(words)
+        kind = "verb"
+    elif kind == "gerund":
+        return None  # "use signing in with…": an -ing wording fits only an -ing term
+    elif (
+        kind == "word"
+        and _first_word(term) not in _DETERMINERS
+        and (prev_low in _VERB_CONTEXT or (prev_low or "").endswith(("'ll", "'d")))
+    ):
+        kind = "verb"  # "we'll prorate", "to repro"
+    if (
+        kind in ("verb", "participle", "adverb")
+        and len(words) == 2
+        and words[1] in _PARTICLES
+        and next_low in _OBJECT_PRONOUNS
+        and after is not None
+    ):
+        # a particle verb keeps a pronoun between its parts: "let it through", not "let through it"
+        return start, after.end(1), f"{words[0]} {next_word} {words[1]}"
+    if kind == "verb" and next_low is not None and next_low not in _PHRASE_ENDS and not _takes_object(words):
+        return None  # "prorate the charge" -> "charge only for the part you use the charge"
+    if kind in ("np", "word") and _postmodified(plain) and next_low in _STACKING:
+        return None  # "a hold on your card of €150", "steps that make it happen that…"
+    if prev is not None and regex.search(r"['’]s[ \t]*\Z", text[max(0, start - 40) : start]) and kind in ("np", "word"):
+        first = _first_word(plain)
+        if first in _DETERMINERS and first not in ("a", "an", "the"):
+            return None  # "the phone's your phone's serial number"
+        if first in ("a", "an", "the"):
+            plain = plain.split(None, 1)[1] if len(words) > 1 else plain
+    if prev_low in ("its", "his", "her", "their") and _first_word(plain) in ("a", "an", "the") and len(words) > 1:
+        plain = plain.split(None, 1)[1]  # "its the automatic address…" -> "its automatic address…"
+    term_first = _first_word(term)
+    if term_first in _DETERMINERS and _first_word(plain) not in _DETERMINERS and kind in ("np", "word"):
+        # the term brought its own article ("the Jira ticket"): the wording keeps one
+        article = term_first
+        if article in ("a", "an"):
+            article = "an" if plain[:1].lower() in "aeiou" else "a"
+        plain = f"{article} {plain}"
+    if (
+        next_low is not None
+        and next_low not in _FUNCTION_WORDS
+        and kind in ("np", "word")
+        and not (next_low.endswith("ed") and len(next_low) > 4)
+    ):  # "…payload arrived": a verb
+        return None  # the term is the first part of a compound noun: "the CDN cache"
+    if prev_low in _DETERMINERS and (
+        kind in ("gerund", "participle", "adverb", "verb") or (len(words) == 2 and words[1] in _PARTICLES)
+    ):
+        return None  # "your signing in…", "the on our side…", "the let through"
+    if kind in ("np", "word"):
+        term_words = regex.findall(r"[\w'’-]+", term)
+        if _plural(term_words[-1] if term_words else "") != _plural(_head(plain)):
+            return None  # "your MX records still point" -> "your domain setting … still point"
+    return start, end, plain
