@@ -28,7 +28,7 @@ from typing import Any
 
 from .._exceptions import InputError
 from .._inputs.html import _looks_like_html
-from .records import Item, Reply, Skipped, Unreadable, channel_of, iso_time
+from .records import Item, Note, Reply, Skipped, Unreadable, channel_of, iso_time
 
 INPUT_FORMATS = ("auto", "zendesk", "helpscout", "freshdesk", "intercom", "table")
 
@@ -127,14 +127,15 @@ def _json_kind(path: Path) -> tuple[str, str | None]:
     return "object", None
 
 
-def _stream_json(path: Path, prefixes: Sequence[str]) -> Iterator[tuple[str, Any]]:
+def _stream_json(path: Path, prefixes: Sequence[str], *, backend: str | None = None) -> Iterator[tuple[str, Any]]:
     """(prefix, element) for every element of the arrays at these ijson prefixes, in file order."""
     ijson = _need("ijson")
+    parse = ijson.get_backend(backend).parse if backend else ijson.parse
     wanted = {f"{p}.item" if p else "item" for p in prefixes}
     with path.open("rb") as f:
         builder: Any = None
         where = ""
-        for prefix, event, value in ijson.parse(f, use_float=True):
+        for prefix, event, value in parse(f, use_float=True):
             if builder is None:
                 if prefix in wanted and event in ("start_map", "start_array"):
                     builder, where = ijson.ObjectBuilder(), prefix
@@ -210,13 +211,29 @@ def _records_any(path: Path, containers: Sequence[str]) -> Iterator[tuple[int, A
         yield from _jsonl_records(path)
         return
     kind, _ = _json_kind(path)
+    prefixes = [""] if kind == "array" else list(containers)
+    done = 0
     try:
-        for n, (_, value) in enumerate(_stream_json(path, [""] if kind == "array" else list(containers)), 1):
+        for n, (_, value) in enumerate(_stream_json(path, prefixes), 1):
+            done = n
             yield n, value
     except Exception as exc:  # ijson's errors: truncated or invalid JSON
         if not _is_json_error(exc):
             raise
-        yield Unreadable(f"{path}: invalid or truncated JSON: {exc}")
+        problem = exc
+        # the fast parser reports damage up to a buffer early; the pure-Python one reads every
+        # record before it (slowly, but only for a damaged file)
+        try:
+            for n, (_, value) in enumerate(_stream_json(path, prefixes, backend="python"), 1):
+                if n > done:
+                    done = n
+                    yield n, value
+        except Exception as again:
+            if not _is_json_error(again):
+                raise
+            problem = again
+        detail = str(problem).strip().splitlines()[0] if str(problem).strip() else type(problem).__name__
+        yield Unreadable(f"{path}: invalid or truncated JSON after record {done}: {detail}")
 
 
 def _is_json_error(exc: Exception) -> bool:
@@ -349,7 +366,7 @@ def _zendesk(source: _Source, ticket: dict[str, Any], where: str) -> Iterator[It
     names = (requester[1],) if requester and requester[1] else ()
     if not people.users and not source.warned_users:
         source.warned_users = True
-        yield Unreadable(
+        yield Note(
             f"{source.path}: no users side-load: authors' roles are unknown, so no comment can be "
             "attributed to an agent (give --users FILE with the export's users)"
         )

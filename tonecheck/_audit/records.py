@@ -39,7 +39,14 @@ class Unreadable:
     message: str
 
 
-Item = Reply | Skipped | Unreadable
+@dataclasses.dataclass(frozen=True, slots=True)
+class Note:
+    """Something the user should know about an input that is not an error (printed as a warning)."""
+
+    message: str
+
+
+Item = Reply | Skipped | Unreadable | Note
 
 # the skip reasons the readers use, with what they mean (the report explains them)
 SKIP_REASONS: dict[str, str] = {

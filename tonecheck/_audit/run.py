@@ -12,7 +12,7 @@ from .._config import Config
 from .._exceptions import InputError
 from .aggregate import Aggregate
 from .readers import Columns, read
-from .records import Reply, Skipped, Unreadable
+from .records import Note, Reply, Skipped, Unreadable
 from .redact import redact
 from .render import CsvFindings, render_html, render_json
 from .work import BATCH, DaskRunner, InProcess, ProcessPool, Runner, default_workers
@@ -64,6 +64,8 @@ def _batches(items: Iterator[Any], agg: Aggregate, err: TextIO) -> Iterator[list
                 batch = []
         elif isinstance(item, Skipped):
             agg.skip(item.reason)
+        elif isinstance(item, Note):
+            err.write(f"tonecheck: warning: {item.message}\n")
         elif isinstance(item, Unreadable):
             if agg.unreadable < MESSAGES_SHOWN:
                 err.write(f"tonecheck: error: {item.message}\n")
