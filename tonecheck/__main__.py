@@ -1,3 +1,5 @@
 from ._cli import main
 
-raise SystemExit(main())
+# guarded: worker processes started with "spawn" (tonecheck audit) import this module again
+if __name__ == "__main__":
+    raise SystemExit(main())

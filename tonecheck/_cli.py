@@ -1,4 +1,4 @@
-"""Command line: `tonecheck check`, `tonecheck rule`, `tonecheck rules`.
+"""Command line: `tonecheck check`, `audit`, `rule`, `rules`, `config`, `serve`.
 
 Exit codes: 0 no findings at or above the fail level, 1 findings, 2 usage or input error.
 """
@@ -154,7 +154,104 @@ def _build_parser() -> argparse.ArgumentParser:
             help="extra rule file or folder (repeatable; replaces the configuration's rule-paths)",
         )
     _add_serve_parser(commands)
+    _add_audit_parser(commands)
     return parser
+
+
+def _add_audit_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    audit = commands.add_parser(
+        "audit", help="a team lead's report from helpdesk conversation exports (needs tonecheck[audit])"
+    )
+    audit.add_argument("paths", nargs="+", metavar="PATH", help="export files: .json, .jsonl, .csv, .tsv, .parquet")
+    audit.add_argument("-o", "--output", type=Path, default=None, metavar="FILE", help="write the report here")
+    audit.add_argument(
+        "--format", choices=("html", "json", "csv"), default=None, help="default: from -o's extension, else html"
+    )
+    audit.add_argument(
+        "--input-format",
+        choices=("auto", "zendesk", "helpscout", "freshdesk", "intercom", "table"),
+        default="auto",
+        help="what the export is (default: read from each record's shape)",
+    )
+    audit.add_argument("--users", action="append", type=Path, default=[], metavar="FILE", help="helpdesk users file")
+    audit.add_argument(
+        "--macros", action="append", type=Path, default=[], metavar="PATH", help="the saved-reply library"
+    )
+    for column, meaning in (
+        ("text", "the reply text (default: text)"),
+        ("agent", "the agent"),
+        ("time", "when it was sent (ISO 8601 or Unix seconds)"),
+        ("channel", "email, chat, twitter, ..."),
+        ("id", "the reply id (default: file and record number)"),
+        ("macro", "the macro used"),
+    ):
+        audit.add_argument(f"--{column}-column", default=None, metavar="NAME", help=f"table column: {meaning}")
+    audit.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: every core)")
+    audit.add_argument("--dask", action="store_true", help="run on a local Dask cluster (needs tonecheck[dask])")
+    audit.add_argument("--scheduler", default=None, metavar="ADDRESS", help="run on this Dask scheduler")
+    audit.add_argument("--redact", action="store_true", help="mask e-mails, phones, card numbers, names in examples")
+    audit.add_argument("--preview", action="store_true", default=None, help="run preview rules too")
+    audit.add_argument("--select", action="append", default=[], metavar="CODE|PREFIX|CATEGORY")
+    audit.add_argument("--ignore", action="append", default=[], metavar="CODE|PREFIX|CATEGORY")
+    audit.add_argument("--config", type=Path, default=None, metavar="FILE", help="configuration file")
+    audit.add_argument(
+        "--fail-on", choices=[s.value for s in Severity], default=None, help="as check (default: warning)"
+    )
+    audit.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    audit.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+
+
+def _cmd_audit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ._audit.readers import Columns
+    from ._audit.run import AuditOptions, open_output, run_audit
+
+    fmt = args.format or (
+        args.output.suffix.lstrip(".").lower()
+        if args.output is not None and args.output.suffix.lower() in (".html", ".json", ".csv")
+        else "html"
+    )
+    if args.jobs is not None and args.jobs < 1:
+        err.write("tonecheck: error: --jobs must be 1 or more\n")
+        return EXIT_ERROR
+    overrides = {
+        "select": _split(args.select) or None,
+        "ignore": _split(args.ignore) or None,
+        "preview": args.preview,
+        "fail-on": args.fail_on,
+    }
+    project = load_project(Path.cwd(), overrides=overrides, config_file=args.config)
+    options = AuditOptions(
+        paths=[Path(p) for p in args.paths],
+        config=project.config,
+        input_format=args.input_format,
+        columns=Columns(
+            text=args.text_column or "text",
+            agent=args.agent_column,
+            time=args.time_column,
+            channel=args.channel_column,
+            id=args.id_column,
+            macro=args.macro_column,
+        ),
+        users=args.users,
+        macros=args.macros,
+        output_format=fmt,
+        workers=args.jobs,
+        dask=args.dask,
+        scheduler=args.scheduler,
+        redact=args.redact,
+        progress=not args.quiet and err.isatty(),
+    )
+    with open_output(args.output, out) as stream:
+        result = run_audit(options, stream, err)
+    if args.output is not None and not args.quiet:
+        report = result.report
+        err.write(
+            f"Linted {report['replies_linted']:,} replies ({report['findings']:,} findings), skipped "
+            f"{sum(report['replies_skipped'].values()):,} records; report written to {args.output}.\n"
+        )
+    if result.unreadable:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if result.findings_failing and not args.exit_zero else EXIT_OK
 
 
 def _add_serve_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -588,7 +685,14 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
 
         out.write(f"tonecheck {__version__}\n")
         return EXIT_OK
-    handlers = {"check": _cmd_check, "rule": _cmd_rule, "rules": _cmd_rules, "config": _cmd_config, "serve": _cmd_serve}
+    handlers = {
+        "check": _cmd_check,
+        "rule": _cmd_rule,
+        "rules": _cmd_rules,
+        "config": _cmd_config,
+        "serve": _cmd_serve,
+        "audit": _cmd_audit,
+    }
     if args.command not in handlers:
         parser.print_help(err)
         return EXIT_ERROR

@@ -1,0 +1,553 @@
+"""`tonecheck audit` (issue 15): helpdesk exports in, a team lead's report out.
+
+Every conversation here is invented for these tests. The two stable rules the assertions lean on
+are TPL001 (an unfilled placeholder) and PAG003 ("per my last email"), so rule tuning elsewhere
+does not move these numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tonecheck import Config
+from tonecheck._audit.aggregate import Aggregate
+from tonecheck._audit.readers import Columns, read
+from tonecheck._audit.records import Reply, Skipped, Unreadable
+from tonecheck._audit.redact import redact
+from tonecheck._audit.run import AuditOptions, run_audit
+
+SCHEMA = Path(__file__).resolve().parent.parent / "tonecheck" / "_audit" / "audit-report.schema.json"
+
+PLACEHOLDER = "Hi {{first_name}},\n\nYour replacement kettle left our warehouse today.\n\nBest,\nJo"
+PER_MY_LAST = "Hello Dana,\n\nPer my last email, the voucher is valid until June.\n\nThanks,\nJo"
+CLEAN = "Hi Dana,\n\nThe voucher is valid until June. Let me know if anything else comes up.\n\nBest,\nJo"
+
+
+def zendesk_export() -> dict[str, Any]:
+    return {
+        "tickets": [
+            {
+                "id": 501,
+                "requester_id": 90,
+                "via": {"channel": "email"},
+                "comments": [
+                    {
+                        "id": 1,
+                        "author_id": 90,
+                        "public": True,
+                        "body": "Where is my kettle?",
+                        "created_at": "2024-03-04T08:00:00Z",
+                    },
+                    {
+                        "id": 2,
+                        "author_id": 10,
+                        "public": True,
+                        "body": PLACEHOLDER,
+                        "created_at": "2024-03-04T09:00:00Z",
+                        "audit_id": 7001,
+                    },
+                    {
+                        "id": 3,
+                        "author_id": 10,
+                        "public": False,
+                        "body": "Checked the courier portal.",
+                        "created_at": "2024-03-04T09:05:00Z",
+                    },
+                ],
+            },
+            {
+                "id": 502,
+                "requester_id": 90,
+                "via": {"channel": "web"},
+                "comments": [
+                    {
+                        "id": 4,
+                        "author_id": 11,
+                        "public": True,
+                        "html_body": "<p>Hello Dana,</p><p>Per my last email, the voucher is valid until June.</p>"
+                        "<p>Thanks,<br>Kim</p>",
+                        "created_at": "2024-03-12T10:00:00Z",
+                    },
+                    {"id": 5, "author_id": 11, "public": True, "body": CLEAN, "created_at": "2024-03-13T10:00:00Z"},
+                    {
+                        "id": 6,
+                        "author_id": 12,
+                        "public": True,
+                        "body": "Automated: your ticket was updated.",
+                        "created_at": "2024-03-13T10:01:00Z",
+                    },
+                ],
+            },
+        ],
+        "users": [
+            {"id": 10, "role": "agent", "name": "Jo Rivera"},
+            {"id": 11, "role": "admin", "name": "Kim Osei"},
+            {"id": 12, "role": "light-agent-bot", "name": "Flow"},
+            {"id": 90, "role": "end-user", "name": "Dana Whitfield"},
+        ],
+        "audits": [
+            {
+                "id": 7001,
+                "ticket_id": 501,
+                "events": [
+                    {"type": "AgentMacroReference", "macro_id": 33, "macro_title": "Shipped today"},
+                    {"type": "Comment", "id": 2},
+                ],
+            },
+        ],
+    }
+
+
+def audit(paths: list[Path], *, fmt: str = "json", workers: int = 1, **kw: Any) -> tuple[dict[str, Any], str, Any]:
+    out, err = io.StringIO(), io.StringIO()
+    options = AuditOptions(paths=paths, config=kw.pop("config", Config()), output_format=fmt, workers=workers, **kw)
+    result = run_audit(options, out, err)
+    report = json.loads(out.getvalue()) if fmt == "json" else result.report
+    return report, err.getvalue() if fmt == "json" else out.getvalue() + "\0" + err.getvalue(), result
+
+
+def write_json(path: Path, data: Any) -> Path:
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+# -- Zendesk -----------------------------------------------------------------------------------
+
+
+def test_zendesk_lints_agents_public_comments_and_counts_the_rest(tmp_path: Path) -> None:
+    report, err, result = audit([write_json(tmp_path / "tickets.json", zendesk_export())])
+    assert report["replies_linted"] == 3  # comments 2, 4, 5
+    assert report["replies_skipped"] == {"customer-message": 1, "internal-note": 1, "not-an-agent": 1}
+    assert report["records_unreadable"] == 0 and err == ""
+    assert report["by_rule"]["TPL001"]["findings"] == 1
+    assert report["by_rule"]["PAG003"]["findings"] == 1  # found inside the HTML body
+    assert report["by_category"]["template-leftover"] == {
+        "replies": 1,
+        "findings": 1,
+        "findings_per_1000_replies": 333.33,
+    }
+    assert report["by_agent"]["Jo Rivera"]["findings"] == 1 and report["by_agent"]["Kim Osei"]["replies"] == 2
+    # the macro comes from the AgentMacroReference event of the comment's audit
+    assert report["by_macro"]["Shipped today"]["by_rule"] == {"TPL001": 1}
+    assert report["replies_without_macro"] == 2
+    assert list(report["by_week"]) == ["2024-W10", "2024-W11"]
+    assert report["by_channel"]["email"]["replies"] == 3  # "web" is read as email
+    assert result.findings_failing == 2
+
+
+def test_zendesk_jsonl_with_a_users_file(tmp_path: Path) -> None:
+    export = zendesk_export()
+    tickets = tmp_path / "tickets.jsonl"
+    tickets.write_text("".join(json.dumps(t) + "\n" for t in export["tickets"]), encoding="utf-8")
+    users = write_json(tmp_path / "users.json", {"users": export["users"]})
+    report, _, _ = audit([tickets], users=[users])
+    assert report["replies_linted"] == 3 and report["by_rule"]["TPL001"]["findings"] == 1
+    # without the users, nobody's role is known: nothing is linted, and the message says why
+    report, err, _ = audit([tickets])
+    assert report["replies_linted"] == 0 and report["replies_skipped"] == {"author-unknown": 5, "internal-note": 1}
+    assert report["records_unreadable"] == 0
+    assert "no users side-load" in err and "--users" in err
+
+
+# -- the other helpdesks -----------------------------------------------------------------------
+
+
+def test_help_scout_threads(tmp_path: Path) -> None:
+    conversation = {
+        "id": 88,
+        "type": "email",
+        "primaryCustomer": {"first": "Dana", "last": "Whitfield"},
+        "_embedded": {
+            "threads": [
+                {"id": 1, "type": "customer", "createdBy": {"type": "customer", "id": 4}, "body": "Help?"},
+                {
+                    "id": 2,
+                    "type": "message",
+                    "state": "published",
+                    "createdBy": {"type": "user", "id": 7, "first": "Ana", "last": "Reyes"},
+                    "body": "<p>Hi {{first_name}},</p><p>It ships today.</p>",
+                    "createdAt": "2024-05-02T10:00:00Z",
+                },
+                {"id": 3, "type": "note", "createdBy": {"type": "user", "id": 7}, "body": "note to self"},
+                {"id": 4, "type": "message", "state": "draft", "createdBy": {"type": "user", "id": 7}, "body": "Draft"},
+                {"id": 5, "type": "lineitem", "createdBy": {"type": "user", "id": 7}},
+            ]
+        },
+    }
+    report, _, _ = audit([write_json(tmp_path / "hs.json", {"_embedded": {"conversations": [conversation]}})])
+    assert report["replies_linted"] == 1 and report["by_agent"]["Ana Reyes"]["findings"] == 1
+    assert report["replies_skipped"] == {
+        "customer-message": 1,
+        "internal-note": 1,
+        "not-a-reply": 1,
+        "not-published": 1,
+    }
+    assert report["examples"][0]["match"] == "{{first_name}}"  # offsets into the text the HTML reader made
+
+
+def test_freshdesk_conversations(tmp_path: Path) -> None:
+    ticket = {
+        "id": 900,
+        "source": 7,  # chat
+        "conversations": [
+            {"id": 1, "incoming": True, "private": False, "body": "<div>Is it shipped?</div>", "user_id": 3},
+            {
+                "id": 2,
+                "incoming": False,
+                "private": False,
+                "user_id": 44,
+                "body": "<div>Per my last email, it shipped.</div>",
+                "created_at": "2024-06-03T12:00:00Z",
+            },
+            {"id": 3, "incoming": False, "private": True, "user_id": 44, "body": "<div>internal</div>"},
+            {"id": 4, "incoming": False, "user_id": 44, "body": "<div>no private flag</div>"},
+        ],
+    }
+    agents = write_json(tmp_path / "agents.json", [{"id": 44, "contact": {"name": "Lee Chan"}}])
+    report, err, result = audit([write_json(tmp_path / "fd.json", [ticket])], users=[agents])
+    assert report["replies_linted"] == 1 and report["by_channel"]["chat"]["findings"] == 1
+    assert report["by_agent"]["Lee Chan"]["findings"] == 1
+    assert report["replies_skipped"] == {"customer-message": 1, "internal-note": 1}
+    assert report["records_unreadable"] == 1 and result.unreadable == 1
+    assert "fd.json: record 1, conversation 4: missing field 'private'" in err
+
+
+def test_intercom_conversation_parts(tmp_path: Path) -> None:
+    conversation = {
+        "id": "c1",
+        "source": {"type": "conversation"},
+        "conversation_parts": {
+            "conversation_parts": [
+                {
+                    "id": "p1",
+                    "part_type": "comment",
+                    "author": {"type": "user", "name": "Dana Whitfield"},
+                    "body": "<p>hi</p>",
+                },
+                {
+                    "id": "p2",
+                    "part_type": "comment",
+                    "author": {"type": "admin", "name": "Ana Reyes"},
+                    "body": "<p>Per my last message, Dana, the refund is on its way.</p>",
+                    "created_at": 1717236000,
+                },
+                {
+                    "id": "p3",
+                    "part_type": "note",
+                    "author": {"type": "admin", "name": "Ana Reyes"},
+                    "body": "<p>vip</p>",
+                },
+                {"id": "p4", "part_type": "assignment", "author": {"type": "bot", "name": "Fin"}, "body": None},
+                {"id": "p5", "part_type": "comment", "author": {"type": "bot", "name": "Fin"}, "body": "<p>Hello!</p>"},
+            ]
+        },
+    }
+    report, _, _ = audit([write_json(tmp_path / "ic.json", {"conversations": [conversation]})])
+    assert report["replies_linted"] == 1
+    assert report["by_channel"] == {"chat": report["by_agent"]["Ana Reyes"]}
+    assert report["replies_skipped"] == {"customer-message": 1, "internal-note": 1, "not-a-reply": 1, "not-an-agent": 1}
+    assert list(report["by_week"]) == ["2024-W22"]  # Unix seconds read as a time
+
+
+# -- generic tables ----------------------------------------------------------------------------
+
+ROWS = [
+    {"msg": PLACEHOLDER, "who": "Jo", "sent": "2024-01-08T10:00:00Z", "via": "email", "rid": "r1"},
+    {"msg": PER_MY_LAST, "who": "Kim", "sent": "2024-01-16T10:00:00Z", "via": "chat", "rid": "r2"},
+    {"msg": CLEAN, "who": "Kim", "sent": "2024-01-16T11:00:00Z", "via": "email", "rid": "r3"},
+    {"msg": "", "who": "Kim", "sent": "2024-01-16T12:00:00Z", "via": "email", "rid": "r4"},
+]
+MAPPING = Columns(text="msg", agent="who", time="sent", channel="via", id="rid")
+
+
+def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def test_csv_jsonl_and_parquet_give_the_same_report(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    csv_file = write_csv(tmp_path / "replies.csv", ROWS)
+    jsonl = tmp_path / "replies.jsonl"
+    jsonl.write_text("".join(json.dumps(r) + "\n" for r in ROWS), encoding="utf-8")
+    parquet = tmp_path / "replies.parquet"
+    pq.write_table(pa.Table.from_pylist(ROWS), parquet, row_group_size=2)  # two row groups
+    assert pq.ParquetFile(parquet).num_row_groups == 2
+    reports = [audit([f], columns=MAPPING)[0] for f in (csv_file, jsonl, parquet)]
+    for key in ("replies_linted", "replies_skipped", "by_rule", "by_agent", "by_week", "by_channel", "examples"):
+        assert reports[0][key] == reports[1][key] == reports[2][key], key
+    assert reports[0]["replies_linted"] == 3 and reports[0]["replies_skipped"] == {"empty": 1}
+    assert reports[0]["by_channel"]["chat"]["findings"] == 1
+    assert {e["reply_id"] for e in reports[0]["examples"]} == {"r1", "r2"}
+
+
+def test_a_wrong_column_names_the_file_and_the_audit_goes_on(tmp_path: Path, run_cli: Any) -> None:
+    good = write_csv(tmp_path / "good.csv", ROWS)
+    bad = write_csv(tmp_path / "bad.csv", [{"body": PLACEHOLDER}])
+    result = run_cli(
+        ["audit", str(bad), str(good), "--format", "json", "--text-column", "msg", "--agent-column", "who", "-j", "1"]
+    )
+    assert result.code == 2
+    assert f"{bad}: no column 'msg'" in result.err and "columns: body" in result.err
+    report = json.loads(result.out)
+    assert report["replies_linted"] == 3 and report["records_unreadable"] == 1
+
+
+def test_a_non_utf8_record_is_reported_and_the_rest_read(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(
+        b"text,agent\n"
+        + json.dumps(PLACEHOLDER).replace("\\n", " ").encode()
+        + b",Jo\n"
+        + "Caf\u00e9 is open,Kim\n".encode("latin-1")
+        + b"Per my last email the caf\xc3\xa9 is open,Kim\n"
+    )
+    report, err, _ = audit([path], columns=Columns(agent="agent"))
+    assert report["replies_linted"] == 2 and report["records_unreadable"] == 1
+    assert f"{path}: record at line 3: not UTF-8" in err
+
+
+def test_a_truncated_export_keeps_what_was_read(tmp_path: Path) -> None:
+    text = json.dumps(zendesk_export()["tickets"])
+    cut = tmp_path / "cut.json"
+    cut.write_text(text[: text.index('"id": 502') + 30], encoding="utf-8")  # inside the second ticket
+    users = write_json(tmp_path / "users.json", zendesk_export()["users"])
+    report, err, _ = audit([cut], users=[users])
+    assert report["replies_linted"] == 1 and report["records_unreadable"] == 1
+    assert f"{cut}: invalid or truncated JSON" in err
+    lines = tmp_path / "cut.jsonl"
+    lines.write_text(
+        json.dumps({"text": CLEAN}) + "\n" + json.dumps({"text": PLACEHOLDER})[:30] + "\n", encoding="utf-8"
+    )
+    report, err, _ = audit([lines])
+    assert report["replies_linted"] == 1 and f"{lines}:2: truncated JSON" in err
+
+
+def test_the_cli_says_which_file_is_missing(run_cli: Any, tmp_path: Path) -> None:
+    result = run_cli(["audit", str(tmp_path / "nope.json")])
+    assert result.code == 2 and "nope.json: no such file" in result.err
+
+
+# -- streaming ---------------------------------------------------------------------------------
+
+
+def _peak_reading(path: Path, columns: Columns) -> tuple[int, int]:
+    tracemalloc.start()
+    count = 0
+    agg = Aggregate()
+    for item in read([path], fmt="auto", columns=columns):
+        if isinstance(item, Reply):
+            count += 1
+            agg.add(
+                item, ("email", (("TPL001", "template-leftover", 3, 17, "{{first_name}}", None, 3, 17),), None, None)
+            )
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return count, peak
+
+
+@pytest.mark.parametrize("kind", ["json", "jsonl", "csv"])
+def test_memory_does_not_grow_with_the_export(tmp_path: Path, kind: str) -> None:
+    """Reading (and counting) ten times as many records takes about the same peak memory."""
+
+    def make(n: int) -> Path:
+        rows = [{"text": f"{PLACEHOLDER} #{i}", "agent": f"a{i % 5}"} for i in range(n)]
+        path = tmp_path / f"{n}.{kind}"
+        if kind == "json":
+            write_json(path, rows)
+        elif kind == "jsonl":
+            path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        else:
+            write_csv(path, rows)
+        return path
+
+    small_n, small_peak = _peak_reading(make(2_000), Columns(agent="agent"))
+    large_n, large_peak = _peak_reading(make(20_000), Columns(agent="agent"))
+    assert (small_n, large_n) == (2_000, 20_000)
+    assert large_peak < 1.5 * small_peak, (small_peak, large_peak)
+
+
+# -- runners: the same numbers everywhere -------------------------------------------------------
+
+
+def _comparable(report: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in report.items() if k != "inputs"}
+
+
+def _mixed_export(tmp_path: Path, n: int = 300) -> Path:
+    rows = [
+        {
+            "text": (PLACEHOLDER, PER_MY_LAST, CLEAN)[i % 3].replace("Jo", f"Jo {i}"),
+            "agent": f"agent {i % 7}",
+            "time": f"2024-02-{1 + i % 28:02d}T10:00:00Z",
+        }
+        for i in range(n)
+    ]
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_the_process_pool_gives_the_same_report_as_one_process(tmp_path: Path) -> None:
+    export = _mixed_export(tmp_path)
+    columns = Columns(agent="agent", time="time")
+    one, _, _ = audit([export], columns=columns, workers=1)
+    two, _, _ = audit([export], columns=columns, workers=2)
+    assert one["replies_linted"] == 300 and one["findings"] >= 200
+    assert _comparable(one) == _comparable(two)
+
+
+def test_a_dask_local_cluster_gives_the_same_report(tmp_path: Path) -> None:
+    from dask.distributed import LocalCluster
+
+    export = _mixed_export(tmp_path)
+    columns = Columns(agent="agent", time="time")
+    one, _, _ = audit([export], columns=columns, workers=1)
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
+        on_dask, _, _ = audit([export], columns=columns, scheduler=cluster.scheduler_address)
+    assert _comparable(one) == _comparable(on_dask)
+
+
+# -- outputs -----------------------------------------------------------------------------------
+
+
+def test_json_report_matches_its_schema(tmp_path: Path) -> None:
+    import jsonschema
+
+    report, _, _ = audit([write_json(tmp_path / "t.json", zendesk_export())])
+    jsonschema.validate(report, json.loads(SCHEMA.read_text(encoding="utf-8")))
+    for key, kind in (
+        ("replies_linted", int),
+        ("replies_skipped", dict),
+        ("by_category", dict),
+        ("by_rule", dict),
+        ("by_agent", dict),
+        ("by_week", dict),
+        ("by_macro", dict),
+    ):
+        assert isinstance(report[key], kind)
+    broken = dict(report, replies_linted="3")
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, json.loads(SCHEMA.read_text(encoding="utf-8")))
+
+
+def test_csv_has_one_row_per_finding(tmp_path: Path) -> None:
+    out = io.StringIO()
+    options = AuditOptions(
+        paths=[write_json(tmp_path / "t.json", zendesk_export())], config=Config(), output_format="csv", workers=1
+    )
+    run_audit(options, out, io.StringIO())
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert [
+        (r["reply_id"], r["agent"], r["time"], r["channel"], r["code"], r["category"], r["match"]) for r in rows
+    ] == [
+        ("501/2", "Jo Rivera", "2024-03-04T09:00:00Z", "email", "TPL001", "template-leftover", "{{first_name}}"),
+        ("502/4", "Kim Osei", "2024-03-12T10:00:00Z", "email", "PAG003", "passive-aggressive", "Per my last email"),
+    ]
+
+
+def test_redact_masks_contacts_cards_and_customers_names() -> None:
+    text = "Hi Dana, write to dana.w@example.org or call +44 20 7946 0958; card 4111 1111 1111 1111. Order 5521."
+    masked = redact(text, ["Dana Whitfield"])
+    assert masked == "Hi [name], write to [email] or call [phone]; card [card number]. Order 5521."
+    assert redact("Good morning Priya Natarajan, thanks!") == "Good morning [name], thanks!"
+    assert redact("Hi there, thanks!") == "Hi there, thanks!"
+
+
+def test_redacted_examples_in_the_report(tmp_path: Path) -> None:
+    rows = [{"text": "Hi Dana,\n\nPer my last email, Dana, call 555-201-7788 or mail dana@example.org.\n\nBest,\nJo"}]
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(rows[0]) + "\n", encoding="utf-8")
+    plain, _, _ = audit([path])
+    masked, _, _ = audit([path], redact=True)
+    assert "dana@example.org" in plain["examples"][0]["after"]
+    example = masked["examples"][0]
+    assert masked["redacted"] is True and example["match"] == "Per my last email"
+    assert "dana@example.org" not in json.dumps(example) and "555-201-7788" not in json.dumps(example)
+    assert example["before"].startswith("Hi [name]")
+
+
+def test_html_report_is_self_contained(tmp_path: Path) -> None:
+    _, page, _ = audit([write_json(tmp_path / "t.json", zendesk_export())], fmt="html")
+    html = page.split("\0")[0]
+    assert html.startswith("<!DOCTYPE html>") and html.count("<svg") >= 3
+    lowered = html.lower()
+    for external in ("<script", "<link", "<img", "src=", "@import", "url(", "http://", "https://"):
+        assert external not in lowered.replace('xmlns="http://www.w3.org/2000/svg"', ""), external
+    assert "<mark>{{first_name}}</mark>" in html and "Shipped today" in html and "internal note" in html
+
+
+def test_progress_goes_to_a_terminal_only(tmp_path: Path, run_cli: Any) -> None:
+    export = _mixed_export(tmp_path, 30)
+    err = io.StringIO()
+    run_audit(
+        AuditOptions(paths=[export], config=Config(), output_format="json", workers=1, progress=True),
+        io.StringIO(),
+        err,
+    )
+    assert "replies" in err.getvalue() and "30" in err.getvalue()
+    result = run_cli(["audit", str(export), "--format", "json", "-j", "1"])  # standard error is no terminal here
+    assert result.err == "" and json.loads(result.out)["replies_linted"] == 30
+
+
+# -- the saved-reply library -------------------------------------------------------------------
+
+
+def test_library_section(tmp_path: Path) -> None:
+    macros = write_json(
+        tmp_path / "macros.json",
+        {
+            "macros": [
+                {"title": "Shipped today", "actions": [{"field": "comment_value", "value": PLACEHOLDER}]},
+                {
+                    "title": "Shipped today (copy)",
+                    "actions": [{"field": "comment_value", "value": PLACEHOLDER.replace("today", "today!")}],
+                },
+                {
+                    "title": "Voucher",
+                    "actions": [
+                        {
+                            "field": "comment_value",
+                            "value": "Hello %{ticket.name.first},\n\nPer my last email, the voucher "
+                            "is valid until June.\n\nThanks,\nJo",
+                        }
+                    ],
+                },
+            ]
+        },
+    )
+    report, _, _ = audit([write_json(tmp_path / "t.json", zendesk_export())], macros=[macros])
+    lib = report["library"]
+    assert lib["macros"] == 3 and lib["macros_with_findings"] == 1  # placeholders are fine in saved replies
+    voucher = next(m for m in lib["by_macro"] if m["macro"] == "Voucher")
+    assert voucher["by_rule"] == {"PAG003": 1}
+    shipped = next(m for m in lib["by_macro"] if m["macro"] == "Shipped today")
+    assert shipped["used_in_replies"] == 1 and shipped["findings_in_replies"] == 1
+    assert lib["most_findings_in_replies"][0]["macro"] == "Shipped today"
+    assert [(p["a"], p["b"]) for p in lib["near_duplicates"]] == [("Shipped today", "Shipped today (copy)")]
+    assert lib["placeholders"]["liquid-output"] == {"{{first_name}}": 2}
+    assert lib["placeholders"]["osticket"] == {"%{ticket.name.first}": 1}
+    assert lib["greetings"]["macros_with_greeting"] == 3
+    assert sum(lib["greetings"]["forms"].values()) == 3 and len(lib["greetings"]["forms"]) == 2  # "hi …," / "hello …,"
+
+
+def test_skipped_items_are_never_linted(tmp_path: Path) -> None:
+    items = list(read([write_json(tmp_path / "t.json", zendesk_export())], fmt="auto", columns=Columns()))
+    replies = [i for i in items if isinstance(i, Reply)]
+    assert [r.id for r in replies] == ["501/2", "502/4", "502/5"]
+    assert sum(isinstance(i, Skipped) for i in items) == 3 and not any(isinstance(i, Unreadable) for i in items)
+    assert all("courier portal" not in r.text and "Where is my kettle" not in r.text for r in replies)

@@ -1,0 +1,174 @@
+"""Linting batches of replies: in this process, on a local process pool, or on a Dask cluster.
+
+Each worker builds the engine once (per configuration) and sends back plain tuples, never spaCy
+or pydantic objects. Batches go out in order and come back in order, with a bounded number in
+flight, so memory does not grow with the export and every runner gives the same results.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+from collections.abc import Iterable, Iterator
+from typing import Any, Protocol
+
+from .._api import Linter
+from .._config import Config
+from .._exceptions import InputError
+from .records import Reply
+
+# one finding: code, category, start, end, match, rewrite (or None), rewrite start, rewrite end
+FindingRow = tuple[str, str, int, int, str, str | None, int, int]
+# one reply: channel, findings, the text as linted when it differs from the reply's (HTML), error
+ReplyResult = tuple[str, tuple[FindingRow, ...], str | None, str | None]
+
+BATCH = 256
+
+_LINTERS: dict[str, Linter] = {}
+_CONFIG: list[Config] = []
+
+
+def linter_for(config: Config) -> Linter:
+    """This process's Linter for a configuration, built on first use."""
+    key = config.cache_key()
+    linter = _LINTERS.get(key)
+    if linter is None:
+        if len(_LINTERS) > 4:
+            _LINTERS.clear()
+        linter = _LINTERS[key] = Linter(config)
+    return linter
+
+
+def lint_batch(config: Config, replies: list[Reply]) -> list[ReplyResult]:
+    linter = linter_for(config)
+    return [_lint_one(linter, reply) for reply in replies]
+
+
+def _lint_one(linter: Linter, reply: Reply) -> ReplyResult:
+    try:
+        report = linter.check(
+            reply.text, format="html" if reply.is_html else "text", mode="draft", channel=reply.channel
+        )
+    except InputError as exc:
+        return ("", (), None, str(exc))
+    rows: list[FindingRow] = []
+    for f in report.findings:
+        rewrite = next((s for s in f.suggestions if s.replacement is not None), None)
+        if rewrite is not None and rewrite.start is not None and rewrite.end is not None:
+            rows.append((f.code, f.category, f.start, f.end, f.match, rewrite.replacement, rewrite.start, rewrite.end))
+        else:
+            rows.append((f.code, f.category, f.start, f.end, f.match, None, f.start, f.end))
+    text = report.text if report.text != reply.text and rows else None
+    return (report.channel, tuple(rows), text, None)
+
+
+class Runner(Protocol):
+    def map(self, batches: Iterable[list[Reply]]) -> Iterator[tuple[list[Reply], list[ReplyResult]]]: ...
+
+    def close(self) -> None: ...
+
+
+class InProcess:
+    """One process: no pool."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        linter_for(config)
+
+    def map(self, batches: Iterable[list[Reply]]) -> Iterator[tuple[list[Reply], list[ReplyResult]]]:
+        for batch in batches:
+            yield batch, lint_batch(self.config, batch)
+
+    def close(self) -> None:
+        pass
+
+
+def _init_worker(config: Config) -> None:
+    _CONFIG[:] = [config]
+    linter_for(config)  # the engine is built before the first batch arrives
+
+
+def _lint_in_worker(replies: list[Reply]) -> list[ReplyResult]:
+    return lint_batch(_CONFIG[0], replies)
+
+
+def _bounded(
+    submit: Any, batches: Iterable[list[Reply]], window: int
+) -> Iterator[tuple[list[Reply], list[ReplyResult]]]:
+    pending: collections.deque[tuple[list[Reply], Any]] = collections.deque()
+    for batch in batches:
+        pending.append((batch, submit(batch)))
+        if len(pending) >= window:
+            done, future = pending.popleft()
+            yield done, future.result()
+    while pending:
+        done, future = pending.popleft()
+        yield done, future.result()
+
+
+class ProcessPool:
+    """A local process pool ("spawn": nothing of this process is inherited but the configuration)."""
+
+    def __init__(self, config: Config, workers: int) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.workers = workers
+        self.pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker,
+            initargs=(config,),
+        )
+
+    def map(self, batches: Iterable[list[Reply]]) -> Iterator[tuple[list[Reply], list[ReplyResult]]]:
+        yield from _bounded(lambda batch: self.pool.submit(_lint_in_worker, batch), batches, 3 * self.workers)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskRunner:
+    """The same batches as partitions on a Dask cluster: a local one (`address` None) or an
+    existing scheduler. Each worker builds its engine once, before the first partition."""
+
+    def __init__(self, config: Config, *, address: str | None, workers: int) -> None:
+        try:
+            import importlib
+
+            distributed: Any = importlib.import_module("dask.distributed")  # untyped: used through Any
+        except ImportError:
+            raise InputError('running on Dask needs the dask extra: pip install "tonecheck[dask]"') from None
+        self.cluster: Any = None
+        self.client: Any
+        if address is None:
+            self.cluster = distributed.LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+            )
+            self.client = distributed.Client(self.cluster)
+        else:
+            try:
+                self.client = distributed.Client(address, timeout=30)
+            except OSError as exc:
+                raise InputError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        self.config = config
+        self.client.run(linter_for, config)  # per-worker set-up: each worker builds its engine now
+        self.window = 3 * max(1, len(self.client.scheduler_info().get("workers", {})))
+
+    def map(self, batches: Iterable[list[Reply]]) -> Iterator[tuple[list[Reply], list[ReplyResult]]]:
+        config = self.config
+        yield from _bounded(
+            lambda batch: self.client.submit(lint_batch, config, batch, pure=False), batches, self.window
+        )
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
