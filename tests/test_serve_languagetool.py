@@ -19,7 +19,7 @@ import tonecheck  # noqa: E402
 
 ALL_RULES = tonecheck.Config(preview=True)  # the server under test runs preview rules too
 
-TEXT = "😀 Hi Sara,\n\nAs I said, you have to restart the router 🙂 first.\n\nThanks,\nAnna"
+TEXT = "😀 Hi Sara,\n\nAs I said, it is off 🙂. You have to restart the router first.\n\nThanks,\nAnna"
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +69,7 @@ def test_language_tool_python_gets_tonecheck_findings_at_the_right_places(server
         assert m.message == f.message
         assert m.category == f.category.upper().replace("-", "_")
     negative = next(m for m in matches if m.rule_id == "NEG010")
-    assert negative.replacements == ["please"]
+    assert negative.replacements == ["Please"]
     assert tool_correct(language_tool_python, matches).startswith("😀 Hi Sara")
 
 
