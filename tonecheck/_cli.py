@@ -314,6 +314,8 @@ def _cmd_rule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             out.write(f"  - {s.title} [{s.applicability.value}]\n")
     if rule.modes != ("draft", "saved"):
         out.write(f"\nApplies in mode: {', '.join(rule.modes)}\n")
+    if set(rule.channels) != {"email", "chat", "social"}:
+        out.write(f"\nApplies to replies read by: {', '.join(rule.channels)}\n")
     return EXIT_OK
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import numpy
 import regex
 from .. import _detectors  # noqa: F401  # importing the package registers every detector
-from .._detectors.acronyms import explained, in_glossary
+from .._detectors.acronyms import audience_lists, explained, for_the_audience, in_glossary, used_by_customer
 from .._detectors.base import REGISTRY, Hit, overlaps, phrase_sets
 from .._detectors.closing import closing_element_names
 from .._anatomy import Anatomy, analyse, detect_channel
@@ -82,6 +82,7 @@ class Engine:
                 f"(known: {', '.join(sorted(self.placeholder_syntaxes))})"
             )
         self._check_closing_elements()
+        self.audience = audience_lists(ruleset.vocab)
         if not cached:
             _cache.store(cache_key, {"ruleset": ruleset, "phrases": _pack_phrases(self._phrase_data)})
 
@@ -267,7 +268,10 @@ class Engine:
                 scan_text, anatomy, self.config.closing)
         scan = Scan(text, scan_text, mode, anatomy, doc, context or {}, self.config, lowered,
                     self.placeholder_syntaxes, channel=channel)
-        hits = [hit for hit in self._match(scan) if self._keeps(scan, hit)]
+        scan.cache["audience"] = self.audience  # who the reply is written for (see developer_facing)
+        hits = list(self._match(scan))
+        scan.cache["jargon spans"] = [(h.start, h.end) for h in hits if self.rules[h.code].category == "jargon"]
+        hits = [hit for hit in hits if self._keeps(scan, hit)]
         findings = _to_findings(self, scan, _dedupe(self, hits))
         return Report(text=text, mode=mode, channel=channel, findings=tuple(findings), regions=tuple(anatomy.regions))
 
@@ -310,7 +314,7 @@ class Engine:
                         raw.append((code, m.start(), m.end(), {}))
         for code, start, end, values in raw:
             rule = self.rules[code]
-            if scan.mode not in rule.modes:
+            if scan.mode not in rule.modes or scan.channel not in rule.channels:
                 continue
             if rule.scope and scan.anatomy.region_of(start) not in rule.scope:
                 continue
@@ -322,7 +326,7 @@ class Engine:
                 continue
             yield Hit(code, start, end, values)
         for rule in self.detector_rules:
-            if scan.mode in rule.modes:
+            if scan.mode in rule.modes and scan.channel in rule.channels:
                 for hit in REGISTRY[rule.detector](scan, rule):
                     if not overlaps(hit.start, hit.end, excepted.get(rule.code, ())):
                         yield hit
@@ -393,10 +397,13 @@ class Engine:
         return False
 
     def _keeps(self, scan: Scan, hit: Hit) -> bool:
-        """Category-wide filters: jargon the reply explains, or the team accepts, is fine."""
+        """Category-wide filters: jargon the reply explains, the team accepts, the customer used
+        first (in the quoted message) or that is normal for the reply's audience is fine."""
         if self.rules[hit.code].category == "jargon":
             return not (in_glossary(scan, hit.start, hit.end)
-                        or explained(scan, hit.start, hit.end))
+                        or explained(scan, hit.start, hit.end)
+                        or for_the_audience(scan, hit.start, hit.end, self.audience)
+                        or used_by_customer(scan, hit.start, hit.end))
         return True
 
     def _matcher_may_match(self, doc: Any) -> bool:

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .._exceptions import RuleError
-from .._types import Applicability, Category, Mode, Severity, Status
+from .._types import CHANNELS, Applicability, Category, Channel, Mode, Severity, Status
 from .. import _detectors  # noqa: F401  # registers every detector, whose options rules are checked against
 from .._detectors.base import phrase_sets
 from .phrase_language import PatternSyntaxError, RegexSource, expand
@@ -87,6 +87,8 @@ class Rule(_Strict):
     not_before: tuple[str, ...] = ()
     exceptions: tuple[str, ...] = ()
     modes: tuple[Mode, ...] = ("draft", "saved")
+    # where the replies the rule checks are read (email, chat, social: see Config.channel)
+    channels: tuple[Channel, ...] = CHANNELS
     rewrites: tuple[RewriteSpec, ...] = ()  # tried first, in order; then `suggestions`
     suggestions: tuple[SuggestionSpec, ...] = ()
     examples: Examples
