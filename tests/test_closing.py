@@ -405,3 +405,13 @@ def test_a_comment_on_an_issue_tracker_is_a_turn_in_a_thread():
         .replace("docs build on the main branch", "courier's depot")
     )
     assert len(closing_findings(customer, mode="saved")) == 1
+
+
+@pytest.mark.parametrize("signoff", ["Thanks & regards,\nAna", "Thank you and kind regards,\nAna"])
+def test_thanks_and_regards_is_a_sign_off_not_the_last_sentence(signoff):
+    text = reply("", signoff=signoff)
+    regions = {r.kind: text[r.start : r.end] for r in tonecheck.check(text, config=ALL_RULES).regions}
+    assert regions["signoff"] == signoff
+    [finding] = closing_findings(text)
+    assert finding.match == "Banks usually post it within three working days."
+    assert closing_findings(reply("Let me know if it has not arrived by Friday.", signoff=signoff)) == []
