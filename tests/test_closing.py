@@ -1,5 +1,7 @@
-"""The missing-closing check (CLO001): what counts as a closing, the chat-length exemption, and
-the configuration (required elements, accepted phrases, region size)."""
+"""The missing-closing check (CLO001): what counts as a closing, the reply's channel (email, chat,
+social: missing-closing applies to email by default), what is not a reply needing one (notices,
+snippets, text in another language), and the configuration (channels, required elements,
+accepted phrases, region size)."""
 
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ OFFER_AND_NEXT_STEP = Config(preview=True, closing={"required": ["offer-of-help"
 BAKING_ACCEPTED = Config(preview=True, closing={"accepted": [r"\bhappy baking\b"]})
 THREE_SENTENCE_REGION = Config(preview=True, closing={"region-sentences": 3})
 NO_CHAT_EXEMPTION = Config(preview=True, closing={"chat-max-sentences": 0, "chat-max-words": 0})
+EVERY_CHANNEL = Config(preview=True, closing={"channels": ["email", "chat", "social"]})
 
 
 def reply(last: str, *, body: str = BODY, signoff: str = "Thanks,\nAna") -> str:
@@ -43,6 +46,10 @@ def closing_findings(text: str, *, config: Config = ALL_RULES, **kwargs) -> list
         "Have a lovely weekend.",
         "We will not refund the delivery fee.",  # "we will" is a next step; "we will not" is not
         "If you aren't seeing it, check your spam folder.",  # an instruction, not an offer of help
+        # a reminder the customer will get is not a next step
+        "You'll get a text on the day.",
+        "You'll receive a reminder text 24 hours before your visit.",
+        "Please note that our office is closed on Monday.",  # "please note" asks for nothing
     ],
 )
 def test_a_reply_that_just_stops_is_flagged_once(last):
@@ -78,11 +85,23 @@ def test_the_finding_is_anchored_at_the_last_sentence_of_the_body():
         "Give us a call whenever suits you.",
         "Does that work for you?",
         "Looking forward to hearing from you.",
+        "Could you send us a photo of the label?",
+        "Could you send us a photo of the label.",  # a request, even without its question mark
+        "Please provide the order number so I can look it up.",
+        "I would appreciate it if you could add the missing details.",
+        "Keep us posted on how the new router does.",
+        "Report back if the light stays red.",
         # next step
         "I'll check back on Friday with an update.",
         "We're going to email you the tracking link tomorrow.",
+        "You'll hear back from us within the hour.",
         "You'll receive a confirmation email within the hour.",
+        "You'll receive updates at this email address.",
         "The courier will contact you to book a slot.",
+        "A technician will look at your connection tomorrow and call you with the result.",
+        "Your request will be reviewed by our billing team.",
+        "The full report will follow.",
+        "Stay tuned for the new release!",
         "In the meantime, the old card keeps working.",
         "Please send us a photo of the label.",
     ],
@@ -101,16 +120,110 @@ def test_a_closing_phrase_in_quoted_history_does_not_count():
     assert len(closing_findings(text)) == 1
 
 
+# -- channels --------------------------------------------------------------------------------
+
+CHAT_TURN = "Your refund was processed on Monday. Banks usually post it within three days."
+TWEET = "@sam Your refund was processed on Monday. Banks usually post it within three days."
+LONG_WITHOUT_GREETING = BODY + " The bank may add a note to the statement. It depends on the bank."
+
+
+@pytest.mark.parametrize(
+    ("text", "channel"),
+    [
+        (CHAT_TURN, "chat"),  # short, with neither greeting nor sign-off
+        ("Done, the order is cancelled.", "chat"),
+        (TWEET, "social"),  # opens with an @handle
+        (".@sam Fixed now, thanks for waiting!", "social"),
+        (LONG_WITHOUT_GREETING, "email"),  # too long for a chat turn
+        ("Hi Sam,\n\nDone, the order is cancelled.\n\nThanks,\nAna", "email"),  # short, but greeting and sign-off
+        ("Hi Sam,\n\nDone, the order is cancelled. The refund follows.", "email"),  # a greeting alone will do
+        ("Done, the order is cancelled.\n\nBest,\nAna", "email"),  # and so will a sign-off
+    ],
+)
+def test_the_channel_is_detected_from_the_reply_shape(text, channel):
+    assert tonecheck.check(text).channel == channel
+
+
+def test_chat_length_limits_decide_what_a_chat_turn_is():
+    assert tonecheck.check(CHAT_TURN).channel == "chat"
+    assert tonecheck.check(CHAT_TURN, config=NO_CHAT_EXEMPTION).channel == "email"
+    assert tonecheck.check(TWEET, config=NO_CHAT_EXEMPTION).channel == "social"  # an @handle still decides
+
+
+def test_the_channel_can_be_given_by_the_caller_and_the_configuration():
+    assert tonecheck.check(CHAT_TURN, channel="email").channel == "email"
+    assert tonecheck.check(reply(""), channel="chat").channel == "chat"
+    assert tonecheck.check(CHAT_TURN, config=Config(channel="social")).channel == "social"
+    with pytest.raises(tonecheck.InputError):
+        tonecheck.check(CHAT_TURN, channel="fax")
+
+
+@pytest.mark.parametrize("text", [CHAT_TURN, TWEET, "Done, the order is cancelled.", "@sam Fixed now."])
+def test_chat_turns_and_posts_need_no_closing_by_default(text):
+    assert closing_findings(text) == []
+
+
+def test_missing_closing_applies_to_the_configured_channels():
+    assert len(closing_findings(CHAT_TURN, channel="email")) == 1
+    assert len(closing_findings(CHAT_TURN, config=EVERY_CHANNEL)) == 1
+    assert len(closing_findings(TWEET, config=EVERY_CHANNEL)) == 1
+    assert closing_findings(TWEET, config=Config(preview=True, closing={"channels": ["email", "chat"]})) == []
+    assert closing_findings(reply(""), channel="chat") == []  # an email shape read in a chat: no closing needed
+
+
+def test_a_short_email_with_greeting_and_sign_off_needs_a_closing():
+    text = "Hi Sam,\n\nDone, the order is cancelled.\n\nThanks,\nAna"
+    [finding] = closing_findings(text)
+    assert finding.match == "Done, the order is cancelled."
+    assert (
+        closing_findings("Hi Sam,\n\nDone, the order is cancelled. Let me know if you need anything.\n\nThanks,\nAna")
+        == []
+    )
+
+
 @pytest.mark.parametrize(
     "text",
     [
-        "Your refund is on its way. Thanks!",
-        "Done, the order is cancelled.",
+        "Hi Sam,\n\nThank you for your request.",  # a salutation block: greeting and one line
+        "Thank you for your request.\n\nBest regards,\nAna",
+        "Best regards,\n\n{{agent.first_name}}",  # a signature block
     ],
 )
-def test_chat_length_replies_are_exempt_by_default(text):
-    assert closing_findings(text) == []
-    assert len(closing_findings(text, config=NO_CHAT_EXEMPTION)) == 1
+def test_a_one_sentence_snippet_is_not_a_complete_email(text):
+    assert closing_findings(text, channel="email") == []
+
+
+def test_a_thread_part_before_the_last_needs_no_closing():
+    first = "@sam Your refund was processed on Monday. Banks usually post it within three days. 1/2"
+    assert closing_findings(first, config=EVERY_CHANNEL) == []
+    last = "@sam Your refund was processed on Monday. Banks usually post it within three days. 2/2"
+    assert len(closing_findings(last, config=EVERY_CHANNEL)) == 1
+
+
+def test_trailing_initials_and_links_are_not_the_closing():
+    text = (
+        "@sam Your refund was processed on Monday. Let us know if it has not arrived by Friday. "
+        "^JK https://example.com/refunds"
+    )
+    assert closing_findings(text, config=EVERY_CHANNEL) == []
+    bare = (
+        "@sam Your refund was processed on Monday. Banks usually post it within three days. ^JK https://example.com/r"
+    )
+    [finding] = closing_findings(bare, config=EVERY_CHANNEL)
+    assert finding.match == "Banks usually post it within three days."
+
+
+@pytest.mark.parametrize(
+    "social",
+    [
+        "DM us if it has not arrived by Friday.",
+        "Send us a DM with your order number and we can check.",
+        "Let's continue in DM.",
+    ],
+)
+def test_social_invitations_count(social):
+    text = f"@sam Your refund was processed on Monday. {social}"
+    assert closing_findings(text, config=EVERY_CHANNEL) == []
 
 
 def test_a_social_post_needs_no_closing_whatever_its_length():
@@ -228,3 +341,77 @@ def test_bad_closing_options_name_the_file_and_field(tmp_path, options, field):
         tonecheck.check("Hi", config=Config(rule_paths=(path,)))
     message = str(error.value)
     assert "closing.yml" in message and "TST900" in message and field in message
+
+
+# -- where the closing sits, and what needs none -----------------------------------------------------
+
+
+def test_the_closing_is_found_before_a_sign_off_followed_by_an_appendix():
+    text = (
+        "Hi Sam,\n\nYour licence is ready. Let me know if you have any questions.\n\nBest,\n\n"
+        "{{agent.first_name}}\n\n----\n**What the plans include:**\n- Unlimited projects for every team.\n"
+        "- Priority support on weekdays."
+    )
+    assert closing_findings(text, mode="saved") == []
+    without = text.replace(" Let me know if you have any questions.", " It covers twenty seats.")
+    [finding] = closing_findings(without, mode="saved")
+    assert finding.match == "It covers twenty seats."  # the last sentence before the sign-off, not the appendix
+
+
+def test_a_closing_behind_a_trailing_pleasantry_counts():
+    text = reply("If anything goes wrong, please let us know. Thanks again for being a customer!")
+    assert closing_findings(text) == []
+    assert len(closing_findings(reply("The bank may add a note. Thanks again for being a customer!"))) == 1
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "This email is to let you know that your ticket was updated. The new comment is below the line.",
+        "You received this message because you wrote to our support address. We logged the message.",
+        "Your previous ticket is closed. Your message was not added to it.",
+        "A new ticket has been created for your message. It has the number 4411.",
+    ],
+)
+def test_automated_notices_need_no_closing(notice):
+    assert closing_findings(f"Hello,\n\n{notice}\n\nSupport Team", mode="saved") == []
+
+
+def test_a_reply_ending_on_content_filled_in_when_sent_is_not_judged():
+    text = "Hello,\n\nYour ticket was updated. The following comment was added:\n\n{{ comment }}"
+    assert closing_findings(text, mode="saved") == []
+    text = "Subject: Password reset\n\nGreetings,\n\nSomeone asked for a new password for you.\n\nYour new password is:\n  {$NewPassword}"
+    assert closing_findings(text, mode="saved") == []
+
+
+def test_replies_in_another_language_are_not_judged():
+    german = (
+        "Hallo Sam,\n\nIhr Paket wurde heute verschickt. Die Lieferung dauert zwei bis drei Tage.\n\nViele Grüße,\nAna"
+    )
+    assert closing_findings(german) == []
+    assert len(closing_findings(reply(""))) == 1  # the same shape in English is judged
+
+
+def test_a_comment_on_an_issue_tracker_is_a_turn_in_a_thread():
+    comment = (
+        "Thanks for the pull request! The change to the parser looks right to me. The failing check "
+        "is unrelated and comes from the docs build on the main branch, which we are fixing separately."
+    )
+    assert tonecheck.check(comment).channel == "email"  # too long for a chat turn
+    assert closing_findings(comment, mode="saved") == []
+    customer = (
+        comment.replace("pull request", "order")
+        .replace("parser", "address")
+        .replace("docs build on the main branch", "courier's depot")
+    )
+    assert len(closing_findings(customer, mode="saved")) == 1
+
+
+@pytest.mark.parametrize("signoff", ["Thanks & regards,\nAna", "Thank you and kind regards,\nAna"])
+def test_thanks_and_regards_is_a_sign_off_not_the_last_sentence(signoff):
+    text = reply("", signoff=signoff)
+    regions = {r.kind: text[r.start : r.end] for r in tonecheck.check(text, config=ALL_RULES).regions}
+    assert regions["signoff"] == signoff
+    [finding] = closing_findings(text)
+    assert finding.match == "Banks usually post it within three working days."
+    assert closing_findings(reply("Let me know if it has not arrived by Friday.", signoff=signoff)) == []

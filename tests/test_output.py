@@ -529,8 +529,8 @@ def _fingerprints(*results: FileResult) -> list[str]:
 
 
 def test_sarif_fingerprint_survives_unrelated_edits():
-    before = real("a.txt", f"Hi Sam,\n\n{BAD_LINE}\n")
-    after = real("a.txt", f"Hi Sam,\n\nThanks for the photos, they help a lot.\n\n{BAD_LINE}\n")
+    before = real("a.txt", f"Hi Sam,\n\n{BAD_LINE}\n\nBest,\nAna\n")
+    after = real("a.txt", f"Hi Sam,\n\nThanks for the photos, they help a lot.\n\n{BAD_LINE}\n\nBest,\nAna\n")
     assert [f.line for f in before.findings] != [f.line for f in after.findings]
     assert _fingerprints(before) == _fingerprints(after)
     assert len(set(_fingerprints(before))) == len(before.findings)

@@ -814,6 +814,13 @@ def test_positions_in_a_zendesk_macros_export(run_cli, tmp_path, monkeypatch):
     escaped_start = by_code[("NEG010", "Escaped start")]
     assert text_at(ZENDESK, escaped_start["line"], escaped_start["column"]).startswith("\\u0059ou have to")
     assert span_text(ZENDESK, escaped_start) == "\\u0059ou have to"
+    # "Escalated" is a short email (greeting, one sentence, sign-off) that ends without a closing:
+    # missing-closing applies to it, and its span maps back through the HTML entities
+    closing = by_code[("CLO001", "Escalated")]
+    assert closing["match"] == 'Café & "tea": obviously your ticket went to L2.'
+    assert text_at(ZENDESK, closing["line"], closing["column"]).startswith("Caf&eacute; &amp;")
+    # the other two end with a closing line, so they have none
+    assert ("CLO001", 'Router "reset"') not in by_code and ("CLO001", "Escaped start") not in by_code
     # the text output shows the reply id and the same position
     text = run_cli(["check", "macros/zendesk.json"]).out
     assert f'macros/zendesk.json:{neg["line"]}:{neg["column"]}: [Router "reset"] NEG010' in text, text
@@ -997,6 +1004,10 @@ def test_examples_walk_and_configuration(run_cli, in_examples):
         source = (EXAMPLES / path).read_text(encoding="utf-8")
         one_file = {"files": [e for e in data["files"] if e["path"] == path]}
         _check_positions(one_file, source, escaped=path.endswith(".json"))
+    # the "Escalated" macro ends with a next step ("the RCA will follow") before its sign-off
+    # ("Thanks & regards,"): no missing-closing finding, and none ever lands on a sign-off
+    assert not any(f["code"] == "CLO001" and "regards" in f["match"].lower() for _, f in all_findings(data))
+    assert not any(f["code"] == "CLO001" for p, f in all_findings(data) if p == "macros/zendesk-export.json")
 
 
 GITHUB_LINE = re.compile(r"^::(?P<level>warning|error|notice) (?P<props>[^:]*)::(?P<message>.*)$")

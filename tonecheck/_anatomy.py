@@ -39,6 +39,7 @@ _GREETING = Lazy(
 )
 _SIGNOFF = Lazy(
     r"""^[ \t]*(?i:(?:with\ )?(?:best|kind|warm|warmest|many|kindest)?[ \t]*(?:regards|wishes)
+        |(?:thanks|thank\ you|many\ thanks)[ \t]*(?:&|and)[ \t]*(?:best\ |kind\ |warm\ )?regards
         |best|cheers|thanks|thank\ you|thanks\ again|many\ thanks|thanks\ so\ much|sincerely|
         yours(?:\ (?:sincerely|truly|faithfully))?|all\ the\ best|take\ care|talk\ soon|
         warmly|respectfully|speak\ soon|have\ a\ (?:great|good|nice|lovely)\ (?:day|week|weekend|one)
@@ -233,9 +234,10 @@ _CONTACT = Lazy(r"https?://|www\.|@[\w-]+\.|\+?\d[\d ()\-]{6,}\d|\.[a-z]{2,4}\b|
 def _signature_line(line: str) -> bool:
     """A name, title, company or contact line: short and not a sentence."""
     stripped = line.strip()
-    if _CONTACT.search(stripped):
-        return True
     words = stripped.split()
+    if _CONTACT.search(stripped):
+        # a contact line, unless it is a sentence ("To reschedule, call us on 020 7946 0850.")
+        return len(words) <= 8 or not stripped.endswith(".")
     if not 0 < len(words) <= 6 or stripped.endswith(","):
         return False
     return stripped[-1] not in ".!?:;" or bool(_COMPANY_ABBREVIATION.search(stripped))

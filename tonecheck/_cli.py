@@ -607,6 +607,8 @@ def _cmd_rule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             out.write(f"  - {as_prose(s.title)} [{s.applicability.value}]\n")
     if isinstance(rule, MatchingRule) and rule.modes != ("draft", "saved"):
         out.write(f"\nApplies in mode: {', '.join(rule.modes)}\n")
+    if isinstance(rule, MatchingRule) and set(rule.channels) != {"email", "chat", "social"}:
+        out.write(f"\nApplies to replies read by: {', '.join(rule.channels)}\n")
     out.write(f"\nMeasured\n  {_measured(rule.code)}\n")
     return EXIT_OK
 

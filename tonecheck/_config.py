@@ -25,8 +25,9 @@ class ClosingConfig(BaseModel):
     region_sentences: int = Field(default=2, ge=1, alias="region-sentences")
     # extra regular expressions that count as a full closing, on top of the rule's own elements
     accepted: tuple[RegexSource, ...] = ()
-    # the channels whose replies need a closing (a chat turn or a tweet is complete without one)
-    channels: tuple[Literal["email", "chat", "social"], ...] = ("email",)
+    # the channels whose replies need a closing, in place of the missing-closing rule's own
+    # `channels` (email: a chat turn or a tweet is complete without one); None keeps the rule's
+    channels: tuple[Literal["email", "chat", "social"], ...] | None = None
     # closing elements (named in the rule: offer-of-help, invitation-to-reply, next-step) that
     # must all be there; empty: any one element makes a closing
     required: tuple[str, ...] = ()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, NamedTuple
 
 import regex
 
+from .._anatomy import is_sentence_start
 from .._lazy import Lazy
-from .base import AcronymOptions, Hit, Scan, _derived, detector
+from .base import AcronymOptions, Hit, Scan, _derived, detector, overlaps
 from .placeholders import placeholder_spans
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ _DELIMITER_AFTER = "}|%>]*_"
 
 @detector("acronym", AcronymOptions)
 def _acronym(scan: Scan, rule: DetectorRule, options: AcronymOptions) -> Iterable[Hit]:
-    everyday, words = _acronym_lists(options)
+    lists = _acronym_lists(options)
     glossary: set[str] | None = None  # both looked up only once a candidate needs them
     placeholders: list[tuple[int, int, str]] = []
     text = scan.scan
@@ -44,8 +45,12 @@ def _acronym(scan: Scan, rule: DetectorRule, options: AcronymOptions) -> Iterabl
             continue
         token = m.group()
         bare = token[:-1] if token.endswith("s") and len(token) > 2 else token
-        if bare in everyday or bare in words or token in everyday:
+        if bare in lists.everyday or bare in lists.words or token in lists.everyday:
             continue
+        if not bare.isalpha() or len(bare) > lists.max_letters:
+            continue  # a model, booking or error code ("PS5", "GCCOQ3", "KZBCKZ"), not an acronym
+        if len(bare) >= 5 and sum(c in "AEIOUY" for c in bare) >= 2:
+            continue  # a word in capitals ("HAPPY", "VALUE"), not an acronym
         if glossary is None:
             glossary = {term.upper() for term in scan.config.glossary}
             placeholders = placeholder_spans(scan)
@@ -53,17 +58,199 @@ def _acronym(scan: Scan, rule: DetectorRule, options: AcronymOptions) -> Iterabl
             continue
         if any(s <= m.start() < e for s, e, _ in placeholders) or _in_delimiters(scan.scan, m.start(), m.end()):
             continue
-        if _shouting(scan.scan, m.start(), m.end()):
+        if _in_braces(text, start, end):
+            continue  # "{For EDU: ...}": a note or a branch for the agent, not text for the customer
+        if _shouting(scan.scan, m.start(), m.end()) or _in_link(text, start, end):
+            continue
+        if _capitals_around(text, start, end, lists.words):
+            continue  # "VALUE PACK", "FIOS TV IN": a phrase or a name in capitals
+        if _identifier_or_name(text, start, end, lists):
+            continue
+        if _trailing_initials(text, start, end) or _spelled_out_before(text, start, bare):
             continue
         yield Hit(rule.code, m.start(), m.end())
 
 
-def _acronym_lists(options: AcronymOptions) -> tuple[frozenset[str], frozenset[str]]:
-    return _derived(
-        "acronym lists",
-        options,
-        lambda o: (frozenset(item.upper() for item in o.everyday), frozenset(item.upper() for item in o.words)),
-    )
+class _AcronymLists(NamedTuple):
+    everyday: frozenset[str]
+    words: frozenset[str]
+    identifier_words: frozenset[str]
+    name_words: frozenset[str]
+    greetings: frozenset[str]
+    max_letters: int
+
+
+def _acronym_lists(options: AcronymOptions) -> _AcronymLists:
+    def build(o: AcronymOptions) -> _AcronymLists:
+        def upper(items: Iterable[str]) -> frozenset[str]:
+            return frozenset(item.upper() for item in items)
+
+        def lower(items: Iterable[str]) -> frozenset[str]:
+            return frozenset(item.lower() for item in items)
+
+        return _AcronymLists(
+            upper(o.everyday),
+            upper(o.words),
+            lower(o.identifier_words),
+            lower(o.name_words),
+            lower(o.greetings),
+            o.max_letters,
+        )
+
+    return _derived("acronym lists", options, build)
+
+
+_WORD_BEFORE = Lazy(r"([\p{L}#][\p{L}\-']*)[\s:\"'“(]*$")
+_WORD_AFTER = Lazy(r"[\s\"'”):]*([\p{L}#][\p{L}\-']*)")
+_CAPS_WORD = Lazy(r"[A-Z][A-Z0-9&]+")
+_LINK_CHUNK = Lazy(r"://|^www\.|[=@]|\.[a-z]{2,6}/")
+
+
+def _in_braces(text: str, start: int, end: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    before = text[line_start:start]
+    after = text[end : len(text) if line_end < 0 else line_end]
+    opened = before.rfind("{")
+    return opened >= 0 and "}" not in before[opened:] and "}" in after
+
+
+def _in_link(text: str, start: int, end: int) -> bool:
+    """Inside a link, an e-mail address or a query string."""
+    left = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start), text.rfind("(", 0, start)) + 1
+    right = len(text)
+    for stop in (" ", "\n", ")"):
+        at = text.find(stop, end)
+        if 0 <= at < right:
+            right = at
+    return bool(_LINK_CHUNK.search(text[left:right]))
+
+
+def _capitals_around(text: str, start: int, end: int, words: frozenset[str]) -> bool:
+    """Next to another word in capitals that is a plain word or four letters or longer."""
+    before = regex.search(r"([A-Z][A-Z0-9&']*)[ \t\-/]$", text[max(0, start - 20) : start])
+    after = regex.match(r"[ \t\-/]([A-Z][A-Z0-9&']*)(?![\p{Ll}])", text[end : end + 20])
+    for neighbour in (before, after):
+        if neighbour:
+            word = neighbour.group(1)
+            if len(word) >= 2 and (word in words or sum(c.isalpha() for c in word) >= 4):
+                return True
+    return False
+
+
+def _identifier_or_name(text: str, start: int, end: int, lists: _AcronymLists) -> bool:
+    """An identifier ("booking KZBCKZ", "your RR#") or part of a name ("the XYZ app", "GTA Online")."""
+    if text[end : end + 1] == "#" or _AMOUNT_BEFORE.search(text, max(0, start - 20), start):
+        return True  # "your RR#", "49900 IDR": an identifier, a currency or a unit
+    before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    after = _WORD_AFTER.match(text, end, min(len(text), end + 40))
+    if before:
+        word = before.group(1)
+        if word.lower().lstrip("#") in lists.identifier_words or word.lower() in lists.greetings:
+            return True  # "booking KZBCKZ", "Hi MJ"
+        gap = text[before.end(1) : start]
+        if (gap in (" ", "\u00a0") and any(c.isupper() for c in word[1:])) or (
+            gap == " "
+            and word[0].isupper()
+            and word.lower() not in _FUNCTION_WORDS
+            and not is_sentence_start(text, before.start(1))
+        ):
+            return True  # "iPhone SE", "Spotify Premium HD": part of a product's name
+    if after:
+        word = after.group(1)
+        if word.lower() in lists.identifier_words or word.lower() in lists.name_words:
+            return True
+        # followed by a capitalised word in the same sentence: "GTA Online", "AURA Mini"
+        gap = text[end : after.start(1)]
+        if word[0].isupper() and word[1:2].islower() and gap.strip() == "" and "\n" not in gap:
+            return True
+    return False
+
+
+_FUNCTION_WORDS = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "your",
+        "our",
+        "this",
+        "that",
+        "my",
+        "his",
+        "her",
+        "their",
+        "its",
+        "these",
+        "those",
+        "any",
+        "some",
+        "no",
+        "each",
+        "every",
+        "please",
+        "and",
+        "or",
+        "for",
+        "to",
+        "in",
+        "on",
+        "at",
+        "from",
+        "with",
+        "by",
+        "of",
+        "i",
+        "we",
+        "you",
+        "they",
+        "it",
+        "is",
+        "are",
+        "was",
+        "can",
+        "will",
+        "if",
+        "when",
+        "so",
+        "but",
+        "as",
+        "all",
+        "new",
+    }
+)
+_INITIALS_BEFORE = Lazy(r"(?:[.!?)\-–—/*^~]|\n|(?:https?://|www\.)\S+)[ \t]*$")
+_ONLY_LINKS_AFTER = Lazy(r"[.!]?(?:\s+(?:https?://|www\.)\S*)*\s*$")
+_AMOUNT_BEFORE = Lazy(r"\d[\d,.]*\s?$")
+
+
+def _trailing_initials(text: str, start: int, end: int) -> bool:
+    """The agent's initials at the very end ("... from there. - VC", "Thank you. TT"), maybe before a link."""
+    if end - start > 3 or not _ONLY_LINKS_AFTER.match(text, end):
+        return False
+    return start == 0 or bool(_INITIALS_BEFORE.search(text, max(0, start - 200), start))
+
+
+_SMALL_WORDS = frozenset({"of", "and", "the", "for", "to", "in", "on", "a", "&"})
+
+
+def _spelled_out_before(text: str, start: int, acronym: str) -> bool:
+    """The words just before spell the acronym out: "a credit shell (CS)", "Service Request - SR"."""
+    window = text[max(0, start - 120) : start]
+    if not regex.search(r"[\s(\-–—:,]*$", window):
+        return False
+    words = regex.findall(r"[\p{L}][\p{L}'\-]*|&", window)
+    letters = acronym.upper()
+    at = len(letters) - 1
+    index = len(words) - 1
+    while index >= 0 and at >= 0:
+        word = words[index]
+        if word[0].upper() == letters[at]:
+            at -= 1
+        elif word.lower() not in _SMALL_WORDS or at == len(letters) - 1:
+            return False
+        index -= 1
+    return at < 0
 
 
 _LETTERS = Lazy(r"\p{L}")
@@ -93,15 +280,25 @@ _EXPLAINED_AFTER = Lazy(  # used with .match(text, pos): no "^", which only matc
     r"\(|"  # "SSO (single sign-on)"
     r",\s*(?:that\s+is|i\.?e\.?|meaning|aka|also\s+known\s+as|basically|in\s+other\s+words|short\s+for)\b|"
     r",\s*which\s+(?:is|are|means)\s+(?:a|an|the|basically|just|simply|how|where|what|when|our|your)\b|"
+    r",\s*which\s+means\b|"  # "your account is in our dunning cycle, which means we'll try the card again"
     r",\s*which\s+(?:lets|allows|tells|shows|stands|sends|connects|points|links|keeps|protects|proves|"
     r"confirms|checks|identifies|gives|holds|stores|carries|moves|routes|handles)\b|"
     r",\s*(?:the|a|an|our|your)\s+(?:" + _GLOSS_VERBS + r"[^\s,.;!?]+\s*){1,9}(?:[,.;!?]|$)|"  # appositive
     r"\s+[—–]\s+|\s+-\s+|"
+    r":\s+(?:when|where|that\s+is|that's|it\s+is|it's|this\s+is|which|basically|meaning|i\.?e\.?|in\s+other\s+words|"
+    r"the|a|an|(?:a|an|the)\s+\w+\s+(?:that|which|where|when|who))\b|"  # "a chargeback: when your bank reverses..."
     r"\s+(?:stands\s+for|means|is\s+short\s+for|is\s+(?:a|an|the)\s+(?:way|setting|number|code|name|place|term|tool|list|record|kind|type|step|check|process|service|team|system|fee|charge|bank|payment|feature|app|link|address|file)))",
     regex.IGNORECASE,
 )
 _EXPLAINED_BEFORE = Lazy(
-    r"(?:\(\s*|\b(?:called|known\s+as|named|termed|so-called)\s+(?:an?\s+|the\s+)?[\"'“]?)$", regex.IGNORECASE
+    r"(?:\(\s*|\b(?:called|known\s+as|named|termed|so-called|referred\s+to\s+as|what\s+(?:we|they|you|people|it|the\s+\w+)\s+"
+    r"(?:call|calls|refer\s+to\s+as))\s+(?:an?\s+|the\s+)?[\"'“]?)$",
+    regex.IGNORECASE,
+)
+# "a chargeback or payment reversal": the term followed by its plain alternative
+_PLAIN_ALTERNATIVE = Lazy(
+    r"(?:s|es)?\s+or\s+(?:an?\s+|the\s+)?([a-z]+(?:[ \-][a-z]+){0,3})"
+    r"(?=\s*[,.;:!?)]|\s+(?:is|are|was|were|has|have|will|can|to|and|so|which|that|on|in|for|from|with)\b|$)"
 )
 
 
@@ -118,8 +315,12 @@ def explained(scan: Scan, start: int, end: int) -> bool:
 
 def _explained_anywhere(scan: Scan, term: str) -> bool:
     text = scan.scan
+    jargon = scan.cache.get("jargon spans", [])
     for start, end in _occurrences(scan, term):
         if _EXPLAINED_AFTER.match(text, end, min(len(text), end + 120)):
+            return True
+        plain = _PLAIN_ALTERNATIVE.match(text, end, min(len(text), end + 80))
+        if plain and not overlaps(plain.start(1), plain.end(1), jargon):
             return True
         if _EXPLAINED_BEFORE.search(text, max(0, start - 30), start):
             return True
@@ -149,3 +350,66 @@ def _word_char(text: str, index: int) -> bool:
 def in_glossary(scan: Scan, start: int, end: int) -> bool:
     term = " ".join(scan.scan[start:end].split()).casefold()
     return any(term == " ".join(g.split()).casefold() for g in scan.config.glossary)
+
+
+# -- the audience and the customer's own words --------------------------------------------------
+
+
+class Audience(NamedTuple):
+    """Words that show a reply is written for developers, and the terms normal for them."""
+
+    context: regex.Pattern[str] | None  # group "strong": one is enough; otherwise a hint, two are
+    terms: frozenset[str]
+
+
+def audience_lists(vocab: Mapping[str, Iterable[str]]) -> Audience:
+    def alternation(key: str) -> str:
+        words = sorted({" ".join(w.lower().split()) for w in vocab.get(key, ())}, key=len, reverse=True)
+        return "|".join(r"\s+".join(regex.escape(part) for part in w.split()) for w in words) or "(?!)"
+
+    strong, hints = alternation("developer_context"), alternation("developer_hints")
+    context = regex.compile(rf"(?<![\w-])(?:(?P<strong>{strong})|{hints})(?![\w-])")
+    return Audience(context, frozenset(" ".join(w.lower().split()) for w in vocab.get("developer_terms", ())))
+
+
+_DETERMINERS = frozenset(
+    {"the", "our", "a", "an", "your", "this", "that", "to", "in", "on", "into", "onto", "for", "its"}
+)
+
+
+def _bare_term(term: str) -> str:
+    words = term.lower().replace("\u2019", "'").split()
+    while len(words) > 1 and words[0] in _DETERMINERS:
+        words = words[1:]
+    return " ".join(words)
+
+
+def for_the_audience(scan: Scan, start: int, end: int, audience: Audience) -> bool:
+    """A term normal for the reply's audience: developer words in a reply written for developers."""
+    if audience.context is None or _bare_term(scan.scan[start:end]) not in audience.terms:
+        return False
+    return developer_facing(scan, audience)
+
+
+def developer_facing(scan: Scan, audience: Audience | None = None) -> bool:
+    """The reply is written for developers: one of the `developer_context` words, or two
+    `developer_hints`. Computed once per reply (the engine puts its audience lists in the scan)."""
+    if "developer" not in scan.cache:
+        audience = audience or scan.cache.get("audience")
+        points = 0
+        for m in audience.context.finditer(scan.lowered) if audience and audience.context else ():
+            points += 2 if m.group("strong") else 1
+            if points >= 2:
+                break
+        scan.cache["developer"] = points >= 2
+    return bool(scan.cache["developer"])
+
+
+def used_by_customer(scan: Scan, start: int, end: int) -> bool:
+    """The customer used the term first: it stands in the quoted message the reply answers."""
+    quoted = [r for r in scan.anatomy.foreign if r.kind == "quoted"]
+    if not quoted:
+        return False
+    term = _bare_term(scan.scan[start:end])
+    pattern = r"(?<!\w)" + r"\s+".join(regex.escape(w) for w in term.split()) + r"(?!\w)"
+    return any(regex.search(pattern, scan.text[r.start : r.end], flags=regex.IGNORECASE) for r in quoted)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from pydantic import BaseModel, ConfigDict, StrictStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, model_validator
 
 from .._anatomy import Anatomy, is_sentence_start
 from .._config import Config
@@ -79,6 +79,13 @@ class ClosingOptions(DetectorOptions):
     examples: dict[StrictStr, tuple[StrictStr, ...]] = {}
     # the element a question to the customer counts as ("Does that work for you?")
     question: StrictStr | None = None
+    # closings are recognised in English only: a reply in which fewer than `english_share` of
+    # the words are among `english_words` (common English words) is not judged
+    english_words: tuple[StrictStr, ...] = ()
+    english_share: float = Field(default=0.0, ge=0.0, le=1.0)
+    # regular expressions (searched in the agent's lower-cased text) that mark an automated
+    # notice or auto-response: informational by purpose, so no closing is asked of it
+    notices: tuple[RegexSource, ...] = ()
 
     @model_validator(mode="after")
     def _known_elements(self) -> ClosingOptions:
@@ -93,8 +100,15 @@ class ClosingOptions(DetectorOptions):
 
 
 class AcronymOptions(DetectorOptions):
-    everyday: tuple[StrictStr, ...] = ()
-    words: tuple[StrictStr, ...] = ()
+    everyday: tuple[StrictStr, ...] = ()  # acronyms and abbreviations most customers know, and known names
+    words: tuple[StrictStr, ...] = ()  # common words written in capitals for emphasis
+    # nouns that make a capitalised token next to them an identifier ("booking KZBCKZ", "ref ABX")
+    identifier_words: tuple[StrictStr, ...] = ()
+    # nouns that make a capitalised token before them a product or service name ("the XYZ app")
+    name_words: tuple[StrictStr, ...] = ()
+    # words after which a capitalised token is a person's name or handle ("Hi MJ", "Thanks JT")
+    greetings: tuple[StrictStr, ...] = ()
+    max_letters: int = Field(default=6, ge=2, le=6)  # longer capital runs are codes or words
 
 
 @dataclass(frozen=True)

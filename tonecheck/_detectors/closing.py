@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 import regex
 
+from .._anatomy import _SHORT_SIGNOFF, _SIG_DELIMITER, _SIGNOFF, _signature_line
 from .._config import ClosingConfig
 from .._lazy import Lazy
 from .._ruleset import matcher_keys
 from .._types import Applicability, Suggestion
+from .acronyms import developer_facing
 from .base import ClosingOptions, Hit, Scan, _derived, detector
 
 if TYPE_CHECKING:
@@ -56,6 +58,28 @@ _INITIALS = Lazy(r"\s*[\^~\-–—]\s*\p{L}[\p{L}.]{0,20}(?:\s+\p{L}[\p{L}.]{0,2
 _TRAILING_INITIALS = Lazy(r"(?<=[.!?)])\s*[\^~\-–—]\s*\p{L}[\p{L}.]{0,20}(?:\s+\p{Lu}[\p{L}.]{0,20})?\s*$")
 ACCEPTED = "accepted"  # the element name of the configuration's own closing phrases
 
+# What is not prose: links, template tokens and code, Markdown link targets. A sentence with fewer
+# than two words left once these are gone is a link, a placeholder, a marker or initials.
+_NOT_PROSE = Lazy(
+    r"(?:https?://|www\.)\S+|\]\([^)\s]*\)|\{\{.*?\}\}|\{%.*?%\}|\{[^{}\n]*\}|<[A-Z][A-Z0-9_]*(?:\[\d+\])?>"
+    r"|\$\w+|\b[\w.+-]+@[\w-]+\.[\w.]+"
+)
+_WORD = Lazy(r"\p{L}{2,}")
+# a thread part that is not the last ("1/2", "(2/3)"): the closing belongs to the last part
+_THREAD_PART = Lazy(r"(?:^|\s)\(?([1-9])\s?/\s?([2-9])\)?\s*$")
+# mail-style header lines a notification template starts with ("Subject: ...", "RT-Attach-Message: yes")
+_HEADER_LINE = Lazy(
+    r"[ \t]*(?:Subject|From|To|Cc|Bcc|Reply-To|Date|Content-Type|[A-Z][A-Za-z]*-[A-Za-z-]+):[ \t]*\S[^\n]*"
+)
+# a line of template code, or a line holding only template tokens (content filled in at send time)
+_CODE_LINE = Lazy(r"[ \t]*(?:[{}$].*|.*[{;][ \t]*)")
+# pleasantries the closing may sit behind: thanks, wishes, "Hope this helps!", "Enjoy!"
+_PLEASANTRY = Lazy(
+    r"(?i)(?:thanks|thank\s+you|many\s+thanks|cheers|enjoy|have\s+an?\s+(?:\w+\s+){0,2}(?:day|week|weekend|evening|one|time)"
+    r"|hope\s+(?:this|that|it)\s+helps|(?:best\s+of\s+)?luck|good\s+luck|take\s+care|stay\s+safe|happy\s+\w+ing"
+    r"|all\s+the\s+best|best\s+wishes|welcome\s+aboard)\b[^.!?]{0,80}[.!?]*"
+)
+
 
 def _closing_patterns(options: ClosingOptions, settings: ClosingConfig) -> list[tuple[str, tuple[_Pattern, ...]]]:
     """The configuration's accepted closings first (a full closing), then each element's patterns."""
@@ -68,31 +92,55 @@ def _closing_patterns(options: ClosingOptions, settings: ClosingConfig) -> list[
     return [(ACCEPTED, accepted), *elements]
 
 
+def _closing_lists(options: ClosingOptions) -> tuple[frozenset[str], tuple[_Pattern, ...]]:
+    return _derived(
+        "closing lists",
+        options,
+        lambda o: (frozenset(w.lower() for w in o.english_words), _compiled(o.notices)),
+    )
+
+
 @detector("closing", ClosingOptions, phrase_sets=_closing_phrase_sets)
 def _closing(scan: Scan, rule: DetectorRule, options: ClosingOptions) -> Iterable[Hit]:
-    settings = scan.config.closing
-    if scan.channel not in settings.channels:
-        return
+    settings = scan.config.closing  # the channels it applies to are decided by the engine
     body = [r for r in scan.anatomy.regions if r.kind in ("body", "closing")]
     if not body:
         return
     start, end = body[0].start, body[-1].end
-    own = [
-        s
-        for s in scan.anatomy.sentences_between(start, end)
-        if scan.scan[s.start] not in _INITIAL_MARKS or not _INITIALS.fullmatch(scan.scan, s.start, s.end)
-    ]
-    if (
-        own
-        and not _INITIAL_MARKS.isdisjoint(scan.scan[own[-1].start : own[-1].end])
-        and (tail := _TRAILING_INITIALS.search(scan.scan, own[-1].start, own[-1].end))
-    ):
-        own[-1] = type(own[-1])(own[-1].start, tail.start())  # "... more here. ^JK": drop the initials
-    if not own:
+    text = scan.scan
+    start = _after_headers(text, start, end)
+    # a sign-off in the middle of the body: what follows the signature is an appendix or a note
+    signed_at, appendix_at = _signoff_inside(text, start, end)
+    signed = signed_at is not None or bool(scan.anatomy.kinds("signoff"))
+    main_end = signed_at if signed_at is not None else end
+    own_end = (
+        signed_at if signed_at is not None else max(r.end for r in scan.anatomy.kinds("body", "closing", "signoff"))
+    )
+    if _ends_on_inserted_content(text, start, own_end):
+        return  # "The following comment was added:\n{{ comment }}": the closing is in what gets filled in
+    own = _prose(scan, start, main_end)
+    if not own or _is_part_before_last(text, own[-1].start, main_end):
         return
-    region = own[-settings.region_sentences :]
+    if len(own) < 2 and not (signed and scan.anatomy.kinds("greeting")):
+        return  # one sentence that is not a complete email: a snippet, a salutation, a one-line answer
+    if not signed and not scan.anatomy.kinds("greeting") and developer_facing(scan):
+        return  # a comment on an issue tracker: a turn in a thread, not an e-mail
+    words, notices = _closing_lists(options)
+    if not _in_english(scan, own, words, options.english_share):
+        return  # closings are recognised in English only
+    lowered = scan.lowered[start:end]
+    if any(notice.search(lowered, lowered) for notice in notices):
+        return  # an automated notice or auto-response
     required = set(settings.required)
-    present = _closing_elements_present(scan, rule.code, options, region, required)
+    present = _closing_elements_present(
+        scan, rule.code, options, _closing_region(scan, own, settings.region_sentences), required
+    )
+    if not _closing_complete(present, required) and appendix_at is not None:
+        appendix = _prose(scan, appendix_at, end)
+        if appendix:
+            present |= _closing_elements_present(
+                scan, rule.code, options, _closing_region(scan, appendix, settings.region_sentences), required
+            )
     if _closing_complete(present, required):
         return
     missing = [name for name in settings.required if name not in present] or list(options.examples)
@@ -109,6 +157,138 @@ def _closing(scan: Scan, rule: DetectorRule, options: ClosingOptions) -> Iterabl
         else None,
         suggestions=_closing_suggestions(options, tuple(missing)),
     )
+
+
+def _after_headers(text: str, start: int, end: int) -> int:
+    """Past the mail-style header lines a notification template may open with."""
+    while start < end:
+        line_end = text.find("\n", start, end)
+        line_end = end if line_end < 0 else line_end
+        if not _HEADER_LINE.fullmatch(text, start, line_end):
+            break
+        start = line_end + 1
+        while start < end and text[start] in " \t\r\n":
+            start += 1
+    return start
+
+
+def _signoff_inside(text: str, start: int, end: int) -> tuple[int | None, int | None]:
+    """A sign-off line ("Best regards,") inside the body, after some text of the agent's and
+    followed by a signature line (a name, a placeholder): where it starts, and where the text after
+    the signature starts (an appendix, a note to the agent), if there is any."""
+    lines = [(m.start(), m.end()) for m in _LINE.finditer(text, start, end) if m.group().strip()]
+    for index in range(1, len(lines) - 1):
+        line = text[lines[index][0] : lines[index][1]]
+        if not (_SIGNOFF.match(line) or _SHORT_SIGNOFF.match(line)):
+            continue
+        following = text[lines[index + 1][0] : lines[index + 1][1]]
+        if not _signature_line(following):
+            continue
+        after = index + 2
+        while (
+            after < len(lines)
+            and _signature_line(text[lines[after][0] : lines[after][1]])
+            and not _SIG_DELIMITER.match(text[lines[after][0] : lines[after][1]])
+        ):
+            after += 1
+        return lines[index][0], (lines[after][0] if after < len(lines) else None)
+    return None, None
+
+
+_LINE = Lazy(r"[^\n]+")
+
+
+def _ends_on_inserted_content(text: str, start: int, end: int) -> bool:
+    """The agent's text ends with content filled in when the message is sent (a comment, a
+    resolution, a password), introduced by a line ending in a colon or after a label."""
+    lines = [text[m.start() : m.end()] for m in _LINE.finditer(text, start, end) if m.group().strip()]
+    tail = 0
+    while tail < len(lines) and _is_inserted(lines[-1 - tail]):
+        tail += 1
+    if tail == 0:
+        return False
+    last = lines[-1 - tail] if tail < len(lines) else ""
+    return last.rstrip().endswith(":") or _LABELLED_VALUE.fullmatch(lines[-1]) is not None
+
+
+_LABELLED_VALUE = Lazy(r"[ \t]*[\p{L}' ]{2,40}:[ \t]*(?:\{[^\n]*\}|<[A-Z][A-Z0-9_]*>)[ \t]*")
+
+
+def _is_inserted(line: str) -> bool:
+    stripped = line.strip()
+    if _LABELLED_VALUE.fullmatch(line):
+        return True
+    return bool(_CODE_LINE.fullmatch(line)) or (bool(stripped) and not _WORD.search(_NOT_PROSE.sub(" ", stripped)))
+
+
+def _is_part_before_last(text: str, start: int, end: int) -> bool:
+    m = _THREAD_PART.search(text, start, end)
+    return m is not None and int(m.group(1)) < int(m.group(2))
+
+
+def _prose(scan: Scan, start: int, end: int) -> list[Any]:
+    """The agent's own sentences in [start, end) that say something: not links, placeholders,
+    code, markers, sign-off lines or initials; trailing initials are cut off the last one."""
+    text = scan.scan
+    own = []
+    for s in scan.anatomy.sentences_between(start, end):
+        piece = text[s.start : s.end]
+        if piece[0] in _INITIAL_MARKS and _INITIALS.fullmatch(piece):
+            continue
+        if _SIGNOFF.match(piece) or _CODE_LINE.fullmatch(piece):
+            continue
+        if len(_WORD.findall(_NOT_PROSE.sub(" ", piece))) < 2:
+            continue
+        own.append(s)
+    if (
+        own
+        and not _INITIAL_MARKS.isdisjoint(text[own[-1].start : own[-1].end])
+        and (tail := _TRAILING_INITIALS.search(text, own[-1].start, own[-1].end))
+    ):
+        own[-1] = type(own[-1])(own[-1].start, tail.start())  # "... more here. ^JK": drop the initials
+    return own
+
+
+def _closing_region(scan: Scan, own: list[Any], size: int) -> list[Any]:
+    """The last `size` sentences, looking past trailing pleasantries ("Thanks again!", "Enjoy!")
+    and a trailing list of references; a closing paragraph one sentence longer counts whole."""
+    text = scan.scan
+    cut = len(own)
+    while cut > 1 and _PLEASANTRY.fullmatch(text, own[cut - 1].start, own[cut - 1].end):
+        cut -= 1
+    list_start = cut
+    while list_start > 0 and _LIST_ITEM.match(
+        text, own[list_start - 1].start - _indent(text, own[list_start - 1].start)
+    ):
+        list_start -= 1
+    first = max(0, cut - size)
+    paragraph = cut
+    while paragraph > 1 and "\n\n" not in text[own[paragraph - 2].end : own[paragraph - 1].start]:
+        paragraph -= 1
+    if paragraph - 1 == first - 1:
+        first -= 1  # the closing paragraph is one sentence longer than the region: take it whole
+    region = own[first:]  # the pleasantries too: "Enjoy, and let us know ..." may hold the closing
+    if 0 < list_start < cut and text[own[list_start - 1].start : own[list_start - 1].end].rstrip().endswith(":"):
+        list_start -= 1  # the line introducing the list belongs to it
+    if 0 < list_start < cut:  # "Here is what you need:" and a list: the lines before it may hold the closing
+        region = own[max(0, list_start - size) : list_start] + region
+    return region
+
+
+_LIST_ITEM = Lazy(r"[ \t]*(?:[-*•]|\d{1,2}[.)])[ \t]")
+
+
+def _indent(text: str, offset: int) -> int:
+    """How far back the line holding offset starts (sentences start after a list marker)."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return offset - line_start
+
+
+def _in_english(scan: Scan, own: list[Any], words: frozenset[str], share: float) -> bool:
+    if not words or share <= 0:
+        return True
+    tokens = [w.lower() for s in own for w in _WORD.findall(scan.scan, s.start, s.end)]
+    return bool(tokens) and sum(t in words for t in tokens) >= share * len(tokens)
 
 
 def _closing_suggestions(options: ClosingOptions, missing: tuple[str, ...]) -> tuple[Suggestion, ...]:

@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import regex
-from pydantic import StrictStr
+from pydantic import StrictStr, model_validator
+from rapidfuzz.distance import OSA
 
 from .._lazy import Lazy
 from .._types import Applicability, Suggestion
@@ -221,3 +222,257 @@ def _malformed(scan: Scan, rule: DetectorRule, options: MalformedOptions) -> Ite
                     if close
                     else (),
                 )
+
+
+# -- misspelled variables, against the helpdesks' documented lists ------------------------------
+
+
+class HelpdeskVariables(DetectorOptions):
+    """One helpdesk's documented variables, for the placeholder syntaxes it uses."""
+
+    name: StrictStr
+    syntaxes: tuple[StrictStr, ...]
+    names: tuple[StrictStr, ...] = ()  # paths; "(a|b)" spells alternatives
+    open: tuple[StrictStr, ...] = ()  # families left open: "*" any rest, "#" any number
+    exact: bool = False  # capitals and separators are part of the name (reported when they differ)
+    ignore_case: bool = False  # the helpdesk reads names in any case (its open families too)
+
+    @model_validator(mode="after")
+    def _spelled_right(self) -> HelpdeskVariables:
+        for pattern in (*self.names, *self.open):
+            _expand(pattern)  # raises ValueError on unbalanced parentheses
+        return self
+
+
+class VariableListOptions(DetectorOptions):
+    closed_syntaxes: tuple[StrictStr, ...] = ()
+    helpdesks: tuple[HelpdeskVariables, ...] = ()
+
+
+def _expand(pattern: str) -> list[str]:
+    """All spellings of a pattern: "a.(b|c).d" is "a.b.d" and "a.c.d"."""
+    open_at = pattern.find("(")
+    if open_at == -1:
+        if ")" in pattern or "|" in pattern:
+            raise ValueError(f"unbalanced parentheses or a stray '|' in {pattern!r}")
+        return [pattern]
+    depth = 0
+    for at in range(open_at, len(pattern)):
+        depth += {"(": 1, ")": -1}.get(pattern[at], 0)
+        if depth == 0:
+            break
+    else:
+        raise ValueError(f"unbalanced parentheses in {pattern!r}")
+    inner, rest = pattern[open_at + 1 : at], pattern[at + 1 :]
+    choices, depth, start = [], 0, 0
+    for i, ch in enumerate(inner):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch == "|" and depth == 0:
+            choices.append(inner[start:i])
+            start = i + 1
+    choices.append(inner[start:])
+    head = pattern[:open_at]
+    return [head + spelled + tail for choice in choices for spelled in _expand(choice) for tail in _expand(rest)]
+
+
+def _normal(segment: str) -> str:
+    """A segment as the eye reads it: "first_name", "firstName" and "FIRSTNAME" are one name."""
+    return segment.replace("_", "").replace("-", "").casefold()
+
+
+# a variable inside a placeholder: a name, then ".name", "->name", ":name", "[index]" or "(args)"
+_PATH = Lazy(r"\$?[A-Za-z_]\w*(?:\[[^\]\n]*\]|\([^()\n]*\)|(?:\.|->|:)[A-Za-z_]\w*)*")
+_SEGMENT = Lazy(r"\[[^\]\n]*\]|\([^()\n]*\)|[A-Za-z_]\w*")
+
+
+def _segments(variable: str) -> list[tuple[str, int, int]]:
+    """The name segments of a variable with their offsets in it ("[0]" and "(args)" are skipped)."""
+    return [(m.group(), m.start(), m.end()) for m in _SEGMENT.finditer(variable) if m.group()[0] not in "[("]
+
+
+class _Syntax:
+    """What one placeholder syntax knows: its documented names, open families and candidates."""
+
+    def __init__(self, closed: bool) -> None:
+        self.closed = closed
+        self.exact: set[tuple[str, ...]] = set()  # names as written, for lists marked exact
+        self.exact_read: set[tuple[str, ...]] = set()  # the same, as the eye reads them
+        self.loose: set[tuple[str, ...]] = set()  # names as the eye reads them, for the others
+        self.families: dict[bool, list[str]] = {False: [], True: []}  # by ignore_case
+        # (segments as written, as read, helpdesk, exact, open after it): what a slip is compared with
+        self.candidates: dict[int, list[tuple[tuple[str, ...], tuple[str, ...], str, bool, bool]]] = {}
+        self.family: list[regex.Pattern[str]] = []
+
+    def add(self, segments: tuple[str, ...], helpdesk: str, exact: bool, opens: bool) -> None:
+        if exact:
+            self.exact.add(segments)
+            self.exact_read.add(tuple(map(_normal, segments)))
+        else:
+            self.loose.add(tuple(map(_normal, segments)))
+        self.candidates.setdefault(len(segments), []).append(
+            (segments, tuple(map(_normal, segments)), helpdesk, exact, opens)
+        )
+
+    def knows(self, segments: tuple[str, ...], path: str) -> bool:
+        read = tuple(map(_normal, segments))
+        if segments in self.exact or read in self.loose:
+            return True
+        if read in self.exact_read and not self.closed:
+            return True  # capitals and separators matter only where the syntax is the helpdesk's own
+        return any(family.fullmatch(path) for family in self.family)
+
+
+def _family_source(pattern: str) -> str:
+    return "".join(".+" if ch == "*" else r"\d+" if ch == "#" else regex.escape(ch) for ch in pattern)
+
+
+def _variable_index(options: VariableListOptions) -> dict[str, _Syntax]:
+    def build(options: VariableListOptions) -> dict[str, _Syntax]:
+        closed = set(options.closed_syntaxes)
+        index: dict[str, _Syntax] = {}
+        for helpdesk in options.helpdesks:
+            for syntax in helpdesk.syntaxes:
+                known = index.setdefault(syntax, _Syntax(syntax in closed))
+                for pattern in helpdesk.names:
+                    for name in _expand(pattern):
+                        known.add(tuple(name.split(".")), helpdesk.name, helpdesk.exact, False)
+                for pattern in helpdesk.open:
+                    for family in _expand(pattern):
+                        known.families[helpdesk.ignore_case].append(_family_source(family))
+                        head = family[:-2] if family.endswith(".*") else None
+                        if head and "*" not in head and "#" not in head:
+                            # an object whose members are open: a slip in its own name still shows
+                            segments = tuple(head.split("."))
+                            known.candidates.setdefault(len(segments), []).append(
+                                (segments, tuple(map(_normal, segments)), helpdesk.name, helpdesk.exact, True)
+                            )
+        for known in index.values():
+            for ignore_case, families in known.families.items():
+                if families:
+                    known.family.append(
+                        regex.compile("|".join(f"(?:{f})" for f in families), regex.IGNORECASE if ignore_case else 0)
+                    )
+        return index
+
+    return _derived("variable index", options, build)
+
+
+def _osa(a: str, b: str) -> int:
+    """Edit distance counting a swap of two neighbouring letters as one edit (optimal string
+    alignment, from rapidfuzz)."""
+    return int(OSA.distance(a, b))
+
+
+def typo_like(written: str, documented: str) -> bool:
+    """Is `written` one typing slip away from `documented` (one segment of a variable each, as
+    the eye reads them)? One edit in a name of four letters or more ("lnik"), or two in one of
+    twelve or more. A letter added or lost at either end mostly makes another word ("note" and
+    "notes", "phone2", "fname" and "name"), so there only a doubled letter ("idd") or a last
+    letter lost from a name of six or more ("descriptio") counts; three-letter names ("fax",
+    "fox") are too short to tell. Measured on slips made in every documented name and on other
+    tools' and custom variables: see tests/test_template_variables.py."""
+    distance = _osa(written, documented)
+    if distance == 0:
+        return True
+    if distance == 2:
+        return len(documented) >= 12
+    if distance != 1 or len(documented) < 4:
+        return False
+    shorter, longer = sorted((written, documented), key=len)
+    if len(longer) != len(shorter) + 1:
+        return True  # a letter changed, or two swapped
+    if longer.startswith(shorter):  # at the end
+        extra = longer[-1]
+        return extra == longer[-2] or (written == shorter and extra != "s" and len(documented) >= 6)
+    if longer.endswith(shorter):  # at the start
+        return longer[0] == longer[1]
+    return True  # a letter lost or added inside
+
+
+def nearest_variable(
+    index: dict[str, _Syntax], syntax: str, variable: str
+) -> tuple[tuple[str, ...], int, list[str]] | None:
+    """For a variable that no helpdesk of the syntax documents, the documented name one slip away:
+    (its segments, the index of the segment that differs, the helpdesks documenting it). None
+    when the name is known, in an open family, not typo-close to exactly one name, or a bare name
+    of a syntax many tools share."""
+    known = index.get(syntax)
+    if known is None:
+        return None
+    written = tuple(segment for segment, _, _ in _segments(variable))
+    if not written:
+        return None
+    path = ".".join(written)
+    if known.knows(written, path) or (len(written) == 1 and not known.closed):
+        return None
+    normal = tuple(map(_normal, written))
+    # documented names one slip away, as the eye reads them: spellings of one name are one name
+    found: dict[tuple[str, ...], tuple[int, list[tuple[str, ...]], list[str]]] = {}
+    best = 3
+    for size in range(1, len(written) + 1):
+        strict = known.closed
+        for segments, read, helpdesk, exact, opens in known.candidates.get(size, ()):
+            if size < len(written) and not opens:
+                continue
+            compared = written if exact and strict else normal
+            against = segments if exact and strict else read
+            differs = [i for i in range(size) if compared[i] != against[i]]
+            if len(differs) != 1:
+                continue
+            at = differs[0]
+            if not typo_like(normal[at], read[at]):
+                continue
+            distance = _osa(normal[at], read[at])
+            if distance > best:
+                continue
+            if distance < best:
+                best, found = distance, {}
+            whole = segments + written[size:]
+            _, spellings, helpdesks = found.setdefault(tuple(map(_normal, whole)), (at, [], []))
+            if whole not in spellings:
+                spellings.append(whole)
+            if helpdesk not in helpdesks:
+                helpdesks.append(helpdesk)
+    if len(found) != 1:
+        return None  # none, or several equally near: a guess would be a coin toss
+    ((at, spellings, helpdesks),) = found.values()
+    # of the documented spellings, the one closest to how the rest of the name is written
+    segments = max(spellings, key=lambda s: sum(a == b for a, b in zip(s, written, strict=False)))
+    return segments, at, helpdesks
+
+
+_OPENER = Lazy(r"[{%#!*|<\s-]*")
+
+
+@detector("misspelled-variable", VariableListOptions)
+def _misspelled(scan: Scan, rule: DetectorRule, options: VariableListOptions) -> Iterable[Hit]:
+    if scan.mode != "saved" or scan.config.known_variables:
+        return  # a team's own list (TPL002) replaces the built-in one
+    index = _variable_index(options)
+    for start, end, syntax in placeholder_spans(scan):
+        if syntax not in index or syntax in _TAG_SYNTAXES:
+            continue
+        found = _PATH.search(scan.scan, start, end)
+        if found is None or not _OPENER.fullmatch(scan.scan, start, found.start()):
+            continue  # the placeholder does not start with a variable ("{{ 'Hello' | t }}")
+        variable = found.group()
+        near = nearest_variable(index, syntax, variable)
+        if near is None:
+            continue
+        segments, at, helpdesks = near
+        _, seg_start, seg_end = _segments(variable)[at]
+        nearest = variable[:seg_start] + segments[at] + variable[seg_end:]
+        replacement = scan.text[start : found.start()] + nearest + scan.text[found.end() : end]
+        yield Hit(
+            rule.code,
+            start,
+            end,
+            {"variable": variable, "nearest": nearest, "helpdesks": " or ".join(helpdesks)},
+            suggestions=(
+                Suggestion(
+                    title=f"Use {nearest!r} if that is what was meant",
+                    replacement=replacement,
+                    applicability=Applicability.unsafe,
+                ),
+            ),
+        )

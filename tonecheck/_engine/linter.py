@@ -14,7 +14,7 @@ import regex
 from .. import _detectors  # noqa: F401  # importing the package registers every detector
 from .._anatomy import Anatomy, analyse, detect_channel
 from .._config import DEFAULT_CONFIG, Config, selector_matches
-from .._detectors.acronyms import explained, in_glossary
+from .._detectors.acronyms import audience_lists, explained, for_the_audience, in_glossary, used_by_customer
 from .._detectors.base import REGISTRY, Hit, PlaceholderOptions, Scan, overlaps, phrase_sets
 from .._detectors.closing import closing_element_names
 from .._exceptions import ConfigError, InputError, RuleError
@@ -38,6 +38,12 @@ from .limits import record_timeout, regex_timeout
 from .nlp import _lexeme_attributes, _load_pipeline
 from .phrase_cache import _pack_phrases, _unpack_phrases
 from .suggest import _suggestions
+
+
+def _rule_channels(rule: MatchingRule, config: Config) -> tuple[Channel, ...]:
+    if isinstance(rule, DetectorRule) and rule.detector == "closing" and config.closing.channels is not None:
+        return config.closing.channels
+    return rule.channels
 
 
 def _selected(rule: Rule, config: Config) -> bool:
@@ -78,6 +84,11 @@ class Engine:
         self.text_rules: dict[str, TextRule] = {
             code: rule for code, rule in self.rules.items() if isinstance(rule, TextRule)
         }
+        # the channels each rule checks: the rule's own `channels`; the team's `closing.channels`
+        # replaces them for the missing-closing rules
+        self.channels: dict[str, frozenset[Channel]] = {
+            code: frozenset(_rule_channels(rule, config)) for code, rule in self.matching_rules.items()
+        }
         self.nlp = _load_pipeline(config.spacy_model, _lexeme_attributes(self.rules.values()))
         self.has_pipes = bool(self.nlp.pipe_names)  # a blank pipeline only tokenizes: call that directly
         self._build_phrase_matcher(_unpack_phrases(cached["phrases"]) if cached else None)
@@ -97,6 +108,7 @@ class Engine:
                 f"(known: {', '.join(sorted(self.placeholder_syntaxes))})"
             )
         self._check_closing_elements()
+        self.audience = audience_lists(ruleset.vocab)
         if not cached:
             _cache.store(cache_key, {"ruleset": ruleset, "phrases": _pack_phrases(self._phrase_data)})
 
@@ -305,7 +317,10 @@ class Engine:
             self.placeholder_syntaxes,
             channel=channel,
         )
-        hits = _dedupe(self, [hit for hit in self._match(scan) if self._keeps(scan, hit)])
+        scan.cache["audience"] = self.audience  # who the reply is written for (see developer_facing)
+        hits = list(self._match(scan))
+        scan.cache["jargon spans"] = [(h.start, h.end) for h in hits if self.rules[h.code].category == "jargon"]
+        hits = _dedupe(self, [hit for hit in hits if self._keeps(scan, hit)])
         if ignore:  # a filter on what would be reported: a dropped finding hides no other
             hits = [hit for hit in hits if not self._ignored(hit.code, ignore)]
         findings = _to_findings(self, scan, hits)
@@ -352,7 +367,7 @@ class Engine:
                 record_timeout(code)
         for code, start, end, values in raw:
             rule = self.text_rules[code]
-            if scan.mode not in rule.modes:
+            if scan.mode not in rule.modes or scan.channel not in self.channels[code]:
                 continue
             if rule.scope and scan.anatomy.region_of(start) not in rule.scope:
                 continue
@@ -364,7 +379,7 @@ class Engine:
                 continue
             yield Hit(code, start, end, values)
         for detector_rule in self.detector_rules:
-            if scan.mode in detector_rule.modes:
+            if scan.mode in detector_rule.modes and scan.channel in self.channels[detector_rule.code]:
                 for hit in REGISTRY[detector_rule.detector](scan, detector_rule, detector_rule.options):
                     if not overlaps(hit.start, hit.end, excepted.get(detector_rule.code, ())):
                         yield hit
@@ -436,9 +451,15 @@ class Engine:
         return False
 
     def _keeps(self, scan: Scan, hit: Hit) -> bool:
-        """Category-wide filters: jargon the reply explains, or the team accepts, is fine."""
+        """Category-wide filters: jargon the reply explains, the team accepts, the customer used
+        first (in the quoted message) or that is normal for the reply's audience is fine."""
         if self.rules[hit.code].category == "jargon":
-            return not (in_glossary(scan, hit.start, hit.end) or explained(scan, hit.start, hit.end))
+            return not (
+                in_glossary(scan, hit.start, hit.end)
+                or explained(scan, hit.start, hit.end)
+                or for_the_audience(scan, hit.start, hit.end, self.audience)
+                or used_by_customer(scan, hit.start, hit.end)
+            )
         return True
 
     def _ignored(self, code: str, ignore: Sequence[str]) -> bool:

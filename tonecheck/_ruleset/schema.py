@@ -11,7 +11,7 @@ that is read by nobody.
     tool            nothing: a check tonecheck makes itself        (TON100, an unused suppression)
 
 Every kind has the documentation fields: code, name, category, severity, status, message, why,
-fix and examples. Every kind that matches has modes, exceptions, rewrites and suggestions. The
+fix and examples. Every kind that matches has modes, channels, exceptions, rewrites and suggestions. The
 kinds that match text also have the filters by place and context: scope, at_sentence_start,
 not_after and not_before (a detector decides place and context itself).
 """
@@ -24,7 +24,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from .._detectors.base import OPTIONS, DetectorOptions
-from .._types import Applicability, Category, Mode, Severity, Status
+from .._types import CHANNELS, Applicability, Category, Channel, Mode, Severity, Status
 from .phrase_language import RegexSource
 
 CODE_PATTERN = r"^[A-Z]{3}\d{3}$"
@@ -100,6 +100,8 @@ class MatchingRule(Rule):
     """A rule the engine runs: the kinds that find spans in a reply."""
 
     modes: tuple[Mode, ...] = ("draft", "saved")
+    # the channels whose replies the rule checks (email, chat, social: see Config.channel)
+    channels: tuple[Channel, ...] = CHANNELS
     # phrases whose match, where it overlaps one of the rule's, cancels it ("we can't wait")
     exceptions: tuple[str, ...] = ()
     rewrites: tuple[RewriteSpec, ...] = ()  # tried first, in order; then `suggestions`

@@ -1,0 +1,237 @@
+"""Jargon in context (issue 10): what the unexplained-acronym check (JAR010, a preview rule) leaves
+alone, explanations written the way people write them, the reply's audience, the customer's own
+words, and the channels the technical jargon packs apply to."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+import tonecheck
+from tonecheck import Config, RuleError
+
+JARGON = "jargon"
+# most jargon rules are preview rules (see test_preview.py): the tests here run every rule
+PREVIEW = Config(preview=True)
+DEFAULTS = Config()
+ACRONYMS_ONLY = Config(select=("JAR010",))  # an exact code runs a preview rule
+
+
+def reply(body: str, *, greeting: str = "Hi Sam,", signoff: str = "Best,\nAna") -> str:
+    return f"{greeting}\n\n{body}\n\n{signoff}"
+
+
+def jargon(text: str, *, config: Config = PREVIEW, **kwargs) -> list[str]:
+    """The matched text of each jargon finding (preview rules included unless a config is given)."""
+    return [f.match for f in tonecheck.check(text, config=config, **kwargs).findings if f.category == JARGON]
+
+
+def acronyms(text: str, **kwargs) -> list[str]:
+    return jargon(text, config=ACRONYMS_ONLY, **kwargs)
+
+
+CONTROL = " The QBR deck is attached."  # an unexplained acronym: shows the check ran
+
+
+# -- the unexplained-acronym check -----------------------------------------------------------------
+
+
+def test_the_acronym_check_is_a_preview_rule():
+    text = reply("Your KPI report is attached.")
+    assert jargon(text, config=DEFAULTS) == []
+    assert jargon(text, config=PREVIEW) == ["KPI"]
+    assert acronyms(text) == ["KPI"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Thanks for your DM about the dress.",  # social-media abbreviations
+        "Send us a DM and we'll look at your DMs together.",
+        "The webinar starts at 10am ET, which is 7am PT.",  # time zones
+        "Streaming in UHD needs a faster connection than HD.",  # what customers see on their screens
+        "You can pay in IDR at checkout, it comes to 49900 IDR.",  # currencies, amounts
+    ],
+)
+def test_everyday_abbreviations_are_not_jargon(sentence):
+    assert acronyms(reply(sentence + CONTROL)) == ["QBR"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "token"),
+    [
+        ("Your booking reference is QZTRWK and both seats are confirmed.", "QZTRWK"),  # a six-letter code
+        ("I could not find booking KZBCK in our system.", "KZBCK"),  # beside "booking"
+        ("The AX-1200 and the PS5 ship on Monday.", "PS5"),  # model numbers
+        ("Can you DM us your RR# so we can check?", "RR"),  # a number field
+        ("Please use code GCCOQ3 at checkout.", "GCCOQ3"),
+    ],
+)
+def test_identifiers_are_not_acronyms(sentence, token):
+    found = acronyms(reply(sentence + CONTROL))
+    assert token not in found and "QBR" in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@gracie We've sent a replacement today. ^MK",
+        "@gracie We've sent a replacement today. - VC",
+        "@gracie We've sent a replacement today. TT",
+        "@gracie We've sent a replacement today. TT https://example.com/help",
+    ],
+)
+def test_sign_off_initials_are_not_acronyms(text):
+    assert acronyms(text) == []
+    assert acronyms(text.replace("today.", "today, the QBR is attached.")) == ["QBR"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The VALUE BUNDLE is back in stock.",  # a run of words in capitals
+        "I am so HAPPY it worked!",  # one word in capitals, for emphasis
+        "Disconnect the cable where it says FIOS TV IN on the box.",  # a label printed in capitals
+        "Please do NOT plug it into a travel adapter.",
+    ],
+)
+def test_words_in_capitals_are_not_acronyms(sentence):
+    assert acronyms(reply(sentence + CONTROL)) == ["QBR"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "See https://help.example.com/article?lang=EN&ref=FAQ for the steps.",  # inside a link
+        "Open the NRC app and tap Settings.",  # a product name: "the ... app"
+        "Please include your PSN ID with the ticket.",
+        "If GTA Online does not connect, restart the console.",  # followed by a capitalised name
+        "Which iOS version runs on your iPhone SE?",  # part of a product's name
+    ],
+)
+def test_links_and_names_are_not_acronyms(sentence):
+    assert acronyms(reply(sentence + CONTROL)) == ["QBR"]
+
+
+def test_a_greeting_to_initials_is_a_name():
+    assert acronyms("@mj_runs Hi MJ! Your order is on its way, and the QBR is attached.") == ["QBR"]
+
+
+# -- explanations ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("explained", "bare", "term"),
+    [
+        (
+            "We issued a credit shell (CS) for the flight. The CS is valid for a year.",
+            "We issued a CS for the flight. The CS is valid for a year.",
+            "CS",
+        ),
+        ("Add what we call a webhook to your shop.", "Add a webhook to your shop.", "webhook"),
+        (
+            "The bank raised a chargeback: when your bank takes a payment back while it checks a complaint.",
+            "The bank raised a chargeback while it checks a complaint.",
+            "chargeback",
+        ),
+        (
+            "The bank raised a chargeback or payment reversal, so the order is on hold.",
+            "The bank raised a chargeback, so the order is on hold.",
+            "chargeback",
+        ),
+        (
+            "Your account is in our dunning cycle, which means we'll try the card again on the 3rd.",
+            "Your account is in our dunning cycle, and we'll try the card again on the 3rd.",
+            "dunning cycle",
+        ),
+    ],
+)
+def test_terms_explained_the_way_people_explain_are_not_jargon(explained, bare, term):
+    assert jargon(reply(explained), config=PREVIEW) == []
+    assert term in jargon(reply(bare), config=PREVIEW)
+
+
+def test_an_alternative_that_is_jargon_itself_explains_nothing():
+    found = jargon(reply("Please check the DNS or the MX record for your domain."))
+    assert "MX record" in found and "DNS" in found
+
+
+# -- the audience and the customer's own words -----------------------------------------------------
+
+DEVELOPER_REPLY = (
+    "Thanks for opening this issue! We couldn't reproduce it on the main branch. Could you share "
+    "the repro steps? A PR with a failing test would be even better."
+)
+
+
+def test_developer_words_are_fine_in_a_reply_written_for_developers():
+    assert jargon(DEVELOPER_REPLY, mode="saved", config=PREVIEW) == []
+
+
+def test_the_same_words_are_jargon_for_other_customers():
+    text = reply("Our engineers couldn't repro the missing invoices, so the case is on the backlog now.")
+    assert jargon(text) == ["repro", "on the backlog"]
+
+
+def test_one_weak_hint_does_not_make_a_developer_reply():
+    # "PR" alone (public relations?) is no proof of a developer audience
+    text = reply("Our PR team will look at the repro steps tomorrow.")
+    assert "repro steps" in jargon(text)
+
+
+def test_a_term_the_customer_used_first_is_not_jargon():
+    quoted = (
+        "Hi Dan,\n\nYes, your ONT is the white box where the fibre comes in.\n\nThanks,\nGemma\n\n"
+        "On Mon, 4 Mar 2024, Dan Price <dan@example.com> wrote:\n> Is the ONT the white box?"
+    )
+    assert jargon(quoted) == []
+    assert jargon(quoted.split("\n\nOn Mon")[0]) == ["your ONT"]
+
+
+# -- channels ----------------------------------------------------------------------------------------
+
+
+LEXICONS = Config(preview=True, ignore=("JAR010",))  # the jargon packs, without the acronym check
+
+
+def test_technical_jargon_packs_leave_social_posts_alone():
+    post = "@dan Let us know your NAT type and we'll check the port forwarding."
+    assert tonecheck.check(post).channel == "social"
+    assert jargon(post, config=LEXICONS) == []
+    assert jargon(post, config=LEXICONS, channel="chat") == ["NAT type", "port forwarding"]
+
+
+def test_internal_support_jargon_is_flagged_everywhere():
+    post = "@dan I've escalated this case to our Tier 3 team."
+    assert jargon(post) == ["our Tier 3 team"]
+
+
+def test_a_rule_declares_its_channels(tmp_path: Path):
+    pack = {
+        "category": JARGON,
+        "rules": [
+            {
+                "code": "TST901",
+                "name": "test-channels",
+                "message": "Jargon.",
+                "why": "Plain words help.",
+                "fix": "Say it plainly.",
+                "kind": "phrase",
+                "phrases": ["flux capacitor"],
+                "channels": ["social"],
+                "examples": {"flag": ["@sam The flux capacitor is fine."], "pass": ["The warp drive is fine."]},
+            }
+        ],
+    }
+    (tmp_path / "pack.yml").write_text(yaml.safe_dump(pack))
+    config = Config(rule_paths=(str(tmp_path),), select=("TST901",))
+    assert jargon("@sam The flux capacitor is fine.", config=config) == ["flux capacitor"]
+    assert jargon("The flux capacitor is fine.", config=config) == []  # a chat turn
+    pack["rules"][0]["channels"] = ["fax"]
+    bad = tmp_path / "bad"  # a new path: each configuration's engine is built once
+    bad.mkdir()
+    (bad / "pack.yml").write_text(yaml.safe_dump(pack))
+    with pytest.raises(RuleError, match="channels"):
+        tonecheck.check("x", config=Config(rule_paths=(str(bad),), select=("TST901",)))
