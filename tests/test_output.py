@@ -27,7 +27,7 @@ from tonecheck._ruleset.load import load_rules
 RULES = load_rules().by_code()
 VERSION = "9.8.7"
 
-BAD_LINE = "As I said, you have to restart the router."
+BAD_LINE = "As I said, you have to pay the return postage."
 CLEAN_REPLY = "Hi Sam,\n\nThanks for writing in. Could you restart the router?\n\nBest,\nAna\n"
 
 

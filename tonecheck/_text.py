@@ -34,6 +34,11 @@ def _spell_out(text: str) -> str:
     return _CONTRACTIONS.sub(lambda m: _SPELLED_OUT[m.group()], text)
 
 
+def _normalise_words(text: str) -> str:
+    """Lower case, straight quotes, contractions spelled out; whitespace kept as it is."""
+    return _spell_out(_lower(text))
+
+
 def _normalise_phrase(phrase: str) -> str:
     return " ".join(_spell_out(_lower(phrase)).split())
 
@@ -41,5 +46,6 @@ def _normalise_phrase(phrase: str) -> str:
 def _normalise_context(text: str) -> str:
     """Context around a match, spelled like normalised phrases (lower case, no contractions)."""
     return _spell_out(text.lower())
+
 
 

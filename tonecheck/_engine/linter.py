@@ -22,11 +22,13 @@ from .._ruleset.phrase_language import EXCEPTION_SUFFIX
 from .._ruleset.load import Rule, RuleSet, load_rules, rule_files
 from .._detectors.base import Scan
 from .._detectors.base import _DETECTOR_SET
+from .context import Around, compile_cue_set
 from .nlp import _lexeme_attributes
 from .nlp import _load_pipeline
 from .._text import MAX_CHARS, _lower
 from .._text import _normalise_context
-from .._text import _normalise_phrase
+from .._text import _normalise_words
+from .._ruleset.phrase_language import to_regex
 from .phrase_cache import _pack_phrases
 from .suggest import _render
 from .._text import _straighten
@@ -66,13 +68,26 @@ class Engine:
         unknown = [code for code in config.severity if code not in ruleset.by_code()]
         if unknown:
             raise ConfigError(f"configuration: key 'severity': unknown rule code {unknown[0]}")
-        self.rules: dict[str, Rule] = {r.code: r for r in ruleset.rules if _selected(r, config)}
+        selected = {r.code: r for r in ruleset.rules if _selected(r, config)}
+        # A selected note rule reports what its source rules' context vetoes dropped, so those
+        # rules are matched too; their own findings are reported only when they are selected.
+        by_code = ruleset.by_code()
+        self.softened_to: dict[str, str] = {}
+        shadows: dict[str, Rule] = {}
+        for rule in selected.values():
+            for source in rule.softened_from:
+                self.softened_to[source] = rule.code
+                if source not in selected:
+                    shadows[source] = by_code[source]
+        self.reported: frozenset[str] = frozenset(selected)
+        self.rules: dict[str, Rule] = {**selected, **shadows}
         self.nlp = _load_pipeline(config.spacy_model, _lexeme_attributes(self.rules.values()))
         self.has_pipes = bool(self.nlp.pipe_names)  # a blank pipeline only tokenizes: call that directly
         self._build_phrase_matcher(_unpack_phrases(cached["phrases"]) if cached else None)
         self._build_matcher()
         self._build_regex()
         self._build_context_vetoes()
+        self._build_context()
         syntaxes = self.ruleset.by_code().get("TPL001")
         self.placeholder_syntaxes: dict[str, str] = dict(syntaxes.options.get("syntaxes", {})) if syntaxes else {}
         unknown_syntax = [h for h in config.helpdesk if h not in self.placeholder_syntaxes]
@@ -234,13 +249,32 @@ class Engine:
                 ("not_after", self.not_after, r"(?:^|[^\w'])(?:{})[\s,]*$"),
                 ("not_before", self.not_before, r"^[\s,]*(?:{})(?![\w'])"),
             ):
-                words = self.ruleset.expanded(rule, field_name)  # type: ignore[arg-type]
-                if words:
-                    alternation = "|".join(
-                        r"\s+".join(regex.escape(w) for w in _normalise_phrase(p).split())
-                        for p in sorted(set(words), key=len, reverse=True)
-                    )
+                patterns = getattr(rule, field_name)
+                if patterns:
+                    alternation = "|".join(to_regex(p, self.ruleset.vocab, _normalise_words) for p in patterns)
                     table[rule.code] = Lazy(template.format(alternation))
+
+    def _build_context(self) -> None:
+        cue_patterns = {name: compile_cue_set(self.ruleset, cue_set) for name, cue_set in self.ruleset.cues.items()}
+        self.cue_patterns = cue_patterns
+        joined: dict[tuple[str, ...], Lazy] = {}  # one pattern per list of cue sets: one search per window
+
+        def pattern_for(names: tuple[str, ...]) -> Lazy:
+            if names not in joined:
+                joined[names] = (cue_patterns[names[0]] if len(names) == 1 else
+                                 Lazy("|".join(f"(?:{cue_patterns[name].source})" for name in names)))
+            return joined[names]
+
+        self.context: dict[str, list[tuple[Lazy, tuple[str, ...], Lazy | None]]] = {
+            rule.code: [(pattern_for(veto.cues), veto.in_, pattern_for(veto.ignore) if veto.ignore else None)
+                        for veto in rule.context]
+            for rule in self.rules.values() if rule.context
+        }
+
+    def _context_vetoed(self, code: str, scan: Scan, start: int, end: int) -> bool:
+        """True if a cue set of the rule's `context` occurs in one of its windows around the match."""
+        around = Around(scan, start, end)
+        return any(around.any_cue(pattern, windows, ignore) for pattern, windows, ignore in self.context[code])
 
     def _vetoed(self, code: str, scan: Scan, start: int, end: int) -> bool:
         before = self.not_after.get(code)
@@ -267,7 +301,7 @@ class Engine:
                 scan_text, anatomy, self.config.closing)
         scan = Scan(text, scan_text, mode, anatomy, doc, context or {}, self.config, lowered,
                     self.placeholder_syntaxes, channel=channel)
-        hits = [hit for hit in self._match(scan) if self._keeps(scan, hit)]
+        hits = [hit for hit in self._match(scan) if hit.code in self.reported and self._keeps(scan, hit)]
         findings = _to_findings(self, scan, _dedupe(self, hits))
         return Report(text=text, mode=mode, channel=channel, findings=tuple(findings), regions=tuple(anatomy.regions))
 
@@ -319,6 +353,11 @@ class Engine:
             if overlaps(start, end, excepted.get(code, ())):
                 continue
             if self._vetoed(code, scan, start, end):
+                continue
+            if code in self.context and self._context_vetoed(code, scan, start, end):
+                note = self.softened_to.get(code)
+                if note is not None:
+                    yield Hit(note, start, end, values)
                 continue
             yield Hit(code, start, end, values)
         for rule in self.detector_rules:

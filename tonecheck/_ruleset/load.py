@@ -47,6 +47,41 @@ class RewriteSpec(_Strict):
     at_sentence_start: bool | None = None
 
 
+# Where a rule's `context` looks for cue words, relative to a match: its whole sentence, the
+# sentence before or after the match, the same clause before or after it (a sentence split at
+# "but", "however", semicolons and dashes), the sentence before or after, every later sentence,
+# or the whole reply.
+ContextWindow = Literal["sentence", "before", "clause-before", "after", "clause-after", "previous",
+                        "next", "following", "reply"]
+
+
+class ContextVeto(_Strict):
+    """A match is dropped when one of these cue sets (`cues` in vocab.yml) occurs in one of
+    these windows around it: "we can't do X, but here is Y" is an alternative, not a refusal."""
+
+    cues: tuple[str, ...] = Field(min_length=1)
+    in_: tuple[ContextWindow, ...] = Field(alias="in", min_length=1)
+    # neighbouring sentences holding one of these cue sets are left out of the previous, next
+    # and following windows: "If you have any other questions, please get in touch" offers
+    # nothing new
+    ignore: tuple[str, ...] = ()
+
+
+class CueSet(_Strict):
+    """Words that signal what a clause does (offers an alternative, gives a reason...): phrases in
+    the phrase language, matched as whole words on the lower-cased text, and regular expressions
+    for what words cannot spell (a link)."""
+
+    phrases: tuple[str, ...] = ()
+    regex: tuple[RegexSource, ...] = ()
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> CueSet:
+        if not self.phrases and not self.regex:
+            raise ValueError("a cue set needs phrases or regex")
+        return self
+
+
 class Examples(_Strict):
     flag: tuple[str, ...] = Field(min_length=1)
     pass_: tuple[str, ...] = Field(alias="pass", min_length=1)
@@ -86,6 +121,12 @@ class Rule(_Strict):
     not_after: tuple[str, ...] = ()
     not_before: tuple[str, ...] = ()
     exceptions: tuple[str, ...] = ()
+    # Clause and sentence context: a match is dropped when a cue set occurs in a window around it
+    # (see ContextVeto); checked only on candidate matches.
+    context: tuple[ContextVeto, ...] = ()
+    # A note rule: it has no matcher of its own, and reports the matches of these rules that their
+    # `context` dropped ("a limit stated with an alternative"), when it is selected.
+    softened_from: tuple[str, ...] = ()
     modes: tuple[Mode, ...] = ("draft", "saved")
     rewrites: tuple[RewriteSpec, ...] = ()  # tried first, in order; then `suggestions`
     suggestions: tuple[SuggestionSpec, ...] = ()
@@ -93,8 +134,12 @@ class Rule(_Strict):
 
     @model_validator(mode="after")
     def _has_a_matcher(self) -> Rule:
-        if not (self.phrases or self.lexicon or self.patterns or self.regex or self.detector):
-            raise ValueError("a rule needs at least one of phrases, lexicon, patterns, regex or detector")
+        matchers = (self.phrases or self.lexicon or self.patterns or self.regex or self.detector)
+        if not matchers and not self.softened_from:
+            raise ValueError("a rule needs at least one of phrases, lexicon, patterns, regex, detector "
+                             "or softened_from")
+        if matchers and self.softened_from:
+            raise ValueError("a rule with softened_from reports other rules' matches: it has no matcher of its own")
         return self
 
     @model_validator(mode="after")
@@ -124,6 +169,7 @@ class _PackFile(_Strict):
 class _VocabFile(_Strict):
     skippable: tuple[str, ...] = ()
     vocab: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    cues: dict[str, CueSet] = Field(default_factory=dict)
 
 
 class RuleSet(BaseModel):
@@ -135,6 +181,7 @@ class RuleSet(BaseModel):
     vocab: dict[str, tuple[str, ...]]
     skippable: frozenset[str]
     sources: dict[str, str]  # code -> file it came from
+    cues: dict[str, CueSet] = Field(default_factory=dict)
 
     def by_code(self) -> dict[str, Rule]:
         return {rule.code: rule for rule in self.rules}
@@ -211,9 +258,11 @@ def _load_pack(path: Path) -> list[Rule]:
     return rules
 
 
-def _load_vocab(paths: list[Path]) -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+def _load_vocab(paths: list[Path]) -> tuple[dict[str, tuple[str, ...]], frozenset[str], dict[str, CueSet]]:
     vocab: dict[str, tuple[str, ...]] = {}
     skippable: set[str] = set()
+    cues: dict[str, CueSet] = {}
+    cue_files: dict[str, Path] = {}
     for path in paths:
         try:
             parsed = _VocabFile.model_validate(_read_yaml(path))
@@ -222,7 +271,15 @@ def _load_vocab(paths: list[Path]) -> tuple[dict[str, tuple[str, ...]], frozense
             raise RuleError(f"{path}: field '{_field_path(first['loc'])}': {first['msg']}") from None
         vocab.update(parsed.vocab)
         skippable.update(word.lower() for word in parsed.skippable)
-    return vocab, frozenset(skippable)
+        cues.update(parsed.cues)
+        cue_files.update(dict.fromkeys(parsed.cues, path))
+    for name, cue_set in cues.items():
+        for pattern in cue_set.phrases:
+            try:
+                expand(pattern, vocab)
+            except PatternSyntaxError as exc:
+                raise RuleError(f"{cue_files[name]}: field 'cues.{name}.phrases': {exc}") from None
+    return vocab, frozenset(skippable), cues
 
 
 def rule_files(extra_paths: tuple[str, ...] = ()) -> list[Path]:
@@ -247,7 +304,7 @@ def load_rules(extra_paths: tuple[str, ...] = ()) -> RuleSet:
 
 def _load_files(files: list[Path]) -> RuleSet:
 
-    vocab, skippable = _load_vocab([f for f in files if f.stem == "vocab"])
+    vocab, skippable, cues = _load_vocab([f for f in files if f.stem == "vocab"])
     rules: list[Rule] = []
     sources: dict[str, str] = {}
     for path in files:
@@ -270,4 +327,17 @@ def _load_files(files: list[Path]) -> RuleSet:
                     expand(pattern, vocab)
                 except PatternSyntaxError as exc:
                     raise RuleError(f"{sources[rule.code]}: rule {rule.code}: field '{field}': {exc}") from None
-    return RuleSet(rules=tuple(rules), vocab=vocab, skippable=skippable, sources=sources)
+        for veto in rule.context:
+            unknown = [name for name in (*veto.cues, *veto.ignore) if name not in cues]
+            if unknown:
+                raise RuleError(f"{sources[rule.code]}: rule {rule.code}: field 'context': unknown cue set "
+                                f"{unknown[0]!r} (known: {', '.join(sorted(cues)) or 'none'})")
+    by_code = {rule.code: rule for rule in rules}
+    for rule in rules:
+        for code in rule.softened_from:
+            source = by_code.get(code)
+            if source is None or source.softened_from or not source.context:
+                why = ("unknown rule code" if source is None else "a note rule" if source.softened_from
+                       else "a rule without context vetoes")
+                raise RuleError(f"{sources[rule.code]}: rule {rule.code}: field 'softened_from': {code} is {why}")
+    return RuleSet(rules=tuple(rules), vocab=vocab, skippable=skippable, sources=sources, cues=cues)
