@@ -435,3 +435,43 @@ def test_a_note_rule_matches_its_sources_without_reporting_them():
     engine = get_engine(only_note)
     assert "NEG001" not in engine.rules  # the rules in force, as `tonecheck rules` lists them
     assert "NEG001" in engine.matched
+
+
+# -- threads, tips and causes (judged on the tuning part of the real sample) ---------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # part 1 of a thread: the way forward may be in the next part
+        "@sam 1/2 We can't move the booking online.",
+        "@sam We can't move the booking online. The team at the desk 1/2",
+        "@sam (1/2) We can't move the booking online.",
+        "@sam 1: Sadly we're unable to move the booking online.",
+        "@sam We can't move the booking online, and &gt;&gt;",
+        # a tip for what the customer can do
+        "Unfortunately we're unable to restore last week's mix. Be sure to save the songs you like.",
+        # a causal "as" right before the limit
+        "The desk can't reach the crew, as we cannot delay a departure.",
+    ],
+)
+def test_a_limit_in_a_thread_with_a_tip_or_a_cause_is_not_a_refusal(text):
+    assert "negative-language" not in categories(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We can't move the booking online. The discount is 1/2 of the fare.",
+        "@sam We can't move the booking online. ^Jo 2/2",  # the last part: nothing more follows
+    ],
+)
+def test_fractions_and_last_parts_are_no_thread_that_goes_on(text):
+    assert "NEG001" in codes(text), text
+
+
+def test_an_apology_after_the_cause_or_in_a_thread_is_not_a_platitude():
+    assert "PAG021" not in codes("A signal fault is causing delays. Sorry for any inconvenience.")
+    assert "PAG021" not in codes("The flight was cancelled due to fog. We're sorry for any inconvenience.")
+    assert "PAG021" not in codes("@sam We apologise for the inconvenience. Your new flight is 1/2")
+    assert "PAG021" in codes("@sam We apologise for the inconvenience.")
