@@ -386,6 +386,21 @@ def test_custom_cue_sets_and_context_vetoes(tmp_path):
         ([_rule(context=[{"cues": ["link"], "in": ["next"], "ignore": ["nosuch"]}])], None, "context"),
         ([_rule(softened_from=["NEG001"])], None, "softened_from"),
         ([_note(softened_from=["ZZZ999"])], None, "softened_from"),
+        # context is a field of the kinds that match text, and a veto has no other keys
+        (
+            [
+                {
+                    key: value
+                    for key, value in _rule(
+                        kind="detector", detector="acronym", context=[{"cues": ["link"], "in": ["next"]}]
+                    ).items()
+                    if key != "phrases"
+                }
+            ],
+            None,
+            "context",
+        ),
+        ([_rule(context=[{"cues": ["link"], "in": ["next"], "where": "here"}])], None, "where"),
         ([_note(softened_from=[])], None, "softened_from"),
         # a phrase rule has no softened_from, a note rule no phrases
         ([{**_note(softened_from=["NEG001"]), "phrases": ["we frob"]}], None, "phrases"),
