@@ -12,6 +12,10 @@ category, with a sample of what was flagged to read.
     python benchmarks/quality.py --real ../shared/corpora/real --sample 5
     python benchmarks/quality.py --errors negative-language   # list misses and false alarms
     python benchmarks/quality.py --rewrites-judged        # rewrites offered, judged (rewrites_judged.py)
+
+Note rules (`kind: note`, e.g. NEG005: a limit stated with an alternative) are left out of every
+figure but --write-measured's: they remark on text that is fine, so their info-level findings are
+no finding of their category (a labelled reply where NEG005 fires expects no negative language).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 import tonecheck  # noqa: E402
 from tonecheck import CATEGORIES  # noqa: E402
+from tonecheck._ruleset.load import load_rules  # noqa: E402
 
 # Folders of the shared corpus that hold saved replies / templates rather than sent replies.
 SAVED_FOLDERS = {"github_saved_replies", "osticket", "django_helpdesk", "request_tracker", "zammad", "znuny", "uvdesk"}
@@ -55,7 +60,9 @@ def _ratio(a: int, b: int) -> float | None:
     return round(a / b, 4) if b else None
 
 
-CONFIG = tonecheck.Config()  # --preview: every rule
+# rules that only remark on acceptable text (kind: note): not counted as findings of their category
+NOTES = tuple(rule.code for rule in load_rules().rules if rule.kind == "note")
+CONFIG = tonecheck.Config()  # --preview: every rule but the notes
 
 
 def evaluate_labelled(rows: list[dict], errors_for: set[str]) -> dict:
@@ -311,7 +318,7 @@ def report_real_judged(args: argparse.Namespace) -> int:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import real_judged
 
-    config = tonecheck.Config(preview=args.preview)
+    config = tonecheck.Config(preview=args.preview, ignore=NOTES)
     chosen = args.part or "report"
     part = None if chosen == "all" else chosen
     figures = real_judged.evaluate(lambda r: tonecheck.check(r.text, mode=r.mode, config=config).findings, part=part)
@@ -541,7 +548,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wanted", type=int, default=25, help="with --draw-supplement: findings wanted per rule")
     args = parser.parse_args(argv)
     global CONFIG
-    CONFIG = tonecheck.Config(preview=args.preview)
+    CONFIG = tonecheck.Config(preview=args.preview, ignore=NOTES)
 
     if args.write_measured:
         return write_measured()

@@ -254,13 +254,15 @@ NEGATIVE_FORMS = [
     "We really can’t refund this order.",
     "Unfortunately, we simply cannot refund this order.",
     "We honestly just can't do that.",
-    "You have to restart the router.",
-    "You’ll have to restart the router.",
-    "You'll have to restart the router.",
-    "You will definitely have to restart the router.",
-    "You will also need to restart the router.",
-    "You’re required to verify your email.",
-    "You must log in again.",
+    # obligations put on the customer (how-to steps towards their own goal are not: see
+    # tests/test_context.py)
+    "You have to pay the return postage.",
+    "You’ll have to pay the return postage.",
+    "You'll have to wait until Monday.",
+    "You will definitely have to wait until Monday.",
+    "You will also need to pay the difference in fare.",
+    "You’re required to give 30 days' notice.",
+    "You must return the item within 14 days.",
 ]
 
 
@@ -324,7 +326,7 @@ def test_curly_apostrophes_give_the_same_findings(straight):
         ("Sorry, but we\ncan't ship to Norway.", "we\ncan't"),
         ("Sorry, we  can't ship to Norway.", "we  can't"),
         ("Thanks. As I\nsaid, the refund takes five days.", "As I\nsaid"),
-        ("The router is old. You have\nto restart it.", "You have\nto"),
+        ("The router is old. You have\nto pay for it.", "You have\nto"),
     ],
 )
 def test_phrases_broken_by_line_wrap_or_double_space_are_caught(text, phrase):

@@ -405,15 +405,15 @@ def test_wrong_name_in_greeting_is_replaced_with_the_first_name():
 
 
 def test_as_i_said_and_obligation_rewritten_with_unsafe():
-    text = "As I said, you have to restart the router."
+    text = "As I said, you have to pay the return postage."
     result = tonecheck.fix(text, unsafe=True, config=ALL_RULES)
-    assert result.text == "To recap, please restart the router."
+    assert result.text == "To recap, please pay the return postage."
     assert {e.code for e in result.edits} == {"PAG002", "NEG010"}
     assert all(e.applicability is Applicability.unsafe for e in result.edits)
 
 
 def test_tone_rewrites_are_not_applied_without_unsafe():
-    text = "As I said, you have to restart the router."
+    text = "As I said, you have to pay the return postage."
     result = tonecheck.fix(text, config=ALL_RULES)
     assert result.text == text
     assert result.edits == ()
@@ -445,26 +445,29 @@ def test_cant_until_becomes_can_from():
 
 def test_overlapping_edits_are_applied_in_later_rounds():
     # "Actually, y" -> "Y" (PAG001, safe) overlaps "you have to" (NEG010): the second waits a round
-    result = tonecheck.fix("Actually, you have to restart the router.", unsafe=True, config=ALL_RULES)
-    assert result.text == "Please restart the router."
+    result = tonecheck.fix("Actually, you have to pay the return postage.", unsafe=True, config=ALL_RULES)
+    assert result.text == "Please pay the return postage."
     assert [(e.code, e.round) for e in result.edits] == [("PAG001", 1), ("NEG010", 2)]
 
 
 def test_max_rounds_stops_early():
-    result = tonecheck.fix("Obviously, you need to log in.", unsafe=True, max_rounds=1, config=ALL_RULES)
-    assert result.text == "You need to log in."
+    result = tonecheck.fix("Obviously, you need to pay the fee.", unsafe=True, max_rounds=1, config=ALL_RULES)
+    assert result.text == "You need to pay the fee."
     assert [f.code for f in result.remaining] == ["NEG010"]
-    assert tonecheck.fix("Obviously, you need to log in.", unsafe=True, config=ALL_RULES).text == "Please log in."
+    assert (
+        tonecheck.fix("Obviously, you need to pay the fee.", unsafe=True, config=ALL_RULES).text
+        == "Please pay the fee."
+    )
 
 
 def test_case_is_kept_at_sentence_start():
     assert (
-        tonecheck.fix("Kindly confirm the address.", unsafe=True, config=ALL_RULES).text
-        == "Please confirm the address."
+        tonecheck.fix("Kindly note the new address.", unsafe=True, config=ALL_RULES).text
+        == "Please note the new address."
     )
     assert (
-        tonecheck.fix("Thanks. Kindly confirm the address.", unsafe=True, config=ALL_RULES).text
-        == "Thanks. Please confirm the address."
+        tonecheck.fix("Thanks. Kindly note the new address.", unsafe=True, config=ALL_RULES).text
+        == "Thanks. Please note the new address."
     )
     assert tonecheck.fix("Simply click the button.", unsafe=True, config=ALL_RULES).text == "Click the button."
     assert tonecheck.fix("Please click it simply.", unsafe=True, config=ALL_RULES).text == "Please click it."
@@ -528,8 +531,8 @@ def test_jargon_is_not_replaced_without_unsafe():
 @pytest.mark.parametrize(
     "text, unsafe",
     [
-        ("As I said, you have to restart the router. Per my last email, the invoice is attached.", False),
-        ("As I said, you have to restart the router. Per my last email, the invoice is attached.", True),
+        ("As I said, you have to pay the return postage. Per my last email, the invoice is attached.", False),
+        ("As I said, you have to pay the return postage. Per my last email, the invoice is attached.", True),
         ("Hi {{first_name}},\n\nWe can't ship to Norway until May.", True),
     ],
 )
@@ -707,21 +710,21 @@ def test_cli_diff_exits_0_when_nothing_would_change(run_cli, tmp_path):
 
 def test_cli_diff_exits_0_when_only_unsafe_fixes_exist(run_cli, tmp_path):
     path = tmp_path / "unsafe.txt"
-    path.write_text(wrap_reply("As I said, you have to restart the router."), encoding="utf-8")
+    path.write_text(wrap_reply("As I said, you have to pay the return postage."), encoding="utf-8")
     assert run_cli(["check", PREVIEW, "--diff", str(path)]).code == 0
     result = run_cli(["check", PREVIEW, "--diff", "--unsafe-fixes", str(path)])
     assert result.code == 1, result
-    assert "+To recap, please restart the router." in result.out.splitlines()
-    assert path.read_text(encoding="utf-8") == wrap_reply("As I said, you have to restart the router.")
+    assert "+To recap, please pay the return postage." in result.out.splitlines()
+    assert path.read_text(encoding="utf-8") == wrap_reply("As I said, you have to pay the return postage.")
 
 
 def test_cli_unsafe_fixes_applies_tone_rewrites(run_cli, tmp_path):
     path = tmp_path / "reply.txt"
-    path.write_text(wrap_reply("As I said, you have to restart the router."), encoding="utf-8")
+    path.write_text(wrap_reply("As I said, you have to pay the return postage."), encoding="utf-8")
     run_cli(["check", PREVIEW, "--fix", str(path)])
-    assert path.read_text(encoding="utf-8") == wrap_reply("As I said, you have to restart the router.")
+    assert path.read_text(encoding="utf-8") == wrap_reply("As I said, you have to pay the return postage.")
     result = run_cli(["check", PREVIEW, "--fix", "--unsafe-fixes", str(path)])
-    assert path.read_text(encoding="utf-8") == wrap_reply("To recap, please restart the router.")
+    assert path.read_text(encoding="utf-8") == wrap_reply("To recap, please pay the return postage.")
     assert "Applied 2 fixes." in result.err
 
 

@@ -136,7 +136,7 @@ def _strip_tags(text: str) -> str:
 
 
 def test_check_markdown_skips_code_and_keeps_offsets():
-    draft = "Hi Sam,\n\n```\nyou have to\n```\n\nYou have to restart it.\n"
+    draft = "Hi Sam,\n\n```\nyou have to\n```\n\nYou have to pay for it.\n"
     report = tonecheck.check(draft, format="markdown", config=ALL_RULES)
     obligations = [f for f in report.findings if f.code == "NEG010"]
     assert [draft[f.source_start : f.source_end] for f in obligations] == ["You have to"]

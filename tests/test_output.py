@@ -29,7 +29,7 @@ RULES = load_rules().by_code()
 ALL_RULES = tonecheck.Config(preview=True)
 VERSION = "9.8.7"
 
-BAD_LINE = "As I said, you have to restart the router."
+BAD_LINE = "As I said, you have to pay the return postage."
 CLEAN_REPLY = "Hi Sam,\n\nThanks for writing in. Could you restart the router?\n\nBest,\nAna\n"
 
 

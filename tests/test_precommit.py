@@ -28,7 +28,7 @@ from conftest import REPO_ROOT, subprocess_env, wrap_reply
 MANIFEST = REPO_ROOT / ".pre-commit-hooks.yaml"
 
 CLEAN = wrap_reply("Thanks for waiting. Your refund went out today and should arrive within five days.")
-BAD = wrap_reply("Thanks for waiting. You have to restart the router.")  # NEG010 "You have to"
+BAD = wrap_reply("Thanks for waiting. You have to pay the return postage.")  # NEG010 "You have to"
 ALSO_BAD = wrap_reply("Thanks for waiting. As I said, the router needs a restart.")  # PAG002
 # keys of a manifest hook that only make sense for pre-commit-managed environments
 _ENVIRONMENT_KEYS = {"language", "entry", "language_version", "additional_dependencies", "minimum_pre_commit_version"}
@@ -179,7 +179,7 @@ def test_pre_commit_as_a_git_hook_blocks_a_bad_commit(pre_commit, reply_repo, of
     # a reply with a problem: the commit is refused and the problem shown
     (reply_repo / ".github").mkdir()
     (reply_repo / ".github" / "replies.yml").write_text(
-        "- name: Needs reproduction\n  body: |\n    Thanks for the report! You have to share a reproduction.\n",
+        "- name: Needs reproduction\n  body: |\n    Thanks for the report! You have to wait for the next release.\n",
         encoding="utf-8",
     )
     git(reply_repo, offline_env, "add", ".github/replies.yml")

@@ -30,9 +30,9 @@ EXAMPLES = REPO_ROOT / "examples" / "saved-replies"
 PREVIEW = "--preview"
 
 CLEAN = wrap_reply("Thanks for waiting. Your refund went out today and should arrive within five days.")
-OBLIGATION = wrap_reply("Thanks for waiting. You have to restart the router.")  # NEG010 "You have to"
+OBLIGATION = wrap_reply("Thanks for waiting. You have to pay the return postage.")  # NEG010 "You have to"
 AS_I_SAID = wrap_reply("Thanks for waiting. As I said, the router needs a restart.")  # PAG002 "As I said"
-BOTH = wrap_reply("Thanks for waiting. As I said, you have to restart the router.")  # PAG002 + NEG010
+BOTH = wrap_reply("Thanks for waiting. As I said, you have to pay the return postage.")  # PAG002 + NEG010
 OBVIOUSLY = wrap_reply("Thanks for waiting. Obviously the router needs a restart.")  # PAG010 "Obviously"
 PLACEHOLDERS = (
     "Hi {{ticket.requester.first_name}},\n\n"
@@ -316,10 +316,12 @@ def _mixed_tree(root: Path) -> None:
         "e.json",
         json.dumps({"macros": [{"title": "T", "actions": [{"field": "comment_value", "value": OBLIGATION}]}]}),
     )
-    write(root, ".github/replies.yml", "- name: R\n  body: |\n    Thanks for the report! You have to share it.\n")
+    write(
+        root, ".github/replies.yml", "- name: R\n  body: |\n    Thanks for the report! You have to wait for the fix.\n"
+    )
     write(root, "notes.rst", OBLIGATION)
-    write(root, "tool.py", "# You have to restart the router.\n")
-    write(root, "config.yml", "- name: R\n  body: You have to share it.\n")
+    write(root, "tool.py", "# You have to pay the return postage.\n")
+    write(root, "config.yml", "- name: R\n  body: You have to wait for the fix.\n")
     write(root, ".cache/x.txt", OBLIGATION)
 
 
@@ -547,7 +549,7 @@ def test_ignore_without_selectors_and_inline_ignore(run_cli, tmp_path, monkeypat
     write(
         tmp_path,
         "r.txt",
-        "Hi Sam,\n\n<!-- tonecheck: ignore -->\nAs I said, you have to restart it.\n\n"
+        "Hi Sam,\n\n<!-- tonecheck: ignore -->\nAs I said, you have to pay for it.\n\n"
         "Thanks for waiting. As I said, the box is here. <!-- tonecheck: ignore PAG002 -->\n\n"
         "As I said, the box is here.\n\n"
         "Let me know if there is anything else I can help with.\n\nBest,\nAna\n",
@@ -652,7 +654,7 @@ def _reply_collection(a_body: str, b_body: str, preamble: str = "") -> str:
     return f"{preamble}# Reply A\n\n{wrap_reply(a_body)}\n# Reply B\n\n{wrap_reply(b_body)}"
 
 
-A_BODY = "Thanks for waiting. First you have to restart the router. Then you have to wait a minute."
+A_BODY = "Thanks for waiting. First you have to pay the return postage. Then you have to wait a minute."
 B_BODY = "Thanks for waiting. As I said, the router needs a restart."
 
 
@@ -721,20 +723,22 @@ def test_baseline_counts(run_cli, tmp_path, monkeypatch):
         return [(f["code"], f["reply_id"], f["line"]) for _, f in all_findings(data)]
 
     # one of the two recorded "you have to" removed: the other is still covered
-    assert reported("Thanks for waiting. First you have to restart the router.", B_BODY) == []
+    assert reported("Thanks for waiting. First you have to pay the return postage.", B_BODY) == []
     # both removed, then one of B's problems removed: nothing comes back
     assert (
-        reported("Thanks for waiting. Please restart the router.", "Thanks for waiting. The router needs a restart.")
+        reported(
+            "Thanks for waiting. Please pay the return postage.", "Thanks for waiting. The router needs a restart."
+        )
         == []
     )
     # a third "you have to" in A: exactly one is new
-    three = "Thanks for waiting. First you have to restart it. Then you have to wait. And you have to call."
+    three = "Thanks for waiting. First you have to pay for it. Then you have to wait. And you have to sign."
     found = reported(three, B_BODY)
     assert [(c, r) for c, r, _ in found] == [("NEG010", "Reply A")], found
     # a recorded problem moved to the other reply is new there (entries are per reply)
     found = reported(A_BODY + " As I said, it helps.", "Thanks for waiting. The router needs a restart.")
     assert [(c, r) for c, r, _ in found] == [("PAG002", "Reply A")], found
-    found = reported(A_BODY, "Thanks for waiting. As I said, you have to restart the router.")
+    found = reported(A_BODY, "Thanks for waiting. As I said, you have to pay the return postage.")
     assert [(c, r) for c, r, _ in found] == [("NEG010", "Reply B")], found
 
 
@@ -757,7 +761,7 @@ ZENDESK = r"""{
       "title": "Router \"reset\"",
       "actions": [
         {"field": "subject", "value": "Router"},
-        {"field": "comment_value", "value": "Hi {{ticket.requester.first_name}},\n\nThe \"Pro\" plan \u00e9t\u00e9 \\ tab\there. As I said, you have\nto restart it.\n\nLet me know if there is anything else I can help with.\n\nBest,\nAna"}
+        {"field": "comment_value", "value": "Hi {{ticket.requester.first_name}},\n\nThe \"Pro\" plan \u00e9t\u00e9 \\ tab\there. As I said, you have\nto pay for it.\n\nLet me know if there is anything else I can help with.\n\nBest,\nAna"}
       ]
     },
     {
@@ -830,7 +834,7 @@ HTML_REPLY = """<!DOCTYPE html>
 <html><head><title>As I said</title><style>p { color: red; }</style></head>
 <body>
 <p>Hi &ldquo;Sam&rdquo; &amp; team,</p>
-<p>Caf&eacute; &mdash; &#8220;quoted&#x201D; &nbsp; as I said, <b>you have to</b> restart the router.<br>Unfortunately we can&#39;t ship it.</p>
+<p>Caf&eacute; &mdash; &#8220;quoted&#x201D; &nbsp; as I said, <b>you have to</b> pay the return postage.<br>Unfortunately we can&#39;t ship it.</p>
 <!-- you have to ignore this -->
 <script>var x = "you have to";</script>
 <p>Let me know if there is anything else I can help with.</p>
@@ -897,7 +901,7 @@ Hi Sam,
 As I said, you have to run `reset --hard`.
 ```
 
-Thanks for waiting. Per my last email, you have to restart the [router](https://example.com/as-i-said "As I said").
+Thanks for waiting. Per my last email, you have to pay the [fee](https://example.com/as-i-said "As I said").
 
 Let me know if there is anything else I can help with.
 
@@ -917,18 +921,18 @@ def test_positions_in_markdown_with_front_matter_and_code_block(run_cli, tmp_pat
 
 
 GITHUB_REPLIES = """- name: Plain "one"
-  body: As I said, you have to restart the router and let me know if anything else comes up. Thanks!
+  body: As I said, you have to pay the return postage and let me know if anything else comes up. Thanks!
 - name: Literal
   body: |
     Thanks for the report!
-      Per my last comment, you have to share a reproduction.
+      Per my last comment, you have to wait for the next release.
     Let me know if anything else comes up.
 - name: Quoted
-  body: "Thanks for the report! \\"Obviously\\" \\u00e9 as I said,\\n you have to share it. Let me know if anything else comes up."
+  body: "Thanks for the report! \\"Obviously\\" \\u00e9 as I said,\\n you have to wait for it. Let me know if anything else comes up."
 - name: Folded
   body: >
     Thanks for the report! As I said, you
-    have to share a reproduction. Let me know if anything else comes up.
+    have to wait for the next release. Let me know if anything else comes up.
 """
 
 

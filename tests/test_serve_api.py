@@ -24,7 +24,7 @@ from tonecheck._serve.settings import ServeSettings, build_settings  # noqa: E40
 
 ALL_RULES = tonecheck.Config(preview=True)  # the server under test runs preview rules too
 
-DRAFT = "Hi {{first_name}},\n\nAs I said, you have to restart the router.\n\nThanks,\nAnna"
+DRAFT = "Hi {{first_name}},\n\nAs I said, you have to pay the return postage.\n\nThanks,\nAnna"
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +59,7 @@ def test_a_clean_reply_passes(server: Server) -> None:
 
 
 def test_html_drafts_have_offsets_into_the_markup(server: Server) -> None:
-    html = "<p>Hi Sara,</p><p>As I said, you <b>have to</b> restart it.</p>"
+    html = "<p>Hi Sara,</p><p>As I said, you <b>have to</b> pay for it.</p>"
     status, body = server.post_json("/v1/check", {"text": html, "format": "html", "channel": "chat"})
     assert status == 200
     by_code = {f["code"]: f for f in body["findings"]}
@@ -406,7 +406,7 @@ def test_gate_rules_first_match_wins_and_the_verdict_is_the_strongest() -> None:
         }
     )
     profile = resolve_profiles(settings)["default"]
-    report = tonecheck.check("You have to restart it. We can't refund that.", channel="chat", config=ALL_RULES)
+    report = tonecheck.check("You have to pay for it. We can't refund that.", channel="chat", config=ALL_RULES)
     actions = {f.code: profile.action(f) for f in report.findings}
     assert actions["NEG010"] == "pass"
     assert any(code.startswith("NEG") and code != "NEG010" and a == "block" for code, a in actions.items())

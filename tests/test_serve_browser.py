@@ -68,7 +68,7 @@ def test_composer_highlights_findings_and_applies_a_rewrite(server: Server, brow
     assert page.evaluate("document.activeElement.id") == "customer"
     page.keyboard.type("Sara")
     page.locator("#draft").focus()
-    page.keyboard.type("Hi {{first_name}},\n\nAs I said, the light is red. You have to restart the router.\n\nThanks,\nAnna")
+    page.keyboard.type("Hi {{first_name}},\n\nAs I said, it is on its way. You have to pay the return postage.\n\nThanks,\nAnna")
     page.keyboard.press("Control+Enter")
     page.wait_for_selector("#verdict[data-verdict='block']")
     marks = page.locator("#backdrop mark")
@@ -96,7 +96,7 @@ def test_composer_highlights_findings_and_applies_a_rewrite(server: Server, brow
     page.locator("li[data-code='NEG010'] button.apply").click()
     page.wait_for_function("() => !document.getElementById('draft').value.includes('You have to')")
     page.wait_for_function("() => !document.querySelector(\"#backdrop mark[data-code='NEG010']\")")
-    assert "Please restart the router" in page.locator("#draft").input_value()
+    assert "Please pay the return postage" in page.locator("#draft").input_value()
     # self-contained: every request went to the service itself
     assert requests and all(url.startswith(server.url) for url in requests)
     page.close()
@@ -105,13 +105,13 @@ def test_composer_highlights_findings_and_applies_a_rewrite(server: Server, brow
 def test_composer_offsets_survive_emoji(server: Server, browser: Any) -> None:
     page = browser.new_page()
     page.goto(server.url + "/")
-    page.locator("#draft").fill("😀😀 Thanks! As I said, it is off. You have to restart it. 🙂")
+    page.locator("#draft").fill("😀😀 Thanks! As I said, it is off. You have to pay for it. 🙂")
     page.locator("#check").click()
     page.wait_for_selector("#backdrop mark[data-code='PAG002']")
     assert page.locator("#backdrop mark[data-code='PAG002']").inner_text() == "As I said"
     page.locator("li[data-code='NEG010'] button.apply").click()
-    page.wait_for_function("() => document.getElementById('draft').value.includes('Please restart')")
-    assert page.locator("#draft").input_value() == "😀😀 Thanks! As I said, it is off. Please restart it. 🙂"
+    page.wait_for_function("() => document.getElementById('draft').value.includes('Please pay')")
+    assert page.locator("#draft").input_value() == "😀😀 Thanks! As I said, it is off. Please pay for it. 🙂"
     page.close()
 
 

@@ -19,7 +19,7 @@ import tonecheck  # noqa: E402
 
 ALL_RULES = tonecheck.Config(preview=True)  # the server under test runs preview rules too
 
-TEXT = "😀 Hi Sara,\n\nAs I said, it is off 🙂. You have to restart the router first.\n\nThanks,\nAnna"
+TEXT = "😀 Hi Sara,\n\nAs I said, it is off 🙂. You have to pay the return postage first.\n\nThanks,\nAnna"
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +111,7 @@ def test_annotated_data_keeps_offsets_in_the_original(server: Server) -> None:
             {"markup": "<b>"},
             {"text": "have to"},
             {"markup": "</b>"},
-            {"text": " restart it."},
+            {"text": " pay for it."},
         ]
     }
     original = "".join(part.get("text", part.get("markup", "")) for part in data["annotation"])

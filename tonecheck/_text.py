@@ -44,6 +44,11 @@ def _spell_out(text: str) -> str:
     return str(_CONTRACTIONS.sub(lambda m: _SPELLED_OUT[m.group()], text))
 
 
+def _normalise_words(text: str) -> str:
+    """Lower case, straight quotes, contractions spelled out; whitespace kept as it is."""
+    return _spell_out(_lower(text))
+
+
 def _normalise_phrase(phrase: str) -> str:
     return " ".join(_spell_out(_lower(phrase)).split())
 

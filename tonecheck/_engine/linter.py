@@ -21,10 +21,12 @@ from .._exceptions import ConfigError, InputError, RuleError
 from .._lazy import Lazy
 from .._ruleset import matcher_keys
 from .._ruleset.load import RuleSet, load_rules, rule_files
+from .._ruleset.phrase_language import to_regex
 from .._ruleset.schema import (
     DetectorRule,
     LexiconRule,
     MatchingRule,
+    NoteRule,
     PhraseRule,
     RegexRule,
     Rule,
@@ -32,8 +34,9 @@ from .._ruleset.schema import (
     TokenPatternRule,
 )
 from .._ruleset.templates import render
-from .._text import MAX_CHARS, LineIndex, _lower, _normalise_context, _normalise_phrase, _straighten
+from .._text import MAX_CHARS, LineIndex, _lower, _normalise_context, _normalise_words, _straighten
 from .._types import Channel, Finding, Mode, Report, Suggestion
+from .context import Around, compile_cue_set
 from .limits import record_timeout, regex_timeout
 from .nlp import _lexeme_attributes, _load_pipeline
 from .phrase_cache import _pack_phrases, _unpack_phrases
@@ -76,25 +79,40 @@ class Engine:
         unknown = [code for code in config.severity if code not in ruleset.by_code()]
         if unknown:
             raise ConfigError(f"configuration: key 'severity': unknown rule code {unknown[0]}")
-        # the rules in force; tool rules among them have no matcher, so nothing below compiles them
-        self.rules: dict[str, Rule] = {r.code: r for r in ruleset.rules if _selected(r, config)}
+        # the rules in force; tool and note rules among them have no matcher, so nothing below
+        # compiles them
+        selected = {r.code: r for r in ruleset.rules if _selected(r, config)}
+        # A selected note rule reports what its source rules' context dropped, so those rules are
+        # matched too; their own findings are reported only when they are selected themselves.
+        by_code = ruleset.by_code()
+        self.softened_to: dict[str, str] = {}  # source rule code -> note rule code
+        shadows: dict[str, Rule] = {}
+        for rule in selected.values():
+            for source in rule.softened_from if isinstance(rule, NoteRule) else ():
+                self.softened_to[source] = rule.code
+                if source not in selected:
+                    shadows[source] = by_code[source]
+        self.rules: dict[str, Rule] = selected
+        self.reported: frozenset[str] = frozenset(selected)
+        self.matched: dict[str, Rule] = {**selected, **shadows}  # what the engine compiles and matches
         self.matching_rules: dict[str, MatchingRule] = {
-            code: rule for code, rule in self.rules.items() if isinstance(rule, MatchingRule)
+            code: rule for code, rule in self.matched.items() if isinstance(rule, MatchingRule)
         }
         self.text_rules: dict[str, TextRule] = {
-            code: rule for code, rule in self.rules.items() if isinstance(rule, TextRule)
+            code: rule for code, rule in self.matched.items() if isinstance(rule, TextRule)
         }
         # the channels each rule checks: the rule's own `channels`; the team's `closing.channels`
         # replaces them for the missing-closing rules
         self.channels: dict[str, frozenset[Channel]] = {
             code: frozenset(_rule_channels(rule, config)) for code, rule in self.matching_rules.items()
         }
-        self.nlp = _load_pipeline(config.spacy_model, _lexeme_attributes(self.rules.values()))
+        self.nlp = _load_pipeline(config.spacy_model, _lexeme_attributes(self.matched.values()))
         self.has_pipes = bool(self.nlp.pipe_names)  # a blank pipeline only tokenizes: call that directly
         self._build_phrase_matcher(_unpack_phrases(cached["phrases"]) if cached else None)
         self._build_matcher()
         self._build_regex()
         self._build_context_vetoes()
+        self._build_context()
         syntaxes = self.ruleset.by_code().get("TPL001")
         self.placeholder_syntaxes: dict[str, str] = (
             dict(syntaxes.options.syntaxes)
@@ -181,7 +199,7 @@ class Engine:
 
         # each lexicon entry has a key of its own, so a match knows which entry's plain wording to use
         lexicon_keys: dict[str, tuple[str, str]] = {}
-        for rule in self.rules.values():
+        for rule in self.matched.values():
             add(matcher_keys.phrases(rule.code), self.ruleset.expanded(rule, "phrases", normalise=_lower))
             add(matcher_keys.exceptions(rule.code), self.ruleset.expanded(rule, "exceptions", normalise=_lower))
             if isinstance(rule, DetectorRule):
@@ -211,7 +229,7 @@ class Engine:
 
         self.matcher = Matcher(self.nlp.vocab)
         anchors: set[str] | None = set()
-        for rule in self.rules.values():
+        for rule in self.matched.values():
             if not isinstance(rule, TokenPatternRule):
                 continue
             try:
@@ -238,7 +256,7 @@ class Engine:
         # literal lets it skip ahead.
         self.rule_regex: list[tuple[str, Lazy, frozenset[str], tuple[str, ...]]] = []
         self._rewrites: dict[tuple[str, int], regex.Pattern[str]] = {}  # compiled on first use
-        for rule in self.rules.values():
+        for rule in self.matched.values():
             if isinstance(rule, (PhraseRule, RegexRule)) and rule.regex:
                 case_sensitive = isinstance(rule, RegexRule) and rule.case_sensitive
                 flags = 0 if case_sensitive else regex.IGNORECASE
@@ -247,7 +265,7 @@ class Engine:
                 self.rule_regex.append((rule.code, Lazy(source, flags), requires, rule.scope))
         # each reply is checked once for every word some rule requires, not once per rule
         self.required_words = tuple(sorted({word for _, _, words, _ in self.rule_regex for word in words}))
-        self.detector_rules = [rule for rule in self.rules.values() if isinstance(rule, DetectorRule)]
+        self.detector_rules = [rule for rule in self.matched.values() if isinstance(rule, DetectorRule)]
 
     def rewrite_pattern(self, code: str, index: int) -> regex.Pattern[str]:
         key = (code, index)
@@ -258,18 +276,45 @@ class Engine:
     def _build_context_vetoes(self) -> None:
         self.not_after: dict[str, Lazy] = {}
         self.not_before: dict[str, Lazy] = {}
-        for rule in self.rules.values():
+        for rule in self.matched.values():
             for field_name, table, template in (
                 ("not_after", self.not_after, r"(?:^|[^\w'])(?:{})[\s,]*$"),
                 ("not_before", self.not_before, r"^[\s,]*(?:{})(?![\w'])"),
             ):
-                words = self.ruleset.expanded(rule, field_name)  # type: ignore[arg-type]
-                if words:
-                    alternation = "|".join(
-                        r"\s+".join(regex.escape(w) for w in _normalise_phrase(p).split())
-                        for p in sorted(set(words), key=len, reverse=True)
-                    )
+                patterns: tuple[str, ...] = getattr(rule, field_name, ())
+                if patterns:
+                    # one regular expression per pattern, not its expansion: a vocabulary list
+                    # in a pattern ("(first|then)? @how_to") would expand to thousands of phrases
+                    alternation = "|".join(to_regex(p, self.ruleset.vocab, _normalise_words) for p in patterns)
                     table[rule.code] = Lazy(template.format(alternation))
+
+    def _build_context(self) -> None:
+        """Each rule's `context` as (cue pattern, windows, ignored cue pattern) triples."""
+        cue_patterns = {name: compile_cue_set(self.ruleset, cue_set) for name, cue_set in self.ruleset.cues.items()}
+        joined: dict[tuple[str, ...], Lazy] = {}  # one pattern per list of cue sets: one search per window
+
+        def pattern_for(names: tuple[str, ...]) -> Lazy:
+            if names not in joined:
+                joined[names] = (
+                    cue_patterns[names[0]]
+                    if len(names) == 1
+                    else Lazy("|".join(f"(?:{cue_patterns[name].source})" for name in names))
+                )
+            return joined[names]
+
+        self.context: dict[str, list[tuple[Lazy, tuple[str, ...], Lazy | None]]] = {
+            rule.code: [
+                (pattern_for(veto.cues), veto.in_, pattern_for(veto.ignore) if veto.ignore else None)
+                for veto in rule.context
+            ]
+            for rule in self.text_rules.values()
+            if rule.context
+        }
+
+    def _context_vetoed(self, code: str, scan: Scan, start: int, end: int) -> bool:
+        """True if a cue set of the rule's `context` occurs in one of its windows around the match."""
+        around = Around(scan, start, end)
+        return any(around.any_cue(pattern, windows, ignore) for pattern, windows, ignore in self.context[code])
 
     def _vetoed(self, code: str, scan: Scan, start: int, end: int) -> bool:
         before = self.not_after.get(code)
@@ -318,7 +363,8 @@ class Engine:
             channel=channel,
         )
         scan.cache["audience"] = self.audience  # who the reply is written for (see developer_facing)
-        hits = list(self._match(scan))
+        reported = self.reported
+        hits = [hit for hit in self._match(scan) if hit.code in reported]
         scan.cache["jargon spans"] = [(h.start, h.end) for h in hits if self.rules[h.code].category == "jargon"]
         hits = _dedupe(self, [hit for hit in hits if self._keeps(scan, hit)])
         if ignore:  # a filter on what would be reported: a dropped finding hides no other
@@ -377,12 +423,24 @@ class Engine:
                 continue
             if self._vetoed(code, scan, start, end):
                 continue
+            if code in self.context and self._context_vetoed(code, scan, start, end):
+                note = self.softened_to.get(code)
+                if note is not None and self._note_keeps(note, scan, start, end, excepted):
+                    yield Hit(note, start, end, values)
+                continue
             yield Hit(code, start, end, values)
         for detector_rule in self.detector_rules:
             if scan.mode in detector_rule.modes and scan.channel in self.channels[detector_rule.code]:
                 for hit in REGISTRY[detector_rule.detector](scan, detector_rule, detector_rule.options):
                     if not overlaps(hit.start, hit.end, excepted.get(detector_rule.code, ())):
                         yield hit
+
+    def _note_keeps(
+        self, code: str, scan: Scan, start: int, end: int, excepted: dict[str, list[tuple[int, int]]]
+    ) -> bool:
+        """A note rule's own modes and exceptions apply to what it reports."""
+        rule = self.matching_rules[code]
+        return scan.mode in rule.modes and not overlaps(start, end, excepted.get(code, ()))
 
     def _phrase_matches(self, doc: Any) -> Iterable[tuple[int, int, int]]:
         """Phrase matches as (key, start char, end char), on the full text and, where it could

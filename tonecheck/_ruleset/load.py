@@ -22,9 +22,11 @@ from .phrase_language import PatternSyntaxError, expand
 from .schema import (
     CODE_PATTERN,
     NAME_PATTERN,
+    CueSet,
     DetectorRule,
     LexiconRule,
     MatchingRule,
+    NoteRule,
     PhraseRule,
     RegexRule,
     Rule,
@@ -39,9 +41,11 @@ from .schema import (
 __all__ = [
     "CODE_PATTERN",
     "NAME_PATTERN",
+    "CueSet",
     "DetectorRule",
     "LexiconRule",
     "MatchingRule",
+    "NoteRule",
     "PhraseRule",
     "RegexRule",
     "Rule",
@@ -69,6 +73,8 @@ class _PackFile(_Strict):
 class _VocabFile(_Strict):
     skippable: tuple[str, ...] = ()
     vocab: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    # cue sets for rules' `context` (issue 10): what a clause or its neighbours do
+    cues: dict[str, CueSet] = Field(default_factory=dict)
 
 
 class RuleSet(BaseModel):
@@ -80,6 +86,7 @@ class RuleSet(BaseModel):
     vocab: dict[str, tuple[str, ...]]
     skippable: frozenset[str]
     sources: dict[str, str]  # code -> file it came from
+    cues: dict[str, CueSet] = Field(default_factory=dict)  # vocab.yml `cues`, for rules' `context`
     # the vocabulary as each normalising function makes it: derived from this rule set's own
     # vocabulary, so it lives (and dies) with the rule set
     _normalised: dict[Callable[[str], str], dict[str, tuple[str, ...]]] = PrivateAttr(default_factory=dict)
@@ -165,12 +172,14 @@ def _load_pack(path: Path) -> list[Rule]:
     return rules
 
 
-def _load_vocab(paths: list[Path]) -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
-    """The word lists of every vocab file, in load order. A list a later file names again is
-    extended (its new words appended), never replaced: a team's vocab.yml adds words to the
-    built-in lists without turning off what the built-in rules rely on."""
+def _load_vocab(paths: list[Path]) -> tuple[dict[str, tuple[str, ...]], frozenset[str], dict[str, CueSet]]:
+    """The word lists and cue sets of every vocab file, in load order. A list or cue set a later
+    file names again is extended (its new entries appended), never replaced: a team's vocab.yml
+    adds words to the built-in lists without turning off what the built-in rules rely on."""
     vocab: dict[str, tuple[str, ...]] = {}
     skippable: set[str] = set()
+    cues: dict[str, CueSet] = {}
+    cue_files: dict[str, Path] = {}
     for path in paths:
         try:
             parsed = _VocabFile.model_validate(_read_yaml(path))
@@ -180,7 +189,23 @@ def _load_vocab(paths: list[Path]) -> tuple[dict[str, tuple[str, ...]], frozense
         for name, words in parsed.vocab.items():
             vocab[name] = tuple(dict.fromkeys((*vocab.get(name, ()), *words)))
         skippable.update(word.lower() for word in parsed.skippable)
-    return vocab, frozenset(skippable)
+        for name, cue_set in parsed.cues.items():
+            cues[name] = _extended(cues[name], cue_set) if name in cues else cue_set
+            cue_files[name] = path
+    for name, cue_set in cues.items():
+        for pattern in cue_set.phrases:
+            try:
+                expand(pattern, vocab)
+            except PatternSyntaxError as exc:
+                raise RuleError(f"{cue_files[name]}: field 'cues.{name}.phrases': {exc}") from None
+    return vocab, frozenset(skippable), cues
+
+
+def _extended(cue_set: CueSet, more: CueSet) -> CueSet:
+    return CueSet(
+        phrases=tuple(dict.fromkeys((*cue_set.phrases, *more.phrases))),
+        regex=tuple(dict.fromkeys((*cue_set.regex, *more.regex))),
+    )
 
 
 def _rule_folder_files(root: Path) -> list[Path]:
@@ -214,7 +239,7 @@ def load_rules(extra_paths: tuple[str, ...] = ()) -> RuleSet:
 
 
 def _load_files(files: list[Path]) -> RuleSet:
-    vocab, skippable = _load_vocab([f for f in files if f.stem == VOCAB_FILE])
+    vocab, skippable, cues = _load_vocab([f for f in files if f.stem == VOCAB_FILE])
     rules: list[Rule] = []
     sources: dict[str, str] = {}
     names: dict[str, str] = {}  # name -> code of the rule that has it
@@ -240,7 +265,34 @@ def _load_files(files: list[Path]) -> RuleSet:
                     expand(pattern, vocab)
                 except PatternSyntaxError as exc:
                     raise RuleError(f"{sources[rule.code]}: rule {rule.code}: field '{field}': {exc}") from None
-    return RuleSet(rules=tuple(rules), vocab=vocab, skippable=skippable, sources=sources)
+    _check_context(rules, cues, sources)
+    return RuleSet(rules=tuple(rules), vocab=vocab, skippable=skippable, sources=sources, cues=cues)
+
+
+def _check_context(rules: list[Rule], cues: dict[str, CueSet], sources: dict[str, str]) -> None:
+    """Every cue set a rule's `context` names exists; every rule a note rule is `softened_from`
+    exists and has a `context` (whose dropped matches are what the note reports)."""
+    for rule in rules:
+        for veto in rule.context if isinstance(rule, TextRule) else ():
+            unknown = [name for name in (*veto.cues, *veto.ignore) if name not in cues]
+            if unknown:
+                raise RuleError(
+                    f"{sources[rule.code]}: rule {rule.code}: field 'context': unknown cue set "
+                    f"{unknown[0]!r} (known: {', '.join(sorted(cues)) or 'none'})"
+                )
+    by_code = {rule.code: rule for rule in rules}
+    for rule in rules:
+        if not isinstance(rule, NoteRule):
+            continue
+        for code in rule.softened_from:
+            source = by_code.get(code)
+            if source is None:
+                why = "an unknown rule code"
+            elif not isinstance(source, TextRule) or not source.context:
+                why = "not a rule with a context (a note reports what a rule's context dropped)"
+            else:
+                continue
+            raise RuleError(f"{sources[rule.code]}: rule {rule.code}: field 'softened_from': {code} is {why}")
 
 
 def _phrase_fields(rule: Rule) -> list[tuple[str, tuple[str, ...] | dict[str, str]]]:

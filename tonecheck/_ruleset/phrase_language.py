@@ -9,8 +9,8 @@ which is far cheaper per reply than token patterns (see shared notes on measured
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Annotated
+from collections.abc import Callable, Mapping, Sequence
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, StrictStr
 
@@ -34,6 +34,10 @@ def expand(pattern: str, vocab: Mapping[str, Sequence[str]]) -> list[str]:
     if not seen:
         raise PatternSyntaxError(f"{pattern!r} expands to nothing")
     return list(seen)
+
+
+# a node of a pattern's tree (see _Parser.parse_nodes) or of to_regex's token list
+_Node = tuple[Any, ...]
 
 
 class _Parser:
@@ -64,6 +68,57 @@ class _Parser:
         if literal:
             results = [r + "".join(literal) for r in results]
         return results
+
+    # -- the same grammar as a tree, for to_regex: ("lit", text) and ("grp", alternatives,
+    # optional), each alternative a list of nodes; a vocabulary list is a group of its entries
+    def parse_nodes(self) -> list[_Node]:
+        nodes: list[_Node] = []
+        literal: list[str] = []
+        while self.pos < len(self.text) and self.text[self.pos] not in ")|":
+            char = self.text[self.pos]
+            if char in "(@":
+                if literal:
+                    nodes.append(("lit", "".join(literal)))
+                    literal = []
+                alternatives = self._group_nodes() if char == "(" else self._macro_nodes()
+                optional = any(not alt for alt in alternatives)
+                if self.pos < len(self.text) and self.text[self.pos] == "?":
+                    self.pos += 1
+                    optional = True
+                nodes.append(("grp", [alt for alt in alternatives if alt], optional))
+            else:
+                literal.append(char)
+                self.pos += 1
+        if literal:
+            nodes.append(("lit", "".join(literal)))
+        return nodes
+
+    def _group_nodes(self) -> list[list[_Node]]:
+        self.pos += 1  # "("
+        alternatives: list[list[_Node]] = []
+        while True:
+            alternatives.append(self.parse_nodes())
+            if self.pos >= len(self.text):
+                raise PatternSyntaxError(f"unclosed '(' in {self.text!r}")
+            closing = self.text[self.pos]
+            self.pos += 1
+            if closing == ")":
+                return alternatives
+
+    def _macro_nodes(self) -> list[list[_Node]]:
+        start = self.pos + 1
+        end = start
+        while end < len(self.text) and (self.text[end].isalnum() or self.text[end] == "_"):
+            end += 1
+        name = self.text[start:end]
+        if name not in self.vocab:
+            raise PatternSyntaxError(f"unknown vocabulary @{name} in {self.text!r}")
+        self.pos = end
+        alternatives = []
+        for entry in self.vocab[name]:
+            sub = _Parser(entry, self.vocab)
+            alternatives.append(sub.parse_nodes())
+        return alternatives
 
     def _group(self) -> list[str]:
         self.pos += 1  # "("
@@ -104,3 +159,108 @@ def _compiles(source: str) -> str:
 
 # A regular expression in a rule file or configuration, checked when it is loaded.
 RegexSource = Annotated[StrictStr, AfterValidator(_compiles)]
+
+
+def to_regex(pattern: str, vocab: Mapping[str, Sequence[str]], normalise: Callable[[str], str]) -> str:
+    """The pattern as one regular expression, without expanding it: words separated by any run of
+    whitespace (none needed before punctuation), groups and vocabulary lists as alternations.
+    For text checks (context vetoes, cue words), where thousands of expanded phrases would make
+    a pattern slow to compile and to search. `normalise` is applied to the literal text."""
+    import regex as _regex
+
+    parser = _Parser(pattern, vocab)
+    nodes = parser.parse_nodes()
+    if parser.pos != len(pattern):
+        raise PatternSyntaxError(f"unexpected {pattern[parser.pos]!r} at {parser.pos} in {pattern!r}")
+
+    def glued(node: _Node) -> bool:
+        """Punctuation needs no space before it: "clearly ," matches "clearly,"."""
+        if node[0] == "txt":
+            return not node[1][0].isalnum()
+        if node[0] == "ws":
+            return False
+        return all(alt and glued(alt[0]) for alt in node[1])
+
+    def edge_space(alternatives: list[list[_Node]], first: bool) -> bool:
+        """Every alternative of a group starts (ends) with a space: "(any )?" carries the space
+        that separates it from the next word, which belongs between the words instead."""
+        for alt in alternatives:
+            end = alt[0] if first else alt[-1]
+            if end[0] != "ws":
+                return False
+        return True
+
+    def tokens(seq: list[_Node]) -> list[_Node]:
+        """("ws",), ("txt", word) and ("grp", alternatives, optional), alternatives as tokens,
+        with spaces at the edges of a group moved out of it and runs of spaces merged."""
+        items: list[_Node] = []
+        for node in seq:
+            if node[0] == "lit":
+                for piece in _regex.finditer(r"\s+|\S+", normalise(node[1])):
+                    items.append(("ws",) if piece.group().isspace() else ("txt", piece.group()))
+                continue
+            alternatives = [tokens(alt) for alt in node[1]]
+            alternatives = [alt for alt in alternatives if alt]
+            lead = bool(alternatives) and edge_space(alternatives, True)
+            trail = bool(alternatives) and edge_space(alternatives, False)
+            if lead:
+                alternatives = [alt[1:] for alt in alternatives]
+            if trail:
+                alternatives = [alt[:-1] for alt in alternatives]
+            optional = node[2] or any(not alt for alt in alternatives)
+            alternatives = [alt for alt in alternatives if alt]
+            if lead:
+                items.append(("ws",))
+            if alternatives:
+                items.append(("grp", alternatives, optional))
+            if trail:
+                items.append(("ws",))
+        merged: list[_Node] = []
+        for token in items:
+            if token[0] == "ws" and merged and merged[-1][0] == "ws":
+                continue
+            merged.append(token)
+        return merged
+
+    def item(token: _Node) -> str:
+        if token[0] == "txt":
+            return str(_regex.escape(token[1]))
+        return "(?:" + "|".join(sequence(alt) for alt in token[1]) + ")"
+
+    def sequence(items: list[_Node]) -> str:
+        out: list[str] = []
+        required_seen = False  # before the first required word, an optional one takes the space after it
+        separator = ""  # what separates the next word from the previous one
+        k = 0
+        while k < len(items):
+            token = items[k]
+            if token[0] == "ws":
+                following = items[k + 1] if k + 1 < len(items) else None
+                if out or required_seen:
+                    separator = r"\s*" if following is not None and glued(following) else r"\s+"
+                elif following is not None and k == 0:
+                    separator = r"\s*" if glued(following) else r"\s+"
+                k += 1
+                continue
+            optional = token[0] == "grp" and token[2]
+            if optional and not required_seen:
+                after = items[k + 1] if k + 1 < len(items) else None
+                space = ""
+                if after is not None and after[0] == "ws":
+                    next_word = items[k + 2] if k + 2 < len(items) else None
+                    space = r"\s*" if next_word is not None and glued(next_word) else r"\s+"
+                    k += 1  # the space goes inside the optional word
+                out.append("(?:" + separator + item(token) + space + ")?")
+                separator = ""
+                k += 1
+                continue
+            if optional:
+                out.append("(?:" + separator + item(token) + ")?")
+            else:
+                out.append(separator + item(token))
+                required_seen = True
+            separator = ""
+            k += 1
+        return "".join(out)
+
+    return sequence(tokens(nodes))

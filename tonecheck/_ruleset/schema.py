@@ -8,12 +8,14 @@ that is read by nobody.
     regex           regex                                          requires, case_sensitive
     token-pattern   patterns (spaCy Matcher token patterns)
     detector        a named code detector                          detector, options
+    note            nothing: other rules' matches their `context`  softened_from (see NoteRule)
+                    dropped
     tool            nothing: a check tonecheck makes itself        (TON100, an unused suppression)
 
 Every kind has the documentation fields: code, name, category, severity, status, message, why,
 fix and examples. Every kind that matches has modes, channels, exceptions, rewrites and suggestions. The
 kinds that match text also have the filters by place and context: scope, at_sentence_start,
-not_after and not_before (a detector decides place and context itself).
+not_after, not_before and context (a detector decides place and context itself).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from .phrase_language import RegexSource
 
 CODE_PATTERN = r"^[A-Z]{3}\d{3}$"
 NAME_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
-KINDS: tuple[str, ...] = ("phrase", "lexicon", "regex", "token-pattern", "detector", "tool")
+KINDS: tuple[str, ...] = ("phrase", "lexicon", "regex", "token-pattern", "detector", "note", "tool")
 # checks tonecheck makes itself, outside the rule engine; a `kind: tool` rule documents one of them
 TOOL_CHECKS: Mapping[str, str] = {"TON100": "an inline suppression that suppresses nothing"}
 # the category of checks on tonecheck's own comments, not on the reply's tone
@@ -64,6 +66,46 @@ class RewriteSpec(_Strict):
     # the rewrite is written for the opener and the finding together ("it" + "'s against our
     # policy to …" -> "we don't …"): without the opener it is not offered
     needs_opener: bool = False
+
+
+# -- Context: the clause and its neighbours (issue 10, negative-language and passive-aggressive) --
+# Where a rule's `context` looks for cue words, relative to a match: its whole sentence, that
+# sentence before or after the match, the same clause before or after it (a sentence split at
+# "but", "however", semicolons and dashes), the sentence before or after, the later sentences, or
+# the sentences around it. See tonecheck/_engine/context.py.
+ContextWindow = Literal[
+    "sentence", "before", "clause-before", "after", "clause-after", "previous", "next", "following", "reply"
+]
+
+
+class ContextVeto(_Strict):
+    """A match is dropped when one of these cue sets (`cues` in vocab.yml) occurs in one of
+    these windows around it: "we can't do X, but here is Y" is an alternative, not a refusal."""
+
+    cues: tuple[str, ...] = Field(min_length=1)
+    in_: tuple[ContextWindow, ...] = Field(alias="in", min_length=1)
+    # neighbouring sentences holding one of these cue sets are left out of the previous, next
+    # and following windows: "If you have any other questions, please get in touch" offers
+    # nothing new
+    ignore: tuple[str, ...] = ()
+
+
+class CueSet(_Strict):
+    """Words that signal what a clause does (offers an alternative, gives a reason...): phrases in
+    the phrase language, matched as whole words on the lower-cased text, and regular expressions
+    for what words cannot spell (a link)."""
+
+    phrases: tuple[str, ...] = ()
+    regex: tuple[RegexSource, ...] = ()
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> CueSet:
+        if not self.phrases and not self.regex:
+            raise ValueError("a cue set needs phrases or regex")
+        return self
+
+
+# -- end of context --
 
 
 class Examples(_Strict):
@@ -119,6 +161,9 @@ class TextRule(MatchingRule):
     # `not_after` ("if you need to") or right before one of `not_before` ("can't wait") is dropped.
     not_after: tuple[str, ...] = ()
     not_before: tuple[str, ...] = ()
+    # Clause and sentence context (see ContextVeto): a candidate match is dropped when one of
+    # the named cue sets occurs in one of the windows around it.
+    context: tuple[ContextVeto, ...] = ()
 
 
 class PhraseRule(TextRule):
@@ -197,6 +242,16 @@ class DetectorRule(MatchingRule):
         return {**data, "options": options}
 
 
+class NoteRule(MatchingRule):
+    """A note on what other rules let pass: no matcher of its own; it reports the matches of the
+    rules in `softened_from` that their `context` dropped (NEG005: a limit stated with an
+    alternative is worth an info note, not a warning). The source rules must have a `context`;
+    that is checked when the rule set is loaded."""
+
+    kind: Literal["note"]
+    softened_from: tuple[str, ...] = Field(min_length=1)
+
+
 class ToolRule(Rule):
     """A check tonecheck makes itself (see TOOL_CHECKS): no matcher, so the engine skips it, but
     it is documented, listed, selected and ignored like any other rule."""
@@ -214,7 +269,7 @@ class ToolRule(Rule):
 
 
 AnyRule = Annotated[
-    PhraseRule | LexiconRule | RegexRule | TokenPatternRule | DetectorRule | ToolRule,
+    PhraseRule | LexiconRule | RegexRule | TokenPatternRule | DetectorRule | NoteRule | ToolRule,
     Field(discriminator="kind"),
 ]
 _MODELS: dict[str, type[Rule]] = {
@@ -223,6 +278,7 @@ _MODELS: dict[str, type[Rule]] = {
     "regex": RegexRule,
     "token-pattern": TokenPatternRule,
     "detector": DetectorRule,
+    "note": NoteRule,
     "tool": ToolRule,
 }
 _MATCHER_FIELDS = {
@@ -231,6 +287,7 @@ _MATCHER_FIELDS = {
     "regex": "regex",
     "patterns": "token-pattern",
     "detector": "detector",
+    "softened_from": "note",
 }
 
 _adapter: TypeAdapter[Any] | None = None
