@@ -260,3 +260,17 @@ def test_per_call_ignore_is_a_filter(text, data):
     filtered = tonecheck.check(text, ignore=[selector], config=ALL_RULES)
     expected = [f for f in full.findings if not (selector in (f.name, f.category) or f.code.startswith(selector))]
     assert list(filtered.findings) == expected
+
+
+@given(
+    word=st.text(alphabet="ab ,\n\t", min_size=1, max_size=5),
+    text=st.text(alphabet="ab ,\n\t\u00a0", max_size=30),
+)
+@settings(max_examples=500, deadline=None)
+def test_a_required_word_is_found_as_in_the_text_with_its_spaces_joined(word, text):
+    from tonecheck._engine.linter import RequiredWords, _has_space
+
+    spaced = {word: tuple(p for p in word.split() if p)} if _has_space(word) else {}
+    gate = RequiredWords(text, spaced)
+    assert gate.present(word) == (word in " ".join(text.split()))
+    assert gate.present(word) == (word in " ".join(text.split()))  # asked again: the same answer

@@ -8,7 +8,6 @@ import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import numpy
 import regex
 
 from .. import _detectors  # noqa: F401  # importing the package registers every detector
@@ -235,6 +234,9 @@ class Engine:
                 self.rule_regex.append((rule.code, Lazy(source, flags), requires, rule.scope))
         # each reply is checked once for every word some rule requires, not once per rule
         self.required_words = tuple(sorted({word for _, _, words, _ in self.rule_regex for word in words}))
+        self._spaced_words = {
+            word: tuple(part for part in word.split() if part) for word in self.required_words if _has_space(word)
+        }
         self.detector_rules = [rule for rule in self.rules.values() if isinstance(rule, DetectorRule)]
 
     def rewrite_pattern(self, code: str, index: int) -> regex.Pattern[str]:
@@ -336,11 +338,10 @@ class Engine:
             strings = self.nlp.vocab.strings
             for match_id, s, e in self.matcher(doc):
                 raw.append((strings[match_id], doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), {}))
-        gate_text = " ".join(scan.lowered.split())  # "can't\n be" is "can't be" to the regex's \s+
-        present = {word for word in self.required_words if word in gate_text}
+        gate = RequiredWords(scan.lowered, self._spaced_words)
         timeout = regex_timeout()  # None unless a caller (the service) set a budget
         for code, pattern, requires, scope in self.rule_regex:
-            if requires and requires.isdisjoint(present):
+            if requires and not any(gate.present(word) for word in requires):
                 continue
             spans = [(r.start, r.end) for r in scan.anatomy.kinds(*scope)] if scope else [(0, len(scan.scan))]
             try:
@@ -378,20 +379,23 @@ class Engine:
 
         for match_id, s, e in self.phrase_matcher(doc):
             yield (match_id, *span(s, e - 1))
-        norms, is_space = doc.to_array(self._norm_and_space).T.tolist() if len(doc) else ([], [])
+        if not len(doc):
+            return
+        array = doc.to_array(self._norm_and_space)  # one row per token: NORM, IS_SPACE
+        norms, is_space = array.T.tolist()
         if 1 in is_space:
             self._learn_spaces(set(itertools.compress(norms, is_space)))
         gap_words = self._gap_words
-        gaps = [index for index, norm in enumerate(norms) if norm in gap_words]
-        if not gaps:
+        if gap_words.isdisjoint(norms):  # one C-level test: about half the replies stop here
             return
+        gaps = [index for index, norm in enumerate(norms) if norm in gap_words]
         removed = self._removed(norms, gaps)
         if not self._gap_may_hide_phrase(norms, removed):
             return
         kept = [index for index in range(len(norms)) if index not in removed]
         # The matcher reads only NORM, so the view's words are placeholders and its NORMs are copied.
         view = self._doc_class(self.nlp.vocab, words=["_"] * len(kept))
-        view.from_array(self._norm_and_space[:1], numpy.array([[norms[index]] for index in kept], dtype="uint64"))  # type: ignore[arg-type]  # a uint64 array is what spaCy reads
+        view.from_array(self._norm_and_space[:1], array[kept, :1])
         for match_id, s, e in self.phrase_matcher(view):
             yield (match_id, *span(kept[s], kept[e - 1]))
 
@@ -451,6 +455,39 @@ class Engine:
         from spacy.attrs import LOWER
 
         return not self.matcher_anchors.isdisjoint(doc.to_array([LOWER]).tolist())
+
+
+def _has_space(word: str) -> bool:
+    return any(char.isspace() for char in word)
+
+
+class RequiredWords:
+    """Which words some regex rule `requires` are in a reply, its whitespace runs read as one
+    space ("can't" and "be" on two lines are "can't be" to the rule's regex): each word looked
+    for once per reply, for every rule that names it."""
+
+    __slots__ = ("_joined", "_lowered", "_spaced", "_tested")
+
+    def __init__(self, lowered: str, spaced: Mapping[str, tuple[str, ...]]) -> None:
+        self._lowered = lowered
+        self._spaced = spaced  # the words with spaces, each with its pieces between them
+        self._joined: str | None = None
+        self._tested: dict[str, bool] = {}
+
+    def present(self, word: str) -> bool:
+        known = self._tested.get(word)
+        if known is None:
+            pieces = self._spaced.get(word)
+            if pieces is None:  # without spaces, a word is in the reply as it is wherever it is in the joined text
+                known = word in self._lowered
+            elif not all(piece in self._lowered for piece in pieces):  # so each piece must be there too
+                known = False
+            else:  # only now is the reply joined, once
+                if self._joined is None:
+                    self._joined = " ".join(self._lowered.split())
+                known = word in self._joined
+            self._tested[word] = known
+        return known
 
 
 _SURROGATE = Lazy(r"[\ud800-\udfff]")
