@@ -234,8 +234,13 @@ class Engine:
                 self.rule_regex.append((rule.code, Lazy(source, flags), requires, rule.scope))
         # each reply is checked once for every word some rule requires, not once per rule
         self.required_words = tuple(sorted({word for _, _, words, _ in self.rule_regex for word in words}))
-        self._spaced_words = {
-            word: tuple(part for part in word.split() if part) for word in self.required_words if _has_space(word)
+        # each rule's required words: those without spaces, and those with spaces with their pieces
+        self._requires = {
+            code: (
+                tuple(sorted(w for w in words if not _has_space(w))),
+                tuple(sorted((w, tuple(w.split())) for w in words if _has_space(w))),
+            )
+            for code, _, words, _ in self.rule_regex
         }
         self.detector_rules = [rule for rule in self.rules.values() if isinstance(rule, DetectorRule)]
 
@@ -338,10 +343,11 @@ class Engine:
             strings = self.nlp.vocab.strings
             for match_id, s, e in self.matcher(doc):
                 raw.append((strings[match_id], doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), {}))
-        gate = RequiredWords(scan.lowered, self._spaced_words)
+        lowered = scan.lowered
+        joined: list[str] = []  # the reply with its whitespace runs joined, made at most once
         timeout = regex_timeout()  # None unless a caller (the service) set a budget
         for code, pattern, requires, scope in self.rule_regex:
-            if requires and not any(gate.present(word) for word in requires):
+            if requires and not _any_required(lowered, *self._requires[code], joined):
                 continue
             spans = [(r.start, r.end) for r in scan.anatomy.kinds(*scope)] if scope else [(0, len(scan.scan))]
             try:
@@ -461,33 +467,22 @@ def _has_space(word: str) -> bool:
     return any(char.isspace() for char in word)
 
 
-class RequiredWords:
-    """Which words some regex rule `requires` are in a reply, its whitespace runs read as one
-    space ("can't" and "be" on two lines are "can't be" to the rule's regex): each word looked
-    for once per reply, for every rule that names it."""
-
-    __slots__ = ("_joined", "_lowered", "_spaced", "_tested")
-
-    def __init__(self, lowered: str, spaced: Mapping[str, tuple[str, ...]]) -> None:
-        self._lowered = lowered
-        self._spaced = spaced  # the words with spaces, each with its pieces between them
-        self._joined: str | None = None
-        self._tested: dict[str, bool] = {}
-
-    def present(self, word: str) -> bool:
-        known = self._tested.get(word)
-        if known is None:
-            pieces = self._spaced.get(word)
-            if pieces is None:  # without spaces, a word is in the reply as it is wherever it is in the joined text
-                known = word in self._lowered
-            elif not all(piece in self._lowered for piece in pieces):  # so each piece must be there too
-                known = False
-            else:  # only now is the reply joined, once
-                if self._joined is None:
-                    self._joined = " ".join(self._lowered.split())
-                known = word in self._joined
-            self._tested[word] = known
-        return known
+def _any_required(
+    lowered: str, plain: tuple[str, ...], spaced: tuple[tuple[str, tuple[str, ...]], ...], joined: list[str]
+) -> bool:
+    """Whether any of a rule's required words is in the reply with its whitespace runs read as one
+    space ("can't" and "be" on two lines are "can't be" to the rule's regex). A word without spaces
+    (`plain`) is in the joined text wherever it is in the reply as it is; a word with spaces
+    (`spaced`: each with its pieces) can only be there if each of its pieces is in the reply, and
+    only then is the reply joined (once: `joined` keeps it for the next rule)."""
+    if any(map(lowered.__contains__, plain)):
+        return True
+    candidates = [word for word, pieces in spaced if all(map(lowered.__contains__, pieces))]
+    if not candidates:
+        return False
+    if not joined:
+        joined.append(" ".join(lowered.split()))
+    return any(map(joined[0].__contains__, candidates))
 
 
 _SURROGATE = Lazy(r"[\ud800-\udfff]")
