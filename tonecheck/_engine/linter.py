@@ -134,6 +134,10 @@ class Engine:
         self._soft_spaces: set[int] = set()  # whitespace tokens a phrase may span (line wraps)
         self._hard_spaces: set[int] = set()  # blank lines: a phrase never spans them
         self._gap_words = set(self.skippable)
+        # the longest phrase, in tokens: a view match that spans a gap lies within this many kept
+        # tokens of it
+        self._longest_phrase = max((len(p) for _, group in data["keywords"] for p in group), default=1)
+        self._view_break = strings.add("\x00view-break")  # a NORM no phrase holds: matches stop at it
 
     def _compile_phrases(self) -> dict[str, Any]:
         """Every phrase of every selected rule as its sequence of NORM hashes, by matcher key."""
@@ -396,14 +400,35 @@ class Engine:
             return
         gaps = [index for index, norm in enumerate(norms) if norm in gap_words]
         removed = self._removed(norms, gaps)
-        if not self._gap_may_hide_phrase(norms, removed):
+        hiding = self._gaps_that_may_hide_phrases(norms, removed)
+        if not hiding:
             return
         kept = [index for index in range(len(norms)) if index not in removed]
+        # The view holds the kept tokens near such gaps only (all of them in a short reply), in
+        # windows separated by a break no phrase spans: a long text needs no view of its own size.
+        reach = self._longest_phrase
+        windows: list[list[int]] = []
+        for gap in hiding:
+            at = bisect.bisect_left(kept, gap)  # kept tokens before the gap
+            first, last = max(0, at - reach), min(len(kept), at + reach)
+            if windows and first <= windows[-1][1]:
+                windows[-1][1] = max(windows[-1][1], last)
+            else:
+                windows.append([first, last])
+        order: list[int] = []  # the token of the reply each view token copies; -1: a break
+        for first, last in windows:
+            if order:
+                order.append(-1)
+            order.extend(kept[first:last])
+        column = array[order, :1]  # a break's row is overwritten below
+        for position, index in enumerate(order):
+            if index < 0:
+                column[position, 0] = self._view_break
         # The matcher reads only NORM, so the view's words are placeholders and its NORMs are copied.
-        view = self._doc_class(self.nlp.vocab, words=["_"] * len(kept))
-        view.from_array(self._norm_and_space[:1], array[kept, :1])
+        view = self._doc_class(self.nlp.vocab, words=["_"] * len(order))
+        view.from_array(self._norm_and_space[:1], column)
         for match_id, s, e in self.phrase_matcher(view):
-            yield (match_id, *span(kept[s], kept[e - 1]))
+            yield (match_id, *span(order[s], order[e - 1]))
 
     def _learn_spaces(self, space_norms: set[int]) -> None:
         """Sort whitespace tokens into those a phrase may span (a hard line wrap, a double space)
@@ -432,18 +457,20 @@ class Engine:
                     removed.add(after)
         return removed
 
-    def _gap_may_hide_phrase(self, norms: list[int], removed: set[int]) -> bool:
-        """A view match that is not a match in the full text spans a gap, so the words on either
-        side of some gap follow each other in a phrase."""
-        for index in removed:
+    def _gaps_that_may_hide_phrases(self, norms: list[int], removed: set[int]) -> list[int]:
+        """The gaps (first token of each run of removed tokens, in order) a view match could span:
+        a view match that is not a match in the full text spans a gap, so the words on either
+        side of it follow each other in a phrase."""
+        found = []
+        for index in sorted(removed):
             if index - 1 in removed:
                 continue  # not the first of its run
             after = index + 1
             while after in removed:
                 after += 1
             if index > 0 and after < len(norms) and (norms[index - 1], norms[after]) in self.bigrams:
-                return True
-        return False
+                found.append(index)
+        return found
 
     def _keeps(self, scan: Scan, hit: Hit) -> bool:
         """Category-wide filters: jargon the reply explains, or the team accepts, is fine."""
