@@ -340,6 +340,29 @@ def test_phrases_broken_by_line_wrap_or_double_space_are_caught(text, phrase):
 @pytest.mark.parametrize(
     "text, phrase",
     [
+        ("Sorry, but we\ncan't ship to Norway.", "we\ncan't"),
+        ("Thanks. As I\nsaid, the refund takes five days.", "As I\nsaid"),
+        ("The router is old. You have\nto restart it.", "You have\nto"),
+    ],
+)
+def test_wrapped_phrases_deep_in_a_long_text_are_caught_where_they_are(text, phrase):
+    # the view that reads across line wraps is built near the wraps only: far into a long,
+    # hard-wrapped text a wrapped phrase is still found, at its own offsets
+    filler = "The parcel left the depot\non time and is on its\nway to you today.\n\n" * 400
+    start, end = span_of(text, phrase)
+    long_text = filler + text + "\n\n" + filler
+    hits = overlapping(
+        tonecheck.check(long_text, config=ALL_RULES).findings, len(filler) + start, len(filler) + end, TONE_CATEGORIES
+    )
+    short = overlapping(tonecheck.check(text, config=ALL_RULES).findings, start, end, TONE_CATEGORIES)
+    assert hits and [(f.code, f.start - len(filler), f.end - len(filler)) for f in hits] == [
+        (f.code, f.start, f.end) for f in short
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, phrase",
+    [
         ("WE CAN'T SHIP TO NORWAY.", "WE CAN'T"),
         ("WE CANNOT REFUND THIS ORDER.", "WE CANNOT"),
         ("We CAN'T refund this order.", "We CAN'T"),

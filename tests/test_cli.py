@@ -614,9 +614,11 @@ def test_a_pool_of_processes_reports_exactly_what_one_process_does(run_cli, tmp_
     monkeypatch.chdir(tmp_path)
     one = run_cli(["check", ".", "--jobs", "1", *extra])
     pooled = run_cli(["check", ".", "--jobs", "2", *extra])
-    default = run_cli(["check", ".", *extra])  # 80 files: the default uses every core
+    default = run_cli(["check", ".", *extra])  # the default: one process for 80 files
+    every_core = run_cli(["check", ".", "--jobs", "0", *extra])
     assert (one.code, one.out, one.err) == (pooled.code, pooled.out, pooled.err)
     assert (one.code, one.out, one.err) == (default.code, default.out, default.err)
+    assert (one.code, one.out, one.err) == (every_core.code, every_core.out, every_core.err)
     assert one.code == 2 and "broken.txt" in one.err  # the unreadable file is reported, the others linted
     assert one.out.strip()
 

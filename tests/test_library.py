@@ -411,3 +411,21 @@ def test_d3_suppressing_a_rule_that_is_not_selected_is_not_an_unused_suppression
     assert run_cli(["check", str(path), "--select", "PAG"]).code == 0
     result = run_cli(["check", str(path), "--select", "NEG001,TON100", "--format", "json"])
     assert [f["code"] for f in json.loads(result.out)["files"][0]["findings"]] == ["TON100"]
+
+
+def test_spacy_is_imported_without_its_command_line_which_still_works_when_used():
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, tonecheck\n"
+        "assert tonecheck.check('Per our policy, as I said, no.', mode='draft').text\n"
+        "assert 'spacy' in sys.modules and 'spacy.cli' not in sys.modules and 'weasel' not in sys.modules\n"
+        "import spacy\n"
+        "assert callable(spacy.cli.download)\n"  # the real command line, imported on first use
+        "assert isinstance(spacy.info(), dict)\n"
+        "from spacy.cli.info import info\n"
+        "assert info is spacy.cli.info\n"  # as in spaCy: the function shadows its module
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr

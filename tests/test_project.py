@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 from conftest import REPO_ROOT, wrap_reply
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tonecheck._engine import linter as _engine
 
@@ -1171,3 +1173,17 @@ def test_300_files_are_linted_with_one_pipeline(run_cli, tmp_path, monkeypatch):
     result, data = run_json(run_cli, *names)
     assert len(data["files"]) == 300
     assert _engine.builds - built <= 1, "the second run builds no engine"
+
+
+# == globs over many files ========================================================================
+
+
+@given(
+    patterns=st.lists(st.text(alphabet="ab*?/.", min_size=0, max_size=6), min_size=1, max_size=5),
+    relative=st.lists(st.text(alphabet="ab.", min_size=1, max_size=3), min_size=1, max_size=3).map("/".join),
+)
+@settings(max_examples=300, deadline=None)
+def test_all_globs_at_once_match_as_each_glob_does(patterns, relative):
+    from tonecheck._project.discovery import _matches, _matches_any
+
+    assert _matches_any(relative, tuple(patterns)) == any(_matches(relative, p) for p in patterns)

@@ -260,3 +260,19 @@ def test_per_call_ignore_is_a_filter(text, data):
     filtered = tonecheck.check(text, ignore=[selector], config=ALL_RULES)
     expected = [f for f in full.findings if not (selector in (f.name, f.category) or f.code.startswith(selector))]
     assert list(filtered.findings) == expected
+
+
+@given(
+    words=st.lists(st.text(alphabet="ab ,\n\t", min_size=1, max_size=5), min_size=1, max_size=4),
+    text=st.text(alphabet="ab ,\n\t\u00a0", max_size=30),
+)
+@settings(max_examples=500, deadline=None)
+def test_required_words_are_found_as_in_the_text_with_its_spaces_joined(words, text):
+    from tonecheck._engine.linter import _any_required, _has_space
+
+    plain = tuple(w for w in words if not _has_space(w))
+    spaced = tuple((w, tuple(w.split())) for w in words if _has_space(w))
+    joined: list[str] = []
+    expected = any(w in " ".join(text.split()) for w in words)
+    assert _any_required(text, plain, spaced, joined) == expected
+    assert _any_required(text, plain, spaced, joined) == expected  # with the joined text kept from before

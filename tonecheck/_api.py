@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Literal
 
-from ._config import Config
+from ._config import DEFAULT_CONFIG, Config
 from ._engine.linter import Engine, get_engine
 from ._exceptions import InputError
 from ._fix.apply import fix_text
@@ -141,6 +141,7 @@ class Linter:
 
 _PROJECTS: dict[int, tuple[Config, Project]] = {}  # configurations that came from a project file
 _LINTERS: dict[str, Linter] = {}
+_LAST: tuple[Config | None, Linter | None] = (None, None)  # the configuration of the last call, its linter
 _LOCK = threading.Lock()
 
 
@@ -161,7 +162,12 @@ def _project_of(config: Config) -> Project | None:
 
 
 def _linter(config: Config | None) -> Linter:
-    key = (config or Config()).cache_key()
+    global _LAST
+    # a configuration is frozen: the one met last (or None, the defaults) needs no key worked out
+    last_config, last_linter = _LAST
+    if last_config is config and last_linter is not None:
+        return last_linter
+    key = (config or DEFAULT_CONFIG).cache_key()
     linter = _LINTERS.get(key)
     if linter is None:
         with _LOCK:  # sixteen threads asking at once still build one engine
@@ -170,6 +176,7 @@ def _linter(config: Config | None) -> Linter:
                 if len(_LINTERS) > 32:
                     _LINTERS.clear()
                 linter = _LINTERS[key] = Linter(config)
+    _LAST = (config, linter)  # rebound in one step: a thread reads the old pair or the new one
     return linter
 
 
@@ -248,7 +255,16 @@ def _as_path(path: object) -> Path:
     return Path(path)
 
 
+_PLAIN_OPTIONS = {
+    (mode, file_default): Options(mode=mode, default_mode="saved" if file_default else "draft")
+    for mode in (*MODES, None)
+    for file_default in (False, True)
+}
+
+
 def _options(*, mode: object, channel: object, context: object, ignore: object, file_default: bool = False) -> Options:
+    if context is None and channel is None and ignore == () and (mode is None or mode in MODES):
+        return _PLAIN_OPTIONS[mode, file_default]  # the usual call: nothing else to check
     if mode is not None and mode not in MODES:
         raise InputError(f"mode must be 'draft' or 'saved', not {mode!r}")
     if channel not in (None, "auto", *CHANNELS):

@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 MAX_FILE_BYTES = 20_000_000
-# below this many files one process is quicker than starting a pool (measured with benchmarks/speed.py)
-POOL_MIN_FILES = 50
+# below this many files one process is as quick as starting a pool and sharing the files out:
+# on a (busy) 2-core machine, 300 short replies took the same time with --jobs 1 and --jobs 2
+POOL_MIN_FILES = 300
 
 
 class _Parser(argparse.ArgumentParser):
@@ -341,15 +342,15 @@ class _Projects:
         self.by_source: dict[Path | None, Project] = {}
         self.source_of_folder: dict[Path, Path | None] = {}
 
-    def for_path(self, path: Path) -> Project:
-        source = self.args.config or self._source(path)
+    def for_path(self, path: Path, *, is_file: bool = False) -> Project:
+        source = self.args.config or self._source(path, is_file)
         if source not in self.by_source:
             self.by_source[source] = load_project(path, overrides=_overrides(self.args), config_file=source)
         return self.by_source[source]
 
-    def _source(self, path: Path) -> Path | None:
+    def _source(self, path: Path, is_file: bool) -> Path | None:
         # a file's configuration is its folder's: the upward search runs once per folder
-        folder = path if path.is_dir() else path.parent
+        folder = path.parent if is_file or not path.is_dir() else path
         if folder not in self.source_of_folder:
             self.source_of_folder[folder] = find_config_file(path)
         return self.source_of_folder[folder]
@@ -468,6 +469,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     rules: dict[str, Rule] = {}  # what ran, for formats that describe rules: each file's own rule set
     errors = failing = fixes_applied = 0
     targets: list[tuple[str, Path | None]] = []
+    found_files: set[Path] = set()  # files found in the folders given
     if not args.paths or args.paths == ["-"]:
         targets.append(("-", None))
     else:
@@ -482,6 +484,8 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 continue
             project = projects.for_path(given_path)
             found = [(str(p), p) for p in discover([given_path], project, force_exclude=args.force_exclude)]
+            if given_path.is_dir():
+                found_files.update(p for _, p in found)
             if not found and given_path.is_dir():
                 err.write(f"tonecheck: warning: {given}: no files to lint here (see include and exclude)\n")
             targets.extend(found)
@@ -489,7 +493,10 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     index_of: dict[int, int] = {}  # id of a project -> its index in order
     items: list[_Target] = []
     for display, path in targets:
-        project = projects.for_path(path if path is not None else Path.cwd())
+        # a path found by discovery is a file; one given on the command line may be anything
+        project = (
+            projects.for_path(path, is_file=path in found_files) if path is not None else projects.for_path(Path.cwd())
+        )
         if id(project) not in index_of:
             index_of[id(project)] = len(order)
             order.append(project)
@@ -526,9 +533,13 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     baseline[entry] -= 1
                     continue
                 kept.append(finding)
-            replies.append(reply.model_copy(update={"findings": tuple(kept)}))
+            # a copy only where the baseline took something away
+            replies.append(
+                reply if len(kept) == len(reply.findings) else reply.model_copy(update={"findings": tuple(kept)})
+            )
         shown = "<stdin>" if file is None else display
-        report = report.model_copy(update={"path": shown, "replies": tuple(replies)})
+        if report.path != shown or any(new is not old for new, old in zip(replies, report.replies, strict=True)):
+            report = report.model_copy(update={"path": shown, "replies": tuple(replies)})
         failing += sum(1 for f in report.findings if f.severity.rank >= order[index].config.fail_on.rank)
         results.append(report)
     if args.write_baseline:

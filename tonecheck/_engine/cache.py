@@ -33,7 +33,9 @@ def _directory() -> Path | None:
 
 
 def key(files: Iterable[Path], *parts: str) -> str:
-    import spacy
+    from .nlp import import_spacy
+
+    spacy = import_spacy()
 
     from .._version import __version__
 

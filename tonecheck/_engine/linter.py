@@ -8,7 +8,6 @@ import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import numpy
 import regex
 
 from .. import _detectors  # noqa: F401  # importing the package registers every detector
@@ -165,6 +164,10 @@ class Engine:
         self._soft_spaces: set[int] = set()  # whitespace tokens a phrase may span (line wraps)
         self._hard_spaces: set[int] = set()  # blank lines: a phrase never spans them
         self._gap_words = set(self.skippable)
+        # the longest phrase, in tokens: a view match that spans a gap lies within this many kept
+        # tokens of it
+        self._longest_phrase = max((len(p) for _, group in data["keywords"] for p in group), default=1)
+        self._view_break = strings.add("\x00view-break")  # a NORM no phrase holds: matches stop at it
 
     def _compile_phrases(self) -> dict[str, Any]:
         """Every phrase of every selected rule as its sequence of NORM hashes, by matcher key."""
@@ -265,6 +268,14 @@ class Engine:
                 self.rule_regex.append((rule.code, Lazy(source, flags), requires, rule.scope))
         # each reply is checked once for every word some rule requires, not once per rule
         self.required_words = tuple(sorted({word for _, _, words, _ in self.rule_regex for word in words}))
+        # each rule's required words: those without spaces, and those with spaces with their pieces
+        self._requires = {
+            code: (
+                tuple(sorted(w for w in words if not _has_space(w))),
+                tuple(sorted((w, tuple(w.split())) for w in words if _has_space(w))),
+            )
+            for code, _, words, _ in self.rule_regex
+        }
         self.detector_rules = [rule for rule in self.matched.values() if isinstance(rule, DetectorRule)]
 
     def rewrite_pattern(self, code: str, index: int) -> regex.Pattern[str]:
@@ -397,11 +408,11 @@ class Engine:
             strings = self.nlp.vocab.strings
             for match_id, s, e in self.matcher(doc):
                 raw.append((strings[match_id], doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), {}))
-        gate_text = " ".join(scan.lowered.split())  # "can't\n be" is "can't be" to the regex's \s+
-        present = {word for word in self.required_words if word in gate_text}
+        lowered = scan.lowered
+        joined: list[str] = []  # the reply with its whitespace runs joined, made at most once
         timeout = regex_timeout()  # None unless a caller (the service) set a budget
         for code, pattern, requires, scope in self.rule_regex:
-            if requires and requires.isdisjoint(present):
+            if requires and not _any_required(lowered, *self._requires[code], joined):
                 continue
             spans = [(r.start, r.end) for r in scan.anatomy.kinds(*scope)] if scope else [(0, len(scan.scan))]
             try:
@@ -451,22 +462,46 @@ class Engine:
 
         for match_id, s, e in self.phrase_matcher(doc):
             yield (match_id, *span(s, e - 1))
-        norms, is_space = doc.to_array(self._norm_and_space).T.tolist() if len(doc) else ([], [])
+        if not len(doc):
+            return
+        array = doc.to_array(self._norm_and_space)  # one row per token: NORM, IS_SPACE
+        norms, is_space = array.T.tolist()
         if 1 in is_space:
             self._learn_spaces(set(itertools.compress(norms, is_space)))
         gap_words = self._gap_words
-        gaps = [index for index, norm in enumerate(norms) if norm in gap_words]
-        if not gaps:
+        if gap_words.isdisjoint(norms):  # one C-level test: about half the replies stop here
             return
+        gaps = [index for index, norm in enumerate(norms) if norm in gap_words]
         removed = self._removed(norms, gaps)
-        if not self._gap_may_hide_phrase(norms, removed):
+        hiding = self._gaps_that_may_hide_phrases(norms, removed)
+        if not hiding:
             return
         kept = [index for index in range(len(norms)) if index not in removed]
+        # The view holds the kept tokens near such gaps only (all of them in a short reply), in
+        # windows separated by a break no phrase spans: a long text needs no view of its own size.
+        reach = self._longest_phrase
+        windows: list[list[int]] = []
+        for gap in hiding:
+            at = bisect.bisect_left(kept, gap)  # kept tokens before the gap
+            first, last = max(0, at - reach), min(len(kept), at + reach)
+            if windows and first <= windows[-1][1]:
+                windows[-1][1] = max(windows[-1][1], last)
+            else:
+                windows.append([first, last])
+        order: list[int] = []  # the token of the reply each view token copies; -1: a break
+        for first, last in windows:
+            if order:
+                order.append(-1)
+            order.extend(kept[first:last])
+        column = array[order, :1]  # a break's row is overwritten below
+        for position, index in enumerate(order):
+            if index < 0:
+                column[position, 0] = self._view_break
         # The matcher reads only NORM, so the view's words are placeholders and its NORMs are copied.
-        view = self._doc_class(self.nlp.vocab, words=["_"] * len(kept))
-        view.from_array(self._norm_and_space[:1], numpy.array([[norms[index]] for index in kept], dtype="uint64"))  # type: ignore[arg-type]  # a uint64 array is what spaCy reads
+        view = self._doc_class(self.nlp.vocab, words=["_"] * len(order))
+        view.from_array(self._norm_and_space[:1], column)
         for match_id, s, e in self.phrase_matcher(view):
-            yield (match_id, *span(kept[s], kept[e - 1]))
+            yield (match_id, *span(order[s], order[e - 1]))
 
     def _learn_spaces(self, space_norms: set[int]) -> None:
         """Sort whitespace tokens into those a phrase may span (a hard line wrap, a double space)
@@ -495,18 +530,20 @@ class Engine:
                     removed.add(after)
         return removed
 
-    def _gap_may_hide_phrase(self, norms: list[int], removed: set[int]) -> bool:
-        """A view match that is not a match in the full text spans a gap, so the words on either
-        side of some gap follow each other in a phrase."""
-        for index in removed:
+    def _gaps_that_may_hide_phrases(self, norms: list[int], removed: set[int]) -> list[int]:
+        """The gaps (first token of each run of removed tokens, in order) a view match could span:
+        a view match that is not a match in the full text spans a gap, so the words on either
+        side of it follow each other in a phrase."""
+        found = []
+        for index in sorted(removed):
             if index - 1 in removed:
                 continue  # not the first of its run
             after = index + 1
             while after in removed:
                 after += 1
             if index > 0 and after < len(norms) and (norms[index - 1], norms[after]) in self.bigrams:
-                return True
-        return False
+                found.append(index)
+        return found
 
     def _keeps(self, scan: Scan, hit: Hit) -> bool:
         """Category-wide filters: jargon the reply explains, the team accepts, the customer used
@@ -530,6 +567,28 @@ class Engine:
         from spacy.attrs import LOWER
 
         return not self.matcher_anchors.isdisjoint(doc.to_array([LOWER]).tolist())
+
+
+def _has_space(word: str) -> bool:
+    return any(char.isspace() for char in word)
+
+
+def _any_required(
+    lowered: str, plain: tuple[str, ...], spaced: tuple[tuple[str, tuple[str, ...]], ...], joined: list[str]
+) -> bool:
+    """Whether any of a rule's required words is in the reply with its whitespace runs read as one
+    space ("can't" and "be" on two lines are "can't be" to the rule's regex). A word without spaces
+    (`plain`) is in the joined text wherever it is in the reply as it is; a word with spaces
+    (`spaced`: each with its pieces) can only be there if each of its pieces is in the reply, and
+    only then is the reply joined (once: `joined` keeps it for the next rule)."""
+    if any(map(lowered.__contains__, plain)):
+        return True
+    candidates = [word for word, pieces in spaced if all(map(lowered.__contains__, pieces))]
+    if not candidates:
+        return False
+    if not joined:
+        joined.append(" ".join(lowered.split()))
+    return any(map(joined[0].__contains__, candidates))
 
 
 _SURROGATE = Lazy(r"[\ud800-\udfff]")

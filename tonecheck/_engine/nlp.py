@@ -2,12 +2,57 @@
 
 from __future__ import annotations
 
+import importlib
+import sys
+import types
 from collections.abc import Iterable
 from typing import Any
 
 from .._exceptions import ConfigError
 from .._ruleset.schema import Rule, TokenPatternRule
 from .._text import MAX_CHARS
+
+
+def import_spacy() -> types.ModuleType:
+    """`import spacy`, without importing its command line on the way.
+
+    spaCy's package imports `spacy.cli` (for `spacy.info`), and with it weasel, typer, click and
+    httpx: about 40% of `import spacy`'s time and several MiB of memory, none of which tonecheck
+    uses. While spaCy is imported here, `spacy.cli` is a stand-in; afterwards the stand-in is gone,
+    so `import spacy.cli`, `spacy.cli` and `spacy.info(...)` import and run the real command line
+    when someone uses them.
+    """
+    loaded = sys.modules.get("spacy")
+    if loaded is not None:
+        return loaded
+    cli = types.ModuleType("spacy.cli")
+    cli.__path__ = []  # a package, as the real one
+    info = types.ModuleType("spacy.cli.info")
+
+    def real_info(*args: Any, **kwargs: Any) -> Any:
+        return importlib.import_module("spacy.cli.info").info(*args, **kwargs)
+
+    info.info = real_info  # type: ignore[attr-defined]
+    stand_ins = {"spacy.cli": cli, "spacy.cli.info": info}
+    if any(name in sys.modules for name in stand_ins):  # someone imported parts of it already
+        return importlib.import_module("spacy")
+    sys.modules.update(stand_ins)
+    try:
+        spacy = importlib.import_module("spacy")
+    finally:
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+    if spacy.__dict__.get("cli", cli) is cli and "__getattr__" not in spacy.__dict__:
+        spacy.__dict__.pop("cli", None)
+
+        def module_getattr(name: str) -> Any:  # `spacy.cli` without importing it first, as before
+            if name == "cli":
+                return importlib.import_module("spacy.cli")
+            raise AttributeError(f"module 'spacy' has no attribute {name!r}")
+
+        spacy.__getattr__ = module_getattr  # type: ignore[method-assign]
+    return spacy
 
 
 class _LeanTokenizer:
@@ -32,7 +77,7 @@ class _LeanTokenizer:
 
     @classmethod
     def build(cls, vocab: Any, language_defaults: Any) -> Any:
-        import spacy
+        spacy = import_spacy()
         from spacy.symbols import NORM
         from spacy.tokenizer import Tokenizer
 
@@ -71,6 +116,7 @@ class _BlankPipeline:
 def _lexeme_attributes(rules: Iterable[Rule]) -> frozenset[int]:
     """The word attributes anything reads: NORM and IS_SPACE (phrases), LOWER (token-rule
     anchors) and whatever the token rules' patterns name."""
+    import_spacy()
     from spacy.attrs import IDS, IS_SPACE, LOWER, NORM
 
     needed = {NORM, LOWER, IS_SPACE}
@@ -82,7 +128,7 @@ def _lexeme_attributes(rules: Iterable[Rule]) -> frozenset[int]:
 
 
 def _load_pipeline(name: str, lexeme_attributes: frozenset[int]) -> Any:
-    import spacy
+    spacy = import_spacy()
 
     if name.startswith("blank:"):
         from spacy.vocab import create_vocab

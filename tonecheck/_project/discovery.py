@@ -67,19 +67,48 @@ class Project:
         )
 
     def excluded(self, path: Path) -> bool:
-        relative = self.relative(path)
-        return any(_matches(relative, p) for p in (*self.config.exclude, *self.config.extend_exclude))
+        return _matches_any(self.relative(path), (*self.config.exclude, *self.config.extend_exclude))
 
     def included(self, path: Path) -> bool:
-        relative = self.relative(path)
-        return any(_matches(relative, p) for p in self.config.include)
+        return _matches_any(self.relative(path), self.config.include)
+
+
+def _matches_any(relative: str, patterns: tuple[str, ...]) -> bool:
+    """`any(_matches(relative, p) for p in patterns)`, with the patterns compiled into two
+    alternations once: a folder of files tests every file against every include glob."""
+    names, paths = _alternations(patterns)
+    if names is not None and any(names.fullmatch(part) for part in PurePosixPath(relative).parts):
+        return True
+    return paths is not None and paths.fullmatch(relative) is not None
+
+
+@functools.lru_cache(maxsize=64)
+def _alternations(patterns: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """The patterns that match a file or folder name, and those that match the whole path (with
+    everything below it), each as one expression, in the terms of `_matches`."""
+    names: list[str] = []
+    paths: list[str] = []
+    for pattern in patterns:
+        pattern = _normalised(pattern)
+        if "/" not in pattern:
+            names.append(_glob(pattern).pattern)
+        else:
+            paths.extend((_glob(pattern).pattern, _glob(pattern + "/**").pattern))
+    return (
+        re.compile("|".join(f"(?:{p})" for p in names)) if names else None,
+        re.compile("|".join(f"(?:{p})" for p in paths)) if paths else None,
+    )
+
+
+def _normalised(pattern: str) -> str:
+    return pattern.strip().removeprefix("./").rstrip("/") if pattern.strip() else pattern
 
 
 def _matches(relative: str, pattern: str) -> bool:
     """Glob match on a relative POSIX path. A pattern without "/" matches the file name or any
     folder name on the way; otherwise it matches the whole path, "*" within one folder and "**"
     across folders."""
-    pattern = pattern.strip().removeprefix("./").rstrip("/") if pattern.strip() else pattern
+    pattern = _normalised(pattern)
     if "/" not in pattern:
         return any(_glob(pattern).fullmatch(part) for part in PurePosixPath(relative).parts)
     return bool(_glob(pattern).fullmatch(relative)) or bool(_glob(pattern + "/**").fullmatch(relative))
