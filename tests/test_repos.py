@@ -374,3 +374,53 @@ def test_github_saved_replies_say_plainly_that_they_are_read_only(run_cli, tmp_p
     (tmp_path / ".github" / "replies.yml").write_text("- name: A\n  body: Per my last email, it works.\n", "utf-8")
     result = run_cli(["check", ".github/replies.yml", "--diff"])
     assert "read-only" in result.err, result
+
+
+# -- F3, F4, F7, F8, F10: output ---------------------------------------------------------------
+
+
+def _help_scout(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "saved.json"
+    path.write_text(json.dumps([{"id": 5, "name": "Teams", "preview": "x" * 200, "text": text}]), encoding="utf-8")
+    return path
+
+
+def test_json_output_shows_the_decoded_reply_line_and_a_preview_equal_to_the_fix(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    text = "<p>Hi Sam,</p>\n<p>The setup takes a while.\n\nActually, most teams &amp; admins finish in a day.</p>"
+    path = _help_scout(tmp_path, text)
+    result = run_cli(["check", "saved.json", "--select", "PAG001"])
+    assert result.code == 1, result
+    assert '"preview"' not in result.out and "<p>" not in result.out, result  # F3: not the raw JSON line
+    lines = result.out.splitlines()
+    assert lines[1] == "    Actually, most teams & admins finish in a day.", result
+    assert lines[2] == "    ^^^^^^^^^", result
+    assert "      after:  Most teams & admins finish in a day." in lines, result  # F4: as --fix writes it
+    run_cli(["check", "saved.json", "--select", "PAG001", "--fix"])
+    assert "Most teams &amp; admins finish in a day." in json.loads(path.read_text("utf-8"))[0]["text"]
+
+
+def test_a_match_across_a_line_break_stays_on_one_output_line(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "reply.txt").write_text("Hi Sam,\n\nThe plan name can't be\nchanged after signup.\n", "utf-8")
+    result = run_cli(["check", "reply.txt", "--select", "NEG004"])
+    [header] = [line for line in result.out.splitlines() if "NEG004" in line]
+    assert header.startswith("reply.txt:3:15: NEG004") and "can't be changed" in header, result.out
+
+
+def test_the_summary_counts_files_with_problems_and_fixable_findings(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(_repo(tmp_path))
+    result = run_cli(["check", ".", "--select", "PAG003"])
+    assert result.out.splitlines()[-2:] == [
+        "Found 2 problems in 2 of 3 files.",
+        "[*] 2 fixable with --fix (--diff shows the changes first).",
+    ], result
+
+
+def test_an_identical_suggestion_is_printed_once(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "reply.txt").write_text("Obviously, obviously the export is ready.\n", "utf-8")
+    result = run_cli(["check", "reply.txt", "--select", "PAG010"])
+    for block in result.out.split("reply.txt:")[1:]:
+        titles = [line.split(":")[0] for line in block.splitlines() if line.startswith("    fix")]
+        assert len(titles) == len(set(titles)) == 1, result.out
