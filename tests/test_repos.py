@@ -424,3 +424,96 @@ def test_an_identical_suggestion_is_printed_once(run_cli, tmp_path, monkeypatch)
     for block in result.out.split("reply.txt:")[1:]:
         titles = [line.split(":")[0] for line in block.splitlines() if line.startswith("    fix")]
         assert len(titles) == len(set(titles)) == 1, result.out
+
+
+# -- F17: suppressions in the comment forms helpdesks hide; per-reply ignores --------------------
+
+
+@pytest.mark.parametrize(
+    "directive",
+    [
+        "{% comment %}tonecheck: ignore PAG003 -- quoted on purpose{% endcomment %}",
+        "{%- comment -%} tonecheck: ignore PAG003 {%- endcomment -%}",
+        "{% # tonecheck: ignore PAG003 %}",
+        "{{!-- tonecheck: ignore PAG003 --}}",
+        "{{! tonecheck: ignore PAG003 }}",
+    ],
+)
+def test_liquid_and_handlebars_comment_suppressions_work_in_exports(tmp_path, directive):
+    import tonecheck
+
+    text = f"Hi Sam,\n\n{directive}\nPer my last email, the export is ready.\n\nBest,\nAna"
+    path = tmp_path / "macros.json"
+    path.write_text(json.dumps({"macros": [_macro(1, "Export", text)]}), encoding="utf-8")
+    assert tonecheck.check_file(path).findings == ()
+    path.write_text(json.dumps({"macros": [_macro(1, "Export", text.replace("PAG003", "NEG010"))]}), "utf-8")
+    assert [f.code for f in tonecheck.check_file(path, config=tonecheck.Config(select=("PAG003", "TON"))).findings] == [
+        "PAG003"
+    ]
+
+
+def test_the_readme_shows_no_jinja_comment_as_a_liquid_suppression():
+    from conftest import REPO_ROOT
+
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    assert "{% comment %}tonecheck:" in readme
+    for line in readme.splitlines():
+        if "{# tonecheck" in line:
+            assert "Jinja" in line and "not Liquid" in line, line
+
+
+@pytest.mark.parametrize(
+    "key", ["Escalation::*", "zendesk/*.json::Escalation::*", "zendesk/macros.json::Escalation::L2"]
+)
+def test_per_reply_ignores_skip_rules_in_one_reply_of_an_export(run_cli, tmp_path, monkeypatch, key):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "zendesk").mkdir()
+    text = "Hi Sam,\n\nPer my last email, the export is ready.\n\nBest,\nAna"
+    export = {"macros": [_macro(1, "Escalation::L2", text), _macro(2, "Export", text)]}
+    (tmp_path / "zendesk" / "macros.json").write_text(json.dumps(export), encoding="utf-8")
+    (tmp_path / "tonecheck.toml").write_text(f'[per-reply-ignores]\n"{key}" = ["PAG003"]\n', encoding="utf-8")
+    result = run_cli(["check", "."])
+    assert "[Export] PAG003" in result.out and "[Escalation::L2]" not in result.out, result
+
+
+# -- F14: strict selectors ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--select", "NEG999"], "command line: key 'select': unknown rule selector 'NEG999'"),
+        (["--select", "negative language"], "(did you mean 'negative-language'?)"),
+        (["--ignore", "p"], "command line: key 'ignore': unknown rule selector 'p'"),
+        (["--extend-select", "PAGG"], "(did you mean 'PAG'?)"),
+    ],
+)
+def test_an_unknown_selector_on_the_command_line_is_an_error(run_cli, tmp_path, monkeypatch, argv, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "r.txt").write_text("Per my last email, it works.\n", encoding="utf-8")
+    result = run_cli(["check", "r.txt", *argv])
+    assert result.code == 2 and message in result.err, result
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('select = ["NEGATIVE"]', "key 'select': unknown rule selector 'NEGATIVE'"),
+        ('[per-file-ignores]\n"*.txt" = ["PAG03"]', "key 'per-file-ignores.*.txt': unknown rule selector 'PAG03'"),
+        ('[severity]\nNEG01 = "info"', "key 'severity': unknown rule code NEG01 (did you mean 'NEG010'?)"),
+    ],
+)
+def test_an_unknown_selector_in_the_config_is_an_error_naming_the_file(run_cli, tmp_path, monkeypatch, toml, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "r.txt").write_text("Per my last email, it works.\n", encoding="utf-8")
+    (tmp_path / "tonecheck.toml").write_text(toml + "\n", encoding="utf-8")
+    result = run_cli(["check", "r.txt"])
+    assert result.code == 2 and "tonecheck.toml" in result.err and message in result.err, result
+
+
+def test_a_whole_letter_prefix_still_selects():
+    from tonecheck._config import selector_matches
+
+    assert selector_matches("PAG", code="PAG003", name="x", category="y")
+    assert selector_matches("pag00", code="PAG003", name="x", category="y")
+    assert not selector_matches("P", code="PAG003", name="x", category="y")

@@ -58,6 +58,9 @@ class Config(BaseModel):
     exclude: tuple[str, ...] = NON_REPLY_GLOBS
     extend_exclude: tuple[str, ...] = Field(default=(), alias="extend-exclude")
     per_file_ignores: dict[str, tuple[str, ...]] = Field(default_factory=dict, alias="per-file-ignores")
+    # rules to skip in single replies of an export, where no comment can go: "REPLY" or
+    # "FILE-GLOB::REPLY", REPLY a glob on the reply's title (or id), e.g. "zendesk/*.json::Escalation::*"
+    per_reply_ignores: dict[str, tuple[str, ...]] = Field(default_factory=dict, alias="per-reply-ignores")
     # mode per glob; files that match none use the format's default (saved for helpdesk exports)
     mode: dict[str, Literal["draft", "saved"]] = Field(default_factory=dict)
     # how a Markdown file splits into replies: "auto" (by its layout, see the README), "h1" or
@@ -95,6 +98,7 @@ class Config(BaseModel):
                 "exclude",
                 "extend_exclude",
                 "per_file_ignores",
+                "per_reply_ignores",
                 "mode",
                 "fail_on",
                 "markdown_sections",
@@ -122,4 +126,9 @@ DEFAULT_CONFIG = Config()
 
 
 def selector_matches(selector: str, *, code: str, name: str, category: str) -> bool:
-    return selector in (name, category) or code.startswith(selector.upper())
+    """A selector names the rule: its name, its category, its code, or a prefix of its code that
+    keeps the code's letters whole ("NEG", "NEG0"; not "N", so `--ignore p` ignores nothing)."""
+    if selector in (name, category):
+        return True
+    upper = selector.upper()
+    return code.startswith(upper) and len(upper) >= len(code.rstrip("0123456789"))

@@ -52,6 +52,43 @@ def _selected(rule: Rule, config: Config) -> bool:
     return rule.status == "stable" or config.preview or rule.code in named or rule.name.upper() in named
 
 
+def _selector_names(ruleset: RuleSet) -> list[str]:
+    names: set[str] = set()
+    for rule in ruleset.rules:
+        names.update((rule.code, rule.name, rule.category, rule.code.rstrip("0123456789")))
+    return sorted(names)
+
+
+def _nearest(selector: str, ruleset: RuleSet) -> str:
+    import difflib
+
+    names = _selector_names(ruleset)
+    by_upper = {name.upper(): name for name in names}
+    close = difflib.get_close_matches(selector.upper(), list(by_upper), n=1, cutoff=0.5)
+    return f" (did you mean {by_upper[close[0]]!r}?)" if close else ""
+
+
+def check_selectors(config: Config, ruleset: RuleSet) -> None:
+    """A selector that names no rule, prefix or category is a typo: an error naming the nearest
+    valid one, never a run that silently checks nothing."""
+    identities = [(r.code, r.name, r.category) for r in ruleset.rules]
+    keyed: list[tuple[str, tuple[str, ...]]] = [
+        ("select", config.select),
+        ("extend-select", config.extend_select),
+        ("ignore", config.ignore),
+        *((f"per-file-ignores.{glob}", codes) for glob, codes in config.per_file_ignores.items()),
+        *((f"per-reply-ignores.{key}", codes) for key, codes in config.per_reply_ignores.items()),
+    ]
+    for key, selectors in keyed:
+        for selector in selectors:
+            if not any(selector_matches(selector, code=c, name=n, category=cat) for c, n, cat in identities):
+                error = ConfigError(
+                    f"configuration: key '{key}': unknown rule selector {selector!r}{_nearest(selector, ruleset)}"
+                )
+                error.selector = selector  # type: ignore[attr-defined]  # lets the CLI say where it came from
+                raise error
+
+
 class Engine:
     """A compiled configuration. Build through `get_engine` so it is built once."""
 
@@ -69,7 +106,10 @@ class Engine:
         self.ruleset = ruleset
         unknown = [code for code in config.severity if code not in ruleset.by_code()]
         if unknown:
-            raise ConfigError(f"configuration: key 'severity': unknown rule code {unknown[0]}")
+            raise ConfigError(
+                f"configuration: key 'severity': unknown rule code {unknown[0]}{_nearest(unknown[0], ruleset)}"
+            )
+        check_selectors(config, ruleset)
         # the rules in force; tool rules among them have no matcher, so nothing below compiles them
         self.rules: dict[str, Rule] = {r.code: r for r in ruleset.rules if _selected(r, config)}
         self.matching_rules: dict[str, MatchingRule] = {

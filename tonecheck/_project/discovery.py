@@ -8,6 +8,7 @@ to that folder. Options given on the command line override it.
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 import os
 import re
@@ -19,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .._config import Config
-from .._engine.linter import get_engine
+from .._engine.linter import check_selectors, get_engine
 from .._exceptions import ConfigError
 from .._types import Mode
 
@@ -53,6 +54,25 @@ class Project:
             if _matches(relative, pattern)
             for code in codes
         )
+
+    def reply_ignored_codes(self, path: Path | None, reply_id: str | None) -> tuple[str, ...]:
+        """The rules `per-reply-ignores` skips for one reply of a file ("REPLY-GLOB" or
+        "FILE-GLOB::REPLY-GLOB"; the reply glob matches its title or id)."""
+        if reply_id is None or not self.config.per_reply_ignores:
+            return ()
+        relative = self.relative(path) if path is not None else ""
+        found: list[str] = []
+        for key, codes in self.config.per_reply_ignores.items():
+            file_glob, reply_glob = "", key
+            head, sep, tail = key.partition("::")
+            # a file glob has a "/", "." or wildcard; otherwise "::" is part of a title ("Billing::Refund")
+            if sep and any(ch in head for ch in "/.*?"):
+                file_glob, reply_glob = head, tail
+            if file_glob and not _matches(relative, file_glob):
+                continue
+            if fnmatch.fnmatchcase(reply_id, reply_glob):
+                found.extend(codes)
+        return tuple(found)
 
     def excluded(self, path: Path) -> bool:
         relative = self.relative(path)
@@ -140,9 +160,14 @@ def load_project(
     where = str(source) if source else "command line"
     config = Config.from_mapping(merged, source=where)
     try:
-        get_engine(config)  # what only the rules can check: rule codes, helpdesk names, closing elements
+        # what only the rules can check: rule codes, selectors, helpdesk names, closing elements (the
+        # file-level keys again here: an engine cached for an equal configuration did not see them)
+        check_selectors(config, get_engine(config).ruleset)
     except ConfigError as exc:
-        raise ConfigError(str(exc).replace("configuration:", f"{where}:", 1)) from None
+        selector = getattr(exc, "selector", None)
+        given = [s for key in ("select", "extend-select", "ignore") for s in (overrides or {}).get(key) or ()]
+        origin = "command line" if selector is not None and selector in given else where
+        raise ConfigError(str(exc).replace("configuration:", f"{origin}:", 1)) from None
     return Project(config=config, root=root, source=source)
 
 

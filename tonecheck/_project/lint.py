@@ -109,7 +109,7 @@ def lint_source(
             segment,
             mode=options.mode or glob_mode or segment.mode or options.default_mode,
             options=options,
-            ignored=ignored,
+            ignored=(*ignored, *project.reply_ignored_codes(file, segment.reply_id)) if project else ignored,
         )
         for segment in segments
     )
@@ -162,9 +162,10 @@ def fix_source(
 
     def check_of(segment: Segment) -> Callable[[str], Report]:
         mode = options.mode or glob_mode or segment.mode or options.default_mode
+        skipped = (*ignored, *project.reply_ignored_codes(file, segment.reply_id)) if project else ignored
 
         def check(text: str) -> Report:
-            report = engine.check(text, mode=mode, context=options.context, channel=options.channel, ignore=ignored)
+            report = engine.check(text, mode=mode, context=options.context, channel=options.channel, ignore=skipped)
             if format_name in FIXABLE_FORMATS:
                 return report
             kept, _ = apply_suppressions(text, report.findings)  # a suppressed finding is not fixed
