@@ -517,3 +517,104 @@ def test_a_whole_letter_prefix_still_selects():
     assert selector_matches("PAG", code="PAG003", name="x", category="y")
     assert selector_matches("pag00", code="PAG003", name="x", category="y")
     assert not selector_matches("P", code="PAG003", name="x", category="y")
+
+
+# -- F11, F12, F20: helpdesk names, wildcard variables, typo-only nearest names ------------------
+
+KNOWN = ("ticket.requester.first_name", "ticket.ticket_field_*", "dc.*", "ticket.ticket_field_360055555")
+
+
+def _saved(text: str, **config: object):
+    import tonecheck
+
+    return tonecheck.check(text, mode="saved", config=tonecheck.Config(select=("TPL",), **config))  # type: ignore[arg-type]
+
+
+def test_known_variables_accept_wildcards():
+    text = "Hi {{ticket.requester.first_name}},\n\nYour card {{ticket.ticket_field_360044444}} is saved.\n\n{{dc.known_issue_footer}}"
+    assert _saved(text, known_variables=KNOWN).findings == ()
+
+
+def test_a_different_valid_looking_field_is_never_offered_as_a_fix():
+    text = "Your card ending in {{ticket.ticket_field_36004444}} is saved."
+    [finding] = _saved(text, known_variables=("ticket.requester.first_name", "ticket.ticket_field_360055555")).findings
+    assert finding.code == "TPL002" and "did you mean" not in finding.message
+    assert all(s.replacement is None for s in finding.suggestions)
+
+
+def test_a_typo_of_a_known_variable_is_offered_but_never_as_a_safe_fix():
+    [finding] = _saved("Hi {{ticket.requester.frist_name}},", known_variables=KNOWN).findings
+    assert "did you mean 'ticket.requester.first_name'?" in finding.message
+    [fix] = [s for s in finding.suggestions if s.replacement is not None]
+    assert fix.replacement == "{{ticket.requester.first_name}}" and fix.applicability.value == "unsafe"
+
+
+def test_a_wildcard_entry_is_never_written_into_a_template():
+    [finding] = _saved("Hi {{dd.footer}},", known_variables=("dc.*",)).findings
+    assert all("*" not in (s.replacement or "") for s in finding.suggestions)
+
+
+@pytest.mark.parametrize(
+    ("helpdesk", "ok", "broken"),
+    [
+        ("zendesk", "Hi {{ticket.requester.first_name}},", "Hi {%customer.firstName%},"),
+        ("helpscout", "Hi {%customer.firstName,fallback=there%},", "Hi *|FNAME|*,"),
+    ],
+)
+def test_helpdesk_accepts_helpdesk_names(helpdesk, ok, broken):
+    assert _saved(ok, helpdesk=(helpdesk,)).findings == ()
+    assert [f.code for f in _saved(broken, helpdesk=(helpdesk,)).findings] == ["TPL002"]
+
+
+def test_an_unknown_helpdesk_lists_helpdesks_and_syntaxes(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tonecheck.toml").write_text('helpdesk = ["zendsk"]\n', encoding="utf-8")
+    (tmp_path / "r.txt").write_text("Hi.\n", encoding="utf-8")
+    result = run_cli(["check", "r.txt"])
+    assert result.code == 2 and "helpdesks: " in result.err and "zendesk" in result.err, result
+
+
+def test_rule_tpl001_lists_the_helpdesk_names_and_shows_no_raw_slots(run_cli):
+    for code in ("TPL001", "TPL002"):
+        result = run_cli(["rule", code])
+        assert result.code == 0
+        assert "{syntax}" not in result.out and "{problem}" not in result.out, result.out
+    out = run_cli(["rule", "TPL001"]).out
+    assert "zendesk" in out and "liquid-output" in out, out
+
+
+# -- F19b, F24, F25: baselines ------------------------------------------------------------------
+
+
+def test_a_baseline_matches_a_zendesk_macro_by_id_after_its_title_is_renamed(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(_repo(tmp_path))
+    assert run_cli(["check", ".", "--write-baseline", "base.json"]).code == 0
+    export = json.loads((tmp_path / "zendesk" / "macros.json").read_text("utf-8"))
+    export["macros"][0]["title"] = "Billing (v2)::Follow-up on refunds"
+    (tmp_path / "zendesk" / "macros.json").write_text(json.dumps(export, indent=2), encoding="utf-8")
+    result = run_cli(["check", ".", "--baseline", "base.json"])
+    assert result.code == 0 and "Found 0 problems" in result.out, result
+
+
+def test_the_baseline_config_key_is_used_without_flags_and_reports_hidden_and_stale(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(_repo(tmp_path))
+    (tmp_path / "tonecheck.toml").write_text('baseline = ".tonecheck-baseline.json"\n', encoding="utf-8")
+    first = run_cli(["check", "."])
+    assert first.code == 1 and "does not exist yet" in first.err, first
+    written = run_cli(["check", ".", "--write-baseline"])
+    assert written.code == 0 and ".tonecheck-baseline.json" in written.err, written
+    again = run_cli(["check", "."])
+    assert again.code == 0, again
+    assert "hid 2 findings" in again.err and "no longer match" not in again.err, again
+    (tmp_path / "replies" / "restart.md").write_text(GOOD_REPLY, encoding="utf-8")  # one baselined finding fixed
+    fixed = run_cli(["check", "."])
+    assert fixed.code == 0 and "hid 1 finding; 1 entry no longer match" in fixed.err, fixed
+    assert run_cli(["check", ".", "--no-baseline"]).code == 1
+
+
+def test_a_hook_run_on_some_files_does_not_call_the_others_stale(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(_repo(tmp_path))
+    (tmp_path / "tonecheck.toml").write_text('baseline = ".tonecheck-baseline.json"\n', encoding="utf-8")
+    run_cli(["check", ".", "--write-baseline"])
+    result = run_cli(["check", "--force-exclude", "replies/renewal.md"])
+    assert result.code == 0 and "no longer match" not in result.err, result

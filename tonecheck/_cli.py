@@ -16,7 +16,7 @@ from ._exceptions import InputError, TonecheckError
 from ._outputs import FORMATS
 from ._project.discovery import Project, find_config_file, load_project
 from ._ruleset.schema import MatchingRule, Rule
-from ._types import Finding, Severity
+from ._types import Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 MAX_FILE_BYTES = 20_000_000
@@ -101,15 +101,21 @@ def _build_parser() -> argparse.ArgumentParser:
         help="apply exclude globs to paths given explicitly too (as pre-commit passes them)",
     )
     check.add_argument(
-        "--baseline", type=Path, default=None, metavar="FILE", help="report only findings not recorded in this baseline"
-    )
-    check.add_argument(
-        "--write-baseline",
+        "--baseline",
         type=Path,
         default=None,
         metavar="FILE",
-        help="record every current finding in FILE and exit 0",
+        help="report only findings not recorded in this baseline (default: the configuration's baseline)",
     )
+    check.add_argument(
+        "--write-baseline",
+        nargs="?",
+        const=True,
+        default=None,
+        metavar="FILE",
+        help="record every current finding in FILE (default: the configuration's baseline) and exit 0",
+    )
+    check.add_argument("--no-baseline", action="store_true", help="ignore the configuration's baseline")
     check.add_argument("--statistics", action="store_true", help="print a count per rule instead of findings")
     check.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors; use the exit code")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
@@ -227,6 +233,7 @@ class _Projects:
 def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ._engine.linter import get_engine
     from ._outputs import render, statistics
+    from ._project.baseline import Matcher
     from ._project.baseline import key as baseline_key
     from ._project.baseline import read as read_baseline
     from ._project.baseline import write as write_baseline
@@ -237,7 +244,8 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     projects = _Projects(args)
     context = {"customer_name": args.customer_name} if args.customer_name else None
-    baseline = read_baseline(args.baseline) if args.baseline else None
+    baseline_file, write_to = _baseline_files(args, projects, err)
+    baseline = Matcher(read_baseline(baseline_file)) if baseline_file is not None and write_to is None else None
     recorded: list[tuple[str, str, str, str]] = []
     results: list[FileReport] = []
     rules: dict[str, Rule] = {}  # what ran, for formats that describe rules: each file's own rule set
@@ -311,22 +319,25 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         keyed = "<stdin>" if path is None else project.relative(path)  # baselines key on the project path
         replies: list[Report] = []
         for reply in report.replies:
-            kept: list[Finding] = []
-            for finding in reply.findings:
-                entry = baseline_key(keyed, reply.reply_id, finding)
-                recorded.append(entry)
-                if baseline is not None and baseline[entry] > 0:
-                    baseline[entry] -= 1
-                    continue
-                kept.append(finding)
-            replies.append(reply.model_copy(update={"findings": tuple(kept)}))
+            recorded.extend(baseline_key(keyed, reply.reply_id, f, reply.export_id) for f in reply.findings)
+            kept = reply.findings if baseline is None else baseline.new_findings(keyed, reply)
+            replies.append(reply.model_copy(update={"findings": kept}))
         report = report.model_copy(update={"path": shown, "replies": tuple(replies)})
         failing += sum(1 for f in report.findings if f.severity.rank >= project.config.fail_on.rank)
         results.append(report)
-    if args.write_baseline:
-        count = write_baseline(args.write_baseline, recorded)
-        err.write(f"Wrote {count} baseline entr{'ies' if count != 1 else 'y'} to {args.write_baseline}.\n")
+    if write_to is not None:
+        count = write_baseline(write_to, recorded)
+        err.write(f"Wrote {count} baseline entr{'ies' if count != 1 else 'y'} to {write_to}.\n")
         return EXIT_ERROR if errors else EXIT_OK
+    if baseline is not None and not args.quiet and (baseline.hidden or baseline.stale()):
+        stale = baseline.stale()
+        note = f"tonecheck: note: the baseline {baseline_file} hid {_count(baseline.hidden, 'finding')}"
+        if stale:
+            note += (
+                f"; {_count(stale, 'entry', 'entries')} no longer match (fixed or changed): "
+                "rewrite it with --write-baseline"
+            )
+        err.write(note + "\n")
     if args.diff:
         return EXIT_ERROR if errors else (EXIT_FINDINGS if fixes_applied and not args.exit_zero else EXIT_OK)
     fixed_to_stdout = args.fix and any(path is None for _, path in targets)
@@ -340,6 +351,35 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if failing and not args.exit_zero else EXIT_OK
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _baseline_files(args: argparse.Namespace, projects: _Projects, err: TextIO) -> tuple[Path | None, Path | None]:
+    """(baseline to read, baseline to write): --baseline/--write-baseline FILE, or the
+    configuration's `baseline` (relative to its file) when the flag is given without FILE or
+    not at all. A configured baseline that does not exist yet is not an error (it is written
+    by `--write-baseline`)."""
+    configured: Path | None = None
+    first = next((Path(p) for p in args.paths if p != "-" and Path(p).exists()), Path.cwd())
+    project = projects.for_path(first)
+    if project.config.baseline:
+        configured = project.root / project.config.baseline
+    if args.write_baseline is not None:
+        target = configured if args.write_baseline is True else Path(args.write_baseline)
+        if target is None:
+            raise InputError("--write-baseline needs a FILE, or `baseline` in the configuration")
+        return None, target
+    if args.baseline is not None:
+        return Path(args.baseline), None
+    if args.no_baseline or configured is None:
+        return None, None
+    if not configured.is_file():
+        err.write(f"tonecheck: note: the configured baseline {configured} does not exist yet; not used\n")
+        return None, None
+    return configured, None
 
 
 def _cmd_config(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -396,6 +436,14 @@ def _cmd_rule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write("Suggestions\n")
         for s in rule.suggestions:
             out.write(f"  - {as_prose(s.title)} [{s.applicability.value}]\n")
+    syntaxes = getattr(getattr(rule, "options", None), "syntaxes", None)
+    if isinstance(syntaxes, dict) and syntaxes:  # the names config `helpdesk` takes
+        from ._config import HELPDESK_SYNTAXES
+
+        out.write("\nPlaceholder syntaxes (config `helpdesk` takes these, or a helpdesk name)\n")
+        out.write("".join(f"  {name}\n" for name in syntaxes))
+        out.write("Helpdesk names\n")
+        out.write("".join(f"  {name}: {', '.join(found)}\n" for name, found in HELPDESK_SYNTAXES.items()))
     if isinstance(rule, MatchingRule) and rule.modes != ("draft", "saved"):
         out.write(f"\nApplies in mode: {', '.join(rule.modes)}\n")
     out.write(f"\nMeasured\n  {_measured(rule.code)}\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import fnmatch
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
@@ -203,8 +204,8 @@ def _malformed(scan: Scan, rule: DetectorRule, options: MalformedOptions) -> Ite
                 )
                 continue
             variable = _VARIABLE.search(scan.scan, start, end)
-            if known and syntax not in _TAG_SYNTAXES and variable and variable.group() not in known:
-                close = difflib.get_close_matches(variable.group(), known, n=1)
+            if known and syntax not in _TAG_SYNTAXES and variable and not _is_known(variable.group(), known):
+                close = _typo_of(variable.group(), known)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 yield Hit(
                     rule.code,
@@ -221,3 +222,43 @@ def _malformed(scan: Scan, rule: DetectorRule, options: MalformedOptions) -> Ite
                     if close
                     else (),
                 )
+
+
+def _is_known(variable: str, known: tuple[str, ...]) -> bool:
+    """A known variable name, or one a wildcard entry covers ("dc.*", "ticket.ticket_field_*")."""
+    return variable in known or any("*" in k and fnmatch.fnmatchcase(variable, k) for k in known)
+
+
+def _typo_of(variable: str, known: tuple[str, ...]) -> list[str]:
+    """The known name this variable is a typo of, if the difference looks like a typo: at most two
+    letters apart (one for short names), the same digits, and not a name a wildcard stands for.
+    Two valid-looking names that differ in a number ("ticket_field_360044444" and
+    "ticket_field_360055555") are different fields, never a typo of each other."""
+    digits = [ch for ch in variable if ch.isdigit()]
+    limit = 1 if len(variable) <= 8 else 2
+    candidates = [
+        k
+        for k in known
+        if "*" not in k and [ch for ch in k if ch.isdigit()] == digits and _distance(variable, k, limit) <= limit
+    ]
+    close = difflib.get_close_matches(variable, candidates, n=1, cutoff=0.6)
+    return close
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Edit distance (insertions, deletions, substitutions, adjacent swaps), stopping past `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]

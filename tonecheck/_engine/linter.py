@@ -13,7 +13,7 @@ import regex
 
 from .. import _detectors  # noqa: F401  # importing the package registers every detector
 from .._anatomy import Anatomy, analyse, detect_channel
-from .._config import DEFAULT_CONFIG, Config, selector_matches
+from .._config import DEFAULT_CONFIG, HELPDESK_SYNTAXES, Config, selector_matches
 from .._detectors.acronyms import explained, in_glossary
 from .._detectors.base import REGISTRY, Hit, PlaceholderOptions, Scan, overlaps, phrase_sets
 from .._detectors.closing import closing_element_names
@@ -133,8 +133,9 @@ class Engine:
         unknown_syntax = [h for h in config.helpdesk if h not in self.placeholder_syntaxes]
         if unknown_syntax:
             raise ConfigError(
-                f"configuration: key 'helpdesk': unknown placeholder syntax {unknown_syntax[0]!r} "
-                f"(known: {', '.join(sorted(self.placeholder_syntaxes))})"
+                f"configuration: key 'helpdesk': unknown helpdesk or placeholder syntax {unknown_syntax[0]!r} "
+                f"(helpdesks: {', '.join(sorted(HELPDESK_SYNTAXES))}; "
+                f"syntaxes: {', '.join(sorted(self.placeholder_syntaxes))})"
             )
         self._check_closing_elements()
         if not cached:

@@ -198,7 +198,7 @@ def _lint_segment(engine: Engine, segment: Segment, *, mode: Mode, options: Opti
             if _names_enabled_rule(s.selectors, engine, ignored)
         )
     placed = tuple(_place(f, segment) for f in sorted(kept, key=lambda f: (f.start, f.end, f.code)))
-    return report.model_copy(update={"findings": placed, "reply_id": segment.reply_id})
+    return report.model_copy(update={"findings": placed, "reply_id": segment.reply_id, "export_id": segment.export_id})
 
 
 def _ignored(code: str, name: str, category: str, ignored: Iterable[str]) -> bool:
