@@ -618,3 +618,60 @@ def test_a_hook_run_on_some_files_does_not_call_the_others_stale(run_cli, tmp_pa
     run_cli(["check", ".", "--write-baseline"])
     result = run_cli(["check", "--force-exclude", "replies/renewal.md"])
     assert result.code == 0 and "no longer match" not in result.err, result
+
+
+# -- F35: no path in a terminal ----------------------------------------------------------------
+
+
+def test_check_with_no_path_in_a_terminal_lints_the_folder(tmp_path, monkeypatch):
+    import io
+    import sys
+
+    from tonecheck import _cli
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+        def read(self, *args: object) -> str:  # a terminal would wait here
+            raise AssertionError("read standard input in a terminal")
+
+    monkeypatch.chdir(_repo(tmp_path))
+    monkeypatch.setattr(sys, "stdin", Terminal())
+    out, err = io.StringIO(), io.StringIO()
+    code = _cli.main(["check"], out=out, err=err)
+    assert code == 1 and "checking ." in err.getvalue()
+    assert "replies/restart.md" in out.getvalue()
+
+
+def test_check_with_no_path_still_reads_a_pipe(run_cli):
+    result = run_cli(["check"], stdin="Per my last email, it works.\n")
+    assert "<stdin>:1:1: PAG003" in result.out, result
+
+
+# -- F13: a nested config extends its parent ----------------------------------------------------
+
+
+def test_a_nested_config_extends_its_parent(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tonecheck.toml").write_text(
+        'glossary = ["Acme"]\nknown-variables = ["ticket.requester.first_name"]\nhelpdesk = ["zendesk"]\n', "utf-8"
+    )
+    (tmp_path / "helpscout").mkdir()
+    (tmp_path / "helpscout" / "tonecheck.toml").write_text(
+        'extend = "../tonecheck.toml"\nhelpdesk = ["helpscout"]\n', encoding="utf-8"
+    )
+    result = run_cli(["config", "helpscout"])
+    assert result.code == 0, result
+    config = json.loads(result.out)["config"]
+    assert config["glossary"] == ["Acme"] and config["known-variables"] == ["ticket.requester.first_name"]
+    assert config["helpdesk"] == ["helpscout"]
+
+
+def test_an_extend_loop_is_an_error(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "tonecheck.toml").write_text('extend = "a/tonecheck.toml"\n', encoding="utf-8")
+    (tmp_path / "a" / "tonecheck.toml").write_text('extend = "../tonecheck.toml"\n', encoding="utf-8")
+    result = run_cli(["config", "."])
+    assert result.code == 2 and "extends itself in a loop" in result.err, result

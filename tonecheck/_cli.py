@@ -242,6 +242,9 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ._types import FileReport, Report
     from ._version import __version__
 
+    if not args.paths and _interactive(sys.stdin):  # nothing piped in: lint the folder, as ruff does
+        err.write("tonecheck: note: no path given: checking . (give - or pipe a draft in for standard input)\n")
+        args.paths = ["."]
     projects = _Projects(args)
     context = {"customer_name": args.customer_name} if args.customer_name else None
     baseline_file, write_to = _baseline_files(args, projects, err)
@@ -351,6 +354,13 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if failing and not args.exit_zero else EXIT_OK
+
+
+def _interactive(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # closed or replaced standard input
+        return False
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:

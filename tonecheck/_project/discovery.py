@@ -142,20 +142,8 @@ def load_project(
     data: dict[str, Any] = {}
     root = (start if start.is_dir() else start.parent).resolve() if start.exists() else Path.cwd()
     if source is not None:
-        try:
-            parsed = tomllib.loads(source.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{source}: cannot read: {exc}") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{source}: not valid TOML: {exc}") from None
-        data = parsed.get("tool", {}).get("tonecheck", {}) if source.name == "pyproject.toml" else parsed
-        if not isinstance(data, dict):
-            raise ConfigError(f"{source}: [tool.tonecheck] must be a table")
-        # the service's own table: read and checked by `tonecheck serve` (tonecheck/_serve/settings.py)
-        data = {key: value for key, value in data.items() if key != "serve"}
+        data = _read_config(source)
         root = source.parent.resolve()
-        if "rule-paths" in data and isinstance(data["rule-paths"], list):
-            data["rule-paths"] = [str((root / p).resolve()) for p in data["rule-paths"]]
     merged = {**data, **{k: v for k, v in (overrides or {}).items() if v not in (None, (), [])}}
     where = str(source) if source else "command line"
     config = Config.from_mapping(merged, source=where)
@@ -169,6 +157,39 @@ def load_project(
         origin = "command line" if selector is not None and selector in given else where
         raise ConfigError(str(exc).replace("configuration:", f"{origin}:", 1)) from None
     return Project(config=config, root=root, source=source)
+
+
+def _read_config(source: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """The settings of one configuration file, with `extend = "../tonecheck.toml"` applied: the
+    extended file's settings first, this file's on top (key by key). Paths that name files
+    (rule-paths, baseline) are made absolute against the file that sets them."""
+    try:
+        parsed = tomllib.loads(source.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{source}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{source}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+    data = parsed.get("tool", {}).get("tonecheck", {}) if source.name == "pyproject.toml" else parsed
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: [tool.tonecheck] must be a table")
+    # the service's own table: read and checked by `tonecheck serve` (tonecheck/_serve/settings.py)
+    data = {key: value for key, value in data.items() if key != "serve"}
+    folder = source.parent.resolve()
+    if "rule-paths" in data and isinstance(data["rule-paths"], list):
+        data["rule-paths"] = [str((folder / p).resolve()) for p in data["rule-paths"]]
+    if isinstance(data.get("baseline"), str):
+        data["baseline"] = str((folder / data["baseline"]).resolve())
+    parent = data.pop("extend", None)
+    if parent is None:
+        return data
+    if not isinstance(parent, str) or not parent.strip():
+        raise ConfigError(f"{source}: key 'extend': a path to another configuration file")
+    parent_path = (folder / parent).resolve()
+    if parent_path in (*seen, source.resolve()):
+        raise ConfigError(f"{source}: key 'extend': {parent} extends itself in a loop")
+    return {**_read_config(parent_path, (*seen, source.resolve())), **data}
 
 
 def discover(paths: list[Path], project: Project, *, force_exclude: bool = False) -> Iterator[Path]:
