@@ -182,8 +182,8 @@ def edge_results() -> list[FileResult]:
 # -- the module's surface ------------------------------------------------------------------------
 
 
-def test_formats_are_the_five_known_ones():
-    assert FORMATS == ("text", "json", "github", "sarif", "junit")
+def test_formats_are_the_known_ones():
+    assert FORMATS == ("text", "json", "github", "sarif", "junit", "concise", "json-lines", "gitlab", "rdjson")
     for format in FORMATS:
         assert isinstance(out(format, real("a.txt", BAD_LINE)), str)
 

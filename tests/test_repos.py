@@ -675,3 +675,72 @@ def test_an_extend_loop_is_an_error(run_cli, tmp_path, monkeypatch):
     (tmp_path / "a" / "tonecheck.toml").write_text('extend = "../tonecheck.toml"\n', encoding="utf-8")
     result = run_cli(["config", "."])
     assert result.code == 2 and "extends itself in a loop" in result.err, result
+
+
+# -- CI formats, --output-file, --color, --stdin-filename, GitHub step summary -------------------
+
+
+def _many(tmp_path: Path, count: int) -> None:
+    (tmp_path / "replies").mkdir(exist_ok=True)
+    for index in range(count):
+        (tmp_path / "replies" / f"r{index:02}.md").write_text(BAD_REPLY, encoding="utf-8")
+
+
+def test_concise_is_one_line_per_finding(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "r.txt").write_text("Hi,\n\nThe plan can't be\nchanged. Per my last email, it works.\n", "utf-8")
+    result = run_cli(["check", "r.txt", "--format", "concise", "--select", "NEG004,PAG003"])
+    assert result.out.splitlines() == [
+        'r.txt:3:10: NEG004 [warning] "can\'t be changed" refuses without saying who decided or what is possible instead.',
+        'r.txt:4:10: PAG003 [warning] "Per my last email" is a well-known way of saying "read my emails".',
+    ], result
+
+
+def test_json_lines_gitlab_and_rdjson_carry_every_finding(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(_repo(tmp_path))
+    lines = run_cli(["check", ".", "--format", "json-lines"]).out.splitlines()
+    records = [json.loads(line) for line in lines]
+    assert {(r["path"], r["code"]) for r in records} == {
+        ("replies/restart.md", "PAG003"),
+        ("zendesk/macros.json", "PAG003"),
+    }
+    gitlab = json.loads(run_cli(["check", ".", "--format", "gitlab"]).out)
+    assert len(gitlab) == 2 and len({issue["fingerprint"] for issue in gitlab}) == 2
+    assert {issue["location"]["path"] for issue in gitlab} == {"replies/restart.md", "zendesk/macros.json"}
+    assert all(issue["severity"] == "minor" and issue["check_name"] == "PAG003" for issue in gitlab)
+    rdjson = json.loads(run_cli(["check", ".", "--format", "rdjson"]).out)
+    assert rdjson["source"]["name"] == "tonecheck" and len(rdjson["diagnostics"]) == 2
+    assert {d["code"]["value"] for d in rdjson["diagnostics"]} == {"PAG003"}
+
+
+def test_output_file_and_color(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(_repo(tmp_path))
+    result = run_cli(["check", ".", "--output-file", "report.txt"])
+    assert result.code == 1 and result.out == "" and "PAG003" in (tmp_path / "report.txt").read_text("utf-8")
+    assert "\x1b[" in run_cli(["check", ".", "--color", "always"]).out
+    assert "\x1b[" not in run_cli(["check", ".", "--color", "never"]).out
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert "\x1b[" in run_cli(["check", "."]).out
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in run_cli(["check", "."]).out
+
+
+def test_stdin_filename_reads_standard_input_as_that_file(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(_repo(tmp_path))
+    export = (tmp_path / "zendesk" / "macros.json").read_text("utf-8")
+    result = run_cli(["check", "--stdin-filename", "zendesk/macros.json", "-"], stdin=export)
+    assert result.code == 1, result
+    [header] = [line for line in result.out.splitlines() if "PAG003" in line]
+    assert header.startswith("zendesk/macros.json:") and "[Billing::Follow-up" in header, result.out
+
+
+def test_github_format_writes_a_step_summary_listing_every_finding(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _many(tmp_path, 12)
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    result = run_cli(["check", "replies", "--format", "github"])
+    assert result.code == 1 and result.out.count("::warning ") == 12, result
+    text = summary.read_text(encoding="utf-8")
+    assert "Found 12 problems in 12 of 12 files." in text and "GitHub shows only 10 annotations" in text
+    assert sum(1 for line in text.splitlines() if line.startswith("| replies/")) == 12

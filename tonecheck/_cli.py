@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -116,6 +117,21 @@ def _build_parser() -> argparse.ArgumentParser:
         help="record every current finding in FILE (default: the configuration's baseline) and exit 0",
     )
     check.add_argument("--no-baseline", action="store_true", help="ignore the configuration's baseline")
+    check.add_argument(
+        "--output-file", "-o", type=Path, default=None, metavar="FILE", help="write the report to FILE, not stdout"
+    )
+    check.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the text format (auto: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it)",
+    )
+    check.add_argument(
+        "--stdin-filename",
+        default=None,
+        metavar="NAME",
+        help="read standard input as the file NAME: its format and configuration, positions in it",
+    )
     check.add_argument("--statistics", action="store_true", help="print a count per rule instead of findings")
     check.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors; use the exit code")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
@@ -232,7 +248,7 @@ class _Projects:
 
 def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ._engine.linter import get_engine
-    from ._outputs import render, statistics
+    from ._outputs import colorize, github_step_summary, render, statistics
     from ._project.baseline import Matcher
     from ._project.baseline import key as baseline_key
     from ._project.baseline import read as read_baseline
@@ -272,16 +288,20 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 err.write(f"tonecheck: warning: {given}: no files to lint here (see include and exclude)\n")
             targets.extend(found)
     for display, path in targets:
-        project = projects.for_path(path if path is not None else Path.cwd())
+        stdin_file = Path(args.stdin_filename) if path is None and args.stdin_filename else None
+        project = projects.for_path(path if path is not None else stdin_file or Path.cwd())
         engine = get_engine(project.config)
         rules.update(engine.ruleset.by_code())
         # files in a repository are saved replies; standard input is a draft about to be sent
         options = Options(mode=args.mode, default_mode="draft" if path is None else "saved", context=context)
         shown = "<stdin>" if path is None else display  # as given, so it opens from the working folder
         name = "stdin.txt" if path is None else display
+        if path is None and args.stdin_filename:  # standard input is this file: its format and name
+            shown = name = args.stdin_filename
+            options = Options(mode=args.mode, default_mode="saved", context=context)
         try:
             content = read_source(display)
-            skipped = None if path is None else skip_reason(name, content)
+            skipped = None if path is None and stdin_file is None else skip_reason(name, content)
             if skipped is not None:
                 err.write(f"tonecheck: note: {shown}: {skipped}, skipped\n")
                 continue
@@ -310,9 +330,9 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 engine,
                 content,
                 path=name,
-                format="text" if path is None else None,
+                format="text" if path is None and not args.stdin_filename else None,
                 project=project,
-                file=path,
+                file=path or stdin_file,
                 options=options,
             )
         except InputError as exc:
@@ -348,12 +368,39 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(f"Applied {fixes_applied} fix{'es' if fixes_applied != 1 else ''}.\n")
     if not fixed_to_stdout and not args.quiet:
         if args.statistics:
-            out.write(statistics(results))
+            report_text = statistics(results)
         else:
-            out.write(render(args.format, results, rules=rules, version=__version__))
+            report_text = render(args.format, results, rules=rules, version=__version__)
+            if args.format == "text" and _use_color(args.color, out, args.output_file):
+                report_text = colorize(report_text)
+        if args.output_file is not None:
+            try:
+                args.output_file.write_text(report_text, encoding="utf-8")
+            except OSError as exc:
+                err.write(f"tonecheck: error: {args.output_file}: cannot write: {exc.strerror or exc}\n")
+                return EXIT_ERROR
+        else:
+            out.write(report_text)
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if args.format == "github" and summary_file:  # annotations are capped per step; the summary is not
+        try:
+            with open(summary_file, "a", encoding="utf-8") as handle:
+                handle.write(github_step_summary(results))
+        except OSError as exc:
+            err.write(f"tonecheck: warning: GITHUB_STEP_SUMMARY {summary_file}: cannot write: {exc}\n")
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if failing and not args.exit_zero else EXIT_OK
+
+
+def _use_color(choice: str, out: TextIO, output_file: Path | None) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return output_file is None and _interactive(out)
 
 
 def _interactive(stream: TextIO) -> bool:
