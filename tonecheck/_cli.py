@@ -159,6 +159,9 @@ def _build_parser() -> argparse.ArgumentParser:
             metavar="PATH",
             help="extra rule file or folder (repeatable; replaces the configuration's rule-paths)",
         )
+    docs = commands.add_parser("docs", help="write the rule reference (ROOT/rules) and JSON Schemas (ROOT/schemas)")
+    docs.add_argument("root", nargs="?", default="docs")
+    docs.add_argument("--check", action="store_true", help="exit 1 when they are not current")
     _add_serve_parser(commands)
     return parser
 
@@ -508,34 +511,37 @@ def _cmd_rule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _measured(code: str) -> str:
-    """A rule's measured precision, from rules/measured.json (written by
-    `python benchmarks/quality.py --write-measured`), in words."""
-    from ._ruleset.load import builtin_rules_dir
+    from ._ruleset.docs import measured
 
-    try:
-        entry = json.loads((builtin_rules_dir() / "measured.json").read_text(encoding="utf-8")).get(code)
-    except (OSError, ValueError):
-        entry = None
-    if not entry:
-        return "not measured (a rule of your own, or a tool rule)"
-    judged, correct = entry["real_judged"], entry["real_correct"]
-    real = (
-        f"judged precision on real replies {correct / judged:.2f} over {judged} findings"
-        if judged
-        else "no judged finding on real replies"
-    )
-    fired = (
-        f"fires {entry['real_fired']} times on the real replies"
-        if entry["real_fired"]
-        else "never fires on real replies"
-    )
-    held = entry["holdout_findings"]
-    holdout = (
-        f"precision on the labelled holdout {entry['holdout_correct'] / held:.2f} over {held} findings"
-        if held
-        else "no finding on the labelled holdout"
-    )
-    return f"{real}; {fired}; {holdout}"
+    return measured(code)
+
+
+def _cmd_docs(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Write the rule reference (ROOT/rules) and the JSON Schemas (ROOT/schemas), or (--check)
+    say whether they are current."""
+    from ._config import Config
+    from ._engine.linter import get_engine
+    from ._outputs.schemas import schemas
+    from ._ruleset.docs import pages
+
+    root = Path(args.root)
+    wanted = {root / "rules" / name: text for name, text in pages(list(get_engine(Config()).ruleset.rules)).items()}
+    wanted.update({root / "schemas" / name: json.dumps(s, indent=2) + "\n" for name, s in schemas().items()})
+    present = {p for folder in (root / "rules", root / "schemas") if folder.is_dir() for p in folder.iterdir()}
+    if args.check:
+        stale = [str(p) for p, text in wanted.items() if not p.is_file() or p.read_text(encoding="utf-8") != text]
+        stale += [str(p) for p in sorted(present - set(wanted))]
+        if stale:
+            err.write(f"tonecheck: not current: {', '.join(sorted(stale))}; run `tonecheck docs {root}`\n")
+            return EXIT_FINDINGS
+        return EXIT_OK
+    for path, text in wanted.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    for old in present - set(wanted):
+        old.unlink()
+    err.write(f"Wrote {len(wanted)} files to {root}.\n")
+    return EXIT_OK
 
 
 def _cmd_rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -581,7 +587,14 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
 
         out.write(f"tonecheck {__version__}\n")
         return EXIT_OK
-    handlers = {"check": _cmd_check, "rule": _cmd_rule, "rules": _cmd_rules, "config": _cmd_config, "serve": _cmd_serve}
+    handlers = {
+        "check": _cmd_check,
+        "rule": _cmd_rule,
+        "rules": _cmd_rules,
+        "config": _cmd_config,
+        "serve": _cmd_serve,
+        "docs": _cmd_docs,
+    }
     if args.command not in handlers:
         parser.print_help(err)
         return EXIT_ERROR
