@@ -463,7 +463,7 @@ def test_the_readme_shows_no_jinja_comment_as_a_liquid_suppression():
 
 
 @pytest.mark.parametrize(
-    "key", ["Escalation::*", "zendesk/*.json::Escalation::*", "zendesk/macros.json::Escalation::L2"]
+    "key", ["Escalation::*", "zendesk/*.json::Escalation::*", "zendesk/macros.json::Escalation::L2", "zendesk/*::1"]
 )
 def test_per_reply_ignores_skip_rules_in_one_reply_of_an_export(run_cli, tmp_path, monkeypatch, key):
     monkeypatch.chdir(tmp_path)

@@ -55,7 +55,9 @@ class Project:
             for code in codes
         )
 
-    def reply_ignored_codes(self, path: Path | None, reply_id: str | None) -> tuple[str, ...]:
+    def reply_ignored_codes(
+        self, path: Path | None, reply_id: str | None, export_id: str | None = None
+    ) -> tuple[str, ...]:
         """The rules `per-reply-ignores` skips for one reply of a file ("REPLY-GLOB" or
         "FILE-GLOB::REPLY-GLOB"; the reply glob matches its title or id)."""
         if reply_id is None or not self.config.per_reply_ignores:
@@ -70,7 +72,9 @@ class Project:
                 file_glob, reply_glob = head, tail
             if file_glob and not _matches(relative, file_glob):
                 continue
-            if fnmatch.fnmatchcase(reply_id, reply_glob):
+            if fnmatch.fnmatchcase(reply_id, reply_glob) or (
+                export_id is not None and fnmatch.fnmatchcase(export_id, reply_glob)
+            ):
                 found.extend(codes)
         return tuple(found)
 

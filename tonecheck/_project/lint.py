@@ -109,7 +109,9 @@ def lint_source(
             segment,
             mode=options.mode or glob_mode or segment.mode or options.default_mode,
             options=options,
-            ignored=(*ignored, *project.reply_ignored_codes(file, segment.reply_id)) if project else ignored,
+            ignored=(*ignored, *project.reply_ignored_codes(file, segment.reply_id, segment.export_id))
+            if project
+            else ignored,
         )
         for segment in segments
     )
@@ -162,7 +164,9 @@ def fix_source(
 
     def check_of(segment: Segment) -> Callable[[str], Report]:
         mode = options.mode or glob_mode or segment.mode or options.default_mode
-        skipped = (*ignored, *project.reply_ignored_codes(file, segment.reply_id)) if project else ignored
+        skipped = (
+            (*ignored, *project.reply_ignored_codes(file, segment.reply_id, segment.export_id)) if project else ignored
+        )
 
         def check(text: str) -> Report:
             report = engine.check(text, mode=mode, context=options.context, channel=options.channel, ignore=skipped)
