@@ -182,8 +182,8 @@ def edge_results() -> list[FileResult]:
 # -- the module's surface ------------------------------------------------------------------------
 
 
-def test_formats_are_the_five_known_ones():
-    assert FORMATS == ("text", "json", "github", "sarif", "junit")
+def test_formats_are_the_known_ones():
+    assert FORMATS == ("text", "json", "github", "sarif", "junit", "concise", "json-lines", "gitlab", "rdjson")
     for format in FORMATS:
         assert isinstance(out(format, real("a.txt", BAD_LINE)), str)
 
@@ -227,7 +227,21 @@ def test_text_for_real_findings_points_at_each_match():
                 assert f"    help: {s.title}" in lines
             else:
                 assert f"    fix ({s.applicability.value}): {s.title}: {f.match!r} -> {s.replacement!r}" in lines
-    assert lines[-2:] == [f"Found {len(result.findings)} problems in 2 files.", ""]
+    safe = sum(
+        any(s.applicability.value == "safe" and s.replacement is not None for s in f.suggestions)
+        for f in result.findings
+    )
+    unsafe = sum(
+        any(s.applicability.value == "unsafe" and s.replacement is not None for s in f.suggestions)
+        and not any(s.applicability.value == "safe" and s.replacement is not None for s in f.suggestions)
+        for f in result.findings
+    )
+    assert unsafe and not safe
+    assert lines[-3:] == [
+        f"Found {len(result.findings)} problems in 1 of 2 files.",
+        f"[*] {unsafe} fixable with --fix --unsafe-fixes (--diff shows the changes first).",
+        "",
+    ]
 
 
 def test_text_exact_layout_with_reply_id_tabs_and_suggestions():
@@ -260,6 +274,7 @@ def test_text_exact_layout_with_reply_id_tabs_and_suggestions():
         "    help: Repeat the point\n"
         "\n"
         "Found 1 problem in 1 file.\n"
+        "[*] 1 fixable with --fix (--diff shows the changes first).\n"
     )
 
 

@@ -191,6 +191,25 @@ def test_pre_commit_as_a_git_hook_blocks_a_bad_commit(pre_commit, reply_repo, of
     _home_is_empty_of_environments(offline_env)
 
 
+def test_the_hook_uses_the_configured_baseline(pre_commit, reply_repo, offline_env):
+    """F19b: after adopting a baseline (a config key), a commit touching a baselined reply passes
+    with no extra hook argument; a new problem in the same file still fails."""
+    (reply_repo / "replies" / "refund.txt").write_text(BAD, encoding="utf-8")
+    config = reply_repo / "tonecheck.toml"
+    config.write_text(config.read_text(encoding="utf-8") + 'baseline = ".tonecheck-baseline.json"\n', "utf-8")
+    written = run([sys.executable, "-m", "tonecheck", "check", ".", "--write-baseline"], reply_repo, offline_env)
+    assert written.returncode == 0, written
+    git(reply_repo, offline_env, "add", "-A")
+    result = run([*pre_commit, "run", "--all-files", "--color", "never"], reply_repo, offline_env)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0 and "Passed" in output, output
+    (reply_repo / "replies" / "refund.txt").write_text(BAD.replace("Thanks for waiting.", "As I said,"), "utf-8")
+    git(reply_repo, offline_env, "add", "-A")
+    result = run([*pre_commit, "run", "--all-files", "--color", "never"], reply_repo, offline_env)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1 and "PAG002" in output and "NEG010" not in output, output
+
+
 def test_try_repo_installs_and_runs_the_hook_offline(pre_commit, tmp_path, offline_env):
     """pre-commit try-repo, for real: the hook's environment is built from this repository."""
     import spacy

@@ -68,7 +68,9 @@ def test_composer_highlights_findings_and_applies_a_rewrite(server: Server, brow
     assert page.evaluate("document.activeElement.id") == "customer"
     page.keyboard.type("Sara")
     page.locator("#draft").focus()
-    page.keyboard.type("Hi {{first_name}},\n\nAs I said, it is on its way. You have to pay the return postage.\n\nThanks,\nAnna")
+    page.keyboard.type(
+        "Hi {{first_name}},\n\nAs I said, it is on its way. You have to pay the return postage.\n\nThanks,\nAnna"
+    )
     page.keyboard.press("Control+Enter")
     page.wait_for_selector("#verdict[data-verdict='block']")
     marks = page.locator("#backdrop mark")

@@ -530,8 +530,8 @@ def test_helpdesk_setting_does_not_hide_a_foreign_syntax_in_a_draft():
     assert {f.code for f in found} == {"TPL001"}
 
 
-@pytest.mark.parametrize("helpdesk", [["zendesk"], ["helpscout", "Mailchimp"]])
-def test_unknown_helpdesk_is_a_config_error_naming_it(helpdesk):
+@pytest.mark.parametrize("helpdesk", [["zendsk"], ["helpscout", "Mailchump"]])
+def test_unknown_helpdesk_is_a_config_error_naming_it(helpdesk):  # helpdesk names are known: test_repos.py
     with pytest.raises(ConfigError) as raised:
         tonecheck.check("Hi Sam,\n\nYour order shipped.", config=Config(helpdesk=helpdesk))
     assert "helpdesk" in str(raised.value) and repr(helpdesk[-1]) in str(raised.value)

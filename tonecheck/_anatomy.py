@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 
 _FENCE = Lazy(r"^[ \t]*(```|~~~)")
 _INLINE_CODE = Lazy(r"`[^`\n]+`")
-_COMMENT = Lazy(r"<!--.*?-->|\{#.*?#\}")
+_COMMENT = Lazy(
+    r"<!--.*?-->|\{#.*?#\}|\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}|\{%-?\s*\#.*?%\}|\{\{!--.*?--\}\}"
+)
 _QUOTE_LINE = Lazy(r"^[ \t]*>")
 # Headers that start quoted history; everything after them belongs to someone else.
 _HISTORY_START = Lazy(
@@ -153,7 +155,7 @@ def analyse(text: str) -> Anatomy:
     may_fence = "```" in text or "~~~" in text
     may_quote = ">" in text
     may_code = "`" in text
-    may_comment = "<!--" in text or "{#" in text
+    may_comment = "<!--" in text or "{#" in text or "{%" in text or "{{!" in text
     history_start = history.start() if history else len(text)
     in_fence = False
     fence_start = 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from ._exceptions import InputError, TonecheckError
 from ._outputs import FORMATS
 from ._project.discovery import Project, find_config_file, load_project
 from ._ruleset.schema import MatchingRule, Rule
-from ._types import FileReport, Finding, Mode, Severity
+from ._types import FileReport, Mode, Severity
 
 if TYPE_CHECKING:
     from ._engine.linter import Engine
@@ -109,14 +110,35 @@ def _build_parser() -> argparse.ArgumentParser:
         help="apply exclude globs to paths given explicitly too (as pre-commit passes them)",
     )
     check.add_argument(
-        "--baseline", type=Path, default=None, metavar="FILE", help="report only findings not recorded in this baseline"
-    )
-    check.add_argument(
-        "--write-baseline",
+        "--baseline",
         type=Path,
         default=None,
         metavar="FILE",
-        help="record every current finding in FILE and exit 0",
+        help="report only findings not recorded in this baseline (default: the configuration's baseline)",
+    )
+    check.add_argument(
+        "--write-baseline",
+        nargs="?",
+        const=True,
+        default=None,
+        metavar="FILE",
+        help="record every current finding in FILE (default: the configuration's baseline) and exit 0",
+    )
+    check.add_argument("--no-baseline", action="store_true", help="ignore the configuration's baseline")
+    check.add_argument(
+        "--output-file", "-o", type=Path, default=None, metavar="FILE", help="write the report to FILE, not stdout"
+    )
+    check.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the text format (auto: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it)",
+    )
+    check.add_argument(
+        "--stdin-filename",
+        default=None,
+        metavar="NAME",
+        help="read standard input as the file NAME: its format and configuration, positions in it",
     )
     check.add_argument("--statistics", action="store_true", help="print a count per rule instead of findings")
     check.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors; use the exit code")
@@ -154,6 +176,9 @@ def _build_parser() -> argparse.ArgumentParser:
             metavar="PATH",
             help="extra rule file or folder (repeatable; replaces the configuration's rule-paths)",
         )
+    docs = commands.add_parser("docs", help="write the rule reference (ROOT/rules) and JSON Schemas (ROOT/schemas)")
+    docs.add_argument("root", nargs="?", default="docs")
+    docs.add_argument("--check", action="store_true", help="exit 1 when they are not current")
     _add_serve_parser(commands)
     _add_audit_parser(commands)
     return parser
@@ -365,6 +390,7 @@ class _Run:
     fix: bool
     diff: bool
     unsafe_fixes: bool
+    stdin_filename: str | None = None  # standard input is this file: its format, name and configuration
 
 
 @dataclass
@@ -373,6 +399,7 @@ class _Outcome:
 
     report: FileReport | None = None
     keyed: str = ""  # the path baselines record
+    shown: str = ""  # the path as reported
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     output: str = ""  # a diff, or the fixed text of standard input
@@ -407,9 +434,14 @@ def _lint_target(state: tuple[_Run, tuple[tuple[Project, Engine], ...]], target:
     options = Options(mode=run.mode, default_mode="draft" if path is None else "saved", context=run.context)
     shown = "<stdin>" if path is None else display  # as given, so it opens from the working folder
     name = "stdin.txt" if path is None else display
+    stdin_file = Path(run.stdin_filename) if path is None and run.stdin_filename else None
+    if stdin_file is not None:  # standard input is this file: its format and name
+        shown = name = str(run.stdin_filename)
+        options = Options(mode=run.mode, default_mode="saved", context=run.context)
+    outcome.shown = shown
     try:
         content = read_source(display) if stdin_text is None else stdin_text
-        skipped = None if path is None else skip_reason(name, content)
+        skipped = None if path is None and stdin_file is None else skip_reason(name, content)
         if skipped is not None:
             outcome.notes.append(f"{shown}: {skipped}, skipped")
             return outcome
@@ -437,9 +469,9 @@ def _lint_target(state: tuple[_Run, tuple[tuple[Project, Engine], ...]], target:
             engine,
             content,
             path=name,
-            format="text" if path is None else None,
+            format="text" if path is None and stdin_file is None else None,
             project=project,
-            file=path,
+            file=path or stdin_file,
             options=options,
         )
     except InputError as exc:
@@ -451,8 +483,9 @@ def _lint_target(state: tuple[_Run, tuple[tuple[Project, Engine], ...]], target:
 
 def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ._engine.linter import get_engine
-    from ._outputs import render, statistics
+    from ._outputs import colorize, github_step_summary, render, statistics
     from ._parallel import run_pool
+    from ._project.baseline import Matcher
     from ._project.baseline import key as baseline_key
     from ._project.baseline import read as read_baseline
     from ._project.baseline import write as write_baseline
@@ -461,9 +494,13 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ._types import Report
     from ._version import __version__
 
+    if not args.paths and _interactive(sys.stdin):  # nothing piped in: lint the folder, as ruff does
+        err.write("tonecheck: note: no path given: checking . (give - or pipe a draft in for standard input)\n")
+        args.paths = ["."]
     projects = _Projects(args)
     context = {"customer_name": args.customer_name} if args.customer_name else None
-    baseline = read_baseline(args.baseline) if args.baseline else None
+    baseline_file, write_to = _baseline_files(args, projects, err)
+    baseline = Matcher(read_baseline(baseline_file)) if baseline_file is not None and write_to is None else None
     recorded: list[tuple[str, str, str, str]] = []
     results: list[FileReport] = []
     rules: dict[str, Rule] = {}  # what ran, for formats that describe rules: each file's own rule set
@@ -494,8 +531,11 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     items: list[_Target] = []
     for display, path in targets:
         # a path found by discovery is a file; one given on the command line may be anything
+        stdin_file = Path(args.stdin_filename) if path is None and args.stdin_filename else None
         project = (
-            projects.for_path(path, is_file=path in found_files) if path is not None else projects.for_path(Path.cwd())
+            projects.for_path(path, is_file=path in found_files)
+            if path is not None
+            else projects.for_path(stdin_file or Path.cwd())
         )
         if id(project) not in index_of:
             index_of[id(project)] = len(order)
@@ -509,10 +549,17 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         items.append((display, None if path is None else str(path), index_of[id(project)], stdin_text, stdin_error))
     for project in order:
         rules.update(get_engine(project.config).ruleset.by_code())
-    run = _Run(mode=args.mode, context=context, fix=args.fix, diff=args.diff, unsafe_fixes=args.unsafe_fixes)
+    run = _Run(
+        mode=args.mode,
+        context=context,
+        fix=args.fix,
+        diff=args.diff,
+        unsafe_fixes=args.unsafe_fixes,
+        stdin_filename=args.stdin_filename,
+    )
     jobs = args.jobs if args.jobs is not None else (0 if len(items) >= POOL_MIN_FILES else 1)
     outcomes = run_pool(_lint_target, items, setup=functools.partial(_setup, run, tuple(order)), jobs=jobs or None)
-    for (display, file, index, _, _), outcome in zip(items, outcomes, strict=True):
+    for (_, _, index, _, _), outcome in zip(items, outcomes, strict=True):
         for note in outcome.notes:
             err.write(f"tonecheck: note: {note}\n")
         for message in outcome.errors:
@@ -525,27 +572,28 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             continue
         replies: list[Report] = []
         for reply in report.replies:
-            kept: list[Finding] = []
-            for finding in reply.findings:
-                entry = baseline_key(outcome.keyed, reply.reply_id, finding)
-                recorded.append(entry)
-                if baseline is not None and baseline[entry] > 0:
-                    baseline[entry] -= 1
-                    continue
-                kept.append(finding)
+            recorded.extend(baseline_key(outcome.keyed, reply.reply_id, f, reply.export_id) for f in reply.findings)
+            kept = reply.findings if baseline is None else baseline.new_findings(outcome.keyed, reply)
             # a copy only where the baseline took something away
-            replies.append(
-                reply if len(kept) == len(reply.findings) else reply.model_copy(update={"findings": tuple(kept)})
-            )
-        shown = "<stdin>" if file is None else display
+            replies.append(reply if len(kept) == len(reply.findings) else reply.model_copy(update={"findings": kept}))
+        shown = outcome.shown
         if report.path != shown or any(new is not old for new, old in zip(replies, report.replies, strict=True)):
             report = report.model_copy(update={"path": shown, "replies": tuple(replies)})
         failing += sum(1 for f in report.findings if f.severity.rank >= order[index].config.fail_on.rank)
         results.append(report)
-    if args.write_baseline:
-        count = write_baseline(args.write_baseline, recorded)
-        err.write(f"Wrote {count} baseline entr{'ies' if count != 1 else 'y'} to {args.write_baseline}.\n")
+    if write_to is not None:
+        count = write_baseline(write_to, recorded)
+        err.write(f"Wrote {count} baseline entr{'ies' if count != 1 else 'y'} to {write_to}.\n")
         return EXIT_ERROR if errors else EXIT_OK
+    if baseline is not None and not args.quiet and (baseline.hidden or baseline.stale()):
+        stale = baseline.stale()
+        note = f"tonecheck: note: the baseline {baseline_file} hid {_count(baseline.hidden, 'finding')}"
+        if stale:
+            note += (
+                f"; {_count(stale, 'entry', 'entries')} no longer match (fixed or changed): "
+                "rewrite it with --write-baseline"
+            )
+        err.write(note + "\n")
     if args.diff:
         return EXIT_ERROR if errors else (EXIT_FINDINGS if fixes_applied and not args.exit_zero else EXIT_OK)
     fixed_to_stdout = args.fix and any(path is None for _, path in targets)
@@ -553,12 +601,75 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(f"Applied {fixes_applied} fix{'es' if fixes_applied != 1 else ''}.\n")
     if not fixed_to_stdout and not args.quiet:
         if args.statistics:
-            out.write(statistics(results))
+            report_text = statistics(results)
         else:
-            out.write(render(args.format, results, rules=rules, version=__version__))
+            report_text = render(args.format, results, rules=rules, version=__version__)
+            if args.format == "text" and _use_color(args.color, out, args.output_file):
+                report_text = colorize(report_text)
+        if args.output_file is not None:
+            try:
+                args.output_file.write_text(report_text, encoding="utf-8")
+            except OSError as exc:
+                err.write(f"tonecheck: error: {args.output_file}: cannot write: {exc.strerror or exc}\n")
+                return EXIT_ERROR
+        else:
+            out.write(report_text)
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if args.format == "github" and summary_file:  # annotations are capped per step; the summary is not
+        try:
+            with open(summary_file, "a", encoding="utf-8") as handle:
+                handle.write(github_step_summary(results))
+        except OSError as exc:
+            err.write(f"tonecheck: warning: GITHUB_STEP_SUMMARY {summary_file}: cannot write: {exc}\n")
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if failing and not args.exit_zero else EXIT_OK
+
+
+def _use_color(choice: str, out: TextIO, output_file: Path | None) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return output_file is None and _interactive(out)
+
+
+def _interactive(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # closed or replaced standard input
+        return False
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _baseline_files(args: argparse.Namespace, projects: _Projects, err: TextIO) -> tuple[Path | None, Path | None]:
+    """(baseline to read, baseline to write): --baseline/--write-baseline FILE, or the
+    configuration's `baseline` (relative to its file) when the flag is given without FILE or
+    not at all. A configured baseline that does not exist yet is not an error (it is written
+    by `--write-baseline`)."""
+    configured: Path | None = None
+    first = next((Path(p) for p in args.paths if p != "-" and Path(p).exists()), Path.cwd())
+    project = projects.for_path(first)
+    if project.config.baseline:
+        configured = project.root / project.config.baseline
+    if args.write_baseline is not None:
+        target = configured if args.write_baseline is True else Path(args.write_baseline)
+        if target is None:
+            raise InputError("--write-baseline needs a FILE, or `baseline` in the configuration")
+        return None, target
+    if args.baseline is not None:
+        return Path(args.baseline), None
+    if args.no_baseline or configured is None:
+        return None, None
+    if not configured.is_file():
+        err.write(f"tonecheck: note: the configured baseline {configured} does not exist yet; not used\n")
+        return None, None
+    return configured, None
 
 
 def _cmd_config(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -616,6 +727,14 @@ def _cmd_rule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write("Suggestions\n")
         for s in rule.suggestions:
             out.write(f"  - {as_prose(s.title)} [{s.applicability.value}]\n")
+    syntaxes = getattr(getattr(rule, "options", None), "syntaxes", None)
+    if isinstance(syntaxes, dict) and syntaxes:  # the names config `helpdesk` takes
+        from ._config import HELPDESK_SYNTAXES
+
+        out.write("\nPlaceholder syntaxes (config `helpdesk` takes these, or a helpdesk name)\n")
+        out.write("".join(f"  {name}\n" for name in syntaxes))
+        out.write("Helpdesk names\n")
+        out.write("".join(f"  {name}: {', '.join(found)}\n" for name, found in HELPDESK_SYNTAXES.items()))
     if isinstance(rule, MatchingRule) and rule.modes != ("draft", "saved"):
         out.write(f"\nApplies in mode: {', '.join(rule.modes)}\n")
     if isinstance(rule, MatchingRule) and set(rule.channels) != {"email", "chat", "social"}:
@@ -625,34 +744,37 @@ def _cmd_rule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _measured(code: str) -> str:
-    """A rule's measured precision, from rules/measured.json (written by
-    `python benchmarks/quality.py --write-measured`), in words."""
-    from ._ruleset.load import builtin_rules_dir
+    from ._ruleset.docs import measured
 
-    try:
-        entry = json.loads((builtin_rules_dir() / "measured.json").read_text(encoding="utf-8")).get(code)
-    except (OSError, ValueError):
-        entry = None
-    if not entry:
-        return "not measured (a rule of your own, or a tool rule)"
-    judged, correct = entry["real_judged"], entry["real_correct"]
-    real = (
-        f"judged precision on real replies {correct / judged:.2f} over {judged} findings"
-        if judged
-        else "no judged finding on real replies"
-    )
-    fired = (
-        f"fires {entry['real_fired']} times on the real replies"
-        if entry["real_fired"]
-        else "never fires on real replies"
-    )
-    held = entry["holdout_findings"]
-    holdout = (
-        f"precision on the labelled holdout {entry['holdout_correct'] / held:.2f} over {held} findings"
-        if held
-        else "no finding on the labelled holdout"
-    )
-    return f"{real}; {fired}; {holdout}"
+    return measured(code)
+
+
+def _cmd_docs(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Write the rule reference (ROOT/rules) and the JSON Schemas (ROOT/schemas), or (--check)
+    say whether they are current."""
+    from ._config import Config
+    from ._engine.linter import get_engine
+    from ._outputs.schemas import schemas
+    from ._ruleset.docs import pages
+
+    root = Path(args.root)
+    wanted = {root / "rules" / name: text for name, text in pages(list(get_engine(Config()).ruleset.rules)).items()}
+    wanted.update({root / "schemas" / name: json.dumps(s, indent=2) + "\n" for name, s in schemas().items()})
+    present = {p for folder in (root / "rules", root / "schemas") if folder.is_dir() for p in folder.iterdir()}
+    if args.check:
+        stale = [str(p) for p, text in wanted.items() if not p.is_file() or p.read_text(encoding="utf-8") != text]
+        stale += [str(p) for p in sorted(present - set(wanted))]
+        if stale:
+            err.write(f"tonecheck: not current: {', '.join(sorted(stale))}; run `tonecheck docs {root}`\n")
+            return EXIT_FINDINGS
+        return EXIT_OK
+    for path, text in wanted.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    for old in present - set(wanted):
+        old.unlink()
+    err.write(f"Wrote {len(wanted)} files to {root}.\n")
+    return EXIT_OK
 
 
 def _cmd_rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -705,6 +827,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
         "config": _cmd_config,
         "serve": _cmd_serve,
         "audit": _cmd_audit,
+        "docs": _cmd_docs,
     }
     if args.command not in handlers:
         parser.print_help(err)

@@ -11,6 +11,30 @@ from ._inputs.extensions import NON_REPLY_GLOBS, REPLY_FILE_GLOBS
 from ._ruleset.phrase_language import RegexSource
 from ._types import Severity
 
+# `helpdesk` takes helpdesk names as well as placeholder syntax names (rule TPL001's syntaxes):
+# each name stands for the syntaxes that helpdesk's saved replies use
+HELPDESK_SYNTAXES: dict[str, tuple[str, ...]] = {
+    "zendesk": ("liquid-output", "liquid-tag"),
+    "shopify": ("liquid-output", "liquid-tag"),
+    "freshdesk": ("liquid-output", "liquid-tag"),
+    "gorgias": ("liquid-output", "liquid-tag"),
+    "intercom": ("liquid-output",),
+    "front": ("liquid-output", "liquid-tag"),
+    "hubspot": ("liquid-output", "hubspot-missing"),
+    "help-scout": ("helpscout",),
+    "helpscout": ("helpscout",),
+    "salesforce": ("salesforce",),
+    "zoho": ("zoho",),
+    "zoho-desk": ("zoho",),
+    "zammad": ("zammad",),
+    "osticket": ("osticket",),
+    "rt": ("request-tracker",),
+    "request-tracker": ("request-tracker",),
+    "mailchimp": ("mailchimp",),
+    "otrs": ("otrs",),
+    "jinja": ("liquid-output", "liquid-tag"),
+}
+
 
 class ClosingConfig(BaseModel):
     """How the missing-closing check reads a reply."""
@@ -51,26 +75,46 @@ class Config(BaseModel):
     rule_paths: tuple[str, ...] = Field(default=(), alias="rule-paths")
     # "blank:en" needs no download; a trained pipeline such as "en_core_web_sm" may be named if installed.
     spacy_model: str = Field(default="blank:en", alias="spacy-model")
-    # placeholder syntaxes the team's helpdesk uses (names from rule TPL001); empty = all known
+    # the team's helpdesk (zendesk, helpscout, freshdesk, ...: HELPDESK_SYNTAXES) or the placeholder
+    # syntaxes it uses (names from rule TPL001); empty = all known
     # which files a directory walk lints (globs, relative to the configuration file's folder)
     include: tuple[str, ...] = REPLY_FILE_GLOBS
     # files that are not replies (README, LICENSE, package.json, node_modules, virtual
     # environments, tonecheck's baseline ...); `exclude` replaces this list, `extend-exclude` adds
     exclude: tuple[str, ...] = NON_REPLY_GLOBS
     extend_exclude: tuple[str, ...] = Field(default=(), alias="extend-exclude")
+    # a baseline file (relative to the configuration file) that `tonecheck check` reads, and
+    # `--write-baseline` without a FILE writes: only findings not recorded in it are reported
+    baseline: str | None = None
     per_file_ignores: dict[str, tuple[str, ...]] = Field(default_factory=dict, alias="per-file-ignores")
+    # rules to skip in single replies of an export, where no comment can go: "REPLY" or
+    # "FILE-GLOB::REPLY", REPLY a glob on the reply's title (or id), e.g. "zendesk/*.json::Escalation::*"
+    per_reply_ignores: dict[str, tuple[str, ...]] = Field(default_factory=dict, alias="per-reply-ignores")
     # mode per glob; files that match none use the format's default (saved for helpdesk exports)
     mode: dict[str, Literal["draft", "saved"]] = Field(default_factory=dict)
     # how a Markdown file splits into replies: "auto" (by its layout, see the README), "h1" or
     # "h2" (one reply per heading of that level), "none" (every file is one reply)
     markdown_sections: Literal["auto", "h1", "h2", "none"] = Field(default="auto", alias="markdown-sections")
+    # the helpdesk (zendesk, helpscout, freshdesk, ...: HELPDESK_SYNTAXES) or the placeholder
+    # syntaxes it uses (names from rule TPL001); empty = all known
     helpdesk: tuple[str, ...] = ()
-    # the helpdesk's placeholder variable names; when given, saved replies using any other
-    # variable are reported (a typo there is never filled in)
+    # the helpdesk's placeholder variable names, with * wildcards ("ticket.ticket_field_*", "dc.*");
+    # when given, saved replies using any other variable are reported (a typo there is never filled in)
     known_variables: tuple[str, ...] = Field(default=(), alias="known-variables")
     # accepted product and team terms: never reported as jargon
     glossary: tuple[str, ...] = ()
     closing: ClosingConfig = ClosingConfig()
+
+    @field_validator("helpdesk")
+    @classmethod
+    def _helpdesk_syntaxes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        """Helpdesk names stand for the placeholder syntaxes that helpdesk uses."""
+        expanded: list[str] = []
+        for name in value:
+            for syntax in HELPDESK_SYNTAXES.get(name.strip().lower(), (name.strip(),)):
+                if syntax not in expanded:
+                    expanded.append(syntax)
+        return tuple(expanded)
 
     @field_validator("select", "ignore", "extend_select")
     @classmethod
@@ -96,6 +140,8 @@ class Config(BaseModel):
                 "exclude",
                 "extend_exclude",
                 "per_file_ignores",
+                "per_reply_ignores",
+                "baseline",
                 "mode",
                 "fail_on",
                 "markdown_sections",
@@ -123,4 +169,9 @@ DEFAULT_CONFIG = Config()
 
 
 def selector_matches(selector: str, *, code: str, name: str, category: str) -> bool:
-    return selector in (name, category) or code.startswith(selector.upper())
+    """A selector names the rule: its name, its category, its code, or a prefix of its code that
+    keeps the code's letters whole ("NEG", "NEG0"; not "N", so `--ignore p` ignores nothing)."""
+    if selector in (name, category):
+        return True
+    upper = selector.upper()
+    return code.startswith(upper) and len(upper) >= len(code.rstrip("0123456789"))

@@ -149,6 +149,8 @@ class Report(BaseModel):
     findings: tuple[Finding, ...]
     regions: tuple[Region, ...] = ()
     reply_id: str | None = None
+    # the reply's stable id in its export (a Zendesk macro id), when the export gives one
+    export_id: str | None = None
 
     def by_category(self, category: str) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.category == category)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import fnmatch
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
@@ -204,8 +205,8 @@ def _malformed(scan: Scan, rule: DetectorRule, options: MalformedOptions) -> Ite
                 )
                 continue
             variable = _VARIABLE.search(scan.scan, start, end)
-            if known and syntax not in _TAG_SYNTAXES and variable and variable.group() not in known:
-                close = difflib.get_close_matches(variable.group(), known, n=1)
+            if known and syntax not in _TAG_SYNTAXES and variable and not _is_known(variable.group(), known):
+                close = _typo_of(variable.group(), known)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 yield Hit(
                     rule.code,
@@ -476,3 +477,29 @@ def _misspelled(scan: Scan, rule: DetectorRule, options: VariableListOptions) ->
                 ),
             ),
         )
+
+
+def _is_known(variable: str, known: tuple[str, ...]) -> bool:
+    """A known variable name, or one a wildcard entry covers ("dc.*", "ticket.ticket_field_*")."""
+    return variable in known or any("*" in k and fnmatch.fnmatchcase(variable, k) for k in known)
+
+
+def _typo_of(variable: str, known: tuple[str, ...]) -> list[str]:
+    """The known name this variable is a typo of, if the difference looks like a typo: at most two
+    letters apart (one for short names), the same digits, and not a name a wildcard stands for.
+    Two valid-looking names that differ in a number ("ticket_field_360044444" and
+    "ticket_field_360055555") are different fields, never a typo of each other."""
+    digits = [ch for ch in variable if ch.isdigit()]
+    limit = 1 if len(variable) <= 8 else 2
+    candidates = [
+        k
+        for k in known
+        if "*" not in k and [ch for ch in k if ch.isdigit()] == digits and _distance(variable, k, limit) <= limit
+    ]
+    close = difflib.get_close_matches(variable, candidates, n=1, cutoff=0.6)
+    return close
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Edit distance (insertions, deletions, substitutions, adjacent swaps), limit + 1 past `limit`."""
+    return int(OSA.distance(a, b, score_cutoff=limit))

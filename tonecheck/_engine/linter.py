@@ -12,7 +12,7 @@ import regex
 
 from .. import _detectors  # noqa: F401  # importing the package registers every detector
 from .._anatomy import Anatomy, analyse, detect_channel
-from .._config import DEFAULT_CONFIG, Config, selector_matches
+from .._config import DEFAULT_CONFIG, HELPDESK_SYNTAXES, Config, selector_matches
 from .._detectors.acronyms import audience_lists, explained, for_the_audience, in_glossary, used_by_customer
 from .._detectors.base import REGISTRY, Hit, PlaceholderOptions, Scan, overlaps, phrase_sets
 from .._detectors.closing import closing_element_names
@@ -60,6 +60,43 @@ def _selected(rule: Rule, config: Config) -> bool:
     return rule.status == "stable" or config.preview or rule.code in named or rule.name.upper() in named
 
 
+def _selector_names(ruleset: RuleSet) -> list[str]:
+    names: set[str] = set()
+    for rule in ruleset.rules:
+        names.update((rule.code, rule.name, rule.category, rule.code.rstrip("0123456789")))
+    return sorted(names)
+
+
+def _nearest(selector: str, ruleset: RuleSet) -> str:
+    import difflib
+
+    names = _selector_names(ruleset)
+    by_upper = {name.upper(): name for name in names}
+    close = difflib.get_close_matches(selector.upper(), list(by_upper), n=1, cutoff=0.5)
+    return f" (did you mean {by_upper[close[0]]!r}?)" if close else ""
+
+
+def check_selectors(config: Config, ruleset: RuleSet) -> None:
+    """A selector that names no rule, prefix or category is a typo: an error naming the nearest
+    valid one, never a run that silently checks nothing."""
+    identities = [(r.code, r.name, r.category) for r in ruleset.rules]
+    keyed: list[tuple[str, tuple[str, ...]]] = [
+        ("select", config.select),
+        ("extend-select", config.extend_select),
+        ("ignore", config.ignore),
+        *((f"per-file-ignores.{glob}", codes) for glob, codes in config.per_file_ignores.items()),
+        *((f"per-reply-ignores.{key}", codes) for key, codes in config.per_reply_ignores.items()),
+    ]
+    for key, selectors in keyed:
+        for selector in selectors:
+            if not any(selector_matches(selector, code=c, name=n, category=cat) for c, n, cat in identities):
+                error = ConfigError(
+                    f"configuration: key '{key}': unknown rule selector {selector!r}{_nearest(selector, ruleset)}"
+                )
+                error.selector = selector  # type: ignore[attr-defined]  # lets the CLI say where it came from
+                raise error
+
+
 class Engine:
     """A compiled configuration. Build through `get_engine` so it is built once."""
 
@@ -77,7 +114,10 @@ class Engine:
         self.ruleset = ruleset
         unknown = [code for code in config.severity if code not in ruleset.by_code()]
         if unknown:
-            raise ConfigError(f"configuration: key 'severity': unknown rule code {unknown[0]}")
+            raise ConfigError(
+                f"configuration: key 'severity': unknown rule code {unknown[0]}{_nearest(unknown[0], ruleset)}"
+            )
+        check_selectors(config, ruleset)
         # the rules in force; tool and note rules among them have no matcher, so nothing below
         # compiles them
         selected = {r.code: r for r in ruleset.rules if _selected(r, config)}
@@ -121,8 +161,9 @@ class Engine:
         unknown_syntax = [h for h in config.helpdesk if h not in self.placeholder_syntaxes]
         if unknown_syntax:
             raise ConfigError(
-                f"configuration: key 'helpdesk': unknown placeholder syntax {unknown_syntax[0]!r} "
-                f"(known: {', '.join(sorted(self.placeholder_syntaxes))})"
+                f"configuration: key 'helpdesk': unknown helpdesk or placeholder syntax {unknown_syntax[0]!r} "
+                f"(helpdesks: {', '.join(sorted(HELPDESK_SYNTAXES))}; "
+                f"syntaxes: {', '.join(sorted(self.placeholder_syntaxes))})"
             )
         self._check_closing_elements()
         self.audience = audience_lists(ruleset.vocab)

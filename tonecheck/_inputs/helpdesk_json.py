@@ -373,6 +373,9 @@ def _extract_json(path: str, content: str, source: _Source, data: Any, fmt: str,
                     content, source, literals, (*item_path, *value_path), value, reply_id, field, "saved", is_html
                 )
                 if seg:
+                    uid = item.get("id")
+                    if isinstance(uid, (int, str)) and not isinstance(uid, bool) and str(uid).strip():
+                        seg = (seg[0], dataclasses.replace(seg[1], export_id=str(uid).strip()))
                     found.append(seg)
     found.sort(key=lambda pair: pair[0])
     return [seg for _, seg in found]

@@ -45,6 +45,8 @@ class Segment:
     # (entities for & < >), "json" (a JSON string's escapes); None: fixes are not written back
     # into this format (read-only)
     escapes: tuple[str, ...] | None = dataclasses.field(default=(), repr=False, compare=False)
+    # the reply's stable id in its export (a Zendesk macro's "id"), which survives renaming its title
+    export_id: str | None = dataclasses.field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self._source is None:

@@ -1,4 +1,5 @@
-"""Output formats for `tonecheck check`: text, json, github, sarif, junit, and a statistics table.
+"""Output formats for `tonecheck check`: text, json, github, sarif, junit, concise, json-lines,
+gitlab, rdjson, and a statistics table.
 
 Everything here is a pure function of its input: the findings of each file (with their positions
 already in the original file), the reply each finding belongs to, and optionally the file's text.
@@ -13,6 +14,14 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
 from .._ruleset.load import Rule
+from .ci_formats import (
+    _render_concise,
+    _render_gitlab,
+    _render_json_lines,
+    _render_rdjson,
+    colorize,
+    github_step_summary,
+)
 from .common import FileResult
 from .github import _render_github
 from .json_format import _render_json
@@ -20,9 +29,9 @@ from .junit import _render_junit
 from .sarif import _render_sarif
 from .text import _render_text
 
-__all__ = ["FORMATS", "FileResult", "render", "statistics"]
+__all__ = ["FORMATS", "FileResult", "colorize", "github_step_summary", "render", "statistics"]
 
-FORMATS: tuple[str, ...] = ("text", "json", "github", "sarif", "junit")
+FORMATS: tuple[str, ...] = ("text", "json", "github", "sarif", "junit", "concise", "json-lines", "gitlab", "rdjson")
 
 _RENDERERS: dict[str, Callable[[Sequence[FileResult], Mapping[str, Rule], str], str]] = {
     "text": _render_text,
@@ -30,6 +39,10 @@ _RENDERERS: dict[str, Callable[[Sequence[FileResult], Mapping[str, Rule], str], 
     "github": _render_github,
     "sarif": _render_sarif,
     "junit": _render_junit,
+    "concise": _render_concise,
+    "json-lines": _render_json_lines,
+    "gitlab": _render_gitlab,
+    "rdjson": _render_rdjson,
 }
 
 

@@ -13,15 +13,46 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .._exceptions import InputError
-from .._types import Finding, finding_identity, normalised_match
+from .._types import Finding, Report, finding_identity, normalised_match
 
 Key = tuple[str, str, str, str]
 
 
-def key(path: str, reply_id: str | None, finding: Finding) -> Key:
+def key(path: str, reply_id: str | None, finding: Finding, export_id: str | None = None) -> Key:
     """A finding's baseline entry: its file, its reply and its identity (not its line, so
-    unrelated edits do not revive it)."""
-    return (path, reply_id or "", *finding_identity(finding))
+    unrelated edits do not revive it). A reply with a stable id in its export (a Zendesk macro
+    id) is keyed by "id:<id>", so renaming its title does not revive its findings either."""
+    reply = f"id:{export_id}" if export_id else (reply_id or "")
+    return (path, reply, *finding_identity(finding))
+
+
+class Matcher:
+    """Today's findings against a baseline: which are new, how many it hides, and which of its
+    entries match nothing any more (fixed or changed: the baseline can be rewritten)."""
+
+    def __init__(self, entries: Counter[Key]) -> None:
+        self.remaining = Counter(entries)
+        self.hidden = 0
+        self.paths: set[str] = set()
+
+    def new_findings(self, path: str, report: Report) -> tuple[Finding, ...]:
+        self.paths.add(path)
+        kept: list[Finding] = []
+        for finding in report.findings:
+            by_id = key(path, report.reply_id, finding, report.export_id)
+            by_title = key(path, report.reply_id, finding)  # baselines written before ids were used
+            for entry in (by_id, by_title):
+                if self.remaining[entry] > 0:
+                    self.remaining[entry] -= 1
+                    self.hidden += 1
+                    break
+            else:
+                kept.append(finding)
+        return tuple(kept)
+
+    def stale(self) -> int:
+        """Entries for the files checked in this run that matched no finding."""
+        return sum(n for (p, *_), n in self.remaining.items() if n > 0 and p in self.paths)
 
 
 def write(path: Path, keys: Iterable[Key]) -> int:

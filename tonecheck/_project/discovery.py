@@ -8,6 +8,7 @@ to that folder. Options given on the command line override it.
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 import os
 import re
@@ -19,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .._config import Config
-from .._engine.linter import get_engine
+from .._engine.linter import check_selectors, get_engine
 from .._exceptions import ConfigError
 from .._types import Mode
 
@@ -65,6 +66,29 @@ class Project:
             if _matches(relative, pattern)
             for code in codes
         )
+
+    def reply_ignored_codes(
+        self, path: Path | None, reply_id: str | None, export_id: str | None = None
+    ) -> tuple[str, ...]:
+        """The rules `per-reply-ignores` skips for one reply of a file ("REPLY-GLOB" or
+        "FILE-GLOB::REPLY-GLOB"; the reply glob matches its title or id)."""
+        if reply_id is None or not self.config.per_reply_ignores:
+            return ()
+        relative = self.relative(path) if path is not None else ""
+        found: list[str] = []
+        for key, codes in self.config.per_reply_ignores.items():
+            file_glob, reply_glob = "", key
+            head, sep, tail = key.partition("::")
+            # a file glob has a "/", "." or wildcard; otherwise "::" is part of a title ("Billing::Refund")
+            if sep and any(ch in head for ch in "/.*?"):
+                file_glob, reply_glob = head, tail
+            if file_glob and not _matches(relative, file_glob):
+                continue
+            if fnmatch.fnmatchcase(reply_id, reply_glob) or (
+                export_id is not None and fnmatch.fnmatchcase(export_id, reply_glob)
+            ):
+                found.extend(codes)
+        return tuple(found)
 
     def excluded(self, path: Path) -> bool:
         return _matches_any(self.relative(path), (*self.config.exclude, *self.config.extend_exclude))
@@ -163,28 +187,54 @@ def load_project(
     data: dict[str, Any] = {}
     root = (start if start.is_dir() else start.parent).resolve() if start.exists() else Path.cwd()
     if source is not None:
-        try:
-            parsed = tomllib.loads(source.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{source}: cannot read: {exc}") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{source}: not valid TOML: {exc}") from None
-        data = parsed.get("tool", {}).get("tonecheck", {}) if source.name == "pyproject.toml" else parsed
-        if not isinstance(data, dict):
-            raise ConfigError(f"{source}: [tool.tonecheck] must be a table")
-        # the service's own table: read and checked by `tonecheck serve` (tonecheck/_serve/settings.py)
-        data = {key: value for key, value in data.items() if key != "serve"}
+        data = _read_config(source)
         root = source.parent.resolve()
-        if "rule-paths" in data and isinstance(data["rule-paths"], list):
-            data["rule-paths"] = [str((root / p).resolve()) for p in data["rule-paths"]]
     merged = {**data, **{k: v for k, v in (overrides or {}).items() if v not in (None, (), [])}}
     where = str(source) if source else "command line"
     config = Config.from_mapping(merged, source=where)
     try:
-        get_engine(config)  # what only the rules can check: rule codes, helpdesk names, closing elements
+        # what only the rules can check: rule codes, selectors, helpdesk names, closing elements (the
+        # file-level keys again here: an engine cached for an equal configuration did not see them)
+        check_selectors(config, get_engine(config).ruleset)
     except ConfigError as exc:
-        raise ConfigError(str(exc).replace("configuration:", f"{where}:", 1)) from None
+        selector = getattr(exc, "selector", None)
+        given = [s for key in ("select", "extend-select", "ignore") for s in (overrides or {}).get(key) or ()]
+        origin = "command line" if selector is not None and selector in given else where
+        raise ConfigError(str(exc).replace("configuration:", f"{origin}:", 1)) from None
     return Project(config=config, root=root, source=source)
+
+
+def _read_config(source: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """The settings of one configuration file, with `extend = "../tonecheck.toml"` applied: the
+    extended file's settings first, this file's on top (key by key). Paths that name files
+    (rule-paths, baseline) are made absolute against the file that sets them."""
+    try:
+        parsed = tomllib.loads(source.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{source}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{source}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+    data = parsed.get("tool", {}).get("tonecheck", {}) if source.name == "pyproject.toml" else parsed
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: [tool.tonecheck] must be a table")
+    # the service's own table: read and checked by `tonecheck serve` (tonecheck/_serve/settings.py)
+    data = {key: value for key, value in data.items() if key != "serve"}
+    folder = source.parent.resolve()
+    if "rule-paths" in data and isinstance(data["rule-paths"], list):
+        data["rule-paths"] = [str((folder / p).resolve()) for p in data["rule-paths"]]
+    if isinstance(data.get("baseline"), str):
+        data["baseline"] = str((folder / data["baseline"]).resolve())
+    parent = data.pop("extend", None)
+    if parent is None:
+        return data
+    if not isinstance(parent, str) or not parent.strip():
+        raise ConfigError(f"{source}: key 'extend': a path to another configuration file")
+    parent_path = (folder / parent).resolve()
+    if parent_path in (*seen, source.resolve()):
+        raise ConfigError(f"{source}: key 'extend': {parent} extends itself in a loop")
+    return {**_read_config(parent_path, (*seen, source.resolve())), **data}
 
 
 def discover(paths: list[Path], project: Project, *, force_exclude: bool = False) -> Iterator[Path]:

@@ -114,7 +114,9 @@ def lint_source(
             segment,
             mode=options.mode or glob_mode or segment.mode or options.default_mode,
             options=options,
-            ignored=ignored,
+            ignored=(*ignored, *project.reply_ignored_codes(file, segment.reply_id, segment.export_id))
+            if project
+            else ignored,
         )
         for segment in segments
     )
@@ -167,9 +169,12 @@ def fix_source(
 
     def check_of(segment: Segment) -> Callable[[str], Report]:
         mode = options.mode or glob_mode or segment.mode or options.default_mode
+        skipped = (
+            (*ignored, *project.reply_ignored_codes(file, segment.reply_id, segment.export_id)) if project else ignored
+        )
 
         def check(text: str) -> Report:
-            report = engine.check(text, mode=mode, context=options.context, channel=options.channel, ignore=ignored)
+            report = engine.check(text, mode=mode, context=options.context, channel=options.channel, ignore=skipped)
             if format_name in FIXABLE_FORMATS:
                 return report
             kept, _ = apply_suppressions(text, report.findings)  # a suppressed finding is not fixed
@@ -202,7 +207,7 @@ def _lint_segment(engine: Engine, segment: Segment, *, mode: Mode, options: Opti
             if _names_enabled_rule(s.selectors, engine, ignored)
         )
     placed = tuple(_place(f, segment) for f in sorted(kept, key=lambda f: (f.start, f.end, f.code)))
-    return report.model_copy(update={"findings": placed, "reply_id": segment.reply_id})
+    return report.model_copy(update={"findings": placed, "reply_id": segment.reply_id, "export_id": segment.export_id})
 
 
 def _ignored(code: str, name: str, category: str, ignored: Iterable[str]) -> bool:

@@ -2,7 +2,9 @@
 
     <!-- tonecheck: ignore NEG010 -- reason -->     the next paragraph (or the rest of this line's paragraph)
     <!-- tonecheck: disable PAG -->  …  <!-- tonecheck: enable -->   a region
-    {# tonecheck: ignore jargon #}                   the same in Liquid / Jinja files
+    {% comment %}tonecheck: ignore jargon{% endcomment %}  and  {% # tonecheck: ignore jargon %}   Liquid
+    {{!-- tonecheck: ignore jargon --}}              Handlebars
+    {# tonecheck: ignore jargon #}                   Jinja files only (Liquid shows it to the customer)
 
 Selectors are codes, code prefixes, rule names or categories, separated by spaces or commas;
 none means every rule. Text after "--" is the reason. A suppression that suppresses nothing is
@@ -27,8 +29,21 @@ from .._types import Finding, Severity
 if TYPE_CHECKING:
     from .._ruleset.schema import Rule
 
+# the comment forms helpdesks hide from the customer, each with its own closer: HTML, Liquid
+# (Zendesk, Shopify: a comment block and the inline "#" tag), Handlebars, and Jinja's {# #}
+_COMMENT_FORMS = (
+    (r"<!--", r"-->"),
+    (r"\{%-?\s*comment\s*-?%\}", r"\{%-?\s*endcomment\s*-?%\}"),
+    (r"\{%-?\s*\#", r"-?%\}"),
+    (r"\{\{!--", r"--\}\}"),
+    (r"\{\{!(?!--)", r"\}\}"),
+    (r"\{\#", r"\#\}"),
+)
 _DIRECTIVE = Lazy(
-    r"(?:<!--|\{\#)\s*tonecheck:\s*(?P<verb>ignore|disable|enable)\b(?P<rest>.*?)\s*(?:-->|\#\})",
+    "|".join(
+        rf"(?:{opener})\s*tonecheck:\s*(?P<verb>ignore|disable|enable)\b(?P<rest>.*?)\s*(?:{closer})"
+        for opener, closer in _COMMENT_FORMS
+    ),
     regex.IGNORECASE | regex.DOTALL,
 )
 _PARAGRAPH_END = Lazy(r"\n[ \t]*\n")
