@@ -309,6 +309,23 @@ _PHRASE_ENDS = _words("""and or but so because when if as before after until for
 while then in on at from with within within asap right""")
 
 
+def _modifies(prev: regex.Match[str] | None, prev_low: str | None, text: str, start: int, term: str) -> bool:
+    """The word right before the term is part of its noun phrase ("speed" in "speed test site",
+    "Analytics" in "Text Analytics API"): a plain wording put there would follow a stray noun.
+    Function words, possessives and words that are only verbs ("reboot the ONT", "open NAT")
+    start no compound; nor does a term that brings its own determiner."""
+    if prev is None or prev_low is None or _first_word(term) in _DETERMINERS:
+        return False
+    gap = text[max(0, start - 40) : start]
+    if not regex.search(r"[A-Za-z][\w'’-]*[ \t]+\Z", gap):
+        return False  # punctuation, a line break or a hyphen between them
+    if prev_low in _FUNCTION_WORDS or prev_low in _DETERMINERS or prev_low.endswith(("'s", "’s", "s'")):
+        return False
+    if prev_low.isdigit() or not prev_low.isalpha():
+        return False
+    return not _verb_only(prev_low)
+
+
 def plain_edit(text: str, start: int, end: int, plain: str) -> tuple[int, int, str] | None:
     """The edit that puts a jargon term's plain wording in its place, or None where the wording
     would not read right there (then the wording is only advice)."""
@@ -379,6 +396,8 @@ def plain_edit(text: str, start: int, end: int, plain: str) -> tuple[int, int, s
         and not (next_low.endswith("ed") and len(next_low) > 4)
     ):  # "…payload arrived": a verb
         return None  # the term is the first part of a compound noun: "the CDN cache"
+    if kind in ("np", "word") and _modifies(prev, prev_low, text, start, term):
+        return None  # the term is the last part of one: "our speed test site", "the Analytics API"
     if prev_low in _DETERMINERS and (
         kind in ("gerund", "participle", "adverb", "verb") or (len(words) == 2 and words[1] in _PARTICLES)
     ):
