@@ -65,6 +65,12 @@ _ATTITUDE = Lazy(
     r"i think|i believe|i guess|i suppose|i'm sure|i am sure|it seems|it looks like))[\s,]*$",
     regex.IGNORECASE,
 )
+# the rest of the sentence is the complement of these: "This is why, to sync it, you need to …"
+_COMPLEMENT = Lazy(
+    r"\b(?:(?:this|that|it)(?:\s+is|\s+was|['’]s)\s+(?:why|how|where|when|because)|which\s+is\s+why|"
+    r"the\s+reason\s+(?:is|why)|so\s+that|in\s+case|to\s+make\s+sure|to\s+ensure)\b",
+    regex.IGNORECASE,
+)
 _CONNECTIVE = Lazy(
     r"(?:^|[\s,;:(—–-])(?:and|but|so|then|or|otherwise|now|next|first|firstly|second|secondly|finally|also|"
     r"meanwhile|instead|afterwards|after that|in that case|in the meantime|for now|"
@@ -118,7 +124,7 @@ def starts_independent_clause(text: str, offset: int) -> bool:
         before = before[greeting.end() :]
     if not before.strip():
         return True
-    if _ATTITUDE.match(before.strip()):
+    if _ATTITUDE.match(before.strip()) or _COMPLEMENT.search(before):
         return False
     if _CONNECTIVE.search(before):
         return True
@@ -131,6 +137,21 @@ _DROPPABLE_OPENER = Lazy(
     r"(?:unfortunately|sadly|regrettably|i['’]m\s+afraid|i\s+am\s+afraid|actually)[ \t]*,?[ \t]*\Z",
     regex.IGNORECASE,
 )
+
+
+# a regret said after the step: a request would keep it ("Please call us I'm afraid")
+_REGRET_AFTER = Lazy(
+    r"[\s,;—–-]+(?:i['’]m\s+afraid|i\s+am\s+afraid|unfortunately|sadly|sorry|regrettably)[ \t]*[.!]*[ \t]*\Z",
+    regex.IGNORECASE,
+)
+_SENTENCE_END = Lazy(r"[.!?](?=\s|\Z)|\n")
+
+
+def _sentence_end(text: str, offset: int) -> int:
+    """Where the sentence holding `offset` ends (its full stop included; a few hundred
+    characters at most)."""
+    m = _SENTENCE_END.search(text, offset, min(len(text), offset + 300))
+    return m.end() if m else min(len(text), offset + 300)
 
 
 def request_start(text: str, start: int, end: int) -> int | None:
@@ -164,6 +185,8 @@ def _takes_request(text: str, start: int, end: int) -> bool:
     m = _WORD_AFTER.match(text, end)
     if m is None:
         return False
+    if _REGRET_AFTER.search(text, end, _sentence_end(text, end)):
+        return False  # "please call us, I'm afraid": the bad news is still in the sentence
     verb = m.group(1).lower().replace("’", "'")
     if verb in ("not", "never", "no"):
         return False
