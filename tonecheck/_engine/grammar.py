@@ -283,11 +283,19 @@ def _inflect(word: str, tag: str) -> str | None:
 
 @functools.lru_cache(maxsize=512)
 def _verb_only(word: str) -> bool:
-    """The word is a verb and not also a noun ("prioritise", not "charge")."""
+    """The word is only a verb ("prioritise"), not also a noun, adjective or adverb ("charge", "top")."""
     from lemminflect import getAllLemmas
 
     lemmas = getAllLemmas(word)
-    return "VERB" in lemmas and "NOUN" not in lemmas
+    return "VERB" in lemmas and not {"NOUN", "ADJ", "ADV"} & set(lemmas)
+
+
+def _verbal(words: list[str]) -> bool:
+    """The wording is a verb phrase: its first word, or a word joined to it by "and"/"or", is
+    only ever a verb ("reproduce", "review and prioritise")."""
+    heads = [words[0]] + [words[i + 1] for i in range(len(words) - 1) if words[i] in ("and", "or")]
+    # a participle before a noun is an adjective ("promised response time")
+    return any(word.isalpha() and not word.endswith(("ed", "ing")) and _verb_only(word.lower()) for word in heads)
 
 
 def _takes_object(words: list[str]) -> bool:
@@ -349,6 +357,12 @@ def _modifies(prev: regex.Match[str] | None, prev_low: str | None, text: str, st
     return not _verb_only(prev_low)
 
 
+# words that make one preposition with the next ("due to", "according to", "instead of")
+_FIXED_BEFORE_PREPOSITION = _words(
+    "due owing thanks according prior related close next similar compared regard instead"
+)
+
+
 def plain_edit(text: str, start: int, end: int, plain: str) -> tuple[int, int, str] | None:
     """The edit that puts a jargon term's plain wording in its place, or None where the wording
     would not read right there (then the wording is only advice)."""
@@ -362,6 +376,8 @@ def plain_edit(text: str, start: int, end: int, plain: str) -> tuple[int, int, s
     prev_low = prev.group(1).lower().replace("’", "'") if prev else None
     kind = _kind(plain)
     words = plain.split()
+    if kind == "pp" and _first_word(term) == _first_word(plain) and prev_low in _FIXED_BEFORE_PREPOSITION:
+        return None  # "due to our backlog": the "to" belongs to "due to", not to the wording
     tag = _verb_tag(term, text[:start])
     if tag is not None:  # "whitelisted", "throttling": the wording takes the same form
         if kind in ("np", "pp") or (tag == "VBG" and prev_low in ("in", "under", "into")):
@@ -384,6 +400,8 @@ def plain_edit(text: str, start: int, end: int, plain: str) -> tuple[int, int, s
         and (prev_low in _VERB_CONTEXT or (prev_low or "").endswith(("'ll", "'d")))
     ):
         kind = "verb"  # "we'll prorate", "to repro"
+    elif kind == "word" and _verbal(words):
+        kind = "verb"  # "reproduce", "review and prioritise": never after "a" or "the"
     if (
         kind in ("verb", "participle", "adverb")
         and len(words) == 2
