@@ -565,3 +565,31 @@ def test_a_reference_that_is_an_aside_is_a_safe_removal(text, expected):
 def test_a_reminder_that_names_the_earlier_email_goes_whole():
     text = "The form is attached, as stated in my previous email."
     assert rewrites(text, "PAG002") == ["The form is attached."]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Could you add a repro?",  # a verb wording after "a": "a reproduce"
+        "This PR is a WIP.",  # a prepositional wording after "a": "an in progress"
+        "We are triaging and reviewing issues.",  # "reviewing and prioritising and reviewing"
+        "It's taking longer due to our backlog.",  # the "to" of "due to" is not the wording's
+    ],
+)
+def test_a_plain_wording_that_breaks_the_phrase_around_it_is_advice(text):
+    assert advice_only(text, "JAR001")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We could not repro the crash.", "We could not reproduce the crash."),
+        (
+            "The maintainers triage new issues every week.",
+            "The maintainers review and prioritise new issues every week.",
+        ),
+        ("I've moved it to our backlog.", "I've moved it to our list of planned work."),
+    ],
+)
+def test_a_plain_wording_that_fits_the_phrase_is_offered(text, expected):
+    assert rewrites(text, "JAR001") == [expected]

@@ -378,6 +378,10 @@ def plain_edit(text: str, start: int, end: int, plain: str) -> tuple[int, int, s
     words = plain.split()
     if kind == "pp" and _first_word(term) == _first_word(plain) and prev_low in _FIXED_BEFORE_PREPOSITION:
         return None  # "due to our backlog": the "to" belongs to "due to", not to the wording
+    if kind == "pp" and prev_low in ("a", "an", "the", "my", "your", "our", "their", "his", "her", "its"):
+        return None  # "a WIP" -> "an in progress"
+    if regex.search(r"\b(?:and|or)\b", plain) and (prev_low in ("and", "or") or next_low in ("and", "or")):
+        return None  # "triaging and reviewing" -> "reviewing and prioritising and reviewing"
     tag = _verb_tag(term, text[:start])
     if tag is not None:  # "whitelisted", "throttling": the wording takes the same form
         if kind in ("np", "pp") or (tag == "VBG" and prev_low in ("in", "under", "into")):
