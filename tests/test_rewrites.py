@@ -593,3 +593,25 @@ def test_a_plain_wording_that_breaks_the_phrase_around_it_is_advice(text):
 )
 def test_a_plain_wording_that_fits_the_phrase_is_offered(text, expected):
     assert rewrites(text, "JAR001") == [expected]
+
+
+def test_a_citation_after_the_answer_goes_and_the_answer_stays():
+    text = "Delivery takes three days, as stated in our terms and conditions."
+    assert rewrites(text, "PAG011") == ["Delivery takes three days."]
+    # inside the sentence it is not an aside: the rest would lose its link
+    assert advice_only("As stated in the FAQ delivery takes three days.", "PAG011")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "This is a final reminder that your car is due for a service.",
+            "This is a reminder that your car is due for a service.",
+        ),
+        ("Please be reminded that payment is due on Friday.", "Payment is due on Friday."),
+        ("We must remind you that the pool shuts at 8.", "The pool shuts at 8."),
+    ],
+)
+def test_a_reminder_keeps_what_it_reminds_of(text, expected):
+    assert rewrites(text, "PAG017") == [expected]

@@ -57,11 +57,12 @@ _AGREEING = _words("is are was were has have does do isn't aren't wasn't weren't
 _PREPOSITIONS = _words("to on in at as with out for from by via into onto under over about")
 _AUXILIARIES = _words("have has had 've 's 'd having is are was were be been being get gets got gotten am 're")
 # openers that carry the feeling of the sentence: a request after them reads wrong
-# ("Unfortunately, please pay …")
+# ("Unfortunately, please pay …"); a reminder ("As I said, please restart it") reads right, and
+# its own finding deals with it
 _ATTITUDE = Lazy(
     r"^(?:(?:@\w+\s+)*(?:unfortunately|sadly|regrettably|i'm afraid|i am afraid|i’m afraid|sorry|"
     r"i'm sorry|i am sorry|we're sorry|we are sorry|apologies|my apologies|actually|obviously|of course|"
-    r"honestly|frankly|clearly|again|as i said|as mentioned|as i mentioned|as stated|to be honest|"
+    r"honestly|frankly|clearly|to be honest|"
     r"i think|i believe|i guess|i suppose|i'm sure|i am sure|it seems|it looks like))[\s,]*$",
     regex.IGNORECASE,
 )
