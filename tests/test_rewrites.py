@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -377,6 +378,8 @@ CLASS_PHRASES = [
     "Unfortunately, you need to call us",
     "the speed test site",
     "Ref no. 4471",
+    "I have already explained this twice. ",
+    "This is the fourth time I've explained this: ",
 ]
 GLUE = [" ", ". ", ", ", "\n", "; ", " — ", ""]
 class_texts = st.lists(st.tuples(st.sampled_from(CLASS_PHRASES), st.sampled_from(GLUE)), min_size=1, max_size=8).map(
@@ -406,9 +409,15 @@ def test_a_rewrite_never_touches_text_outside_its_span(text):
                 continue
             assert s.start is not None and s.end is not None
             start, end, replacement = tidy(text, s.start, s.end, s.replacement)
-            after = text[:start] + replacement + text[end:]
-            assert after[:start] == text[:start]
-            assert after[len(after) - (len(text) - end) :] == text[end:]
+            # the edit stays in the finding's sentence: nothing of the sentence before it, and of
+            # the sentence after it at most the first letter, handed a capital when the whole
+            # sentence goes ("I've said this twice. The…" -> "The…")
+            assert start <= f.start <= end or start <= f.end <= end, (text, f, start, end)
+            assert not regex.search(r"[.!?\n]", text[start : f.start]), (text, f.code, text[start:end])
+            tail = regex.search(r"[.!?\n][\s\"')\]]*(\w)", text[max(f.end, start) : end])
+            if tail is not None:
+                assert max(f.end, start) + tail.end() == end, (text, f.code, text[start:end])
+                assert replacement.endswith(tail.group(1).upper()), (text, f.code, replacement)
     result = tonecheck.fix(text, unsafe=True, max_rounds=1, config=ALL_RULES)
     rebuilt = text
     for edit in sorted(result.edits, key=lambda e: e.start, reverse=True):
