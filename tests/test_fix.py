@@ -469,8 +469,8 @@ def test_case_is_kept_at_sentence_start():
         tonecheck.fix("Thanks. Kindly note the new address.", unsafe=True, config=ALL_RULES).text
         == "Thanks. Please note the new address."
     )
-    assert tonecheck.fix("Simply click the button.", unsafe=True, config=ALL_RULES).text == "Click the button."
-    assert tonecheck.fix("Please click it simply.", unsafe=True, config=ALL_RULES).text == "Please click it."
+    assert tonecheck.fix("Obviously the button is blue.", unsafe=True, config=ALL_RULES).text == "The button is blue."
+    assert tonecheck.fix("The button is blue, obviously.", unsafe=True, config=ALL_RULES).text == "The button is blue."
 
 
 def test_display_only_suggestions_are_never_applied():

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -367,6 +368,18 @@ CLASS_PHRASES = [
     "Just to be clear, ",
     "Let me be clear: ",
     "Kindly revert with the address",
+    "Our policy doesn't allow pets",
+    "it's against our policy to share it",
+    "Per company policy, we",
+    "We can't ship outside the EU",
+    "we can't hold it past 6pm",
+    "This is the third time I've said that it opens at 9",
+    "You need to call us, I'm afraid",
+    "Unfortunately, you need to call us",
+    "the speed test site",
+    "Ref no. 4471",
+    "I have already explained this twice. ",
+    "This is the fourth time I've explained this: ",
 ]
 GLUE = [" ", ". ", ", ", "\n", "; ", " — ", ""]
 class_texts = st.lists(st.tuples(st.sampled_from(CLASS_PHRASES), st.sampled_from(GLUE)), min_size=1, max_size=8).map(
@@ -396,12 +409,218 @@ def test_a_rewrite_never_touches_text_outside_its_span(text):
                 continue
             assert s.start is not None and s.end is not None
             start, end, replacement = tidy(text, s.start, s.end, s.replacement)
-            after = text[:start] + replacement + text[end:]
-            assert after[:start] == text[:start]
-            assert after[len(after) - (len(text) - end) :] == text[end:]
+            # the edit stays in the finding's sentence: nothing of the sentence before it, and of
+            # the sentence after it at most the first letter, handed a capital when the whole
+            # sentence goes ("I've said this twice. The…" -> "The…")
+            assert start <= f.start <= end or start <= f.end <= end, (text, f, start, end)
+            assert not regex.search(r"[.!?\n]", text[start : f.start]), (text, f.code, text[start:end])
+            tail = regex.search(r"[.!?\n][\s\"')\]]*(\w)", text[max(f.end, start) : end])
+            if tail is not None:
+                assert max(f.end, start) + tail.end() == end, (text, f.code, text[start:end])
+                assert replacement.endswith(tail.group(1).upper()), (text, f.code, replacement)
     result = tonecheck.fix(text, unsafe=True, max_rounds=1, config=ALL_RULES)
     rebuilt = text
     for edit in sorted(result.edits, key=lambda e: e.start, reverse=True):
         assert rebuilt[edit.start : edit.end] == edit.original
         rebuilt = rebuilt[: edit.start] + edit.replacement + rebuilt[edit.end :]
     assert rebuilt == result.text
+
+
+# -- more clause shapes with a positive side, and where there is none ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We can't take bookings outside opening hours.", "We can only take bookings within opening hours."),
+        ("Sadly we cannot post batteries outside the EU.", "We can only post batteries within the EU."),
+        ("Our team can't hold parcels past 6pm.", "Our team can hold parcels until 6pm."),
+        ("We cannot refund tickets after 14 days.", "We can refund tickets within 14 days."),
+        ("We can't keep the room for longer than two hours.", "We can keep the room for up to two hours."),
+        (
+            "The team isn't able to release the deposit until the keys are back.",
+            "The team can release the deposit once the keys are back.",
+        ),
+    ],
+)
+def test_a_limit_is_said_as_its_positive_side(text, expected):
+    assert rewrites(text, "NEG001") == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We can't ship it due to reasons outside our control.",  # "within our control" inverts it
+        "We cannot extend cover beyond two years.",  # "for up to two years" says something else
+        "We can't restore a page once it has been gone for more than a week.",  # "once … for up to"
+    ],
+)
+def test_a_limit_without_a_faithful_positive_side_is_advice(text):
+    found = [f for f in tonecheck.check(text, config=ALL_RULES).findings if f.code == "NEG001"]
+    assert found
+    for f in found:
+        for s in f.suggestions:
+            if s.replacement is not None:
+                assert "within our control" not in s.replacement
+                assert "up to" not in s.replacement
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Our policy doesn't allow dogs in the dining room.", "We don't allow dogs in the dining room."),
+        (
+            "It's against our policy to give out staff phone numbers, for their privacy.",
+            "We don't give out staff phone numbers, for their privacy.",
+        ),
+        ("Company policy doesn't let us hold seats overnight.", "We don't hold seats overnight."),
+        ("As per company policy, we refund within ten days.", "We refund within ten days."),
+    ],
+)
+def test_a_policy_wall_becomes_what_the_team_does(text, expected):
+    assert rewrites(text, "NEG020") == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our policy doesn't allow us to refund it.",  # "we don't allow us"
+        "The manager said it's against our policy to share it.",  # "it" is not where the clause starts
+        "It's against our policy to be late.",  # a rule about being, not a thing we do
+        "That's against our policy.",  # nothing to say instead
+    ],
+)
+def test_a_policy_wall_without_a_clean_rewrite_is_advice(text):
+    assert advice_only(text, "NEG020")
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "expected"),
+    [
+        (
+            "This is the second time I've told you that the gym opens at six.",
+            "PAG006",
+            "The gym opens at six.",
+        ),
+        ("We have already explained that the parcel left on Monday.", "PAG002", "The parcel left on Monday."),
+    ],
+)
+def test_a_count_or_reminder_before_that_goes_and_the_point_stays(text, code, expected):
+    assert rewrites(text, code) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You need to ring us back, I'm afraid.",  # the regret would stay behind the request
+        "You'll have to collect it in person, sorry.",
+        "That is why, to fix it, you need to log out.",  # the complement of "That is why"
+    ],
+)
+def test_no_request_where_the_sentence_keeps_the_bad_news_or_is_a_complement(text):
+    assert advice_only(text, "NEG010")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We're so sorry for any inconvenience.", "We're so sorry for the trouble."),
+        ("I'm really sorry for any trouble with the app.", "I'm really sorry for the trouble with the app."),
+        ("We apologise for any inconvenience.", "We're sorry for the trouble."),
+    ],
+)
+def test_an_apology_keeps_its_warmth(text, expected):
+    assert rewrites(text, "PAG021") == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Is that handle simply for your shop?", "PAG010"),  # "simply" means "only"
+        ("If you get stuck, simply reply here.", "PAG010"),  # a friendly step, no judgement
+        ("Your complaint has been noted and passed to the manager.", "PAG020"),  # "…noted and passed"
+        ("Could you check the speed test site?", "JAR007"),  # the term ends a compound noun
+    ],
+)
+def test_a_removal_or_wording_that_changes_the_sentence_is_advice(text, code):
+    assert advice_only(text, code)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please see my previous message.",
+        "Could you refer to my last email for the steps?",
+        "Did you check my earlier reply?",
+    ],
+)
+def test_a_reference_that_is_the_sentence_itself_is_never_removed_as_safe(text):
+    # removing "see my previous message" would leave "Please." and --fix applies safe fixes unasked
+    assert advice_only(text, "PAG003", tonecheck.Config())
+    assert tonecheck.fix(text).text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Per my previous email, the courier comes at noon.", "The courier comes at noon."),
+        ("The courier, per my last message, comes at noon.", "The courier comes at noon."),
+    ],
+)
+def test_a_reference_that_is_an_aside_is_a_safe_removal(text, expected):
+    assert tonecheck.fix(text).text == expected
+
+
+def test_a_reminder_that_names_the_earlier_email_goes_whole():
+    text = "The form is attached, as stated in my previous email."
+    assert rewrites(text, "PAG002") == ["The form is attached."]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Could you add a repro?",  # a verb wording after "a": "a reproduce"
+        "This PR is a WIP.",  # a prepositional wording after "a": "an in progress"
+        "We are triaging and reviewing issues.",  # "reviewing and prioritising and reviewing"
+        "It's taking longer due to our backlog.",  # the "to" of "due to" is not the wording's
+    ],
+)
+def test_a_plain_wording_that_breaks_the_phrase_around_it_is_advice(text):
+    assert advice_only(text, "JAR001")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We could not repro the crash.", "We could not reproduce the crash."),
+        (
+            "The maintainers triage new issues every week.",
+            "The maintainers review and prioritise new issues every week.",
+        ),
+        ("I've moved it to our backlog.", "I've moved it to our list of planned work."),
+    ],
+)
+def test_a_plain_wording_that_fits_the_phrase_is_offered(text, expected):
+    assert rewrites(text, "JAR001") == [expected]
+
+
+def test_a_citation_after_the_answer_goes_and_the_answer_stays():
+    text = "Delivery takes three days, as stated in our terms and conditions."
+    assert rewrites(text, "PAG011") == ["Delivery takes three days."]
+    # inside the sentence it is not an aside: the rest would lose its link
+    assert advice_only("As stated in the FAQ delivery takes three days.", "PAG011")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "This is a final reminder that your car is due for a service.",
+            "This is a reminder that your car is due for a service.",
+        ),
+        ("Please be reminded that payment is due on Friday.", "Payment is due on Friday."),
+        ("We must remind you that the pool shuts at 8.", "The pool shuts at 8."),
+    ],
+)
+def test_a_reminder_keeps_what_it_reminds_of(text, expected):
+    assert rewrites(text, "PAG017") == [expected]

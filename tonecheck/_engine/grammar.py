@@ -57,12 +57,19 @@ _AGREEING = _words("is are was were has have does do isn't aren't wasn't weren't
 _PREPOSITIONS = _words("to on in at as with out for from by via into onto under over about")
 _AUXILIARIES = _words("have has had 've 's 'd having is are was were be been being get gets got gotten am 're")
 # openers that carry the feeling of the sentence: a request after them reads wrong
-# ("Unfortunately, please pay …")
+# ("Unfortunately, please pay …"); a reminder ("As I said, please restart it") reads right, and
+# its own finding deals with it
 _ATTITUDE = Lazy(
     r"^(?:(?:@\w+\s+)*(?:unfortunately|sadly|regrettably|i'm afraid|i am afraid|i’m afraid|sorry|"
     r"i'm sorry|i am sorry|we're sorry|we are sorry|apologies|my apologies|actually|obviously|of course|"
-    r"honestly|frankly|clearly|again|as i said|as mentioned|as i mentioned|as stated|to be honest|"
+    r"honestly|frankly|clearly|to be honest|"
     r"i think|i believe|i guess|i suppose|i'm sure|i am sure|it seems|it looks like))[\s,]*$",
+    regex.IGNORECASE,
+)
+# the rest of the sentence is the complement of these: "This is why, to sync it, you need to …"
+_COMPLEMENT = Lazy(
+    r"\b(?:(?:this|that|it)(?:\s+is|\s+was|['’]s)\s+(?:why|how|where|when|because)|which\s+is\s+why|"
+    r"the\s+reason\s+(?:is|why)|so\s+that|in\s+case|to\s+make\s+sure|to\s+ensure)\b",
     regex.IGNORECASE,
 )
 _CONNECTIVE = Lazy(
@@ -118,7 +125,7 @@ def starts_independent_clause(text: str, offset: int) -> bool:
         before = before[greeting.end() :]
     if not before.strip():
         return True
-    if _ATTITUDE.match(before.strip()):
+    if _ATTITUDE.match(before.strip()) or _COMPLEMENT.search(before):
         return False
     if _CONNECTIVE.search(before):
         return True
@@ -131,6 +138,21 @@ _DROPPABLE_OPENER = Lazy(
     r"(?:unfortunately|sadly|regrettably|i['’]m\s+afraid|i\s+am\s+afraid|actually)[ \t]*,?[ \t]*\Z",
     regex.IGNORECASE,
 )
+
+
+# a regret said after the step: a request would keep it ("Please call us I'm afraid")
+_REGRET_AFTER = Lazy(
+    r"[\s,;—–-]+(?:i['’]m\s+afraid|i\s+am\s+afraid|unfortunately|sadly|sorry|regrettably)[ \t]*[.!]*[ \t]*\Z",
+    regex.IGNORECASE,
+)
+_SENTENCE_END = Lazy(r"[.!?](?=\s|\Z)|\n")
+
+
+def _sentence_end(text: str, offset: int) -> int:
+    """Where the sentence holding `offset` ends (its full stop included; a few hundred
+    characters at most)."""
+    m = _SENTENCE_END.search(text, offset, min(len(text), offset + 300))
+    return m.end() if m else min(len(text), offset + 300)
 
 
 def request_start(text: str, start: int, end: int) -> int | None:
@@ -164,6 +186,8 @@ def _takes_request(text: str, start: int, end: int) -> bool:
     m = _WORD_AFTER.match(text, end)
     if m is None:
         return False
+    if _REGRET_AFTER.search(text, end, _sentence_end(text, end)):
+        return False  # "please call us, I'm afraid": the bad news is still in the sentence
     verb = m.group(1).lower().replace("’", "'")
     if verb in ("not", "never", "no"):
         return False
@@ -260,11 +284,19 @@ def _inflect(word: str, tag: str) -> str | None:
 
 @functools.lru_cache(maxsize=512)
 def _verb_only(word: str) -> bool:
-    """The word is a verb and not also a noun ("prioritise", not "charge")."""
+    """The word is only a verb ("prioritise"), not also a noun, adjective or adverb ("charge", "top")."""
     from lemminflect import getAllLemmas
 
     lemmas = getAllLemmas(word)
-    return "VERB" in lemmas and "NOUN" not in lemmas
+    return "VERB" in lemmas and not {"NOUN", "ADJ", "ADV"} & set(lemmas)
+
+
+def _verbal(words: list[str]) -> bool:
+    """The wording is a verb phrase: its first word, or a word joined to it by "and"/"or", is
+    only ever a verb ("reproduce", "review and prioritise")."""
+    heads = [words[0]] + [words[i + 1] for i in range(len(words) - 1) if words[i] in ("and", "or")]
+    # a participle before a noun is an adjective ("promised response time")
+    return any(word.isalpha() and not word.endswith(("ed", "ing")) and _verb_only(word.lower()) for word in heads)
 
 
 def _takes_object(words: list[str]) -> bool:
@@ -309,6 +341,29 @@ _PHRASE_ENDS = _words("""and or but so because when if as before after until for
 while then in on at from with within within asap right""")
 
 
+def _modifies(prev: regex.Match[str] | None, prev_low: str | None, text: str, start: int, term: str) -> bool:
+    """The word right before the term is part of its noun phrase ("speed" in "speed test site",
+    "Analytics" in "Text Analytics API"): a plain wording put there would follow a stray noun.
+    Function words, possessives and words that are only verbs ("reboot the ONT", "open NAT")
+    start no compound; nor does a term that brings its own determiner."""
+    if prev is None or prev_low is None or _first_word(term) in _DETERMINERS:
+        return False
+    gap = text[max(0, start - 40) : start]
+    if not regex.search(r"[A-Za-z][\w'’-]*[ \t]+\Z", gap):
+        return False  # punctuation, a line break or a hyphen between them
+    if prev_low in _FUNCTION_WORDS or prev_low in _DETERMINERS or prev_low.endswith(("'s", "’s", "s'")):
+        return False
+    if prev_low.isdigit() or not prev_low.isalpha():
+        return False
+    return not _verb_only(prev_low)
+
+
+# words that make one preposition with the next ("due to", "according to", "instead of")
+_FIXED_BEFORE_PREPOSITION = _words(
+    "due owing thanks according prior related close next similar compared regard instead"
+)
+
+
 def plain_edit(text: str, start: int, end: int, plain: str) -> tuple[int, int, str] | None:
     """The edit that puts a jargon term's plain wording in its place, or None where the wording
     would not read right there (then the wording is only advice)."""
@@ -322,6 +377,12 @@ def plain_edit(text: str, start: int, end: int, plain: str) -> tuple[int, int, s
     prev_low = prev.group(1).lower().replace("’", "'") if prev else None
     kind = _kind(plain)
     words = plain.split()
+    if kind == "pp" and _first_word(term) == _first_word(plain) and prev_low in _FIXED_BEFORE_PREPOSITION:
+        return None  # "due to our backlog": the "to" belongs to "due to", not to the wording
+    if kind == "pp" and prev_low in ("a", "an", "the", "my", "your", "our", "their", "his", "her", "its"):
+        return None  # "a WIP" -> "an in progress"
+    if regex.search(r"\b(?:and|or)\b", plain) and (prev_low in ("and", "or") or next_low in ("and", "or")):
+        return None  # "triaging and reviewing" -> "reviewing and prioritising and reviewing"
     tag = _verb_tag(term, text[:start])
     if tag is not None:  # "whitelisted", "throttling": the wording takes the same form
         if kind in ("np", "pp") or (tag == "VBG" and prev_low in ("in", "under", "into")):
@@ -344,6 +405,8 @@ def plain_edit(text: str, start: int, end: int, plain: str) -> tuple[int, int, s
         and (prev_low in _VERB_CONTEXT or (prev_low or "").endswith(("'ll", "'d")))
     ):
         kind = "verb"  # "we'll prorate", "to repro"
+    elif kind == "word" and _verbal(words):
+        kind = "verb"  # "reproduce", "review and prioritise": never after "a" or "the"
     if (
         kind in ("verb", "participle", "adverb")
         and len(words) == 2
@@ -379,6 +442,8 @@ def plain_edit(text: str, start: int, end: int, plain: str) -> tuple[int, int, s
         and not (next_low.endswith("ed") and len(next_low) > 4)
     ):  # "…payload arrived": a verb
         return None  # the term is the first part of a compound noun: "the CDN cache"
+    if kind in ("np", "word") and _modifies(prev, prev_low, text, start, term):
+        return None  # the term is the last part of one: "our speed test site", "the Analytics API"
     if prev_low in _DETERMINERS and (
         kind in ("gerund", "participle", "adverb", "verb") or (len(words) == 2 and words[1] in _PARTICLES)
     ):

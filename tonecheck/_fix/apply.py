@@ -97,7 +97,7 @@ def _plan(text: str, finding: Finding, allowed: set[Applicability], round_number
 
 
 _DETERMINER = r"(?:the|a|an|your|our|my|this|that|these|those)"
-_DETERMINER_BEFORE = Lazy(rf"\b(?P<det>{_DETERMINER})[ \t]+$", regex.IGNORECASE)
+_DETERMINER_BEFORE = Lazy(rf"\b(?P<det>{_DETERMINER})[ \t]+\Z", regex.IGNORECASE)
 _LEADING_DETERMINER = Lazy(rf"^{_DETERMINER}[ \t]+", regex.IGNORECASE)
 # "an" goes by sound: "an hour", "an update", but "a one-time code", "a unit", "a user"
 _VOWEL_SOUND = Lazy(
@@ -114,7 +114,7 @@ def tidy(text: str, start: int, end: int, replacement: str) -> tuple[int, int, s
         return _tidy_replacement(text, start, end, replacement)
     before = text[:start]
     # a parenthetical between commas: ", as I said," -> "" and "the jar, as I said." -> "the jar."
-    if trailing_comma := regex.search(r",[ \t]*$", before):
+    if trailing_comma := regex.search(r",[ \t]*\Z", before):
         comma = trailing_comma.start()
         following = regex.compile(r"[ \t]*(?P<p>[,.;:!?]|$)").match(text, end)
         if following and following.group("p") == ",":
