@@ -8,6 +8,7 @@ does not move these numbers.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import tracemalloc
@@ -407,6 +408,26 @@ def test_the_process_pool_gives_the_same_report_as_one_process(tmp_path: Path) -
     two, _, _ = audit([export], columns=columns, workers=2)
     assert one["replies_linted"] == 300 and one["findings"] >= 200
     assert _comparable(one) == _comparable(two)
+
+
+def _double(state: int, item: int) -> int:
+    return state * item
+
+
+def test_the_pool_reads_the_stream_only_as_fast_as_workers_need_it() -> None:
+    from tonecheck._parallel import iter_pool
+
+    pulled: list[int] = []
+
+    def stream():
+        for i in range(1_000):
+            pulled.append(i)
+            yield i
+
+    results = iter_pool(_double, stream(), setup=functools.partial(int, 2), jobs=2, window=4)
+    assert next(results) == 0
+    assert len(pulled) <= 5  # the window, not the stream
+    assert list(results) == [2 * i for i in range(1, 1_000)]
 
 
 def test_a_dask_local_cluster_gives_the_same_report(tmp_path: Path) -> None:

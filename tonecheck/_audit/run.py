@@ -88,9 +88,12 @@ def run_audit(options: AuditOptions, out: TextIO, err: TextIO) -> AuditResult:
     failing = 0
     items = read(options.paths, fmt=options.input_format, columns=options.columns, users=options.users)
     runner = _runner(options)
-    bar = _progress(err) if options.progress else None
+    bar = None
+    want_bar = options.progress
     try:
         for batch, results in runner.map(_batches(items, agg, err)):
+            if want_bar:  # made once the workers run: no thread is alive when they fork
+                bar, want_bar = _progress(err), False
             for reply, result in zip(batch, results, strict=True):
                 agg.add(reply, result)
                 failing += sum(1 for row in result[1] if severities.get(row[0], 1) >= fail_rank)
