@@ -572,3 +572,18 @@ def test_skipped_items_are_never_linted(tmp_path: Path) -> None:
     assert [r.id for r in replies] == ["501/2", "502/4", "502/5"]
     assert sum(isinstance(i, Skipped) for i in items) == 3 and not any(isinstance(i, Unreadable) for i in items)
     assert all("courier portal" not in r.text and "Where is my kettle" not in r.text for r in replies)
+
+
+def test_the_command_on_a_pool_and_on_its_own_dask_cluster(tmp_path: Path, run_subprocess: Any) -> None:
+    """Real processes: `python -m tonecheck audit` with two workers and with --dask (whose worker
+    processes import the entry point again: it is guarded) gives the one-process numbers."""
+    export = _mixed_export(tmp_path, 120)
+    one, _, _ = audit([export], columns=Columns(agent="agent", time="time"), workers=1)
+    for extra in (["-j", "2"], ["--dask", "-j", "2"]):
+        out = tmp_path / "report.json"
+        result = run_subprocess(
+            ["audit", str(export), "--agent-column", "agent", "--time-column", "time", "-o", str(out), *extra]
+        )
+        assert result.code == 1, result  # findings at warning or above, as `check`
+        assert "Linted 120 replies" in result.err
+        assert _comparable(json.loads(out.read_text(encoding="utf-8"))) == _comparable(one), extra
