@@ -153,7 +153,8 @@ def run_audit(export: Path, out: Path, *args: str) -> dict[str, Any]:
     os.unlink(stats_path)
     if result["rc"] not in (0, 1):
         sys.exit(f"audit failed ({result['rc']}): {proc.stderr[-2000:]}")
-    return {"wall_s": round(wall, 2), **result}
+    # cores kept busy: CPU seconds over wall seconds (a shared machine gives less than the workers)
+    return {"wall_s": round(wall, 2), **result, "cores_busy": round(result["cpu_s"] / wall, 2)}
 
 
 def load_seconds(page: Path) -> float:
@@ -193,37 +194,42 @@ def main() -> int:
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     figures: dict[str, Any] = {"replies": args.replies, "small": args.small, "shape": args.shape}
+
+    def note(key: str, value: Any) -> None:  # each figure as it is measured: a long run shows progress
+        figures[key] = value
+        print(json.dumps({key: value}), flush=True)
+        if args.json:
+            args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+
     with tempfile.TemporaryDirectory(prefix="tonecheck-audit-bench-") as tmp:
         folder = Path(tmp)
         suffix = ".jsonl" if args.shape == "table" else ".json"
         large, small = folder / f"large{suffix}", folder / f"small{suffix}"
         make_export(large, args.replies, args.shape)
         make_export(small, args.small, args.shape)
-        figures["export_mb"] = round(large.stat().st_size / 1e6, 1)
+        note("export_mb", round(large.stat().st_size / 1e6, 1))
         one = run_audit(small, folder / "one.json", "-j", "1")
         two = run_audit(small, folder / "two.json", "-j", "2")
         same = comparable(folder / "one.json") == comparable(folder / "two.json")
-        figures["small_1_process"] = one
-        figures["small_2_processes"] = two
-        figures["replies_per_s_1_process"] = round(args.small / one["wall_s"])
-        figures["cpu_ms_per_1000_replies"] = round(1000 * one["cpu_s"] / args.small * 1000)
-        figures["speedup_1_to_2"] = round(one["wall_s"] / two["wall_s"], 2)
-        figures["pool_equals_one_process"] = same
-        big = run_audit(large, folder / "large.html", "-j", "2")
-        figures["large_2_processes"] = big
-        figures["replies_per_s_2_processes_large"] = round(args.replies / big["wall_s"])
-        figures["rss_ratio_main_large_to_small"] = round(big["rss_main_kb"] / two["rss_main_kb"], 2)
-        figures["rss_ratio_worker_large_to_small"] = round(big["rss_worker_kb"] / two["rss_worker_kb"], 2)
-        figures["html_bytes_large"] = (folder / "large.html").stat().st_size
-        figures["html_load_s_large"] = load_seconds(folder / "large.html")
+        note("small_1_process", one)
+        note("small_2_processes", two)
+        note("replies_per_s_1_process", round(args.small / one["wall_s"]))
+        note("cpu_ms_per_1000_replies", round(1000 * one["cpu_s"] / args.small * 1000))
+        note("speedup_1_to_2", round(one["wall_s"] / two["wall_s"], 2))
+        note("pool_equals_one_process", same)
         if not args.no_dask:
             dask = run_audit(small, folder / "dask.json", "--dask", "-j", "2")
-            figures["dask_small"] = dask
-            figures["dask_equals_pool"] = comparable(folder / "dask.json") == comparable(folder / "two.json")
-            figures["dask_overhead_ratio"] = round(dask["wall_s"] / two["wall_s"], 2)
+            note("dask_small", dask)
+            note("dask_equals_pool", comparable(folder / "dask.json") == comparable(folder / "two.json"))
+            note("dask_overhead_ratio", round(dask["wall_s"] / two["wall_s"], 2))
+        big = run_audit(large, folder / "large.html", "-j", "2")
+        note("large_2_processes", big)
+        note("replies_per_s_2_processes_large", round(args.replies / big["wall_s"]))
+        note("rss_ratio_main_large_to_small", round(big["rss_main_kb"] / two["rss_main_kb"], 2))
+        note("rss_ratio_worker_large_to_small", round(big["rss_worker_kb"] / two["rss_worker_kb"], 2))
+        note("html_bytes_large", (folder / "large.html").stat().st_size)
+        note("html_load_s_large", load_seconds(folder / "large.html"))
     print(json.dumps(figures, indent=2))
-    if args.json:
-        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     return 0
 
 
