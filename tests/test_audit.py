@@ -496,6 +496,7 @@ def test_redacted_examples_in_the_report(tmp_path: Path) -> None:
     plain, _, _ = audit([path])
     masked, _, _ = audit([path], redact=True)
     assert "dana@example.org" in plain["examples"][0]["after"]
+    assert plain["examples"][0]["reply_id"] == "r.jsonl:1"  # no id column: the file and the line
     example = masked["examples"][0]
     assert masked["redacted"] is True and example["match"] == "Per my last email"
     assert "dana@example.org" not in json.dumps(example) and "555-201-7788" not in json.dumps(example)

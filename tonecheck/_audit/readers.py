@@ -294,7 +294,7 @@ def _read_file(source: _Source) -> Iterator[Item]:
         if not isinstance(value, dict):
             yield Unreadable(f"{where}: expected a JSON object, found {type(value).__name__}")
             continue
-        yield from _record_items(source, shape, value, where)
+        yield from _record_items(source, shape, value, where, n)
 
 
 def _side_loads(source: _Source) -> None:
@@ -310,7 +310,7 @@ def _side_loads(source: _Source) -> None:
         # the main pass reports it, with the records read before the damage
 
 
-def _record_items(source: _Source, shape: str, value: dict[str, Any], where: str) -> Iterator[Item]:
+def _record_items(source: _Source, shape: str, value: dict[str, Any], where: str, number: int) -> Iterator[Item]:
     try:
         if shape == "zendesk":
             yield from _zendesk(source, value, where)
@@ -321,7 +321,7 @@ def _record_items(source: _Source, shape: str, value: dict[str, Any], where: str
         elif shape == "intercom":
             yield from _intercom(value, where)
         else:
-            yield _table_row(source, value, where)
+            yield _table_row(source, value, where, number)
     except _Missing as exc:
         yield Unreadable(f"{where}{exc.where}: missing field {exc.field!r}")
 
@@ -570,7 +570,9 @@ def _intercom(conversation: dict[str, Any], where: str) -> Iterator[Item]:
 # Generic tables
 
 
-def _table_row(source: _Source, row: Mapping[str, Any], where: str) -> Item:
+def _table_row(source: _Source, row: Mapping[str, Any], where: str, number: int) -> Item:
+    """One table row; without an id column the reply id is the file's name and the record's line
+    (CSV, JSONL) or number (JSON, Parquet)."""
     cols = source.columns
     if cols.text not in row:
         fields = ", ".join(list(row)[:12])
@@ -584,7 +586,7 @@ def _table_row(source: _Source, row: Mapping[str, Any], where: str) -> Item:
 
     rid = value(cols.id)
     return Reply(
-        id=str(rid) if rid is not None else where,
+        id=str(rid) if rid is not None else f"{source.path.name}:{number}",
         text=body[0],
         is_html=body[1],
         agent=_sid(value(cols.agent)),
@@ -638,7 +640,7 @@ def _read_csv(source: _Source, delimiter: str) -> Iterator[Item]:
             if len(values) != len(header):
                 yield Unreadable(f"{where}: {len(values)} fields where the header has {len(header)}")
                 continue
-            yield _table_row(source, dict(zip(header, values, strict=True)), where)
+            yield _table_row(source, dict(zip(header, values, strict=True)), where, record)
 
 
 def _has_surrogate(value: str) -> bool:
@@ -673,5 +675,5 @@ def _read_parquet(source: _Source) -> Iterator[Item]:
             continue
         for record in table.to_pylist():
             row += 1
-            yield _table_row(source, record, f"{source.path}: row {row}")
+            yield _table_row(source, record, f"{source.path}: row {row}", row)
         del table
