@@ -129,6 +129,7 @@ def test_zendesk_lints_agents_public_comments_and_counts_the_rest(tmp_path: Path
     assert report["records_unreadable"] == 0 and err == ""
     assert report["by_rule"]["TPL001"]["findings"] == 1
     assert report["by_rule"]["PAG003"]["findings"] == 1  # found inside the HTML body
+    assert report["by_rule"]["PAG003"]["name"] == "per-my-last-email"
     assert report["by_category"]["template-leftover"] == {
         "replies": 1,
         "findings": 1,

@@ -108,6 +108,9 @@ def run_audit(options: AuditOptions, out: TextIO, err: TextIO) -> AuditResult:
     if agg.unreadable > MESSAGES_SHOWN:
         err.write(f"tonecheck: … and {agg.unreadable - MESSAGES_SHOWN:,} more records that could not be read\n")
     report = agg.as_json()
+    names = _rule_names(options.config)
+    for code, entry in report["by_rule"].items():
+        entry["name"] = names.get(code, "")
     report = {
         "version": __version__,
         "inputs": [str(p) for p in options.paths],
@@ -138,6 +141,12 @@ def _example_json(example: dict[str, Any], redacted: bool) -> dict[str, Any]:
             if example[key] is not None:
                 example[key] = redact(example[key], names)
     return example
+
+
+def _rule_names(config: Config) -> dict[str, str]:
+    from .._engine.linter import get_engine
+
+    return {rule.code: rule.name for rule in get_engine(config).ruleset.rules}
 
 
 def _severities(config: Config) -> dict[str, int]:
