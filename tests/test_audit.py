@@ -589,3 +589,28 @@ def test_the_command_on_a_pool_and_on_its_own_dask_cluster(tmp_path: Path, run_s
         assert result.code == 1, result  # findings at warning or above, as `check`
         assert "Linted 120 replies" in result.err
         assert _comparable(json.loads(out.read_text(encoding="utf-8"))) == _comparable(one), extra
+
+
+def test_files_that_are_not_what_they_claim(tmp_path: Path) -> None:
+    good = tmp_path / "good.jsonl"
+    good.write_text(json.dumps({"text": PLACEHOLDER}) + "\n", encoding="utf-8")
+    empty = tmp_path / "empty.json"
+    empty.write_text("", encoding="utf-8")
+    lines = tmp_path / "lines.json"  # JSONL under a .json name
+    lines.write_text(json.dumps({"text": CLEAN}) + "\n" + json.dumps({"text": CLEAN}) + "\n", encoding="utf-8")
+    latin = tmp_path / "latin.json"
+    latin.write_bytes(b'[{"text": "Caf\xe9 au lait is back on the menu."}]')
+    other = tmp_path / "notes.txt"
+    other.write_text("hello", encoding="utf-8")
+    report, err, result = audit([empty, lines, latin, other, good])
+    assert report["replies_linted"] == 1 and result.unreadable == 4
+    assert f"{empty}: not JSON" in err
+    assert f"{lines}: " in err and f"{latin}: " in err
+    assert f"{other}: unknown file type .txt" in err
+
+
+def test_a_table_with_a_role_column_is_still_a_table(tmp_path: Path) -> None:
+    path = tmp_path / "rows.jsonl"
+    path.write_text(json.dumps({"id": 1, "role": "agent", "body": PLACEHOLDER}) + "\n", encoding="utf-8")
+    report, _, _ = audit([path], columns=Columns(text="body"))
+    assert report["replies_linted"] == 1 and report["by_rule"]["TPL001"]["findings"] == 1

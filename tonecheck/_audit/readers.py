@@ -114,17 +114,28 @@ _CONTAINERS = ("tickets", "conversations", "data", "items", "records", "results"
 
 def _json_kind(path: Path) -> tuple[str, str | None]:
     """("array", None) for a top-level array, ("object", prefix) with the ijson prefix of the
-    records' container, or ("object", None) when there is none."""
+    records' container, ("object", None) when there is none, or ("broken", message) for a file
+    that is not JSON before either is known."""
     ijson = _need("ijson")
-    with path.open("rb") as f:
-        for prefix, event, _ in ijson.parse(f):
-            if prefix == "" and event == "start_array":
-                return "array", None
-            if event == "start_array" and prefix in _CONTAINERS:
-                return "object", prefix
-            if prefix == "" and event == "end_map":
-                break
+    try:
+        with path.open("rb") as f:
+            for prefix, event, _ in ijson.parse(f):
+                if prefix == "" and event == "start_array":
+                    return "array", None
+                if event == "start_array" and prefix in _CONTAINERS:
+                    return "object", prefix
+                if prefix == "" and event == "end_map":
+                    break
+    except Exception as exc:
+        if not _is_json_error(exc):
+            raise
+        return "broken", _first_line(exc)
     return "object", None
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _stream_json(path: Path, prefixes: Sequence[str], *, backend: str | None = None) -> Iterator[tuple[str, Any]]:
@@ -154,7 +165,7 @@ def _stream_json(path: Path, prefixes: Sequence[str], *, backend: str | None = N
                     builder = None
 
 
-def _shape(record: Any) -> str:
+def _shape(record: Any, text_column: str) -> str:
     if not isinstance(record, dict):
         return "table"
     if "conversation_parts" in record:
@@ -165,7 +176,7 @@ def _shape(record: Any) -> str:
         return "freshdesk"
     if "comments" in record or ("author_id" in record and "public" in record):
         return "zendesk"
-    if "role" in record and "id" in record and "text" not in record:
+    if "role" in record and "id" in record and text_column not in record:
         return "user"
     return "table"
 
@@ -210,7 +221,10 @@ def _records_any(path: Path, containers: Sequence[str]) -> Iterator[tuple[int, A
     if suffix in (".jsonl", ".ndjson"):
         yield from _jsonl_records(path)
         return
-    kind, _ = _json_kind(path)
+    kind, problem_text = _json_kind(path)
+    if kind == "broken":
+        yield Unreadable(f"{path}: not JSON: {problem_text}")
+        return
     prefixes = [""] if kind == "array" else list(containers)
     done = 0
     try:
@@ -232,12 +246,13 @@ def _records_any(path: Path, containers: Sequence[str]) -> Iterator[tuple[int, A
             if not _is_json_error(again):
                 raise
             problem = again
-        detail = str(problem).strip().splitlines()[0] if str(problem).strip() else type(problem).__name__
-        yield Unreadable(f"{path}: invalid or truncated JSON after record {done}: {detail}")
+        yield Unreadable(f"{path}: invalid or truncated JSON after record {done}: {_first_line(problem)}")
 
 
 def _is_json_error(exc: Exception) -> bool:
     ijson = sys.modules.get("ijson")
+    if isinstance(exc, UnicodeDecodeError):
+        return True
     return ijson is not None and isinstance(exc, (ijson.JSONError, ijson.IncompleteJSONError))
 
 
@@ -269,6 +284,9 @@ def _read_file(source: _Source) -> Iterator[Item]:
         label = "line"
     elif suffix == ".json":
         kind, container = _json_kind(path)
+        if kind == "broken":
+            yield Unreadable(f"{path}: not JSON: {container}")
+            return
         if kind == "object" and source.fmt in ("auto", "zendesk"):
             _side_loads(source)
         if kind == "object" and container is None:
@@ -287,7 +305,7 @@ def _read_file(source: _Source) -> Iterator[Item]:
             continue
         n, value = record
         where = f"{path}: {label} {n}" if label == "record" else f"{path}:{n}"
-        shape = source.fmt if source.fmt not in ("auto",) else _shape(value)
+        shape = source.fmt if source.fmt != "auto" else _shape(value, source.columns.text)
         if shape == "user":
             source.people.add_user(value)
             continue
