@@ -291,7 +291,8 @@ def _read_file(source: _Source) -> Iterator[Item]:
             _side_loads(source)
         if kind == "object" and container is None:
             yield Unreadable(
-                f"{path}: no records found: expected a JSON array or an object with one of {', '.join(_CONTAINERS)}"
+                f"{path}: no records found: expected a JSON array or an object with one of "
+                f"{', '.join(_CONTAINERS)} (one JSON object per line is JSONL: name the file .jsonl)"
             )
             return
         records = _records_any(path, [container] if container else [""])
