@@ -488,6 +488,7 @@ def test_redact_masks_contacts_cards_and_customers_names() -> None:
     assert masked == "Hi [name], write to [email] or call [phone]; card [card number]. Order 5521."
     assert redact("Good morning Priya Natarajan, thanks!") == "Good morning [name], thanks!"
     assert redact("Hi there, thanks!") == "Hi there, thanks!"
+    assert redact("@dana_w we have sent it, write to help@shop.example") == "[handle] we have sent it, write to [email]"
 
 
 def test_redacted_examples_in_the_report(tmp_path: Path) -> None:
