@@ -15,7 +15,7 @@ from .readers import Columns, read
 from .records import Note, Reply, Skipped, Unreadable
 from .redact import redact
 from .render import CsvFindings, render_html, render_json
-from .work import BATCH, DaskRunner, InProcess, ProcessPool, Runner, default_workers
+from .work import DaskRunner, InProcess, ProcessPool, Runner, default_workers
 
 OUTPUT_FORMATS = ("html", "json", "csv")
 MESSAGES_SHOWN = 20  # unreadable-record messages printed on standard error before "… and N more"
@@ -53,13 +53,13 @@ def _runner(options: AuditOptions) -> Runner:
     return ProcessPool(options.config, workers)
 
 
-def _batches(items: Iterator[Any], agg: Aggregate, err: TextIO) -> Iterator[list[Reply]]:
+def _batches(items: Iterator[Any], agg: Aggregate, err: TextIO, size: int) -> Iterator[list[Reply]]:
     """Replies in batches; skipped and unreadable records are counted on the way."""
     batch: list[Reply] = []
     for item in items:
         if isinstance(item, Reply):
             batch.append(item)
-            if len(batch) >= BATCH:
+            if len(batch) >= size:
                 yield batch
                 batch = []
         elif isinstance(item, Skipped):
@@ -91,7 +91,7 @@ def run_audit(options: AuditOptions, out: TextIO, err: TextIO) -> AuditResult:
     bar = None
     want_bar = options.progress
     try:
-        for batch, results in runner.map(_batches(items, agg, err)):
+        for batch, results in runner.map(_batches(items, agg, err, runner.batch)):
             if want_bar:  # made once the workers run: no thread is alive when they fork
                 bar, want_bar = _progress(err), False
             for reply, result in zip(batch, results, strict=True):

@@ -22,7 +22,8 @@ FindingRow = tuple[str, str, int, int, str, str | None, int, int]
 # one reply: channel, findings, the text as linted when it differs from the reply's (HTML), error
 ReplyResult = tuple[str, tuple[FindingRow, ...], str | None, str | None]
 
-BATCH = 256
+BATCH = 256  # replies per batch sent to a local worker
+DASK_BATCH = 2048  # replies per Dask partition: a task costs the scheduler more than a pool item
 
 _LINTERS: dict[str, Linter] = {}
 
@@ -62,6 +63,8 @@ def _lint_one(linter: Linter, reply: Reply) -> ReplyResult:
 
 
 class Runner(Protocol):
+    batch: int
+
     def map(self, batches: Iterable[list[Reply]]) -> Iterator[tuple[list[Reply], list[ReplyResult]]]: ...
 
     def close(self) -> None: ...
@@ -69,6 +72,8 @@ class Runner(Protocol):
 
 class InProcess:
     """One process: no pool."""
+
+    batch = BATCH
 
     def __init__(self, config: Config) -> None:
         self.config = config
@@ -89,6 +94,8 @@ def _lint_with(linter: Linter, replies: list[Reply]) -> list[ReplyResult]:
 class ProcessPool:
     """The local process pool of `tonecheck._parallel`: the Linter built once (and forked into
     each worker where the platform can fork), batches streamed through a bounded window."""
+
+    batch = BATCH
 
     def __init__(self, config: Config, workers: int) -> None:
         self.config = config
@@ -132,6 +139,8 @@ class DaskRunner:
     """The same batches as partitions on a Dask cluster: a local one (`address` None) or an
     existing scheduler. Each worker builds its engine once, before the first partition."""
 
+    batch = DASK_BATCH
+
     def __init__(self, config: Config, *, address: str | None, workers: int) -> None:
         try:
             import importlib
@@ -156,7 +165,7 @@ class DaskRunner:
         self.window = 3 * max(1, len(self.client.scheduler_info().get("workers", {})))
 
     def map(self, batches: Iterable[list[Reply]]) -> Iterator[tuple[list[Reply], list[ReplyResult]]]:
-        config = self.config
+        config = self.client.scatter(self.config, broadcast=True)  # sent to each worker once
         yield from _bounded(
             lambda batch: self.client.submit(lint_batch, config, batch, pure=False), batches, self.window
         )
