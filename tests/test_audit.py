@@ -144,6 +144,28 @@ def test_zendesk_lints_agents_public_comments_and_counts_the_rest(tmp_path: Path
     assert result.findings_failing == 2
 
 
+def test_zendesk_macros_from_incremental_ticket_events(tmp_path: Path) -> None:
+    export = zendesk_export()
+    del export["audits"]
+    export["ticket_events"] = [
+        {
+            "id": 7001,
+            "ticket_id": 501,
+            "child_events": [
+                {"event_type": "Comment", "type": "Comment", "id": 2},
+                {
+                    "event_type": "AgentMacroReference",
+                    "type": "AgentMacroReference",
+                    "macro_id": 33,
+                    "macro_title": "Shipped today",
+                },
+            ],
+        },
+    ]
+    report, _, _ = audit([write_json(tmp_path / "tickets.json", export)])
+    assert report["by_macro"]["Shipped today"]["replies"] == 1
+
+
 def test_zendesk_jsonl_with_a_users_file(tmp_path: Path) -> None:
     export = zendesk_export()
     tickets = tmp_path / "tickets.jsonl"

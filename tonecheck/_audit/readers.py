@@ -75,7 +75,8 @@ class People:
         self.users[str(uid)] = (role, name)
 
     def add_audit(self, audit: Mapping[str, Any]) -> None:
-        events = audit.get("events")
+        """A ticket audit (`events`) or an incremental ticket event (`child_events`)."""
+        events = audit.get("events", audit.get("child_events"))
         if not isinstance(events, list):
             return
         macro = next(
@@ -320,7 +321,7 @@ def _side_loads(source: _Source) -> None:
     """A first pass over a JSON object for its `users` and `audits` side-loads (they may come after
     the tickets)."""
     try:
-        for prefix, value in _stream_json(source.path, ["users", "audits"]):
+        for prefix, value in _stream_json(source.path, ["users", "audits", "ticket_events"]):
             if isinstance(value, dict):
                 (source.people.add_user if prefix == "users.item" else source.people.add_audit)(value)
     except Exception as exc:
