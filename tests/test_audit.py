@@ -637,3 +637,14 @@ def test_a_table_with_a_role_column_is_still_a_table(tmp_path: Path) -> None:
     path.write_text(json.dumps({"id": 1, "role": "agent", "body": PLACEHOLDER}) + "\n", encoding="utf-8")
     report, _, _ = audit([path], columns=Columns(text="body"))
     assert report["replies_linted"] == 1 and report["by_rule"]["TPL001"]["findings"] == 1
+
+
+def test_without_the_audit_extra_the_message_says_what_to_install(
+    tmp_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ijson", None)  # as if it were not installed
+    result = run_cli(["audit", str(write_json(tmp_path / "t.json", zendesk_export())), "-j", "1"])
+    assert result.code == 2
+    assert 'needs ijson, part of the audit extra: pip install "tonecheck[audit]"' in result.err
