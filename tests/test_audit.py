@@ -8,6 +8,7 @@ does not move these numbers.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import tracemalloc
@@ -128,6 +129,7 @@ def test_zendesk_lints_agents_public_comments_and_counts_the_rest(tmp_path: Path
     assert report["records_unreadable"] == 0 and err == ""
     assert report["by_rule"]["TPL001"]["findings"] == 1
     assert report["by_rule"]["PAG003"]["findings"] == 1  # found inside the HTML body
+    assert report["by_rule"]["PAG003"]["name"] == "per-my-last-email"
     assert report["by_category"]["template-leftover"] == {
         "replies": 1,
         "findings": 1,
@@ -140,6 +142,28 @@ def test_zendesk_lints_agents_public_comments_and_counts_the_rest(tmp_path: Path
     assert list(report["by_week"]) == ["2024-W10", "2024-W11"]
     assert report["by_channel"]["email"]["replies"] == 3  # "web" is read as email
     assert result.findings_failing == 2
+
+
+def test_zendesk_macros_from_incremental_ticket_events(tmp_path: Path) -> None:
+    export = zendesk_export()
+    del export["audits"]
+    export["ticket_events"] = [
+        {
+            "id": 7001,
+            "ticket_id": 501,
+            "child_events": [
+                {"event_type": "Comment", "type": "Comment", "id": 2},
+                {
+                    "event_type": "AgentMacroReference",
+                    "type": "AgentMacroReference",
+                    "macro_id": 33,
+                    "macro_title": "Shipped today",
+                },
+            ],
+        },
+    ]
+    report, _, _ = audit([write_json(tmp_path / "tickets.json", export)])
+    assert report["by_macro"]["Shipped today"]["replies"] == 1
 
 
 def test_zendesk_jsonl_with_a_users_file(tmp_path: Path) -> None:
@@ -409,6 +433,26 @@ def test_the_process_pool_gives_the_same_report_as_one_process(tmp_path: Path) -
     assert _comparable(one) == _comparable(two)
 
 
+def _double(state: int, item: int) -> int:
+    return state * item
+
+
+def test_the_pool_reads_the_stream_only_as_fast_as_workers_need_it() -> None:
+    from tonecheck._parallel import iter_pool
+
+    pulled: list[int] = []
+
+    def stream():
+        for i in range(1_000):
+            pulled.append(i)
+            yield i
+
+    results = iter_pool(_double, stream(), setup=functools.partial(int, 2), jobs=2, window=4)
+    assert next(results) == 0
+    assert len(pulled) <= 5  # the window, not the stream
+    assert list(results) == [2 * i for i in range(1, 1_000)]
+
+
 def test_a_dask_local_cluster_gives_the_same_report(tmp_path: Path) -> None:
     from dask.distributed import LocalCluster
 
@@ -466,6 +510,7 @@ def test_redact_masks_contacts_cards_and_customers_names() -> None:
     assert masked == "Hi [name], write to [email] or call [phone]; card [card number]. Order 5521."
     assert redact("Good morning Priya Natarajan, thanks!") == "Good morning [name], thanks!"
     assert redact("Hi there, thanks!") == "Hi there, thanks!"
+    assert redact("@dana_w we have sent it, write to help@shop.example") == "[handle] we have sent it, write to [email]"
 
 
 def test_redacted_examples_in_the_report(tmp_path: Path) -> None:
@@ -475,6 +520,7 @@ def test_redacted_examples_in_the_report(tmp_path: Path) -> None:
     plain, _, _ = audit([path])
     masked, _, _ = audit([path], redact=True)
     assert "dana@example.org" in plain["examples"][0]["after"]
+    assert plain["examples"][0]["reply_id"] == "r.jsonl:1"  # no id column: the file and the line
     example = masked["examples"][0]
     assert masked["redacted"] is True and example["match"] == "Per my last email"
     assert "dana@example.org" not in json.dumps(example) and "555-201-7788" not in json.dumps(example)
@@ -551,3 +597,54 @@ def test_skipped_items_are_never_linted(tmp_path: Path) -> None:
     assert [r.id for r in replies] == ["501/2", "502/4", "502/5"]
     assert sum(isinstance(i, Skipped) for i in items) == 3 and not any(isinstance(i, Unreadable) for i in items)
     assert all("courier portal" not in r.text and "Where is my kettle" not in r.text for r in replies)
+
+
+def test_the_command_on_a_pool_and_on_its_own_dask_cluster(tmp_path: Path, run_subprocess: Any) -> None:
+    """Real processes: `python -m tonecheck audit` with two workers and with --dask (whose worker
+    processes import the entry point again: it is guarded) gives the one-process numbers."""
+    export = _mixed_export(tmp_path, 120)
+    one, _, _ = audit([export], columns=Columns(agent="agent", time="time"), workers=1)
+    for extra in (["-j", "2"], ["--dask", "-j", "2"]):
+        out = tmp_path / "report.json"
+        result = run_subprocess(
+            ["audit", str(export), "--agent-column", "agent", "--time-column", "time", "-o", str(out), *extra]
+        )
+        assert result.code == 1, result  # findings at warning or above, as `check`
+        assert "Linted 120 replies" in result.err
+        assert _comparable(json.loads(out.read_text(encoding="utf-8"))) == _comparable(one), extra
+
+
+def test_files_that_are_not_what_they_claim(tmp_path: Path) -> None:
+    good = tmp_path / "good.jsonl"
+    good.write_text(json.dumps({"text": PLACEHOLDER}) + "\n", encoding="utf-8")
+    empty = tmp_path / "empty.json"
+    empty.write_text("", encoding="utf-8")
+    lines = tmp_path / "lines.json"  # JSONL under a .json name
+    lines.write_text(json.dumps({"text": CLEAN}) + "\n" + json.dumps({"text": CLEAN}) + "\n", encoding="utf-8")
+    latin = tmp_path / "latin.json"
+    latin.write_bytes(b'[{"text": "Caf\xe9 au lait is back on the menu."}]')
+    other = tmp_path / "notes.txt"
+    other.write_text("hello", encoding="utf-8")
+    report, err, result = audit([empty, lines, latin, other, good])
+    assert report["replies_linted"] == 1 and result.unreadable == 4
+    assert f"{empty}: not JSON" in err
+    assert f"{lines}: " in err and f"{latin}: " in err
+    assert f"{other}: unknown file type .txt" in err
+
+
+def test_a_table_with_a_role_column_is_still_a_table(tmp_path: Path) -> None:
+    path = tmp_path / "rows.jsonl"
+    path.write_text(json.dumps({"id": 1, "role": "agent", "body": PLACEHOLDER}) + "\n", encoding="utf-8")
+    report, _, _ = audit([path], columns=Columns(text="body"))
+    assert report["replies_linted"] == 1 and report["by_rule"]["TPL001"]["findings"] == 1
+
+
+def test_without_the_audit_extra_the_message_says_what_to_install(
+    tmp_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ijson", None)  # as if it were not installed
+    result = run_cli(["audit", str(write_json(tmp_path / "t.json", zendesk_export())), "-j", "1"])
+    assert result.code == 2
+    assert 'needs ijson, part of the audit extra: pip install "tonecheck[audit]"' in result.err

@@ -15,6 +15,10 @@ Rules for callers:
 - `work` should not print; return what is to be shown and let the caller print it in order.
 - An exception raised by `work` stops the run and is raised again in the caller, as in one process.
 
+`iter_pool` is the same for a stream (the audit's export of any size): it reads items only as
+workers need them (a bounded number in flight) and yields results in input order, so memory
+does not grow with the number of items.
+
 `jobs`: None for `default_jobs()` (the cores this process may use); 1, or a single item, runs in
 this process without a pool. The pool never has more workers than items.
 """
@@ -26,11 +30,11 @@ import multiprocessing.context
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
-__all__ = ["default_jobs", "run_pool"]
+__all__ = ["default_jobs", "iter_pool", "run_pool"]
 
 S = TypeVar("S")
 T = TypeVar("T")
@@ -104,3 +108,53 @@ def run_pool(
             _work, _state = None, None
     pool.shutdown(wait=True)
     return results
+
+
+def iter_pool(
+    work: Callable[[S, T], R],
+    items: Iterable[T],
+    *,
+    setup: Callable[[], S],
+    jobs: int | None = None,
+    window: int | None = None,
+) -> Iterator[R]:
+    """`run_pool` over a stream: `(work(setup(), item) for item in items)`, in input order, with at
+    most `window` items (default: three per worker) read ahead and in flight."""
+    global _work, _state
+    workers = default_jobs() if jobs is None else max(1, jobs)
+    if workers <= 1:
+        state = setup()
+        for item in items:
+            yield work(state, item)
+        return
+    import collections
+    import gc
+
+    context: multiprocessing.context.BaseContext
+    can_fork = "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin"
+    if can_fork:
+        _work, _state = work, setup()
+        gc.freeze()
+        context = multiprocessing.get_context("fork")
+        initargs: tuple[Any, Any] = (None, None)
+    else:
+        context = multiprocessing.get_context("spawn")
+        initargs = (work, setup)
+    limit = window or 3 * workers
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start, initargs=initargs)
+    pending: collections.deque[Any] = collections.deque()
+    try:
+        for item in items:
+            pending.append(pool.submit(_call, item))
+            if len(pending) >= limit:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    finally:
+        if can_fork:
+            gc.unfreeze()
+            _work, _state = None, None
+    pool.shutdown(wait=True)

@@ -9,7 +9,7 @@ import dataclasses
 from typing import Any
 
 from .._types import CATEGORIES, normalised_match
-from .records import SKIP_REASONS, Reply, iso_week
+from .records import Reply, iso_week
 from .work import ReplyResult
 
 EXAMPLES_PER_RULE = 2
@@ -204,6 +204,3 @@ def _example(reply: Reply, channel: str, text: str, row: Any) -> Example:
         rewrite_after=text[re_:hi] + ("…" if hi < len(text) else ""),
         customer_names=reply.customer_names,
     )
-
-
-__all__ = ["SKIP_REASONS", "Aggregate"]

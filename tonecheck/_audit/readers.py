@@ -75,7 +75,8 @@ class People:
         self.users[str(uid)] = (role, name)
 
     def add_audit(self, audit: Mapping[str, Any]) -> None:
-        events = audit.get("events")
+        """A ticket audit (`events`) or an incremental ticket event (`child_events`)."""
+        events = audit.get("events", audit.get("child_events"))
         if not isinstance(events, list):
             return
         macro = next(
@@ -114,17 +115,28 @@ _CONTAINERS = ("tickets", "conversations", "data", "items", "records", "results"
 
 def _json_kind(path: Path) -> tuple[str, str | None]:
     """("array", None) for a top-level array, ("object", prefix) with the ijson prefix of the
-    records' container, or ("object", None) when there is none."""
+    records' container, ("object", None) when there is none, or ("broken", message) for a file
+    that is not JSON before either is known."""
     ijson = _need("ijson")
-    with path.open("rb") as f:
-        for prefix, event, _ in ijson.parse(f):
-            if prefix == "" and event == "start_array":
-                return "array", None
-            if event == "start_array" and prefix in _CONTAINERS:
-                return "object", prefix
-            if prefix == "" and event == "end_map":
-                break
+    try:
+        with path.open("rb") as f:
+            for prefix, event, _ in ijson.parse(f):
+                if prefix == "" and event == "start_array":
+                    return "array", None
+                if event == "start_array" and prefix in _CONTAINERS:
+                    return "object", prefix
+                if prefix == "" and event == "end_map":
+                    break
+    except Exception as exc:
+        if not _is_json_error(exc):
+            raise
+        return "broken", _first_line(exc)
     return "object", None
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _stream_json(path: Path, prefixes: Sequence[str], *, backend: str | None = None) -> Iterator[tuple[str, Any]]:
@@ -154,7 +166,7 @@ def _stream_json(path: Path, prefixes: Sequence[str], *, backend: str | None = N
                     builder = None
 
 
-def _shape(record: Any) -> str:
+def _shape(record: Any, text_column: str) -> str:
     if not isinstance(record, dict):
         return "table"
     if "conversation_parts" in record:
@@ -165,7 +177,7 @@ def _shape(record: Any) -> str:
         return "freshdesk"
     if "comments" in record or ("author_id" in record and "public" in record):
         return "zendesk"
-    if "role" in record and "id" in record and "text" not in record:
+    if "role" in record and "id" in record and text_column not in record:
         return "user"
     return "table"
 
@@ -210,7 +222,10 @@ def _records_any(path: Path, containers: Sequence[str]) -> Iterator[tuple[int, A
     if suffix in (".jsonl", ".ndjson"):
         yield from _jsonl_records(path)
         return
-    kind, _ = _json_kind(path)
+    kind, problem_text = _json_kind(path)
+    if kind == "broken":
+        yield Unreadable(f"{path}: not JSON: {problem_text}")
+        return
     prefixes = [""] if kind == "array" else list(containers)
     done = 0
     try:
@@ -232,12 +247,13 @@ def _records_any(path: Path, containers: Sequence[str]) -> Iterator[tuple[int, A
             if not _is_json_error(again):
                 raise
             problem = again
-        detail = str(problem).strip().splitlines()[0] if str(problem).strip() else type(problem).__name__
-        yield Unreadable(f"{path}: invalid or truncated JSON after record {done}: {detail}")
+        yield Unreadable(f"{path}: invalid or truncated JSON after record {done}: {_first_line(problem)}")
 
 
 def _is_json_error(exc: Exception) -> bool:
     ijson = sys.modules.get("ijson")
+    if isinstance(exc, UnicodeDecodeError):
+        return True
     return ijson is not None and isinstance(exc, (ijson.JSONError, ijson.IncompleteJSONError))
 
 
@@ -269,11 +285,15 @@ def _read_file(source: _Source) -> Iterator[Item]:
         label = "line"
     elif suffix == ".json":
         kind, container = _json_kind(path)
+        if kind == "broken":
+            yield Unreadable(f"{path}: not JSON: {container}")
+            return
         if kind == "object" and source.fmt in ("auto", "zendesk"):
             _side_loads(source)
         if kind == "object" and container is None:
             yield Unreadable(
-                f"{path}: no records found: expected a JSON array or an object with one of {', '.join(_CONTAINERS)}"
+                f"{path}: no records found: expected a JSON array or an object with one of "
+                f"{', '.join(_CONTAINERS)} (one JSON object per line is JSONL: name the file .jsonl)"
             )
             return
         records = _records_any(path, [container] if container else [""])
@@ -287,21 +307,21 @@ def _read_file(source: _Source) -> Iterator[Item]:
             continue
         n, value = record
         where = f"{path}: {label} {n}" if label == "record" else f"{path}:{n}"
-        shape = source.fmt if source.fmt not in ("auto",) else _shape(value)
+        shape = source.fmt if source.fmt != "auto" else _shape(value, source.columns.text)
         if shape == "user":
             source.people.add_user(value)
             continue
         if not isinstance(value, dict):
             yield Unreadable(f"{where}: expected a JSON object, found {type(value).__name__}")
             continue
-        yield from _record_items(source, shape, value, where)
+        yield from _record_items(source, shape, value, where, n)
 
 
 def _side_loads(source: _Source) -> None:
     """A first pass over a JSON object for its `users` and `audits` side-loads (they may come after
     the tickets)."""
     try:
-        for prefix, value in _stream_json(source.path, ["users", "audits"]):
+        for prefix, value in _stream_json(source.path, ["users", "audits", "ticket_events"]):
             if isinstance(value, dict):
                 (source.people.add_user if prefix == "users.item" else source.people.add_audit)(value)
     except Exception as exc:
@@ -310,7 +330,7 @@ def _side_loads(source: _Source) -> None:
         # the main pass reports it, with the records read before the damage
 
 
-def _record_items(source: _Source, shape: str, value: dict[str, Any], where: str) -> Iterator[Item]:
+def _record_items(source: _Source, shape: str, value: dict[str, Any], where: str, number: int) -> Iterator[Item]:
     try:
         if shape == "zendesk":
             yield from _zendesk(source, value, where)
@@ -321,7 +341,7 @@ def _record_items(source: _Source, shape: str, value: dict[str, Any], where: str
         elif shape == "intercom":
             yield from _intercom(value, where)
         else:
-            yield _table_row(source, value, where)
+            yield _table_row(source, value, where, number)
     except _Missing as exc:
         yield Unreadable(f"{where}{exc.where}: missing field {exc.field!r}")
 
@@ -570,7 +590,9 @@ def _intercom(conversation: dict[str, Any], where: str) -> Iterator[Item]:
 # Generic tables
 
 
-def _table_row(source: _Source, row: Mapping[str, Any], where: str) -> Item:
+def _table_row(source: _Source, row: Mapping[str, Any], where: str, number: int) -> Item:
+    """One table row; without an id column the reply id is the file's name and the record's line
+    (CSV, JSONL) or number (JSON, Parquet)."""
     cols = source.columns
     if cols.text not in row:
         fields = ", ".join(list(row)[:12])
@@ -584,7 +606,7 @@ def _table_row(source: _Source, row: Mapping[str, Any], where: str) -> Item:
 
     rid = value(cols.id)
     return Reply(
-        id=str(rid) if rid is not None else where,
+        id=str(rid) if rid is not None else f"{source.path.name}:{number}",
         text=body[0],
         is_html=body[1],
         agent=_sid(value(cols.agent)),
@@ -638,7 +660,7 @@ def _read_csv(source: _Source, delimiter: str) -> Iterator[Item]:
             if len(values) != len(header):
                 yield Unreadable(f"{where}: {len(values)} fields where the header has {len(header)}")
                 continue
-            yield _table_row(source, dict(zip(header, values, strict=True)), where)
+            yield _table_row(source, dict(zip(header, values, strict=True)), where, record)
 
 
 def _has_surrogate(value: str) -> bool:
@@ -673,5 +695,5 @@ def _read_parquet(source: _Source) -> Iterator[Item]:
             continue
         for record in table.to_pylist():
             row += 1
-            yield _table_row(source, record, f"{source.path}: row {row}")
+            yield _table_row(source, record, f"{source.path}: row {row}", row)
         del table

@@ -1,5 +1,6 @@
-"""Masking personal data in example replies: e-mail addresses, phone numbers, card-like numbers,
-and customers' names (the ones the export names, and the name a greeting addresses)."""
+"""Masking personal data in example replies: e-mail addresses, social-media handles, phone numbers,
+card-like numbers, and customers' names (the ones the export names, and the name a greeting
+addresses)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 from collections.abc import Iterable
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_HANDLE = re.compile(r"(?<![\w@.])@\w{2,}")  # a social-media handle names the customer too
 # 13-19 digits, in groups separated by spaces or dashes: card-like
 _CARD = re.compile(r"(?<![\w])(?:\d[ -]?){12,18}\d(?![\w])")
 # 7+ digits with the separators phone numbers are written with, optionally a leading +
@@ -28,6 +30,7 @@ def _names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
 
 def redact(text: str, names: Iterable[str] = ()) -> str:
     text = _EMAIL.sub("[email]", text)
+    text = _HANDLE.sub("[handle]", text)
     text = _CARD.sub("[card number]", text)
     text = _PHONE.sub(lambda m: "[phone]" if sum(c.isdigit() for c in m.group()) >= 7 else m.group(), text)
     pattern = _names_pattern(names)

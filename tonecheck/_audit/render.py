@@ -173,12 +173,12 @@ def render_html(report: dict[str, Any]) -> str:
         _table(("week", *_TALLY_HEAD[1:]), _tally_rows(report["by_week"]), _TALLY_NUM),
         "<h2>By rule</h2>",
         _table(
-            ("rule", "category", "replies with it", "findings", "per 1,000 replies"),
+            ("rule", "name", "category", "replies with it", "findings", "per 1,000 replies"),
             [
-                [c, v["category"], v["replies"], v["findings"], v["findings_per_1000_replies"]]
+                [c, v["name"], v["category"], v["replies"], v["findings"], v["findings_per_1000_replies"]]
                 for c, v in report["by_rule"].items()
             ],
-            (False, False, True, True, True),
+            (False, False, False, True, True, True),
         ),
         "<h2>By agent</h2>",
         bar_chart(

@@ -15,7 +15,7 @@ from .readers import Columns, read
 from .records import Note, Reply, Skipped, Unreadable
 from .redact import redact
 from .render import CsvFindings, render_html, render_json
-from .work import BATCH, DaskRunner, InProcess, ProcessPool, Runner, default_workers
+from .work import DaskRunner, InProcess, ProcessPool, Runner, default_workers
 
 OUTPUT_FORMATS = ("html", "json", "csv")
 MESSAGES_SHOWN = 20  # unreadable-record messages printed on standard error before "… and N more"
@@ -53,13 +53,13 @@ def _runner(options: AuditOptions) -> Runner:
     return ProcessPool(options.config, workers)
 
 
-def _batches(items: Iterator[Any], agg: Aggregate, err: TextIO) -> Iterator[list[Reply]]:
+def _batches(items: Iterator[Any], agg: Aggregate, err: TextIO, size: int) -> Iterator[list[Reply]]:
     """Replies in batches; skipped and unreadable records are counted on the way."""
     batch: list[Reply] = []
     for item in items:
         if isinstance(item, Reply):
             batch.append(item)
-            if len(batch) >= BATCH:
+            if len(batch) >= size:
                 yield batch
                 batch = []
         elif isinstance(item, Skipped):
@@ -88,9 +88,12 @@ def run_audit(options: AuditOptions, out: TextIO, err: TextIO) -> AuditResult:
     failing = 0
     items = read(options.paths, fmt=options.input_format, columns=options.columns, users=options.users)
     runner = _runner(options)
-    bar = _progress(err) if options.progress else None
+    bar = None
+    want_bar = options.progress
     try:
-        for batch, results in runner.map(_batches(items, agg, err)):
+        for batch, results in runner.map(_batches(items, agg, err, runner.batch)):
+            if want_bar:  # made once the workers run: no thread is alive when they fork
+                bar, want_bar = _progress(err), False
             for reply, result in zip(batch, results, strict=True):
                 agg.add(reply, result)
                 failing += sum(1 for row in result[1] if severities.get(row[0], 1) >= fail_rank)
@@ -105,6 +108,9 @@ def run_audit(options: AuditOptions, out: TextIO, err: TextIO) -> AuditResult:
     if agg.unreadable > MESSAGES_SHOWN:
         err.write(f"tonecheck: … and {agg.unreadable - MESSAGES_SHOWN:,} more records that could not be read\n")
     report = agg.as_json()
+    names = _rule_names(options.config)
+    for code, entry in report["by_rule"].items():
+        entry["name"] = names.get(code, "")
     report = {
         "version": __version__,
         "inputs": [str(p) for p in options.paths],
@@ -135,6 +141,12 @@ def _example_json(example: dict[str, Any], redacted: bool) -> dict[str, Any]:
             if example[key] is not None:
                 example[key] = redact(example[key], names)
     return example
+
+
+def _rule_names(config: Config) -> dict[str, str]:
+    from .._engine.linter import get_engine
+
+    return {rule.code: rule.name for rule in get_engine(config).ruleset.rules}
 
 
 def _severities(config: Config) -> dict[str, int]:

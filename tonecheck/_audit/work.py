@@ -8,7 +8,7 @@ flight, so memory does not grow with the export and every runner gives the same 
 from __future__ import annotations
 
 import collections
-import os
+import functools
 from collections.abc import Iterable, Iterator
 from typing import Any, Protocol
 
@@ -22,10 +22,10 @@ FindingRow = tuple[str, str, int, int, str, str | None, int, int]
 # one reply: channel, findings, the text as linted when it differs from the reply's (HTML), error
 ReplyResult = tuple[str, tuple[FindingRow, ...], str | None, str | None]
 
-BATCH = 256
+BATCH = 256  # replies per batch sent to a local worker
+DASK_BATCH = 2048  # replies per Dask partition: a task costs the scheduler more than a pool item
 
 _LINTERS: dict[str, Linter] = {}
-_CONFIG: list[Config] = []
 
 
 def linter_for(config: Config) -> Linter:
@@ -63,6 +63,8 @@ def _lint_one(linter: Linter, reply: Reply) -> ReplyResult:
 
 
 class Runner(Protocol):
+    batch: int
+
     def map(self, batches: Iterable[list[Reply]]) -> Iterator[tuple[list[Reply], list[ReplyResult]]]: ...
 
     def close(self) -> None: ...
@@ -70,6 +72,8 @@ class Runner(Protocol):
 
 class InProcess:
     """One process: no pool."""
+
+    batch = BATCH
 
     def __init__(self, config: Config) -> None:
         self.config = config
@@ -83,13 +87,38 @@ class InProcess:
         pass
 
 
-def _init_worker(config: Config) -> None:
-    _CONFIG[:] = [config]
-    linter_for(config)  # the engine is built before the first batch arrives
+def _lint_with(linter: Linter, replies: list[Reply]) -> list[ReplyResult]:
+    return [_lint_one(linter, reply) for reply in replies]
 
 
-def _lint_in_worker(replies: list[Reply]) -> list[ReplyResult]:
-    return lint_batch(_CONFIG[0], replies)
+class ProcessPool:
+    """The local process pool of `tonecheck._parallel`: the Linter built once (and forked into
+    each worker where the platform can fork), batches streamed through a bounded window."""
+
+    batch = BATCH
+
+    def __init__(self, config: Config, workers: int) -> None:
+        self.config = config
+        self.workers = workers
+
+    def map(self, batches: Iterable[list[Reply]]) -> Iterator[tuple[list[Reply], list[ReplyResult]]]:
+        from .._parallel import iter_pool
+
+        sent: collections.deque[list[Reply]] = collections.deque()
+
+        def remember(source: Iterable[list[Reply]]) -> Iterator[list[Reply]]:
+            for batch in source:
+                sent.append(batch)
+                yield batch
+
+        results = iter_pool(
+            _lint_with, remember(batches), setup=functools.partial(linter_for, self.config), jobs=self.workers
+        )
+        for result in results:
+            yield sent.popleft(), result
+
+    def close(self) -> None:
+        pass
 
 
 def _bounded(
@@ -106,31 +135,11 @@ def _bounded(
         yield done, future.result()
 
 
-class ProcessPool:
-    """A local process pool ("spawn": nothing of this process is inherited but the configuration)."""
-
-    def __init__(self, config: Config, workers: int) -> None:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        self.workers = workers
-        self.pool = ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_init_worker,
-            initargs=(config,),
-        )
-
-    def map(self, batches: Iterable[list[Reply]]) -> Iterator[tuple[list[Reply], list[ReplyResult]]]:
-        yield from _bounded(lambda batch: self.pool.submit(_lint_in_worker, batch), batches, 3 * self.workers)
-
-    def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
-
-
 class DaskRunner:
     """The same batches as partitions on a Dask cluster: a local one (`address` None) or an
     existing scheduler. Each worker builds its engine once, before the first partition."""
+
+    batch = DASK_BATCH
 
     def __init__(self, config: Config, *, address: str | None, workers: int) -> None:
         try:
@@ -156,7 +165,7 @@ class DaskRunner:
         self.window = 3 * max(1, len(self.client.scheduler_info().get("workers", {})))
 
     def map(self, batches: Iterable[list[Reply]]) -> Iterator[tuple[list[Reply], list[ReplyResult]]]:
-        config = self.config
+        config = self.client.scatter(self.config, broadcast=True)  # sent to each worker once
         yield from _bounded(
             lambda batch: self.client.submit(lint_batch, config, batch, pure=False), batches, self.window
         )
@@ -168,7 +177,6 @@ class DaskRunner:
 
 
 def default_workers() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+    from .._parallel import default_jobs
+
+    return default_jobs()
