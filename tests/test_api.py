@@ -348,7 +348,8 @@ def test_phrases_broken_by_line_wrap_or_double_space_are_caught(text, phrase):
 def test_wrapped_phrases_deep_in_a_long_text_are_caught_where_they_are(text, phrase):
     # the view that reads across line wraps is built near the wraps only: far into a long,
     # hard-wrapped text a wrapped phrase is still found, at its own offsets
-    filler = "The parcel left the depot\non time and is on its\nway to you today.\n\n" * 400
+    # (a neutral filler: news such as "it is on its way" next to a limit would soften it to a note)
+    filler = "The parcel left the depot\non time on a grey and\nwindy Monday morning.\n\n" * 400
     start, end = span_of(text, phrase)
     long_text = filler + text + "\n\n" + filler
     hits = overlapping(
