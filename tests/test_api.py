@@ -342,7 +342,7 @@ def test_phrases_broken_by_line_wrap_or_double_space_are_caught(text, phrase):
     [
         ("Sorry, but we\ncan't ship to Norway.", "we\ncan't"),
         ("Thanks. As I\nsaid, the refund takes five days.", "As I\nsaid"),
-        ("The router is old. You have\nto restart it.", "You have\nto"),
+        ("The parcel is late. You have\nto pay the postage.", "You have\nto"),
     ],
 )
 def test_wrapped_phrases_deep_in_a_long_text_are_caught_where_they_are(text, phrase):
