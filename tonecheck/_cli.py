@@ -55,6 +55,13 @@ def _build_parser() -> argparse.ArgumentParser:
         "@handle opener is social, a short reply without greeting or sign-off is chat)",
     )
     check.add_argument(
+        "--language",
+        default=None,
+        metavar="auto|CODE",
+        help="the replies' language, e.g. en or ru (default: the config's language globs and "
+        "language, else auto: detected per reply; a language without rules is not checked)",
+    )
+    check.add_argument(
         "--preview",
         action="store_true",
         default=None,
@@ -206,6 +213,7 @@ def _overrides(args: argparse.Namespace) -> dict[str, object]:
         "rule-paths": tuple(str(Path(p).resolve()) for p in args.rule_path) or None,
         "fail-on": args.fail_on,
         "channel": args.channel,
+        "language": getattr(args, "language", None),
         "preview": args.preview,
     }
 
@@ -265,7 +273,12 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         engine = get_engine(project.config)
         rules.update(engine.ruleset.by_code())
         # files in a repository are saved replies; standard input is a draft about to be sent
-        options = Options(mode=args.mode, default_mode="draft" if path is None else "saved", context=context)
+        options = Options(
+            mode=args.mode,
+            default_mode="draft" if path is None else "saved",
+            context=context,
+            language=None if args.language in (None, "auto") else args.language,  # before the config's globs
+        )
         shown = "<stdin>" if path is None else display  # as given, so it opens from the working folder
         name = "stdin.txt" if path is None else display
         try:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
+from .._language import Language, words_regex
 from .._lazy import Lazy
 from .base import AcronymOptions, Hit, Scan, _derived, detector
 from .placeholders import placeholder_spans
@@ -87,22 +88,30 @@ def _shouting(text: str, start: int, end: int) -> bool:
     return letters >= 12 and len(_CAPITALS.findall(window)) / letters > 0.7
 
 
-_GLOSS_VERBS = r"(?!\b(?:is|are|was|were|will|has|have|had|can|should|must|may|might)\b)"
-_EXPLAINED_AFTER = Lazy(  # used with .match(text, pos): no "^", which only matches at 0
-    r"(?:s|es)?(?:\s+[\w\-]+){0,2}?\s*(?:"
-    r"\(|"  # "SSO (single sign-on)"
-    r",\s*(?:that\s+is|i\.?e\.?|meaning|aka|also\s+known\s+as|basically|in\s+other\s+words|short\s+for)\b|"
-    r",\s*which\s+(?:is|are|means)\s+(?:a|an|the|basically|just|simply|how|where|what|when|our|your)\b|"
-    r",\s*which\s+(?:lets|allows|tells|shows|stands|sends|connects|points|links|keeps|protects|proves|"
-    r"confirms|checks|identifies|gives|holds|stores|carries|moves|routes|handles)\b|"
-    r",\s*(?:the|a|an|our|your)\s+(?:" + _GLOSS_VERBS + r"[^\s,.;!?]+\s*){1,9}(?:[,.;!?]|$)|"  # appositive
-    r"\s+[—–]\s+|\s+-\s+|"
-    r"\s+(?:stands\s+for|means|is\s+short\s+for|is\s+(?:a|an|the)\s+(?:way|setting|number|code|name|place|term|tool|list|record|kind|type|step|check|process|service|team|system|fee|charge|bank|payment|feature|app|link|address|file)))",
-    regex.IGNORECASE,
-)
-_EXPLAINED_BEFORE = Lazy(
-    r"(?:\(\s*|\b(?:called|known\s+as|named|termed|so-called)\s+(?:an?\s+|the\s+)?[\"'“]?)$", regex.IGNORECASE
-)
+class _Explanations:
+    """How a reply explains a term, in one language: the shape is here, the cue words are the
+    language's (rules/<language>/language.yml, `explanations`)."""
+
+    def __init__(self, language: Language) -> None:
+        cues = language.data.explanations
+        # a word that shows the phrase after a comma is a clause, not a gloss ("the VPN, the app is down")
+        clause = r"(?!\b" + words_regex(cues.appositive_not) + r"\b)"
+        self.after = Lazy(  # used with .match(text, pos): no "^", which only matches at 0
+            r"(?:s|es)?(?:\s+[\w\-]+){0,2}?\s*(?:"
+            r"\(|"  # "SSO (single sign-on)"
+            r",\s*" + words_regex(cues.after_comma, r"\s+") + r"(?!\w)|"  # "SSO, short for single sign-on"
+            r",\s*"
+            + words_regex(cues.appositive_openers)
+            + r"\s+(?:"
+            + clause
+            + r"[^\s,.;!?]+\s*){1,9}(?:[,.;!?]|$)|"  # "a webhook, the address we send alerts to"
+            r"\s+[—–]\s+|\s+-\s+|"  # "SSO - single sign-on"
+            r"\s+" + words_regex(cues.after, r"\s+") + ")",  # "SSO stands for ..."
+            regex.IGNORECASE,
+        )
+        self.before = Lazy(  # "single sign-on (SSO)", "a setting called TTL"
+            r"(?:\(\s*|\b" + words_regex(cues.before, r"\s+") + r"\s+[\"'“]?)$", regex.IGNORECASE
+        )
 
 
 def explained(scan: Scan, start: int, end: int) -> bool:
@@ -118,10 +127,11 @@ def explained(scan: Scan, start: int, end: int) -> bool:
 
 def _explained_anywhere(scan: Scan, term: str) -> bool:
     text = scan.scan
+    cues = scan.language.derived(_Explanations)
     for start, end in _occurrences(scan, term):
-        if _EXPLAINED_AFTER.match(text, end, min(len(text), end + 120)):
+        if cues.after.match(text, end, min(len(text), end + 120)):
             return True
-        if _EXPLAINED_BEFORE.search(text, max(0, start - 30), start):
+        if cues.before.search(text, max(0, start - 30), start):
             return True
     return False
 

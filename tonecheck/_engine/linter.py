@@ -18,6 +18,8 @@ from .._detectors.acronyms import explained, in_glossary
 from .._detectors.base import REGISTRY, Hit, PlaceholderOptions, Scan, overlaps, phrase_sets
 from .._detectors.closing import closing_element_names
 from .._exceptions import ConfigError, InputError, RuleError
+from .._langid import detect
+from .._language import DEFAULT_LANGUAGE, Language, language_data, packs
 from .._lazy import Lazy
 from .._ruleset import matcher_keys
 from .._ruleset.load import RuleSet, load_rules, rule_files
@@ -33,7 +35,7 @@ from .._ruleset.schema import (
 )
 from .._ruleset.templates import render
 from .._text import MAX_CHARS, LineIndex, _lower, _normalise_context, _normalise_phrase, _straighten
-from .._types import Channel, Finding, Mode, Report, Suggestion
+from .._types import NOT_CHECKED, Channel, Finding, Mode, Report, Suggestion
 from .limits import record_timeout, regex_timeout
 from .nlp import _lexeme_attributes, _load_pipeline
 from .phrase_cache import _pack_phrases, _unpack_phrases
@@ -53,22 +55,47 @@ def _selected(rule: Rule, config: Config) -> bool:
 
 
 class Engine:
-    """A compiled configuration. Build through `get_engine` so it is built once."""
+    """A compiled configuration for one language. Build through `get_engine` so it is built once;
+    it builds the engine of another language (`for_language`) when a reply in it comes."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, language: str | Language | None = None) -> None:
+        """`language`: the language whose rules to run (a code, or a language's data: tests give
+        edited copies); None: the configuration's (auto: its default language), and other
+        languages' engines are built when a reply in them comes."""
         self.config = config
         from . import cache as _cache
 
-        files = rule_files(tuple(config.rule_paths))
+        if isinstance(language, Language):
+            self.language = language
+        else:
+            code = language or (config.language if config.language != "auto" else config.default_language)
+            if code not in packs():
+                code = config.default_language if code != config.default_language else DEFAULT_LANGUAGE
+            if code not in packs():
+                raise ConfigError(
+                    f"configuration: key 'default-language': no rules for {code!r} (rule packs: {', '.join(packs())})"
+                )
+            self.language = language_data(code)
+        code = self.language.code
+        self._siblings: dict[str, Engine | None] = {code: self}
+        self._siblings_lock = threading.Lock()
+        files = rule_files(tuple(config.rule_paths), code)
         try:
-            cache_key = _cache.key(files, config.cache_key())
+            # the language's words shape anatomy and detectors, not the cached data: but a pack
+            # of a language may depend on them, so an edited language file is a new key too
+            cache_key = _cache.key(files, config.cache_key(), code, self.language.data.model_dump_json())
         except OSError as exc:
             raise RuleError(f"cannot read rule files: {exc}") from None
         cached = _cache.load(cache_key)
-        ruleset: RuleSet = cached["ruleset"] if cached else load_rules(tuple(config.rule_paths))
+        ruleset: RuleSet = cached["ruleset"] if cached else load_rules(tuple(config.rule_paths), code)
         self.ruleset = ruleset
-        unknown = [code for code in config.severity if code not in ruleset.by_code()]
-        if unknown:
+        unknown = [rule for rule in config.severity if rule not in ruleset.by_code()]
+        if unknown and language is None:  # a rule of another language's pack is known too
+            others = {
+                c for lang in packs() if lang != code for c in load_rules(tuple(config.rule_paths), lang).by_code()
+            }
+            unknown = [rule for rule in unknown if rule not in others]
+        if unknown and language is None:
             raise ConfigError(f"configuration: key 'severity': unknown rule code {unknown[0]}")
         # the rules in force; tool rules among them have no matcher, so nothing below compiles them
         self.rules: dict[str, Rule] = {r.code: r for r in ruleset.rules if _selected(r, config)}
@@ -78,7 +105,11 @@ class Engine:
         self.text_rules: dict[str, TextRule] = {
             code: rule for code, rule in self.rules.items() if isinstance(rule, TextRule)
         }
-        self.nlp = _load_pipeline(config.spacy_model, _lexeme_attributes(self.rules.values()))
+        self.nlp = _load_pipeline(
+            _pipeline_name(config.spacy_model, self.language),
+            _lexeme_attributes(self.rules.values()),
+            lemmas=self.language.data.matching.words == "lemma",
+        )
         self.has_pipes = bool(self.nlp.pipe_names)  # a blank pipeline only tokenizes: call that directly
         self._build_phrase_matcher(_unpack_phrases(cached["phrases"]) if cached else None)
         self._build_matcher()
@@ -149,7 +180,9 @@ class Engine:
         special_cases = set(self.nlp.tokenizer.rules or {})
         # Without a norm lookup table, the NORM of a plain word that is no tokenizer special case
         # is the word itself (lower-cased): hash it directly instead of making a lexeme.
-        plain_norms = not self.nlp.vocab.lookups.has_table("lexeme_norm")
+        plain_norms = (
+            not self.nlp.vocab.lookups.has_table("lexeme_norm") and self.language.data.matching.words == "lower"
+        )
         word_norms: dict[str, tuple[int, ...]] = {}
 
         def norms_of(word: str) -> tuple[int, ...]:
@@ -254,17 +287,18 @@ class Engine:
                 words = self.ruleset.expanded(rule, field_name)  # type: ignore[arg-type]
                 if words:
                     alternation = "|".join(
-                        r"\s+".join(regex.escape(w) for w in _normalise_phrase(p).split())
+                        r"\s+".join(regex.escape(w) for w in _normalise_phrase(p, self.language).split())
                         for p in sorted(set(words), key=len, reverse=True)
                     )
                     table[rule.code] = Lazy(template.format(alternation))
 
     def _vetoed(self, code: str, scan: Scan, start: int, end: int) -> bool:
         before = self.not_after.get(code)
-        if before is not None and before.search(_normalise_context(scan.scan[max(0, start - 60) : start])):
+        language = self.language
+        if before is not None and before.search(_normalise_context(scan.scan[max(0, start - 60) : start], language)):
             return True
         after = self.not_before.get(code)
-        return after is not None and after.search(_normalise_context(scan.scan[end : end + 60])) is not None
+        return after is not None and after.search(_normalise_context(scan.scan[end : end + 60], language)) is not None
 
     # -- checking ----------------------------------------------------------------------------
     def check(
@@ -275,13 +309,26 @@ class Engine:
         context: Mapping[str, str] | None = None,
         channel: Channel | None = None,
         ignore: Sequence[str] = (),
+        language: str | None = None,
     ) -> Report:
         """Lint one reply. `channel` None: the configuration's (auto: read from the reply);
-        `ignore` drops findings by code, prefix, rule name or category, for this reply only."""
+        `ignore` drops findings by code, prefix, rule name or category, for this reply only;
+        `language` None: the configuration's (auto: detected from the reply). A reply is linted
+        by the engine of its language; one in a language without a rule pack is not checked."""
         if len(text) > MAX_CHARS:
             raise InputError(f"text is {len(text):,} characters; the limit is {MAX_CHARS:,}")
-        anatomy = analyse(text)
+        if language is not None and not regex.fullmatch(r"[a-z]{2,3}", language):
+            raise InputError(f"language must be a language code such as 'en' or 'ru', not {language!r}")
+        anatomy = analyse(text, self.language)
         scan_text = _scan_text(text, anatomy)
+        code = language or (self.config.language if self.config.language != "auto" else None)
+        if code is None:
+            code = detect(scan_text, default=self.config.default_language, by_script=_pack_scripts())
+        if code != self.language.code:
+            other = self.for_language(code)
+            if other is None:
+                return Report(text=text, mode=mode, findings=(), language=code, notes=(f"{NOT_CHECKED}{code}",))
+            return other.check(text, mode=mode, context=context, channel=channel, ignore=ignore, language=code)
         # Tokenize a lower-cased copy: spaCy splits "can't" but not "CAN'T". Offsets must stay
         # the same, so this is skipped in the rare text whose lower case changes length ("İ").
         lowered = scan_text.lower()
@@ -304,12 +351,33 @@ class Engine:
             lowered,
             self.placeholder_syntaxes,
             channel=channel,
+            language=self.language,
         )
         hits = _dedupe(self, [hit for hit in self._match(scan) if self._keeps(scan, hit)])
         if ignore:  # a filter on what would be reported: a dropped finding hides no other
             hits = [hit for hit in hits if not self._ignored(hit.code, ignore)]
         findings = _to_findings(self, scan, hits)
-        return Report(text=text, mode=mode, channel=channel, findings=tuple(findings), regions=tuple(anatomy.regions))
+        return Report(
+            text=text,
+            mode=mode,
+            channel=channel,
+            findings=tuple(findings),
+            regions=tuple(anatomy.regions),
+            language=self.language.code,
+        )
+
+    def for_language(self, code: str) -> Engine | None:
+        """The engine of this configuration for another language (built on first use), or None
+        when tonecheck has no rules for that language."""
+        if code in self._siblings:
+            return self._siblings[code]
+        with self._siblings_lock:
+            if code not in self._siblings:
+                engine = Engine(self.config, code) if code in packs() else None
+                if engine is not None:
+                    engine._siblings = self._siblings  # one family: each finds the others
+                self._siblings[code] = engine
+        return self._siblings[code]
 
     def _match(self, scan: Scan) -> Iterable[Hit]:
         doc = scan.doc
@@ -454,6 +522,29 @@ class Engine:
 
 
 _SURROGATE = Lazy(r"[\ud800-\udfff]")
+
+
+def _pipeline_name(configured: str, language: Language) -> str:
+    """The spaCy pipeline of a language: the configured one for the default English, else the
+    language's blank tokenizer (a trained pipeline is for one language)."""
+    tokenizer = language.data.matching.tokenizer
+    if tokenizer != DEFAULT_LANGUAGE or configured == DEFAULT_CONFIG.spacy_model:
+        return f"blank:{tokenizer}"
+    return configured
+
+
+_SCRIPTS: dict[str, str] | None = None
+
+
+def _pack_scripts() -> dict[str, str]:
+    """The pack language of each script that exactly one pack is written in ("Cyrillic": "ru")."""
+    global _SCRIPTS
+    if _SCRIPTS is None:
+        by_script: dict[str, list[str]] = {}
+        for code in packs():
+            by_script.setdefault(language_data(code).data.script, []).append(code)
+        _SCRIPTS = {script: codes[0] for script, codes in by_script.items() if len(codes) == 1}
+    return _SCRIPTS
 
 
 def _scan_text(text: str, anatomy: Anatomy) -> str:

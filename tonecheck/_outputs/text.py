@@ -11,7 +11,7 @@ from .common import FileResult, _lines, _pairs, _plural, _pointer, _printable, _
 
 def _render_text(results: Sequence[FileResult], rules: Mapping[str, Rule], version: str) -> str:
     out: list[str] = []
-    total = 0
+    total = unchecked = 0
     for result in results:
         lines = result.source.split("\n") if result.source is not None else None
         for finding, reply_id in _pairs(result):
@@ -25,9 +25,15 @@ def _render_text(results: Sequence[FileResult], rules: Mapping[str, Rule], versi
                 out.append(f"    {shown}\n    {_pointer(shown, finding.column, end)}\n")
             for suggestion in finding.suggestions:
                 out.append(_text_suggestion(finding, suggestion, result.source))
-        if result.findings:
+        for linted in result.replies:
+            for note in linted.notes:
+                where = f" [{linted.reply_id}]" if linted.reply_id is not None else ""
+                out.append(f"{result.path}:{where} note: {note}\n")
+            unchecked += not linted.checked
+        if result.findings or any(linted.notes for linted in result.replies):
             out.append("\n")
-    out.append(f"Found {_plural(total, 'problem')} in {_plural(len(results), 'file')}.\n")
+    skipped = f" ({unchecked} repl{'y' if unchecked == 1 else 'ies'} not checked)" if unchecked else ""
+    out.append(f"Found {_plural(total, 'problem')} in {_plural(len(results), 'file')}{skipped}.\n")
     return "".join(out)
 
 

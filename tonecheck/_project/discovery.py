@@ -45,6 +45,14 @@ class Project:
                 return mode
         return None
 
+    def language_for(self, path: Path) -> str | None:
+        """The language the configuration's `languages` globs give this file, if any."""
+        relative = self.relative(path)
+        for pattern, language in self.config.languages.items():
+            if _matches(relative, pattern):
+                return language
+        return None
+
     def ignored_codes(self, path: Path) -> tuple[str, ...]:
         relative = self.relative(path)
         return tuple(

@@ -60,6 +60,7 @@ class Options:
     context: Mapping[str, str] | None = None
     channel: Channel | None = None  # None: the configuration's channel (auto by default)
     ignore: tuple[str, ...] = ()
+    language: str | None = None  # None: the config's language globs, then its `language` (auto: detected)
 
 
 def lint_source(
@@ -81,9 +82,11 @@ def lint_source(
     segments = extract(path, source, format=format_name)
     ignored = options.ignore
     glob_mode = None
+    language = options.language
     if project is not None and file is not None:
         ignored = (*ignored, *project.ignored_codes(file))
         glob_mode = project.mode_for(file)
+        language = language or project.language_for(file)
     replies = tuple(
         _lint_segment(
             engine,
@@ -91,6 +94,7 @@ def lint_source(
             mode=options.mode or glob_mode or segment.mode or options.default_mode,
             options=options,
             ignored=ignored,
+            language=language,
         )
         for segment in segments
     )
@@ -132,19 +136,27 @@ def fix_source(
         return None
     ignored = options.ignore
     glob_mode = None
+    language = options.language
     if project is not None and file is not None:
         ignored = (*ignored, *project.ignored_codes(file))
         glob_mode = project.mode_for(file)
+        language = language or project.language_for(file)
     mode = options.mode or glob_mode or segments[0].mode or options.default_mode
     return fix_text(
         source,
-        lambda text: engine.check(text, mode=mode, context=options.context, channel=options.channel, ignore=ignored),
+        lambda text: engine.check(
+            text, mode=mode, context=options.context, channel=options.channel, ignore=ignored, language=language
+        ),
         unsafe=unsafe,
     )
 
 
-def _lint_segment(engine: Engine, segment: Segment, *, mode: Mode, options: Options, ignored: Sequence[str]) -> Report:
-    report = engine.check(segment.text, mode=mode, context=options.context, channel=options.channel, ignore=ignored)
+def _lint_segment(
+    engine: Engine, segment: Segment, *, mode: Mode, options: Options, ignored: Sequence[str], language: str | None
+) -> Report:
+    report = engine.check(
+        segment.text, mode=mode, context=options.context, channel=options.channel, ignore=ignored, language=language
+    )
     kept, unused = apply_suppressions(segment.text, report.findings)
     tool_rule = engine.ruleset.by_code()[UNUSED_CODE]
     if tool_rule.code in engine.rules and not _ignored(tool_rule.code, tool_rule.name, tool_rule.category, ignored):
