@@ -8,6 +8,9 @@ What it measures
      (above 1 means tonecheck lints more replies per second).
      The default reply set is every `text` of every *.jsonl under
      ../shared/corpora/real/ (beside the repo) plus corpora/labelled.jsonl of the repo.
+     The cost of detecting each reply's language is measured on the same replies: check with
+     language auto (the default) against check with the language given, and the detector's
+     model load (from its file and from tonecheck's cache).
   2. Start-up: the median wall time of a fresh `python -m tonecheck check reply.txt`
      against a fresh `python -c "import spacy"` (the floor tonecheck builds on), run
      alternately (`--startup-runs`, default 7), and their ratio. A fresh
@@ -193,6 +196,44 @@ def time_tonecheck(check_one: Callable[[str, str], object], replies: list[tuple[
             errors += 1
             first_error = first_error or repr(exc)
     return {"seconds": time.perf_counter() - start, "findings": findings, "errors": errors, "first_error": first_error}
+
+
+def language_cost(replies: list[tuple[str, str]], repeat: int) -> dict:
+    """What detecting each reply's language costs: `tonecheck.check` with language auto (the
+    default) against the same with the language given (no detection), in alternating passes; and
+    the detector's model load, from its xz file and from tonecheck's cache."""
+    import tonecheck
+    from tonecheck import _langid
+
+    given = tonecheck.Config(language="en")
+    for text, mode in replies[:50]:  # warm both engines (and load the model) before timing
+        tonecheck.check(text, mode=mode)
+        tonecheck.check(text, mode=mode, config=given)
+    runs: dict[str, list[float]] = {"auto": [], "given": []}
+    for _ in range(repeat):
+        for name, config in (("auto", None), ("given", given)):
+            gc.collect()
+            start = time.perf_counter()
+            for text, mode in replies:
+                tonecheck.check(text, mode=mode, config=config)
+            runs[name].append(time.perf_counter() - start)
+    auto, fixed = statistics.median(runs["auto"]), statistics.median(runs["given"])
+    from py3langid import langid
+
+    start = time.perf_counter()
+    langid._load_model_file(langid.MODEL_DIR / langid.MODEL_FILE)
+    from_file = time.perf_counter() - start
+    start = time.perf_counter()
+    _langid._load()
+    from_cache = time.perf_counter() - start
+    return {
+        "auto_s": auto,
+        "given_s": fixed,
+        "ratio": auto / fixed,
+        "per_reply_ms": (auto - fixed) / len(replies) * 1000,
+        "model_load_file_s": from_file,
+        "model_load_cache_s": from_cache,
+    }
 
 
 def time_proselint(lint_one: Callable[[str], list], replies: list[tuple[str, str]], max_errors: int) -> dict:
@@ -402,6 +443,16 @@ def print_table(figures: dict) -> None:
     for tool in ("tonecheck", "proselint"):
         if t[tool]["errors"]:
             print(f"  WARNING: {tool} raised on {t[tool]['errors']} replies, e.g. {t[tool]['first_error']}")
+    lang = figures["language"]
+    print()
+    print(f"Language detection (median of {t['repeat']} alternating passes of tonecheck.check)")
+    print(f"  {'language auto (detected), s':<40}{lang['auto_s']:>9.3f}")
+    print(f"  {'language given (no detection), s':<40}{lang['given_s']:>9.3f}")
+    print(f"  {'ratio auto/given':<40}{lang['ratio']:>8.2f}x   ({lang['per_reply_ms']:.3f} ms a reply)")
+    print(
+        f"  model load: {lang['model_load_file_s']:.2f} s from its xz file, "
+        f"{lang['model_load_cache_s']:.2f} s from tonecheck's cache (once a process)"
+    )
     print()
     print(f"Start-up, fresh process (median of {s['runs']} alternating run{'s' if s['runs'] != 1 else ''} each)")
     print(f"  {'':<40}{'median s':>9}{'first run s':>13}")
@@ -460,6 +511,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{len(replies)} replies from {len(files)} files; throughput passes...", file=sys.stderr)
         loadavg = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
         throughput_figures = throughput(replies, args.repeat)
+        print("language detection passes...", file=sys.stderr)
+        language_figures = language_cost(replies, args.repeat)
         print("start-up runs...", file=sys.stderr)
         startup_figures = startup(args.startup_runs)
         repository_figures = repository(replies, args.repo_files) if args.repo_files > 0 else None
@@ -473,6 +526,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "modes": {m: sum(1 for _, mode in replies if mode == m) for m in ("draft", "saved")},
         "corpus_files": files,
         "throughput": throughput_figures,
+        "language": language_figures,
         "startup": startup_figures,
         "repository": repository_figures,
         "versions": {

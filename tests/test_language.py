@@ -22,7 +22,7 @@ from tonecheck._anatomy import analyse
 from tonecheck._engine.linter import Engine
 from tonecheck._fix.apply import tidy
 from tonecheck._language import Language, language_data, language_file, load_language, packs, words_regex
-from tonecheck._ruleset.load import builtin_rules_dir, rule_files
+from tonecheck._ruleset.load import builtin_rules_dir, load_rules, rule_files
 
 ENGLISH = language_data("en")
 RAW = yaml.safe_load(language_file("en").read_text(encoding="utf-8"))
@@ -594,3 +594,106 @@ def test_a_second_language_is_data_only(tmp_path):
     assert triggered == ["de", ["NEG901"], [], ["signoff"]]
     assert english == ["en", ["TPL004"], [], ["greeting"]]
     assert french == ["fr", [], ["not checked: no rules for fr"], []]
+
+
+# -- the Russian pack -------------------------------------------------------------------------------
+
+PREVIEW = Config(preview=True)  # the Russian rules are preview: not yet measured on real Russian replies
+
+
+def _ru(text: str, **kwargs: Any) -> list[tuple[str, str]]:
+    report = tonecheck.check(text, config=PREVIEW, **kwargs)
+    assert report.language == "ru", text
+    return [(f.code, f.match) for f in report.findings]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # one phrase, its inflected forms: words are compared by dictionary form (pymorphy3)
+        ("Вам придётся подождать до понедельника, заказ соберут к обеду.", "NEG510"),
+        ("Вам пришлось бы подождать до понедельника, заказ соберут к обеду.", "NEG510"),
+        ("Ваш тикет уже у специалистов, ответ будет к обеду.", "JAR501"),
+        ("По вашему тикету уже есть ответ специалистов, он в письме.", "JAR501"),
+        ("Мы закрыли все тикеты, которые касались этой ошибки.", "JAR501"),
+        ("Как я уже писала вчера, возврат занимает до десяти дней.", "PAG501"),
+        ("Как мы уже писали вчера, возврат занимает до десяти дней.", "PAG501"),
+        ("Это противоречит нашим правилам, поэтому возврат не оформим.", "NEG520"),
+    ],
+)
+def test_russian_phrases_match_inflected_forms(text, code):
+    assert code in [c for c, _ in _ru(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Нет проблем, всё уже исправили, можно снова пользоваться приложением.",
+        "Не за что, рады были помочь с настройкой роутера.",
+        "Не беспокойтесь, заказ уже в пути и приедет в четверг.",
+        "Ничего страшного, такое бывает, мы всё исправили.",
+        "Вам не нужно ничего делать: деньги вернутся на карту сами.",
+        "Как вы и писали, посылка пришла помятой, поэтому вышлем замену.",
+        "Пока не можем вернуть деньги на карту, но можем предложить бонусы на ту же сумму.",
+    ],
+)
+def test_russian_look_alikes_pass(text):
+    assert [c for c, _ in _ru(text) if c.startswith(("NEG", "PAG"))] == []
+
+
+def test_russian_replies_get_russian_rules_and_english_ones_english_rules():
+    russian = "Здравствуйте, {{customer.name}}!\n\nВы должны прислать фото чека.\n\nС уважением,\nАнна"
+    english = "Hi {{customer.name}},\n\nYou have to send a photo of the receipt.\n\nBest,\nAnna"
+    assert sorted(c for c, _ in _ru(russian)) == ["CLO501", "NEG510", "TPL501"]
+    report = tonecheck.check(english, config=PREVIEW)
+    assert report.language == "en"
+    codes = sorted(f.code for f in report.findings)
+    assert "TPL001" in codes and not any(code[3] == "5" for code in codes), codes
+    # the Russian reply's anatomy is read with Russian words
+    regions = {r.kind for r in tonecheck.check(russian, config=PREVIEW).regions}
+    assert {"greeting", "signoff"} <= regions
+
+
+def test_a_mixed_folder_lints_each_reply_with_its_own_rules(tmp_path):
+    (tmp_path / "ru.txt").write_text(
+        "Здравствуйте, Ольга!\n\nКак я уже писала, возврат занимает до десяти дней.\n\nС уважением,\nАнна",
+        encoding="utf-8",
+    )
+    (tmp_path / "en.txt").write_text(
+        "Hi Olga,\n\nAs I said, the refund takes up to ten days.\n\nBest,\nAnna", encoding="utf-8"
+    )
+    (tmp_path / "de.txt").write_text(GERMAN, encoding="utf-8")
+    reports = {path.name: tonecheck.check_file(path, config=PREVIEW).replies[0] for path in tmp_path.iterdir()}
+    assert reports["ru.txt"].language == "ru" and "PAG501" in [f.code for f in reports["ru.txt"].findings]
+    assert reports["en.txt"].language == "en" and "PAG002" in [f.code for f in reports["en.txt"].findings]
+    assert reports["de.txt"].findings == () and reports["de.txt"].notes == ("not checked: no rules for de",)
+
+
+@pytest.mark.parametrize("text", ["Спасибо!", "Готово.", "Хорошо, сделаю.", "Да, всё верно, Ольга."])
+def test_short_russian_replies_are_russian(text):
+    assert tonecheck.check(text).language == "ru"
+
+
+def test_a_ukrainian_reply_is_not_linted_with_russian_rules():
+    ukrainian = (
+        "Доброго дня! Дякуємо за ваше звернення. На жаль, ми не можемо повернути кошти за це замовлення, "
+        "але можемо запропонувати знижку на наступну покупку."
+    )
+    report = tonecheck.check(ukrainian, config=PREVIEW)
+    assert (report.language, report.findings) == ("uk", ())
+    assert report.notes == ("not checked: no rules for uk",)
+
+
+def test_russian_rewrites_are_grammatical_or_advice_only():
+    """Fixed formulas are replaced by words that fit any sentence; everything else is advice."""
+    fixed = tonecheck.fix(
+        "Доводим до вашего сведения, что заказ отменён. Как я уже писала, деньги вернутся за три дня.",
+        config=PREVIEW,
+        unsafe=True,
+    )
+    assert fixed.language == "ru"
+    assert fixed.text.startswith("Сообщаем, что заказ отменён. Деньги вернутся за три дня.")
+    for rule in load_rules((), "ru").rules:
+        for suggestion in getattr(rule, "suggestions", ()):
+            replaces = suggestion.replacement not in (None, "")
+            assert not replaces or suggestion.replacement == "{customer_name}", (rule.code, suggestion)

@@ -41,14 +41,19 @@ class _Patterns:
         )
         # Headers that start quoted history; everything after them belongs to someone else.
         history = words.history
-        starts = words_regex(history.reply_header.starts, " ")
+        # no start words: any line that ends in an end word is a header
+        starts = words_regex(history.reply_header.starts, " ") + r"\b" if history.reply_header.starts else r"(?=\S)"
         ends = words_regex(history.reply_header.ends, " ")
         first = words_regex(history.header_block.first, " ")
         second = words_regex(history.header_block.second, " ")
         self.history_start = Lazy(
             r"^[ \t]*(?:"
-            + (starts + r"\b[^\n]{0,300}?\b" + ends + r"[ \t]*$")  # "On <date>, <name> wrote:"
-            + ("|" + starts + r"\b[^\n]{0,200}\n[^\n]{0,200}\b" + ends + r"[ \t]*$")  # ... over two lines
+            + (starts + r"[^\n]{0,300}?\b" + ends + r"[ \t]*$")  # "On <date>, <name> wrote:"
+            + (  # ... over two lines, where a start word says where the header begins
+                "|" + starts + r"[^\n]{0,200}\n[^\n]{0,200}\b" + ends + r"[ \t]*$"
+                if history.reply_header.starts
+                else ""
+            )
             + (r"|-{2,}[ \t]*" + words_regex(history.dashed, " ") + r"[ \t]*-{2,}")  # "-----Original Message-----"
             + ("|" + words_regex(history.lines, " "))
             + ("|" + first + r"[^\n]+\n" + second + r"[^\n]+")  # "From: ..." then "Sent: ..."

@@ -381,10 +381,19 @@ def _rules_in_force(args: argparse.Namespace) -> list[Rule]:
     """Every rule of the configuration `check` would use in the current folder (with --config
     and --rule-path applied): the built-in rules and the project's own."""
     from ._engine.linter import get_engine
+    from ._language import packs
+    from ._ruleset.load import load_rules
 
     rule_paths = tuple(str(Path(p).resolve()) for p in args.rule_path)
     project = load_project(Path.cwd(), overrides={"rule-paths": rule_paths or None}, config_file=args.config)
-    return list(get_engine(project.config).ruleset.rules)
+    engine = get_engine(project.config)
+    # every language's rules: those of the configuration's language first, tool rules once
+    found = {rule.code: rule for rule in engine.ruleset.rules}
+    for language in packs():
+        if language != engine.language.code:
+            for rule in load_rules(project.config.rule_paths, language).rules:
+                found.setdefault(rule.code, rule)
+    return list(found.values())
 
 
 def _cmd_rule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -53,7 +53,8 @@ class _Patterns:
     def __init__(self, language: Language) -> None:
         greetings = language.data.greetings
         self.greeting_name = Lazy(
-            r"(?im)^[ \t]*" + words_regex(greetings.words) + r"[ \t]+"
+            # "Hi John", "Hi, John", "Здравствуйте, Марина"
+            r"(?im)^[ \t]*" + words_regex(greetings.words) + r"(?:[ \t]*,)?[ \t]+"
             r"(?:(?P<title>" + words_regex(greetings.titles) + r")\.?[ \t]+)?(?P<name>\p{Lu}[\p{L}'\-]+)"
         )
         self.not_names = frozenset(word.casefold() for word in greetings.not_names)
@@ -113,7 +114,7 @@ class _EmptyName:
         value = "(?:" + "|".join(regex.escape(v) for v in ordered) + r")(?!\w)"
         self.pattern = Lazy(
             r"^[ \t]*(?:(?i:" + words_regex(greetings.need_a_name) + r")[ \t]*,[ \t]*$|" + greeting + r"[ \t]+,)"
-            r"|^[ \t]*" + greeting + r"[ \t]+" + value + r"(?:[ \t]+" + value + r")*(?:[ \t]*[,!])?",
+            r"|^[ \t]*" + greeting + r"(?:[ \t]*,)?[ \t]+" + value + r"(?:[ \t]+" + value + r")*(?:[ \t]*[,!])?",
             regex.MULTILINE,
         )
         # a cheap look first: the lower-cased reply holds one of these wherever the pattern matches

@@ -115,7 +115,9 @@ class Engine:
         self._build_matcher()
         self._build_regex()
         self._build_context_vetoes()
-        syntaxes = self.ruleset.by_code().get("TPL001")
+        syntaxes = next(
+            (r for r in self.ruleset.rules if isinstance(r, DetectorRule) and r.detector == "placeholder"), None
+        )
         self.placeholder_syntaxes: dict[str, str] = (
             dict(syntaxes.options.syntaxes)
             if isinstance(syntaxes, DetectorRule) and isinstance(syntaxes.options, PlaceholderOptions)
