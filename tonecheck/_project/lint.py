@@ -158,6 +158,7 @@ def _lint_segment(
         segment.text, mode=mode, context=options.context, channel=options.channel, ignore=ignored, language=language
     )
     kept, unused = apply_suppressions(segment.text, report.findings)
+    engine = engine.for_language(report.language) or engine  # the rules that ran on this reply
     tool_rule = engine.ruleset.by_code()[UNUSED_CODE]
     if tool_rule.code in engine.rules and not _ignored(tool_rule.code, tool_rule.name, tool_rule.category, ignored):
         severity = engine.config.severity.get(UNUSED_CODE)
