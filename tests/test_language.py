@@ -500,6 +500,7 @@ def test_only_the_agents_own_words_decide_the_language():
 GERMAN_LANGUAGE_FILE = """\
 name: German
 script: Latin
+common_words: [der, die, das, und, ist, nicht, wir, sie, ihre, ihr, mit, für, zu, den, von, auf, es, ein, eine]
 matching: {tokenizer: de, words: lower}
 greetings:
   words: [hallo, "guten (tag|morgen|abend)", "sehr geehrte(r)?", liebe, lieber]

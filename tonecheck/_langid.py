@@ -21,11 +21,18 @@ from __future__ import annotations
 import threading
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 from ._lazy import Lazy
 
 MIN_LETTERS = 40
+SAMPLE_CHARS = 600
+# a reply at least this share of whose words (of at least MIN_WORDS_FOR_SHARE) are the fallback
+# language's most common words is in that language; English text runs at about 0.4, other
+# languages' text at under 0.1 of English's list
+COMMON_SHARE = 0.3
+MIN_WORDS_FOR_SHARE = 8
 MIN_CONFIDENCE = 0.95
 # a reply may be in another language of the same script only if the detector puts it this far
 # ahead of the script's pack language (probabilities normalised over all languages)
@@ -41,8 +48,19 @@ _IDENTIFIER: Any = None
 loads = 0  # models loaded in this process (tests check it is loaded once, and only when needed)
 
 
+_LATIN = Lazy(r"\p{Latin}")
+_CYRILLIC = Lazy(r"\p{Cyrillic}")
+_WORD = Lazy(r"[\p{L}']+")
+
+
 def script_of(text: str) -> str | None:
     """The script most of the text's letters are written in ("Latin", "Cyrillic", ...), or None."""
+    sample = text[:2000]
+    latin, cyrillic, total = len(_LATIN.findall(sample)), len(_CYRILLIC.findall(sample)), letters(sample)
+    if latin * 2 > total:
+        return "Latin"
+    if cyrillic * 2 > total:
+        return "Cyrillic"
     counts: Counter[str] = Counter()
     for char in text[:2000]:
         if char.isalpha():
@@ -104,17 +122,31 @@ def rank(text: str) -> list[tuple[str, float]]:
     return [(str(code), float(probability)) for code, probability in ranked]
 
 
-def detect(text: str, *, default: str, by_script: dict[str, str]) -> str:
+def common_share(words: str, common: frozenset[str]) -> float:
+    """The share of the words that are among a language's most common words."""
+    found = _WORD.findall(words.lower())
+    return sum(1 for word in found if word in common) / len(found) if len(found) >= MIN_WORDS_FOR_SHARE else 0.0
+
+
+def detect(
+    text: str, *, default: str, by_script: dict[str, str], common: Mapping[str, frozenset[str]] | None = None
+) -> str:
     """The language of a reply's own text. `default`: the language of a short or unclear reply
     in its own script, or in a script no pack claims; `by_script`: the pack language of each
-    script that has exactly one ("Cyrillic": "ru")."""
-    words = clean(text)
+    script that has exactly one ("Cyrillic": "ru"); `common`: each pack language's most common
+    words: a reply that is mostly made of the fallback language's is taken to be in it without
+    running the model (most replies; measured in benchmarks/speed.py)."""
+    # a few hundred characters tell the language as well as a whole long reply, at a fraction of
+    # the cost (the detector's time grows with the text)
+    words = clean(text)[:SAMPLE_CHARS]
     script = script_of(words)
     fallback = default if script in (None, script_of_language(default)) else by_script.get(script, default)
     if letters(words) < MIN_LETTERS:
         return fallback
-    ranked = rank(words)
-    top, probability = ranked[0]
+    if common and fallback in common and common_share(words, common[fallback]) >= COMMON_SHARE:
+        return fallback
+    top, probability = _identifier().classify(words)
+    top, probability = str(top), float(probability)
     if top == fallback:
         return top
     if probability < MIN_CONFIDENCE:
@@ -122,7 +154,7 @@ def detect(text: str, *, default: str, by_script: dict[str, str]) -> str:
     if script is not None and script in by_script and script_of_language(top) == script:
         # within a script the detector's probabilities are close: another language of the script
         # needs a clear lead over the pack language
-        pack = dict(ranked).get(fallback, 0.0)
+        pack = dict(rank(words)).get(fallback, 0.0)
         return top if probability - pack >= SAME_SCRIPT_MARGIN else fallback
     return top
 

@@ -148,6 +148,9 @@ class LanguageFile(_Strict):
     # the script it is written in, as Unicode names it ("Latin", "Cyrillic"): a reply too short to
     # tell its language is taken to be in the one pack of its script
     script: StrictStr
+    # the language's most common words (function words): a reply mostly made of them is taken to be
+    # in the language without running the detector's model
+    common_words: tuple[Word, ...] = Field(min_length=1)
     matching: Matching
     greetings: Greetings
     signoffs: Signoffs

@@ -325,7 +325,9 @@ class Engine:
         scan_text = _scan_text(text, anatomy)
         code = language or (self.config.language if self.config.language != "auto" else None)
         if code is None:
-            code = detect(scan_text, default=self.config.default_language, by_script=_pack_scripts())
+            code = detect(
+                scan_text, default=self.config.default_language, by_script=_pack_scripts(), common=_common_words()
+            )
         if code != self.language.code:
             other = self.for_language(code)
             if other is None:
@@ -547,6 +549,17 @@ def _pack_scripts() -> dict[str, str]:
             by_script.setdefault(language_data(code).data.script, []).append(code)
         _SCRIPTS = {script: codes[0] for script, codes in by_script.items() if len(codes) == 1}
     return _SCRIPTS
+
+
+_COMMON: dict[str, frozenset[str]] | None = None
+
+
+def _common_words() -> dict[str, frozenset[str]]:
+    """Each pack language's most common words (language.yml, `common_words`)."""
+    global _COMMON
+    if _COMMON is None:
+        _COMMON = {code: frozenset(w.lower() for w in language_data(code).data.common_words) for code in packs()}
+    return _COMMON
 
 
 def _scan_text(text: str, anatomy: Anatomy) -> str:
