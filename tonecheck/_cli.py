@@ -64,6 +64,13 @@ def _build_parser() -> argparse.ArgumentParser:
         "@handle opener is social, a short reply without greeting or sign-off is chat)",
     )
     check.add_argument(
+        "--language",
+        default=None,
+        metavar="auto|CODE",
+        help="the replies' language, e.g. en or ru (default: the config's language globs and "
+        "language, else auto: detected per reply; a language without rules is not checked)",
+    )
+    check.add_argument(
         "--preview",
         action="store_true",
         default=None,
@@ -355,6 +362,7 @@ def _overrides(args: argparse.Namespace) -> dict[str, object]:
         "rule-paths": tuple(str(Path(p).resolve()) for p in args.rule_path) or None,
         "fail-on": args.fail_on,
         "channel": args.channel,
+        "language": getattr(args, "language", None),
         "preview": args.preview,
     }
 
@@ -391,6 +399,7 @@ class _Run:
     diff: bool
     unsafe_fixes: bool
     stdin_filename: str | None = None  # standard input is this file: its format, name and configuration
+    language: str | None = None  # --language, before the config's language globs (None: those, then its `language`)
 
 
 @dataclass
@@ -431,13 +440,15 @@ def _lint_target(state: tuple[_Run, tuple[tuple[Project, Engine], ...]], target:
         outcome.errors.append(stdin_error)
         return outcome
     # files in a repository are saved replies; standard input is a draft about to be sent
-    options = Options(mode=run.mode, default_mode="draft" if path is None else "saved", context=run.context)
+    options = Options(
+        mode=run.mode, default_mode="draft" if path is None else "saved", context=run.context, language=run.language
+    )
     shown = "<stdin>" if path is None else display  # as given, so it opens from the working folder
     name = "stdin.txt" if path is None else display
     stdin_file = Path(run.stdin_filename) if path is None and run.stdin_filename else None
     if stdin_file is not None:  # standard input is this file: its format and name
         shown = name = str(run.stdin_filename)
-        options = Options(mode=run.mode, default_mode="saved", context=run.context)
+        options = Options(mode=run.mode, default_mode="saved", context=run.context, language=run.language)
     outcome.shown = shown
     try:
         content = read_source(display) if stdin_text is None else stdin_text
@@ -556,6 +567,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         diff=args.diff,
         unsafe_fixes=args.unsafe_fixes,
         stdin_filename=args.stdin_filename,
+        language=None if args.language in (None, "auto") else args.language,
     )
     jobs = args.jobs if args.jobs is not None else (0 if len(items) >= POOL_MIN_FILES else 1)
     outcomes = run_pool(_lint_target, items, setup=functools.partial(_setup, run, tuple(order)), jobs=jobs or None)
@@ -703,10 +715,19 @@ def _rules_in_force(args: argparse.Namespace) -> list[Rule]:
     """Every rule of the configuration `check` would use in the current folder (with --config
     and --rule-path applied): the built-in rules and the project's own."""
     from ._engine.linter import get_engine
+    from ._language import packs
+    from ._ruleset.load import load_rules
 
     rule_paths = tuple(str(Path(p).resolve()) for p in args.rule_path)
     project = load_project(Path.cwd(), overrides={"rule-paths": rule_paths or None}, config_file=args.config)
-    return list(get_engine(project.config).ruleset.rules)
+    engine = get_engine(project.config)
+    # every language's rules: those of the configuration's language first, tool rules once
+    found = {rule.code: rule for rule in engine.ruleset.rules}
+    for language in packs():
+        if language != engine.language.code:
+            for rule in load_rules(project.config.rule_paths, language).rules:
+                found.setdefault(rule.code, rule)
+    return list(found.values())
 
 
 def _cmd_rule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

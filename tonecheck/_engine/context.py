@@ -28,10 +28,12 @@ more per match than a short reply.
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Iterable
 
 from .._anatomy import Sentence, sentences
 from .._detectors.base import Scan
+from .._language import Language
 from .._lazy import Lazy
 from .._ruleset.load import CueSet, RuleSet
 from .._ruleset.phrase_language import to_regex
@@ -45,12 +47,15 @@ _CHARS = 600  # characters: how far any window reaches from the match, and how l
 _BOUNDARY = Lazy(r"[;:\u2013\u2014]|\s-+\s|\b(?:but|however|although|though|whereas|yet|otherwise)\b")
 
 
-def compile_cue_set(ruleset: RuleSet, cue_set: CueSet) -> Lazy:
+def compile_cue_set(ruleset: RuleSet, cue_set: CueSet, language: Language) -> Lazy:
     """One pattern for a cue set: its phrases as whole words (any run of spaces between words)
     or any of its regular expressions."""
     parts = []
     if cue_set.phrases:
-        words = "|".join(to_regex(pattern, ruleset.vocab, _normalise_words) for pattern in cue_set.phrases)
+        words = "|".join(
+            to_regex(pattern, ruleset.vocab, functools.partial(_normalise_words, language=language))
+            for pattern in cue_set.phrases
+        )
         # "we can" is no alternative in "we can not", nor "we will" in "we will never"
         parts.append(rf"(?<![\w'])(?:{words})(?![\w'])(?!\s+(?:not|never|no\s+longer)\b)")
     parts.extend(f"(?:{source})" for source in cue_set.regex)
@@ -90,7 +95,9 @@ class Around:
         piece = cache.get(index)
         if piece is None:
             s = self._sentences[index]
-            piece = cache[index] = _normalise_context(self.scan.scan[s.start : min(s.end, s.start + _CHARS)])
+            piece = cache[index] = _normalise_context(
+                self.scan.scan[s.start : min(s.end, s.start + _CHARS)], self.scan.language
+            )
         return piece
 
     def _neighbours(self, name: str, ignore: Lazy | None) -> str:
@@ -143,7 +150,11 @@ class Around:
         window = self._windows.get(key)
         if window is None:
             neighbours = name in self._NEIGHBOURS
-            window = self._neighbours(name, ignore) if neighbours else _normalise_context(self._raw(name))
+            window = (
+                self._neighbours(name, ignore)
+                if neighbours
+                else _normalise_context(self._raw(name), self.scan.language)
+            )
             self._windows[key] = window
         return window
 
