@@ -15,9 +15,9 @@ from conftest import span_of, wrap_reply
 import tonecheck
 from tonecheck import Config, RuleError
 from tonecheck._engine.linter import get_engine
+from tonecheck._language import language_data
 from tonecheck._ruleset.load import load_rules
 from tonecheck._ruleset.phrase_language import expand, to_regex
-from tonecheck._language import language_data
 from tonecheck._text import _normalise_phrase, _normalise_words
 
 

@@ -41,8 +41,16 @@ def _pair_text(preview_rule) -> str:
     return wrap_reply(f"{STABLE.examples.flag[0]} {preview_rule.examples.flag[0]}")
 
 
+def _stands_cleanly(rule) -> bool:
+    """The pair reply gives exactly the two rules' findings, with every rule on."""
+    found = {f.code for f in tonecheck.check(_pair_text(rule), config=Config(preview=True)).findings}
+    return found == {STABLE.code, rule.code}
+
+
 # a preview rule of the same category whose example stands beside the stable rule's cleanly
-PREVIEW = next(r for r in RULES if r.code == "PAG002")
+PREVIEW = next(
+    r for r in RULES if r.category == CATEGORY and r.status == "preview" and _plain(r) and _stands_cleanly(r)
+)
 PREFIX = PREVIEW.code[:3]
 TEXT = _pair_text(PREVIEW)
 BOTH = {STABLE.code, PREVIEW.code}

@@ -25,6 +25,8 @@ this process without a pool. The pool never has more workers than items.
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import multiprocessing
 import multiprocessing.context
 import os
@@ -66,21 +68,12 @@ def _call(item: Any) -> Any:
     return _work(_state, item)
 
 
-def run_pool(
-    work: Callable[[S, T], R],
-    items: Sequence[T],
-    *,
-    setup: Callable[[], S],
-    jobs: int | None = None,
-) -> list[R]:
-    """`[work(setup(), item) for item in items]`, with `setup` run once per process and the items
-    spread over `jobs` worker processes (None: every core this process may use)."""
+@contextlib.contextmanager
+def _pool(work: Callable[[S, T], R], setup: Callable[[], S], workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A pool of `workers` processes that each hold `setup()`'s state: built once here and
+    inherited where the platform forks, else built by each worker as it starts. On an error or
+    Ctrl-C no work is left running."""
     global _work, _state
-    items = list(items)
-    workers = min(default_jobs() if jobs is None else max(1, jobs), len(items))
-    if workers <= 1:
-        state = setup()
-        return [work(state, item) for item in items]
     import gc
 
     context: multiprocessing.context.BaseContext
@@ -94,20 +87,37 @@ def run_pool(
     else:
         context = multiprocessing.get_context("spawn")
         initargs = (work, setup)
-    # a few chunks per worker: little pickling overhead, yet an uneven item does not leave a core idle
-    chunksize = max(1, len(items) // (workers * 4))
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start, initargs=initargs)
     try:
-        results = list(pool.map(_call, items, chunksize=chunksize))
+        yield pool
     except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)  # an error or Ctrl-C: no work is left running
+        pool.shutdown(wait=True, cancel_futures=True)
         raise
     finally:
         if can_fork:
             gc.unfreeze()
             _work, _state = None, None
     pool.shutdown(wait=True)
-    return results
+
+
+def run_pool(
+    work: Callable[[S, T], R],
+    items: Sequence[T],
+    *,
+    setup: Callable[[], S],
+    jobs: int | None = None,
+) -> list[R]:
+    """`[work(setup(), item) for item in items]`, with `setup` run once per process and the items
+    spread over `jobs` worker processes (None: every core this process may use)."""
+    items = list(items)
+    workers = min(default_jobs() if jobs is None else max(1, jobs), len(items))
+    if workers <= 1:
+        state = setup()
+        return [work(state, item) for item in items]
+    # a few chunks per worker: little pickling overhead, yet an uneven item does not leave a core idle
+    chunksize = max(1, len(items) // (workers * 4))
+    with _pool(work, setup, workers) as pool:
+        return list(pool.map(_call, items, chunksize=chunksize))
 
 
 def iter_pool(
@@ -120,41 +130,18 @@ def iter_pool(
 ) -> Iterator[R]:
     """`run_pool` over a stream: `(work(setup(), item) for item in items)`, in input order, with at
     most `window` items (default: three per worker) read ahead and in flight."""
-    global _work, _state
     workers = default_jobs() if jobs is None else max(1, jobs)
     if workers <= 1:
         state = setup()
         for item in items:
             yield work(state, item)
         return
-    import collections
-    import gc
-
-    context: multiprocessing.context.BaseContext
-    can_fork = "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin"
-    if can_fork:
-        _work, _state = work, setup()
-        gc.freeze()
-        context = multiprocessing.get_context("fork")
-        initargs: tuple[Any, Any] = (None, None)
-    else:
-        context = multiprocessing.get_context("spawn")
-        initargs = (work, setup)
     limit = window or 3 * workers
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start, initargs=initargs)
     pending: collections.deque[Any] = collections.deque()
-    try:
+    with _pool(work, setup, workers) as pool:
         for item in items:
             pending.append(pool.submit(_call, item))
             if len(pending) >= limit:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
-    except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    finally:
-        if can_fork:
-            gc.unfreeze()
-            _work, _state = None, None
-    pool.shutdown(wait=True)
