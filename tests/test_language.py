@@ -698,3 +698,30 @@ def test_russian_rewrites_are_grammatical_or_advice_only():
         for suggestion in getattr(rule, "suggestions", ()):
             replaces = suggestion.replacement not in (None, "")
             assert not replaces or suggestion.replacement == "{customer_name}", (rule.code, suggestion)
+
+
+def test_the_pooled_cli_lints_each_file_in_its_language(tmp_path):
+    """Files linted in worker processes get the same languages, notes and --language as in one."""
+    for index in range(4):
+        (tmp_path / f"de-{index}.txt").write_text(GERMAN_WITH_ENGLISH_TRIGGER, encoding="utf-8")
+    (tmp_path / "en.txt").write_text("Hi ,\n\nYour order shipped today.\n\nBest,\nSam", encoding="utf-8")
+    run = [sys.executable, "-m", "tonecheck", "check", "--format", "json", "--exit-zero"]
+
+    def languages(*flags: str) -> dict[str, list[tuple[str, list[str], list[str]]]]:
+        proc = subprocess.run([*run, *flags, str(tmp_path)], capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        files = json.loads(proc.stdout)["files"]
+        return {
+            Path(f["path"]).name: [
+                (r["language"], [x["code"] for x in f["findings"] if x["reply_id"] == r["reply_id"]], r["notes"])
+                for r in f["replies"]
+            ]
+            for f in files
+        }
+
+    one, pooled = languages("--jobs", "1"), languages("--jobs", "2")
+    assert pooled == one
+    assert one["de-0.txt"] == [("de", [], ["not checked: no rules for de"])]
+    assert one["en.txt"] == [("en", ["TPL004"], [])]
+    forced = languages("--jobs", "2", "--language", "en")  # reaches every worker
+    assert all(replies == [("en", ["TPL004"], [])] for replies in forced.values())
