@@ -133,6 +133,13 @@ def _spelled_as_matched(table: dict[str, str]) -> dict[str, str]:
     return table
 
 
+class Clauses(_Strict):
+    # words that start another clause of a sentence ("but", "however"), for context windows
+    boundaries: tuple[Phrase, ...] = ()
+    # words after a cue that turn it around ("we can" in "we can not"), so the cue does not count
+    negations: tuple[Phrase, ...] = ()
+
+
 class Contractions(_Strict):
     words: Annotated[dict[StrictStr, StrictStr], AfterValidator(_spelled_as_matched)]
     endings: Annotated[dict[StrictStr, StrictStr], AfterValidator(_spelled_as_matched)]
@@ -162,6 +169,7 @@ class LanguageFile(_Strict):
     explanations: Explanations
     articles: Articles
     contractions: Contractions
+    clauses: Clauses = Clauses()
 
 
 # -- from words to patterns ----------------------------------------------------------------------
