@@ -353,19 +353,20 @@ class Engine:
         self.has_matcher = len(self.matcher) > 0
 
     def _build_regex(self) -> None:
-        # One compiled pattern per rule (its sources joined, as Vale does), compiled once per
-        # configuration. A single alternation over all rules was measured 5.6x slower: the regex
-        # engine tries every branch at every position, while a pattern that starts with a
-        # literal lets it skip ahead.
-        self.rule_regex: list[tuple[str, Lazy, frozenset[str], tuple[str, ...]]] = []
+        # One compiled pattern per source of a rule, compiled once per configuration, and their
+        # matches merged as the alternation of the rule's sources would give them (see
+        # _leftmost_first). An alternation was measured 5.6x slower over all rules and 5x over
+        # one rule of fourteen sources: the regex engine tries every branch at every position,
+        # while a pattern that starts with a literal or a lookahead lets it skip ahead.
+        self.rule_regex: list[tuple[str, tuple[Lazy, ...], frozenset[str], tuple[str, ...]]] = []
         self._rewrites: dict[tuple[str, int], regex.Pattern[str]] = {}  # compiled on first use
         for rule in self.matched.values():
             if isinstance(rule, (PhraseRule, RegexRule)) and rule.regex:
                 case_sensitive = isinstance(rule, RegexRule) and rule.case_sensitive
                 flags = 0 if case_sensitive else regex.IGNORECASE
-                source = "|".join(f"(?:{part})" for part in rule.regex)
+                patterns = tuple(Lazy(part, flags) for part in rule.regex)
                 requires = frozenset(word.lower() for word in rule.requires)
-                self.rule_regex.append((rule.code, Lazy(source, flags), requires, rule.scope))
+                self.rule_regex.append((rule.code, patterns, requires, rule.scope))
         # each reply is checked once for every word some rule requires, not once per rule
         self.required_words = tuple(sorted({word for _, _, words, _ in self.rule_regex for word in words}))
         # each rule's required words: those without spaces, and those with spaces with their pieces
@@ -551,15 +552,14 @@ class Engine:
         lowered = scan.lowered
         joined: list[str] = []  # the reply with its whitespace runs joined, made at most once
         timeout = regex_timeout()  # None unless a caller (the service) set a budget
-        for code, pattern, requires, scope in self.rule_regex:
+        for code, patterns, requires, scope in self.rule_regex:
             if requires and not _any_required(lowered, *self._requires[code], joined):
                 continue
             spans = [(r.start, r.end) for r in scan.anatomy.kinds(*scope)] if scope else [(0, len(scan.scan))]
             try:
                 for span_start, span_end in spans:
-                    for m in pattern.finditer(scan.scan, span_start, span_end, timeout=timeout):
-                        if m.end() > m.start():
-                            raw.append((code, m.start(), m.end(), {}))
+                    for start, end in _leftmost_first(patterns, scan.scan, span_start, span_end, timeout):
+                        raw.append((code, start, end, {}))
             except TimeoutError:  # a runaway expression: skip the rule for this reply, and say so
                 record_timeout(code)
         for code, start, end, values in raw:
@@ -788,6 +788,30 @@ def _scan_text(text: str, anatomy: Anatomy) -> str:
         cursor = region.end
     pieces.append(scan[cursor:])
     return "".join(pieces)
+
+
+def _leftmost_first(
+    patterns: tuple[Lazy, ...], text: str, start: int, end: int, timeout: float | None
+) -> list[tuple[int, int]]:
+    """The non-empty matches the alternation of `patterns` would give in text[start:end]: scanning
+    left to right, at each position the first pattern that matches there wins and the scan goes on
+    after it. Each pattern is scanned alone (see rule_regex)."""
+    if len(patterns) == 1:
+        return [
+            (m.start(), m.end()) for m in patterns[0].finditer(text, start, end, timeout=timeout) if m.end() > m.start()
+        ]
+    found = sorted(
+        (m.start(), order, m.end())
+        for order, pattern in enumerate(patterns)
+        for m in pattern.finditer(text, start, end, timeout=timeout)
+    )
+    kept: list[tuple[int, int]] = []
+    after = start
+    for match_start, _, match_end in found:
+        if match_start >= after and match_end > match_start:
+            kept.append((match_start, match_end))
+            after = match_end
+    return kept
 
 
 def _dedupe(engine: Engine, hits: list[Hit]) -> list[Hit]:
