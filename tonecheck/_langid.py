@@ -56,6 +56,8 @@ _WORD = Lazy(r"[\p{L}']+")
 def script_of(text: str) -> str | None:
     """The script most of the text's letters are written in ("Latin", "Cyrillic", ...), or None."""
     sample = text[:2000]
+    if sample.isascii():  # most replies: every letter is Latin, and no letter-by-letter count is needed
+        return "Latin" if any(char.isalpha() for char in sample) else None
     latin, cyrillic, total = len(_LATIN.findall(sample)), len(_CYRILLIC.findall(sample)), letters(sample)
     if latin * 2 > total:
         return "Latin"
@@ -73,7 +75,7 @@ def script_of(text: str) -> str | None:
 
 
 def letters(text: str) -> int:
-    return sum(1 for char in text if char.isalpha())
+    return sum(map(str.isalpha, text))
 
 
 def clean(text: str) -> str:
@@ -125,7 +127,7 @@ def rank(text: str) -> list[tuple[str, float]]:
 def common_share(words: str, common: frozenset[str]) -> float:
     """The share of the words that are among a language's most common words."""
     found = _WORD.findall(words.lower())
-    return sum(1 for word in found if word in common) / len(found) if len(found) >= MIN_WORDS_FOR_SHARE else 0.0
+    return sum(map(common.__contains__, found)) / len(found) if len(found) >= MIN_WORDS_FOR_SHARE else 0.0
 
 
 def detect(
