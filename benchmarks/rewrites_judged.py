@@ -112,19 +112,25 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     return left, max(right, end)
 
 
-def offered(item: Text, check: Callable[[Text], Any]) -> list[dict[str, Any]]:
-    """Every rewrite offered on a text, as applied on its own (after `tidy`)."""
+def _applied(text: str, finding: Any) -> Iterator[tuple[Any, int, int, str]]:
+    """Each rewrite a finding carries: the suggestion, and its edit as applied on its own (after
+    `tidy`)."""
     from tonecheck._fix.apply import tidy
 
+    for s in finding.suggestions:
+        if s.replacement is None or s.applicability.value == "display-only":
+            continue
+        start = finding.start if s.start is None else s.start
+        end = finding.end if s.end is None else s.end
+        yield (s, *tidy(text, start, end, s.replacement))
+
+
+def offered(item: Text, check: Callable[[Text], Any]) -> list[dict[str, Any]]:
+    """Every rewrite offered on a text, as applied on its own (after `tidy`)."""
     rows: list[dict[str, Any]] = []
     seen: set[tuple[Any, ...]] = set()
     for f in check(item).findings:
-        for s in f.suggestions:
-            if s.replacement is None or s.applicability.value == "display-only":
-                continue
-            start = f.start if s.start is None else s.start
-            end = f.end if s.end is None else s.end
-            start, end, replacement = tidy(item.text, start, end, s.replacement)
+        for s, start, end, replacement in _applied(item.text, f):
             k = key(item.source, item.file, item.id, f.code, start, end, replacement)
             if k in seen:
                 continue
@@ -173,15 +179,9 @@ def read_verdicts(path: Path = JUDGED) -> dict[tuple[Any, ...], dict[str, Any]]:
 
 def findings_with_rewrite(item: Text, check: Callable[[Text], Any]) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
     """(category, the keys of the rewrites it carries) for every finding on a text."""
-    from tonecheck._fix.apply import tidy
-
     for f in check(item).findings:
-        carried = []
-        for s in f.suggestions:
-            if s.replacement is None or s.applicability.value == "display-only":
-                continue
-            start = f.start if s.start is None else s.start
-            end = f.end if s.end is None else s.end
-            start, end, replacement = tidy(item.text, start, end, s.replacement)
-            carried.append(key(item.source, item.file, item.id, f.code, start, end, replacement))
+        carried = [
+            key(item.source, item.file, item.id, f.code, start, end, replacement)
+            for _, start, end, replacement in _applied(item.text, f)
+        ]
         yield f.category, carried
