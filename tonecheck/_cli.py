@@ -7,19 +7,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from ._exceptions import InputError, TonecheckError
+from ._exceptions import TonecheckError
 from ._outputs import FORMATS
 from ._project.discovery import Project, find_config_file, load_project
 from ._ruleset.schema import MatchingRule, Rule
 from ._types import Finding, Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-MAX_FILE_BYTES = 20_000_000
 
 
 class _Parser(argparse.ArgumentParser):
@@ -191,13 +191,6 @@ def _split(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Replace a linted file with its fixed text in one step, keeping its permissions."""
-    from ._atomic import write_atomically
-
-    write_atomically(path, text.encode("utf-8"), mode=path.stat().st_mode & 0o7777)
-
-
 def _overrides(args: argparse.Namespace) -> dict[str, object]:
     return {
         "select": _split(args.select) or None,
@@ -224,14 +217,23 @@ class _Projects:
         return self.by_source[source]
 
 
+def _error(err: TextIO, message: str, level: str = "error") -> None:
+    """One line on standard error, whatever the message holds (a file name with a line break
+    or an escape sequence is shown escaped)."""
+    from ._outputs.common import escape_text
+
+    err.write(f"tonecheck: {level}: {escape_text(message)}\n")
+
+
 def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ._engine.linter import get_engine
+    from ._files import NotWritten, rewrite
     from ._outputs import render, statistics
     from ._project.baseline import key as baseline_key
     from ._project.baseline import read as read_baseline
     from ._project.baseline import write as write_baseline
-    from ._project.discovery import discover
-    from ._project.lint import Options, fix_source, lint_source, read_source
+    from ._project.discovery import discover, repository_root
+    from ._project.lint import Options, fix_source, lint_source, read_file
     from ._types import FileReport, Report
     from ._version import __version__
 
@@ -243,6 +245,11 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     rules: dict[str, Rule] = {}  # what ran, for formats that describe rules: each file's own rule set
     errors = failing = fixes_applied = 0
     targets: list[tuple[str, Path | None]] = []
+    roots: dict[Path, Path | None] = {}  # folder -> its repository's top folder (fixes stay inside it)
+
+    def skipped(path: Path, why: str) -> None:
+        _error(err, f"{path}: skipped: {why}", "warning")
+
     if not args.paths or args.paths == ["-"]:
         targets.append(("-", None))
     else:
@@ -252,45 +259,64 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 continue
             given_path = Path(given)
             if not given_path.exists():
-                err.write(f"tonecheck: error: {given}: no such file or folder\n")
+                problem = (
+                    "a symbolic link to nothing, or a link loop"
+                    if os.path.lexists(given_path)
+                    else "no such file or folder"
+                )
+                _error(err, f"{given}: {problem}")
                 errors += 1
                 continue
             project = projects.for_path(given_path)
-            found = [(str(p), p) for p in discover([given_path], project, force_exclude=args.force_exclude)]
+            found = [
+                (str(p), p) for p in discover([given_path], project, force_exclude=args.force_exclude, on_skip=skipped)
+            ]
             if not found and given_path.is_dir():
-                err.write(f"tonecheck: warning: {given}: no files to lint here (see include and exclude)\n")
+                _error(err, f"{given}: no files to lint here (see include and exclude)", "warning")
             targets.extend(found)
+    if args.fix:
+        _terminate_cleanly()
     for display, path in targets:
-        project = projects.for_path(path if path is not None else Path.cwd())
-        engine = get_engine(project.config)
-        rules.update(engine.ruleset.by_code())
-        # files in a repository are saved replies; standard input is a draft about to be sent
-        options = Options(mode=args.mode, default_mode="draft" if path is None else "saved", context=context)
         shown = "<stdin>" if path is None else display  # as given, so it opens from the working folder
-        name = "stdin.txt" if path is None else display
         try:
-            content = read_source(display)
+            project = projects.for_path(path if path is not None else Path.cwd())
+            engine = get_engine(project.config)
+            rules.update(engine.ruleset.by_code())
+            # files in a repository are saved replies; standard input is a draft about to be sent
+            options = Options(mode=args.mode, default_mode="draft" if path is None else "saved", context=context)
+            name = "stdin.txt" if path is None else display
+            source = read_file(display, limit=project.config.max_file_bytes)
+            content = source.text
             if args.fix or args.diff:
                 fixed = fix_source(
                     engine, content, path=name, project=project, file=path, options=options, unsafe=args.unsafe_fixes
                 )
                 if fixed is None:
-                    err.write(f"tonecheck: note: {shown}: fixes are not applied to files in this format\n")
-                else:
+                    _error(err, f"{shown}: fixes are not applied to files in this format", "note")
+                elif args.diff:
                     fixes_applied += len(fixed.edits)
-                    if args.diff:
-                        _write_diff(shown, content, fixed.text, out)
-                    elif path is None:
-                        out.write(fixed.text)  # a filter: the text goes out whether or not it changed
-                    elif fixed.changed:
-                        bom = "\ufeff" if path.read_bytes()[:3] == b"\xef\xbb\xbf" else ""  # keep a byte-order mark
-                        try:
-                            _write_atomically(path, bom + fixed.text)
-                        except OSError as exc:
-                            err.write(f"tonecheck: error: {display}: cannot write: {exc.strerror or exc}\n")
-                            errors += 1
-                            continue
-                        content = fixed.text
+                    _write_diff(shown, content, fixed.text, out, err)
+                elif path is None:
+                    fixes_applied += len(fixed.edits)
+                    out.write(fixed.text)  # a filter: the text goes out whether or not it changed
+                elif fixed.changed:
+                    folder = path.parent
+                    if folder not in roots:
+                        roots[folder] = repository_root(folder) or project.root
+                    try:
+                        rewrite(
+                            path,
+                            source.encode(fixed.text),
+                            expected=source.data,
+                            root=roots[folder],
+                            limit=max(project.config.max_file_bytes, len(source.data)),
+                        )
+                    except NotWritten as exc:
+                        _error(err, str(exc))
+                        errors += 1
+                        continue
+                    fixes_applied += len(fixed.edits)  # counted once written
+                    content = fixed.text
             report = lint_source(
                 engine,
                 content,
@@ -300,8 +326,18 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 file=path,
                 options=options,
             )
-        except InputError as exc:
-            err.write(f"tonecheck: error: {exc}\n")
+        except TonecheckError as exc:
+            _error(err, str(exc))
+            errors += 1
+            continue
+        except (MemoryError, RecursionError) as exc:
+            _error(err, f"{shown}: too large or too deeply nested to lint ({type(exc).__name__})")
+            errors += 1
+            continue
+        except Exception as exc:  # a bug must not lose the other files' results
+            if os.environ.get("TONECHECK_DEBUG"):
+                raise
+            _error(err, f"{shown}: internal error ({type(exc).__name__}: {exc}); please report it")
             errors += 1
             continue
         keyed = "<stdin>" if path is None else project.relative(path)  # baselines key on the project path
@@ -321,7 +357,9 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         results.append(report)
     if args.write_baseline:
         count = write_baseline(args.write_baseline, recorded)
-        err.write(f"Wrote {count} baseline entr{'ies' if count != 1 else 'y'} to {args.write_baseline}.\n")
+        err.write(
+            f"Wrote {count} baseline entr{'ies' if count != 1 else 'y'} to {_escaped(str(args.write_baseline))}.\n"
+        )
         return EXIT_ERROR if errors else EXIT_OK
     if args.diff:
         return EXIT_ERROR if errors else (EXIT_FINDINGS if fixes_applied and not args.exit_zero else EXIT_OK)
@@ -338,6 +376,30 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_FINDINGS if failing and not args.exit_zero else EXIT_OK
 
 
+def _escaped(value: str) -> str:
+    from ._outputs.common import escape_text
+
+    return escape_text(value)
+
+
+def _terminate_cleanly() -> None:
+    """While --fix writes files, SIGTERM ends the run as Ctrl-C does, so a temporary file being
+    written is removed (where the system has no unnamed temporary files)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, interrupt)
+    except (ValueError, OSError):
+        pass
+
+
 def _cmd_config(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     project = load_project(Path(args.path), config_file=args.config)
     payload = {
@@ -349,19 +411,36 @@ def _cmd_config(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def _write_diff(path: str, before: str, after: str, out: TextIO) -> None:
+def _write_diff(path: str, before: str, after: str, out: TextIO, err: TextIO) -> None:
     import difflib
 
-    out.writelines(
-        difflib.unified_diff(
-            before.splitlines(keepends=True),
-            after.splitlines(keepends=True),
-            fromfile=path if path.startswith("/") else f"a/{path}",
-            tofile=path if path.startswith("/") else f"b/{path}",
-        )
-    )
+    from ._outputs.common import escape_text, starts_a_command
+
+    escaped = False
+    for line in difflib.unified_diff(
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        fromfile=path if path.startswith("/") else f"a/{path}",
+        tofile=path if path.startswith("/") else f"b/{path}",
+    ):
+        body = line.rstrip("\r\n")
+        ending = line[len(body) :]
+        if body and body[-1] in "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029":  # a line break only str.splitlines sees
+            ending = "\n"
+        safe = escape_text(body)
+        if starts_a_command(safe):
+            safe = safe.replace(":", "\\x3a", 1)
+        if safe != body:
+            escaped = True
+        out.write(safe + ending)
     if after and not after.endswith("\n") and before != after:
         out.write("\n\\ No newline at end of file\n")
+    if escaped:
+        _error(
+            err,
+            f"{path}: the diff shows control characters or a workflow command escaped; it may not apply as it is",
+            "note",
+        )
 
 
 def _rules_in_force(args: argparse.Namespace) -> list[Rule]:
@@ -459,13 +538,15 @@ def _cmd_rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    out = out or sys.stdout
-    err = err or sys.stderr
+    if out is None:
+        out = _tolerant(sys.stdout)
+    if err is None:
+        err = _tolerant(sys.stderr)
     parser = _build_parser()
     try:
         args = parser.parse_args(argv)
     except _UsageError as exc:
-        err.write(f"tonecheck: error: {exc}\n")
+        _error(err, str(exc))
         return EXIT_ERROR
     if args.version:
         from . import __version__
@@ -479,9 +560,29 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
     try:
         return handlers[args.command](args, out, err)
     except TonecheckError as exc:
-        err.write(f"tonecheck: error: {exc}\n")
+        _error(err, str(exc))
         return EXIT_ERROR
     except BrokenPipeError:  # e.g. piped into `head`
         return EXIT_OK
     except KeyboardInterrupt:
         return 130
+    except (MemoryError, RecursionError) as exc:
+        _error(err, f"out of memory or too deeply nested ({type(exc).__name__})")
+        return EXIT_ERROR
+    except Exception as exc:  # never a traceback: exit 2 and one line, which CI tells from findings
+        if os.environ.get("TONECHECK_DEBUG"):
+            raise
+        _error(err, f"internal error ({type(exc).__name__}: {exc}); please report it")
+        return EXIT_ERROR
+
+
+def _tolerant(stream: TextIO) -> TextIO:
+    """A standard stream that never fails on a character its encoding cannot hold (a terminal
+    in the C locale, a strict PYTHONIOENCODING): it is written as a backslash escape."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        try:
+            reconfigure(errors="backslashreplace")
+        except (ValueError, OSError):
+            pass
+    return stream

@@ -65,6 +65,9 @@ class Config(BaseModel):
     # accepted product and team terms: never reported as jargon
     glossary: tuple[str, ...] = ()
     closing: ClosingConfig = ClosingConfig()
+    # the largest file, in bytes, that `tonecheck check` and `check_file` read (a bigger one is
+    # an error naming this key); standard input has the same limit
+    max_file_bytes: int = Field(default=20_000_000, ge=1, le=2**40, alias="max-file-bytes")
 
     @field_validator("select", "ignore", "extend_select")
     @classmethod
@@ -85,7 +88,7 @@ class Config(BaseModel):
     def cache_key(self) -> str:
         """What a compiled engine depends on: file-level settings are left out."""
         return self.model_dump_json(
-            exclude={"include", "exclude", "extend_exclude", "per_file_ignores", "mode", "fail_on"}
+            exclude={"include", "exclude", "extend_exclude", "per_file_ignores", "mode", "fail_on", "max_file_bytes"}
         )
 
     @classmethod

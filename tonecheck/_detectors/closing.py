@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import regex
 
 from .._config import ClosingConfig
+from .._exceptions import ConfigError
 from .._lazy import Lazy
 from .._ruleset import matcher_keys
 from .._types import Applicability, Suggestion
@@ -24,19 +25,34 @@ class _Pattern:
     """One closing pattern. Searched on lower-cased text when it has no capitals of its own:
     that is faster than a case-insensitive search and means the same."""
 
-    __slots__ = ("on_lowered", "pattern")
+    __slots__ = ("on_lowered", "pattern", "source", "where")
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, where: str | None = None) -> None:
         self.on_lowered = source == source.lower()
         self.pattern = regex.compile(source, 0 if self.on_lowered else regex.IGNORECASE)
+        self.source = source
+        self.where = where  # the configuration key of a team's own pattern, which runs with a time limit
 
     def search(self, text: str, lowered: str) -> bool:
-        return self.pattern.search(lowered if self.on_lowered else text) is not None
+        if self.where is None:
+            return self.pattern.search(lowered if self.on_lowered else text) is not None
+        timeout = USER_REGEX_TIMEOUT + len(text) / 100_000
+        try:
+            return self.pattern.search(lowered if self.on_lowered else text, timeout=timeout) is not None
+        except TimeoutError:
+            raise ConfigError(
+                f"configuration: key '{self.where}': the regular expression {self.source[:80]!r} took more than "
+                f"{timeout:.1f} s on one reply (catastrophic backtracking); make its repeats possessive (a*+) "
+                "or atomic ((?>...))"
+            ) from None
 
 
-def _compiled(patterns: Iterable[str]) -> tuple[_Pattern, ...]:
+USER_REGEX_TIMEOUT = 2.0  # seconds, plus 1 s per 100 KB of text
+
+
+def _compiled(patterns: Iterable[str], where: str | None = None) -> tuple[_Pattern, ...]:
     # Separate patterns with an early exit beat one alternation of them all.
-    return tuple(_Pattern(p) for p in patterns)
+    return tuple(_Pattern(p, where) for p in patterns)
 
 
 def _closing_phrase_sets(options: ClosingOptions) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -59,7 +75,7 @@ ACCEPTED = "accepted"  # the element name of the configuration's own closing phr
 
 def _closing_patterns(options: ClosingOptions, settings: ClosingConfig) -> list[tuple[str, tuple[_Pattern, ...]]]:
     """The configuration's accepted closings first (a full closing), then each element's patterns."""
-    accepted = _derived("closing accepted", settings, lambda c: _compiled(c.accepted))
+    accepted = _derived("closing accepted", settings, lambda c: _compiled(c.accepted, "closing.accepted"))
     elements = _derived(
         "closing elements",
         options,

@@ -10,7 +10,6 @@ from .._detectors.base import Hit, Scan
 from .._ruleset.schema import MatchingRule
 from .._ruleset.templates import render as _render
 from .._types import Suggestion
-from .limits import record_timeout, regex_timeout
 
 if TYPE_CHECKING:
     from .linter import Engine
@@ -30,13 +29,7 @@ def _suggestions(
             continue
         # endpos bounds the work: a rewrite stays within its sentence, and `regex` costs grow
         # with the length of the string it is given
-        try:
-            m = engine.rewrite_pattern(rule.code, index).match(
-                scan.scan, hit.start, min(len(scan.scan), hit.end + 300), timeout=regex_timeout()
-            )
-        except TimeoutError:  # a runaway rewrite expression (only with a budget set): no rewrite
-            record_timeout(rule.code)
-            continue
+        m = engine.rewrite_match(rule.code, index, scan.scan, hit.start, min(len(scan.scan), hit.end + 300))
         if m is None or m.end() == m.start():
             continue
         # slot values from the original text, so curly quotes and the like survive
