@@ -278,6 +278,32 @@ def write_measured() -> int:
     return 0
 
 
+def draw_supplement(codes: list[str], wanted: int) -> int:
+    """Rule-targeted draws for rules with too few findings in the judged sample to measure."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import real_judged
+
+    linter = tonecheck.Linter(tonecheck.Config(preview=True))
+    records = real_judged.read_judged()
+    measured = real_judged.measured_precision(lambda r: linter.check(r.text, mode=r.mode).findings, records)
+    unjudged = real_judged.evaluate(lambda r: linter.check(r.text, mode=r.mode).findings, part=None, records=records)
+    short = {}
+    for code in (c.strip().upper() for c in codes if c.strip()):
+        have = measured.get(code, (0, 0))[1] + unjudged.per_rule.get(code, Counter())["unjudged"]
+        if have < wanted:
+            short[code] = wanted - have
+    if not short:
+        print("every rule named already has enough findings in the sample")
+        return 0
+    drawn = real_judged.draw_supplements(short, lambda r: linter.check(r.text, mode=r.mode).findings, records=records)
+    with real_judged.JUDGED.open("a", encoding="utf-8") as out:
+        for code, replies in drawn.items():
+            for record in replies:
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            print(f"{code}: wanted {short[code]} more findings, drew {len(replies)} replies")
+    return 0
+
+
 def report_real_judged(args: argparse.Namespace) -> int:
     """Judged precision on real replies nobody here wrote: per rule and category, with recall
     on the replies read whole and the share of replies flagged, on one part of the sample."""
@@ -366,12 +392,23 @@ def main(argv: list[str] | None = None) -> int:
         metavar="FILE",
         help="with --real-judged: write the findings nobody has judged yet (JSON Lines)",
     )
+    parser.add_argument(
+        "--draw-supplement",
+        default=None,
+        metavar="CODES",
+        help="comma-separated rule codes: add to corpora/real-judged.jsonl replies outside the sample on "
+        "which each rule fires (seeded), until it has --wanted judged or unjudged findings; then judge "
+        "them from --real-judged --part all --preview --dump-unjudged",
+    )
+    parser.add_argument("--wanted", type=int, default=25, help="with --draw-supplement: findings wanted per rule")
     args = parser.parse_args(argv)
     global CONFIG
     CONFIG = tonecheck.Config(preview=args.preview)
 
     if args.write_measured:
         return write_measured()
+    if args.draw_supplement:
+        return draw_supplement(args.draw_supplement.split(","), args.wanted)
     if args.real_judged:
         return report_real_judged(args)
     corpora = args.corpus or ([] if args.real else [str(ROOT / "corpora" / "labelled.jsonl")])

@@ -216,13 +216,14 @@ def _unjudged(reply: Reply, f: Any) -> dict[str, Any]:
     }
 
 
-def draw_supplement(
-    code: str, findings_for: Any, *, wanted: int, records: list[dict[str, Any]], real: Path = REAL
-) -> list[dict[str, Any]]:
-    """Replies outside the sample on which rule `code` fires, seeded, for judging a rule that
-    fires too rarely in the sample to measure (`reply` records with `supplement: code`)."""
+def draw_supplements(
+    wanted: dict[str, int], findings_for: Any, *, records: list[dict[str, Any]], real: Path = REAL
+) -> dict[str, list[dict[str, Any]]]:
+    """Per rule code, up to `wanted[code]` replies outside the sample on which that rule fires,
+    seeded, for judging a rule that fires too rarely in the sample to measure (`reply` records
+    with `supplement: code`). One pass over the real replies serves every code."""
     taken = {(r["file"], r["id"]) for r in records if r["kind"] == "reply"}
-    candidates: list[dict[str, Any]] = []
+    candidates: dict[str, list[dict[str, Any]]] = {code: [] for code in wanted}
     for path in sorted(real.glob("*/*.jsonl")):
         folder = path.parent.name
         mode = "draft" if folder in SENT else "saved"
@@ -234,9 +235,9 @@ def draw_supplement(
             if (file, row["id"]) in taken:
                 continue
             reply = Reply(file, row["id"], "", mode, False, row["text"])
-            if any(f.code == code for f in findings_for(reply)):
+            for code in {f.code for f in findings_for(reply)} & candidates.keys():
                 group = group_of(folder, path, row.get("source", ""))
-                candidates.append(
+                candidates[code].append(
                     {
                         "kind": "reply",
                         "file": file,
@@ -248,8 +249,10 @@ def draw_supplement(
                         "supplement": code,
                     }
                 )
-    random.Random(f"{SEED}:{code}").shuffle(candidates)
-    return candidates[:wanted]
+    for code, found in candidates.items():
+        random.Random(f"{SEED}:{code}").shuffle(found)
+        del found[wanted[code] :]
+    return candidates
 
 
 def precision(c: Counter[str]) -> float | None:
