@@ -36,8 +36,9 @@ def fix_text(
     that remain in the new text.
 
     Cost: one lint per round, plus one to screen the round's safe edits together (and a few more
-    only when some edit would surface a new problem, to find which), so a reply with a thousand
-    fixes costs a few lints, not a thousand.
+    only when some edit would surface a new problem, to find which, at most SCREENING_LINTS per
+    round: edits not screened by then wait for a later round), so a reply with a thousand fixes
+    costs a few dozen lints, not a thousand.
     """
     allowed = {Applicability.safe, Applicability.unsafe} if unsafe else {Applicability.safe}
     current = text
@@ -62,6 +63,7 @@ def _choose(text: str, planned: list[Edit], before: tuple[Finding, ...], check: 
     out safe edits that would make a new problem appear ("Actually, No, we…" -> "No, we…")."""
     rejected: set[int] = set()
     screened: set[int] = set()
+    budget = [SCREENING_LINTS]
     while True:
         chosen: list[tuple[int, Edit]] = []
         for index, edit in enumerate(planned):
@@ -71,21 +73,38 @@ def _choose(text: str, planned: list[Edit], before: tuple[Finding, ...], check: 
         unscreened = [(i, e) for i, e in chosen if e.applicability is Applicability.safe and i not in screened]
         if not unscreened:
             return [edit for _, edit in chosen]
-        rejected.update(_introducing(text, unscreened, before, check))
+        rejected.update(_introducing(text, unscreened, before, check, budget))
         screened.update(i for i, _ in unscreened)
 
 
+# Lints one round may spend finding which safe edits surface a new problem. Many edits that each
+# do (or that do so only together: a greeting fixed in every one of a thousand pasted lines) would
+# otherwise cost two lints each, quadratic in the number of edits.
+SCREENING_LINTS = 24
+
+
 def _introducing(
-    text: str, group: list[tuple[int, Edit]], before: tuple[Finding, ...], check: Callable[[str], Report]
+    text: str,
+    group: list[tuple[int, Edit]],
+    before: tuple[Finding, ...],
+    check: Callable[[str], Report],
+    budget: list[int],
 ) -> list[int]:
     """The edits of the group that make a problem appear: the group is linted with all of its
-    edits applied, and only when that surfaces something is it split in halves to find which."""
+    edits applied, and only when that surfaces something is it split in halves to find which.
+    With the round's lints spent, the whole group counts as introducing (left for a later round)."""
+    if budget[0] <= 0:
+        return [index for index, _ in group]
+    budget[0] -= 1
     if not _introduces_a_finding(text, [edit for _, edit in group], before, check):
         return []
     if len(group) == 1:
         return [group[0][0]]
     middle = len(group) // 2
-    return [*_introducing(text, group[:middle], before, check), *_introducing(text, group[middle:], before, check)]
+    return [
+        *_introducing(text, group[:middle], before, check, budget),
+        *_introducing(text, group[middle:], before, check, budget),
+    ]
 
 
 def _applied(text: str, edits: list[Edit]) -> str:
