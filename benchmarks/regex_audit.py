@@ -181,12 +181,13 @@ def _rule_patterns() -> Iterator[Pattern]:
     for code, pattern, _, _ in engine.rule_regex:
         yield Pattern(f"rule {code} regex", pattern.source, pattern.flags, "regex")
     for rule in engine.rules.values():
-        for index, rewrite in enumerate(rule.rewrites):
+        for index, rewrite in enumerate(getattr(rule, "rewrites", ())):
             yield Pattern(f"rule {rule.code} rewrites[{index}]", rewrite.pattern, regex.IGNORECASE, "regex")
-        for name, element in rule.options.get("elements", {}).items():
-            for index, source in enumerate(element.get("patterns", ())):
+        options = getattr(rule, "options", None)
+        for name, element in getattr(options, "elements", {}).items():
+            for index, source in enumerate(element.patterns):
                 yield Pattern(f"rule {rule.code} elements.{name}.patterns[{index}]", source, regex.IGNORECASE, "regex")
-        for name, source in rule.options.get("syntaxes", {}).items():
+        for name, source in getattr(options, "syntaxes", {}).items():
             yield Pattern(f"rule {rule.code} syntaxes.{name}", source, 0, "regex")
     if engine.placeholder_syntaxes:
         joined = "|".join(f"(?:{source})" for source in engine.placeholder_syntaxes.values())
