@@ -116,6 +116,16 @@ def test_d2_a_pasted_block_holding_a_workflow_command_is_escaped_in_every_format
             assert commands == [], (format, commands)
 
 
+def test_d2_a_v1_command_inside_a_shown_line_is_escaped(run_cli, tmp_path):
+    # found by the long fuzz run: the text format showed the source line "0AA##[" as it was
+    path = tmp_path / "r.txt"
+    path.write_text("No, we cannot do that ##[error]forged.\n", encoding="utf-8")
+    for format in FORMATS:
+        result = run_cli(["check", str(path), "--format", format])
+        assert result.code == 1, (format, result)
+        assert _commands(result.out) == [] if format != "github" else "##[" not in result.out, (format, result.out)
+
+
 def test_d2_titles_and_file_names_cannot_start_a_line_or_colour_the_terminal(run_cli, tmp_path):
     title = "Refund\n::warning file=.github/workflows/ci.yml,line=1::Forged by title\n\x1b[31mRED\x1b[0m \u202e"
     export = {"macros": [{"title": title, "actions": [{"field": "comment_value", "value": "No, we cannot."}]}]}

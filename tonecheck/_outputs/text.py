@@ -93,12 +93,17 @@ def _excerpt(source: str, line_start: int, line_end: int, start: int, end: int) 
     lead = "…" if window_start > line_start else ""
     tail = "…" if window_end < line_end else ""
     pieces = before + span + after
+    # "##[" anywhere in a line is a (v1) workflow command: show its "[" escaped (the pieces are
+    # escaped one character at a time, so the sequence is looked for across them)
+    for index in range(2, len(pieces)):
+        if pieces[index] == "[" and pieces[index - 1] == "#" and pieces[index - 2] == "#":
+            pieces[index] = "\\x5b"
     if not lead and starts_a_command("".join(pieces)):
         # the line itself begins with "::" (after blanks): show that first colon escaped
         first = next(index for index, piece in enumerate(pieces) if not piece.isspace())
         pieces[first] = escape_char(":") + pieces[first][1:]
-        before = pieces[: len(before)]
-        span = pieces[len(before) : len(before) + len(span)]
+    before = pieces[: len(before)]
+    span = pieces[len(before) : len(before) + len(span)]
     shown = lead + "".join(pieces) + tail
     padding = (" " if lead else "") + "".join("\t" if piece == "\t" else " " * _width(piece) for piece in before)
     carets = sum(1 if piece == "\t" else _width(piece) for piece in span)
