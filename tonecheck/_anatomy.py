@@ -4,12 +4,14 @@ sign-off sit. Works on raw text by lines, so offsets are the caller's offsets.""
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
 import regex
 
 from ._lazy import Lazy
+from ._text import delimited_spans
 from ._types import Channel, Region
 
 if TYPE_CHECKING:
@@ -17,9 +19,6 @@ if TYPE_CHECKING:
 
 _FENCE = Lazy(r"^[ \t]*(```|~~~)")
 _INLINE_CODE = Lazy(r"`[^`\n]+`")
-_COMMENT = Lazy(
-    r"<!--.*?-->|\{#.*?#\}|\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}|\{%-?\s*\#.*?%\}|\{\{!--.*?--\}\}"
-)
 _QUOTE_LINE = Lazy(r"^[ \t]*>")
 # Headers that start quoted history; everything after them belongs to someone else.
 _HISTORY_START = Lazy(
@@ -40,13 +39,13 @@ _GREETING = Lazy(
     regex.VERBOSE | regex.IGNORECASE,
 )
 _SIGNOFF = Lazy(
-    r"""^[ \t]*(?i:(?:with\ )?(?:best|kind|warm|warmest|many|kindest)?[ \t]*(?:regards|wishes)
+    r"""^[ \t]*+(?i:(?:with\ )?(?:best|kind|warm|warmest|many|kindest)?[ \t]*(?:regards|wishes)
         |(?:thanks|thank\ you|many\ thanks)[ \t]*(?:&|and)[ \t]*(?:best\ |kind\ |warm\ )?regards
         |best|cheers|thanks|thank\ you|thanks\ again|many\ thanks|thanks\ so\ much|sincerely|
         yours(?:\ (?:sincerely|truly|faithfully))?|all\ the\ best|take\ care|talk\ soon|
         warmly|respectfully|speak\ soon|have\ a\ (?:great|good|nice|lovely)\ (?:day|week|weekend|one)
         |ta|thx|br|rgds)
-        (?:[ \t]*[,.!]+)?(?:[ \t]*\p{Lu}[\p{L}.'\-]*(?:[ \t]+\p{Lu}[\p{L}.'\-]*){0,3})?[ \t]*[,.!]*[ \t]*$""",
+        (?:[ \t]*+[,.!]+)?(?:[ \t]*+\p{Lu}[\p{L}.'\-]*+(?:[ \t]++\p{Lu}[\p{L}.'\-]*+){0,3})?[ \t]*+[,.!]*+[ \t]*+$""",
     regex.VERBOSE,
 )
 _SIG_DELIMITER = Lazy(r"^-- ?$")
@@ -61,7 +60,7 @@ def is_sentence_start(text: str, offset: int) -> bool:
     index = offset - 1
     while index >= 0 and text[index] in " \t":
         index -= 1
-    return index < 0 or text[index] in "\n.!?:;\"'(*-•"
+    return index < 0 or text[index] in "\n\r.!?:;\"'(*-•"
 
 
 def match_case(replacement: str, matched: str) -> str:
@@ -76,6 +75,35 @@ class Sentence(NamedTuple):  # a tuple: replies have many, and tuples are cheape
     end: int
 
 
+class _Spans:
+    """Regions sorted by start, for the two questions asked of the foreign regions once per line
+    or sentence: does one of them hold [start, end], and which is the first holding an offset.
+    Each is a binary search (a scan over every region made quoted history quadratic)."""
+
+    __slots__ = ("reach", "regions", "starts")
+
+    def __init__(self, regions: list[Region]) -> None:
+        self.regions = sorted(regions, key=lambda r: (r.start, r.end))
+        self.starts = [r.start for r in self.regions]
+        self.reach: list[int] = []  # the furthest end among the regions up to each index
+        furthest = -1
+        for region in self.regions:
+            furthest = max(furthest, region.end)
+            self.reach.append(furthest)
+
+    def holds(self, start: int, end: int) -> bool:
+        """Some region has region.start <= start and end <= region.end."""
+        index = bisect.bisect_right(self.starts, start) - 1
+        return index >= 0 and self.reach[index] >= end
+
+    def first_at(self, offset: int) -> Region | None:
+        """The first region, in (start, end) order, with region.start <= offset < region.end."""
+        index = bisect.bisect_right(self.reach, offset)
+        if index < len(self.regions) and self.starts[index] <= offset:
+            return self.regions[index]
+        return None
+
+
 @dataclass
 class Anatomy:
     text: str
@@ -85,6 +113,7 @@ class Anatomy:
     _structural_starts: list[int] | None = field(default=None, repr=False)
     _foreign: list[Region] | None = field(default=None, repr=False)
     _foreign_of: list[Region] | None = field(default=None, repr=False)
+    _foreign_spans: _Spans | None = field(default=None, repr=False)
 
     def kinds(self, *kinds: str) -> list[Region]:
         return [r for r in self.regions if r.kind in kinds]
@@ -94,21 +123,31 @@ class Anatomy:
         if self._foreign is None or self._foreign_of is not self.regions:
             self._foreign = self.kinds("quoted", "code")
             self._foreign_of = self.regions
+            self._foreign_spans = _Spans(self._foreign)
         return self._foreign
+
+    @property
+    def foreign_spans(self) -> _Spans:
+        self.foreign  # noqa: B018  # refreshes the spans with the regions
+        assert self._foreign_spans is not None
+        return self._foreign_spans
 
     def sentences_between(self, start: int, end: int) -> list[Sentence]:
         """Sentences of the agent's own text in [start, end), computed once per span."""
         key = (start, end)
         if key not in self._sentences:
-            foreign = self.foreign
             found = sentences(self.text, start, end)
-            self._sentences[key] = [s for s in found if anatomy_is_own(foreign, s)] if foreign else found
+            if self.foreign:
+                spans = self.foreign_spans
+                found = [s for s in found if not spans.holds(s.start, s.end)]
+            self._sentences[key] = found
         return self._sentences[key]
 
     def region_of(self, offset: int) -> str | None:
         """The kind of the innermost region holding offset (foreign regions win)."""
-        for region in self.foreign:
-            if region.start <= offset < region.end:
+        if self.foreign:
+            region = self.foreign_spans.first_at(offset)
+            if region is not None:
                 return region.kind
         if self._structural_starts is None:
             structural = [r for r in self.regions if r.kind not in ("quoted", "code")]
@@ -144,6 +183,22 @@ def sentences(text: str, start: int, end: int) -> list[Sentence]:
     return found
 
 
+_COMMENT_DELIMITERS = (
+    (re.compile(re.escape("<!--")), re.compile(re.escape("-->"))),
+    (re.compile(re.escape("{#")), re.compile(re.escape("#}"))),
+    (re.compile(r"\{%-?\s*comment\s*-?%\}"), re.compile(r"\{%-?\s*endcomment\s*-?%\}")),
+    (re.compile(r"\{%-?\s*\#"), re.compile(re.escape("%}"))),
+    (re.compile(re.escape("{{!--")), re.compile(re.escape("--}}"))),
+)
+
+
+def _comment_spans(line: str) -> list[tuple[int, int]]:
+    r"""The spans of template comments in a line (<!-- -->, {# #}, {% comment %}…{% endcomment %},
+    {%# %}, {{!-- --}}): what the alternation of `opener.*?closer` finds with finditer, in linear
+    time (see `delimited_spans`; the regex made a line of "<!--" quadratic)."""
+    return [(start, end) for start, end, _ in delimited_spans(line, _COMMENT_DELIMITERS)]
+
+
 def analyse(text: str) -> Anatomy:
     lines = _line_spans(text)
     foreign: list[Region] = []
@@ -175,8 +230,8 @@ def analyse(text: str) -> Anatomy:
         if may_quote and _QUOTE_LINE.match(line):
             foreign.append(Region(kind="quoted", start=line_start, end=line_end))
             continue
-        for m in _COMMENT.finditer(line) if may_comment else ():  # never rendered to the customer
-            foreign.append(Region(kind="code", start=line_start + m.start(), end=line_start + m.end()))
+        for start, end in _comment_spans(line) if may_comment else ():  # never rendered to the customer
+            foreign.append(Region(kind="code", start=line_start + start, end=line_start + end))
         for m in _INLINE_CODE.finditer(line) if may_code else ():
             foreign.append(Region(kind="code", start=line_start + m.start(), end=line_start + m.end()))
     if in_fence:
@@ -186,8 +241,10 @@ def analyse(text: str) -> Anatomy:
 
     anatomy = Anatomy(text=text)
 
+    foreign_spans = _Spans(foreign)
+
     def is_foreign_line(span: tuple[int, int]) -> bool:
-        return any(r.start <= span[0] and span[1] <= r.end for r in foreign)
+        return foreign_spans.holds(span[0], span[1])
 
     own_lines = [
         span
@@ -225,7 +282,7 @@ def analyse(text: str) -> Anatomy:
 
 
 def anatomy_is_own(foreign: list[Region], sentence: Sentence) -> bool:
-    return not any(r.start <= sentence.start and sentence.end <= r.end for r in foreign)
+    return not _Spans(foreign).holds(sentence.start, sentence.end) if foreign else True
 
 
 _SHORT_SIGNOFF = Lazy(r"^[ \t]*[\p{L}'’ ]{2,40},[ \t]*$")  # "Love,", "Happy running,"

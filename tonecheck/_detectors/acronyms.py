@@ -276,18 +276,20 @@ def _shouting(text: str, start: int, end: int) -> bool:
 
 _GLOSS_VERBS = r"(?!\b(?:is|are|was|were|will|has|have|had|can|should|must|may|might)\b)"
 _EXPLAINED_AFTER = Lazy(  # used with .match(text, pos): no "^", which only matches at 0
-    r"(?:s|es)?(?:\s+[\w\-]+){0,2}?\s*(?:"
+    # (possessive repeats and blanks read once, before the glosses that start with a mark or
+    # after them for those that start with a word: no run of blanks or words is split two ways)
+    r"(?:s|es)?(?:\s++[\w\-]++){0,2}?(?:\s*+(?:"
     r"\(|"  # "SSO (single sign-on)"
     r",\s*(?:that\s+is|i\.?e\.?|meaning|aka|also\s+known\s+as|basically|in\s+other\s+words|short\s+for)\b|"
     r",\s*which\s+(?:is|are|means)\s+(?:a|an|the|basically|just|simply|how|where|what|when|our|your)\b|"
     r",\s*which\s+means\b|"  # "your account is in our dunning cycle, which means we'll try the card again"
     r",\s*which\s+(?:lets|allows|tells|shows|stands|sends|connects|points|links|keeps|protects|proves|"
     r"confirms|checks|identifies|gives|holds|stores|carries|moves|routes|handles)\b|"
-    r",\s*(?:the|a|an|our|your)\s+(?:" + _GLOSS_VERBS + r"[^\s,.;!?]+\s*){1,9}(?:[,.;!?]|$)|"  # appositive
-    r"\s+[—–]\s+|\s+-\s+|"
+    r",\s*(?:the|a|an|our|your)\s+(?:" + _GLOSS_VERBS + r"[^\s,.;!?]++\s*+){1,9}+(?:[,.;!?]|$)|"  # appositive
     r":\s+(?:when|where|that\s+is|that's|it\s+is|it's|this\s+is|which|basically|meaning|i\.?e\.?|in\s+other\s+words|"
-    r"the|a|an|(?:a|an|the)\s+\w+\s+(?:that|which|where|when|who))\b|"  # "a chargeback: when your bank reverses..."
-    r"\s+(?:stands\s+for|means|is\s+short\s+for|is\s+(?:a|an|the)\s+(?:way|setting|number|code|name|place|term|tool|list|record|kind|type|step|check|process|service|team|system|fee|charge|bank|payment|feature|app|link|address|file)))",
+    r"the|a|an|(?:a|an|the)\s+\w+\s+(?:that|which|where|when|who))\b)|"  # "a chargeback: when your bank reverses..."
+    r"\s++(?:[—–]\s+|-\s+|"
+    r"(?:stands\s+for|means|is\s+short\s+for|is\s+(?:a|an|the)\s+(?:way|setting|number|code|name|place|term|tool|list|record|kind|type|step|check|process|service|team|system|fee|charge|bank|payment|feature|app|link|address|file))))",
     regex.IGNORECASE,
 )
 _EXPLAINED_BEFORE = Lazy(

@@ -50,19 +50,30 @@ def _is_greeting_or_signoff(line: str) -> bool:
     return bool(_GREETING.match(line) or _SIGNOFF.match(line))
 
 
+_TITLES = ("mr", "mrs", "ms", "miss", "dr", "mx")
 _GREETING_NAME = Lazy(
     r"(?im)^[ \t]*(?:hi|hello|hey|dear|good\s+(?:morning|afternoon|evening))[ \t]+"
-    r"(?:(?P<title>mr|mrs|ms|miss|dr|mx)\.?[ \t]+)?(?P<name>\p{Lu}[\p{L}'\-]+)"
+    r"(?:(?P<title>mr|mrs|ms|miss|dr|mx)\.?[ \t]+)?"
+    r"(?!(?:mr|mrs|ms|miss|dr|mx)\b)(?P<name>\p{Lu}[\p{L}'\-]+)"  # a bare title ("Dear Ms,") names no one
 )
 _NOT_NAMES = {"there", "team", "all", "everyone", "folks", "again", "friend", "customer", "sir", "madam"}
+
+
+def _split_title(name: str) -> tuple[list[str], list[str]]:
+    """("Ms. Sara Lopez") -> (["Ms."], ["Sara", "Lopez"]): leading titles, then the name itself."""
+    words = name.split()
+    titles = []
+    while words and words[0].rstrip(".").casefold() in _TITLES:
+        titles.append(words.pop(0))
+    return titles, words
 
 
 @detector("wrong-name")
 def _wrong_name(scan: Scan, rule: DetectorRule, options: DetectorOptions) -> Iterable[Hit]:
     expected = (scan.context.get("customer_name") or "").strip()
-    if not expected:
+    titles, words = _split_title(expected)
+    if not words:  # no name, or a title alone: nothing to compare a greeting with
         return
-    words = expected.split()
     # "Sara-Jane Lopez": "Sara-Jane", "Sara", "Jane" and "Lopez" all name her
     known = {word.casefold() for word in words} | {
         part.casefold() for word in words for part in word.split("-") if part
@@ -73,8 +84,15 @@ def _wrong_name(scan: Scan, rule: DetectorRule, options: DetectorOptions) -> Ite
             continue
         if m.start("name") >= len(scan.scan) or scan.anatomy.region_of(m.start("name")) in ("quoted", "code"):
             continue
-        # after a title ("Dear Ms. Lopes") the surname goes in, otherwise the first name
-        replacement = words[-1] if m.group("title") else words[0]
+        # after a title ("Dear Ms. Lopes") the surname goes in; a customer known by title and
+        # surname only ("Ms. Lopez") is greeted so; otherwise by the first name. Each result is a
+        # greeting this check accepts, so fixing twice changes nothing the second time.
+        if m.group("title"):
+            replacement = words[-1]
+        elif titles and len(words) == 1:
+            replacement = " ".join((*titles, *words))
+        else:
+            replacement = words[0]
         yield Hit(
             rule.code,
             m.start("name"),

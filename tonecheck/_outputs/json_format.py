@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 
 from .._ruleset.load import Rule
-from .common import FileResult, _pairs
+from .common import FileResult, _pairs, escape_json
 
 JSON_FORMAT_VERSION = 1
 
@@ -24,7 +24,9 @@ def _render_json(results: Sequence[FileResult], rules: Mapping[str, Rule], versi
             for result in results
         ],
     }
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    # lone surrogates (a non-UTF-8 file name, a "\\ud800" in an export) become \\uXXXX escapes:
+    # valid UTF-8 out, the same strings back in
+    return escape_json(json.dumps(payload, ensure_ascii=False, indent=2)) + "\n"
 
 
 # -- github --------------------------------------------------------------------------------------
