@@ -192,6 +192,18 @@ class Engine:
         self.renewal_limit = len(self.nlp.vocab) + VOCAB_RENEWAL
         self.renewals = 0  # fresh pipelines built so far (see `_renew_pipeline`)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """An engine sent to another process (the audit's Dask workers) goes without its lock
+        and outside any memory zone; it gets a lock of its own there."""
+        state = self.__dict__.copy()
+        state.pop("_vocab_lock", None)
+        state["_zone_open"] = False
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._vocab_lock = threading.RLock()
+
     def _check_closing_elements(self) -> None:
         required = self.config.closing.required
         known = closing_element_names(self.ruleset.rules)
