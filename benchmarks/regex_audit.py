@@ -95,13 +95,13 @@ MAX_PIECES = 16  # literal pieces of a pattern used in shapes (the shortest firs
 ANCHORED = {
     "tonecheck._anatomy._FENCE": "match on one line",
     "tonecheck._anatomy._QUOTE_LINE": "match on one line",
-    "tonecheck._anatomy._GREETING": "match on one line",
-    "tonecheck._anatomy._SIGNOFF": "match on one line",
+    "tonecheck._anatomy._Patterns.greeting": "match on one line",
+    "tonecheck._anatomy._Patterns.signoff": "match on one line",
     "tonecheck._anatomy._SIG_DELIMITER": "match on one line",
     "tonecheck._anatomy._SHORT_SIGNOFF": "match on one line",
     "tonecheck._anatomy._SOCIAL_OPENER": "match at the start of a reply",
     "tonecheck._detectors.acronyms._ACRONYM_SHAPE": "fullmatch on a run of capitals",
-    "tonecheck._detectors.acronyms._EXPLAINED_AFTER": "match after a term, in a 120-character window",
+    "tonecheck._detectors.acronyms._Explanations.after": "match after a term, in a 120-character window",
     "tonecheck._detectors.closing._INITIALS": "fullmatch on one sentence",
     "tonecheck._fix.apply._AFTER_REMOVAL": "match at the end of an edit",
     "tonecheck._fix.apply._SPACES": "match at the end of an edit",
@@ -115,7 +115,7 @@ ANCHORED = {
     "tonecheck._inputs.html._TAG_NAME": "match after a '<'",
     "tonecheck._inputs.segment._ESCAPE_AT": "match at one offset",
     "tonecheck._detectors.acronyms._WORD_AFTER": "match after a term, in a 40-character window",
-    "tonecheck._detectors.acronyms:131": "search in the 20 characters before a term",
+    "tonecheck._detectors.acronyms:132": "search in the 20 characters before a term",
     "tonecheck._detectors.closing._CODE_LINE": "fullmatch on one line or sentence",
     "tonecheck._detectors.closing._LIST_ITEM": "match at the start of a sentence's line",
     "tonecheck._detectors.placeholders._SEGMENT": "finditer on a variable _PATH matched (its brackets are closed)",
@@ -187,8 +187,19 @@ def _rule_patterns() -> Iterator[Pattern]:
     from tonecheck._engine.linter import get_engine
 
     engine = get_engine(tonecheck.Config(preview=True))
-    for code, pattern, _, _ in engine.rule_regex:
-        yield Pattern(f"rule {code} regex", pattern.source, pattern.flags, "regex")
+    for code, sources, _, _ in engine.rule_regex:
+        for index, pattern in enumerate(sources):
+            yield Pattern(f"rule {code} regex[{index}]", pattern.source, pattern.flags, "regex")
+    # the patterns built from each language's words (rules/<language>/language.yml), keyed by
+    # module, class and attribute: one reply in each language builds them
+    from tonecheck._language import language_data, packs
+
+    for language_code in packs():
+        engine.check("Hi Sam,\n\nThanks, it works (SSO).\n\nBest,\nAna", mode="draft", language=language_code)
+        for build, derived in list(language_data(language_code)._derived.items()):
+            owner = f"{build.__module__}.{getattr(build, '__qualname__', build)}"
+            for name, value in vars(derived).items():
+                yield from _from_object(f"{owner}.{name}", value)
     for rule in engine.rules.values():
         for index, rewrite in enumerate(getattr(rule, "rewrites", ())):
             yield Pattern(f"rule {rule.code} rewrites[{index}]", rewrite.pattern, regex.IGNORECASE, "regex")

@@ -18,6 +18,9 @@ What it measures (each comparison is timed in alternating or rotated passes in t
   6. Peak RSS of the largest single process: `tonecheck check reply.txt` (one reply) and
      the folder run. Target <= 120 MiB.
   Start-up of a fresh CLI on one reply against `python -c "import spacy"` is reported too.
+  The cost of detecting each reply's language is reported too: check() with language auto
+  (the default) against check() with the language given, and the detector's model load
+  (from its file and from tonecheck's cache).
 
 How to run it (from the repo root; the comparators are benchmark-only dependencies)
     pip install -e ".[bench]"                                  # proselint 0.16
@@ -327,6 +330,45 @@ def throughput(replies: list[tuple[str, str]], repeat: int) -> dict:
 
 
 # --------------------------------------------------------------------------- 5: cost per KB
+
+
+def language_cost(replies: list[tuple[str, str]], repeat: int) -> dict:
+    """What detecting each reply's language costs: `tonecheck.check` with language auto (the
+    default) against the same with the language given (no detection), in alternating passes; and
+    the detector's model load, from its xz file and from tonecheck's cache."""
+    import tonecheck
+    from tonecheck import _langid
+
+    given = tonecheck.Config(language="en")
+    for text, mode in replies[:50]:  # warm both engines (and load the model) before timing
+        tonecheck.check(text, mode=mode)
+        tonecheck.check(text, mode=mode, config=given)
+    runs: dict[str, list[float]] = {"auto": [], "given": []}
+    for _ in range(repeat):
+        for name, config in (("auto", None), ("given", given)):
+            gc.collect()
+            start = time.perf_counter()
+            for text, mode in replies:
+                tonecheck.check(text, mode=mode, config=config)
+            runs[name].append(time.perf_counter() - start)
+    auto, fixed = statistics.median(runs["auto"]), statistics.median(runs["given"])
+    from py3langid import langid
+
+    start = time.perf_counter()
+    langid._load_model_file(langid.MODEL_DIR / langid.MODEL_FILE)
+    from_file = time.perf_counter() - start
+    start = time.perf_counter()
+    _langid._load()
+    from_cache = time.perf_counter() - start
+    return {
+        "repeat": repeat,
+        "auto_s": auto,
+        "given_s": fixed,
+        "ratio": auto / fixed,
+        "per_reply_ms": (auto - fixed) / len(replies) * 1000,
+        "model_load_file_s": from_file,
+        "model_load_cache_s": from_cache,
+    }
 
 
 def _plain_material(replies: list[tuple[str, str]], total_chars: int) -> list[str]:
@@ -643,6 +685,16 @@ def print_table(figures: dict) -> None:
         f"Cost per KB: {sc['texts']['1 KB']} texts of ~1 KB {sc['s_per_kb']['1 KB'] * 1e6:.0f} us/KB, one 1 MB text "
         f"{sc['s_per_kb']['1 MB'] * 1e6:.0f} us/KB; paired ratios {', '.join(f'{r:.2f}' for r in sc['ratio_paired'])}"
     )
+    lang = figures["language"]
+    print()
+    print(f"Language detection (median of {lang['repeat']} alternating passes of tonecheck.check)")
+    print(f"  {'language auto (detected), s':<40}{lang['auto_s']:>9.3f}")
+    print(f"  {'language given (no detection), s':<40}{lang['given_s']:>9.3f}")
+    print(f"  {'ratio auto/given':<40}{lang['ratio']:>8.2f}x   ({lang['per_reply_ms']:.3f} ms a reply)")
+    print(
+        f"  model load: {lang['model_load_file_s']:.2f} s from its xz file, "
+        f"{lang['model_load_cache_s']:.2f} s from tonecheck's cache (once a process)"
+    )
     print()
     print(f"Start-up on one reply, fresh processes (median of {s['runs']} rotated runs):")
     rows = (
@@ -688,6 +740,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         loadavg = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
         print("in-process passes...", file=sys.stderr)
         throughput_figures = throughput(replies, args.repeat)
+        print("language detection passes...", file=sys.stderr)
+        language_figures = language_cost(replies, args.repeat)
         print("cost per KB...", file=sys.stderr)
         scaling_figures = scaling(replies, args.scaling_rounds)
         print("folder runs...", file=sys.stderr)
@@ -704,6 +758,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "modes": {m: sum(1 for _, mode in replies if mode == m) for m in ("draft", "saved")},
         "corpus_files": files,
         "throughput": throughput_figures,
+        "language": language_figures,
         "scaling": scaling_figures,
         "folder": folder_figures,
         "startup": startup_figures,

@@ -375,7 +375,15 @@ def _peak_reading(path: Path, columns: Columns) -> tuple[int, int]:
         if isinstance(item, Reply):
             count += 1
             agg.add(
-                item, ("email", (("TPL001", "template-leftover", 3, 17, "{{first_name}}", None, 3, 17),), None, None)
+                item,
+                (
+                    "email",
+                    (("TPL001", "template-leftover", 3, 17, "{{first_name}}", None, 3, 17),),
+                    None,
+                    None,
+                    "en",
+                    None,
+                ),
             )
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
@@ -648,3 +656,33 @@ def test_without_the_audit_extra_the_message_says_what_to_install(
     result = run_cli(["audit", str(write_json(tmp_path / "t.json", zendesk_export())), "-j", "1"])
     assert result.code == 2
     assert 'needs ijson, part of the audit extra: pip install "tonecheck[audit]"' in result.err
+
+
+# -- languages ---------------------------------------------------------------------------------
+
+RUSSIAN = (
+    "Здравствуйте, Дана!\n\nК сожалению, мы не можем вернуть деньги за этот заказ: таковы правила магазина.\n\n"
+    "С уважением,\nАнна"
+)
+GERMAN = (
+    "Hallo Dana,\n\nvielen Dank für Ihre Nachricht. Der Gutschein ist bis Juni gültig, und wir haben ihn "
+    "heute noch einmal an Ihre Adresse geschickt.\n\nViele Grüße\nJo"
+)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_each_reply_is_audited_in_its_language(tmp_path: Path, workers: int) -> None:
+    rows = [
+        {"msg": PER_MY_LAST, "who": "Kim", "sent": "2024-01-16T10:00:00Z", "via": "email", "rid": "r1"},
+        {"msg": RUSSIAN, "who": "Anna", "sent": "2024-01-16T11:00:00Z", "via": "email", "rid": "r2"},
+        {"msg": GERMAN, "who": "Jo", "sent": "2024-01-16T12:00:00Z", "via": "email", "rid": "r3"},
+    ]
+    config = Config(preview=True)  # the Russian rules are preview rules
+    report, _, _ = audit([write_csv(tmp_path / "replies.csv", rows)], columns=MAPPING, config=config, workers=workers)
+    assert report["replies_linted"] == 2
+    assert set(report["by_language"]) == {"en", "ru"}
+    assert report["by_language"]["ru"]["findings"] >= 1  # a Russian rule ran on the Russian reply
+    assert report["by_language"]["en"] == report["by_agent"]["Kim"]
+    # a reply in a language without rules is not linted, and the report says why
+    assert report["replies_skipped"] == {"not checked: no rules for de": 1}
+    assert "Jo" not in report["by_agent"]

@@ -337,8 +337,12 @@ def test_json_is_findings_plus_reply_id_per_file():
     entries = payload["files"][0]["findings"]
     assert len(entries) == len(result.findings) > 0
     for entry, (finding, reply_id) in zip(entries, result.findings_with_replies()):
-        assert entry == {**finding.model_dump(mode="json"), "reply_id": reply_id}
+        assert entry == {**finding.model_dump(mode="json"), "reply_id": reply_id, "language": "en"}
     assert {e["reply_id"] for e in entries} <= {"Refund", "Welcome"}
+    replies = payload["files"][0]["replies"]
+    assert [(r["reply_id"], r["language"], r["notes"]) for r in replies] == [
+        (reply.reply_id, "en", []) for reply in result.replies
+    ]
 
 
 def test_json_keeps_non_ascii_and_control_characters_intact():

@@ -12,11 +12,15 @@ from conftest import span_of
 
 import tonecheck
 from tonecheck import CATEGORIES, Config, RuleError
+from tonecheck._language import packs
 from tonecheck._ruleset.load import CODE_PATTERN, NAME_PATTERN, RuleSet, builtin_rules_dir, load_rules
 from tonecheck._ruleset.schema import KINDS, TOOL_CATEGORY
 
 BUILTIN = load_rules()
-RULES = BUILTIN.rules
+# every language's packs: the tool rules, which every language loads, once
+PACKS = {language: load_rules((), language) for language in packs()}
+LANGUAGE_OF = {rule.code: language for language, pack in PACKS.items() for rule in pack.rules if rule.kind != "tool"}
+RULES = tuple({rule.code: rule for pack in PACKS.values() for rule in pack.rules}.values())
 # every rule on, preview rules included: a rule's examples are checked whatever its status
 ALL_RULES = Config(preview=True)
 MATCHING = [r for r in RULES if r.kind != "tool"]  # rules the engine runs
@@ -30,7 +34,9 @@ def _rule_id(rule) -> str:
 def _run_example(rule, text, config=None):
     """Check a rule's own example the way the rule file says to (mode and context)."""
     context = dict(getattr(rule.examples, "context", None) or {}) or None
-    return tonecheck.check(text, mode=rule.examples.mode, config=config, context=context)
+    return tonecheck.check(
+        text, mode=rule.examples.mode, config=config, context=context, language=LANGUAGE_OF.get(rule.code, "en")
+    )
 
 
 # -- the built-in packs -----------------------------------------------------------------------
@@ -65,12 +71,21 @@ def test_schema_patterns_are_the_documented_ones():
 
 def test_each_pack_sits_in_the_folder_of_its_language_and_category():
     root = builtin_rules_dir()
-    for rule in RULES:
-        source = Path(BUILTIN.sources[rule.code]).relative_to(root)
-        if rule.kind == "tool":
-            assert source.parts[:-1] == ("tool",), (rule.code, source)
-        else:
-            assert source.parts[:-1] == ("en", rule.category), (rule.code, source)
+    for language, pack in PACKS.items():
+        for rule in pack.rules:
+            source = Path(pack.sources[rule.code]).relative_to(root)
+            if rule.kind == "tool":
+                assert source.parts[:-1] == ("tool",), (rule.code, source)
+            else:
+                assert source.parts[:-1] == (language, rule.category), (rule.code, source)
+
+
+def test_codes_and_names_are_unique_across_languages():
+    """A code names one rule whatever the reply's language (baselines, suppressions, measured figures)."""
+    codes = [rule.code for pack in PACKS.values() for rule in pack.rules if rule.kind != "tool"]
+    names = [rule.name for pack in PACKS.values() for rule in pack.rules if rule.kind != "tool"]
+    assert len(codes) == len(set(codes)) and len(names) == len(set(names))
+    assert set(PACKS) >= {"en", "ru"}
 
 
 def test_builtin_rule_files_are_yaml_with_one_category_each():
@@ -226,7 +241,7 @@ def test_a_valid_pack_loads_and_its_rule_fires(tmp_path):
     _write(tmp_path, _pack(_rule()))
     ruleset = load_rules((str(tmp_path),))
     assert "TST001" in ruleset.by_code()
-    assert len(ruleset.rules) == len(RULES) + 1
+    assert len(ruleset.rules) == len(BUILTIN.rules) + 1
     text = "Hi Sam,\n\nToday we really frobnicate the widget.\n"
     report = tonecheck.check(text, config=Config(rule_paths=(str(tmp_path),)))
     hits = [f for f in report.findings if f.code == "TST001"]

@@ -52,6 +52,23 @@ def test_check_returns_the_library_findings_with_the_gate_actions(server: Server
     assert body["text"] == DRAFT and body["incomplete"] == []
 
 
+def test_check_and_fix_carry_the_language(server: Server) -> None:
+    russian = "Здравствуйте, Ольга!\n\nКак я уже писала, возврат занимает до десяти дней.\n\nС уважением,\nАнна"
+    status, body = server.post_json("/v1/check", {"text": russian})
+    assert status == 200 and (body["language"], body["notes"]) == ("ru", [])
+    assert [f["code"] for f in body["findings"]] == [f["code"] for f in library_findings(russian)]
+    assert "PAG501" in [f["code"] for f in body["findings"]]
+    german = "Guten Tag,\n\nleider können wir die Bestellung nicht mehr ändern, da sie bereits verschickt wurde."
+    status, body = server.post_json("/v1/check", {"text": german})
+    assert (body["language"], body["notes"], body["findings"]) == ("de", ["not checked: no rules for de"], [])
+    status, body = server.post_json("/v1/check", {"text": german, "language": "en"})
+    assert body["language"] == "en" and body["notes"] == []
+    status, body = server.post_json("/v1/fix", {"text": russian, "unsafe": True})
+    assert status == 200 and body["language"] == "ru" and "Как я уже писала" not in body["text"]
+    status, body = server.post_json("/v1/check", {"text": german, "language": "German"})
+    assert status == 422 and body["field"] == "language"
+
+
 def test_a_clean_reply_passes(server: Server) -> None:
     text = "Hi Sara,\n\nThe refund went out today.\n\nLet me know if anything else comes up.\n\nAnna"
     status, body = server.post_json("/v1/check", {"text": text, "context": {"customer_name": "Sara"}})

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import regex
 
+from ._language import Language, expanded, language_data, words_regex
 from ._lazy import Lazy
 from ._text import delimited_spans
 from ._types import Channel, Region
@@ -20,39 +21,60 @@ if TYPE_CHECKING:
 _FENCE = Lazy(r"^[ \t]*(```|~~~)")
 _INLINE_CODE = Lazy(r"`[^`\n]+`")
 _QUOTE_LINE = Lazy(r"^[ \t]*>")
-# Headers that start quoted history; everything after them belongs to someone else.
-_HISTORY_START = Lazy(
-    r"""^[ \t]*(?:
-        On\b[^\n]{0,300}?\bwrote:[ \t]*$
-      | On\b[^\n]{0,200}\n[^\n]{0,200}\bwrote:[ \t]*$
-      | -{2,}[ \t]*(?:Original|Forwarded)\ Message[ \t]*-{2,}
-      | Begin\ forwarded\ message:
-      | From:[^\n]+\n(?:Sent|Date):[^\n]+
-      | _{20,}[ \t]*$
-    )""",
-    regex.VERBOSE | regex.MULTILINE | regex.IGNORECASE,
-)
-_HISTORY_HINTS = ("wrote:", "original message", "forwarded message", "from:", "____")  # one is in every header
-_GREETING = Lazy(
-    r"""^[ \t]*(?:hi|hello|hey|hiya|dear|greetings|good\ (?:morning|afternoon|evening|day)|howdy|
-        hallo|hola|bonjour|welcome)\b[^\n]{0,60}$""",
-    regex.VERBOSE | regex.IGNORECASE,
-)
-_SIGNOFF = Lazy(
-    r"""^[ \t]*+(?i:(?:with\ )?(?:best|kind|warm|warmest|many|kindest)?[ \t]*(?:regards|wishes)
-        |(?:thanks|thank\ you|many\ thanks)[ \t]*(?:&|and)[ \t]*(?:best\ |kind\ |warm\ )?regards
-        |best|cheers|thanks|thank\ you|thanks\ again|many\ thanks|thanks\ so\ much|sincerely|
-        yours(?:\ (?:sincerely|truly|faithfully))?|all\ the\ best|take\ care|talk\ soon|
-        warmly|respectfully|speak\ soon|have\ a\ (?:great|good|nice|lovely)\ (?:day|week|weekend|one)
-        |ta|thx|br|rgds)
-        (?:[ \t]*+[,.!]+)?(?:[ \t]*+\p{Lu}[\p{L}.'\-]*+(?:[ \t]++\p{Lu}[\p{L}.'\-]*+){0,3})?[ \t]*+[,.!]*+[ \t]*+$""",
-    regex.VERBOSE,
-)
 _SIG_DELIMITER = Lazy(r"^-- ?$")
 # A sentence ends at . ! ? followed by space or the end, or at a line break; "4.2", "e.g" and
 # "example.com" do not end one.
 _ALNUM = Lazy(r"[\p{L}\p{N}]")
 _SENTENCE_END = Lazy(r"[.!?]+[\"')\]]*(?=\s|$)|\n")
+
+
+class _Patterns:
+    """The anatomy's patterns for one language (built once per language, compiled on first use):
+    their shape is here, their words are the language's (rules/<language>/language.yml)."""
+
+    def __init__(self, language: Language) -> None:
+        words = language.data
+        self.greeting = Lazy(r"^[ \t]*" + words_regex(words.greetings.words) + r"\b[^\n]{0,60}$", regex.IGNORECASE)
+        # a sign-off phrase, then perhaps punctuation and a name of up to four words
+        self.signoff = Lazy(
+            # (possessive: each run of blanks or name letters is read once, so a long line of them
+            # that is no sign-off fails in linear time)
+            r"^[ \t]*+(?i:" + words_regex(words.signoffs.phrases) + r")"
+            r"(?:[ \t]*+[,.!]+)?(?:[ \t]*+\p{Lu}[\p{L}.'\-]*+(?:[ \t]++\p{Lu}[\p{L}.'\-]*+){0,3})?"
+            r"[ \t]*+[,.!]*+[ \t]*+$"
+        )
+        # Headers that start quoted history; everything after them belongs to someone else.
+        history = words.history
+        # no start words: any line that ends in an end word is a header
+        starts = words_regex(history.reply_header.starts, " ") + r"\b" if history.reply_header.starts else r"(?=\S)"
+        ends = words_regex(history.reply_header.ends, " ")
+        first = words_regex(history.header_block.first, " ")
+        second = words_regex(history.header_block.second, " ")
+        self.history_start = Lazy(
+            r"^[ \t]*(?:"
+            + (starts + r"[^\n]{0,300}?\b" + ends + r"[ \t]*$")  # "On <date>, <name> wrote:"
+            + (  # ... over two lines, where a start word says where the header begins
+                "|" + starts + r"[^\n]{0,200}\n[^\n]{0,200}\b" + ends + r"[ \t]*$"
+                if history.reply_header.starts
+                else ""
+            )
+            + (r"|-{2,}[ \t]*" + words_regex(history.dashed, " ") + r"[ \t]*-{2,}")  # "-----Original Message-----"
+            + ("|" + words_regex(history.lines, " "))
+            + ("|" + first + r"[^\n]+\n" + second + r"[^\n]+")  # "From: ..." then "Sent: ..."
+            + r"|_{20,}[ \t]*$)",
+            regex.MULTILINE | regex.IGNORECASE,
+        )
+        # cheap substring checks first, as most replies have no history: one of these is in every header
+        hint_lists = (history.reply_header.ends, history.dashed, history.lines, history.header_block.first)
+        hints = (phrase.lower() for patterns in hint_lists for phrase in expanded(patterns))
+        self.history_hints = (*dict.fromkeys(hints), "____")
+        self.company_abbreviation = Lazy(r"(?<!\w)" + words_regex(words.signature.company_abbreviations) + "$")
+
+
+def greeting_or_signoff(line: str, language: Language) -> bool:
+    """True if the line is a greeting ("Hi Sam,") or a sign-off ("Best regards, Ana")."""
+    patterns = language.derived(_Patterns)
+    return bool(patterns.greeting.match(line) or patterns.signoff.match(line))
 
 
 def is_sentence_start(text: str, offset: int) -> bool:
@@ -199,14 +221,16 @@ def _comment_spans(line: str) -> list[tuple[int, int]]:
     return [(start, end) for start, end, _ in delimited_spans(line, _COMMENT_DELIMITERS)]
 
 
-def analyse(text: str) -> Anatomy:
+def analyse(text: str, language: Language | None = None) -> Anatomy:
+    """The reply's regions, read with a language's words (default: English)."""
+    patterns = (language or language_data()).derived(_Patterns)
     lines = _line_spans(text)
     foreign: list[Region] = []
 
     # Quoted history: from the first history header to the end, plus any '>' line.
     # cheap substring checks first: most replies have no history, code or quotes
     lowered = text.lower()
-    history = _HISTORY_START.search(text) if any(hint in lowered for hint in _HISTORY_HINTS) else None
+    history = patterns.history_start.search(text) if any(hint in lowered for hint in patterns.history_hints) else None
     may_fence = "```" in text or "~~~" in text
     may_quote = ">" in text
     may_code = "`" in text
@@ -252,18 +276,18 @@ def analyse(text: str) -> Anatomy:
         if span[0] < history_start and text[span[0] : span[1]].strip() and not is_foreign_line(span)
     ]
     structural: list[Region] = []
-    footer_at = _find_footer(text, own_lines)
+    footer_at = _find_footer(text, own_lines, patterns)
     if footer_at is not None:  # an email footer (unsubscribe, legal, address) is not the closing
         structural.append(Region(kind="footer", start=own_lines[footer_at][0], end=own_lines[-1][1]))
         own_lines = own_lines[:footer_at]
     body_start = own_lines[0][0] if own_lines else 0
     body_end = own_lines[-1][1] if own_lines else 0
-    if len(own_lines) > 1 and _GREETING.match(text[own_lines[0][0] : own_lines[0][1]]):
+    if len(own_lines) > 1 and patterns.greeting.match(text[own_lines[0][0] : own_lines[0][1]]):
         first = own_lines[0]
         structural.append(Region(kind="greeting", start=first[0], end=first[1]))
         own_lines = own_lines[1:]
         body_start = own_lines[0][0]
-    signoff_at = _find_signoff(text, own_lines)
+    signoff_at = _find_signoff(text, own_lines, patterns)
     if signoff_at is not None:
         structural.append(Region(kind="signoff", start=own_lines[signoff_at][0], end=own_lines[-1][1]))
         own_lines = own_lines[:signoff_at]
@@ -286,11 +310,10 @@ def anatomy_is_own(foreign: list[Region], sentence: Sentence) -> bool:
 
 
 _SHORT_SIGNOFF = Lazy(r"^[ \t]*[\p{L}'’ ]{2,40},[ \t]*$")  # "Love,", "Happy running,"
-_COMPANY_ABBREVIATION = Lazy(r"\b(?:Co|Inc|Ltd|Corp|Jr|Sr|Bros|Pty|LLC|plc|S\.A|B\.V)\.$")
 _CONTACT = Lazy(r"https?://|www\.|@[\w-]+\.|\+?\d[\d ()\-]{6,}\d|\.[a-z]{2,4}\b|\{\{|\|")
 
 
-def _signature_line(line: str) -> bool:
+def _signature_line(line: str, patterns: _Patterns) -> bool:
     """A name, title, company or contact line: short and not a sentence."""
     stripped = line.strip()
     words = stripped.split()
@@ -299,7 +322,7 @@ def _signature_line(line: str) -> bool:
         return len(words) <= 8 or not stripped.endswith(".")
     if not 0 < len(words) <= 6 or stripped.endswith(","):
         return False
-    return stripped[-1] not in ".!?:;" or bool(_COMPANY_ABBREVIATION.search(stripped))
+    return stripped[-1] not in ".!?:;" or bool(patterns.company_abbreviation.search(stripped))
 
 
 # what only an email footer says: unsubscribe and preference links, why the mail was sent, legal lines
@@ -315,7 +338,7 @@ _FOOTER = Lazy(
 )
 
 
-def _find_footer(text: str, own_lines: list[tuple[int, int]]) -> int | None:
+def _find_footer(text: str, own_lines: list[tuple[int, int]], patterns: _Patterns) -> int | None:
     """Index into own_lines where a trailing email footer starts: the earliest of the last lines
     that says what only a footer says (unsubscribe, why the mail was sent, privacy, copyright),
     followed only by more such lines or short name, address and contact lines, and preceded by a
@@ -326,15 +349,15 @@ def _find_footer(text: str, own_lines: list[tuple[int, int]]) -> int | None:
         line = text[own_lines[index][0] : own_lines[index][1]]
         if _FOOTER.search(line):
             found = index
-        elif not _signature_line(line):
+        elif not _signature_line(line, patterns):
             break
         index -= 1
-    if found is None or _find_signoff(text, own_lines[:found]) is None:
+    if found is None or _find_signoff(text, own_lines[:found], patterns) is None:
         return None  # a footer follows a sign-off; without one this is the reply's own text
     return found
 
 
-def _find_signoff(text: str, own_lines: list[tuple[int, int]]) -> int | None:
+def _find_signoff(text: str, own_lines: list[tuple[int, int]], patterns: _Patterns) -> int | None:
     """Index into own_lines where the sign-off starts: a sign-off phrase ("Best,", "Love,") or a
     "-- " delimiter among the last lines, followed only by signature lines; failing that, a trailing
     block of signature lines (name, team, company, contact details)."""
@@ -344,9 +367,9 @@ def _find_signoff(text: str, own_lines: list[tuple[int, int]]) -> int | None:
     index = len(own_lines) - 1
     while index >= lowest and index > 0:
         line = text[own_lines[index][0] : own_lines[index][1]]
-        if _SIG_DELIMITER.match(line) or _SIGNOFF.match(line) or _SHORT_SIGNOFF.match(line):
+        if _SIG_DELIMITER.match(line) or patterns.signoff.match(line) or _SHORT_SIGNOFF.match(line):
             found = index  # keep going: a sign-off block may have been pasted twice
-        elif not _signature_line(line):
+        elif not _signature_line(line, patterns):
             break
         elif found is None:
             signature_from = index

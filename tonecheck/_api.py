@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Literal
 
+import regex
+
 from ._config import DEFAULT_CONFIG, Config
 from ._engine.linter import Engine, get_engine
 from ._exceptions import InputError
@@ -53,6 +55,7 @@ class Linter:
         channel: Channel | Literal["auto"] | None = None,
         context: Mapping[str, str] | None = None,
         ignore: Iterable[str] = (),
+        language: str | None = None,
     ) -> Report:
         """Lint one reply.
 
@@ -62,16 +65,23 @@ class Linter:
         about to be sent, "saved" for a template. `channel`: "email", "chat", "social", or
         "auto"/None for the configuration's (auto: read from the reply). `context`: facts about
         the conversation, e.g. {"customer_name": "Sara"}. `ignore`: codes, prefixes, rule names
-        or categories to drop for this call.
+        or categories to drop for this call. `language`: the reply's language ("en", "ru"), or
+        "auto"/None for the configuration's (auto: detected); a reply in a language without
+        rules is not checked (`Report.notes` says so).
         """
         _check_text(text)
         _check_mode(mode)
         if format not in TEXT_FORMATS:
             raise InputError(f"format must be one of {', '.join(TEXT_FORMATS)}, not {format!r}")
-        options = _options(mode=mode, channel=channel, context=context, ignore=ignore)
+        options = _options(mode=mode, channel=channel, context=context, ignore=ignore, language=language)
         if format == "text":
             return self._engine.check(
-                text, mode=mode, context=options.context, channel=options.channel, ignore=options.ignore
+                text,
+                mode=mode,
+                context=options.context,
+                channel=options.channel,
+                ignore=options.ignore,
+                language=options.language,
             )
         # the reply inside the markup, as one report whose offsets also reach back into the markup
         linted = lint_source(
@@ -81,7 +91,15 @@ class Linter:
         if len(replies) == 1:
             return replies[0]
         findings = tuple(f for reply in replies for f in reply.findings)
-        return Report(text=text, mode=mode, channel=replies[0].channel if replies else "email", findings=findings)
+        first = replies[0] if replies else None
+        return Report(
+            text=text,
+            mode=mode,
+            channel=first.channel if first else "email",
+            findings=findings,
+            language=first.language if first else self._engine.language.code,
+            notes=tuple(dict.fromkeys(note for reply in replies for note in reply.notes)),
+        )
 
     def check_file(
         self,
@@ -90,12 +108,15 @@ class Linter:
         mode: Mode | None = None,
         channel: Channel | None = None,
         context: Mapping[str, str] | None = None,
+        language: str | None = None,
     ) -> FileReport:
         """Lint a file of any supported format with this Linter's configuration: one report per
         reply, inline suppressions applied and unused ones reported (TON100). The project's
         per-file ignores and mode globs apply when the configuration came from a project file
         (`load_config`); otherwise paths are taken relative to the current folder."""
-        return self._check_file(_as_path(path), self._project, mode=mode, channel=channel, context=context)
+        return self._check_file(
+            _as_path(path), self._project, mode=mode, channel=channel, context=context, language=language
+        )
 
     def _check_file(
         self,
@@ -105,8 +126,9 @@ class Linter:
         mode: Mode | None,
         channel: Channel | None,
         context: Mapping[str, str] | None,
+        language: str | None = None,
     ) -> FileReport:
-        options = _options(mode=mode, channel=channel, context=context, ignore=(), file_default=True)
+        options = _options(mode=mode, channel=channel, context=context, ignore=(), file_default=True, language=language)
         if project is None:
             project = Project(config=self.config, root=Path.cwd(), source=None)
         return lint_file(self._engine, file, project=project, shown=str(file), options=options)
@@ -121,6 +143,7 @@ class Linter:
         ignore: Iterable[str] = (),
         unsafe: bool = False,
         max_rounds: int = 10,
+        language: str | None = None,
     ) -> FixResult:
         """Apply every safe suggestion (and, with `unsafe=True`, tone rewrites too) until none
         is left (at most `max_rounds` rounds); returns the new text, the edits made and the
@@ -131,12 +154,17 @@ class Linter:
             raise InputError(f"unsafe must be True or False, not {type(unsafe).__name__}")
         if isinstance(max_rounds, bool) or not isinstance(max_rounds, int) or max_rounds < 1:
             raise InputError(f"max_rounds must be a whole number of at least 1, not {max_rounds!r}")
-        options = _options(mode=mode, channel=channel, context=context, ignore=ignore)
+        options = _options(mode=mode, channel=channel, context=context, ignore=ignore, language=language)
         engine = self._engine
         return fix_text(
             text,
             lambda current: engine.check(
-                current, mode=mode, context=options.context, channel=options.channel, ignore=options.ignore
+                current,
+                mode=mode,
+                context=options.context,
+                channel=options.channel,
+                ignore=options.ignore,
+                language=options.language,
             ),
             unsafe=unsafe,
             max_rounds=max_rounds,
@@ -193,10 +221,11 @@ def check(
     config: Config | None = None,
     context: Mapping[str, str] | None = None,
     ignore: Iterable[str] = (),
+    language: str | None = None,
 ) -> Report:
     """Lint one reply (see `Linter.check`); the configuration's engine is built once."""
     return _linter(_config(config)).check(
-        text, format=format, mode=mode, channel=channel, context=context, ignore=ignore
+        text, format=format, mode=mode, channel=channel, context=context, ignore=ignore, language=language
     )
 
 
@@ -207,6 +236,7 @@ def check_file(
     mode: Mode | None = None,
     channel: Channel | None = None,
     context: Mapping[str, str] | None = None,
+    language: str | None = None,
 ) -> FileReport:
     """Lint a file the way `tonecheck check` does: configuration found upward from the file
     (unless `config` is given), suppressions, TON100, per-file ignores and modes by glob."""
@@ -217,7 +247,7 @@ def check_file(
         given = _config(config) or Config()
         project = _project_of(given) or Project(config=given, root=Path.cwd(), source=None)
     linter = _linter(project.config)
-    return linter._check_file(file, project, mode=mode, channel=channel, context=context)
+    return linter._check_file(file, project, mode=mode, channel=channel, context=context, language=language)
 
 
 def fix(
@@ -230,10 +260,18 @@ def fix(
     ignore: Iterable[str] = (),
     unsafe: bool = False,
     max_rounds: int = 10,
+    language: str | None = None,
 ) -> FixResult:
     """Apply suggestions until none is left (see `Linter.fix`)."""
     return _linter(_config(config)).fix(
-        text, mode=mode, channel=channel, context=context, ignore=ignore, unsafe=unsafe, max_rounds=max_rounds
+        text,
+        mode=mode,
+        channel=channel,
+        context=context,
+        ignore=ignore,
+        unsafe=unsafe,
+        max_rounds=max_rounds,
+        language=language,
     )
 
 
@@ -266,8 +304,16 @@ _PLAIN_OPTIONS = {
 }
 
 
-def _options(*, mode: object, channel: object, context: object, ignore: object, file_default: bool = False) -> Options:
-    if context is None and channel is None and ignore == () and (mode is None or mode in MODES):
+def _options(
+    *,
+    mode: object,
+    channel: object,
+    context: object,
+    ignore: object,
+    file_default: bool = False,
+    language: object = None,
+) -> Options:
+    if context is None and channel is None and ignore == () and language is None and (mode is None or mode in MODES):
         return _PLAIN_OPTIONS[mode, file_default]  # the usual call: nothing else to check
     if mode is not None and mode not in MODES:
         raise InputError(f"mode must be 'draft' or 'saved', not {mode!r}")
@@ -282,10 +328,13 @@ def _options(*, mode: object, channel: object, context: object, ignore: object, 
     ignored = tuple(ignore)
     if not all(isinstance(item, str) for item in ignored):
         raise InputError("ignore must be a list of strings")
+    if language is not None and not (isinstance(language, str) and regex.fullmatch(r"auto|[a-z]{2,3}", language)):
+        raise InputError(f"language must be 'auto' or a language code such as 'en' or 'ru', not {language!r}")
     return Options(
         mode=mode,  # checked above
         default_mode="saved" if file_default else "draft",
         context=context,
         channel=None if channel in (None, "auto") else channel,  # type: ignore[arg-type]
         ignore=ignored,
+        language=None if language in (None, "auto") else str(language),
     )

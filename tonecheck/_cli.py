@@ -63,6 +63,13 @@ def _build_parser() -> argparse.ArgumentParser:
         "@handle opener is social, a short reply without greeting or sign-off is chat)",
     )
     check.add_argument(
+        "--language",
+        default=None,
+        metavar="auto|CODE",
+        help="the replies' language, e.g. en or ru (default: the config's language globs and "
+        "language, else auto: detected per reply; a language without rules is not checked)",
+    )
+    check.add_argument(
         "--preview",
         action="store_true",
         default=None,
@@ -347,6 +354,7 @@ def _overrides(args: argparse.Namespace) -> dict[str, object]:
         "rule-paths": tuple(str(Path(p).resolve()) for p in args.rule_path) or None,
         "fail-on": args.fail_on,
         "channel": args.channel,
+        "language": getattr(args, "language", None),
         "preview": args.preview,
     }
 
@@ -383,6 +391,7 @@ class _Run:
     diff: bool
     unsafe_fixes: bool
     stdin_filename: str | None = None  # standard input is this file: its format, name and configuration
+    language: str | None = None  # --language, before the config's language globs (None: those, then its `language`)
 
 
 @dataclass
@@ -463,13 +472,15 @@ def _lint_into(
     from ._project.lint import Options, fix_source, lint_source, read_file, skip_reason
 
     # files in a repository are saved replies; standard input is a draft about to be sent
-    options = Options(mode=run.mode, default_mode="draft" if path is None else "saved", context=run.context)
+    options = Options(
+        mode=run.mode, default_mode="draft" if path is None else "saved", context=run.context, language=run.language
+    )
     shown = outcome.shown
     name = "stdin.txt" if path is None else display
     stdin_file = Path(run.stdin_filename) if path is None and run.stdin_filename else None
     if stdin_file is not None:  # standard input is this file: its format and name
         name = str(run.stdin_filename)
-        options = Options(mode=run.mode, default_mode="saved", context=run.context)
+        options = Options(mode=run.mode, default_mode="saved", context=run.context, language=run.language)
     source = None if stdin_text is not None else read_file(display, limit=project.config.max_file_bytes)
     content = source.text if source is not None else stdin_text or ""
     skipped = None if path is None and stdin_file is None else skip_reason(name, content)
@@ -613,6 +624,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         diff=args.diff,
         unsafe_fixes=args.unsafe_fixes,
         stdin_filename=args.stdin_filename,
+        language=None if args.language in (None, "auto") else args.language,
     )
     if args.fix:
         _terminate_cleanly()
@@ -800,10 +812,19 @@ def _rules_in_force(args: argparse.Namespace) -> list[Rule]:
     """Every rule of the configuration `check` would use in the current folder (with --config
     and --rule-path applied): the built-in rules and the project's own."""
     from ._engine.linter import get_engine
+    from ._language import packs
+    from ._ruleset.load import load_rules
 
     rule_paths = tuple(str(Path(p).resolve()) for p in args.rule_path)
     project = load_project(Path.cwd(), overrides={"rule-paths": rule_paths or None}, config_file=args.config)
-    return list(get_engine(project.config).ruleset.rules)
+    engine = get_engine(project.config)
+    # every language's rules: those of the configuration's language first, tool rules once
+    found = {rule.code: rule for rule in engine.ruleset.rules}
+    for language in packs():
+        if language != engine.language.code:
+            for rule in load_rules(project.config.rule_paths, language).rules:
+                found.setdefault(rule.code, rule)
+    return list(found.values())
 
 
 def _cmd_rule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+import regex
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ._exceptions import ConfigError
@@ -68,6 +69,14 @@ class Config(BaseModel):
     # where replies are read: email, chat, social, or auto (an @handle opener is social; a short
     # reply with no greeting and no sign-off is chat; anything else is email)
     channel: Literal["auto", "email", "chat", "social"] = "auto"
+    # the language of the replies: "auto" detects each reply's language (py3langid); a code ("en",
+    # "ru") says every reply is in that language. Rules of one language never run on another, and
+    # a reply in a language without a rule pack is reported as not checked.
+    language: str = Field(default="auto", pattern=r"^(auto|[a-z]{2,3})$")
+    # the language of a reply too short or unclear to tell, in a script no rule pack is written in
+    default_language: str = Field(default="en", alias="default-language", pattern=r"^[a-z]{2,3}$")
+    # language per glob (relative to the configuration file's folder), before `language`
+    languages: dict[str, str] = Field(default_factory=dict)
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = Field(default=(), alias="extend-select")
     severity: dict[str, Severity] = Field(default_factory=dict)  # per-code overrides
@@ -119,6 +128,14 @@ class Config(BaseModel):
                     expanded.append(syntax)
         return tuple(expanded)
 
+    @field_validator("languages")
+    @classmethod
+    def _language_codes(cls, value: dict[str, str]) -> dict[str, str]:
+        for glob, code in value.items():
+            if not regex.fullmatch(r"[a-z]{2,3}", code):
+                raise ValueError(f"{glob!r}: {code!r} is not a language code (two or three lower-case letters)")
+        return value
+
     @field_validator("select", "ignore", "extend_select")
     @classmethod
     def _no_empty_selectors(cls, value: tuple[str, ...]) -> tuple[str, ...]:
@@ -144,6 +161,7 @@ class Config(BaseModel):
                 "extend_exclude",
                 "per_file_ignores",
                 "per_reply_ignores",
+                "languages",
                 "baseline",
                 "mode",
                 "fail_on",

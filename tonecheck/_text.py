@@ -5,8 +5,14 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import regex
 
 from ._lazy import Lazy
+
+if TYPE_CHECKING:
+    from ._language import Language
 
 MAX_CHARS = 20_000_000
 _STRAIGHT = {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "}
@@ -21,43 +27,52 @@ def _straighten(text: str) -> str:
     return text
 
 
-_CONTRACTIONS = Lazy(r"(?<![@\w])(?:can't|cant|cannot)\b|\bwon't\b|n't\b|'(?:re|m|ll|ve)\b")
-_SPELLED_OUT = {
-    "can't": "can not",
-    "cant": "can not",
-    "cannot": "can not",
-    "won't": "will not",
-    "n't": " not",
-    "'re": " are",
-    "'m": " am",
-    "'ll": " will",
-    "'ve": " have",
-}
-
-
 def _lower(text: str) -> str:
     return _straighten(text).lower()
 
 
-def _spell_out(text: str) -> str:
+class _Contractions:
+    """A language's contractions (language.yml, `contractions`), spelled out for the textual
+    context checks: whole words ("can't" -> "can not") and endings ("n't" -> " not")."""
+
+    def __init__(self, language: Language) -> None:
+        table = language.data.contractions
+        self.spelled = {**table.words, **{ending: " " + full for ending, full in table.endings.items()}}
+        words = sorted(table.words, key=lambda w: (-len(w), w))
+        endings = sorted(table.endings, key=lambda w: (-len(w), w))
+        parts = []
+        if words:
+            parts.append(r"(?<![@\w])(?:" + "|".join(regex.escape(w) for w in words) + r")(?!\w)")
+        if endings:
+            parts.append(r"(?:" + "|".join(regex.escape(e) for e in endings) + r")(?!\w)")
+        self.pattern = Lazy("|".join(parts) or "(?!)")
+        # a cheap look first: a contraction holds an apostrophe, or is one of the words without one
+        keys = [*table.words, *table.endings]
+        gate = {"'"} if any("'" in key for key in keys) else set()
+        gate.update(key for key in keys if "'" not in key)
+        self.gate = tuple(sorted(gate))
+
+
+def _spell_out(text: str, language: Language) -> str:
     """Spell out contractions, for the textual context checks (both sides use this)."""
-    if "'" not in text and "can" not in text:
+    contractions = language.derived(_Contractions)
+    if not any(gate in text for gate in contractions.gate):
         return text
-    return str(_CONTRACTIONS.sub(lambda m: _SPELLED_OUT[m.group()], text))
+    return str(contractions.pattern.sub(lambda m: contractions.spelled[m.group()], text))
 
 
-def _normalise_words(text: str) -> str:
+def _normalise_words(text: str, language: Language) -> str:
     """Lower case, straight quotes, contractions spelled out; whitespace kept as it is."""
-    return _spell_out(_lower(text))
+    return _spell_out(_lower(text), language)
 
 
-def _normalise_phrase(phrase: str) -> str:
-    return " ".join(_spell_out(_lower(phrase)).split())
+def _normalise_phrase(phrase: str, language: Language) -> str:
+    return " ".join(_spell_out(_lower(phrase), language).split())
 
 
-def _normalise_context(text: str) -> str:
+def _normalise_context(text: str, language: Language) -> str:
     """Context around a match, spelled like normalised phrases (lower case, no contractions)."""
-    return _spell_out(text.lower())
+    return _spell_out(text.lower(), language)
 
 
 _LINE_BREAK = re.compile(r"\r\n?|\n")

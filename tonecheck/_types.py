@@ -31,6 +31,9 @@ CHANNELS: tuple[Channel, ...] = ("email", "chat", "social")
 Status = Literal["stable", "preview"]
 
 
+NOT_CHECKED = "not checked: no rules for "  # the note on a reply in a language without a rule pack
+
+
 class Severity(str, Enum):
     info = "info"
     warning = "warning"
@@ -120,6 +123,8 @@ class FixResult(BaseModel):
     text: str
     edits: tuple[Edit, ...]
     remaining: tuple[Finding, ...]  # findings of the fixed text
+    language: str = "en"  # the reply's language (see Report.language)
+    notes: tuple[str, ...] = ()  # see Report.notes
 
     @property
     def changed(self) -> bool:
@@ -139,7 +144,10 @@ class Region(BaseModel):
 
 class Report(BaseModel):
     """The findings of one reply. `text` is the reply as linted (decoded from its source);
-    `reply_id` names the reply inside a file that holds several (a macro's title), else None."""
+    `reply_id` names the reply inside a file that holds several (a macro's title), else None.
+    `language` is the reply's language (detected, or as configured); `notes` are things to know
+    about the whole reply, such as "not checked: no rules for de" for a language without a pack
+    (such a reply has no findings, since no rules of another language run on it)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -151,6 +159,13 @@ class Report(BaseModel):
     reply_id: str | None = None
     # the reply's stable id in its export (a Zendesk macro id), when the export gives one
     export_id: str | None = None
+    language: str = "en"
+    notes: tuple[str, ...] = ()
+
+    @property
+    def checked(self) -> bool:
+        """False when no rules ran on the reply (a language without a rule pack)."""
+        return not any(note.startswith(NOT_CHECKED) for note in self.notes)
 
     def by_category(self, category: str) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.category == category)

@@ -80,6 +80,7 @@ class Aggregate:
         self.rule_category: dict[str, str] = {}
         self.agents: dict[str, Tally] = collections.defaultdict(Tally)
         self.channels: dict[str, Tally] = collections.defaultdict(Tally)
+        self.languages: dict[str, Tally] = collections.defaultdict(Tally)
         self.macros: dict[str, Tally] = collections.defaultdict(Tally)
         self.macro_rules: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
         self.weeks: dict[str, Tally] = collections.defaultdict(Tally)
@@ -96,9 +97,12 @@ class Aggregate:
             self.errors.append(message)
 
     def add(self, reply: Reply, result: ReplyResult) -> None:
-        channel, rows, linted_text, error = result
+        channel, rows, linted_text, error, language, unchecked = result
         if error is not None:
             self.error(f"reply {reply.id}: {error}")
+            return
+        if unchecked is not None:  # a language without a rule pack: not linted
+            self.skip(unchecked)
             return
         self.replies += 1
         self.findings += len(rows)
@@ -114,6 +118,7 @@ class Aggregate:
             self.rule_replies[code] += 1
         self.agents[reply.agent or UNKNOWN].add(categories)
         self.channels[channel].add(categories)
+        self.languages[language].add(categories)
         self.macros[reply.macro or NONE].add(categories)
         if reply.macro:
             self.macro_rules[reply.macro].update(rules)
@@ -168,6 +173,7 @@ class Aggregate:
             "by_rule": by_rule,
             "by_agent": table(self.agents),
             "by_channel": table(self.channels),
+            "by_language": table(self.languages),
             "by_macro": {
                 k: {**v, "by_rule": dict(self.macro_rules[k].most_common())}
                 for k, v in table({k: t for k, t in self.macros.items() if k != NONE}).items()

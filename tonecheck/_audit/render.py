@@ -188,6 +188,8 @@ def render_html(report: dict[str, Any]) -> str:
         _table(("agent", *_TALLY_HEAD[1:]), _tally_rows(report["by_agent"]), _TALLY_NUM),
         "<h2>By channel</h2>",
         _table(("channel", *_TALLY_HEAD[1:]), _tally_rows(report["by_channel"]), _TALLY_NUM),
+        "<h2>By language</h2>",
+        _table(("language", *_TALLY_HEAD[1:]), _tally_rows(report["by_language"]), _TALLY_NUM),
         "<h2>By macro</h2>",
         f"<p class=note>{report['replies_without_macro']:,} replies used no macro the export records.</p>",
         _table(("macro", *_TALLY_HEAD[1:]), _tally_rows(report["by_macro"]), _TALLY_NUM),

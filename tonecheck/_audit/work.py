@@ -19,8 +19,9 @@ from .records import Reply
 
 # one finding: code, category, start, end, match, rewrite (or None), rewrite start, rewrite end
 FindingRow = tuple[str, str, int, int, str, str | None, int, int]
-# one reply: channel, findings, the text as linted when it differs from the reply's (HTML), error
-ReplyResult = tuple[str, tuple[FindingRow, ...], str | None, str | None]
+# one reply: channel, findings, the text as linted when it differs from the reply's (HTML), error,
+# language, and the note when no rules ran on it (a language without a rule pack)
+ReplyResult = tuple[str, tuple[FindingRow, ...], str | None, str | None, str, str | None]
 
 BATCH = 256  # replies per batch sent to a local worker
 DASK_BATCH = 2048  # replies per Dask partition: a task costs the scheduler more than a pool item
@@ -39,6 +40,11 @@ def linter_for(config: Config) -> Linter:
     return linter
 
 
+def _prepare(config: Config) -> None:
+    """Build this process's Linter now; nothing comes back (a Linter stays where it was built)."""
+    linter_for(config)
+
+
 def lint_batch(config: Config, replies: list[Reply]) -> list[ReplyResult]:
     linter = linter_for(config)
     return [_lint_one(linter, reply) for reply in replies]
@@ -50,7 +56,7 @@ def _lint_one(linter: Linter, reply: Reply) -> ReplyResult:
             reply.text, format="html" if reply.is_html else "text", mode="draft", channel=reply.channel
         )
     except InputError as exc:
-        return ("", (), None, str(exc))
+        return ("", (), None, str(exc), "", None)
     rows: list[FindingRow] = []
     for f in report.findings:
         rewrite = next((s for s in f.suggestions if s.replacement is not None), None)
@@ -59,7 +65,8 @@ def _lint_one(linter: Linter, reply: Reply) -> ReplyResult:
         else:
             rows.append((f.code, f.category, f.start, f.end, f.match, None, f.start, f.end))
     text = report.text if report.text != reply.text and rows else None
-    return (report.channel, tuple(rows), text, None)
+    unchecked = None if report.checked else next(iter(report.notes), None)
+    return (report.channel, tuple(rows), text, None, report.language, unchecked)
 
 
 class Runner(Protocol):
@@ -161,7 +168,7 @@ class DaskRunner:
             except OSError as exc:
                 raise InputError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
         self.config = config
-        self.client.run(linter_for, config)  # per-worker set-up: each worker builds its engine now
+        self.client.run(_prepare, config)  # per-worker set-up: each worker builds its engine now
         self.window = 3 * max(1, len(self.client.scheduler_info().get("workers", {})))
 
     def map(self, batches: Iterable[list[Reply]]) -> Iterator[tuple[list[Reply], list[ReplyResult]]]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import regex
 
 from .._anatomy import is_sentence_start
+from .._language import Language, words_regex
 from .._lazy import Lazy
 from .base import AcronymOptions, Hit, Scan, _derived, detector, overlaps
 from .placeholders import placeholder_spans
@@ -274,34 +275,44 @@ def _shouting(text: str, start: int, end: int) -> bool:
     return letters >= 12 and len(_CAPITALS.findall(window)) / letters > 0.7
 
 
-_GLOSS_VERBS = r"(?!\b(?:is|are|was|were|will|has|have|had|can|should|must|may|might)\b)"
-_EXPLAINED_AFTER = Lazy(  # used with .match(text, pos): no "^", which only matches at 0
-    # (possessive repeats and blanks read once, before the glosses that start with a mark or
-    # after them for those that start with a word: no run of blanks or words is split two ways)
-    r"(?:s|es)?(?:\s++[\w\-]++){0,2}?(?:\s*+(?:"
-    r"\(|"  # "SSO (single sign-on)"
-    r",\s*(?:that\s+is|i\.?e\.?|meaning|aka|also\s+known\s+as|basically|in\s+other\s+words|short\s+for)\b|"
-    r",\s*which\s+(?:is|are|means)\s+(?:a|an|the|basically|just|simply|how|where|what|when|our|your)\b|"
-    r",\s*which\s+means\b|"  # "your account is in our dunning cycle, which means we'll try the card again"
-    r",\s*which\s+(?:lets|allows|tells|shows|stands|sends|connects|points|links|keeps|protects|proves|"
-    r"confirms|checks|identifies|gives|holds|stores|carries|moves|routes|handles)\b|"
-    r",\s*(?:the|a|an|our|your)\s+(?:" + _GLOSS_VERBS + r"[^\s,.;!?]++\s*+){1,9}+(?:[,.;!?]|$)|"  # appositive
-    r":\s+(?:when|where|that\s+is|that's|it\s+is|it's|this\s+is|which|basically|meaning|i\.?e\.?|in\s+other\s+words|"
-    r"the|a|an|(?:a|an|the)\s+\w+\s+(?:that|which|where|when|who))\b)|"  # "a chargeback: when your bank reverses..."
-    r"\s++(?:[—–]\s+|-\s+|"
-    r"(?:stands\s+for|means|is\s+short\s+for|is\s+(?:a|an|the)\s+(?:way|setting|number|code|name|place|term|tool|list|record|kind|type|step|check|process|service|team|system|fee|charge|bank|payment|feature|app|link|address|file))))",
-    regex.IGNORECASE,
-)
-_EXPLAINED_BEFORE = Lazy(
-    r"(?:\(\s*|\b(?:called|known\s+as|named|termed|so-called|referred\s+to\s+as|what\s+(?:we|they|you|people|it|the\s+\w+)\s+"
-    r"(?:call|calls|refer\s+to\s+as))\s+(?:an?\s+|the\s+)?[\"'“]?)$",
-    regex.IGNORECASE,
-)
-# "a chargeback or payment reversal": the term followed by its plain alternative
-_PLAIN_ALTERNATIVE = Lazy(
-    r"(?:s|es)?\s+or\s+(?:an?\s+|the\s+)?([a-z]+(?:[ \-][a-z]+){0,3})"
-    r"(?=\s*[,.;:!?)]|\s+(?:is|are|was|were|has|have|will|can|to|and|so|which|that|on|in|for|from|with)\b|$)"
-)
+class _Explanations:
+    """How a reply explains a term, in one language: the shape is here, the cue words are the
+    language's (rules/<language>/language.yml, `explanations`)."""
+
+    def __init__(self, language: Language) -> None:
+        cues = language.data.explanations
+        # a word that shows the phrase after a comma is a clause, not a gloss ("the VPN, the app is down")
+        clause = r"(?!\b" + words_regex(cues.appositive_not) + r"\b)"
+        self.after = Lazy(  # used with .match(text, pos): no "^", which only matches at 0
+            # (possessive repeats and blanks read once, before the glosses that start with a mark or
+            # after them for those that start with a word: no run of blanks or words is split two ways)
+            r"(?:s|es)?(?:\s++[\w\-]++){0,2}?(?:\s*+(?:"
+            r"\(|"  # "SSO (single sign-on)"
+            r",\s*" + words_regex(cues.after_comma, r"\s+") + r"(?!\w)|"  # "SSO, short for single sign-on"
+            r",\s*"
+            + words_regex(cues.appositive_openers)
+            + r"\s+(?:"
+            + clause
+            + r"[^\s,.;!?]++\s*+){1,9}+(?:[,.;!?]|$)|"  # "a webhook, the address we send alerts to"
+            r":\s+" + words_regex(cues.after_colon, r"\s+") + r"(?!\w))|"  # "a chargeback: when your bank ..."
+            r"\s++(?:[—–]\s+|-\s+|"  # "SSO - single sign-on"
+             + words_regex(cues.after, r"\s+") + "))",  # "SSO stands for ..."
+            regex.IGNORECASE,
+        )
+        # "*" in a phrase before the term stands for any one word ("what the bank calls")
+        before = words_regex(cues.before, r"\s+").replace(regex.escape("*"), r"\w+")
+        self.before = Lazy(  # "single sign-on (SSO)", "a setting called TTL"
+            r"(?:\(\s*|\b" + before + r"\s+[\"'“]?)$", regex.IGNORECASE
+        )
+        # "a chargeback or payment reversal": the term followed by its plain alternative, a short
+        # phrase that ends the clause or comes before one of `alternative_ends`
+        self.plain_alternative = Lazy(
+            r"(?:s|es)?\s+"
+            + words_regex(cues.alternatives, r"\s+")
+            + r"\s+(\p{Ll}+(?:[ \-]\p{Ll}+){0,3})(?=\s*[,.;:!?)]|\s+"
+            + words_regex(cues.alternative_ends)
+            + r"\b|$)"
+        )
 
 
 def explained(scan: Scan, start: int, end: int) -> bool:
@@ -318,13 +329,14 @@ def explained(scan: Scan, start: int, end: int) -> bool:
 def _explained_anywhere(scan: Scan, term: str) -> bool:
     text = scan.scan
     jargon = scan.cache.get("jargon spans", [])
+    cues = scan.language.derived(_Explanations)
     for start, end in _occurrences(scan, term):
-        if _EXPLAINED_AFTER.match(text, end, min(len(text), end + 120)):
+        if cues.after.match(text, end, min(len(text), end + 120)):
             return True
-        plain = _PLAIN_ALTERNATIVE.match(text, end, min(len(text), end + 80))
+        plain = cues.plain_alternative.match(text, end, min(len(text), end + 80))
         if plain and not overlaps(plain.start(1), plain.end(1), jargon):
             return True
-        if _EXPLAINED_BEFORE.search(text, max(0, start - 30), start):
+        if cues.before.search(text, max(0, start - 30), start):
             return True
     return False
 

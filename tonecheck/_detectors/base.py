@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr, model_validator
 
 from .._anatomy import Anatomy, is_sentence_start
 from .._config import Config
+from .._language import Language, language_data
 from .._ruleset import matcher_keys
 from .._ruleset.phrase_language import RegexSource
 from .._types import Channel, Mode, Suggestion
@@ -202,6 +203,8 @@ class Scan:
     cache: dict[str, Any] = field(default_factory=dict)  # per-reply results detectors share
     phrase_spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # detector phrase sets
     channel: Channel = "email"
+    # the reply's language: the words detectors read (greetings, explanation cues)
+    language: Language = field(default_factory=language_data)
 
     def at_sentence_start(self, offset: int) -> bool:
         return is_sentence_start(self.scan, offset)

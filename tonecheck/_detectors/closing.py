@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import regex
 
-from .._anatomy import _SHORT_SIGNOFF, _SIG_DELIMITER, _SIGNOFF, _signature_line
+from .._anatomy import _SHORT_SIGNOFF, _SIG_DELIMITER, _Patterns, _signature_line
 from .._config import ClosingConfig
 from .._exceptions import ConfigError
 from .._lazy import Lazy
@@ -126,7 +126,7 @@ def _closing(scan: Scan, rule: DetectorRule, options: ClosingOptions) -> Iterabl
     text = scan.scan
     start = _after_headers(text, start, end)
     # a sign-off in the middle of the body: what follows the signature is an appendix or a note
-    signed_at, appendix_at = _signoff_inside(text, start, end)
+    signed_at, appendix_at = _signoff_inside(text, start, end, scan.language.derived(_Patterns))
     signed = signed_at is not None or bool(scan.anatomy.kinds("signoff"))
     main_end = signed_at if signed_at is not None else end
     own_end = (
@@ -188,22 +188,22 @@ def _after_headers(text: str, start: int, end: int) -> int:
     return start
 
 
-def _signoff_inside(text: str, start: int, end: int) -> tuple[int | None, int | None]:
+def _signoff_inside(text: str, start: int, end: int, patterns: _Patterns) -> tuple[int | None, int | None]:
     """A sign-off line ("Best regards,") inside the body, after some text of the agent's and
     followed by a signature line (a name, a placeholder): where it starts, and where the text after
     the signature starts (an appendix, a note to the agent), if there is any."""
     lines = [(m.start(), m.end()) for m in _LINE.finditer(text, start, end) if m.group().strip()]
     for index in range(1, len(lines) - 1):
         line = text[lines[index][0] : lines[index][1]]
-        if not (_SIGNOFF.match(line) or _SHORT_SIGNOFF.match(line)):
+        if not (patterns.signoff.match(line) or _SHORT_SIGNOFF.match(line)):
             continue
         following = text[lines[index + 1][0] : lines[index + 1][1]]
-        if not _signature_line(following):
+        if not _signature_line(following, patterns):
             continue
         after = index + 2
         while (
             after < len(lines)
-            and _signature_line(text[lines[after][0] : lines[after][1]])
+            and _signature_line(text[lines[after][0] : lines[after][1]], patterns)
             and not _SIG_DELIMITER.match(text[lines[after][0] : lines[after][1]])
         ):
             after += 1
@@ -246,12 +246,13 @@ def _prose(scan: Scan, start: int, end: int) -> list[Any]:
     """The agent's own sentences in [start, end) that say something: not links, placeholders,
     code, markers, sign-off lines or initials; trailing initials are cut off the last one."""
     text = scan.scan
+    signoff = scan.language.derived(_Patterns).signoff
     own = []
     for s in scan.anatomy.sentences_between(start, end):
         piece = text[s.start : s.end]
         if piece[0] in _INITIAL_MARKS and _INITIALS.fullmatch(piece):
             continue
-        if _SIGNOFF.match(piece) or _CODE_LINE.fullmatch(piece):
+        if signoff.match(piece) or _CODE_LINE.fullmatch(piece):
             continue
         if len(_WORD.findall(_NOT_PROSE.sub(" ", piece))) < 2:
             continue

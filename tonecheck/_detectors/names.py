@@ -6,10 +6,13 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import regex
+from pydantic import Field, StrictStr
 
+from .._anatomy import greeting_or_signoff
+from .._language import Language, expanded, words_regex
 from .._lazy import Lazy
 from .._types import Applicability, Suggestion
-from .base import DetectorOptions, Hit, Scan, detector
+from .base import DetectorOptions, Hit, Scan, _derived, detector
 
 if TYPE_CHECKING:
     from .._ruleset.schema import DetectorRule
@@ -35,7 +38,7 @@ def _pasted_twice(scan: Scan, rule: DetectorRule, options: DetectorOptions) -> I
                 len(second) == size
                 and first == second
                 and sum(len(t) for t in first) <= 120
-                and any(_is_greeting_or_signoff(t) for t in first)
+                and any(greeting_or_signoff(t, scan.language) for t in first)
                 and scan.anatomy.region_of(lines[index][0]) not in ("quoted", "code")
             ):
                 yield Hit(rule.code, lines[index + size][0], lines[index + 2 * size - 1][1])
@@ -44,26 +47,26 @@ def _pasted_twice(scan: Scan, rule: DetectorRule, options: DetectorOptions) -> I
         index += 1
 
 
-def _is_greeting_or_signoff(line: str) -> bool:
-    from .._anatomy import _GREETING, _SIGNOFF
+class _Patterns:
+    """The wrong-name check's pattern for one language: a greeting, perhaps a title, then a name."""
 
-    return bool(_GREETING.match(line) or _SIGNOFF.match(line))
+    def __init__(self, language: Language) -> None:
+        greetings = language.data.greetings
+        titles = words_regex(greetings.titles)
+        self.greeting_name = Lazy(
+            # "Hi John", "Hi, John", "Здравствуйте, Марина"; a bare title ("Dear Ms,") names no one
+            r"(?im)^[ \t]*" + words_regex(greetings.words) + r"(?:[ \t]*,)?[ \t]+"
+            r"(?:(?P<title>" + titles + r")\.?[ \t]+)?(?!" + titles + r"\b)(?P<name>\p{Lu}[\p{L}'\-]+)"
+        )
+        self.not_names = frozenset(word.casefold() for word in greetings.not_names)
+        self.titles = frozenset(" ".join(title.split()).casefold() for title in expanded(greetings.titles))
 
 
-_TITLES = ("mr", "mrs", "ms", "miss", "dr", "mx")
-_GREETING_NAME = Lazy(
-    r"(?im)^[ \t]*(?:hi|hello|hey|dear|good\s+(?:morning|afternoon|evening))[ \t]+"
-    r"(?:(?P<title>mr|mrs|ms|miss|dr|mx)\.?[ \t]+)?"
-    r"(?!(?:mr|mrs|ms|miss|dr|mx)\b)(?P<name>\p{Lu}[\p{L}'\-]+)"  # a bare title ("Dear Ms,") names no one
-)
-_NOT_NAMES = {"there", "team", "all", "everyone", "folks", "again", "friend", "customer", "sir", "madam"}
-
-
-def _split_title(name: str) -> tuple[list[str], list[str]]:
+def _split_title(name: str, known_titles: frozenset[str]) -> tuple[list[str], list[str]]:
     """("Ms. Sara Lopez") -> (["Ms."], ["Sara", "Lopez"]): leading titles, then the name itself."""
     words = name.split()
     titles = []
-    while words and words[0].rstrip(".").casefold() in _TITLES:
+    while words and words[0].rstrip(".").casefold() in known_titles:
         titles.append(words.pop(0))
     return titles, words
 
@@ -71,16 +74,17 @@ def _split_title(name: str) -> tuple[list[str], list[str]]:
 @detector("wrong-name")
 def _wrong_name(scan: Scan, rule: DetectorRule, options: DetectorOptions) -> Iterable[Hit]:
     expected = (scan.context.get("customer_name") or "").strip()
-    titles, words = _split_title(expected)
+    patterns = scan.language.derived(_Patterns)
+    titles, words = _split_title(expected, patterns.titles)
     if not words:  # no name, or a title alone: nothing to compare a greeting with
         return
     # "Sara-Jane Lopez": "Sara-Jane", "Sara", "Jane" and "Lopez" all name her
     known = {word.casefold() for word in words} | {
         part.casefold() for word in words for part in word.split("-") if part
     }
-    for m in _GREETING_NAME.finditer(scan.scan):
+    for m in patterns.greeting_name.finditer(scan.scan):
         name = m.group("name").casefold()
-        if name in _NOT_NAMES or name in known or all(part in known for part in name.split("-") if part):
+        if name in patterns.not_names or name in known or all(part in known for part in name.split("-") if part):
             continue
         if m.start("name") >= len(scan.scan) or scan.anatomy.region_of(m.start("name")) in ("quoted", "code"):
             continue
@@ -106,3 +110,47 @@ def _wrong_name(scan: Scan, rule: DetectorRule, options: DetectorOptions) -> Ite
                 ),
             ),
         )
+
+
+# -- an empty name -------------------------------------------------------------------------------
+
+
+class EmptyNameOptions(DetectorOptions):
+    # what a template writes where the name should have been: "Hi undefined,", "Hello [object Object]"
+    values: tuple[StrictStr, ...] = Field(min_length=1)
+
+
+class _EmptyName:
+    """The empty-name check for one language and one rule: a greeting with a gap where the name
+    was ("Hi ,"), a greeting that needs a name standing alone ("Dear,"), or a greeting followed
+    by an empty value ("Hello undefined undefined,"). Greetings match in any case, values exactly."""
+
+    def __init__(self, language: Language, values: Iterable[str]) -> None:
+        greetings = language.data.greetings
+        greeting = "(?i:" + words_regex(greetings.words) + ")"
+        ordered = sorted(set(values), key=lambda v: (-len(v), v))
+        value = "(?:" + "|".join(regex.escape(v) for v in ordered) + r")(?!\w)"
+        self.pattern = Lazy(
+            r"^[ \t]*(?:(?i:" + words_regex(greetings.need_a_name) + r")[ \t]*,[ \t]*$|" + greeting + r"[ \t]+,)"
+            r"|^[ \t]*" + greeting + r"(?:[ \t]*,)?[ \t]+" + value + r"(?:[ \t]+" + value + r")*(?:[ \t]*[,!])?",
+            regex.MULTILINE,
+        )
+        # a cheap look first: the lower-cased reply holds one of these wherever the pattern matches
+        gates = [" ,", "\t,", *(p.lower() for p in expanded(greetings.need_a_name)), *(v.lower() for v in ordered)]
+        self.gate = tuple(dict.fromkeys(gates))
+
+
+@detector("empty-name", EmptyNameOptions)
+def _empty_name(scan: Scan, rule: DetectorRule, options: EmptyNameOptions) -> Iterable[Hit]:
+    by_language: dict[Language, _EmptyName] = _derived("empty name", options, lambda o: {})
+    check = by_language.get(scan.language)
+    if check is None:
+        check = by_language[scan.language] = _EmptyName(scan.language, options.values)
+    lowered = scan.lowered
+    for word in check.gate:  # a plain loop: measured faster than any() over a generator
+        if word in lowered:
+            break
+    else:
+        return
+    for m in check.pattern.finditer(scan.scan):
+        yield Hit(rule.code, m.start(), m.end())

@@ -28,31 +28,44 @@ more per match than a short reply.
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Iterable
 
 from .._anatomy import Sentence, sentences
 from .._detectors.base import Scan
+from .._language import Language, words_regex
 from .._lazy import Lazy
 from .._ruleset.load import CueSet, RuleSet
 from .._ruleset.phrase_language import to_regex
 from .._text import _normalise_context, _normalise_words
 
-# Where one clause of a sentence ends and another begins. Commas are no boundary: "if you can't
-# log in, we can't see the account" is one condition and its clause.
 _SPAN = 8  # sentences: how far "following" and "reply" reach
 _CHARS = 600  # characters: how far any window reaches from the match, and how long a sentence in it may be
 
-_BOUNDARY = Lazy(r"[;:\u2013\u2014]|\s-+\s|\b(?:but|however|although|though|whereas|yet|otherwise)\b")
+
+class _Boundary:
+    """Where one clause of a sentence ends and another begins, in one language: punctuation and
+    dashes, and the language's clause words (language.yml, `clauses.boundaries`). Commas are no
+    boundary: "if you can't log in, we can't see the account" is one condition and its clause."""
+
+    def __init__(self, language: Language) -> None:
+        words = words_regex(language.data.clauses.boundaries, r"\s+")
+        self.pattern = Lazy(r"[;:\u2013\u2014]|\s-+\s|\b" + words + r"\b")
 
 
-def compile_cue_set(ruleset: RuleSet, cue_set: CueSet) -> Lazy:
+def compile_cue_set(ruleset: RuleSet, cue_set: CueSet, language: Language) -> Lazy:
     """One pattern for a cue set: its phrases as whole words (any run of spaces between words)
     or any of its regular expressions."""
     parts = []
     if cue_set.phrases:
-        words = "|".join(to_regex(pattern, ruleset.vocab, _normalise_words) for pattern in cue_set.phrases)
+        words = "|".join(
+            to_regex(pattern, ruleset.vocab, functools.partial(_normalise_words, language=language))
+            for pattern in cue_set.phrases
+        )
         # "we can" is no alternative in "we can not", nor "we will" in "we will never"
-        parts.append(rf"(?<![\w'])(?:{words})(?![\w'])(?!\s+(?:not|never|no\s+longer)\b)")
+        negations = language.data.clauses.negations
+        turned = r"(?!\s+" + words_regex(negations, r"\s+") + r"\b)" if negations else ""
+        parts.append(rf"(?<![\w'])(?:{words})(?![\w']){turned}")
     parts.extend(f"(?:{source})" for source in cue_set.regex)
     # windows are lower-cased, so no case folding is needed
     return Lazy("|".join(parts))
@@ -90,7 +103,9 @@ class Around:
         piece = cache.get(index)
         if piece is None:
             s = self._sentences[index]
-            piece = cache[index] = _normalise_context(self.scan.scan[s.start : min(s.end, s.start + _CHARS)])
+            piece = cache[index] = _normalise_context(
+                self.scan.scan[s.start : min(s.end, s.start + _CHARS)], self.scan.language
+            )
         return piece
 
     def _neighbours(self, name: str, ignore: Lazy | None) -> str:
@@ -128,11 +143,12 @@ class Around:
             return text[self.end : self._s_end]
         if name == "clause-before":
             before = text[self._s_start : self.start]
-            boundaries = [m.start() for m in _BOUNDARY.finditer(before.lower())]
+            boundary = self.scan.language.derived(_Boundary).pattern
+            boundaries = [m.start() for m in boundary.finditer(before.lower())]
             return before[boundaries[-1] :] if boundaries else before
         if name == "clause-after":
             after = text[self.end : self._s_end]
-            first = _BOUNDARY.search(after.lower())
+            first = self.scan.language.derived(_Boundary).pattern.search(after.lower())
             return after[: first.start()] if first is not None else after
         raise ValueError(f"unknown context window {name!r}")
 
@@ -143,7 +159,11 @@ class Around:
         window = self._windows.get(key)
         if window is None:
             neighbours = name in self._NEIGHBOURS
-            window = self._neighbours(name, ignore) if neighbours else _normalise_context(self._raw(name))
+            window = (
+                self._neighbours(name, ignore)
+                if neighbours
+                else _normalise_context(self._raw(name), self.scan.language)
+            )
             self._windows[key] = window
         return window
 

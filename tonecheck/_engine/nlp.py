@@ -131,7 +131,9 @@ def _lexeme_attributes(rules: Iterable[Rule]) -> frozenset[int]:
     return frozenset(needed)
 
 
-def _load_pipeline(name: str, lexeme_attributes: frozenset[int]) -> Any:
+def _load_pipeline(name: str, lexeme_attributes: frozenset[int], *, lemmas: bool = False) -> Any:
+    """The pipeline `name`; with `lemmas`, each word's NORM is its dictionary form (pymorphy3), so
+    phrases match inflected forms ("мы не смогли" is "мы не мочь", as the phrase "мы не можем")."""
     spacy = import_spacy()
 
     if name.startswith("blank:"):
@@ -147,6 +149,10 @@ def _load_pipeline(name: str, lexeme_attributes: frozenset[int]) -> Any:
         vocab = create_vocab(language.lang, language.Defaults)
         getters = vocab.lex_attr_getters  # type: ignore[attr-defined]  # not in spaCy's stubs
         vocab.lex_attr_getters = {attr: get for attr, get in getters.items() if attr in lexeme_attributes}  # type: ignore[attr-defined]
+        if lemmas:
+            from spacy.attrs import NORM
+
+            vocab.lex_attr_getters[NORM] = _lemmatizer()  # type: ignore[attr-defined]
         return _BlankPipeline(vocab, _LeanTokenizer.build(vocab, language.Defaults))
     try:
         nlp = spacy.load(name, exclude=["ner", "textcat"])
@@ -157,3 +163,22 @@ def _load_pipeline(name: str, lexeme_attributes: frozenset[int]) -> Any:
         ) from None
     nlp.max_length = MAX_CHARS + 1
     return nlp
+
+
+def _lemmatizer() -> Any:
+    """A word's dictionary form, from pymorphy3 and its dictionaries (a Python package, nothing
+    downloaded): the first analysis's normal form, with ё written е so both spellings meet."""
+    try:
+        import pymorphy3  # type: ignore[import-untyped]  # no type information shipped
+    except ImportError:
+        raise ConfigError("lemma matching needs pymorphy3 and its dictionaries: pip install 'tonecheck[ru]'") from None
+    analyzer = pymorphy3.MorphAnalyzer()
+    parse = analyzer.parse
+
+    def lemma(word: str) -> str:
+        lowered = word.lower()
+        if not lowered.isalpha():
+            return lowered.replace("ё", "е")
+        return str(parse(lowered)[0].normal_form).replace("ё", "е")
+
+    return lemma

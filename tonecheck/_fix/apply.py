@@ -14,6 +14,7 @@ from collections.abc import Callable
 import regex
 
 from .._anatomy import is_sentence_start, match_case
+from .._language import Language, language_data, pack_language, words_regex
 from .._lazy import Lazy
 from .._types import Applicability, Edit, Finding, FixResult, Report, finding_identity
 
@@ -45,17 +46,26 @@ def fix_text(
     edits: list[Edit] = []
     report = check(current)
     for round_number in range(1, max_rounds + 1):
+        language = pack_language(report.language)
         planned = sorted(
-            (edit for f in report.findings if (edit := _plan(current, f, allowed, round_number))),
+            (edit for f in report.findings if (edit := _plan(current, f, allowed, round_number, language))),
             key=lambda e: (e.start, e.end),
         )
         chosen = _choose(current, planned, report.findings, check)
         if not chosen:
-            return FixResult(text=current, edits=tuple(edits), remaining=report.findings)
+            return FixResult(
+                text=current,
+                edits=tuple(edits),
+                remaining=report.findings,
+                language=report.language,
+                notes=report.notes,
+            )
         current = _applied(current, chosen)
         edits.extend(chosen)
         report = check(current)
-    return FixResult(text=current, edits=tuple(edits), remaining=report.findings)
+    return FixResult(
+        text=current, edits=tuple(edits), remaining=report.findings, language=report.language, notes=report.notes
+    )
 
 
 def _choose(text: str, planned: list[Edit], before: tuple[Finding, ...], check: Callable[[str], Report]) -> list[Edit]:
@@ -141,13 +151,15 @@ def _introduces_a_finding(
     return False
 
 
-def _plan(text: str, finding: Finding, allowed: set[Applicability], round_number: int) -> Edit | None:
+def _plan(
+    text: str, finding: Finding, allowed: set[Applicability], round_number: int, language: Language
+) -> Edit | None:
     for suggestion in finding.suggestions:
         if suggestion.replacement is None or suggestion.applicability not in allowed:
             continue
         start = finding.start if suggestion.start is None else suggestion.start
         end = finding.end if suggestion.end is None else suggestion.end
-        start, end, replacement = tidy(text, start, end, suggestion.replacement)
+        start, end, replacement = tidy(text, start, end, suggestion.replacement, language)
         if text[start:end] == replacement:
             continue
         return Edit(
@@ -163,22 +175,28 @@ def _plan(text: str, finding: Finding, allowed: set[Applicability], round_number
     return None
 
 
-_DETERMINER = r"(?:the|a|an|your|our|my|this|that|these|those)"
-_DETERMINER_BEFORE = Lazy(rf"\b(?P<det>{_DETERMINER})[ \t]+\Z", regex.IGNORECASE)
-_LEADING_DETERMINER = Lazy(rf"^{_DETERMINER}[ \t]+", regex.IGNORECASE)
-# "an" goes by sound: "an hour", "an update", but "a one-time code", "a unit", "a user"
-_VOWEL_SOUND = Lazy(
-    r"^(?!one\b|once\b|uni|use|usu|uti|ure|uro|ubi|eu|ewe)(?:[aeiou]|hour|honest|honou?r|heir)",
-    regex.IGNORECASE,
-)
+class _Articles:
+    """A language's determiners and a/an (language.yml, `articles`), for tidying a replacement."""
+
+    def __init__(self, language: Language) -> None:
+        articles = language.data.articles
+        determiner = words_regex(articles.determiners)
+        self.before = Lazy(rf"(?<!\w)(?P<det>{determiner})[ \t]+\Z", regex.IGNORECASE)
+        self.leading = Lazy(rf"^{determiner}[ \t]+", regex.IGNORECASE)
+        self.pair = (articles.before_consonant_sound, articles.before_vowel_sound)
+        # "an" goes by sound: "an hour", "an update", but "a one-time code", "a unit", "a user"
+        exceptions = [rf"{regex.escape(w)}(?!\w)" for w in articles.consonant_sound_words]
+        exceptions += [regex.escape(w) for w in articles.consonant_sound_starts]
+        starts = "|".join(regex.escape(w) for w in sorted(articles.vowel_sound_starts, key=lambda w: (-len(w), w)))
+        self.vowel_sound = Lazy(rf"^(?!{'|'.join(exceptions) or '(?!)'})(?:{starts or '(?!)'})", regex.IGNORECASE)
 
 
-def tidy(text: str, start: int, end: int, replacement: str) -> tuple[int, int, str]:
+def tidy(text: str, start: int, end: int, replacement: str, language: Language | None = None) -> tuple[int, int, str]:
     """Widen an edit so the result reads right, keeping every change inside the edit:
     a removal takes its separators with it (", as I said," -> nothing; "Actually, the" -> "The"),
     a replacement does not double a determiner ("the the", "a a") and agrees with "a"/"an"."""
     if replacement:
-        return _tidy_replacement(text, start, end, replacement)
+        return _tidy_replacement(text, start, end, replacement, (language or language_data()).derived(_Articles))
     # a parenthetical between commas: ", as I said," -> "" and "the jar, as I said." -> "the jar."
     # (the comma must be on the same line: read backwards over blanks only, so the work is local)
     comma = start
@@ -208,15 +226,17 @@ def tidy(text: str, start: int, end: int, replacement: str) -> tuple[int, int, s
     return start, end, ""
 
 
-def _tidy_replacement(text: str, start: int, end: int, replacement: str) -> tuple[int, int, str]:
+def _tidy_replacement(text: str, start: int, end: int, replacement: str, articles: _Articles) -> tuple[int, int, str]:
     if is_sentence_start(text, start):
         replacement = match_case(replacement, text[start : start + 1])
-    determiner = _DETERMINER_BEFORE.search(text[max(0, start - 12) : start])
-    if determiner and _LEADING_DETERMINER.match(replacement):
+    determiner = articles.before.search(text[max(0, start - 12) : start])
+    leading = articles.leading.match(replacement) if determiner else None
+    if leading:
         # "the SSL certificate" -> "the security certificate", not "the the security certificate"
-        replacement = replacement[_LEADING_DETERMINER.match(replacement).end() :]
-    if determiner and determiner.group("det").lower() in ("a", "an") and replacement:
-        article = "an" if _VOWEL_SOUND.match(replacement) else "a"
+        replacement = replacement[leading.end() :]
+    consonant, vowel = articles.pair
+    if determiner and consonant and vowel and determiner.group("det").lower() in (consonant, vowel) and replacement:
+        article = vowel if articles.vowel_sound.match(replacement) else consonant
         if determiner.group("det").lower() != article:
             if determiner.group("det")[0].isupper():
                 article = article.capitalize()

@@ -59,18 +59,23 @@ def render(format: str, results: Sequence[FileResult], *, rules: Mapping[str, Ru
 
 
 def statistics(results: Sequence[FileResult]) -> str:
-    """One line per rule code: count, code and name; most frequent first, then by code."""
+    """One line per rule code: count, code and name; most frequent first, then by code. Then one
+    line per note on whole replies ("not checked: no rules for de"), with the replies it is on."""
     counts: Counter[str] = Counter()
     names: dict[str, str] = {}
+    notes: Counter[str] = Counter()
     for result in results:
         for finding in result.findings:
             counts[finding.code] += 1
             names.setdefault(finding.code, finding.name)
-    if not counts:
+        notes.update(note for reply in result.replies for note in reply.notes)
+    if not counts and not notes:
         return ""
-    width = max(5, len(str(max(counts.values()))))
+    width = max(5, len(str(max([*counts.values(), *notes.values()]))))
     rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return "".join(f"{count:>{width}}  {code}  {names[code]}\n" for code, count in rows)
+    lines = [f"{count:>{width}}  {code}  {names[code]}\n" for code, count in rows]
+    lines += [f"{count:>{width}}  note  {note}\n" for note, count in sorted(notes.items(), key=lambda i: (-i[1], i[0]))]
+    return "".join(lines)
 
 
 # -- shared helpers ------------------------------------------------------------------------------

@@ -48,12 +48,19 @@ def _render_json_lines(results: Sequence[FileResult], rules: Mapping[str, Rule],
     return "".join(
         escape_json(
             json.dumps(
-                {"path": result.path, **finding.model_dump(mode="json"), "reply_id": reply_id}, ensure_ascii=False
+                {
+                    "path": result.path,
+                    **finding.model_dump(mode="json"),
+                    "reply_id": reply.reply_id,
+                    "language": reply.language,
+                },
+                ensure_ascii=False,
             )
         )
         + "\n"
         for result in results
-        for finding, reply_id in _pairs(result)
+        for reply in result.replies
+        for finding in reply.findings
     )
 
 

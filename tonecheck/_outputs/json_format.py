@@ -6,7 +6,13 @@ import json
 from collections.abc import Mapping, Sequence
 
 from .._ruleset.load import Rule
-from .common import FileResult, _pairs, escape_json
+from .._types import Finding
+from .common import FileResult, escape_json
+
+
+def _pairs_with_language(result: FileResult) -> list[tuple[Finding, str | None, str]]:
+    return [(finding, reply.reply_id, reply.language) for reply in result.replies for finding in reply.findings]
+
 
 JSON_FORMAT_VERSION = 1
 
@@ -18,7 +24,13 @@ def _render_json(results: Sequence[FileResult], rules: Mapping[str, Rule], versi
             {
                 "path": result.path,
                 "findings": [
-                    {**finding.model_dump(mode="json"), "reply_id": reply_id} for finding, reply_id in _pairs(result)
+                    {**finding.model_dump(mode="json"), "reply_id": reply_id, "language": language}
+                    for finding, reply_id, language in _pairs_with_language(result)
+                ],
+                # each reply's language, and notes on whole replies ("not checked: no rules for de")
+                "replies": [
+                    {"reply_id": reply.reply_id, "language": reply.language, "notes": list(reply.notes)}
+                    for reply in result.replies
                 ],
             }
             for result in results

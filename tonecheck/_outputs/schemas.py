@@ -20,7 +20,8 @@ def output_schema() -> dict[str, Any]:
     finding = Finding.model_json_schema()
     definitions = finding.pop("$defs", {})
     finding["properties"]["reply_id"] = {"anyOf": [{"type": "string"}, {"type": "null"}]}
-    finding["required"] = [*finding.get("required", []), "reply_id"]
+    finding["properties"]["language"] = {"type": "string", "description": "the reply's language (en, ru, ...)"}
+    finding["required"] = [*finding.get("required", []), "reply_id", "language"]
     definitions["Finding"] = finding
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -37,6 +38,20 @@ def output_schema() -> dict[str, Any]:
                     "properties": {
                         "path": {"type": "string"},
                         "findings": {"type": "array", "items": {"$ref": "#/$defs/Finding"}},
+                        "replies": {
+                            "type": "array",
+                            "description": "each reply of the file: its language, and notes on the whole "
+                            "reply (not checked: no rules for <language>)",
+                            "items": {
+                                "type": "object",
+                                "required": ["reply_id", "language", "notes"],
+                                "properties": {
+                                    "reply_id": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+                                    "language": {"type": "string"},
+                                    "notes": {"type": "array", "items": {"type": "string"}},
+                                },
+                            },
+                        },
                     },
                 },
             },

@@ -39,7 +39,7 @@ SPAN_SHOWN = 160
 
 def _render_text(results: Sequence[FileResult], rules: Mapping[str, Rule], version: str) -> str:
     out: list[str] = []
-    total = with_findings = safe = unsafe = 0
+    total = with_findings = safe = unsafe = unchecked = 0
     for result in results:
         lines = _lines(result.source) if result.source is not None else None
         verbatim = result.format in _VERBATIM_FORMATS
@@ -75,11 +75,17 @@ def _render_text(results: Sequence[FileResult], rules: Mapping[str, Rule], versi
                     if key not in printed:
                         printed.add(key)
                         out.append(block)
-        if result.findings:
+        for linted in result.replies:
+            for note in linted.notes:
+                where = f" [{linted.reply_id}]" if linted.reply_id is not None else ""
+                out.append(f"{result.path}:{where} note: {note}\n")
+            unchecked += not linted.checked
+        if result.findings or any(linted.notes for linted in result.replies):
             out.append("\n")
     files = _plural(len(results), "file")
     checked = f"{with_findings} of {files}" if with_findings and with_findings != len(results) else files
-    out.append(f"Found {_plural(total, 'problem')} in {checked}.\n")
+    skipped = f" ({unchecked} repl{'y' if unchecked == 1 else 'ies'} not checked)" if unchecked else ""
+    out.append(f"Found {_plural(total, 'problem')} in {checked}{skipped}.\n")
     if safe or unsafe:
         parts = [f"{safe} fixable with --fix"] if safe else []
         if unsafe:

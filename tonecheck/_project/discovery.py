@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .._config import Config
-from .._engine.linter import check_selectors, get_engine
+from .._engine.linter import OtherPacks, check_selectors, get_engine
 from .._exceptions import ConfigError
 from .._files import inside, read_regular
 from .._types import Mode
@@ -60,6 +60,14 @@ class Project:
         for pattern, mode in self.config.mode.items():
             if _matches(relative, pattern):
                 return mode
+        return None
+
+    def language_for(self, path: Path) -> str | None:
+        """The language the configuration's `languages` globs give this file, if any."""
+        relative = self.relative(path)
+        for pattern, language in self.config.languages.items():
+            if _matches(relative, pattern):
+                return language
         return None
 
     def ignored_codes(self, path: Path) -> tuple[str, ...]:
@@ -233,7 +241,8 @@ def load_project(
     try:
         # what only the rules can check: rule codes, selectors, helpdesk names, closing elements (the
         # file-level keys again here: an engine cached for an equal configuration did not see them)
-        check_selectors(config, get_engine(config).ruleset)
+        engine = get_engine(config)
+        check_selectors(config, engine.ruleset, OtherPacks(config, engine.language.code))
     except ConfigError as exc:
         selector = getattr(exc, "selector", None)
         given = [s for key in ("select", "extend-select", "ignore") for s in (overrides or {}).get(key) or ()]

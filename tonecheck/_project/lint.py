@@ -85,6 +85,7 @@ class Options:
     context: Mapping[str, str] | None = None
     channel: Channel | None = None  # None: the configuration's channel (auto by default)
     ignore: tuple[str, ...] = ()
+    language: str | None = None  # None: the config's language globs, then its `language` (auto: detected)
 
 
 def lint_source(
@@ -109,9 +110,11 @@ def lint_source(
         return FileReport(path=path, format=format_name, replies=(), source=source, skipped=NOT_A_REPLY_FILE)
     ignored = options.ignore
     glob_mode = None
+    language = options.language
     if project is not None and file is not None:
         ignored = (*ignored, *project.ignored_codes(file))
         glob_mode = project.mode_for(file)
+        language = language or project.language_for(file)
     replies = tuple(
         _lint_segment(
             engine,
@@ -121,6 +124,7 @@ def lint_source(
             ignored=(*ignored, *project.reply_ignored_codes(file, segment.reply_id, segment.export_id))
             if project
             else ignored,
+            language=language,
         )
         for segment in segments
     )
@@ -167,9 +171,11 @@ def fix_source(
     segments = extract(path, source, format=format_name, markdown_sections=split)
     ignored = options.ignore
     glob_mode = None
+    language = options.language
     if project is not None and file is not None:
         ignored = (*ignored, *project.ignored_codes(file))
         glob_mode = project.mode_for(file)
+        language = language or project.language_for(file)
 
     def check_of(segment: Segment) -> Callable[[str], Report]:
         mode = options.mode or glob_mode or segment.mode or options.default_mode
@@ -178,7 +184,9 @@ def fix_source(
         )
 
         def check(text: str) -> Report:
-            report = engine.check(text, mode=mode, context=options.context, channel=options.channel, ignore=skipped)
+            report = engine.check(
+                text, mode=mode, context=options.context, channel=options.channel, ignore=skipped, language=language
+            )
             if format_name in FIXABLE_FORMATS:
                 return report
             kept, _ = apply_suppressions(text, report.findings)  # a suppressed finding is not fixed
@@ -199,9 +207,14 @@ def fix_source(
         return None
 
 
-def _lint_segment(engine: Engine, segment: Segment, *, mode: Mode, options: Options, ignored: Sequence[str]) -> Report:
-    report = engine.check(segment.text, mode=mode, context=options.context, channel=options.channel, ignore=ignored)
+def _lint_segment(
+    engine: Engine, segment: Segment, *, mode: Mode, options: Options, ignored: Sequence[str], language: str | None
+) -> Report:
+    report = engine.check(
+        segment.text, mode=mode, context=options.context, channel=options.channel, ignore=ignored, language=language
+    )
     kept, unused = apply_suppressions(segment.text, report.findings)
+    engine = engine.for_language(report.language) or engine  # the rules that ran on this reply
     tool_rule = engine.ruleset.by_code()[UNUSED_CODE]
     if tool_rule.code in engine.rules and not _ignored(tool_rule.code, tool_rule.name, tool_rule.category, ignored):
         severity = engine.config.severity.get(UNUSED_CODE)

@@ -17,11 +17,13 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from .. import _detectors  # noqa: F401  # registers every detector, whose options rules are checked against
 from .._detectors.base import phrase_sets
 from .._exceptions import RuleError
+from .._language import DEFAULT_LANGUAGE, builtin_rules_dir
 from .._types import Category
 from .phrase_language import PatternSyntaxError, expand
 from .schema import (
     CODE_PATTERN,
     NAME_PATTERN,
+    TOOL_CATEGORY,
     CueSet,
     DetectorRule,
     LexiconRule,
@@ -58,15 +60,17 @@ __all__ = [
     "rule_files",
 ]
 
-LANGUAGE = "en"  # the language whose rule packs are built in (rules/en/)
 # files in a rule folder that hold no rules: word lists, and the language's own data (greetings,
-# sign-offs, ...), which tonecheck reads elsewhere
+# sign-offs, ...), which tonecheck reads elsewhere (_language.py)
 VOCAB_FILE = "vocab"
 LANGUAGE_FILE = "language"
 
 
 class _PackFile(_Strict):
     category: Category
+    # the language of the replies the pack's rules run on; a built-in pack's is its folder's
+    # (rules/<language>/), a pack of the team's own is English unless it says otherwise
+    language: str | None = Field(default=None, pattern=r"^[a-z]{2,3}$")
     rules: tuple[dict[str, Any], ...]
 
 
@@ -128,13 +132,6 @@ class RuleSet(BaseModel):
         return {**state, "__pydantic_private__": {"_normalised": {}}}
 
 
-def builtin_rules_dir() -> Path:
-    """The folder of the built-in rules: one folder per language, and `tool/`."""
-    here = Path(__file__).resolve().parent.parent  # the package folder
-    installed = here / "rules"
-    return installed if installed.is_dir() else here.parent / "rules"
-
-
 def _read_yaml(path: Path) -> Any:
     import yaml  # only when rule files are read: a run with the rule cache never needs it
 
@@ -152,13 +149,16 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in loc) or "(top level)"
 
 
-def _load_pack(path: Path) -> list[Rule]:
+def _load_pack(path: Path, language: str) -> list[Rule]:
+    """The rules of a pack file, if they are for `language` (tool rules are for every language)."""
     data = _read_yaml(path)
     try:
         pack = _PackFile.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         raise RuleError(f"{path}: field '{_field_path(first['loc'])}': {first['msg']}") from None
+    if pack.category != TOOL_CATEGORY and _pack_language(path, pack) != language:
+        return []
     rules: list[Rule] = []
     for index, raw in enumerate(pack.rules):
         label = f"rule {raw.get('code', f'#{index + 1}')}"
@@ -213,15 +213,26 @@ def _rule_folder_files(root: Path) -> list[Path]:
     return [path for path in files if path.stem != LANGUAGE_FILE]
 
 
-def builtin_rule_files(language: str = LANGUAGE) -> list[Path]:
+def _pack_language(path: Path, pack: _PackFile) -> str:
+    root = builtin_rules_dir()
+    try:
+        folder = path.resolve().relative_to(root.resolve()).parts[0]
+    except ValueError:
+        return pack.language or DEFAULT_LANGUAGE
+    if pack.language is not None and pack.language != folder:
+        raise RuleError(f"{path}: field 'language': {pack.language!r}, but the pack is in the folder of {folder!r}")
+    return folder
+
+
+def builtin_rule_files(language: str = DEFAULT_LANGUAGE) -> list[Path]:
     """The built-in rule files: the language's packs and word lists, then the tool rules."""
     root = builtin_rules_dir()
     return _rule_folder_files(root / language) + _rule_folder_files(root / "tool")
 
 
-def rule_files(extra_paths: tuple[str, ...] = ()) -> list[Path]:
-    """The built-in rule files plus any extra files or folders, in load order."""
-    files = builtin_rule_files()
+def rule_files(extra_paths: tuple[str, ...] = (), language: str = DEFAULT_LANGUAGE) -> list[Path]:
+    """The built-in rule files of a language plus any extra files or folders, in load order."""
+    files = builtin_rule_files(language)
     for root in (Path(p) for p in extra_paths):
         if root.is_file():
             files.append(root)
@@ -233,12 +244,13 @@ def rule_files(extra_paths: tuple[str, ...] = ()) -> list[Path]:
 
 
 @functools.lru_cache(maxsize=16)
-def load_rules(extra_paths: tuple[str, ...] = ()) -> RuleSet:
-    """Load and validate the built-in packs plus any extra files or folders, in that order."""
-    return _load_files(rule_files(extra_paths))
+def load_rules(extra_paths: tuple[str, ...] = (), language: str = DEFAULT_LANGUAGE) -> RuleSet:
+    """Load and validate a language's built-in packs plus any extra files or folders (their
+    packs for that language), in that order."""
+    return _load_files(rule_files(extra_paths, language), language)
 
 
-def _load_files(files: list[Path]) -> RuleSet:
+def _load_files(files: list[Path], language: str = DEFAULT_LANGUAGE) -> RuleSet:
     vocab, skippable, cues = _load_vocab([f for f in files if f.stem == VOCAB_FILE])
     rules: list[Rule] = []
     sources: dict[str, str] = {}
@@ -246,7 +258,7 @@ def _load_files(files: list[Path]) -> RuleSet:
     for path in files:
         if path.stem == VOCAB_FILE:
             continue
-        for rule in _load_pack(path):
+        for rule in _load_pack(path, language):
             if rule.code in sources:
                 raise RuleError(f"{path}: rule {rule.code}: code already used in {sources[rule.code]}")
             if rule.name in names:

@@ -304,13 +304,17 @@ def create_app(settings: ServeSettings, service: Service | None = None) -> Starl
         service.check_text_length(req.text)
         profile = service.profile(req.profile)
         options = service.options(profile, req.channel, req.context, req.ignore)
-        report, timed_out = run(lambda: service.linter.check(req.text, format=req.format, mode=req.mode, **options))
+        report, timed_out = run(
+            lambda: service.linter.check(req.text, format=req.format, mode=req.mode, language=req.language, **options)
+        )
         body = service.gated(report.findings, profile, timed_out)
         return _json(
             {
                 "verdict": body.pop("verdict"),
                 "profile": body.pop("profile"),
                 "channel": report.channel,
+                "language": report.language,
+                "notes": list(report.notes),
                 "text": report.text,
                 **body,
             }
@@ -322,7 +326,13 @@ def create_app(settings: ServeSettings, service: Service | None = None) -> Starl
         profile = service.profile(req.profile)
         options = service.options(profile, req.channel, req.context, req.ignore)
         result, timed_out = run(
-            lambda: service.linter.fix(req.text, mode=req.mode, unsafe=bool(getattr(req, "unsafe", False)), **options)
+            lambda: service.linter.fix(
+                req.text,
+                mode=req.mode,
+                unsafe=bool(getattr(req, "unsafe", False)),
+                language=req.language,
+                **options,
+            )
         )
         body = service.gated(result.remaining, profile, timed_out)
         return _json(
@@ -332,6 +342,8 @@ def create_app(settings: ServeSettings, service: Service | None = None) -> Starl
                 "edits": [edit.model_dump(mode="json") for edit in result.edits],
                 "verdict": body["verdict"],
                 "profile": body["profile"],
+                "language": result.language,
+                "notes": list(result.notes),
                 "remaining": body["findings"],
                 "counts": body["counts"],
                 "incomplete": body["incomplete"],

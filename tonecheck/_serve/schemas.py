@@ -29,6 +29,11 @@ class CheckRequest(_Request):
         default_factory=dict, description="facts about the conversation: customer_name, agent_name, ..."
     )
     ignore: list[StrictStr] = Field(default_factory=list, description="rule codes, prefixes, names or categories")
+    language: StrictStr | None = Field(
+        default=None,
+        pattern=r"^(auto|[a-z]{2,3})$",
+        description="the reply's language (en, ru, ...); default: the configuration's, else auto (detected)",
+    )
     profile: StrictStr | None = Field(default=None, description="a named gate from the configuration")
 
 
@@ -53,6 +58,8 @@ class CheckResponse(BaseModel):
     verdict: Action = Field(description="block: do not send; warn: show the findings; pass: send")
     profile: str
     channel: Literal["email", "chat", "social"]
+    language: str = Field(description="the reply's language, detected or as given")
+    notes: list[str] = Field(description='notes on the whole reply: "not checked: no rules for de"')
     text: str = Field(description="the reply as linted: `start`/`end` index it (for html, the decoded text)")
     findings: list[GatedFinding]
     counts: dict[Action, int]
@@ -77,6 +84,8 @@ class FixResponse(BaseModel):
     edits: list[EditOut]
     verdict: Action
     profile: str
+    language: str
+    notes: list[str]
     remaining: list[GatedFinding]
     counts: dict[Action, int]
     incomplete: list[Incomplete]

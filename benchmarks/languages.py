@@ -1,0 +1,95 @@
+"""Language detection, measured: how often each corpus's replies are judged to be in their language.
+
+    python benchmarks/languages.py                 # every corpus; real corpora are English
+    python benchmarks/languages.py --show 20       # also list replies judged to be in another language
+
+Real replies (../shared/corpora/real) are English support text, except django-helpdesk's templates
+in nine other languages (their source names the locale): an English reply judged non-English is a
+miss (a reply that would not be linted). Labelled corpora say their language in their folder
+(corpora/<language>/*.jsonl; corpora/*.jsonl is English). Reported per corpus and by reply length
+(letters of the agent's own text), since short replies are where a detector guesses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import regex
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from real_judged import REAL  # noqa: E402
+
+from tonecheck._engine.linter import get_engine  # noqa: E402
+from tonecheck._langid import clean, letters  # noqa: E402
+
+
+def corpora() -> list[tuple[str, str, str]]:
+    """(corpus, expected language, text) for every reply."""
+    rows: list[tuple[str, str, str]] = []
+    for path in sorted((ROOT / "corpora").rglob("*.jsonl")):
+        language = path.parent.name if path.parent != ROOT / "corpora" else "en"
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line) if line.strip() else None
+            if row and "text" in row:
+                rows.append((str(path.relative_to(ROOT)), language, row["text"]))
+    for path in sorted(REAL.glob("*/*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                # a row whose source names a locale (django-helpdesk's translations) is in that language
+                locale = regex.search(r"locale=([a-z]{2,3})\b", row.get("source", ""))
+                rows.append((f"real/{path.parent.name}", locale.group(1) if locale else "en", row["text"]))
+    return rows
+
+
+def _band(count: int) -> str:
+    for limit in (20, 40, 80, 160):
+        if count < limit:
+            return f"<{limit}"
+    return ">=160"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--show", type=int, default=0, help="list this many misjudged replies")
+    args = parser.parse_args()
+    engine = get_engine()
+    per_corpus: Counter[tuple[str, bool]] = Counter()
+    per_band: Counter[tuple[str, bool]] = Counter()
+    judged: Counter[str] = Counter()
+    wrong: list[tuple[str, str, str]] = []
+    for corpus, expected, text in corpora():
+        report = engine.check(text, mode="saved")
+        right = report.language == expected
+        per_corpus[(corpus, right)] += 1
+        per_band[(_band(letters(clean(text))), right)] += 1
+        if not right:
+            judged[f"{expected}->{report.language}"] += 1
+            wrong.append((corpus, report.language, text))
+    total = sum(per_corpus.values())
+    right_total = sum(n for (_, ok), n in per_corpus.items() if ok)
+    print(f"right: {right_total}/{total} = {right_total / total:.4f}")
+    print("\nper corpus (right / replies):")
+    for corpus in sorted({c for c, _ in per_corpus}):
+        ok, bad = per_corpus[(corpus, True)], per_corpus[(corpus, False)]
+        print(f"  {corpus:55} {ok:6}/{ok + bad:<6} {ok / (ok + bad):.4f}")
+    print("\nby letters of the reply's own text (right / replies):")
+    for band in ("<20", "<40", "<80", "<160", ">=160"):
+        ok, bad = per_band[(band, True)], per_band[(band, False)]
+        if ok + bad:
+            print(f"  {band:6} {ok:6}/{ok + bad:<6} {ok / (ok + bad):.4f}")
+    print("\nmisjudged as:", dict(judged.most_common()))
+    for corpus, language, text in wrong[: args.show]:
+        print(f"\n--- {corpus} judged {language}:\n{text[:300]}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,179 @@
+"""Which language a reply is in: py3langid (its model ships inside the package; nothing is
+downloaded), with rules for what a statistical detector gets wrong on support replies.
+
+- Only the agent's words count: quoted history and code are blanked before this is called, and
+  links, e-mail addresses, @handles, placeholders and numbers are dropped here.
+- A short reply (fewer than MIN_LETTERS letters: "Thanks!", "Done, see you Friday") tells too
+  little; it is taken to be in the language its script suggests: the one language pack written
+  in that script (Cyrillic: Russian), else the configured default.
+- A longer reply is classified; a language other than the fallback is taken only when the
+  detector is confident (MIN_CONFIDENCE). Between languages of one script (Russian, Ukrainian,
+  Bulgarian) the detector's probabilities are spread, so within a script the pack language wins
+  unless another language of that script is clearly ahead.
+
+The model loads in 2-3 s (it is stored xz-compressed); it is loaded once per process, on the
+first reply long enough to need it, and kept in tonecheck's cache folder (see `_engine/cache.py`)
+so that later processes load it in a tenth of that.
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+from ._lazy import Lazy
+
+MIN_LETTERS = 40
+SAMPLE_CHARS = 600
+# a reply at least this share of whose words (of at least MIN_WORDS_FOR_SHARE) are the fallback
+# language's most common words is in that language; English text runs at about 0.4, other
+# languages' text at under 0.1 of English's list
+COMMON_SHARE = 0.3
+MIN_WORDS_FOR_SHARE = 8
+MIN_CONFIDENCE = 0.95
+# a reply may be in another language of the same script only if the detector puts it this far
+# ahead of the script's pack language (probabilities normalised over all languages)
+SAME_SCRIPT_MARGIN = 0.5
+
+_NOISE = Lazy(
+    r"https?://\S+|www\.\S+|\S+@\S+|@\w+|\{\{.*?\}\}|\{[^{}\n]{0,40}\}|\[[^\[\]\n]{0,40}\]|<[^<>\n]{0,40}>"
+    r"|%[A-Za-z_]+%|\$\w+|\d+"
+)
+
+_LOCK = threading.Lock()
+_IDENTIFIER: Any = None
+loads = 0  # models loaded in this process (tests check it is loaded once, and only when needed)
+
+
+_LATIN = Lazy(r"\p{Latin}")
+_CYRILLIC = Lazy(r"\p{Cyrillic}")
+_WORD = Lazy(r"[\p{L}']+")
+
+
+def script_of(text: str) -> str | None:
+    """The script most of the text's letters are written in ("Latin", "Cyrillic", ...), or None."""
+    sample = text[:2000]
+    if sample.isascii():  # most replies: every letter is Latin, and no letter-by-letter count is needed
+        return "Latin" if any(char.isalpha() for char in sample) else None
+    latin, cyrillic, total = len(_LATIN.findall(sample)), len(_CYRILLIC.findall(sample)), letters(sample)
+    if latin * 2 > total:
+        return "Latin"
+    if cyrillic * 2 > total:
+        return "Cyrillic"
+    counts: Counter[str] = Counter()
+    for char in text[:2000]:
+        if char.isalpha():
+            name = unicodedata.name(char, "")
+            counts[name.split(" ", 1)[0] if name else ""] += 1
+    if not counts:
+        return None
+    script, _ = counts.most_common(1)[0]
+    return script.capitalize() or None
+
+
+def letters(text: str) -> int:
+    return sum(map(str.isalpha, text))
+
+
+def clean(text: str) -> str:
+    """The words a person wrote: no links, addresses, handles, placeholders or numbers."""
+    return " ".join(_NOISE.sub(" ", text).split())
+
+
+def _identifier() -> Any:
+    global _IDENTIFIER, loads
+    if _IDENTIFIER is None:
+        with _LOCK:
+            if _IDENTIFIER is None:
+                _IDENTIFIER = _load()
+                loads += 1
+    return _IDENTIFIER
+
+
+def _load() -> Any:
+    import numpy
+    from py3langid import langid  # type: ignore[import-untyped]  # no type information shipped
+
+    from ._engine import cache
+
+    model = langid.MODEL_DIR / langid.MODEL_FILE
+    try:
+        import importlib.metadata
+
+        version = importlib.metadata.version("py3langid")
+        cache_key = f"py3langid-{version}-{model.stat().st_size}"
+    except Exception:
+        cache_key = ""
+    parts = cache.load(cache_key) if cache_key else None
+    if parts is None:
+        parts = langid._load_model_file(model)
+        if cache_key:
+            cache.store(cache_key, parts)
+    ptc, pc, classes, nextmove, row, output = parts
+    return langid.LanguageIdentifier(
+        numpy.asarray(ptc), numpy.asarray(pc), classes, nextmove, output, norm_probs=True, tk_row=row
+    )
+
+
+def rank(text: str) -> list[tuple[str, float]]:
+    """The detector's languages for the text, most likely first, with normalised probabilities."""
+    ranked = _identifier().rank(text)
+    return [(str(code), float(probability)) for code, probability in ranked]
+
+
+def common_share(words: str, common: frozenset[str]) -> float:
+    """The share of the words that are among a language's most common words."""
+    found = _WORD.findall(words.lower())
+    return sum(map(common.__contains__, found)) / len(found) if len(found) >= MIN_WORDS_FOR_SHARE else 0.0
+
+
+def detect(
+    text: str, *, default: str, by_script: dict[str, str], common: Mapping[str, frozenset[str]] | None = None
+) -> str:
+    """The language of a reply's own text. `default`: the language of a short or unclear reply
+    in its own script, or in a script no pack claims; `by_script`: the pack language of each
+    script that has exactly one ("Cyrillic": "ru"); `common`: each pack language's most common
+    words: a reply that is mostly made of the fallback language's is taken to be in it without
+    running the model (most replies; measured in benchmarks/speed.py)."""
+    # a few hundred characters tell the language as well as a whole long reply, at a fraction of
+    # the cost (the detector's time grows with the text)
+    words = clean(text)[:SAMPLE_CHARS]
+    script = script_of(words)
+    fallback = default if script in (None, script_of_language(default)) else by_script.get(script, default)
+    if letters(words) < MIN_LETTERS:
+        return fallback
+    if common and fallback in common and common_share(words, common[fallback]) >= COMMON_SHARE:
+        return fallback
+    top, probability = _identifier().classify(words)
+    top, probability = str(top), float(probability)
+    if top == fallback:
+        return top
+    if probability < MIN_CONFIDENCE:
+        return fallback
+    if script is not None and script in by_script and script_of_language(top) == script:
+        # within a script the detector's probabilities are close: another language of the script
+        # needs a clear lead over the pack language
+        pack = dict(rank(words)).get(fallback, 0.0)
+        return top if probability - pack >= SAME_SCRIPT_MARGIN else fallback
+    return top
+
+
+# the scripts of the languages py3langid knows that are not written in Latin letters
+_SCRIPTS = {
+    **dict.fromkeys(["ru", "uk", "be", "bg", "mk", "sr", "kk", "ky", "mn", "tg", "tt", "cv"], "Cyrillic"),
+    **dict.fromkeys(["el"], "Greek"),
+    **dict.fromkeys(["ar", "fa", "ur", "ps", "ug"], "Arabic"),
+    **dict.fromkeys(["he", "yi"], "Hebrew"),
+    **dict.fromkeys(["hi", "mr", "ne"], "Devanagari"),
+    **dict.fromkeys(["zh", "ja", "ko"], "Cjk"),
+    **dict.fromkeys(["hy"], "Armenian"),
+    **dict.fromkeys(["ka"], "Georgian"),
+    **dict.fromkeys(["th"], "Thai"),
+}
+
+
+def script_of_language(code: str) -> str:
+    return _SCRIPTS.get(code, "Latin")
