@@ -553,11 +553,27 @@ class Engine:
             if not self._zone_open and len(self.nlp.vocab) > self.renewal_limit:
                 self._renew_pipeline()
             if self._zone_open or len(self.nlp.vocab.strings) < self.vocab_limit:
-                return self._check(text, anatomy, scan_text, mode=mode, context=context, channel=channel, ignore=ignore)
+                return self._check(
+                    text,
+                    anatomy=anatomy,
+                    scan_text=scan_text,
+                    mode=mode,
+                    context=context,
+                    channel=channel,
+                    ignore=ignore,
+                )
             # The vocabulary is full: words it has not seen are kept only for this reply, so a
             # long-running process that lints new names, typos and order numbers stays bounded.
             with self.memory_zone():
-                return self._check(text, anatomy, scan_text, mode=mode, context=context, channel=channel, ignore=ignore)
+                return self._check(
+                    text,
+                    anatomy=anatomy,
+                    scan_text=scan_text,
+                    mode=mode,
+                    context=context,
+                    channel=channel,
+                    ignore=ignore,
+                )
 
     @contextmanager
     def memory_zone(self) -> Iterator[None]:
@@ -596,9 +612,9 @@ class Engine:
     def _check(
         self,
         text: str,
+        *,
         anatomy: Anatomy,
         scan_text: str,
-        *,
         mode: Mode,
         context: Mapping[str, str] | None,
         channel: Channel | None,
