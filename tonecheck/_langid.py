@@ -44,7 +44,8 @@ SAME_SCRIPT_MARGIN = 0.5
 # run of "-" or "{" made the one pattern quadratic).
 _NOISE_PARTS = (
     (r"https?://\S+|www\.\S+", ""),
-    (r"\S+@\S+|@\w+", "@"),
+    # an address from its word's start only, possessively: linear on a long run of non-spaces
+    (r"(?<!\S)[^\s@]++@\S+|@\w+", "@"),
     (r"\{\{.*?\}\}", "}}"),
     (r"\{[^{}\n]{0,40}\}|\[[^\[\]\n]{0,40}\]|<[^<>\n]{0,40}>|%[A-Za-z_]+%|\$\w+|\d+", ""),
 )
