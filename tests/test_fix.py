@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import tonecheck
-from tonecheck import Applicability, FixResult, _cli
+from tonecheck import Applicability, FixResult
 
 # These tests exercise what the rules find and fix, preview rules included (they do not run by
 # default: see test_preview.py for the default selection).
@@ -638,7 +638,9 @@ def test_write_atomically_replaces_and_keeps_mode(tmp_path):
     path = tmp_path / "r.txt"
     path.write_text("old\n", encoding="utf-8")
     os.chmod(path, 0o600)
-    _cli._write_atomically(path, "new \u00e9\r\ntext")
+    from tonecheck._files import rewrite
+
+    rewrite(path, "new \u00e9\r\ntext".encode(), expected=b"old\n", root=tmp_path, limit=1000)
     assert path.read_bytes() == "new \u00e9\r\ntext".encode("utf-8")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert _listing(tmp_path) == ["r.txt"]

@@ -20,12 +20,23 @@ def load(name: str) -> str:
     return (DATA / name).read_text(encoding="utf-8")
 
 
+def _lines_with_breaks(content: str) -> list[str]:
+    """Lines as editors count them ("\\n", "\\r\\n" or a lone "\\r" ends one), each with its break."""
+    lines, current = [], ""
+    for index, char in enumerate(content):
+        current += char
+        if char == "\n" or (char == "\r" and content[index + 1 : index + 2] != "\n"):
+            lines.append(current)
+            current = ""
+    return [*lines, current]
+
+
 def offset_of(content: str, line: int, column: int) -> int:
     """0-based offset of a 1-based (line, column), computed independently of the module."""
-    lines = content.split("\n")
+    lines = _lines_with_breaks(content)
     assert 1 <= line <= len(lines)
-    assert 1 <= column <= len(lines[line - 1]) + 1  # +1: the line break (or end of file)
-    return sum(len(x) + 1 for x in lines[: line - 1]) + column - 1
+    assert 1 <= column <= len(lines[line - 1]) + 1  # +1: the end of file
+    return sum(len(x) for x in lines[: line - 1]) + column - 1
 
 
 def source_char(content: str, seg: Segment, index: int) -> str:
@@ -611,7 +622,7 @@ def test_property_yaml_literal_block_maps_exactly(lines: list[str]) -> None:
     ).map("".join)
 )
 def test_property_any_input_gives_segments_or_format_error(content: str) -> None:
-    lines = content.split("\n")
+    lines = _lines_with_breaks(content)
     for fmt in FORMATS:
         try:
             segs = extract("f", content, format=fmt)

@@ -299,11 +299,12 @@ def test_text_multi_line_span_underlines_to_the_end_of_its_first_line():
     assert lines[1:3] == ["    Sorry, we cannot", "    " + " " * 10 + "^" * 6]
 
 
-def test_text_zero_width_finding_gets_one_caret_and_odd_line_breaks_stay_on_one_line():
+def test_text_zero_width_finding_gets_one_caret_and_odd_line_breaks_are_escaped():
+    # U+2028 is shown escaped on its line; a lone "\r" ends the line, as editors count lines
     source = "Hi\u2028there\rfriend\nBye"
     finding = make("", line=1, column=3)
     lines = out("text", one("r.txt", finding, None, source)).split("\n")
-    assert lines[1:3] == ["    Hi there friend", "      ^"]
+    assert lines[1:3] == ["    Hi\\u2028there", "      ^"]
 
 
 def test_text_suggestion_reaching_past_the_finding_shows_the_text_it_replaces():
@@ -618,8 +619,10 @@ def test_junit_escapes_markup_newlines_non_ascii_and_control_characters():
     assert cases[0].get("file") == 'dir/<x> & "y".txt'
     failure = cases[0].find("failure")
     assert failure is not None
-    assert failure.get("message") == 'a <b> & "c"\nd\\x01e ✓ ünï\x7f'  # the newline survives the attribute
-    assert failure.text == '3:5: NEG010 [warning] a <b> & "c"\nd\\x01e ✓ ünï\x7f'
+    assert failure.get("message") == 'a <b> & "c"\nd\\x01e ✓ ünï\\x7f'  # the newline survives the attribute
+    # in element text a line break is escaped: no line of the file starts with a reply's content
+    assert failure.text == '3:5: NEG010 [warning] a <b> & "c"\\nd\\x01e ✓ ünï\\x7f'
+    assert all(not line.lstrip().startswith("d") for line in text.splitlines())
     # edge results: one case per (file, reply id); a file without findings passes
     names = [c.get("name") for c in cases[1:]]
     assert names == [

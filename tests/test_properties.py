@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from conftest import TONE_CATEGORIES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -146,10 +148,12 @@ def _check_invariants(text: str, report: tonecheck.Report) -> None:
     for f in report.findings:
         assert 0 <= f.start <= f.end <= len(text), f
         assert text[f.start : f.end] == f.match, f
-        assert f.line == text.count("\n", 0, f.start) + 1, f
-        assert f.column == f.start - (text.rfind("\n", 0, f.start) + 1) + 1, f
+        # lines end at "\n", "\r\n" or a lone "\r", as editors count them
+        breaks = [m.end() for m in re.finditer(r"\r\n|\r|\n", text) if m.end() <= f.start]
+        assert f.line == len(breaks) + 1, f
+        assert f.column == f.start - (breaks[-1] if breaks else 0) + 1, f
         assert f.line >= 1 and f.column >= 1
-        if "\n" not in f.match:
+        if not re.search(r"\r(?!$)|\n", f.match):
             assert f.end_line == f.line, f
             assert f.end_column == f.column + len(f.match), f
         else:

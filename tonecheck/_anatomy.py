@@ -4,6 +4,7 @@ sign-off sit. Works on raw text by lines, so offsets are the caller's offsets.""
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -11,6 +12,7 @@ import regex
 
 from ._language import Language, expanded, language_data, words_regex
 from ._lazy import Lazy
+from ._text import delimited_spans
 from ._types import Channel, Region
 
 if TYPE_CHECKING:
@@ -18,9 +20,6 @@ if TYPE_CHECKING:
 
 _FENCE = Lazy(r"^[ \t]*(```|~~~)")
 _INLINE_CODE = Lazy(r"`[^`\n]+`")
-_COMMENT = Lazy(
-    r"<!--.*?-->|\{#.*?#\}|\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}|\{%-?\s*\#.*?%\}|\{\{!--.*?--\}\}"
-)
 _QUOTE_LINE = Lazy(r"^[ \t]*>")
 _SIG_DELIMITER = Lazy(r"^-- ?$")
 # A sentence ends at . ! ? followed by space or the end, or at a line break; "4.2", "e.g" and
@@ -38,8 +37,11 @@ class _Patterns:
         self.greeting = Lazy(r"^[ \t]*" + words_regex(words.greetings.words) + r"\b[^\n]{0,60}$", regex.IGNORECASE)
         # a sign-off phrase, then perhaps punctuation and a name of up to four words
         self.signoff = Lazy(
-            r"^[ \t]*(?i:" + words_regex(words.signoffs.phrases) + r")"
-            r"(?:[ \t]*[,.!]+)?(?:[ \t]*\p{Lu}[\p{L}.'\-]*(?:[ \t]+\p{Lu}[\p{L}.'\-]*){0,3})?[ \t]*[,.!]*[ \t]*$"
+            # (possessive: each run of blanks or name letters is read once, so a long line of them
+            # that is no sign-off fails in linear time)
+            r"^[ \t]*+(?i:" + words_regex(words.signoffs.phrases) + r")"
+            r"(?:[ \t]*+[,.!]+)?(?:[ \t]*+\p{Lu}[\p{L}.'\-]*+(?:[ \t]++\p{Lu}[\p{L}.'\-]*+){0,3})?"
+            r"[ \t]*+[,.!]*+[ \t]*+$"
         )
         # Headers that start quoted history; everything after them belongs to someone else.
         history = words.history
@@ -80,7 +82,7 @@ def is_sentence_start(text: str, offset: int) -> bool:
     index = offset - 1
     while index >= 0 and text[index] in " \t":
         index -= 1
-    return index < 0 or text[index] in "\n.!?:;\"'(*-•"
+    return index < 0 or text[index] in "\n\r.!?:;\"'(*-•"
 
 
 def match_case(replacement: str, matched: str) -> str:
@@ -95,6 +97,35 @@ class Sentence(NamedTuple):  # a tuple: replies have many, and tuples are cheape
     end: int
 
 
+class _Spans:
+    """Regions sorted by start, for the two questions asked of the foreign regions once per line
+    or sentence: does one of them hold [start, end], and which is the first holding an offset.
+    Each is a binary search (a scan over every region made quoted history quadratic)."""
+
+    __slots__ = ("reach", "regions", "starts")
+
+    def __init__(self, regions: list[Region]) -> None:
+        self.regions = sorted(regions, key=lambda r: (r.start, r.end))
+        self.starts = [r.start for r in self.regions]
+        self.reach: list[int] = []  # the furthest end among the regions up to each index
+        furthest = -1
+        for region in self.regions:
+            furthest = max(furthest, region.end)
+            self.reach.append(furthest)
+
+    def holds(self, start: int, end: int) -> bool:
+        """Some region has region.start <= start and end <= region.end."""
+        index = bisect.bisect_right(self.starts, start) - 1
+        return index >= 0 and self.reach[index] >= end
+
+    def first_at(self, offset: int) -> Region | None:
+        """The first region, in (start, end) order, with region.start <= offset < region.end."""
+        index = bisect.bisect_right(self.reach, offset)
+        if index < len(self.regions) and self.starts[index] <= offset:
+            return self.regions[index]
+        return None
+
+
 @dataclass
 class Anatomy:
     text: str
@@ -104,6 +135,7 @@ class Anatomy:
     _structural_starts: list[int] | None = field(default=None, repr=False)
     _foreign: list[Region] | None = field(default=None, repr=False)
     _foreign_of: list[Region] | None = field(default=None, repr=False)
+    _foreign_spans: _Spans | None = field(default=None, repr=False)
 
     def kinds(self, *kinds: str) -> list[Region]:
         return [r for r in self.regions if r.kind in kinds]
@@ -113,21 +145,31 @@ class Anatomy:
         if self._foreign is None or self._foreign_of is not self.regions:
             self._foreign = self.kinds("quoted", "code")
             self._foreign_of = self.regions
+            self._foreign_spans = _Spans(self._foreign)
         return self._foreign
+
+    @property
+    def foreign_spans(self) -> _Spans:
+        self.foreign  # noqa: B018  # refreshes the spans with the regions
+        assert self._foreign_spans is not None
+        return self._foreign_spans
 
     def sentences_between(self, start: int, end: int) -> list[Sentence]:
         """Sentences of the agent's own text in [start, end), computed once per span."""
         key = (start, end)
         if key not in self._sentences:
-            foreign = self.foreign
             found = sentences(self.text, start, end)
-            self._sentences[key] = [s for s in found if anatomy_is_own(foreign, s)] if foreign else found
+            if self.foreign:
+                spans = self.foreign_spans
+                found = [s for s in found if not spans.holds(s.start, s.end)]
+            self._sentences[key] = found
         return self._sentences[key]
 
     def region_of(self, offset: int) -> str | None:
         """The kind of the innermost region holding offset (foreign regions win)."""
-        for region in self.foreign:
-            if region.start <= offset < region.end:
+        if self.foreign:
+            region = self.foreign_spans.first_at(offset)
+            if region is not None:
                 return region.kind
         if self._structural_starts is None:
             structural = [r for r in self.regions if r.kind not in ("quoted", "code")]
@@ -163,6 +205,22 @@ def sentences(text: str, start: int, end: int) -> list[Sentence]:
     return found
 
 
+_COMMENT_DELIMITERS = (
+    (re.compile(re.escape("<!--")), re.compile(re.escape("-->"))),
+    (re.compile(re.escape("{#")), re.compile(re.escape("#}"))),
+    (re.compile(r"\{%-?\s*comment\s*-?%\}"), re.compile(r"\{%-?\s*endcomment\s*-?%\}")),
+    (re.compile(r"\{%-?\s*\#"), re.compile(re.escape("%}"))),
+    (re.compile(re.escape("{{!--")), re.compile(re.escape("--}}"))),
+)
+
+
+def _comment_spans(line: str) -> list[tuple[int, int]]:
+    r"""The spans of template comments in a line (<!-- -->, {# #}, {% comment %}…{% endcomment %},
+    {%# %}, {{!-- --}}): what the alternation of `opener.*?closer` finds with finditer, in linear
+    time (see `delimited_spans`; the regex made a line of "<!--" quadratic)."""
+    return [(start, end) for start, end, _ in delimited_spans(line, _COMMENT_DELIMITERS)]
+
+
 def analyse(text: str, language: Language | None = None) -> Anatomy:
     """The reply's regions, read with a language's words (default: English)."""
     patterns = (language or language_data()).derived(_Patterns)
@@ -196,8 +254,8 @@ def analyse(text: str, language: Language | None = None) -> Anatomy:
         if may_quote and _QUOTE_LINE.match(line):
             foreign.append(Region(kind="quoted", start=line_start, end=line_end))
             continue
-        for m in _COMMENT.finditer(line) if may_comment else ():  # never rendered to the customer
-            foreign.append(Region(kind="code", start=line_start + m.start(), end=line_start + m.end()))
+        for start, end in _comment_spans(line) if may_comment else ():  # never rendered to the customer
+            foreign.append(Region(kind="code", start=line_start + start, end=line_start + end))
         for m in _INLINE_CODE.finditer(line) if may_code else ():
             foreign.append(Region(kind="code", start=line_start + m.start(), end=line_start + m.end()))
     if in_fence:
@@ -207,8 +265,10 @@ def analyse(text: str, language: Language | None = None) -> Anatomy:
 
     anatomy = Anatomy(text=text)
 
+    foreign_spans = _Spans(foreign)
+
     def is_foreign_line(span: tuple[int, int]) -> bool:
-        return any(r.start <= span[0] and span[1] <= r.end for r in foreign)
+        return foreign_spans.holds(span[0], span[1])
 
     own_lines = [
         span
@@ -246,7 +306,7 @@ def analyse(text: str, language: Language | None = None) -> Anatomy:
 
 
 def anatomy_is_own(foreign: list[Region], sentence: Sentence) -> bool:
-    return not any(r.start <= sentence.start and sentence.end <= r.end for r in foreign)
+    return not _Spans(foreign).holds(sentence.start, sentence.end) if foreign else True
 
 
 _SHORT_SIGNOFF = Lazy(r"^[ \t]*[\p{L}'’ ]{2,40},[ \t]*$")  # "Love,", "Happy running,"

@@ -150,6 +150,10 @@ class Linter:
         findings that remain."""
         _check_text(text)
         _check_mode(mode)
+        if not isinstance(unsafe, bool):
+            raise InputError(f"unsafe must be True or False, not {type(unsafe).__name__}")
+        if isinstance(max_rounds, bool) or not isinstance(max_rounds, int) or max_rounds < 1:
+            raise InputError(f"max_rounds must be a whole number of at least 1, not {max_rounds!r}")
         options = _options(mode=mode, channel=channel, context=context, ignore=ignore, language=language)
         engine = self._engine
         return fix_text(

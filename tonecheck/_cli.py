@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from ._engine.linter import Engine
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-MAX_FILE_BYTES = 20_000_000
 # below this many files one process is as quick as starting a pool and sharing the files out:
 # on a (busy) 2-core machine, 300 short replies took the same time with --jobs 1 and --jobs 2
 POOL_MIN_FILES = 300
@@ -347,13 +346,6 @@ def _split(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Replace a linted file with its fixed text in one step, keeping its permissions."""
-    from ._atomic import write_atomically
-
-    write_atomically(path, text.encode("utf-8"), mode=path.stat().st_mode & 0o7777)
-
-
 def _overrides(args: argparse.Namespace) -> dict[str, object]:
     return {
         "select": _split(args.select) or None,
@@ -428,9 +420,8 @@ def _setup(run: _Run, projects: tuple[Project, ...]) -> tuple[_Run, tuple[tuple[
 
 
 def _lint_target(state: tuple[_Run, tuple[tuple[Project, Engine], ...]], target: _Target) -> _Outcome:
-    """Lint (and with --fix or --diff, fix) one file or standard input."""
-    from ._project.lint import Options, fix_source, lint_source, read_source, skip_reason
-
+    """Lint (and with --fix or --diff, fix) one file or standard input. Whatever goes wrong with
+    one file is reported for that file: the other files' results are never lost."""
     run, engines = state
     display, file, index, stdin_text, stdin_error = target
     project, engine = engines[index]
@@ -439,57 +430,112 @@ def _lint_target(state: tuple[_Run, tuple[tuple[Project, Engine], ...]], target:
     if stdin_error is not None:
         outcome.errors.append(stdin_error)
         return outcome
+    shown = "<stdin>" if path is None else display  # as given, so it opens from the working folder
+    if path is None and run.stdin_filename:
+        shown = str(run.stdin_filename)
+    outcome.shown = shown
+    try:
+        _lint_into(outcome, run, project, engine, display, path, stdin_text)
+    except TonecheckError as exc:
+        outcome.errors.append(str(exc))
+        outcome.report = None
+    except (MemoryError, RecursionError) as exc:
+        outcome.errors.append(f"{shown}: too large or too deeply nested to lint ({type(exc).__name__})")
+        outcome.report = None
+    except Exception as exc:  # a bug must not lose the other files' results
+        if os.environ.get("TONECHECK_DEBUG"):
+            raise
+        outcome.errors.append(f"{shown}: internal error ({type(exc).__name__}: {exc}); please report it")
+        outcome.report = None
+    return outcome
+
+
+@functools.lru_cache(maxsize=256)
+def _fix_root(folder: Path, project_root: Path) -> Path:
+    """The folder fixes stay inside (a symbolic link out of it is not followed): the repository
+    holding `folder`, else the project's folder. Once per folder in each process."""
+    from ._project.discovery import repository_root
+
+    return repository_root(folder) or project_root
+
+
+def _lint_into(
+    outcome: _Outcome,
+    run: _Run,
+    project: Project,
+    engine: Engine,
+    display: str,
+    path: Path | None,
+    stdin_text: str | None,
+) -> None:
+    from ._files import NotWritten, rewrite
+    from ._project.lint import Options, fix_source, lint_source, read_file, skip_reason
+
     # files in a repository are saved replies; standard input is a draft about to be sent
     options = Options(
         mode=run.mode, default_mode="draft" if path is None else "saved", context=run.context, language=run.language
     )
-    shown = "<stdin>" if path is None else display  # as given, so it opens from the working folder
+    shown = outcome.shown
     name = "stdin.txt" if path is None else display
     stdin_file = Path(run.stdin_filename) if path is None and run.stdin_filename else None
     if stdin_file is not None:  # standard input is this file: its format and name
-        shown = name = str(run.stdin_filename)
+        name = str(run.stdin_filename)
         options = Options(mode=run.mode, default_mode="saved", context=run.context, language=run.language)
-    outcome.shown = shown
-    try:
-        content = read_source(display) if stdin_text is None else stdin_text
-        skipped = None if path is None and stdin_file is None else skip_reason(name, content)
-        if skipped is not None:
-            outcome.notes.append(f"{shown}: {skipped}, skipped")
-            return outcome
-        if run.fix or run.diff:
-            fixed = fix_source(
-                engine, content, path=name, project=project, file=path, options=options, unsafe=run.unsafe_fixes
-            )
-            if fixed is None:
-                outcome.notes.append(f"{shown}: this format is read-only, fixes are not written into it")
-            else:
-                outcome.fixes = len(fixed.edits)
-                if run.diff:
-                    outcome.output = _diff_text(shown, content, fixed.text)
-                elif path is None:
-                    outcome.output = fixed.text  # a filter: the text goes out whether or not it changed
-                elif fixed.changed:
-                    bom = "\ufeff" if path.read_bytes()[:3] == b"\xef\xbb\xbf" else ""  # keep a byte-order mark
-                    try:
-                        _write_atomically(path, bom + fixed.text)
-                    except OSError as exc:
-                        outcome.errors.append(f"{display}: cannot write: {exc.strerror or exc}")
-                        return outcome
-                    content = fixed.text
-        outcome.report = lint_source(
-            engine,
-            content,
-            path=name,
-            format="text" if path is None and stdin_file is None else None,
-            project=project,
-            file=path or stdin_file,
-            options=options,
+    source = None if stdin_text is not None else read_file(display, limit=project.config.max_file_bytes)
+    content = source.text if source is not None else stdin_text or ""
+    skipped = None if path is None and stdin_file is None else skip_reason(name, content)
+    if skipped is not None:
+        outcome.notes.append(f"{shown}: {skipped}, skipped")
+        return
+    if run.fix or run.diff:
+        fixed = fix_source(
+            engine, content, path=name, project=project, file=path, options=options, unsafe=run.unsafe_fixes
         )
-    except InputError as exc:
-        outcome.errors.append(str(exc))
-        return outcome
+        if fixed is None:
+            outcome.notes.append(f"{shown}: this format is read-only, fixes are not written into it")
+        elif run.diff:
+            outcome.fixes = len(fixed.edits)
+            outcome.output, escaped = _diff_text(shown, content, fixed.text)
+            if escaped:
+                outcome.notes.append(
+                    f"{shown}: the diff shows control characters or a workflow command escaped; "
+                    "it may not apply as it is"
+                )
+        elif path is None:
+            outcome.fixes = len(fixed.edits)
+            outcome.output = fixed.text  # a filter: the text goes out whether or not it changed
+        elif fixed.changed and source is not None:
+            try:
+                rewrite(
+                    path,
+                    source.encode(fixed.text),
+                    expected=source.data,
+                    root=_fix_root(path.parent, project.root),
+                    limit=max(project.config.max_file_bytes, len(source.data)),
+                )
+            except NotWritten as exc:
+                outcome.errors.append(str(exc))
+                return
+            outcome.fixes = len(fixed.edits)  # counted once written
+            content = fixed.text
+    outcome.report = lint_source(
+        engine,
+        content,
+        path=name,
+        format="text" if path is None and stdin_file is None else None,
+        project=project,
+        file=path or stdin_file,
+        options=options,
+    )
     outcome.keyed = "<stdin>" if path is None else project.relative(path)  # baselines key on the project path
-    return outcome
+
+
+def _error(err: TextIO, message: str, level: str = "error") -> None:
+    """One line on standard error, whatever the message holds (a file name with a line break
+    or an escape sequence is shown escaped)."""
+    from ._outputs.common import escape_text
+
+    err.write(f"tonecheck: {level}: {escape_text(message)}\n")
 
 
 def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -518,6 +564,10 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     errors = failing = fixes_applied = 0
     targets: list[tuple[str, Path | None]] = []
     found_files: set[Path] = set()  # files found in the folders given
+
+    def skipped(path: Path, why: str) -> None:
+        _error(err, f"{path}: skipped: {why}", "warning")
+
     if not args.paths or args.paths == ["-"]:
         targets.append(("-", None))
     else:
@@ -527,15 +577,22 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 continue
             given_path = Path(given)
             if not given_path.exists():
-                err.write(f"tonecheck: error: {given}: no such file or folder\n")
+                problem = (
+                    "a symbolic link to nothing, or a link loop"
+                    if os.path.lexists(given_path)
+                    else "no such file or folder"
+                )
+                _error(err, f"{given}: {problem}")
                 errors += 1
                 continue
             project = projects.for_path(given_path)
-            found = [(str(p), p) for p in discover([given_path], project, force_exclude=args.force_exclude)]
+            found = [
+                (str(p), p) for p in discover([given_path], project, force_exclude=args.force_exclude, on_skip=skipped)
+            ]
             if given_path.is_dir():
                 found_files.update(p for _, p in found)
             if not found and given_path.is_dir():
-                err.write(f"tonecheck: warning: {given}: no files to lint here (see include and exclude)\n")
+                _error(err, f"{given}: no files to lint here (see include and exclude)", "warning")
             targets.extend(found)
     order: list[Project] = []  # the projects in use, in order of first use; targets refer to them by index
     index_of: dict[int, int] = {}  # id of a project -> its index in order
@@ -554,7 +611,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         stdin_text = stdin_error = None
         if path is None:  # read here: workers have no standard input
             try:
-                stdin_text = read_source("-")
+                stdin_text = read_source("-", limit=project.config.max_file_bytes)
             except InputError as exc:
                 stdin_error = str(exc)
         items.append((display, None if path is None else str(path), index_of[id(project)], stdin_text, stdin_error))
@@ -569,13 +626,15 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         stdin_filename=args.stdin_filename,
         language=None if args.language in (None, "auto") else args.language,
     )
+    if args.fix:
+        _terminate_cleanly()
     jobs = args.jobs if args.jobs is not None else (0 if len(items) >= POOL_MIN_FILES else 1)
     outcomes = run_pool(_lint_target, items, setup=functools.partial(_setup, run, tuple(order)), jobs=jobs or None)
     for (_, _, index, _, _), outcome in zip(items, outcomes, strict=True):
         for note in outcome.notes:
-            err.write(f"tonecheck: note: {note}\n")
+            _error(err, note, "note")
         for message in outcome.errors:
-            err.write(f"tonecheck: error: {message}\n")
+            _error(err, message)
         errors += len(outcome.errors)
         fixes_applied += outcome.fixes
         out.write(outcome.output)
@@ -595,7 +654,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         results.append(report)
     if write_to is not None:
         count = write_baseline(write_to, recorded)
-        err.write(f"Wrote {count} baseline entr{'ies' if count != 1 else 'y'} to {write_to}.\n")
+        err.write(f"Wrote {count} baseline entr{'ies' if count != 1 else 'y'} to {_escaped(str(write_to))}.\n")
         return EXIT_ERROR if errors else EXIT_OK
     if baseline is not None and not args.quiet and (baseline.hidden or baseline.stale()):
         stale = baseline.stale()
@@ -684,6 +743,30 @@ def _baseline_files(args: argparse.Namespace, projects: _Projects, err: TextIO) 
     return configured, None
 
 
+def _escaped(value: str) -> str:
+    from ._outputs.common import escape_text
+
+    return escape_text(value)
+
+
+def _terminate_cleanly() -> None:
+    """While --fix writes files, SIGTERM ends the run as Ctrl-C does, so a temporary file being
+    written is removed (where the system has no unnamed temporary files)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, interrupt)
+    except (ValueError, OSError):
+        pass
+
+
 def _cmd_config(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     project = load_project(Path(args.path), config_file=args.config)
     payload = {
@@ -695,20 +778,34 @@ def _cmd_config(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def _diff_text(path: str, before: str, after: str) -> str:
+def _diff_text(path: str, before: str, after: str) -> tuple[str, bool]:
+    """The unified diff of a fix, and whether any of its lines had to be escaped (control
+    characters, a line that would be a workflow command): such a diff may not apply as it is."""
     import difflib
 
-    text = "".join(
-        difflib.unified_diff(
-            before.splitlines(keepends=True),
-            after.splitlines(keepends=True),
-            fromfile=path if path.startswith("/") else f"a/{path}",
-            tofile=path if path.startswith("/") else f"b/{path}",
-        )
-    )
+    from ._outputs.common import escape_text, starts_a_command
+
+    escaped = False
+    lines: list[str] = []
+    for line in difflib.unified_diff(
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        fromfile=path if path.startswith("/") else f"a/{path}",
+        tofile=path if path.startswith("/") else f"b/{path}",
+    ):
+        body = line.rstrip("\r\n")
+        ending = line[len(body) :]
+        if body and body[-1] in "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029":  # a line break only str.splitlines sees
+            ending = "\n"
+        safe = escape_text(body)
+        if starts_a_command(safe):
+            safe = safe.replace(":", "\\x3a", 1)
+        if safe != body:
+            escaped = True
+        lines.append(safe + ending)
     if after and not after.endswith("\n") and before != after:
-        text += "\n\\ No newline at end of file\n"
-    return text
+        lines.append("\n\\ No newline at end of file\n")
+    return "".join(lines), escaped
 
 
 def _rules_in_force(args: argparse.Namespace) -> list[Rule]:
@@ -828,13 +925,15 @@ def _cmd_rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    out = out or sys.stdout
-    err = err or sys.stderr
+    if out is None:
+        out = _tolerant(sys.stdout)
+    if err is None:
+        err = _tolerant(sys.stderr)
     parser = _build_parser()
     try:
         args = parser.parse_args(argv)
     except _UsageError as exc:
-        err.write(f"tonecheck: error: {exc}\n")
+        _error(err, str(exc))
         return EXIT_ERROR
     if args.version:
         from . import __version__
@@ -856,9 +955,29 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
     try:
         return handlers[args.command](args, out, err)
     except TonecheckError as exc:
-        err.write(f"tonecheck: error: {exc}\n")
+        _error(err, str(exc))
         return EXIT_ERROR
     except BrokenPipeError:  # e.g. piped into `head`
         return EXIT_OK
     except KeyboardInterrupt:
         return 130
+    except (MemoryError, RecursionError) as exc:
+        _error(err, f"out of memory or too deeply nested ({type(exc).__name__})")
+        return EXIT_ERROR
+    except Exception as exc:  # never a traceback: exit 2 and one line, which CI tells from findings
+        if os.environ.get("TONECHECK_DEBUG"):
+            raise
+        _error(err, f"internal error ({type(exc).__name__}: {exc}); please report it")
+        return EXIT_ERROR
+
+
+def _tolerant(stream: TextIO) -> TextIO:
+    """A standard stream that never fails on a character its encoding cannot hold (a terminal
+    in the C locale, a strict PYTHONIOENCODING): it is written as a backslash escape."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        try:
+            reconfigure(errors="backslashreplace")
+        except (ValueError, OSError):
+            pass
+    return stream

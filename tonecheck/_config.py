@@ -113,6 +113,9 @@ class Config(BaseModel):
     # accepted product and team terms: never reported as jargon
     glossary: tuple[str, ...] = ()
     closing: ClosingConfig = ClosingConfig()
+    # the largest file, in bytes, that `tonecheck check` and `check_file` read (a bigger one is
+    # an error naming this key); standard input has the same limit
+    max_file_bytes: int = Field(default=20_000_000, ge=1, le=2**40, alias="max-file-bytes")
 
     @field_validator("helpdesk")
     @classmethod
@@ -163,6 +166,7 @@ class Config(BaseModel):
                 "mode",
                 "fail_on",
                 "markdown_sections",
+                "max_file_bytes",
             }
         )
 

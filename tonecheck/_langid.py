@@ -38,10 +38,27 @@ MIN_CONFIDENCE = 0.95
 # ahead of the script's pack language (probabilities normalised over all languages)
 SAME_SCRIPT_MARGIN = 0.5
 
-_NOISE = Lazy(
-    r"https?://\S+|www\.\S+|\S+@\S+|@\w+|\{\{.*?\}\}|\{[^{}\n]{0,40}\}|\[[^\[\]\n]{0,40}\]|<[^<>\n]{0,40}>"
-    r"|%[A-Za-z_]+%|\$\w+|\d+"
+# The alternatives, in order, each with a piece of text it cannot match without: those whose
+# piece is not in the text are left out (same matches), so "\S+@\S+" and "\{\{.*?\}\}", which
+# rescan the rest of a word or line from every position, run only when they may match (a long
+# run of "-" or "{" made the one pattern quadratic).
+_NOISE_PARTS = (
+    (r"https?://\S+|www\.\S+", ""),
+    # an address from its word's start only, possessively: linear on a long run of non-spaces
+    (r"(?<!\S)[^\s@]++@\S+|@\w+", "@"),
+    (r"\{\{.*?\}\}", "}}"),
+    (r"\{[^{}\n]{0,40}\}|\[[^\[\]\n]{0,40}\]|<[^<>\n]{0,40}>|%[A-Za-z_]+%|\$\w+|\d+", ""),
 )
+_NOISE: dict[tuple[bool, ...], Lazy] = {}
+
+
+def _noise(text: str) -> Lazy:
+    key = tuple(piece in text for _, piece in _NOISE_PARTS)
+    found = _NOISE.get(key)
+    if found is None:
+        found = _NOISE[key] = Lazy("|".join(part for (part, _), kept in zip(_NOISE_PARTS, key, strict=True) if kept))
+    return found
+
 
 _LOCK = threading.Lock()
 _IDENTIFIER: Any = None
@@ -80,7 +97,7 @@ def letters(text: str) -> int:
 
 def clean(text: str) -> str:
     """The words a person wrote: no links, addresses, handles, placeholders or numbers."""
-    return " ".join(_NOISE.sub(" ", text).split())
+    return " ".join(_noise(text).sub(" ", text).split())
 
 
 def _identifier() -> Any:

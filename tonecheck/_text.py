@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import bisect
+import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import regex
@@ -73,11 +75,22 @@ def _normalise_context(text: str, language: Language) -> str:
     return _spell_out(text.lower(), language)
 
 
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def lone_cr_to_lf(text: str) -> str:
+    """text with each "\r" that is not part of "\r\n" made "\n" (same length), so that the
+    line-based rules read old Mac line endings as the line breaks they are."""
+    return _LONE_CR.sub("\n", text) if "\r" in text else text
+
+
 class LineIndex:
     """Offsets to 1-based (line, column), the one implementation every part of tonecheck uses.
 
-    Lines are separated by "\\n" (a "\\r" before it belongs to the line), columns count code
-    points, and an end column is exclusive, as in SARIF. Line starts are found once, on first use.
+    Lines end at "\n", "\r\n" or a lone "\r" (old Mac files), as editors count them; columns
+    count code points, and an end column is exclusive, as in SARIF. Line starts are found once,
+    on first use.
     """
 
     __slots__ = ("_starts", "text")
@@ -90,16 +103,20 @@ class LineIndex:
     def starts(self) -> list[int]:
         if self._starts is None:
             starts = [0]
-            find = self.text.find
-            index = find("\n")
-            while index >= 0:
-                starts.append(index + 1)
-                index = find("\n", index + 1)
+            if "\r" in self.text:
+                starts.extend(m.end() for m in _LINE_BREAK.finditer(self.text))
+            else:
+                find = self.text.find
+                index = find("\n")
+                while index >= 0:
+                    starts.append(index + 1)
+                    index = find("\n", index + 1)
             self._starts = starts
         return self._starts
 
     def position(self, offset: int) -> tuple[int, int]:
-        """(line, column) of text[offset]; offset == len(text) is the position after the end."""
+        """(line, column) of text[offset]; offset == len(text) is the position after the end.
+        An offset inside a "\r\n" is on the line that pair ends."""
         starts = self.starts
         line = bisect.bisect_right(starts, offset)
         return line, offset - starts[line - 1] + 1
@@ -114,8 +131,59 @@ class LineIndex:
         return line, column, end_line, last_column + 1
 
     def line_bounds(self, line: int) -> tuple[int, int]:
-        """Start and end offsets of a 1-based line, without its "\\n"."""
+        """Start and end offsets of a 1-based line, without its line break."""
         starts = self.starts
         start = starts[line - 1]
-        end = starts[line] - 1 if line < len(starts) else len(self.text)
+        if line >= len(starts):
+            return start, len(self.text)
+        end = starts[line] - 1  # the "\n" or lone "\r"
+        if self.text[end] == "\n" and end > start and self.text[end - 1] == "\r":
+            end -= 1
         return start, end
+
+    def line_count(self) -> int:
+        return len(self.starts)
+
+
+def delimited_spans(text: str, kinds: Sequence[tuple[re.Pattern[str], re.Pattern[str]]]) -> list[tuple[int, int, int]]:
+    """(start, end, kind) of each comment-like span, as finditer of the regex
+    `open0.*?close0|open1.*?close1|...` (with DOTALL) would find them: the leftmost span, the
+    first kind that matches there, the first closer after the opener; then the next span after it.
+
+    In linear time: that regex searches to the end of the text from every opener that is never
+    closed (quadratic in a run of openers). Here the closer of an opener is searched for once:
+    the first closer after an opener is also the first after any later opener before it, and once
+    an opener has no closer, no later opener of its kind has one either.
+    """
+    spans: list[tuple[int, int, int]] = []
+    pending: list[tuple[int, int] | None] = [None] * len(kinds)  # next span of each kind at or after pos
+    closers: list[tuple[int, int]] = [(-1, -1)] * len(kinds)  # last closer found: (start, end)
+    done = [False] * len(kinds)
+    pos = 0
+    while True:
+        best: tuple[int, int, int] | None = None
+        for kind, (opener, closer) in enumerate(kinds):
+            if done[kind]:
+                continue
+            candidate = pending[kind]
+            if candidate is None or candidate[0] < pos:
+                opened = opener.search(text, pos)
+                if opened is None:
+                    done[kind] = True
+                    continue
+                after = opened.end()
+                if closers[kind][0] >= after:
+                    close = closers[kind]
+                else:
+                    found = closer.search(text, after)
+                    if found is None:  # no later opener can be closed either
+                        done[kind] = True
+                        continue
+                    close = closers[kind] = found.span()
+                candidate = pending[kind] = (opened.start(), close[1])
+            if best is None or candidate[0] < best[0]:
+                best = (candidate[0], candidate[1], kind)
+        if best is None:
+            return spans
+        spans.append(best)
+        pos = best[1]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _HANDLE = re.compile(r"(?<![\w@.])@\w{2,}")  # a social-media handle names the customer too
 # 13-19 digits, in groups separated by spaces or dashes: card-like
 _CARD = re.compile(r"(?<![\w])(?:\d[ -]?){12,18}\d(?![\w])")

@@ -284,17 +284,19 @@ class _Explanations:
         # a word that shows the phrase after a comma is a clause, not a gloss ("the VPN, the app is down")
         clause = r"(?!\b" + words_regex(cues.appositive_not) + r"\b)"
         self.after = Lazy(  # used with .match(text, pos): no "^", which only matches at 0
-            r"(?:s|es)?(?:\s+[\w\-]+){0,2}?\s*(?:"
+            # (possessive repeats and blanks read once, before the glosses that start with a mark or
+            # after them for those that start with a word: no run of blanks or words is split two ways)
+            r"(?:s|es)?(?:\s++[\w\-]++){0,2}?(?:\s*+(?:"
             r"\(|"  # "SSO (single sign-on)"
             r",\s*" + words_regex(cues.after_comma, r"\s+") + r"(?!\w)|"  # "SSO, short for single sign-on"
             r",\s*"
             + words_regex(cues.appositive_openers)
             + r"\s+(?:"
             + clause
-            + r"[^\s,.;!?]+\s*){1,9}(?:[,.;!?]|$)|"  # "a webhook, the address we send alerts to"
-            r"\s+[—–]\s+|\s+-\s+|"  # "SSO - single sign-on"
-            r":\s+" + words_regex(cues.after_colon, r"\s+") + r"(?!\w)|"  # "a chargeback: when your bank ..."
-            r"\s+" + words_regex(cues.after, r"\s+") + ")",  # "SSO stands for ..."
+            + r"[^\s,.;!?]++\s*+){1,9}+(?:[,.;!?]|$)|"  # "a webhook, the address we send alerts to"
+            r":\s+" + words_regex(cues.after_colon, r"\s+") + r"(?!\w))|"  # "a chargeback: when your bank ..."
+            r"\s++(?:[—–]\s+|-\s+|"  # "SSO - single sign-on"
+             + words_regex(cues.after, r"\s+") + "))",  # "SSO stands for ..."
             regex.IGNORECASE,
         )
         # "*" in a phrase before the term stands for any one word ("what the bank calls")

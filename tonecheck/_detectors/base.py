@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -129,6 +131,45 @@ def overlaps(start: int, end: int, spans: Iterable[tuple[int, ...]]) -> bool:
     return any(span[0] < end and start < span[1] for span in spans)
 
 
+class SpanIndex:
+    """Spans (start, end, ...) asked many times whether they overlap [start, end): a binary
+    search over the spans sorted by start, with the furthest end reached so far, where `overlaps`
+    scans them all (many hits against many spans would be quadratic)."""
+
+    __slots__ = ("reach", "starts")
+
+    def __init__(self, spans: Iterable[tuple[int, ...]]) -> None:
+        ordered = sorted((span[0], span[1]) for span in spans)
+        self.starts = [start for start, _ in ordered]
+        self.reach = list(itertools.accumulate((end for _, end in ordered), max))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        index = bisect.bisect_left(self.starts, end)  # the spans that start before `end`
+        return index > 0 and self.reach[index - 1] > start
+
+
+class DisjointSpans:
+    """Non-empty spans that do not overlap one another, added one at a time and kept in order,
+    so asking whether a new one overlaps any is a binary search."""
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        index = bisect.bisect_right(self.ends, start)  # the first span that ends after `start`
+        return index < len(self.starts) and self.starts[index] < end
+
+    def add(self, start: int, end: int) -> None:
+        if end <= start:
+            return  # an empty span holds nothing to overlap (and would break the order of the ends)
+        index = bisect.bisect_left(self.starts, start)
+        self.starts.insert(index, start)
+        self.ends.insert(index, end)
+
+
 _S = TypeVar("_S")
 _T = TypeVar("_T")
 _DERIVED: dict[tuple[str, int], tuple[Any, Any]] = {}
@@ -175,5 +216,6 @@ class Scan:
         hits = self.phrase_spans.get(key, [])
         vetoes = self.phrase_spans.get(matcher_keys.exceptions(key))
         if hits and vetoes:
-            hits = [(s, e) for s, e in hits if not overlaps(s, e, vetoes)]
+            index = SpanIndex(vetoes)
+            hits = [(s, e) for s, e in hits if not index.overlaps(s, e)]
         return hits

@@ -9,6 +9,7 @@ import regex
 
 from .._anatomy import _SHORT_SIGNOFF, _SIG_DELIMITER, _Patterns, _signature_line
 from .._config import ClosingConfig
+from .._exceptions import ConfigError
 from .._lazy import Lazy
 from .._ruleset import matcher_keys
 from .._types import Applicability, Suggestion
@@ -26,19 +27,34 @@ class _Pattern:
     """One closing pattern. Searched on lower-cased text when it has no capitals of its own:
     that is faster than a case-insensitive search and means the same."""
 
-    __slots__ = ("on_lowered", "pattern")
+    __slots__ = ("on_lowered", "pattern", "source", "where")
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, where: str | None = None) -> None:
         self.on_lowered = source == source.lower()
         self.pattern = regex.compile(source, 0 if self.on_lowered else regex.IGNORECASE)
+        self.source = source
+        self.where = where  # the configuration key of a team's own pattern, which runs with a time limit
 
     def search(self, text: str, lowered: str) -> bool:
-        return self.pattern.search(lowered if self.on_lowered else text) is not None
+        if self.where is None:
+            return self.pattern.search(lowered if self.on_lowered else text) is not None
+        timeout = USER_REGEX_TIMEOUT + len(text) / 100_000
+        try:
+            return self.pattern.search(lowered if self.on_lowered else text, timeout=timeout) is not None
+        except TimeoutError:
+            raise ConfigError(
+                f"configuration: key '{self.where}': the regular expression {self.source[:80]!r} took more than "
+                f"{timeout:.1f} s on one reply (catastrophic backtracking); make its repeats possessive (a*+) "
+                "or atomic ((?>...))"
+            ) from None
 
 
-def _compiled(patterns: Iterable[str]) -> tuple[_Pattern, ...]:
+USER_REGEX_TIMEOUT = 2.0  # seconds, plus 1 s per 100 KB of text
+
+
+def _compiled(patterns: Iterable[str], where: str | None = None) -> tuple[_Pattern, ...]:
     # Separate patterns with an early exit beat one alternation of them all.
-    return tuple(_Pattern(p) for p in patterns)
+    return tuple(_Pattern(p, where) for p in patterns)
 
 
 def _closing_phrase_sets(options: ClosingOptions) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -61,7 +77,7 @@ ACCEPTED = "accepted"  # the element name of the configuration's own closing phr
 # What is not prose: links, template tokens and code, Markdown link targets. A sentence with fewer
 # than two words left once these are gone is a link, a placeholder, a marker or initials.
 _NOT_PROSE = Lazy(
-    r"(?:https?://|www\.)\S+|\]\([^)\s]*\)|\{\{.*?\}\}|\{%.*?%\}|\{[^{}\n]*\}|<[A-Z][A-Z0-9_]*(?:\[\d+\])?>"
+    r"(?:https?://|www\.)\S+|\]\([^)\s\]]*\)|\{\{.*?\}\}|\{%.*?%\}|\{[^{}\n]*\}|<[A-Z][A-Z0-9_]*(?:\[\d+\])?>"
     r"|\$\w+|\b[\w.+-]+@[\w-]+\.[\w.]+"
 )
 _WORD = Lazy(r"\p{L}{2,}")
@@ -72,7 +88,7 @@ _HEADER_LINE = Lazy(
     r"[ \t]*(?:Subject|From|To|Cc|Bcc|Reply-To|Date|Content-Type|[A-Z][A-Za-z]*-[A-Za-z-]+):[ \t]*\S[^\n]*"
 )
 # a line of template code, or a line holding only template tokens (content filled in at send time)
-_CODE_LINE = Lazy(r"[ \t]*(?:[{}$].*|.*[{;][ \t]*)")
+_CODE_LINE = Lazy(r"[ \t]*+(?:[{}$].*|.*[{;][ \t]*)")
 # pleasantries the closing may sit behind: thanks, wishes, "Hope this helps!", "Enjoy!"
 _PLEASANTRY = Lazy(
     r"(?i)(?:thanks|thank\s+you|many\s+thanks|cheers|enjoy|have\s+an?\s+(?:\w+\s+){0,2}(?:day|week|weekend|evening|one|time)"
@@ -83,7 +99,7 @@ _PLEASANTRY = Lazy(
 
 def _closing_patterns(options: ClosingOptions, settings: ClosingConfig) -> list[tuple[str, tuple[_Pattern, ...]]]:
     """The configuration's accepted closings first (a full closing), then each element's patterns."""
-    accepted = _derived("closing accepted", settings, lambda c: _compiled(c.accepted))
+    accepted = _derived("closing accepted", settings, lambda c: _compiled(c.accepted, "closing.accepted"))
     elements = _derived(
         "closing elements",
         options,

@@ -52,33 +52,51 @@ class _Patterns:
 
     def __init__(self, language: Language) -> None:
         greetings = language.data.greetings
+        titles = words_regex(greetings.titles)
         self.greeting_name = Lazy(
-            # "Hi John", "Hi, John", "Здравствуйте, Марина"
+            # "Hi John", "Hi, John", "Здравствуйте, Марина"; a bare title ("Dear Ms,") names no one
             r"(?im)^[ \t]*" + words_regex(greetings.words) + r"(?:[ \t]*,)?[ \t]+"
-            r"(?:(?P<title>" + words_regex(greetings.titles) + r")\.?[ \t]+)?(?P<name>\p{Lu}[\p{L}'\-]+)"
+            r"(?:(?P<title>" + titles + r")\.?[ \t]+)?(?!" + titles + r"\b)(?P<name>\p{Lu}[\p{L}'\-]+)"
         )
         self.not_names = frozenset(word.casefold() for word in greetings.not_names)
+        self.titles = frozenset(" ".join(title.split()).casefold() for title in expanded(greetings.titles))
+
+
+def _split_title(name: str, known_titles: frozenset[str]) -> tuple[list[str], list[str]]:
+    """("Ms. Sara Lopez") -> (["Ms."], ["Sara", "Lopez"]): leading titles, then the name itself."""
+    words = name.split()
+    titles = []
+    while words and words[0].rstrip(".").casefold() in known_titles:
+        titles.append(words.pop(0))
+    return titles, words
 
 
 @detector("wrong-name")
 def _wrong_name(scan: Scan, rule: DetectorRule, options: DetectorOptions) -> Iterable[Hit]:
     expected = (scan.context.get("customer_name") or "").strip()
-    if not expected:
+    patterns = scan.language.derived(_Patterns)
+    titles, words = _split_title(expected, patterns.titles)
+    if not words:  # no name, or a title alone: nothing to compare a greeting with
         return
-    words = expected.split()
     # "Sara-Jane Lopez": "Sara-Jane", "Sara", "Jane" and "Lopez" all name her
     known = {word.casefold() for word in words} | {
         part.casefold() for word in words for part in word.split("-") if part
     }
-    patterns = scan.language.derived(_Patterns)
     for m in patterns.greeting_name.finditer(scan.scan):
         name = m.group("name").casefold()
         if name in patterns.not_names or name in known or all(part in known for part in name.split("-") if part):
             continue
         if m.start("name") >= len(scan.scan) or scan.anatomy.region_of(m.start("name")) in ("quoted", "code"):
             continue
-        # after a title ("Dear Ms. Lopes") the surname goes in, otherwise the first name
-        replacement = words[-1] if m.group("title") else words[0]
+        # after a title ("Dear Ms. Lopes") the surname goes in; a customer known by title and
+        # surname only ("Ms. Lopez") is greeted so; otherwise by the first name. Each result is a
+        # greeting this check accepts, so fixing twice changes nothing the second time.
+        if m.group("title"):
+            replacement = words[-1]
+        elif titles and len(words) == 1:
+            replacement = " ".join((*titles, *words))
+        else:
+            replacement = words[0]
         yield Hit(
             rule.code,
             m.start("name"),

@@ -13,7 +13,7 @@ from rapidfuzz.distance import OSA
 
 from .._lazy import Lazy
 from .._types import Applicability, Suggestion
-from .base import DetectorOptions, Hit, PlaceholderOptions, Scan, _derived, detector, overlaps
+from .base import DetectorOptions, DisjointSpans, Hit, PlaceholderOptions, Scan, _derived, detector
 
 if TYPE_CHECKING:
     from .._ruleset.schema import DetectorRule
@@ -172,17 +172,17 @@ def _malformed(scan: Scan, rule: DetectorRule, options: MalformedOptions) -> Ite
     text = scan.scan
     if "{" not in text and "}" not in text and "*|" not in text:
         return
-    found: list[tuple[int, int]] = []
+    found = DisjointSpans()
     for pattern, problem, needs in _MALFORMED:
         if needs not in text:
             continue
         for m in pattern.finditer(text):
-            if overlaps(m.start(), m.end(), found):
+            if found.overlaps(m.start(), m.end()):
                 continue
             name = m.groupdict().get("name")
             if name and not _expression_words(options).isdisjoint(w.strip(".").casefold() for w in name.split()):
                 continue  # "{{ name or nickname }}" is an expression, not a name with a space
-            found.append(m.span())
+            found.add(m.start(), m.end())
             yield Hit(
                 rule.code,
                 m.start(),
@@ -194,7 +194,7 @@ def _malformed(scan: Scan, rule: DetectorRule, options: MalformedOptions) -> Ite
     known = scan.config.known_variables
     if (allowed or known) and scan.mode == "saved":
         for start, end, syntax in placeholder_spans(scan):
-            if overlaps(start, end, found):
+            if found.overlaps(start, end):
                 continue
             if allowed and syntax not in allowed:
                 yield Hit(

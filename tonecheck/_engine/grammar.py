@@ -141,8 +141,8 @@ _DROPPABLE_OPENER = Lazy(
 
 
 # a regret said after the step: a request would keep it ("Please call us I'm afraid")
-_REGRET_AFTER = Lazy(
-    r"[\s,;—–-]+(?:i['’]m\s+afraid|i\s+am\s+afraid|unfortunately|sadly|sorry|regrettably)[ \t]*[.!]*[ \t]*\Z",
+_REGRET_AFTER = Lazy(  # searched from the end (it ends at \Z): one attempt, not one per blank
+    r"(?r)[\s,;—–-]++(?:i['’]m\s+afraid|i\s+am\s+afraid|unfortunately|sadly|sorry|regrettably)[ \t]*+[.!]*+[ \t]*+\Z",
     regex.IGNORECASE,
 )
 _SENTENCE_END = Lazy(r"[.!?](?=\s|\Z)|\n")

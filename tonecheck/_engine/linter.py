@@ -5,8 +5,11 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+import re
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import regex
@@ -15,14 +18,14 @@ from .. import _detectors  # noqa: F401  # importing the package registers every
 from .._anatomy import Anatomy, analyse, detect_channel
 from .._config import DEFAULT_CONFIG, HELPDESK_SYNTAXES, Config, selector_matches
 from .._detectors.acronyms import audience_lists, explained, for_the_audience, in_glossary, used_by_customer
-from .._detectors.base import REGISTRY, Hit, PlaceholderOptions, Scan, overlaps, phrase_sets
+from .._detectors.base import REGISTRY, Hit, PlaceholderOptions, Scan, SpanIndex, phrase_sets
 from .._detectors.closing import closing_element_names
 from .._exceptions import ConfigError, InputError, RuleError
 from .._langid import detect
 from .._language import DEFAULT_LANGUAGE, Language, language_data, packs
 from .._lazy import Lazy
 from .._ruleset import matcher_keys
-from .._ruleset.load import RuleSet, load_rules, rule_files
+from .._ruleset.load import RuleSet, builtin_rules_dir, load_rules, rule_files
 from .._ruleset.phrase_language import to_regex
 from .._ruleset.schema import (
     DetectorRule,
@@ -36,13 +39,25 @@ from .._ruleset.schema import (
     TokenPatternRule,
 )
 from .._ruleset.templates import render
-from .._text import MAX_CHARS, LineIndex, _lower, _normalise_context, _normalise_words, _straighten
+from .._text import MAX_CHARS, LineIndex, _lower, _normalise_context, _normalise_words, _straighten, lone_cr_to_lf
 from .._types import NOT_CHECKED, Channel, Finding, Mode, Report, Suggestion
 from .context import Around, compile_cue_set
 from .limits import record_timeout, regex_timeout
 from .nlp import _lexeme_attributes, _load_pipeline
 from .phrase_cache import _pack_phrases, _unpack_phrases
 from .suggest import _suggestions
+
+# Seconds a rule pack's regular expression may take on a reply (plus 1 s per 100 KB of reply).
+USER_REGEX_TIMEOUT = 2.0
+# Strings spaCy's vocabulary may learn from replies, beyond those of the rules (each costs about
+# 1.6 KB with its lexeme: benchmarks/memory.py); past it, each reply's new words are forgotten.
+VOCAB_GROWTH = 10_000
+# Words spaCy's vocabulary may have indexed, forgotten ones included, before the engine builds a
+# fresh pipeline. A memory zone forgets a word by leaving a tombstone in the vocabulary's and the
+# string store's hash tables (preshed never reclaims them, and doubles a table that fills with
+# them): without a fresh start a long-running process still grew about 0.5 MB per 1,000 replies of
+# new words. A fresh pipeline costs a fraction of a second, once per this many words.
+VOCAB_RENEWAL = 100_000
 
 
 def _rule_channels(rule: MatchingRule, config: Config) -> tuple[Channel, ...]:
@@ -226,6 +241,27 @@ class Engine:
         self.audience = audience_lists(ruleset.vocab)
         if not cached:
             _cache.store(cache_key, {"ruleset": ruleset, "phrases": _pack_phrases(self._phrase_data)})
+        self._vocab_lock = threading.RLock()
+        self._zone_open = False
+        # the vocabulary learns the words of replies (that makes them cheap the next time) up to
+        # this many strings; past it, new words are forgotten after each reply (see `check`)
+        self.vocab_limit = len(self.nlp.vocab.strings) + VOCAB_GROWTH
+        self.renewal_limit = len(self.nlp.vocab) + VOCAB_RENEWAL
+        self.renewals = 0  # fresh pipelines built so far (see `_renew_pipeline`)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """An engine sent to another process (the audit's Dask workers) goes without its lock
+        and outside any memory zone; it gets a lock of its own there."""
+        state = self.__dict__.copy()
+        state.pop("_vocab_lock", None)
+        state.pop("_siblings_lock", None)
+        state["_zone_open"] = False
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._vocab_lock = threading.RLock()
+        self._siblings_lock = threading.Lock()
 
     def _check_closing_elements(self) -> None:
         required = self.config.closing.required
@@ -367,6 +403,14 @@ class Engine:
                 patterns = tuple(Lazy(part, flags) for part in rule.regex)
                 requires = frozenset(word.lower() for word in rule.requires)
                 self.rule_regex.append((rule.code, patterns, requires, rule.scope))
+        # rules from rule packs (not tonecheck's own, which are audited for backtracking) run
+        # their regular expressions with a time limit
+        builtin = builtin_rules_dir().resolve()
+        self.user_rules = {
+            code
+            for code in self.matched
+            if not Path(self.ruleset.sources.get(code, builtin)).resolve().is_relative_to(builtin)
+        }
         # each reply is checked once for every word some rule requires, not once per rule
         self.required_words = tuple(sorted({word for _, _, words, _ in self.rule_regex for word in words}))
         # each rule's required words: those without spaces, and those with spaces with their pieces
@@ -384,6 +428,37 @@ class Engine:
         if key not in self._rewrites:
             self._rewrites[key] = regex.compile(self.matching_rules[code].rewrites[index].pattern, regex.IGNORECASE)
         return self._rewrites[key]
+
+    def rewrite_match(self, code: str, index: int, text: str, pos: int, endpos: int) -> regex.Match[str] | None:
+        """A rule's rewrite pattern matched at pos (with a time limit for rule packs' own)."""
+        timeout = self.regex_timeout_for(code, text)
+        try:
+            return self.rewrite_pattern(code, index).match(text, pos, endpos, timeout=timeout)
+        except TimeoutError:
+            self._regex_ran_out(code, f"rewrites[{index}].pattern", timeout)
+            return None
+
+    def regex_timeout_for(self, code: str, text: str) -> float | None:
+        """Seconds rule `code`'s regular expression may run on `text`: the caller's budget when
+        one is set (the service), else, for a rule pack's own rule, generous for any pattern that
+        does not backtrack catastrophically (those take ~1 ms per 10 KB) and short of a hang;
+        tonecheck's own rules are written not to backtrack and run without a limit."""
+        budget = regex_timeout()
+        if budget is not None:
+            return budget
+        return USER_REGEX_TIMEOUT + len(text) / 100_000 if code in self.user_rules else None
+
+    def _regex_ran_out(self, code: str, field: str, timeout: float | None) -> None:
+        """With a budget set (the service) the rule is skipped for this reply and recorded;
+        otherwise the run stops with an error that names the rule and its field."""
+        if regex_timeout() is not None:
+            record_timeout(code)
+            return
+        raise RuleError(
+            f"{self.ruleset.sources.get(code, 'rule file')}: rule {code}: field '{field}': the regular expression "
+            f"took more than {timeout or USER_REGEX_TIMEOUT:.1f} s on one reply (catastrophic backtracking); "
+            "make its repeats possessive (a*+, a++) or atomic ((?>...)) so it cannot retry every split"
+        )
 
     def _build_context_vetoes(self) -> None:
         normalise = functools.partial(_normalise_words, language=self.language)
@@ -458,8 +533,10 @@ class Engine:
             raise InputError(f"text is {len(text):,} characters; the limit is {MAX_CHARS:,}")
         if language is not None and not regex.fullmatch(r"[a-z]{2,3}", language):
             raise InputError(f"language must be a language code such as 'en' or 'ru', not {language!r}")
-        anatomy = analyse(text, self.language)
-        scan_text = _scan_text(text, anatomy)
+        # lone "\r" line breaks (old Mac files) read as "\n" everywhere lines matter; same length
+        lines_text = lone_cr_to_lf(text)
+        anatomy = analyse(lines_text, self.language)
+        scan_text = _scan_text(lines_text, anatomy)
         code = language or (self.config.language if self.config.language != "auto" else None)
         if code is None:
             code = detect(
@@ -470,10 +547,83 @@ class Engine:
             if other is None:
                 return Report(text=text, mode=mode, findings=(), language=code, notes=(f"{NOT_CHECKED}{code}",))
             return other.check(text, mode=mode, context=context, channel=channel, ignore=ignore, language=code)
+        # One check at a time per engine: spaCy's vocabulary is shared state, and a memory zone
+        # (below) swaps its allocator for the whole vocabulary while it is open.
+        with self._vocab_lock:
+            if not self._zone_open and len(self.nlp.vocab) > self.renewal_limit:
+                self._renew_pipeline()
+            if self._zone_open or len(self.nlp.vocab.strings) < self.vocab_limit:
+                return self._check(
+                    text,
+                    anatomy=anatomy,
+                    scan_text=scan_text,
+                    mode=mode,
+                    context=context,
+                    channel=channel,
+                    ignore=ignore,
+                )
+            # The vocabulary is full: words it has not seen are kept only for this reply, so a
+            # long-running process that lints new names, typos and order numbers stays bounded.
+            with self.memory_zone():
+                return self._check(
+                    text,
+                    anatomy=anatomy,
+                    scan_text=scan_text,
+                    mode=mode,
+                    context=context,
+                    channel=channel,
+                    ignore=ignore,
+                )
+
+    @contextmanager
+    def memory_zone(self) -> Iterator[None]:
+        """A block whose new words spaCy's vocabulary forgets at its end (Vocab.memory_zone). The
+        engine's checks wait while another thread's block is open, and a block inside a block is
+        the outer one (spaCy's zones do not nest)."""
+        with self._vocab_lock:
+            if self._zone_open:
+                yield
+                return
+            if len(self.nlp.vocab) > self.renewal_limit:
+                self._renew_pipeline()
+            zone = getattr(self.nlp, "memory_zone", None)  # a trained pipeline's pipes have their own
+            self._zone_open = True
+            try:
+                with zone() if zone is not None else self.nlp.vocab.memory_zone():
+                    yield
+            finally:
+                self._zone_open = False
+
+    def _renew_pipeline(self) -> None:
+        """A fresh vocabulary, tokenizer and matchers, built from the compiled phrase data (no
+        rule is compiled again): the old ones, with every word and tombstone they hold, are freed.
+        Called with the vocabulary lock held, between checks."""
+        self.nlp = _load_pipeline(
+            _pipeline_name(self.config.spacy_model, self.language),
+            _lexeme_attributes(self.matched.values()),
+            lemmas=self.language.data.matching.words == "lemma",
+        )
+        self._build_phrase_matcher(self._phrase_data)
+        self._build_matcher()
+        self.vocab_limit = len(self.nlp.vocab.strings) + VOCAB_GROWTH
+        self.renewal_limit = len(self.nlp.vocab) + VOCAB_RENEWAL
+        self.renewals += 1
+
+    def _check(
+        self,
+        text: str,
+        *,
+        anatomy: Anatomy,
+        scan_text: str,
+        mode: Mode,
+        context: Mapping[str, str] | None,
+        channel: Channel | None,
+        ignore: Sequence[str],
+    ) -> Report:
         # Tokenize a lower-cased copy: spaCy splits "can't" but not "CAN'T". Offsets must stay
         # the same, so this is skipped in the rare text whose lower case changes length ("İ").
         lowered = scan_text.lower()
-        tokenized = lowered if len(lowered) == len(scan_text) else scan_text
+        tokenized = _break_punctuation_runs(lowered if len(lowered) == len(scan_text) else scan_text)
         doc = self.nlp(tokenized) if self.has_pipes else self.nlp.tokenizer(tokenized)
         if channel is None:
             channel = (
@@ -551,17 +701,18 @@ class Engine:
                 raw.append((strings[match_id], doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), {}))
         lowered = scan.lowered
         joined: list[str] = []  # the reply with its whitespace runs joined, made at most once
-        timeout = regex_timeout()  # None unless a caller (the service) set a budget
         for code, patterns, requires, scope in self.rule_regex:
             if requires and not _any_required(lowered, *self._requires[code], joined):
                 continue
             spans = [(r.start, r.end) for r in scan.anatomy.kinds(*scope)] if scope else [(0, len(scan.scan))]
+            timeout = self.regex_timeout_for(code, scan.scan)
             try:
                 for span_start, span_end in spans:
                     for start, end in _leftmost_first(patterns, scan.scan, span_start, span_end, timeout):
                         raw.append((code, start, end, {}))
-            except TimeoutError:  # a runaway expression: skip the rule for this reply, and say so
-                record_timeout(code)
+            except TimeoutError:
+                self._regex_ran_out(code, "regex", timeout)
+        exceptions = {code: SpanIndex(spans) for code, spans in excepted.items()}
         for code, start, end, values in raw:
             rule = self.text_rules[code]
             if scan.mode not in rule.modes or scan.channel not in self.channels[code]:
@@ -570,28 +721,28 @@ class Engine:
                 continue
             if rule.at_sentence_start and not scan.at_sentence_start(start):
                 continue
-            if overlaps(start, end, excepted.get(code, ())):
+            if code in exceptions and exceptions[code].overlaps(start, end):
                 continue
             if self._vetoed(code, scan, start, end):
                 continue
             if code in self.context and self._context_vetoed(code, scan, start, end):
                 note = self.softened_to.get(code)
-                if note is not None and self._note_keeps(note, scan, start, end, excepted):
+                if note is not None and self._note_keeps(note, scan, start, end, exceptions):
                     yield Hit(note, start, end, values)
                 continue
             yield Hit(code, start, end, values)
         for detector_rule in self.detector_rules:
             if scan.mode in detector_rule.modes and scan.channel in self.channels[detector_rule.code]:
                 for hit in REGISTRY[detector_rule.detector](scan, detector_rule, detector_rule.options):
-                    if not overlaps(hit.start, hit.end, excepted.get(detector_rule.code, ())):
+                    excepting = exceptions.get(detector_rule.code)
+                    if excepting is None or not excepting.overlaps(hit.start, hit.end):
                         yield hit
 
-    def _note_keeps(
-        self, code: str, scan: Scan, start: int, end: int, excepted: dict[str, list[tuple[int, int]]]
-    ) -> bool:
+    def _note_keeps(self, code: str, scan: Scan, start: int, end: int, exceptions: dict[str, SpanIndex]) -> bool:
         """A note rule's own modes and exceptions apply to what it reports."""
         rule = self.matching_rules[code]
-        return scan.mode in rule.modes and not overlaps(start, end, excepted.get(code, ()))
+        excepting = exceptions.get(code)
+        return scan.mode in rule.modes and (excepting is None or not excepting.overlaps(start, end))
 
     def _phrase_matches(self, doc: Any) -> Iterable[tuple[int, int, int]]:
         """Phrase matches as (key, start char, end char), on the full text and, where it could
@@ -646,6 +797,9 @@ class Engine:
     def _learn_spaces(self, space_norms: set[int]) -> None:
         """Sort whitespace tokens into those a phrase may span (a hard line wrap, a double space)
         and those it may not (a blank line), once per distinct token."""
+        if len(self._soft_spaces) + len(self._hard_spaces) > 4096:  # every length of blank is a new one
+            self._soft_spaces.clear()
+            self._hard_spaces.clear()
         new = space_norms - self._soft_spaces - self._hard_spaces
         for norm in new:
             hard = "\n\n" in self.nlp.vocab.strings[norm]
@@ -732,6 +886,25 @@ def _any_required(
 
 
 _SURROGATE = Lazy(r"[\ud800-\udfff]")
+_NOT_LINE_BREAK = Lazy(r"[^\n]")
+# A run of punctuation or symbols is split by spaCy's tokenizer one character at a time from
+# both ends, each step copying and hashing the rest of the run: quadratic in its length. Every
+# 16th character of a run of 16 or more becomes a space in the copy that is tokenized (same
+# length, so offsets hold): the run still gives the same punctuation tokens, 15 at a time, and
+# no phrase holds such a run.
+_PUNCTUATION_RUN = re.compile(r"[^\w\s]{16,}")
+
+
+def _break_punctuation_runs(text: str) -> str:
+    if _PUNCTUATION_RUN.search(text) is None:
+        return text
+
+    def broken(m: re.Match[str]) -> str:
+        chars = list(m.group())
+        chars[15::16] = " " * len(chars[15::16])
+        return "".join(chars)
+
+    return _PUNCTUATION_RUN.sub(broken, text)
 
 
 def _pipeline_name(configured: str, language: Language) -> str:
@@ -784,7 +957,7 @@ def _scan_text(text: str, anatomy: Anatomy) -> str:
             continue
         start = max(region.start, cursor)
         pieces.append(scan[cursor:start])
-        pieces.append(regex.sub(r"[^\n]", " ", scan[start : region.end]))
+        pieces.append(_NOT_LINE_BREAK.sub(" ", scan[start : region.end]))
         cursor = region.end
     pieces.append(scan[cursor:])
     return "".join(pieces)

@@ -110,6 +110,10 @@ class _BlankPipeline:
     def make_doc(self, text: str) -> Any:
         return self.tokenizer(text)
 
+    def memory_zone(self) -> Any:
+        """Words first seen inside the block are forgotten at its end (see spaCy's Vocab.memory_zone)."""
+        return self.vocab.memory_zone()
+
     __call__ = make_doc
 
 

@@ -14,7 +14,6 @@ from .._ruleset.schema import MatchingRule
 from .._ruleset.templates import render as _render
 from .._types import Applicability, Suggestion
 from .grammar import lower_slot, opens_sentence, plain_edit, request_start
-from .limits import record_timeout, regex_timeout
 
 if TYPE_CHECKING:
     from .linter import Engine
@@ -120,13 +119,7 @@ def _suggestions(
             continue
         # endpos bounds the work: a rewrite stays within its sentence, and `regex` costs grow
         # with the length of the string it is given
-        try:
-            m = engine.rewrite_pattern(rule.code, index).match(
-                scan.scan, hit.start, min(len(scan.scan), hit.end + 300), timeout=regex_timeout()
-            )
-        except TimeoutError:  # a runaway rewrite expression (only with a budget set): no rewrite
-            record_timeout(rule.code)
-            continue
+        m = engine.rewrite_match(rule.code, index, scan.scan, hit.start, min(len(scan.scan), hit.end + 300))
         if m is None or m.end() == m.start():
             continue
         start = hit.start

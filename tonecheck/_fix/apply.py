@@ -20,6 +20,7 @@ from .._types import Applicability, Edit, Finding, FixResult, Report, finding_id
 
 _AFTER_REMOVAL = Lazy(r"[ \t]*[,;:]?[ \t]*")
 _SPACES = Lazy(r"[ \t]*")
+_FOLLOWING = Lazy(r"[ \t]*+(?P<p>[,.;:!?]|$)")
 
 
 def fix_text(
@@ -34,23 +35,23 @@ def fix_text(
     `check` lints a text with the caller's settings. Display-only suggestions are never applied.
     Returns the new text, the edits made (offsets into the text of their round) and the findings
     that remain in the new text.
+
+    Cost: one lint per round, plus one to screen the round's safe edits together (and a few more
+    only when some edit would surface a new problem, to find which, at most SCREENING_LINTS per
+    round: edits not screened by then wait for a later round), so a reply with a thousand fixes
+    costs a few dozen lints, not a thousand.
     """
     allowed = {Applicability.safe, Applicability.unsafe} if unsafe else {Applicability.safe}
     current = text
     edits: list[Edit] = []
+    report = check(current)
     for round_number in range(1, max_rounds + 1):
-        report = check(current)
         language = pack_language(report.language)
-        planned = [edit for f in report.findings if (edit := _plan(current, f, allowed, round_number, language))]
-        chosen: list[Edit] = []
-        for edit in sorted(planned, key=lambda e: (e.start, e.end)):
-            if chosen and edit.start < chosen[-1].end:
-                continue
-            if edit.applicability is Applicability.safe and _introduces_a_finding(
-                current, edit, report.findings, check
-            ):
-                continue  # "Actually, No, we…" -> "No, we…" would surface a new problem: leave it
-            chosen.append(edit)
+        planned = sorted(
+            (edit for f in report.findings if (edit := _plan(current, f, allowed, round_number, language))),
+            key=lambda e: (e.start, e.end),
+        )
+        chosen = _choose(current, planned, report.findings, check)
         if not chosen:
             return FixResult(
                 text=current,
@@ -59,28 +60,93 @@ def fix_text(
                 language=report.language,
                 notes=report.notes,
             )
-        for edit in reversed(chosen):
-            current = current[: edit.start] + edit.replacement + current[edit.end :]
+        current = _applied(current, chosen)
         edits.extend(chosen)
-    report = check(current)
+        report = check(current)
     return FixResult(
         text=current, edits=tuple(edits), remaining=report.findings, language=report.language, notes=report.notes
     )
 
 
-def _introduces_a_finding(text: str, edit: Edit, before: tuple[Finding, ...], check: Callable[[str], Report]) -> bool:
-    """Whether applying this one edit makes a problem appear that was not there before."""
-    after = check(text[: edit.start] + edit.replacement + text[edit.end :])
+def _choose(text: str, planned: list[Edit], before: tuple[Finding, ...], check: Callable[[str], Report]) -> list[Edit]:
+    """The edits of one round: in order, each that does not overlap the last one taken, leaving
+    out safe edits that would make a new problem appear ("Actually, No, we…" -> "No, we…")."""
+    rejected: set[int] = set()
+    screened: set[int] = set()
+    budget = [SCREENING_LINTS]
+    while True:
+        chosen: list[tuple[int, Edit]] = []
+        for index, edit in enumerate(planned):
+            if index in rejected or (chosen and edit.start < chosen[-1][1].end):
+                continue
+            chosen.append((index, edit))
+        unscreened = [(i, e) for i, e in chosen if e.applicability is Applicability.safe and i not in screened]
+        if not unscreened:
+            return [edit for _, edit in chosen]
+        rejected.update(_introducing(text, unscreened, before, check, budget))
+        screened.update(i for i, _ in unscreened)
+
+
+# Lints one round may spend finding which safe edits surface a new problem. Many edits that each
+# do (or that do so only together: a greeting fixed in every one of a thousand pasted lines) would
+# otherwise cost two lints each, quadratic in the number of edits.
+SCREENING_LINTS = 24
+
+
+def _introducing(
+    text: str,
+    group: list[tuple[int, Edit]],
+    before: tuple[Finding, ...],
+    check: Callable[[str], Report],
+    budget: list[int],
+) -> list[int]:
+    """The edits of the group that make a problem appear: the group is linted with all of its
+    edits applied, and only when that surfaces something is it split in halves to find which.
+    With the round's lints spent, the whole group counts as introducing (left for a later round)."""
+    if budget[0] <= 0:
+        return [index for index, _ in group]
+    budget[0] -= 1
+    if not _introduces_a_finding(text, [edit for _, edit in group], before, check):
+        return []
+    if len(group) == 1:
+        return [group[0][0]]
+    middle = len(group) // 2
+    return [
+        *_introducing(text, group[:middle], before, check, budget),
+        *_introducing(text, group[middle:], before, check, budget),
+    ]
+
+
+def _applied(text: str, edits: list[Edit]) -> str:
+    """text with non-overlapping edits (sorted by start) applied, in one pass."""
+    pieces = []
+    cursor = 0
+    for edit in edits:
+        pieces.append(text[cursor : edit.start])
+        pieces.append(edit.replacement)
+        cursor = edit.end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+def _introduces_a_finding(
+    text: str, edits: list[Edit], before: tuple[Finding, ...], check: Callable[[str], Report]
+) -> bool:
+    """Whether applying these edits makes a problem appear that was not there before."""
+    after = check(_applied(text, edits))
     remaining = Counter(finding_identity(f) for f in before)
+    by_code: dict[str, list[str]] | None = None
     for finding in after.findings:
         key = finding_identity(finding)
         if remaining[key] > 0:
             remaining[key] -= 1
-        elif not any(
-            f.code == finding.code
-            and (finding.match.casefold() in f.match.casefold() or f.match.casefold() in finding.match.casefold())
-            for f in before
-        ):
+            continue
+        if by_code is None:
+            by_code = {}
+            for f in before:
+                by_code.setdefault(f.code, []).append(f.match.casefold())
+        match = finding.match.casefold()
+        if not any(match in other or other in match for other in by_code.get(finding.code, ())):
             return True
     return False
 
@@ -131,11 +197,14 @@ def tidy(text: str, start: int, end: int, replacement: str, language: Language |
     a replacement does not double a determiner ("the the", "a a") and agrees with "a"/"an"."""
     if replacement:
         return _tidy_replacement(text, start, end, replacement, (language or language_data()).derived(_Articles))
-    before = text[:start]
     # a parenthetical between commas: ", as I said," -> "" and "the jar, as I said." -> "the jar."
-    if trailing_comma := regex.search(r",[ \t]*\Z", before):
-        comma = trailing_comma.start()
-        following = regex.compile(r"[ \t]*(?P<p>[,.;:!?]|$)").match(text, end)
+    # (the comma must be on the same line: read backwards over blanks only, so the work is local)
+    comma = start
+    while comma > 0 and text[comma - 1] in " \t":
+        comma -= 1
+    if comma > 0 and text[comma - 1] == ",":
+        comma -= 1
+        following = _FOLLOWING.match(text, end)
         if following and following.group("p") == ",":
             return comma, following.end(), ""
         if following and (following.group("p") in (".", ";", ":", "!", "?") or following.end() == len(text)):
@@ -147,11 +216,11 @@ def tidy(text: str, start: int, end: int, replacement: str, language: Language |
             end = _SPACES.match(text, end).end()
         if end < len(text) and text[end].islower():
             return start, end + 1, text[end].upper()
-        if end >= len(text) or text[end] == "\n":  # nothing left on the line: drop the gap before
+        if end >= len(text) or text[end] in "\r\n":  # nothing left on the line: drop the gap before
             while start > 0 and text[start - 1] in " \t":
                 start -= 1
         return start, end, ""
-    if end >= len(text) or text[end] in ".,;:!?\n":
+    if end >= len(text) or text[end] in ".,;:!?\r\n":
         while start > 0 and text[start - 1] in " \t":  # "click it simply." -> "click it."
             start -= 1
     return start, end, ""

@@ -65,8 +65,14 @@ def fix_segments(
             )
             for start, end, replacement, edit in chosen
         )
-        for start, end, replacement, _ in reversed(chosen):
-            current = current[:start] + replacement + current[end:]
+        # the file rebuilt in one pass (a copy of the file per edit was quadratic in the edits)
+        pieces: list[str] = []
+        position = 0
+        for start, end, replacement, _ in chosen:  # sorted, not overlapping
+            pieces.extend((current[position:start], replacement))
+            position = end
+        pieces.append(current[position:])
+        current = "".join(pieces)
     remaining: list[Finding] = []
     for segment in segments_of(current):
         remaining.extend(check_of(segment)(segment.text).findings)

@@ -233,7 +233,8 @@ def _extract_github_yaml(path: str, content: str, source: _Source) -> list[Segme
         if not isinstance(body, yaml.ScalarNode):
             raise bad(body, f"saved reply {k + 1}: 'body' must be text")
         name = fields.get("name", (None, None))[1]
-        reply_id = name.value if isinstance(name, yaml.ScalarNode) and name.value.strip() else f"replies[{k}]"
+        named = isinstance(name, yaml.ScalarNode) and name.tag != "tag:yaml.org,2002:null" and name.value.strip()
+        reply_id = name.value if named and name is not None else f"replies[{k}]"  # `name: null` is no name
         if not body.value.strip():
             continue
         text, offsets = _yaml_scalar_map(content, body, key_node.start_mark.column)

@@ -21,12 +21,18 @@ from .segment import Segment, _compose, _Map, _Source
 def _load_json(path: str, content: str) -> Any:
     start = 1 if content.startswith("\ufeff") else 0
     try:
-        return json.loads(content[start:] if start else content)
+        # a number too long for int() (Python's 4,300-digit limit) is kept as its digits: numbers
+        # are never reply text, and one must not make the export unreadable
+        return json.loads(content[start:] if start else content, parse_int=_parse_int)
     except json.JSONDecodeError as e:
         line, col = _Source(content).position(e.pos + start)
         raise FormatError(f"{path}:{line}:{col}: invalid JSON: {e.msg}", path=path, line=line, column=col) from None
     except RecursionError:
         raise FormatError(f"{path}: invalid JSON: nested too deeply", path=path) from None
+
+
+def _parse_int(digits: str) -> int | str:
+    return int(digits) if len(digits) <= 4000 else digits
 
 
 # structural characters and whole string literals; numbers, literals, ":" and blanks are skipped

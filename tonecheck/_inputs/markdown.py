@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from .._text import delimited_spans
 from .extensions import _split_path
 from .markup import _blank_ranges, _is_directive
 from .segment import Segment, _Source
@@ -16,18 +17,25 @@ _FRONT_MATTER_OPEN = re.compile(r"\ufeff?---[ \t]*\r?\n")
 _FRONT_MATTER_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
 _FENCE_OPEN = re.compile(r"[ \t]*(`{3,}|~{3,})(.*)")
 _FENCE_CLOSE = re.compile(r"[ \t]*(`{3,}|~{3,})[ \t]*")
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_HTML_COMMENT = ((re.compile("<!--"), re.compile("-->")),)  # <!--.*?--> (DOTALL), see delimited_spans
 _REFERENCE_DEFINITION = re.compile(
     r"^ {0,3}\[(?!\^)(?:[^\]\\\n]|\\.)+\]:[ \t]*(?:<[^<>\n]*>|\S+)"
     r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*\r?$",
     re.M,
 )
+_LINK_TITLE = r"(?:\"[^\"\n]*+\"|'[^'\n]*+'|\([^()\n]*+\))"
+# ](destination "title"): possessive, with the empty destination spelled out (where the blanks
+# before a title are one run), so no run of blanks or characters is split two ways (the plain
+# form took quadratic time on "](" and a long run of blanks)
 _LINK_TARGET = re.compile(
-    r"\]\(\s*(?:<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
-    r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?\s*\)"
+    r"\]\((?:\s*+(?:<[^<>\n]*+>|(?=[^\s)])[^\s()]*+(?:\([^\s()]*+\)[^\s()]*+)*+)(?:\s++"
+    + _LINK_TITLE
+    + r")?+\s*+\)|\s++"
+    + _LINK_TITLE
+    + r"\s*+\)|\s*+\))"
 )
 _ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})(?=[ \t\r]|$)([^\n]*)$", re.M)
-_CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
+_CLOSING_HASHES = re.compile(r"(?:^|(?<![ \t])[ \t]++)#++[ \t]*+$")  # a blank run is tried from its start only
 _REPLY_COLLECTION_NAME = re.compile(r"replies|macros|canned|saved")
 
 
@@ -58,7 +66,7 @@ def _blank_markdown(content: str) -> str:
     if open_at >= 0:  # an unclosed fence runs to the end of the file
         ranges.append((open_at, len(s)))
     s = _blank_ranges(s, ranges)
-    s = _blank_ranges(s, [m.span() for m in _HTML_COMMENT.finditer(s) if not _is_directive(m.group())])
+    s = _blank_ranges(s, [(a, b) for a, b, _ in delimited_spans(s, _HTML_COMMENT) if not _is_directive(s[a:b])])
     s = _blank_ranges(s, [m.span() for m in _REFERENCE_DEFINITION.finditer(s)])
     s = _blank_ranges(s, [(m.start() + 1, m.end()) for m in _LINK_TARGET.finditer(s)])
     return s

@@ -10,11 +10,24 @@ from collections.abc import Mapping, Sequence
 
 from .._ruleset.load import Rule
 from .._types import Severity
-from .common import FileResult, _pairs, _plural, _printable
+from .common import FileResult, _pairs, _plural, _printable, escape_json, escape_text, starts_a_command
+
+# Every value that comes from the files (paths, reply titles, messages holding matched text) is
+# escaped as in the other formats (see `common.escape_text`): the line formats escape control
+# characters, bidirectional controls and "##[", the JSON formats write them as \uXXXX escapes.
 
 
 def _one_line(text: str) -> str:
-    return " ".join(_printable(text).split())
+    """text on one line (line breaks and runs of blanks as one space), nothing unsafe left."""
+    return escape_text(" ".join(_printable(text).split()))
+
+
+def _shown_path(path: str) -> str:
+    """The path escaped; "./" before one that would start the line with ":" or a blank."""
+    shown = escape_text(path)
+    if shown[:1].isspace() or starts_a_command(shown) or shown.startswith(":"):
+        shown = "./" + shown
+    return shown
 
 
 def _render_concise(results: Sequence[FileResult], rules: Mapping[str, Rule], version: str) -> str:
@@ -24,7 +37,7 @@ def _render_concise(results: Sequence[FileResult], rules: Mapping[str, Rule], ve
         for finding, reply_id in _pairs(result):
             reply = f" [{_one_line(reply_id)}]" if reply_id is not None else ""
             out.append(
-                f"{result.path}:{finding.line}:{finding.column}:{reply} {finding.code} "
+                f"{_shown_path(result.path)}:{finding.line}:{finding.column}:{reply} {finding.code} "
                 f"[{finding.severity.value}] {_one_line(finding.message)}\n"
             )
     return "".join(out)
@@ -33,14 +46,16 @@ def _render_concise(results: Sequence[FileResult], rules: Mapping[str, Rule], ve
 def _render_json_lines(results: Sequence[FileResult], rules: Mapping[str, Rule], version: str) -> str:
     """One JSON object per finding: the JSON format's finding plus its file's path."""
     return "".join(
-        json.dumps(
-            {
-                "path": result.path,
-                **finding.model_dump(mode="json"),
-                "reply_id": reply.reply_id,
-                "language": reply.language,
-            },
-            ensure_ascii=False,
+        escape_json(
+            json.dumps(
+                {
+                    "path": result.path,
+                    **finding.model_dump(mode="json"),
+                    "reply_id": reply.reply_id,
+                    "language": reply.language,
+                },
+                ensure_ascii=False,
+            )
         )
         + "\n"
         for result in results
@@ -80,7 +95,7 @@ def _render_gitlab(results: Sequence[FileResult], rules: Mapping[str, Rule], ver
                     },
                 }
             )
-    return json.dumps(issues, ensure_ascii=False, indent=2) + "\n"
+    return escape_json(json.dumps(issues, ensure_ascii=False, indent=2)) + "\n"
 
 
 _RDJSON_SEVERITY = {Severity.error: "ERROR", Severity.warning: "WARNING", Severity.info: "INFO"}
@@ -107,7 +122,7 @@ def _render_rdjson(results: Sequence[FileResult], rules: Mapping[str, Rule], ver
             }
             diagnostics.append(diagnostic)
     payload = {"source": {"name": "tonecheck"}, "severity": "WARNING", "diagnostics": diagnostics}
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    return escape_json(json.dumps(payload, ensure_ascii=False, indent=2)) + "\n"
 
 
 # GitHub shows at most 10 error and 10 warning annotations per step (50 per job): the summary
@@ -139,6 +154,7 @@ def github_step_summary(results: Sequence[FileResult]) -> str:
 
 
 def _cell(text: str) -> str:
+    text = _one_line(text)
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
 
 

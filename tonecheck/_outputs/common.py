@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -55,6 +56,64 @@ def _suggestion_span(finding: Finding, suggestion: Suggestion, source: str | Non
         return None
     line, column, end_line, end_column = _lines(source).span(start, end)
     return _Span(line, column, end_line, end_column, source[start:end], start, end)
+
+
+# -- escaping ------------------------------------------------------------------------------------
+#
+# Output goes to terminals and CI logs, and GitHub's runner reads any output line that starts,
+# after blanks, with "::" (or holds "##[" anywhere) as a workflow command. So no text that comes
+# from a reply, a file name or a reply title may start a line, hold a line break, colour a
+# terminal or reorder text: control characters (C0, DEL, C1), line and paragraph separators,
+# bidirectional controls and lone surrogates (non-UTF-8 file names) are written as visible
+# escapes, and "##[" as "##\x5b".
+
+# characters no output line may carry raw, beyond the C0 controls (tab and, for formats that
+# encode them, line breaks aside)
+_WIDE_UNSAFE = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f" + _WIDE_UNSAFE + "]|##\\[")
+_UNSAFE_KEEP_BREAKS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f" + _WIDE_UNSAFE + "]|##\\[")
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escape_char(char: str) -> str:
+    """The visible escape of one unsafe character: \\n, \\x1b, \\u202e, \\udcff."""
+    if char in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _escape_match(m: re.Match[str]) -> str:
+    found = m.group()
+    return "##\\x5b" if found == "##[" else escape_char(found)
+
+
+def escape_text(value: str, *, keep_line_breaks: bool = False) -> str:
+    """value safe to print inside a line (see above); `keep_line_breaks` leaves "\\n" and "\\r"
+    for a format that encodes them itself (GitHub's %0A)."""
+    pattern = _UNSAFE_KEEP_BREAKS if keep_line_breaks else _UNSAFE
+    return pattern.sub(_escape_match, value) if pattern.search(value) else value
+
+
+def starts_a_command(line: str) -> bool:
+    """Whether GitHub's runner would read this output line as a workflow command."""
+    return line.lstrip().startswith("::")
+
+
+_JSON_UNSAFE = re.compile("[" + _WIDE_UNSAFE + "]|##\\[")  # json.dumps escapes C0 controls itself
+
+
+def escape_json(dumped: str) -> str:
+    """JSON text (from json.dumps(..., ensure_ascii=False)) with every unsafe character written
+    as a \\uXXXX escape: the same JSON values (a lone surrogate stays the same lone surrogate),
+    but valid UTF-8 and nothing a log reader takes as a line break or a command. These characters
+    occur only inside strings, so the replacement never touches the structure."""
+
+    def escaped(m: re.Match[str]) -> str:
+        found = m.group()
+        return "##\\u005b" if found == "##[" else f"\\u{ord(found):04x}"
+
+    return _JSON_UNSAFE.sub(escaped, dumped) if _JSON_UNSAFE.search(dumped) else dumped
 
 
 def _char_width(char: str) -> int:

@@ -6,13 +6,15 @@ from collections.abc import Mapping, Sequence
 
 from .._ruleset.load import Rule
 from .._types import Severity
-from .common import FileResult, _pairs
+from .common import FileResult, _pairs, escape_text
 
 _GITHUB_LEVEL = {Severity.error: "error", Severity.warning: "warning", Severity.info: "notice"}
 
 
 def _github_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A message as GitHub reads it: line breaks encoded (the annotation shows them), every other
+    unsafe character escaped visibly (see `common.escape_text`)."""
+    return escape_text(value.replace("%", "%25"), keep_line_breaks=True).replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _github_property(value: str) -> str:

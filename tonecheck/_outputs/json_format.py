@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from .._ruleset.load import Rule
 from .._types import Finding
-from .common import FileResult
+from .common import FileResult, escape_json
 
 
 def _pairs_with_language(result: FileResult) -> list[tuple[Finding, str | None, str]]:
@@ -36,7 +36,9 @@ def _render_json(results: Sequence[FileResult], rules: Mapping[str, Rule], versi
             for result in results
         ],
     }
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    # lone surrogates (a non-UTF-8 file name, a "\\ud800" in an export) become \\uXXXX escapes:
+    # valid UTF-8 out, the same strings back in
+    return escape_json(json.dumps(payload, ensure_ascii=False, indent=2)) + "\n"
 
 
 # -- github --------------------------------------------------------------------------------------

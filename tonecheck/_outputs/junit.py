@@ -8,16 +8,18 @@ from collections.abc import Mapping, Sequence
 
 from .._ruleset.load import Rule
 from .._types import Finding
-from .common import FileResult, _pairs
+from .common import FileResult, _pairs, escape_char, escape_text
 
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_XML_INVALID = re.compile("[\ufffe\uffff]")
 
 
-def _xml_text(value: str) -> str:
-    """Text XML 1.0 can hold: characters it forbids are written as \\xNN / \\uNNNN escapes."""
-    return _XML_INVALID.sub(
-        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", value
-    )
+def _xml_text(value: str, *, attribute: bool = False) -> str:
+    """Text XML 1.0 can hold: characters it forbids and control characters (see
+    `common.escape_text`) are written as \\xNN or \\uNNNN escapes, and so are line breaks in
+    element text (in an attribute the serializer writes them as &#10;, so no output line starts
+    with content)."""
+    value = escape_text(value, keep_line_breaks=attribute)
+    return _XML_INVALID.sub(lambda m: escape_char(m.group()), value) if _XML_INVALID.search(value) else value
 
 
 def _render_junit(results: Sequence[FileResult], rules: Mapping[str, Rule], version: str) -> str:
@@ -33,9 +35,9 @@ def _render_junit(results: Sequence[FileResult], rules: Mapping[str, Rule], vers
             case = ET.Element(
                 "testcase",
                 {
-                    "name": _xml_text(name),
+                    "name": _xml_text(name, attribute=True),
                     "classname": "tonecheck",
-                    "file": _xml_text(result.path),
+                    "file": _xml_text(result.path, attribute=True),
                 },
             )
             for finding in findings:
@@ -43,7 +45,7 @@ def _render_junit(results: Sequence[FileResult], rules: Mapping[str, Rule], vers
                     case,
                     "failure",
                     {
-                        "message": _xml_text(finding.message),
+                        "message": _xml_text(finding.message, attribute=True),
                         "type": finding.code,
                     },
                 )

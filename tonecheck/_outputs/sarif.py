@@ -13,7 +13,7 @@ from typing import Any
 from .._ruleset.load import Rule
 from .._ruleset.templates import as_prose
 from .._types import Applicability, Finding, Severity
-from .common import FileResult, _pairs, _suggestion_span
+from .common import FileResult, _pairs, _suggestion_span, escape_json
 
 SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -28,10 +28,12 @@ def _artifact_uri(path: str) -> dict[str, str]:
     """An artifactLocation for a path: a relative URI reference with forward slashes (against
     %SRCROOT%), or a file: URI for an absolute path."""
     pure = PurePath(path)
+    # percent-encode the file name's bytes: a name that is not UTF-8 (read with surrogateescape)
+    # gives the %XX of its real bytes
+    quoted = urllib.parse.quote(pure.as_posix().encode("utf-8", "surrogateescape"), safe="/-._~!$&'()*+,;=@")
     if pure.is_absolute():
-        return {"uri": pure.as_uri()}
-    posix = pure.as_posix()
-    return {"uri": urllib.parse.quote(posix, safe="/-._~!$&'()*+,;=@"), "uriBaseId": "%SRCROOT%"}
+        return {"uri": "file://" + (quoted if quoted.startswith("/") else "/" + quoted)}
+    return {"uri": quoted, "uriBaseId": "%SRCROOT%"}
 
 
 def _sarif_rule(rule: Rule) -> dict[str, Any]:
@@ -151,7 +153,7 @@ def _render_sarif(results: Sequence[FileResult], rules: Mapping[str, Rule], vers
             }
         ],
     }
-    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+    return escape_json(json.dumps(log, ensure_ascii=False, indent=2)) + "\n"
 
 
 # -- junit ---------------------------------------------------------------------------------------

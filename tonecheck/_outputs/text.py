@@ -1,4 +1,10 @@
-"""The text format: file:line:col, the message, the line with its span marked, suggestions."""
+"""The text format: file:line:col, the message, the line with its span marked, suggestions.
+
+Everything that comes from the files (paths, reply titles, matched text, the lines shown) is
+escaped (see `common.escape_text`), so no output line can carry a control character or start a
+GitHub workflow command. A long line is shown as a window around the span, so the output of a
+file with a megabyte-long line stays proportional to its findings, not to findings x line length.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,17 @@ from collections.abc import Mapping, Sequence
 
 from .._ruleset.load import Rule
 from .._types import Finding, Suggestion
-from .common import FileResult, _lines, _plural, _pointer, _printable, _Span, _suggestion_span
+from .common import (
+    FileResult,
+    _char_width,
+    _lines,
+    _plural,
+    _Span,
+    _suggestion_span,
+    escape_char,
+    escape_text,
+    starts_a_command,
+)
 
 # formats whose reply text is the file's own text, character for character: the file's line is
 # shown; for the others (JSON exports, HTML, YAML) the decoded reply line is
@@ -14,13 +30,20 @@ _VERBATIM_FORMATS = ("text", "markdown", "liquid")
 # formats `--fix` does not write into (their findings are not counted as fixable)
 _READ_ONLY_FORMATS = ("github-saved-replies",)
 
+# a line longer than this is shown as a window: CONTEXT characters before and after the span,
+# and at most SPAN_SHOWN characters of the span itself
+LONG_LINE = 400
+CONTEXT = 120
+SPAN_SHOWN = 160
+
 
 def _render_text(results: Sequence[FileResult], rules: Mapping[str, Rule], version: str) -> str:
     out: list[str] = []
     total = with_findings = safe = unsafe = unchecked = 0
     for result in results:
-        lines = result.source.split("\n") if result.source is not None else None
+        lines = _lines(result.source) if result.source is not None else None
         verbatim = result.format in _VERBATIM_FORMATS
+        path = _shown_path(result.path)
         with_findings += bool(result.findings)
         for reply in result.replies:
             for finding in reply.findings:
@@ -28,14 +51,17 @@ def _render_text(results: Sequence[FileResult], rules: Mapping[str, Rule], versi
                 fixable = _fixable(finding) if result.format not in _READ_ONLY_FORMATS else None
                 safe += fixable == "safe"
                 unsafe += fixable == "unsafe"
-                where = f"{result.path}:{finding.line}:{finding.column}:"
-                label = f" [{reply.reply_id}]" if reply.reply_id is not None else ""
-                message = _one_line(finding.message)
-                out.append(f"{where}{label} {finding.code} [{finding.severity.value}] {message}\n")
-                if verbatim and lines is not None and 1 <= finding.line <= len(lines):
-                    shown = _printable(lines[finding.line - 1].removesuffix("\r"))
-                    end = finding.end_column if finding.end_line == finding.line else None
-                    out.append(f"    {shown}\n    {_pointer(shown, finding.column, end)}\n")
+                label = f" [{escape_text(reply.reply_id)}]" if reply.reply_id is not None else ""
+                out.append(
+                    f"{path}:{finding.line}:{finding.column}:{label} {finding.code} [{finding.severity.value}] "
+                    f"{_one_line(finding.message)}\n"
+                )
+                if verbatim and lines is not None and 1 <= finding.line <= lines.line_count():
+                    line_start, line_end = lines.line_bounds(finding.line)
+                    start = min(line_end, line_start + finding.column - 1)
+                    end = line_start + finding.end_column - 1 if finding.end_line == finding.line else line_end
+                    shown, pointer = _excerpt(lines.text, line_start, line_end, start, max(start, min(end, line_end)))
+                    out.append(f"    {shown}\n    {pointer}\n")
                 elif not verbatim and 0 <= finding.start <= finding.end <= len(reply.text):
                     out.append(_reply_line(reply.text, finding.start, finding.end))
                 printed: set[tuple[str, str]] = set()
@@ -75,22 +101,28 @@ def _fixable(finding: Finding) -> str | None:
 
 
 def _one_line(message: str) -> str:
-    """A message on one output line: a match that spans a line break is shown with a space."""
-    return " ".join(_printable(message).split("\n")) if "\n" in message or "\r" in message else _printable(message)
+    """A message on one output line: a match that spans a line break is shown with a space, and
+    anything else unsafe is escaped."""
+    if "\n" in message or "\r" in message:
+        message = " ".join(message.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    return escape_text(message)
 
 
 def _line_around(text: str, offset: int) -> tuple[int, int]:
     start = text.rfind("\n", 0, offset) + 1
     end = text.find("\n", offset)
-    return start, len(text) if end < 0 else end
+    end = len(text) if end < 0 else end
+    if end > start and text[end - 1] == "\r":
+        end -= 1
+    return start, end
 
 
 def _reply_line(text: str, start: int, end: int) -> str:
     """The reply's own line (decoded from JSON or HTML) with the span marked."""
     line_start, line_end = _line_around(text, start)
-    shown = _printable(text[line_start:line_end])
-    stop = min(end, line_end)
-    return f"    {shown}\n    {_pointer(shown, start - line_start + 1, stop - line_start + 1)}\n"
+    start = min(start, line_end)
+    shown, pointer = _excerpt(text, line_start, line_end, start, max(start, min(end, line_end)))
+    return f"    {shown}\n    {pointer}\n"
 
 
 def _reply_suggestion(finding: Finding, suggestion: Suggestion, text: str) -> str:
@@ -99,34 +131,92 @@ def _reply_suggestion(finding: Finding, suggestion: Suggestion, text: str) -> st
     from .._fix.apply import tidy
 
     if suggestion.replacement is None:
-        return f"    help: {suggestion.title}\n"
+        return f"    help: {escape_text(suggestion.title)}\n"
     start = finding.start if suggestion.start is None else suggestion.start
     end = finding.end if suggestion.end is None else suggestion.end
-    new = repr(suggestion.replacement) if suggestion.replacement else "(remove)"
-    line = f"    fix ({suggestion.applicability.value}): {suggestion.title}: {text[start:end]!r} -> {new}\n"
+    new = _quoted(suggestion.replacement) if suggestion.replacement else "(remove)"
+    title = escape_text(suggestion.title)
+    line = f"    fix ({suggestion.applicability.value}): {title}: {_quoted(text[start:end])} -> {new}\n"
     if not 0 <= start <= end <= len(text) or "\n" in text[start:end]:
         return line
     line_start, line_end = _line_around(text, start)
     new_start, new_end, replacement = tidy(text, start, end, suggestion.replacement)
     if not line_start <= new_start <= new_end <= line_end + 1:
         return line
-    before = _printable(text[line_start:line_end]).strip()
-    after = _printable(text[line_start:new_start] + replacement + text[new_end : max(new_end, line_end)]).strip()
-    return line + f"      before: {before}\n      after:  {after}\n"
+    return line + _before_after_window(text, line_start, line_end, new_start, new_end, replacement)
+
+
+def _shown_path(path: str) -> str:
+    """The path, escaped; "./" before a relative path that would start the line with ":" or a
+    blank (a file named "::error ..." must not make the line a workflow command)."""
+    shown = escape_text(path)
+    if shown[:1].isspace() or shown.startswith(":"):
+        shown = "./" + shown
+    return shown
+
+
+def _display(text: str) -> list[str]:
+    """How each character of a source line is shown: unsafe ones as visible escapes, the rest as
+    they are (a tab stays a tab, so the pointer line can follow it)."""
+    return [char if char == "\t" else escape_text(char) for char in text]
+
+
+def _width(piece: str) -> int:
+    return sum(_char_width(char) for char in piece) if len(piece) > 1 else _char_width(piece)
+
+
+def _excerpt(source: str, line_start: int, line_end: int, start: int, end: int) -> tuple[str, str]:
+    """The line holding source[start:end] (a window of it when long) and the pointer line under
+    the span: padding (tabs kept) and carets."""
+    if line_end - line_start <= LONG_LINE:
+        window_start, shown_end, window_end = line_start, end, line_end
+    else:
+        window_start = max(line_start, start - CONTEXT)
+        shown_end = min(end, start + SPAN_SHOWN)
+        window_end = min(line_end, shown_end + CONTEXT)
+    before = _display(source[window_start:start])
+    span = _display(source[start:shown_end])
+    after = _display(source[shown_end:window_end])
+    lead = "…" if window_start > line_start else ""
+    tail = "…" if window_end < line_end else ""
+    pieces = before + span + after
+    # "##[" anywhere in a line is a (v1) workflow command: show its "[" escaped (the pieces are
+    # escaped one character at a time, so the sequence is looked for across them)
+    for index in range(2, len(pieces)):
+        if pieces[index] == "[" and pieces[index - 1] == "#" and pieces[index - 2] == "#":
+            pieces[index] = "\\x5b"
+    if not lead and starts_a_command("".join(pieces)):
+        # the line itself begins with "::" (after blanks): show that first colon escaped
+        first = next(index for index, piece in enumerate(pieces) if not piece.isspace())
+        pieces[first] = escape_char(":") + pieces[first][1:]
+    before = pieces[: len(before)]
+    span = pieces[len(before) : len(before) + len(span)]
+    shown = lead + "".join(pieces) + tail
+    padding = (" " if lead else "") + "".join("\t" if piece == "\t" else " " * _width(piece) for piece in before)
+    carets = sum(1 if piece == "\t" else _width(piece) for piece in span)
+    return shown, padding + "^" * max(1, carets)
 
 
 def _text_suggestion(finding: Finding, suggestion: Suggestion, source: str | None) -> str:
     if suggestion.replacement is None:
-        return f"    help: {suggestion.title}\n"
+        return f"    help: {escape_text(suggestion.title)}\n"
     span = _suggestion_span(finding, suggestion, source)
-    new = repr(suggestion.replacement) if suggestion.replacement else "(remove)"
-    old = f"{span.original!r} -> " if span is not None else "-> "
-    line = f"    fix ({suggestion.applicability.value}): {suggestion.title}: {old}{new}\n"
+    new = _quoted(suggestion.replacement) if suggestion.replacement else "(remove)"
+    old = f"{_quoted(span.original)} -> " if span is not None else "-> "
+    line = f"    fix ({suggestion.applicability.value}): {escape_text(suggestion.title)}: {old}{new}\n"
     return line + _before_after(span, suggestion.replacement, source)
 
 
+def _quoted(value: str) -> str:
+    """repr() of a short value, or of its start and end when long, with nothing unsafe left."""
+    if len(value) > SPAN_SHOWN:
+        return escape_text(repr(value[: SPAN_SHOWN // 2])) + "…" + escape_text(repr(value[-SPAN_SHOWN // 2 :]))
+    return escape_text(repr(value))
+
+
 def _before_after(span: _Span | None, replacement: str, source: str | None) -> str:
-    """The line as it is and as it would read with the fix applied (tidied as `fix` does)."""
+    """The line as it is and as it would read with the fix applied (tidied as `fix` does),
+    shown as a window around the fix when the line is long."""
     from .._fix.apply import tidy
 
     if span is None or source is None or span.line != span.end_line:
@@ -135,9 +225,17 @@ def _before_after(span: _Span | None, replacement: str, source: str | None) -> s
     start, end, text = tidy(source, span.start, span.end, replacement)
     if not line_start <= start <= end <= line_end + 1:
         return ""
-    before = _printable(source[line_start:line_end].removesuffix("\r")).strip()
-    after = _printable((source[line_start:start] + text + source[end : max(end, line_end)]).removesuffix("\r")).strip()
-    return f"      before: {before}\n      after:  {after}\n"
+    return _before_after_window(source, line_start, line_end, start, end, text)
 
 
-# -- json ----------------------------------------------------------------------------------------
+def _before_after_window(source: str, line_start: int, line_end: int, start: int, end: int, text: str) -> str:
+    """The line before and after source[start:end] is replaced by text, a window of it when long."""
+    window_start, window_end = line_start, line_end
+    if line_end - line_start > LONG_LINE:
+        window_start = max(line_start, start - CONTEXT)
+        window_end = min(line_end, max(end, start + SPAN_SHOWN) + CONTEXT)
+    lead = "…" if window_start > line_start else ""
+    tail = "…" if window_end < line_end else ""
+    before = lead + source[window_start:window_end] + tail
+    after = lead + source[window_start:start] + text + source[end : max(end, window_end)] + tail
+    return f"      before: {escape_text(before.strip())}\n      after:  {escape_text(after.strip())}\n"

@@ -12,9 +12,10 @@ import fnmatch
 import functools
 import os
 import re
+import stat
 import subprocess
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 from .._config import Config
 from .._engine.linter import OtherPacks, check_selectors, get_engine
 from .._exceptions import ConfigError
+from .._files import inside, read_regular
 from .._types import Mode
 
 CONFIG_FILES = ("pyproject.toml", "tonecheck.toml", ".tonecheck.toml")
@@ -36,6 +38,8 @@ class Project:
     _relatives: dict[Path, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def relative(self, path: Path) -> str:
+        """The path relative to the project's folder (POSIX style), as globs and baselines see it;
+        the path as given when it lies elsewhere (or is a symbolic link loop)."""
         known = self._relatives.get(path)
         if known is None:
             known = self._relatives[path] = self._relative(path)
@@ -43,11 +47,11 @@ class Project:
 
     @functools.cached_property
     def _resolved_root(self) -> Path:
-        return self.root.resolve()
+        return _absolute(self.root)
 
     def _relative(self, path: Path) -> str:
         try:
-            return path.resolve().relative_to(self._resolved_root).as_posix()
+            return _absolute(path).relative_to(self._resolved_root).as_posix()
         except ValueError:
             return path.as_posix()
 
@@ -136,6 +140,15 @@ def _normalised(pattern: str) -> str:
     return pattern.strip().removeprefix("./").rstrip("/") if pattern.strip() else pattern
 
 
+def _absolute(path: Path) -> Path:
+    """path made absolute with its symbolic links resolved, as far as they resolve (a link loop
+    is left as it is, not an error)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symbolic link loop
+        return Path(os.path.abspath(path))
+
+
 def _matches(relative: str, pattern: str) -> bool:
     """Glob match on a relative POSIX path. A pattern without "/" matches the file name or any
     folder name on the way; otherwise it matches the whole path, "*" within one folder and "**"
@@ -148,6 +161,11 @@ def _matches(relative: str, pattern: str) -> bool:
 
 @functools.lru_cache(maxsize=256)
 def _glob(pattern: str) -> re.Pattern[str]:
+    # "**/**" is "**", and a run of stars is "**": repeated ones would only make the regex try
+    # every way of sharing the path between them (exponential in their number)
+    pattern = re.sub(r"\*{3,}", "**", pattern)
+    while "**/**" in pattern:
+        pattern = pattern.replace("**/**", "**")
     out, index = [], 0
     while index < len(pattern):
         if pattern.startswith("**/", index):
@@ -169,7 +187,7 @@ def _glob(pattern: str) -> re.Pattern[str]:
 
 
 def find_config_file(start: Path) -> Path | None:
-    folder = start.resolve()
+    folder = _absolute(start)
     if folder.is_file() or not folder.exists():
         folder = folder.parent
     for candidate_folder in (folder, *folder.parents):
@@ -180,11 +198,31 @@ def find_config_file(start: Path) -> Path | None:
     return None
 
 
+MAX_CONFIG_BYTES = 10_000_000
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file, read safely (a FIFO or device named tonecheck.toml is an error, not a hang);
+    a UTF-8 byte-order mark at its start is accepted."""
+    data, _ = read_regular(path, limit=MAX_CONFIG_BYTES, error=ConfigError)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: cannot read: not valid UTF-8 (byte {exc.start})") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML: nested too deeply") from None
+
+
 def _has_tool_section(path: Path) -> bool:
     try:
-        return "tonecheck" in tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {})
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        tool = _read_toml(path).get("tool", {})
+    except ConfigError:
         return False
+    return isinstance(tool, dict) and "tonecheck" in tool
 
 
 def load_project(
@@ -193,10 +231,10 @@ def load_project(
     """The configuration in force for `start`, with command-line overrides applied."""
     source = config_file or find_config_file(start)
     data: dict[str, Any] = {}
-    root = (start if start.is_dir() else start.parent).resolve() if start.exists() else Path.cwd()
+    root = _absolute(start if start.is_dir() else start.parent) if start.exists() else Path.cwd()
     if source is not None:
         data = _read_config(source)
-        root = source.parent.resolve()
+        root = _absolute(source.parent)
     merged = {**data, **{k: v for k, v in (overrides or {}).items() if v not in (None, (), [])}}
     where = str(source) if source else "command line"
     config = Config.from_mapping(merged, source=where)
@@ -217,20 +255,14 @@ def _read_config(source: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     """The settings of one configuration file, with `extend = "../tonecheck.toml"` applied: the
     extended file's settings first, this file's on top (key by key). Paths that name files
     (rule-paths, baseline) are made absolute against the file that sets them."""
-    try:
-        parsed = tomllib.loads(source.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{source}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{source}: cannot read: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{source}: not valid TOML: {exc}") from None
-    data = parsed.get("tool", {}).get("tonecheck", {}) if source.name == "pyproject.toml" else parsed
+    parsed = _read_toml(source)
+    tool = parsed.get("tool", {}) if source.name == "pyproject.toml" else None
+    data = (tool.get("tonecheck", {}) if isinstance(tool, dict) else {}) if tool is not None else parsed
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: [tool.tonecheck] must be a table")
     # the service's own table: read and checked by `tonecheck serve` (tonecheck/_serve/settings.py)
     data = {key: value for key, value in data.items() if key != "serve"}
-    folder = source.parent.resolve()
+    folder = _absolute(source.parent)
     if "rule-paths" in data and isinstance(data["rule-paths"], list):
         data["rule-paths"] = [str((folder / p).resolve()) for p in data["rule-paths"]]
     if isinstance(data.get("baseline"), str):
@@ -240,36 +272,86 @@ def _read_config(source: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
         return data
     if not isinstance(parent, str) or not parent.strip():
         raise ConfigError(f"{source}: key 'extend': a path to another configuration file")
-    parent_path = (folder / parent).resolve()
-    if parent_path in (*seen, source.resolve()):
+    parent_path = _absolute(folder / parent)
+    if parent_path in (*seen, _absolute(source)):
         raise ConfigError(f"{source}: key 'extend': {parent} extends itself in a loop")
-    return {**_read_config(parent_path, (*seen, source.resolve())), **data}
+    return {**_read_config(parent_path, (*seen, _absolute(source))), **data}
 
 
-def discover(paths: list[Path], project: Project, *, force_exclude: bool = False) -> Iterator[Path]:
+Skip = Callable[[Path, str], None]  # (path, why) for each file the walk leaves out
+
+
+def discover(
+    paths: list[Path], project: Project, *, force_exclude: bool = False, on_skip: Skip | None = None
+) -> Iterator[Path]:
     """Files to lint: explicit files as given (unless excluded with force_exclude); folders
     walked, honouring .gitignore (through git, where the folder is in a work tree), the
-    configured exclude globs, and the include globs."""
+    configured exclude globs, and the include globs.
+
+    A walk stays inside the repository (the git work tree, else the folder walked) and reads only
+    files: a symbolic link that leads out of it, or to something that is not a regular file (a
+    FIFO, a device), a dangling link and a link loop are left out and reported to `on_skip`.
+    """
     for path in paths:
         if path.is_dir():
-            yield from _walk(path, project)
+            yield from _walk(path, project, on_skip or (lambda path, why: None))
         elif not (force_exclude and project.excluded(path)):
             yield path
 
 
-def _walk(folder: Path, project: Project) -> Iterator[Path]:
+def repository_root(folder: Path) -> Path | None:
+    """The top folder of the git work tree holding `folder`, or None."""
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(folder), "rev-parse", "--show-toplevel"], capture_output=True, check=True, timeout=60
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    top = result.stdout.decode("utf-8", "surrogateescape").strip()
+    return _absolute(Path(top)) if top else None
+
+
+def _walk(folder: Path, project: Project, on_skip: Skip) -> Iterator[Path]:
     tracked = _git_files(folder)
+    root = (repository_root(folder) if tracked is not None else None) or _absolute(folder)
     if tracked is not None:
         candidates = tracked
     else:
         candidates = []
-        for directory, subdirs, files in os.walk(folder):
+        for directory, subdirs, files in os.walk(folder):  # never follows links to folders
             subdirs[:] = sorted(d for d in subdirs if not d.startswith(".") or d == ".github")
             candidates.extend(Path(directory) / name for name in sorted(files))
     for path in candidates:
         if project.excluded(path) or not project.included(path):
             continue
+        why = _not_readable(path, root)
+        if why is not None:
+            if why:  # a folder (a git submodule) is left out without a word
+                on_skip(path, why)
+            continue
         yield path
+
+
+def _not_readable(path: Path, root: Path) -> str | None:
+    """Why the walk leaves a file out, or None to lint it."""
+    try:
+        if path.is_symlink():
+            try:
+                target = path.resolve(strict=True)
+            except FileNotFoundError:
+                return "a symbolic link to nothing"
+            except (OSError, RuntimeError):
+                return "a symbolic link loop"
+            if not inside(target, root):
+                return "a symbolic link to a file outside the repository"
+        status = path.stat()
+    except OSError as exc:
+        return f"cannot read it: {exc.strerror or exc}"
+    if stat.S_ISDIR(status.st_mode):
+        return ""
+    if not stat.S_ISREG(status.st_mode):
+        return "not a regular file (a FIFO, device or socket)"
+    return None
 
 
 def _git_files(folder: Path) -> list[Path] | None:
@@ -285,4 +367,4 @@ def _git_files(folder: Path) -> list[Path] | None:
     except (OSError, subprocess.SubprocessError):
         return None
     names = [n for n in result.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
-    return sorted(p for p in (folder / n for n in names) if p.is_file())
+    return sorted(p for p in (folder / n for n in names) if p.is_symlink() or p.exists())

@@ -8,7 +8,6 @@ they all give the same findings at the same positions.
 from __future__ import annotations
 
 import os
-import stat
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from pathlib import Path
 from .._config import selector_matches
 from .._engine.linter import Engine
 from .._exceptions import InputError
+from .._files import Decoded, decode, read_regular, read_stream
 from .._fix.apply import fix_text
 from .._fix.embedded import ReadOnlyFormat, fix_segments
 from .._inputs import Segment, detect_format, extract
@@ -25,7 +25,8 @@ from .discovery import Project
 from .suppress import UNUSED_CODE, unused_finding
 from .suppress import apply as apply_suppressions
 
-MAX_FILE_BYTES = 20_000_000
+MAX_FILE_BYTES = 20_000_000  # the default of the configuration's max-file-bytes
+_LIMIT_HINT = "; raise max-file-bytes in the configuration to lint it"
 
 # formats that are not replies: a file in one is reported as skipped, not linted as text (a
 # package.json, a tool's settings, a data file); forcing the format still lints it
@@ -33,33 +34,36 @@ NOT_REPLIES = ("json-unknown",)
 NOT_A_REPLY_FILE = "not a reply file"
 
 
-def read_source(path: str | Path) -> str:
-    """A file's text ("-": standard input), with errors a person can act on."""
+@dataclass(frozen=True)
+class SourceFile:
+    """A file as read: its text, its bytes, and how to write a fixed text back the same way."""
+
+    name: str
+    text: str
+    data: bytes
+    decoded: Decoded
+
+    def encode(self, text: str) -> bytes:
+        return self.decoded.encode(text)
+
+
+def read_file(path: str | Path, *, limit: int = MAX_FILE_BYTES) -> SourceFile:
+    """A file ("-": standard input), read safely (see `tonecheck._files`), with errors a person
+    can act on: UTF-8 (a byte-order mark is dropped from the text), or UTF-16/32 with a BOM."""
     if str(path) == "-":
-        data = sys.stdin.buffer.read()
         name = "<stdin>"
+        data = read_stream(sys.stdin.buffer, name=name, limit=limit, limit_hint=_LIMIT_HINT)
     else:
-        try:  # one open and one fstat: a folder of files reads each with the fewest system calls
-            with open(path, "rb") as handle:
-                status = os.fstat(handle.fileno())
-                if stat.S_ISDIR(status.st_mode):
-                    raise IsADirectoryError
-                if status.st_size > MAX_FILE_BYTES:
-                    raise InputError(f"{path}: larger than {MAX_FILE_BYTES:,} bytes")
-                data = handle.read()
-        except IsADirectoryError:
-            raise InputError(f"{path}: is a directory (give files, or use a shell glob)") from None
-        except FileNotFoundError:
-            raise InputError(f"{path}: no such file") from None
-        except OSError as exc:
-            raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-        name = str(path)
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{name}: looks like a binary file, not text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: not valid UTF-8 (byte {exc.start})") from None
+        name = os.fspath(path)
+        if os.path.isdir(name):
+            raise InputError(f"{name}: is a directory (give files, or use a shell glob)")
+        data, _ = read_regular(name, limit=limit, limit_hint=_LIMIT_HINT)
+    return SourceFile(name, (decoded := decode(data, name)).text, data, decoded)
+
+
+def read_source(path: str | Path, *, limit: int = MAX_FILE_BYTES) -> str:
+    """A file's text ("-": standard input), with errors a person can act on."""
+    return read_file(path, limit=limit).text
 
 
 def skip_reason(path: str, source: str) -> str | None:
@@ -136,7 +140,7 @@ def lint_file(
     options: Options = Options(),
 ) -> FileReport:
     """Read and lint one file; `shown` is the path as the report names it (default: as given)."""
-    source = read_source(file)
+    source = read_source(file, limit=project.config.max_file_bytes if project is not None else MAX_FILE_BYTES)
     return lint_source(engine, source, path=shown or str(file), project=project, file=file, options=options)
 
 

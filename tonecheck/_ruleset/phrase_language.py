@@ -21,9 +21,15 @@ class PatternSyntaxError(ValueError):
     pass
 
 
-def expand(pattern: str, vocab: Mapping[str, Sequence[str]]) -> list[str]:
-    parser = _Parser(pattern, vocab)
-    results = parser.parse_sequence()
+def expand(pattern: str, vocab: Mapping[str, Sequence[str]], _active: tuple[str, ...] = ()) -> list[str]:
+    """The literal phrases a pattern stands for. Raises PatternSyntaxError for bad syntax, an
+    unknown or self-referencing vocabulary list, or more than MAX_EXPANSIONS phrases (checked
+    before they are built, so a pattern cannot exhaust memory)."""
+    parser = _Parser(pattern, vocab, _active)
+    try:
+        results = parser.parse_sequence()
+    except RecursionError:
+        raise PatternSyntaxError(f"{_short(pattern)} is nested too deeply") from None
     if parser.pos != len(pattern):
         raise PatternSyntaxError(f"unexpected {pattern[parser.pos]!r} at {parser.pos} in {pattern!r}")
     seen: dict[str, None] = {}
@@ -40,11 +46,25 @@ def expand(pattern: str, vocab: Mapping[str, Sequence[str]]) -> list[str]:
 _Node = tuple[Any, ...]
 
 
+def _short(pattern: str) -> str:
+    return repr(pattern) if len(pattern) <= 80 else repr(pattern[:77] + "...")
+
+
 class _Parser:
-    def __init__(self, text: str, vocab: Mapping[str, Sequence[str]]) -> None:
+    def __init__(self, text: str, vocab: Mapping[str, Sequence[str]], active: tuple[str, ...] = ()) -> None:
         self.text = text
         self.vocab = vocab
+        self.active = active  # vocabulary lists being expanded, outermost first (to catch loops)
         self.pos = 0
+
+    def _too_many(self, count: int) -> None:
+        if count > MAX_EXPANSIONS:
+            raise PatternSyntaxError(f"{_short(self.text)} expands to more than {MAX_EXPANSIONS} phrases")
+
+    def _no_loop(self, name: str) -> None:
+        if name in self.active:
+            loop = " -> ".join(f"@{n}" for n in (*self.active[self.active.index(name) :], name))
+            raise PatternSyntaxError(f"vocabulary @{name} refers to itself ({loop})")
 
     def parse_sequence(self) -> list[str]:
         results = [""]
@@ -59,9 +79,8 @@ class _Parser:
                 if self.pos < len(self.text) and self.text[self.pos] == "?":
                     self.pos += 1
                     alternatives = [*alternatives, ""]
+                self._too_many(len(results) * len(alternatives))  # before the product is built
                 results = [r + a for r in results for a in alternatives]
-                if len(results) > MAX_EXPANSIONS:
-                    raise PatternSyntaxError(f"{self.text!r} expands to more than {MAX_EXPANSIONS} phrases")
             else:
                 literal.append(char)
                 self.pos += 1
@@ -113,10 +132,11 @@ class _Parser:
         name = self.text[start:end]
         if name not in self.vocab:
             raise PatternSyntaxError(f"unknown vocabulary @{name} in {self.text!r}")
+        self._no_loop(name)
         self.pos = end
         alternatives = []
         for entry in self.vocab[name]:
-            sub = _Parser(entry, self.vocab)
+            sub = _Parser(entry, self.vocab, (*self.active, name))
             alternatives.append(sub.parse_nodes())
         return alternatives
 
@@ -125,6 +145,7 @@ class _Parser:
         alternatives: list[str] = []
         while True:
             alternatives.extend(self.parse_sequence())
+            self._too_many(len(alternatives))
             if self.pos >= len(self.text):
                 raise PatternSyntaxError(f"unclosed '(' in {self.text!r}")
             closing = self.text[self.pos]
@@ -140,10 +161,14 @@ class _Parser:
         name = self.text[start:end]
         if name not in self.vocab:
             raise PatternSyntaxError(f"unknown vocabulary @{name} in {self.text!r}")
+        self._no_loop(name)
         self.pos = end
         expanded: list[str] = []
         for entry in self.vocab[name]:
-            expanded.extend(expand(entry, self.vocab) if ("(" in entry or "@" in entry) else [entry])
+            expanded.extend(
+                expand(entry, self.vocab, (*self.active, name)) if ("(" in entry or "@" in entry) else [entry]
+            )
+            self._too_many(len(expanded))
         return expanded
 
 
@@ -169,7 +194,10 @@ def to_regex(pattern: str, vocab: Mapping[str, Sequence[str]], normalise: Callab
     import regex as _regex
 
     parser = _Parser(pattern, vocab)
-    nodes = parser.parse_nodes()
+    try:
+        nodes = parser.parse_nodes()
+    except RecursionError:
+        raise PatternSyntaxError(f"{_short(pattern)} is nested too deeply") from None
     if parser.pos != len(pattern):
         raise PatternSyntaxError(f"unexpected {pattern[parser.pos]!r} at {parser.pos} in {pattern!r}")
 

@@ -37,7 +37,9 @@ ISSUE_TYPES = {  # LanguageTool's issue types (from the localisation quality voc
     "template-leftover": "non-conformance",
     "missing-closing": "style",
 }
-_SENTENCE_END = regex.compile(r"[.!?]+[\"')\]]*\s+|\n\s*")
+# a run of marks is tried from its first mark only, and read once (possessive): tried from every
+# mark of a long run with no blank after it, the plain form was quadratic in the run's length
+_SENTENCE_END = regex.compile(r"(?<![.!?])[.!?]++[\"')\]]*+\s+|\n\s*+")
 _LANGUAGE_CODE = regex.compile(r"^(auto|[a-z]{2,3}(-[A-Za-z0-9]{2,8})*)$")
 
 

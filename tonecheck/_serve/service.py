@@ -8,7 +8,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -93,8 +93,7 @@ class Service:
             REGEX_BUDGET.reset(token)
 
     def _memory_zone(self) -> AbstractContextManager[Any]:
-        vocab = self.engine.nlp.vocab
-        return vocab.memory_zone() if hasattr(vocab, "memory_zone") else nullcontext()
+        return self.engine.memory_zone()  # the engine's own: one zone at a time, never nested
 
     def _warm_up(self, rules: Iterable[Any]) -> None:
         """Check every rule's own examples once, outside any memory zone, so whatever the engine
