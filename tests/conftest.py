@@ -123,3 +123,16 @@ def run_subprocess():
         )
 
     return run
+
+
+def no_traceback(result) -> None:
+    assert "Traceback" not in result.err and "Traceback" not in result.out, result
+
+
+def one_error_line(result, *needles: str) -> str:
+    no_traceback(result)
+    lines = [line for line in result.err.splitlines() if line.strip()]
+    assert len(lines) == 1, result
+    for needle in needles:
+        assert needle in lines[0], (needle, result)
+    return lines[0]

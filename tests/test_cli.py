@@ -8,6 +8,8 @@ import re
 
 import pytest
 from conftest import TONE_CATEGORIES, span_of, wrap_reply
+from conftest import no_traceback as _no_traceback
+from conftest import one_error_line as _one_error_line
 
 import tonecheck
 from tonecheck._ruleset.load import load_rules
@@ -35,19 +37,6 @@ FINDING_KEYS = {
     "match",
     "suggestions",
 }
-
-
-def _no_traceback(result) -> None:
-    assert "Traceback" not in result.err and "Traceback" not in result.out, result
-
-
-def _one_error_line(result, *needles: str) -> str:
-    _no_traceback(result)
-    lines = [line for line in result.err.splitlines() if line.strip()]
-    assert len(lines) == 1, result
-    for needle in needles:
-        assert needle in lines[0], (needle, result)
-    return lines[0]
 
 
 @pytest.fixture

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO_ROOT, subprocess_env, wrap_reply
+from conftest import no_traceback as _no_traceback
+from conftest import one_error_line as _one_error_line
 
 import tonecheck
 from tonecheck._engine import linter
@@ -41,19 +43,6 @@ def run_cli(run_cli):
         return run_cli(argv, stdin)
 
     return run
-
-
-def _no_traceback(result) -> None:
-    assert "Traceback" not in result.err and "Traceback" not in result.out, result
-
-
-def _one_error_line(result, *needles: str) -> str:
-    _no_traceback(result)
-    lines = [line for line in result.err.splitlines() if line.strip()]
-    assert len(lines) == 1, result
-    for needle in needles:
-        assert needle in lines[0], (needle, result)
-    return lines[0]
 
 
 def _commands(output: str) -> list[str]:
