@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -97,6 +98,10 @@ def test_the_language_file_is_not_a_rule_pack():
         (lambda d: d["contractions"]["words"].update({"Can't": "can not"}), "contractions.words"),
         (lambda d: d.update(extra={}), "extra"),
         (lambda d: d["matching"].update(words="stems"), "matching.words"),
+        (lambda d: d["footer"].update(begins=["impressum"]), "footer.begins"),
+        (lambda d: d["closing"]["header_names"].append("Re: x"), "closing.header_names.8"),
+        (lambda d: d["acronyms"].update(small_words="of"), "acronyms.small_words"),
+        (lambda d: d["grammar"].update(function_word=["the"]), "grammar.function_word"),
     ],
 )
 def test_a_bad_language_file_names_the_file_and_the_field(tmp_path, change, field):
@@ -254,6 +259,166 @@ def test_each_list_is_read_from_the_data(tmp_path, change, seen):
     """Adding a word to a copy of the data changes what the code sees; English as shipped does not."""
     assert not seen(ENGLISH)
     assert seen(_changed(tmp_path, change))
+
+
+FOOTER_REPLY = BODY + "Best,\nAna\nAbmelden: example.com/prefs"
+# the words before an acronym spell it out, skipping small words ("Terms of Service" for "TOS")
+SPELLED = "Read the Terms zu Service "
+
+
+def _spelled_out(text: str, acronym: str, language: Language) -> bool:
+    from tonecheck._detectors.acronyms import _spelled_out_before
+
+    return _spelled_out_before(text, len(text), acronym, language)
+
+
+def _pleasantry(sentence: str, language: Language) -> bool:
+    from tonecheck._detectors.closing import _Words
+
+    return bool(language.derived(_Words).pleasantry.fullmatch(sentence))
+
+
+def _after_headers(text: str, language: Language) -> int:
+    from tonecheck._detectors.closing import _after_headers
+
+    return _after_headers(text, 0, len(text), language)
+
+
+@pytest.mark.parametrize(
+    ("change", "seen"),
+    [
+        pytest.param(
+            _add("footer", "starts", "abmelden"),
+            _anatomy_case(FOOTER_REPLY, "footer", ["Abmelden: example.com/prefs"]),
+            id="footer.starts",
+        ),
+        pytest.param(
+            _add("footer", "words", "abmelden"),
+            _anatomy_case(FOOTER_REPLY, "footer", ["Abmelden: example.com/prefs"]),
+            id="footer.words",
+        ),
+        pytest.param(
+            _add("closing", "pleasantries", "saludos"),
+            lambda lang: _pleasantry("Saludos a todos!", lang),
+            id="closing.pleasantries",
+        ),
+        pytest.param(
+            _add("closing", "header_names", "Asunto"),
+            lambda lang: _after_headers("Asunto: your order\n\nHi Sam", lang) == len("Asunto: your order\n\n"),
+            id="closing.header_names",
+        ),
+        pytest.param(
+            _add("acronyms", "small_words", "zu"),
+            lambda lang: _spelled_out(SPELLED, "TS", lang),
+            id="acronyms.small_words",
+        ),
+    ],
+)
+def test_footer_closing_and_acronym_words_are_read_from_the_data(tmp_path, change, seen):
+    """A second language's footer words, pleasantries, mail headers and small words are data: a
+    word added to a copy of the data is recognised, English as shipped does not know it."""
+    assert not seen(ENGLISH)
+    assert seen(_changed(tmp_path, change))
+
+
+def test_english_words_do_not_reach_a_language_without_them():
+    """Russian lists no footer words, pleasantries or small words of its own: it sees none, and
+    never English ones."""
+    russian = language_data("ru")
+    footer = BODY + "Best,\nAna\nUnsubscribe: example.com/prefs"
+    assert _regions(footer, ENGLISH)["footer"] == ["Unsubscribe: example.com/prefs"]
+    assert "footer" not in _regions(footer, russian)
+    assert _pleasantry("Thanks again for your patience!", ENGLISH)
+    assert not _pleasantry("Thanks again for your patience!", russian)
+    assert _spelled_out("Read the Terms and Service ", "TS", ENGLISH)
+    assert not _spelled_out("Read the Terms and Service ", "TS", russian)
+
+
+def test_the_rewrite_grammar_reads_its_words_from_the_data(tmp_path, monkeypatch):
+    """The grammar's word classes are English's data: a verb added to `grammar.states` is no
+    longer a step a request can ask for."""
+    from tonecheck import _language
+    from tonecheck._engine import grammar
+
+    text = "You need to restart it."
+    obligation = len("You need to")
+    assert grammar.request_fits(text, 0, obligation)
+    monkeypatch.setitem(_language._LOADED, "en", _changed(tmp_path, _add("grammar", "states", "restart")))
+    monkeypatch.setattr(grammar, "_STATES", grammar._Listed("states"))
+    assert not grammar.request_fits(text, 0, obligation)
+
+
+LANGUAGE_WORD_SECTIONS = ("footer", "closing", "acronyms", "grammar")
+# the modules whose English words moved to the data
+WORDLESS_MODULES = ("_anatomy.py", "_detectors/closing.py", "_detectors/acronyms.py", "_engine/grammar.py")
+
+
+def test_every_english_word_list_is_filled_and_read_by_the_code():
+    package = Path(tonecheck.__file__).parent
+    grammar_source = (package / "_engine" / "grammar.py").read_text(encoding="utf-8")
+    for section in LANGUAGE_WORD_SECTIONS:
+        lists = getattr(ENGLISH.data, section)
+        for field in type(lists).model_fields:
+            assert getattr(lists, field), f"{section}.{field} is empty in English"
+            if section == "grammar":
+                assert f'_Listed("{field}")' in grammar_source or f"g.{field}" in grammar_source, field
+
+
+def _string_literals(path: Path) -> list[str]:
+    """The strings in a module's code (not its docstrings, which may quote examples)."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        node.value.lower()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+    ]
+
+
+# closed-class words, which any English message in the code holds
+CLOSED_CLASS = {
+    "function_words",
+    "determiners",
+    "prepositions",
+    "auxiliaries",
+    "object_pronouns",
+    "particles",
+    "stacking",
+    "verb_context",
+    "phrase_ends",
+    "negations",
+}
+
+
+def test_no_english_word_list_is_back_in_code():
+    """No string in the code of these modules holds the data's words again: no phrase of the
+    footer, closing, acronym and grammar lists, and no three of their open-class words."""
+    from tonecheck._language import expanded
+
+    phrases: set[str] = set()
+    words: set[str] = set()
+    for section in LANGUAGE_WORD_SECTIONS:
+        lists = getattr(ENGLISH.data, section)
+        for field in type(lists).model_fields:
+            for phrase in expanded(getattr(lists, field)):
+                if " " in phrase and "*" not in phrase:
+                    phrases.add(phrase.lower())
+                elif field not in CLOSED_CLASS and len(phrase) >= 4 and "*" not in phrase:
+                    words.add(phrase.lower())
+    package = Path(tonecheck.__file__).parent
+    for module in WORDLESS_MODULES:
+        for literal in _string_literals(package / module):
+            found = [w for w in phrases | words if re.search(rf"(?<![\w'’]){re.escape(w)}(?![\w'’])", literal)]
+            assert not (set(found) & phrases) and len(found) < 3, f"{module}: {literal!r} holds {found}"
 
 
 JARGON = Config(select=["JAR010"])

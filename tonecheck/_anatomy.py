@@ -69,6 +69,14 @@ class _Patterns:
         hints = (phrase.lower() for patterns in hint_lists for phrase in expanded(patterns))
         self.history_hints = (*dict.fromkeys(hints), "____")
         self.company_abbreviation = Lazy(r"(?<!\w)" + words_regex(words.signature.company_abbreviations) + "$")
+        # what only an email footer says; a space stands for one space, "*" for any non-blank run
+        footer = words.footer
+        self.footer = Lazy(
+            r"\b" + words_regex(footer.starts, " ")
+            + r"|\b" + words_regex(footer.words, " ").replace(regex.escape("*"), r"\S+") + r"\b"
+            + r"|©|\(c\) ?\d{4}",
+            regex.IGNORECASE,
+        )  # fmt: skip
 
 
 def greeting_or_signoff(line: str, language: Language) -> bool:
@@ -325,19 +333,6 @@ def _signature_line(line: str, patterns: _Patterns) -> bool:
     return stripped[-1] not in ".!?:;" or bool(patterns.company_abbreviation.search(stripped))
 
 
-# what only an email footer says: unsubscribe and preference links, why the mail was sent, legal lines
-_FOOTER = Lazy(
-    r"""\b(?:unsubscribe|opt[ -]out\b|manage\ (?:your\ )?(?:e-?mail\ |notification\ |subscription\ )?
-        (?:preferences|settings|subscriptions)|update\ your\ (?:e-?mail\ )?preferences
-      | you(?:'re|’re|\ are)\ receiving\ this|you\ (?:have\ )?received\ this\ (?:e-?mail|message)
-      | this\ (?:e-?mail|message)\ was\ sent\ (?:to|by|from)|sent\ (?:to\ you\ )?by\ \S+\ (?:inc|ltd|llc)\b
-      | privacy\ (?:policy|notice)|terms\ of\ (?:service|use)|all\ rights\ reserved|intended\ recipient
-      | view\ (?:it\ |this\ (?:e-?mail\ )?)?in\ (?:your\ |a\ )?browser|registered\ (?:office|in\ )
-      | company\ (?:registration\ )?(?:no|number)\b)|©|\(c\)\ ?\d{4}|\bcopyright\b""",
-    regex.VERBOSE | regex.IGNORECASE,
-)
-
-
 def _find_footer(text: str, own_lines: list[tuple[int, int]], patterns: _Patterns) -> int | None:
     """Index into own_lines where a trailing email footer starts: the earliest of the last lines
     that says what only a footer says (unsubscribe, why the mail was sent, privacy, copyright),
@@ -347,7 +342,7 @@ def _find_footer(text: str, own_lines: list[tuple[int, int]], patterns: _Pattern
     index = len(own_lines) - 1
     while index > max(0, len(own_lines) - 12):
         line = text[own_lines[index][0] : own_lines[index][1]]
-        if _FOOTER.search(line):
+        if patterns.footer.search(line):
             found = index
         elif not _signature_line(line, patterns):
             break

@@ -153,6 +153,58 @@ class Matching(_Strict):
     words: Literal["lower", "lemma"]
 
 
+class Footer(_Strict):
+    # what only an email footer says (unsubscribe, why the mail was sent, privacy, copyright):
+    # phrases matched as beginnings of words ("unsubscribe" also in "unsubscribed") ...
+    starts: tuple[Phrase, ...] = ()
+    # ... and phrases matched as whole words; "*" stands for any run of non-blank characters
+    words: tuple[Phrase, ...] = ()
+
+
+class Closing(_Strict):
+    # pleasantries a reply's closing may sit behind ("Thanks again!", "Enjoy!"); "*" is any one word
+    pleasantries: tuple[Phrase, ...] = ()
+    # mail header names a notification template may open with ("Subject: ..."); case matters
+    header_names: tuple[Word, ...] = ()
+
+
+class Acronyms(_Strict):
+    # small words skipped when words before an acronym spell it out ("Terms of Service (TOS)")
+    small_words: tuple[Word, ...] = ()
+
+
+class Grammar(_Strict):
+    """The word classes of the rewrite grammar (tonecheck/_engine/grammar.py): whether a
+    request or a plain wording reads right where it lands."""
+
+    function_words: tuple[Word, ...] = ()  # closed-class words: after a noun they start something else
+    states: tuple[Word, ...] = ()  # verbs of a state, not a step ("be over 18")
+    object_pronouns: tuple[Word, ...] = ()
+    particles: tuple[Word, ...] = ()
+    determiners: tuple[Word, ...] = ()
+    prepositions: tuple[Word, ...] = ()
+    auxiliaries: tuple[Word, ...] = ()
+    not_plural: tuple[Word, ...] = ()  # words ending in s that are no plurals
+    verb_context: tuple[Word, ...] = ()  # words after which a term is a verb
+    stacking: tuple[Word, ...] = ()  # words that start another phrase after a noun
+    phrase_ends: tuple[Word, ...] = ()  # words that end a verb phrase rather than give it an object
+    fixed_before_preposition: tuple[Word, ...] = ()  # "due" in "due to"
+    negations: tuple[Word, ...] = ()  # words after an obligation that turn it around
+    first_person: tuple[Word, ...] = ()  # words that keep their capital inside a sentence ("I", "I'm")
+    # a request is never put after these openers (they carry the sentence's feeling) ...
+    attitude_openers: tuple[Phrase, ...] = ()
+    # ... nor in the complement of these ("This is why, to sync it, you need to")
+    complement_cues: tuple[Phrase, ...] = ()
+    # connectives a request may follow ("..., so", "and then")
+    connectives: tuple[Phrase, ...] = ()
+    # greeting words before a request ("Hi Sam, you need to ...")
+    greetings: tuple[Phrase, ...] = ()
+    # openers a request makes redundant ("Unfortunately, you have to ...") ...
+    droppable_openers: tuple[Phrase, ...] = ()
+    # ... and a regret said after the step, which a request would keep
+    regrets_after: tuple[Phrase, ...] = ()
+
+
 class LanguageFile(_Strict):
     name: StrictStr  # the language's name in English, for messages
     # the script it is written in, as Unicode names it ("Latin", "Cyrillic"): a reply too short to
@@ -170,6 +222,11 @@ class LanguageFile(_Strict):
     articles: Articles
     contractions: Contractions
     clauses: Clauses = Clauses()
+    # lists a language leaves out are empty: no footer words, pleasantries, ... in that language
+    footer: Footer = Footer()
+    closing: Closing = Closing()
+    acronyms: Acronyms = Acronyms()
+    grammar: Grammar = Grammar()
 
 
 # -- from words to patterns ----------------------------------------------------------------------

@@ -67,7 +67,7 @@ def _acronym(scan: Scan, rule: DetectorRule, options: AcronymOptions) -> Iterabl
             continue  # "VALUE PACK", "FIOS TV IN": a phrase or a name in capitals
         if _identifier_or_name(text, start, end, lists):
             continue
-        if _trailing_initials(text, start, end) or _spelled_out_before(text, start, bare):
+        if _trailing_initials(text, start, end) or _spelled_out_before(text, start, bare, scan.language):
             continue
         yield Hit(rule.code, m.start(), m.end())
 
@@ -232,11 +232,14 @@ def _trailing_initials(text: str, start: int, end: int) -> bool:
     return start == 0 or bool(_INITIALS_BEFORE.search(text, max(0, start - 200), start))
 
 
-_SMALL_WORDS = frozenset({"of", "and", "the", "for", "to", "in", "on", "a", "&"})
+def _small_words(language: Language) -> frozenset[str]:
+    """Words skipped when words spell an acronym out (language.yml, `acronyms.small_words`)."""
+    return frozenset(word.lower() for word in language.data.acronyms.small_words)
 
 
-def _spelled_out_before(text: str, start: int, acronym: str) -> bool:
+def _spelled_out_before(text: str, start: int, acronym: str, language: Language) -> bool:
     """The words just before spell the acronym out: "a credit shell (CS)", "Service Request - SR"."""
+    small_words = language.derived(_small_words)
     window = text[max(0, start - 120) : start]
     if not regex.search(r"[\s(\-–—:,]*$", window):
         return False
@@ -248,7 +251,7 @@ def _spelled_out_before(text: str, start: int, acronym: str) -> bool:
         word = words[index]
         if word[0].upper() == letters[at]:
             at -= 1
-        elif word.lower() not in _SMALL_WORDS or at == len(letters) - 1:
+        elif word.lower() not in small_words or at == len(letters) - 1:
             return False
         index -= 1
     return at < 0

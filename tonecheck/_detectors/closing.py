@@ -10,6 +10,7 @@ import regex
 from .._anatomy import _SHORT_SIGNOFF, _SIG_DELIMITER, _Patterns, _signature_line
 from .._config import ClosingConfig
 from .._exceptions import ConfigError
+from .._language import Language, words_regex
 from .._lazy import Lazy
 from .._ruleset import matcher_keys
 from .._types import Applicability, Suggestion
@@ -83,18 +84,23 @@ _NOT_PROSE = Lazy(
 _WORD = Lazy(r"\p{L}{2,}")
 # a thread part that is not the last ("1/2", "(2/3)"): the closing belongs to the last part
 _THREAD_PART = Lazy(r"(?:^|\s)\(?([1-9])\s?/\s?([2-9])\)?\s*$")
-# mail-style header lines a notification template starts with ("Subject: ...", "RT-Attach-Message: yes")
-_HEADER_LINE = Lazy(
-    r"[ \t]*(?:Subject|From|To|Cc|Bcc|Reply-To|Date|Content-Type|[A-Z][A-Za-z]*-[A-Za-z-]+):[ \t]*\S[^\n]*"
-)
 # a line of template code, or a line holding only template tokens (content filled in at send time)
 _CODE_LINE = Lazy(r"[ \t]*+(?:[{}$].*|.*[{;][ \t]*)")
-# pleasantries the closing may sit behind: thanks, wishes, "Hope this helps!", "Enjoy!"
-_PLEASANTRY = Lazy(
-    r"(?i)(?:thanks|thank\s+you|many\s+thanks|cheers|enjoy|have\s+an?\s+(?:\w+\s+){0,2}(?:day|week|weekend|evening|one|time)"
-    r"|hope\s+(?:this|that|it)\s+helps|(?:best\s+of\s+)?luck|good\s+luck|take\s+care|stay\s+safe|happy\s+\w+ing"
-    r"|all\s+the\s+best|best\s+wishes|welcome\s+aboard)\b[^.!?]{0,80}[.!?]*"
-)
+
+
+class _Words:
+    """The closing check's patterns for one language (built once per language, compiled on first
+    use): the shape is here, the words are the language's (rules/<language>/language.yml, `closing`)."""
+
+    def __init__(self, language: Language) -> None:
+        words = language.data.closing
+        # mail-style header lines a notification template starts with ("Subject: ...", "RT-Attach-Message: yes")
+        self.header_line = Lazy(
+            r"[ \t]*(?:" + words_regex(words.header_names) + r"|[A-Z][A-Za-z]*-[A-Za-z-]+):[ \t]*\S[^\n]*"
+        )
+        # pleasantries the closing may sit behind: thanks, wishes, "Hope this helps!", "Enjoy!"
+        pleasantries = words_regex(words.pleasantries, r"\s+").replace(regex.escape("*"), r"\w+")
+        self.pleasantry = Lazy(r"(?i)" + pleasantries + r"\b[^.!?]{0,80}[.!?]*")
 
 
 def _closing_patterns(options: ClosingOptions, settings: ClosingConfig) -> list[tuple[str, tuple[_Pattern, ...]]]:
@@ -124,7 +130,7 @@ def _closing(scan: Scan, rule: DetectorRule, options: ClosingOptions) -> Iterabl
         return
     start, end = body[0].start, body[-1].end
     text = scan.scan
-    start = _after_headers(text, start, end)
+    start = _after_headers(text, start, end, scan.language)
     # a sign-off in the middle of the body: what follows the signature is an appendix or a note
     signed_at, appendix_at = _signoff_inside(text, start, end, scan.language.derived(_Patterns))
     signed = signed_at is not None or bool(scan.anatomy.kinds("signoff"))
@@ -175,12 +181,13 @@ def _closing(scan: Scan, rule: DetectorRule, options: ClosingOptions) -> Iterabl
     )
 
 
-def _after_headers(text: str, start: int, end: int) -> int:
+def _after_headers(text: str, start: int, end: int, language: Language) -> int:
     """Past the mail-style header lines a notification template may open with."""
+    words = language.derived(_Words)
     while start < end:
         line_end = text.find("\n", start, end)
         line_end = end if line_end < 0 else line_end
-        if not _HEADER_LINE.fullmatch(text, start, line_end):
+        if not words.header_line.fullmatch(text, start, line_end):
             break
         start = line_end + 1
         while start < end and text[start] in " \t\r\n":
@@ -271,7 +278,8 @@ def _closing_region(scan: Scan, own: list[Any], size: int) -> list[Any]:
     and a trailing list of references; a closing paragraph one sentence longer counts whole."""
     text = scan.scan
     cut = len(own)
-    while cut > 1 and _PLEASANTRY.fullmatch(text, own[cut - 1].start, own[cut - 1].end):
+    pleasantry = scan.language.derived(_Words).pleasantry
+    while cut > 1 and pleasantry.fullmatch(text, own[cut - 1].start, own[cut - 1].end):
         cut -= 1
     list_start = cut
     while list_start > 0 and _LIST_ITEM.match(

@@ -18,70 +18,65 @@ tables take a second to load).
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from typing import Any
 
 import regex
 
+from .._language import Grammar, language_data, words_regex
 from .._lazy import Lazy
 
+# The words are English's (rules/en/language.yml, `grammar`); this module keeps only the shape of
+# each check. Each list and pattern is read and built once per process, on first use.
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
+
+class _Listed:
+    """One of the grammar's word lists, as a set."""
+
+    __slots__ = ("name", "words")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.words: frozenset[str] | None = None
+
+    def __contains__(self, word: object) -> bool:
+        words = self.words
+        if words is None:
+            words = self.words = frozenset(getattr(language_data().data.grammar, self.name))
+        return word in words
 
 
-# Closed-class words: after a noun phrase they start something else (a verb, a clause, a
-# prepositional phrase), so a term followed by one of them is not the first part of a compound.
-_FUNCTION_WORDS = _words("""
-a an the this that these those my your our their his her its some any no every each all both either
-neither another such what which who whom whose where when why how whether if unless because as
-since so than then though although while until till before after once and or but nor yet for of in
-on at by to from with without into onto over under about above below between through during
-against among around across along behind beyond near off out up down via per within upon toward
-towards like unlike despite is are was were be been being am do does did done have has had having
-will would shall should can could may might must ought need dare 's 're 've 'll 'd it its they them
-he him she we us i me you not never also just only still even already now again too very really
-here there too either else please thanks thank yes okay ok today tomorrow yesterday tonight last next soon
-later earlier first once twice
-""")
+class _Built(Lazy):
+    """A pattern built from the grammar's words."""
 
-# Verbs that name a state or a condition, not a step the customer takes: "you must be over 18"
-# is a rule, and "please be over 18" turns it into an odd request.
-_STATES = _words("""
-be have own know live reside remain meet qualify possess wait understand accept agree belong
-""")
+    def __init__(self, build: Callable[[Grammar], str], flags: int = 0) -> None:
+        super().__init__("", flags)
+        self.build = build
 
-_OBJECT_PRONOUNS = _words("it them him her this that these those me us")
-_PARTICLES = _words("up down out off in on through back over away around about along")
-_DETERMINERS = _words("a an the this that these those my your our their his her its some any each every one another")
-_NUMBERED = _words("a an this that these those one each every another")
-_AGREEING = _words("is are was were has have does do isn't aren't wasn't weren't hasn't haven't doesn't don't")
-_PREPOSITIONS = _words("to on in at as with out for from by via into onto under over about")
-_AUXILIARIES = _words("have has had 've 's 'd having is are was were be been being get gets got gotten am 're")
+    @functools.cached_property
+    def compiled(self) -> Any:
+        return regex.compile(self.build(language_data().data.grammar), self.flags)
+
+
+_FUNCTION_WORDS = _Listed("function_words")  # closed-class words: they start something else
+_STATES = _Listed("states")  # verbs of a state, not a step ("please be over 18" is odd)
+_OBJECT_PRONOUNS = _Listed("object_pronouns")
+_PARTICLES = _Listed("particles")
+_DETERMINERS = _Listed("determiners")
+_PREPOSITIONS = _Listed("prepositions")
+_AUXILIARIES = _Listed("auxiliaries")
+_NEGATIONS = _Listed("negations")
+_FIRST_PERSON = _Listed("first_person")
 # openers that carry the feeling of the sentence: a request after them reads wrong
 # ("Unfortunately, please pay …"); a reminder ("As I said, please restart it") reads right, and
 # its own finding deals with it
-_ATTITUDE = Lazy(
-    r"^(?:(?:@\w+\s+)*(?:unfortunately|sadly|regrettably|i'm afraid|i am afraid|i’m afraid|sorry|"
-    r"i'm sorry|i am sorry|we're sorry|we are sorry|apologies|my apologies|actually|obviously|of course|"
-    r"honestly|frankly|clearly|to be honest|"
-    r"i think|i believe|i guess|i suppose|i'm sure|i am sure|it seems|it looks like))[\s,]*$",
-    regex.IGNORECASE,
-)
+_ATTITUDE = _Built(lambda g: r"^(?:(?:@\w+\s+)*" + words_regex(g.attitude_openers, " ") + r")[\s,]*$", regex.IGNORECASE)
 # the rest of the sentence is the complement of these: "This is why, to sync it, you need to …"
-_COMPLEMENT = Lazy(
-    r"\b(?:(?:this|that|it)(?:\s+is|\s+was|['’]s)\s+(?:why|how|where|when|because)|which\s+is\s+why|"
-    r"the\s+reason\s+(?:is|why)|so\s+that|in\s+case|to\s+make\s+sure|to\s+ensure)\b",
-    regex.IGNORECASE,
-)
-_CONNECTIVE = Lazy(
-    r"(?:^|[\s,;:(—–-])(?:and|but|so|then|or|otherwise|now|next|first|firstly|second|secondly|finally|also|"
-    r"meanwhile|instead|afterwards|after that|in that case|in the meantime|for now|"
-    r"to do that|to do this|in the meantime)[\s,]*$",
-    regex.IGNORECASE,
-)
+_COMPLEMENT = _Built(lambda g: r"\b" + words_regex(g.complement_cues, r"\s+") + r"\b", regex.IGNORECASE)
+_CONNECTIVE = _Built(lambda g: r"(?:^|[\s,;:(—–-])" + words_regex(g.connectives, " ") + r"[\s,]*$", regex.IGNORECASE)
 _SENTENCE_BREAK = Lazy(r"(?:[.!?]+[\"')\]]*\s+|\n\s*)")
-_GREETING = Lazy(
-    r"^(?:(?:@\w+[\s,:]*)+)?"
-    r"(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b[^,.!?\n]{0,40}[,!]\s*)?",
+_GREETING = _Built(
+    lambda g: r"^(?:(?:@\w+[\s,:]*)+)?(?:" + words_regex(g.greetings, " ") + r"\b[^,.!?\n]{0,40}[,!]\s*)?",
     regex.IGNORECASE,
 )
 _WORD_AFTER = Lazy(r"[ \t]*([A-Za-z][\w'’-]*)")
@@ -134,15 +129,12 @@ def starts_independent_clause(text: str, offset: int) -> bool:
 
 # openers a request makes redundant: the bad news or the correction they announce is gone once
 # the obligation is a request ("I'm afraid, you have to call us" -> "Please call us")
-_DROPPABLE_OPENER = Lazy(
-    r"(?:unfortunately|sadly|regrettably|i['’]m\s+afraid|i\s+am\s+afraid|actually)[ \t]*,?[ \t]*\Z",
-    regex.IGNORECASE,
-)
+_DROPPABLE_OPENER = _Built(lambda g: words_regex(g.droppable_openers, r"\s+") + r"[ \t]*,?[ \t]*\Z", regex.IGNORECASE)
 
 
 # a regret said after the step: a request would keep it ("Please call us I'm afraid")
-_REGRET_AFTER = Lazy(  # searched from the end (it ends at \Z): one attempt, not one per blank
-    r"(?r)[\s,;—–-]++(?:i['’]m\s+afraid|i\s+am\s+afraid|unfortunately|sadly|sorry|regrettably)[ \t]*+[.!]*+[ \t]*+\Z",
+_REGRET_AFTER = _Built(  # searched from the end (it ends at \Z): one attempt, not one per blank
+    lambda g: r"(?r)[\s,;—–-]++" + words_regex(g.regrets_after, r"\s+") + r"[ \t]*+[.!]*+[ \t]*+\Z",
     regex.IGNORECASE,
 )
 _SENTENCE_END = Lazy(r"[.!?](?=\s|\Z)|\n")
@@ -189,7 +181,7 @@ def _takes_request(text: str, start: int, end: int) -> bool:
     if _REGRET_AFTER.search(text, end, _sentence_end(text, end)):
         return False  # "please call us, I'm afraid": the bad news is still in the sentence
     verb = m.group(1).lower().replace("’", "'")
-    if verb in ("not", "never", "no"):
+    if verb in _NEGATIONS:
         return False
     if verb == "have":
         return bool(
@@ -205,7 +197,7 @@ def lower_slot(value: str) -> str:
     if m is None:
         return value
     word = m.group(0)
-    if word in ("I", "I'm", "I've", "I'll", "I'd", "I’m", "I’ve", "I’ll", "I’d"):
+    if word in _FIRST_PERSON:
         return value
     if word[:1].isupper() and word[1:].islower() and word.lower().replace("’", "'").split("'")[0] in _FUNCTION_WORDS:
         return value[0].lower() + value[1:]
@@ -262,7 +254,7 @@ def _postmodified(plain: str) -> bool:
     return bool(words) and _head(plain) != words[-1]
 
 
-_NOT_PLURAL = _words("this its his was has does yes is plus always news series")
+_NOT_PLURAL = _Listed("not_plural")
 
 
 def _plural(word: str) -> bool:
@@ -329,16 +321,9 @@ def _verb_tag(term: str, before: str) -> str | None:
     return None
 
 
-# words after which a term is a verb: "we'll whitelist", "to prorate", "please triage"
-_VERB_CONTEXT = _words(
-    "to will would can could should must may might please we i you they don't didn't won't can't cannot let's"
-)
-# words that start another phrase after a noun: after a wording that already has one, two
-# phrases stack up ("a temporary hold on your card of €150")
-_STACKING = _words("that which who whose of for on in to from with at before after by you we they i he she")
-# words that end a verb phrase rather than give it an object
-_PHRASE_ENDS = _words("""and or but so because when if as before after until for by now today tomorrow again soon once
-while then in on at from with within within asap right""")
+_VERB_CONTEXT = _Listed("verb_context")  # "we'll whitelist", "to prorate", "please triage"
+_STACKING = _Listed("stacking")  # words that start another phrase after a noun
+_PHRASE_ENDS = _Listed("phrase_ends")  # words that end a verb phrase rather than give it an object
 
 
 def _modifies(prev: regex.Match[str] | None, prev_low: str | None, text: str, start: int, term: str) -> bool:
@@ -358,10 +343,7 @@ def _modifies(prev: regex.Match[str] | None, prev_low: str | None, text: str, st
     return not _verb_only(prev_low)
 
 
-# words that make one preposition with the next ("due to", "according to", "instead of")
-_FIXED_BEFORE_PREPOSITION = _words(
-    "due owing thanks according prior related close next similar compared regard instead"
-)
+_FIXED_BEFORE_PREPOSITION = _Listed("fixed_before_preposition")  # "due to", "instead of"
 
 
 def plain_edit(text: str, start: int, end: int, plain: str) -> tuple[int, int, str] | None:

@@ -171,7 +171,10 @@ def _lemmatizer() -> Any:
     try:
         import pymorphy3  # type: ignore[import-untyped]  # no type information shipped
     except ImportError:
-        raise ConfigError("lemma matching needs pymorphy3 and its dictionaries: pip install 'tonecheck[ru]'") from None
+        raise ConfigError(
+            "lemma matching needs pymorphy3 and its Russian dictionaries, which tonecheck depends on but "
+            "which are missing here: pip install pymorphy3 pymorphy3-dicts-ru"
+        ) from None
     analyzer = pymorphy3.MorphAnalyzer()
     parse = analyzer.parse
 
