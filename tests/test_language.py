@@ -312,6 +312,14 @@ def _after_headers(text: str, language: Language) -> int:
             lambda lang: _spelled_out(SPELLED, "TS", lang),
             id="acronyms.small_words",
         ),
+        pytest.param(
+            _add("acronyms", "function_words", "quux"),
+            lambda lang: (
+                _codes("Hi Sam,\n\nWe set up Quux QZX for your team.\n\nThanks,\nAna", lang, JARGON)
+                == [("JAR010", "QZX")]
+            ),
+            id="acronyms.function_words",
+        ),
     ],
 )
 def test_footer_closing_and_acronym_words_are_read_from_the_data(tmp_path, change, seen):

@@ -171,6 +171,9 @@ class Closing(_Strict):
 class Acronyms(_Strict):
     # small words skipped when words before an acronym spell it out ("Terms of Service (TOS)")
     small_words: tuple[Word, ...] = ()
+    # words that start no product name: a capitalised word before an acronym is part of its name
+    # ("Spotify Premium HD") unless it is one of these ("Please RSVP")
+    function_words: tuple[Word, ...] = ()
 
 
 class Grammar(_Strict):

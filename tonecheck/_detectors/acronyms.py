@@ -65,7 +65,7 @@ def _acronym(scan: Scan, rule: DetectorRule, options: AcronymOptions) -> Iterabl
             continue
         if _capitals_around(text, start, end, lists.words):
             continue  # "VALUE PACK", "FIOS TV IN": a phrase or a name in capitals
-        if _identifier_or_name(text, start, end, lists):
+        if _identifier_or_name(text, start, end, lists, scan.language):
             continue
         if _trailing_initials(text, start, end) or _spelled_out_before(text, start, bare, scan.language):
             continue
@@ -139,7 +139,7 @@ def _capitals_around(text: str, start: int, end: int, words: frozenset[str]) -> 
     return False
 
 
-def _identifier_or_name(text: str, start: int, end: int, lists: _AcronymLists) -> bool:
+def _identifier_or_name(text: str, start: int, end: int, lists: _AcronymLists, language: Language) -> bool:
     """An identifier ("booking KZBCKZ", "your RR#") or part of a name ("the XYZ app", "GTA Online")."""
     if text[end : end + 1] == "#" or _AMOUNT_BEFORE.search(text, max(0, start - 20), start):
         return True  # "your RR#", "49900 IDR": an identifier, a currency or a unit
@@ -153,7 +153,7 @@ def _identifier_or_name(text: str, start: int, end: int, lists: _AcronymLists) -
         if (gap in (" ", "\u00a0") and any(c.isupper() for c in word[1:])) or (
             gap == " "
             and word[0].isupper()
-            and word.lower() not in _FUNCTION_WORDS
+            and word.lower() not in language.derived(_function_words)
             and not is_sentence_start(text, before.start(1))
         ):
             return True  # "iPhone SE", "Spotify Premium HD": part of a product's name
@@ -168,58 +168,11 @@ def _identifier_or_name(text: str, start: int, end: int, lists: _AcronymLists) -
     return False
 
 
-_FUNCTION_WORDS = frozenset(
-    {
-        "the",
-        "a",
-        "an",
-        "your",
-        "our",
-        "this",
-        "that",
-        "my",
-        "his",
-        "her",
-        "their",
-        "its",
-        "these",
-        "those",
-        "any",
-        "some",
-        "no",
-        "each",
-        "every",
-        "please",
-        "and",
-        "or",
-        "for",
-        "to",
-        "in",
-        "on",
-        "at",
-        "from",
-        "with",
-        "by",
-        "of",
-        "i",
-        "we",
-        "you",
-        "they",
-        "it",
-        "is",
-        "are",
-        "was",
-        "can",
-        "will",
-        "if",
-        "when",
-        "so",
-        "but",
-        "as",
-        "all",
-        "new",
-    }
-)
+def _function_words(language: Language) -> frozenset[str]:
+    """Words that start no product name (language.yml, `acronyms.function_words`)."""
+    return frozenset(word.lower() for word in language.data.acronyms.function_words)
+
+
 _INITIALS_BEFORE = Lazy(r"(?:[.!?)\-–—/*^~]|\n|(?:https?://|www\.)\S+)[ \t]*$")
 _ONLY_LINKS_AFTER = Lazy(r"[.!]?(?:\s+(?:https?://|www\.)\S*)*\s*$")
 _AMOUNT_BEFORE = Lazy(r"\d[\d,.]*\s?$")
