@@ -198,8 +198,14 @@ def _rule_patterns() -> Iterator[Pattern]:
         engine.check("Hi Sam,\n\nThanks, it works (SSO).\n\nBest,\nAna", mode="draft", language=language_code)
         for build, derived in list(language_data(language_code)._derived.items()):
             owner = f"{build.__module__}.{getattr(build, '__qualname__', build)}"
-            for name, value in vars(derived).items():
+            for name, value in getattr(derived, "__dict__", {}).items():  # (a word set has no patterns)
                 yield from _from_object(f"{owner}.{name}", value)
+    # the rewrite grammar's patterns, built from English's words on first use
+    from tonecheck._engine import grammar
+
+    for name, value in vars(grammar).items():
+        if isinstance(value, grammar._Built):
+            yield Pattern(f"tonecheck._engine.grammar.{name}", value.compiled.pattern, value.flags, "regex")
     for rule in engine.rules.values():
         for index, rewrite in enumerate(getattr(rule, "rewrites", ())):
             yield Pattern(f"rule {rule.code} rewrites[{index}]", rewrite.pattern, regex.IGNORECASE, "regex")
