@@ -153,9 +153,7 @@ def _severities(config: Config) -> dict[str, int]:
     from .._engine.linter import get_engine
 
     engine = get_engine(config)
-    ranks = {rule.code: rule.severity.rank for rule in engine.ruleset.rules}
-    ranks.update({code: severity.rank for code, severity in config.severity.items()})
-    return ranks
+    return {code: severity.rank for code, severity in engine.severities.items()}
 
 
 def _progress(err: TextIO) -> Any:
