@@ -40,8 +40,30 @@ class _UsageError(Exception):
     pass
 
 
+_ENVIRONMENT = """environment:
+  TONECHECK_CACHE_DIR  where compiled rule data is cached (default: $XDG_CACHE_HOME/tonecheck,
+                       else ~/.cache/tonecheck); the 8 most recently used entries are kept,
+                       `tonecheck clean` removes them
+  TONECHECK_NO_CACHE   set to 1: no cache is read or written
+  NO_COLOR             set: no colour in the text format (FORCE_COLOR forces it)
+"""
+
+
+def _cmd_clean(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ._engine import cache
+
+    folder, removed, freed = cache.clear()
+    out.write(f"Removed {_count(removed, 'cache file')} ({freed / 1_000_000:.1f} MB) from {_escaped(str(folder))}.\n")
+    return EXIT_OK
+
+
 def _build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="tonecheck", description="Lint customer-support replies.")
+    parser = _Parser(
+        prog="tonecheck",
+        description="Lint customer-support replies.",
+        epilog=_ENVIRONMENT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
 
@@ -182,6 +204,10 @@ def _build_parser() -> argparse.ArgumentParser:
             metavar="PATH",
             help="extra rule file or folder (repeatable; replaces the configuration's rule-paths)",
         )
+    commands.add_parser(
+        "clean",
+        help="remove the compiled-rules cache ($TONECHECK_CACHE_DIR, else ~/.cache/tonecheck)",
+    )
     docs = commands.add_parser("docs", help="write the rule reference (ROOT/rules) and JSON Schemas (ROOT/schemas)")
     docs.add_argument("root", nargs="?", default="docs")
     docs.add_argument("--check", action="store_true", help="exit 1 when they are not current")
@@ -948,6 +974,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
         "serve": _cmd_serve,
         "audit": _cmd_audit,
         "docs": _cmd_docs,
+        "clean": _cmd_clean,
     }
     if args.command not in handlers:
         parser.print_help(err)
