@@ -117,3 +117,63 @@ def test_the_cache_folder_variable_is_documented_in_help_and_readme(run_subproce
     assert "TONECHECK_CACHE_DIR" in result.out and "tonecheck clean" in result.out, result
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     assert "TONECHECK_CACHE_DIR" in readme and "tonecheck clean" in readme
+
+
+# -- F37: clearer errors ---------------------------------------------------------------------------
+
+PAG_REPLY = (
+    "Hi Sam,\n\nPer my last email, the app needs a restart.\n\n"
+    "Let me know if there is anything else I can help with.\n\nBest,\nAna\n"
+)
+
+
+def test_a_raw_control_character_in_an_export_is_explained_not_cut_off(run_cli, tmp_path, monkeypatch):
+    from conftest import one_error_line
+
+    monkeypatch.chdir(tmp_path)
+    text = '{"macros": [{"id": 1, "title": "A", "actions": [{"field": "comment_value", "value": "Hi \x01 there"}]}]}'
+    (tmp_path / "broken.json").write_text(text, encoding="utf-8")
+    result = run_cli(["check", "broken.json"])
+    line = one_error_line(result, "broken.json:1:", "U+0001", "\\u0001", "re-export")
+    assert not line.rstrip().endswith(" at"), line
+    assert result.code == 2 and result.out == "", result
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_a_utf16_file_without_a_byte_order_mark_is_named_as_utf16(run_cli, tmp_path, monkeypatch, encoding):
+    from conftest import one_error_line
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "reply.txt").write_bytes(PAG_REPLY.encode(encoding))
+    result = run_cli(["check", "reply.txt"])
+    one_error_line(result, "reply.txt", "UTF-16", "re-save it as UTF-8")
+    assert "binary" not in result.err and result.code == 2, result
+
+
+def test_a_utf16_file_with_a_byte_order_mark_is_decoded_and_fixed_in_utf16(run_cli, tmp_path, monkeypatch):
+    import json
+
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "reply.txt"
+    path.write_bytes(PAG_REPLY.encode("utf-16"))  # with a BOM
+    result = run_cli(["check", "reply.txt", "--format", "json"])
+    assert result.code == 1 and [f["code"] for f in json.loads(result.out)["files"][0]["findings"]] == ["PAG003"]
+    result = run_cli(["check", "reply.txt", "--fix"])
+    data = path.read_bytes()
+    assert data[:2] in (b"\xff\xfe", b"\xfe\xff") and "Per my last email" not in data.decode("utf-16"), result
+
+
+def test_binary_files_are_still_called_binary(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "image.txt").write_bytes(b"PK\x03\x04\x14\x00\x00\x00\x08\x00data\x00\x00\x10")  # a zip header
+    result = run_cli(["check", "image.txt"])
+    assert result.code == 2 and "binary" in result.err and "UTF-16" not in result.err, result
+
+
+def test_a_missing_path_prints_only_the_error(run_cli, tmp_path, monkeypatch):
+    from conftest import one_error_line
+
+    monkeypatch.chdir(tmp_path)
+    result = run_cli(["check", "no-such-folder"])
+    one_error_line(result, "no-such-folder", "no such file or folder")
+    assert result.code == 2 and result.out == "", result

@@ -696,7 +696,10 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     fixed_to_stdout = args.fix and any(path is None for _, path in targets)
     if args.fix and not fixed_to_stdout and not args.quiet:
         err.write(f"Applied {fixes_applied} fix{'es' if fixes_applied != 1 else ''}.\n")
-    if not fixed_to_stdout and not args.quiet:
+    # nothing could be linted: the errors on standard error are the whole story, with no "Found 0
+    # problems in 0 files" beside them (the structured formats still write a valid, empty document)
+    nothing_linted = errors and not results and (args.statistics or args.format in ("text", "concise"))
+    if not fixed_to_stdout and not args.quiet and not nothing_linted:
         if args.statistics:
             report_text = statistics(results)
         else:
