@@ -202,7 +202,7 @@ def test_each_finding_keeps_the_reply_it_belongs_to():
 
 def test_every_format_renders_no_results():
     assert out("text") == "Found 0 problems in 0 files.\n"
-    assert json.loads(out("json")) == {"version": 1, "files": []}
+    assert json.loads(out("json")) == {"version": 1, "files": [], "errors": []}
     assert out("github") == ""
     assert json.loads(out("sarif"))["runs"][0]["results"] == []
     root = ET.fromstring(out("junit"))

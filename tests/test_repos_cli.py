@@ -177,3 +177,172 @@ def test_a_missing_path_prints_only_the_error(run_cli, tmp_path, monkeypatch):
     result = run_cli(["check", "no-such-folder"])
     one_error_line(result, "no-such-folder", "no such file or folder")
     assert result.code == 2 and result.out == "", result
+
+
+# -- F28: repository-root paths for the CI formats ---------------------------------------------------
+
+
+def _git_repo(root):
+    """A repository as a checkout looks to tonecheck: a `.git` folder at its top (no git run)."""
+    (root / ".git").mkdir()
+    (root / "replies").mkdir()
+    (root / "replies" / "api-limits.md").write_text(PAG_REPLY, encoding="utf-8")
+    return root / "replies"
+
+
+@pytest.mark.parametrize("given", [".", "api-limits.md"])
+def test_github_annotations_name_files_from_the_repository_root(run_cli, tmp_path, monkeypatch, given):
+    monkeypatch.chdir(_git_repo(tmp_path))  # a `working-directory: replies` step
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    result = run_cli(["check", given, "--format", "github"])
+    assert result.code == 1 and "file=replies/api-limits.md," in result.out, result
+
+
+def test_a_worktree_git_file_marks_the_root_too(run_cli, tmp_path, monkeypatch):
+    folder = _git_repo(tmp_path)
+    (tmp_path / ".git").rmdir()
+    (tmp_path / ".git").write_text("gitdir: /elsewhere/.git/worktrees/x\n", encoding="utf-8")
+    monkeypatch.chdir(folder)
+    result = run_cli(["check", ".", "--format", "gitlab"])
+    import json
+
+    assert [issue["location"]["path"] for issue in json.loads(result.out)] == ["replies/api-limits.md"], result
+
+
+def test_sarif_uris_are_relative_to_the_repository_root_it_names(run_cli, tmp_path, monkeypatch):
+    import json
+
+    monkeypatch.chdir(_git_repo(tmp_path))
+    log = json.loads(run_cli(["check", ".", "--format", "sarif"]).out)
+    run = log["runs"][0]
+    location = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": "replies/api-limits.md", "uriBaseId": "%SRCROOT%"}
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.resolve().as_uri() + "/"
+
+
+def test_outside_a_repository_and_for_other_formats_paths_stay_as_given(run_cli, tmp_path, monkeypatch):
+    folder = tmp_path / "replies"
+    folder.mkdir()
+    (folder / "api-limits.md").write_text(PAG_REPLY, encoding="utf-8")
+    monkeypatch.chdir(folder)
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    assert "file=api-limits.md," in run_cli(["check", ".", "--format", "github"]).out
+    (tmp_path / ".git").mkdir()  # in a repository, the concise format still names files as given
+    assert run_cli(["check", ".", "--format", "concise"]).out.startswith("api-limits.md:3:1:")
+
+
+# -- F29: SARIF help, files that failed, byte-correct fixes ------------------------------------------
+
+
+def test_sarif_rules_have_markdown_help_from_the_rule_data(run_cli, tmp_path, monkeypatch):
+    import json
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "reply.txt").write_text(PAG_REPLY, encoding="utf-8")
+    log = json.loads(run_cli(["check", "reply.txt", "--format", "sarif"]).out)
+    rules = {rule["id"]: rule for rule in log["runs"][0]["tool"]["driver"]["rules"]}
+    from tonecheck._ruleset.load import load_rules
+
+    rule = load_rules().by_code()["PAG003"]
+    markdown = rules["PAG003"]["help"]["markdown"]
+    assert rule.why in markdown and rule.fix in markdown and "docs/rules/PAG003.md" in markdown
+    assert all(example in markdown for example in (*rule.examples.flag, *rule.examples.pass_))
+    assert "{" not in markdown.split("**Why.**")[0]  # the message's slots are shown as prose
+    # no helpUri: the rule pages have no published address, and SARIF wants an absolute URI there
+    assert all("helpUri" not in r for r in rules.values())
+
+
+@pytest.mark.parametrize("format", ["json", "sarif", "junit"])
+def test_a_file_that_failed_to_parse_is_in_the_report_not_only_on_stderr(run_cli, tmp_path, monkeypatch, format):
+    import json
+    import xml.etree.ElementTree as ET
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "reply.txt").write_text(PAG_REPLY, encoding="utf-8")
+    (tmp_path / "broken.json").write_text('{"macros": [{"id": 1,, "title": "x"}]}', encoding="utf-8")
+    result = run_cli(["check", "reply.txt", "broken.json", "missing.md", "--format", format])
+    assert result.code == 2 and "broken.json:1:" in result.err, result
+    if format == "json":
+        errors = json.loads(result.out)["errors"]
+        assert [(e["path"], e["line"]) for e in errors] == [("missing.md", None), ("broken.json", 1)]
+        assert "invalid JSON" in errors[1]["message"] and errors[1]["column"] > 1
+    elif format == "sarif":
+        invocation = json.loads(result.out)["runs"][0]["invocations"][0]
+        assert invocation["executionSuccessful"] is False
+        notes = invocation["toolExecutionNotifications"]
+        assert [n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for n in notes] == [
+            "missing.md",
+            "broken.json",
+        ]
+        assert notes[1]["level"] == "error" and "invalid JSON" in notes[1]["message"]["text"]
+        assert notes[1]["locations"][0]["physicalLocation"]["region"]["startLine"] == 1
+    else:
+        root = ET.fromstring(result.out)
+        assert root.get("errors") == "2"
+        errored = [c for c in root.iter("testcase") if c.find("error") is not None]
+        assert [c.get("file") for c in errored] == ["missing.md", "broken.json"]
+
+
+def test_a_clean_sarif_run_says_it_succeeded(run_cli, tmp_path, monkeypatch):
+    import json
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "reply.txt").write_text(PAG_REPLY, encoding="utf-8")
+    invocation = json.loads(run_cli(["check", "reply.txt", "--format", "sarif"]).out)["runs"][0]["invocations"][0]
+    assert invocation == {"executionSuccessful": True, "toolExecutionNotifications": []}
+
+
+def _apply_sarif_fix(text: str, fix: dict) -> str:
+    """A SARIF fix applied to a file's text (columns count code points: columnKind)."""
+    (change,) = fix["artifactChanges"]
+    (replacement,) = change["replacements"]
+    region = replacement["deletedRegion"]
+    starts = [0]
+    for line in text.split("\n"):
+        starts.append(starts[-1] + len(line) + 1)
+    start = starts[region["startLine"] - 1] + region["startColumn"] - 1
+    end = starts[region["endLine"] - 1] + region["endColumn"] - 1
+    return text[:start] + replacement["insertedContent"]["text"] + text[end:]
+
+
+BLAME = "Hi Sam,\n\nYou forgot to attach the café’s receipt.\n\nLet me know if there is anything else I can help with.\n\nBest,\nAna\n"
+
+
+def _zendesk_ascii(text: str) -> str:
+    import json
+
+    macro = {"id": 7, "title": "Receipt", "actions": [{"field": "comment_value", "value": text}]}
+    return json.dumps({"macros": [macro]}, indent=2)  # ensure_ascii: é and ’ as \\u escapes
+
+
+def _html(text: str) -> str:
+    body = text.replace("café’s", "caf&eacute;&rsquo;s").replace("\n\n", "</p>\n<p>").replace("\n", "<br>\n")
+    return f"<p>{body}</p>\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "selected"),
+    [
+        ("macros.json", _zendesk_ascii(BLAME), "NEG030"),  # the replacement written as \\u escapes
+        ("reply.html", _html(BLAME), "NEG030"),  # entities in the deleted region
+        ("macros.json", _zendesk_ascii(PAG_REPLY), "PAG003"),  # a removal tidied as --fix tidies it
+        ("reply.html", _html(PAG_REPLY), "PAG003"),
+        ("reply.txt", PAG_REPLY, "PAG003"),
+    ],
+)
+def test_a_sarif_fix_is_byte_for_byte_what_fix_writes(run_cli, tmp_path, monkeypatch, name, content, selected):
+    import json
+
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    log = json.loads(run_cli(["check", name, "--format", "sarif", "--select", selected]).out)
+    (result,) = log["runs"][0]["results"]
+    fixes = result["fixes"]
+    assert fixes, result
+    result = run_cli(["check", name, "--fix", "--unsafe-fixes", "--select", selected])
+    assert "Applied 1 fix" in result.err, result
+    written = path.read_text(encoding="utf-8")
+    assert written != content
+    assert _apply_sarif_fix(content, fixes[0]) == written

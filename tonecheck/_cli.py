@@ -6,6 +6,7 @@ Exit codes: 0 no findings at or above the fail level, 1 findings, 2 usage or inp
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
 import json
 import os
@@ -431,6 +432,7 @@ class _Outcome:
     notes: list[str] = field(default_factory=list)
     output: str = ""  # a diff, or the fixed text of standard input
     fixes: int = 0
+    error_at: tuple[int | None, int | None] = (None, None)  # (line, column) of a file's error, if known
 
 
 # (path as shown, file or None for standard input, index of its project, standard input's text,
@@ -464,6 +466,7 @@ def _lint_target(state: tuple[_Run, tuple[tuple[Project, Engine], ...]], target:
         _lint_into(outcome, run, project, engine, display, path, stdin_text)
     except TonecheckError as exc:
         outcome.errors.append(str(exc))
+        outcome.error_at = (getattr(exc, "line", None), getattr(exc, "column", None))
         outcome.report = None
     except (MemoryError, RecursionError) as exc:
         outcome.errors.append(f"{shown}: too large or too deeply nested to lint ({type(exc).__name__})")
@@ -566,7 +569,7 @@ def _error(err: TextIO, message: str, level: str = "error") -> None:
 
 def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ._engine.linter import get_engine
-    from ._outputs import colorize, github_step_summary, render, statistics
+    from ._outputs import FileError, colorize, github_step_summary, render, statistics
     from ._parallel import run_pool
     from ._project.baseline import Matcher
     from ._project.baseline import key as baseline_key
@@ -588,6 +591,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     results: list[FileReport] = []
     rules: dict[str, Rule] = {}  # what ran, for formats that describe rules: each file's own rule set
     errors = failing = fixes_applied = 0
+    file_errors: list[FileError] = []  # what JSON, SARIF and JUnit report besides standard error
     targets: list[tuple[str, Path | None]] = []
     found_files: set[Path] = set()  # files found in the folders given
 
@@ -609,6 +613,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     else "no such file or folder"
                 )
                 _error(err, f"{given}: {problem}")
+                file_errors.append(FileError(given, f"{given}: {problem}"))
                 errors += 1
                 continue
             project = projects.for_path(given_path)
@@ -656,11 +661,12 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         _terminate_cleanly()
     jobs = args.jobs if args.jobs is not None else (0 if len(items) >= POOL_MIN_FILES else 1)
     outcomes = run_pool(_lint_target, items, setup=functools.partial(_setup, run, tuple(order)), jobs=jobs or None)
-    for (_, _, index, _, _), outcome in zip(items, outcomes, strict=True):
+    for (display, _, index, _, _), outcome in zip(items, outcomes, strict=True):
         for note in outcome.notes:
             _error(err, note, "note")
         for message in outcome.errors:
             _error(err, message)
+            file_errors.append(FileError(outcome.shown or display, message, *outcome.error_at))
         errors += len(outcome.errors)
         fixes_applied += outcome.fixes
         out.write(outcome.output)
@@ -699,11 +705,18 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # nothing could be linted: the errors on standard error are the whole story, with no "Found 0
     # problems in 0 files" beside them (the structured formats still write a valid, empty document)
     nothing_linted = errors and not results and (args.statistics or args.format in ("text", "concise"))
+    cwd = Path.cwd()
+    top = _repository_top(cwd)
+    if args.format in _REPOSITORY_PATH_FORMATS and top != cwd:
+        results = [r.model_copy(update={"path": _from_top(r.path, top, cwd)}) for r in results]
+        file_errors = [dataclasses.replace(e, path=_from_top(e.path, top, cwd)) for e in file_errors]
     if not fixed_to_stdout and not args.quiet and not nothing_linted:
         if args.statistics:
             report_text = statistics(results)
         else:
-            report_text = render(args.format, results, rules=rules, version=__version__)
+            report_text = render(
+                args.format, results, rules=rules, version=__version__, errors=file_errors, root=str(top)
+            )
             if args.format == "text" and _use_color(args.color, out, args.output_file):
                 report_text = colorize(report_text)
         if args.output_file is not None:
@@ -724,6 +737,47 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if failing and not args.exit_zero else EXIT_OK
+
+
+# formats whose readers want paths from the repository's top folder: GitHub anchors annotations
+# there, GitLab Code Quality and SARIF (code scanning) name files from the repository root
+_REPOSITORY_PATH_FORMATS = ("github", "gitlab", "sarif")
+
+
+def _repository_top(start: Path) -> Path:
+    """The top folder of the repository holding `start`, found without running git: the nearest
+    folder upward with a `.git` (a folder, or the file of a worktree or submodule); else
+    $GITHUB_WORKSPACE when `start` is inside it; else `start`."""
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if workspace:
+        top = Path(os.path.abspath(workspace))
+        if start == top or top in start.parents:
+            return top
+    return start
+
+
+def _from_top(path: str, top: Path, cwd: Path) -> str:
+    """A path as given (relative to `cwd`, or absolute) made relative to `top`, POSIX style; as
+    given when it lies outside `top` (or is standard input)."""
+    if path == "<stdin>":
+        return path
+    absolute = Path(os.path.normpath(cwd / path))
+    for candidate in (absolute, _resolved(absolute)):
+        try:
+            return candidate.relative_to(top).as_posix()
+        except ValueError:
+            continue
+    return path
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path
 
 
 def _use_color(choice: str, out: TextIO, output_file: Path | None) -> bool:

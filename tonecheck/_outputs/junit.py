@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from .._ruleset.load import Rule
 from .._types import Finding
-from .common import FileResult, escape_char, escape_text
+from .common import FileError, FileResult, escape_char, escape_text
 
 _XML_INVALID = re.compile("[\ufffe\uffff]")
 
@@ -33,9 +33,12 @@ def _case(name: str, classname: str, path: str, line: int | None = None) -> ET.E
     return ET.Element("testcase", attributes)
 
 
-def _render_junit(results: Sequence[FileResult], rules: Mapping[str, Rule], version: str) -> str:
-    """One test case per finding (several consumers show only a case's first failure), and one
-    passing case per reply (or file) without findings, so the totals count what was checked."""
+def _render_junit(
+    results: Sequence[FileResult], rules: Mapping[str, Rule], version: str, *, errors: Sequence[FileError] = ()
+) -> str:
+    """One test case per finding (several consumers show only a case's first failure), one
+    passing case per reply (or file) without findings, so the totals count what was checked, and
+    one case with an <error> per file that could not be linted."""
     cases: list[ET.Element] = []
     for result in results:
         replies: list[tuple[str | None, tuple[Finding, ...]]] = [(r.reply_id, r.findings) for r in result.replies]
@@ -62,8 +65,12 @@ def _render_junit(results: Sequence[FileResult], rules: Mapping[str, Rule], vers
                     f"{finding.line}:{finding.column}: {finding.code} [{finding.severity.value}] {finding.message}"
                 )
                 cases.append(case)
+    for error in errors:
+        case = _case(error.path, error.path, error.path, error.line)
+        ET.SubElement(case, "error", {"message": _xml_text(error.message, attribute=True)})
+        cases.append(case)
     failures = sum(1 for case in cases if case.find("failure") is not None)
-    counts = {"tests": str(len(cases)), "failures": str(failures), "errors": "0", "skipped": "0"}
+    counts = {"tests": str(len(cases)), "failures": str(failures), "errors": str(len(errors)), "skipped": "0"}
     root = ET.Element("testsuites", {"name": "tonecheck", **{k: counts[k] for k in ("tests", "failures", "errors")}})
     suite = ET.SubElement(root, "testsuite", {"name": "tonecheck", **counts})
     suite.extend(cases)
