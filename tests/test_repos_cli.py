@@ -346,3 +346,76 @@ def test_a_sarif_fix_is_byte_for_byte_what_fix_writes(run_cli, tmp_path, monkeyp
     written = path.read_text(encoding="utf-8")
     assert written != content
     assert _apply_sarif_fix(content, fixes[0]) == written
+
+
+# -- F16: `tonecheck config`: TOML, each key's origin, the files a check would lint -------------------
+
+
+def _team_repo(root):
+    (root / "tonecheck.toml").write_text(
+        'select = ["PAG", "JAR"]\nglossary = ["SSO"]\n[severity]\njargon = "info"\n'
+        '[closing]\nrequired = ["next-step"]\n',
+        encoding="utf-8",
+    )
+    team = root / "team"
+    (team / "replies").mkdir(parents=True)
+    (team / "drafts").mkdir()
+    (team / "tonecheck.toml").write_text(
+        'extend = "../tonecheck.toml"\nglossary = ["SAML"]\nextend-exclude = ["drafts"]\n'
+        '[per-file-ignores]\n"replies/*.md" = ["PAG003"]\n',
+        encoding="utf-8",
+    )
+    for name in ("replies/a.md", "replies/b.txt", "drafts/c.md", "README.md"):
+        (team / name).write_text(PAG_REPLY, encoding="utf-8")
+    return team
+
+
+def test_config_says_where_each_key_came_from(run_cli, tmp_path, monkeypatch):
+    import json
+
+    monkeypatch.chdir(_team_repo(tmp_path))
+    result = run_cli(["config", ".", "--ignore", "JAR003"])
+    origins = json.loads(result.out)["origins"]
+    team_file, parent = str(tmp_path / "team" / "tonecheck.toml"), str(tmp_path / "tonecheck.toml")
+    assert origins["glossary"] == team_file  # the file overrides the one it extends
+    assert origins["select"] == f"{parent} (extended by {team_file})"
+    assert origins["severity"] == origins["closing"] == origins["select"]
+    assert origins["per-file-ignores"] == team_file
+    assert origins["ignore"] == "command line (--ignore)"
+    assert origins["fail-on"] == origins["max-file-bytes"] == "default"
+    assert json.loads(result.out)["config"]["ignore"] == ["JAR003"]
+
+
+def test_config_as_toml_reads_back_as_the_same_configuration(run_cli, tmp_path, monkeypatch):
+    import tomllib
+
+    team = _team_repo(tmp_path)
+    monkeypatch.chdir(team)
+    result = run_cli(["config", ".", "--format", "toml", "--preview"])
+    assert result.code == 0, result
+    assert 'glossary = ["SAML"]  # ' + str(team / "tonecheck.toml") in result.out
+    assert "preview = true  # command line (--preview)" in result.out
+    assert 'fail-on = "warning"  # default' in result.out
+    assert "# baseline is not set  # default" in result.out
+    data = tomllib.loads(result.out)
+    shown = Config.from_mapping(data)
+    from tonecheck._project.discovery import load_project
+
+    assert shown == load_project(team, overrides={"preview": True}).config
+    assert data["per-file-ignores"] == {"replies/*.md": ["PAG003"]} and data["severity"] == {"jargon": "info"}
+
+
+def test_config_show_files_lists_what_check_would_lint(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(_team_repo(tmp_path))
+    result = run_cli(["config", ".", "--show-files"])
+    assert result.code == 0, result
+    assert sorted(result.out.split()) == ["replies/a.md", "replies/b.txt"]  # not README, not drafts/
+
+
+def test_config_for_a_missing_path_is_an_error(run_cli, tmp_path, monkeypatch):
+    from conftest import one_error_line
+
+    monkeypatch.chdir(tmp_path)
+    result = run_cli(["config", "nowhere"])
+    one_error_line(result, "nowhere", "no such file or folder")
+    assert result.code == 2 and result.out == ""

@@ -182,9 +182,29 @@ def _build_parser() -> argparse.ArgumentParser:
         "else 1; 0 is every core)",
     )
 
-    config = commands.add_parser("config", help="print the effective configuration for a path")
+    config = commands.add_parser(
+        "config", help="print the effective configuration for a path: each key's value and where it came from"
+    )
     config.add_argument("path", nargs="?", default=".")
     config.add_argument("--config", type=Path, default=None, metavar="FILE")
+    config.add_argument(
+        "--format",
+        choices=("json", "toml"),
+        default="json",
+        help="json (default): the settings, their sources and each key's origin; toml: the settings "
+        "as a configuration file, each key with a comment saying where it came from",
+    )
+    config.add_argument(
+        "--show-files", action="store_true", help="list the files `tonecheck check PATH` would lint, and exit"
+    )
+    # the options of `check` that override the configuration: their origin is shown as the flag
+    for flag in ("--select", "--extend-select", "--ignore"):
+        config.add_argument(flag, action="append", default=[], metavar="CODE|PREFIX|CATEGORY")
+    config.add_argument("--rule-path", action="append", default=[], metavar="PATH")
+    config.add_argument("--fail-on", choices=[s.value for s in Severity], default=None)
+    config.add_argument("--channel", choices=("auto", "email", "chat", "social"), default=None)
+    config.add_argument("--language", default=None, metavar="auto|CODE")
+    config.add_argument("--preview", action="store_true", default=None)
 
     rule = commands.add_parser("rule", help="explain one rule")
     rule.add_argument("code")
@@ -850,15 +870,104 @@ def _terminate_cleanly() -> None:
         pass
 
 
+# the command-line flag that sets each configuration key (`tonecheck check` and `config` take them)
+_FLAG_OF_KEY = {
+    "select": "--select",
+    "extend-select": "--extend-select",
+    "ignore": "--ignore",
+    "rule-paths": "--rule-path",
+    "fail-on": "--fail-on",
+    "channel": "--channel",
+    "language": "--language",
+    "preview": "--preview",
+}
+
+
 def _cmd_config(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    project = load_project(Path(args.path), config_file=args.config)
+    from ._project.discovery import config_origins, discover
+
+    path = Path(args.path)
+    if not path.exists():
+        _error(err, f"{args.path}: no such file or folder")
+        return EXIT_ERROR
+    overrides = _overrides(args)
+    project = load_project(path, overrides=overrides, config_file=args.config)
+    if args.show_files:
+        skipped: list[str] = []
+        for found in discover([path], project, on_skip=lambda p, why: skipped.append(f"{p}: skipped: {why}")):
+            out.write(_escaped(str(found)) + "\n")
+        for line in skipped:
+            _error(err, line, "warning")
+        return EXIT_OK
+    settings = project.config.model_dump(mode="json", by_alias=True)
+    from_files = config_origins(project.source) if project.source is not None else {}
+    origins: dict[str, str] = {}
+    for key in settings:
+        if overrides.get(key) not in (None, (), []):
+            origins[key] = f"command line ({_FLAG_OF_KEY[key]})"
+        elif key in from_files:
+            file = from_files[key]
+            origins[key] = str(file) if file == project.source else f"{file} (extended by {project.source})"
+        else:
+            origins[key] = "default"
+    if args.format == "toml":
+        out.write(_config_toml(settings, origins, project))
+        return EXIT_OK
     payload = {
         "source": str(project.source) if project.source else None,
         "root": str(project.root),
-        "config": project.config.model_dump(mode="json", by_alias=True),
+        "config": settings,
+        "origins": origins,
     }
     out.write(json.dumps(payload, indent=2) + "\n")
     return EXIT_OK
+
+
+def _config_toml(settings: dict[str, object], origins: dict[str, str], project: Project) -> str:
+    """The settings as a tonecheck.toml, each key with a comment naming its origin. TOML has no
+    null: a key with no value is written as a comment."""
+    from ._outputs.common import escape_text
+
+    def key(name: str) -> str:
+        return name if name and all(c.isalnum() or c in "-_" for c in name) and name.isascii() else json.dumps(name)
+
+    def value(item: object) -> str:
+        if isinstance(item, bool):
+            return "true" if item else "false"
+        if isinstance(item, int | float):
+            return str(item)
+        if isinstance(item, str):
+            return json.dumps(item)  # JSON string escapes are TOML basic-string escapes
+        if isinstance(item, list | tuple):
+            return "[" + ", ".join(value(v) for v in item) + "]"
+        if isinstance(item, dict):
+            return "{" + ", ".join(f"{key(k)} = {value(v)}" for k, v in item.items() if v is not None) + "}"
+        raise TypeError(f"no TOML form for {item!r}")
+
+    head = [
+        "# the effective configuration of tonecheck "
+        + (f"(from {escape_text(str(project.source))})" if project.source else "(no configuration file: defaults)"),
+        f"# paths and globs are relative to {escape_text(str(project.root))}; in pyproject.toml these "
+        "keys go under [tool.tonecheck]",
+        "",
+    ]
+    lines: list[str] = []
+    tables: list[str] = []
+    for name, item in settings.items():
+        origin = f"  # {escape_text(origins[name])}"
+        if item is None:
+            lines.append(f"# {key(name)} is not set{origin}")
+        elif isinstance(item, dict):
+            tables.append("")
+            tables.append(f"[{key(name)}]{origin}")
+            for sub, sub_item in item.items():
+                if sub_item is None:
+                    tables.append(f"# {key(sub)} is not set")
+                else:
+                    tables.append(f"{key(sub)} = {value(sub_item)}")
+        else:
+            lines.append(f"{key(name)} = {value(item)}{origin}")
+    return "\n".join([*head, *lines, *tables]) + "\n"
 
 
 def _diff_text(path: str, before: str, after: str) -> tuple[str, bool]:
