@@ -209,7 +209,7 @@ def test_a_worktree_git_file_marks_the_root_too(run_cli, tmp_path, monkeypatch):
     assert [issue["location"]["path"] for issue in json.loads(result.out)] == ["replies/api-limits.md"], result
 
 
-def test_sarif_uris_are_relative_to_the_repository_root_it_names(run_cli, tmp_path, monkeypatch):
+def test_sarif_uris_are_relative_to_the_repository_root(run_cli, tmp_path, monkeypatch):
     import json
 
     monkeypatch.chdir(_git_repo(tmp_path))
@@ -217,7 +217,7 @@ def test_sarif_uris_are_relative_to_the_repository_root_it_names(run_cli, tmp_pa
     run = log["runs"][0]
     location = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert location == {"uri": "replies/api-limits.md", "uriBaseId": "%SRCROOT%"}
-    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.resolve().as_uri() + "/"
+    assert "originalUriBaseIds" not in run  # no absolute path of this machine in the log
 
 
 def test_outside_a_repository_and_for_other_formats_paths_stay_as_given(run_cli, tmp_path, monkeypatch):

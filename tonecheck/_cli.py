@@ -734,9 +734,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if args.statistics:
             report_text = statistics(results)
         else:
-            report_text = render(
-                args.format, results, rules=rules, version=__version__, errors=file_errors, root=str(top)
-            )
+            report_text = render(args.format, results, rules=rules, version=__version__, errors=file_errors)
             if args.format == "text" and _use_color(args.color, out, args.output_file):
                 report_text = colorize(report_text)
         if args.output_file is not None:

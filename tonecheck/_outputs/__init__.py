@@ -53,14 +53,12 @@ def render(
     rules: Mapping[str, Rule],
     version: str,
     errors: Sequence[FileError] = (),
-    root: str | None = None,
 ) -> str:
     """The whole output of one run in `format` (one of FORMATS), ending in a newline when not empty.
 
     `rules` describes the rules that ran (SARIF lists them, in code order); `version` is
     tonecheck's version, for formats that name the tool. `errors`: files that could not be
-    linted, which JSON, SARIF and JUnit report too. `root`: the absolute folder relative paths
-    are relative to (SARIF's %SRCROOT%), when known.
+    linted, which JSON, SARIF and JUnit report too.
     """
     renderer = _RENDERERS.get(format)
     if renderer is None:
@@ -68,7 +66,7 @@ def render(
     if format == "json":
         return _render_json(results, rules, version, errors=errors)
     if format == "sarif":
-        return _render_sarif(results, rules, version, errors=errors, root=root)
+        return _render_sarif(results, rules, version, errors=errors)
     if format == "junit":
         return _render_junit(results, rules, version, errors=errors)
     return renderer(results, rules, version)

@@ -61,14 +61,6 @@ def _help_markdown(rule: Rule) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
-def _folder_uri(folder: str) -> str:
-    """An absolute folder as a file: URI ending in "/" (SARIF resolves relative URIs against it)."""
-    quoted = urllib.parse.quote(
-        PurePath(folder).as_posix().encode("utf-8", "surrogateescape"), safe="/-._~!$&'()*+,;=@"
-    )
-    return "file://" + (quoted if quoted.startswith("/") else "/" + quoted).rstrip("/") + "/"
-
-
 def _sarif_rule(rule: Rule) -> dict[str, Any]:
     help_text = f"{rule.why}\n\n{rule.fix}\n\nFlagged: {rule.examples.flag[0]}\nNot flagged: {rule.examples.pass_[0]}"
     return {
@@ -213,7 +205,6 @@ def _render_sarif(
     version: str,
     *,
     errors: Sequence[FileError] = (),
-    root: str | None = None,
 ) -> str:
     descriptors = [_sarif_rule(rules[code]) for code in sorted(rules)]
     index = {descriptor["id"]: position for position, descriptor in enumerate(descriptors)}
@@ -268,8 +259,6 @@ def _render_sarif(
         "columnKind": "unicodeCodePoints",
         "results": sarif_results,
     }
-    if root is not None:  # where %SRCROOT% is: relative URIs are relative to the repository's top folder
-        run["originalUriBaseIds"] = {"%SRCROOT%": {"uri": _folder_uri(root)}}
     log = {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
     return escape_json(json.dumps(log, ensure_ascii=False, indent=2)) + "\n"
 
