@@ -123,7 +123,8 @@ def test_json_output_shape(run_cli, bad_file):
     result = run_cli(["check", PREVIEW, "--format", "json", str(bad_file)])
     assert result.code == 1
     payload = json.loads(result.out)
-    assert set(payload) == {"version", "files"}
+    assert set(payload) == {"version", "files", "errors"}
+    assert payload["errors"] == []  # files that could not be linted
     assert payload["version"] == 1
     assert len(payload["files"]) == 1
     entry = payload["files"][0]
@@ -157,6 +158,7 @@ def test_json_for_clean_input_has_an_empty_findings_list(run_cli, clean_file):
         "files": [
             {"path": str(clean_file), "findings": [], "replies": [{"reply_id": None, "language": "en", "notes": []}]}
         ],
+        "errors": [],
     }
 
 

@@ -202,7 +202,7 @@ def test_each_finding_keeps_the_reply_it_belongs_to():
 
 def test_every_format_renders_no_results():
     assert out("text") == "Found 0 problems in 0 files.\n"
-    assert json.loads(out("json")) == {"version": 1, "files": []}
+    assert json.loads(out("json")) == {"version": 1, "files": [], "errors": []}
     assert out("github") == ""
     assert json.loads(out("sarif"))["runs"][0]["results"] == []
     root = ET.fromstring(out("junit"))
@@ -593,21 +593,43 @@ def test_junit_counts_testcases_and_failures():
     (suite,) = root
     assert suite.tag == "testsuite" and suite.get("name") == "tonecheck"
     cases = suite.findall("testcase")
-    assert [c.get("name") for c in cases] == ["saved.md [Refund]", "saved.md [Late]", "plain.txt", "clean.txt"]
-    assert [c.get("file") for c in cases] == ["saved.md", "saved.md", "plain.txt", "clean.txt"]
-    per_reply = [sum(1 for _, r in saved.findings_with_replies() if r == title) for title in ("Refund", "Late")]
-    assert [len(c.findall("failure")) for c in cases] == [*per_reply, len(plain.findings), 0]
-    for element in (root, suite):
-        assert element.get("tests") == "4"
-        assert element.get("failures") == "3"
-        assert element.get("errors") == "0"
-    failures = cases[2].findall("failure")
-    for failure, finding in zip(failures, plain.findings):
+    # one case per finding (several consumers show only a case's first failure), one per clean file
+    pairs = [*saved.findings_with_replies(), *((f, None) for f in plain.findings)]
+    assert len(cases) == len(pairs) + 1
+    for case, (finding, reply_id) in zip(cases, pairs):
+        label = "plain.txt" if case.get("file") == "plain.txt" else f"saved.md [{reply_id}]"
+        assert case.get("classname") == label
+        assert case.get("name") == f"{finding.code} {finding.name} at {finding.line}:{finding.column}"
+        assert case.get("line") == str(finding.line)
+        (failure,) = case.findall("failure")
         assert failure.get("type") == finding.code
         assert failure.get("message") == finding.message
         assert failure.text is not None
         assert failure.text.startswith(f"{finding.line}:{finding.column}: ")
         assert finding.message in failure.text
+    assert [c.get("file") for c in cases] == ["saved.md"] * len(saved.findings) + ["plain.txt"] * len(
+        plain.findings
+    ) + ["clean.txt"]
+    assert cases[-1].get("name") == "clean.txt" and not cases[-1].findall("failure")
+    for element in (root, suite):
+        assert element.get("tests") == str(len(pairs) + 1)
+        assert element.get("failures") == str(len(pairs))
+        assert element.get("errors") == "0"
+
+
+def test_junit_a_clean_reply_of_a_file_is_a_passing_case():
+    saved = saved_replies("saved.md", [("Refund", BAD_LINE), ("Thanks", CLEAN_REPLY)])
+    report = saved.model_copy(
+        update={
+            "replies": (
+                *saved.replies,
+                tonecheck.Report(text="", mode="saved", findings=(), reply_id="Thanks"),
+            )
+        }
+    )
+    cases = ET.fromstring(out("junit", report)).find("testsuite").findall("testcase")  # type: ignore[union-attr]
+    assert cases[-1].get("name") == "saved.md [Thanks]" and not cases[-1].findall("failure")
+    assert sum(1 for c in cases if c.findall("failure")) == len(saved.findings)
 
 
 def test_junit_escapes_markup_newlines_non_ascii_and_control_characters():
@@ -615,7 +637,7 @@ def test_junit_escapes_markup_newlines_non_ascii_and_control_characters():
     text = out("junit", one('dir/<x> & "y".txt', nasty, "Ré: ply\x02"), *edge_results())
     root = ET.fromstring(text)  # well-formed despite \x01 and \x02, which XML 1.0 cannot hold
     cases = root.find("testsuite").findall("testcase")  # type: ignore[union-attr]
-    assert cases[0].get("name") == 'dir/<x> & "y".txt [Ré: ply\\x02]'
+    assert cases[0].get("classname") == 'dir/<x> & "y".txt [Ré: ply\\x02]'
     assert cases[0].get("file") == 'dir/<x> & "y".txt'
     failure = cases[0].find("failure")
     assert failure is not None
@@ -623,16 +645,17 @@ def test_junit_escapes_markup_newlines_non_ascii_and_control_characters():
     # in element text a line break is escaped: no line of the file starts with a reply's content
     assert failure.text == '3:5: NEG010 [warning] a <b> & "c"\\nd\\x01e ✓ ünï\\x7f'
     assert all(not line.lstrip().startswith("d") for line in text.splitlines())
-    # edge results: one case per (file, reply id); a file without findings passes
-    names = [c.get("name") for c in cases[1:]]
-    assert names == [
+    # edge results: one case per finding, its class the file and reply; a file without findings passes
+    classes = [c.get("classname") for c in cases[1:]]
+    assert classes == [
         "my replies/a,b:c%.txt",
         "my replies/a,b:c%.txt [Refund: late, sorry]",
+        "my replies/a,b:c%.txt",
         "/abs/path/ünï.txt [#3]",
         "clean.txt",
     ]
-    assert [len(c.findall("failure")) for c in cases[1:]] == [2, 1, 1, 0]
-    assert root.get("tests") == "5" and root.get("failures") == "4"
+    assert [len(c.findall("failure")) for c in cases[1:]] == [1, 1, 1, 1, 0]
+    assert root.get("tests") == "6" and root.get("failures") == "5"
 
 
 # -- statistics ----------------------------------------------------------------------------------

@@ -500,7 +500,7 @@ def test_an_unknown_selector_on_the_command_line_is_an_error(run_cli, tmp_path, 
     [
         ('select = ["NEGATIVE"]', "key 'select': unknown rule selector 'NEGATIVE'"),
         ('[per-file-ignores]\n"*.txt" = ["PAG03"]', "key 'per-file-ignores.*.txt': unknown rule selector 'PAG03'"),
-        ('[severity]\nNEG01 = "info"', "key 'severity': unknown rule code NEG01 (did you mean 'NEG010'?)"),
+        ('[severity]\nNEGG = "info"', "key 'severity': unknown rule selector 'NEGG' (did you mean 'NEG'?)"),
     ],
 )
 def test_an_unknown_selector_in_the_config_is_an_error_naming_the_file(run_cli, tmp_path, monkeypatch, toml, message):

@@ -6,6 +6,7 @@ Exit codes: 0 no findings at or above the fail level, 1 findings, 2 usage or inp
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
 import json
 import os
@@ -40,8 +41,30 @@ class _UsageError(Exception):
     pass
 
 
+_ENVIRONMENT = """environment:
+  TONECHECK_CACHE_DIR  where compiled rule data is cached (default: $XDG_CACHE_HOME/tonecheck,
+                       else ~/.cache/tonecheck); the 8 most recently used entries are kept,
+                       `tonecheck clean` removes them
+  TONECHECK_NO_CACHE   set to 1: no cache is read or written
+  NO_COLOR             set: no colour in the text format (FORCE_COLOR forces it)
+"""
+
+
+def _cmd_clean(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ._engine import cache
+
+    folder, removed, freed = cache.clear()
+    out.write(f"Removed {_count(removed, 'cache file')} ({freed / 1_000_000:.1f} MB) from {_escaped(str(folder))}.\n")
+    return EXIT_OK
+
+
 def _build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="tonecheck", description="Lint customer-support replies.")
+    parser = _Parser(
+        prog="tonecheck",
+        description="Lint customer-support replies.",
+        epilog=_ENVIRONMENT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
 
@@ -159,9 +182,29 @@ def _build_parser() -> argparse.ArgumentParser:
         "else 1; 0 is every core)",
     )
 
-    config = commands.add_parser("config", help="print the effective configuration for a path")
+    config = commands.add_parser(
+        "config", help="print the effective configuration for a path: each key's value and where it came from"
+    )
     config.add_argument("path", nargs="?", default=".")
     config.add_argument("--config", type=Path, default=None, metavar="FILE")
+    config.add_argument(
+        "--format",
+        choices=("json", "toml"),
+        default="json",
+        help="json (default): the settings, their sources and each key's origin; toml: the settings "
+        "as a configuration file, each key with a comment saying where it came from",
+    )
+    config.add_argument(
+        "--show-files", action="store_true", help="list the files `tonecheck check PATH` would lint, and exit"
+    )
+    # the options of `check` that override the configuration: their origin is shown as the flag
+    for flag in ("--select", "--extend-select", "--ignore"):
+        config.add_argument(flag, action="append", default=[], metavar="CODE|PREFIX|CATEGORY")
+    config.add_argument("--rule-path", action="append", default=[], metavar="PATH")
+    config.add_argument("--fail-on", choices=[s.value for s in Severity], default=None)
+    config.add_argument("--channel", choices=("auto", "email", "chat", "social"), default=None)
+    config.add_argument("--language", default=None, metavar="auto|CODE")
+    config.add_argument("--preview", action="store_true", default=None)
 
     rule = commands.add_parser("rule", help="explain one rule")
     rule.add_argument("code")
@@ -182,6 +225,10 @@ def _build_parser() -> argparse.ArgumentParser:
             metavar="PATH",
             help="extra rule file or folder (repeatable; replaces the configuration's rule-paths)",
         )
+    commands.add_parser(
+        "clean",
+        help="remove the compiled-rules cache ($TONECHECK_CACHE_DIR, else ~/.cache/tonecheck)",
+    )
     docs = commands.add_parser("docs", help="write the rule reference (ROOT/rules) and JSON Schemas (ROOT/schemas)")
     docs.add_argument("root", nargs="?", default="docs")
     docs.add_argument("--check", action="store_true", help="exit 1 when they are not current")
@@ -405,6 +452,7 @@ class _Outcome:
     notes: list[str] = field(default_factory=list)
     output: str = ""  # a diff, or the fixed text of standard input
     fixes: int = 0
+    error_at: tuple[int | None, int | None] = (None, None)  # (line, column) of a file's error, if known
 
 
 # (path as shown, file or None for standard input, index of its project, standard input's text,
@@ -438,6 +486,7 @@ def _lint_target(state: tuple[_Run, tuple[tuple[Project, Engine], ...]], target:
         _lint_into(outcome, run, project, engine, display, path, stdin_text)
     except TonecheckError as exc:
         outcome.errors.append(str(exc))
+        outcome.error_at = (getattr(exc, "line", None), getattr(exc, "column", None))
         outcome.report = None
     except (MemoryError, RecursionError) as exc:
         outcome.errors.append(f"{shown}: too large or too deeply nested to lint ({type(exc).__name__})")
@@ -540,7 +589,7 @@ def _error(err: TextIO, message: str, level: str = "error") -> None:
 
 def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ._engine.linter import get_engine
-    from ._outputs import colorize, github_step_summary, render, statistics
+    from ._outputs import FileError, colorize, github_step_summary, render, statistics
     from ._parallel import run_pool
     from ._project.baseline import Matcher
     from ._project.baseline import key as baseline_key
@@ -562,6 +611,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     results: list[FileReport] = []
     rules: dict[str, Rule] = {}  # what ran, for formats that describe rules: each file's own rule set
     errors = failing = fixes_applied = 0
+    file_errors: list[FileError] = []  # what JSON, SARIF and JUnit report besides standard error
     targets: list[tuple[str, Path | None]] = []
     found_files: set[Path] = set()  # files found in the folders given
 
@@ -583,6 +633,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     else "no such file or folder"
                 )
                 _error(err, f"{given}: {problem}")
+                file_errors.append(FileError(given, f"{given}: {problem}"))
                 errors += 1
                 continue
             project = projects.for_path(given_path)
@@ -630,11 +681,12 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         _terminate_cleanly()
     jobs = args.jobs if args.jobs is not None else (0 if len(items) >= POOL_MIN_FILES else 1)
     outcomes = run_pool(_lint_target, items, setup=functools.partial(_setup, run, tuple(order)), jobs=jobs or None)
-    for (_, _, index, _, _), outcome in zip(items, outcomes, strict=True):
+    for (display, _, index, _, _), outcome in zip(items, outcomes, strict=True):
         for note in outcome.notes:
             _error(err, note, "note")
         for message in outcome.errors:
             _error(err, message)
+            file_errors.append(FileError(outcome.shown or display, message, *outcome.error_at))
         errors += len(outcome.errors)
         fixes_applied += outcome.fixes
         out.write(outcome.output)
@@ -670,11 +722,19 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     fixed_to_stdout = args.fix and any(path is None for _, path in targets)
     if args.fix and not fixed_to_stdout and not args.quiet:
         err.write(f"Applied {fixes_applied} fix{'es' if fixes_applied != 1 else ''}.\n")
-    if not fixed_to_stdout and not args.quiet:
+    # nothing could be linted: the errors on standard error are the whole story, with no "Found 0
+    # problems in 0 files" beside them (the structured formats still write a valid, empty document)
+    nothing_linted = errors and not results and (args.statistics or args.format in ("text", "concise"))
+    cwd = Path.cwd()
+    top = _repository_top(cwd)
+    if args.format in _REPOSITORY_PATH_FORMATS and top != cwd:
+        results = [r.model_copy(update={"path": _from_top(r.path, top, cwd)}) for r in results]
+        file_errors = [dataclasses.replace(e, path=_from_top(e.path, top, cwd)) for e in file_errors]
+    if not fixed_to_stdout and not args.quiet and not nothing_linted:
         if args.statistics:
             report_text = statistics(results)
         else:
-            report_text = render(args.format, results, rules=rules, version=__version__)
+            report_text = render(args.format, results, rules=rules, version=__version__, errors=file_errors)
             if args.format == "text" and _use_color(args.color, out, args.output_file):
                 report_text = colorize(report_text)
         if args.output_file is not None:
@@ -695,6 +755,47 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if failing and not args.exit_zero else EXIT_OK
+
+
+# formats whose readers want paths from the repository's top folder: GitHub anchors annotations
+# there, GitLab Code Quality and SARIF (code scanning) name files from the repository root
+_REPOSITORY_PATH_FORMATS = ("github", "gitlab", "sarif")
+
+
+def _repository_top(start: Path) -> Path:
+    """The top folder of the repository holding `start`, found without running git: the nearest
+    folder upward with a `.git` (a folder, or the file of a worktree or submodule); else
+    $GITHUB_WORKSPACE when `start` is inside it; else `start`."""
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if workspace:
+        top = Path(os.path.abspath(workspace))
+        if start == top or top in start.parents:
+            return top
+    return start
+
+
+def _from_top(path: str, top: Path, cwd: Path) -> str:
+    """A path as given (relative to `cwd`, or absolute) made relative to `top`, POSIX style; as
+    given when it lies outside `top` (or is standard input)."""
+    if path == "<stdin>":
+        return path
+    absolute = Path(os.path.normpath(cwd / path))
+    for candidate in (absolute, _resolved(absolute)):
+        try:
+            return candidate.relative_to(top).as_posix()
+        except ValueError:
+            continue
+    return path
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path
 
 
 def _use_color(choice: str, out: TextIO, output_file: Path | None) -> bool:
@@ -767,15 +868,104 @@ def _terminate_cleanly() -> None:
         pass
 
 
+# the command-line flag that sets each configuration key (`tonecheck check` and `config` take them)
+_FLAG_OF_KEY = {
+    "select": "--select",
+    "extend-select": "--extend-select",
+    "ignore": "--ignore",
+    "rule-paths": "--rule-path",
+    "fail-on": "--fail-on",
+    "channel": "--channel",
+    "language": "--language",
+    "preview": "--preview",
+}
+
+
 def _cmd_config(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    project = load_project(Path(args.path), config_file=args.config)
+    from ._project.discovery import config_origins, discover
+
+    path = Path(args.path)
+    if not path.exists():
+        _error(err, f"{args.path}: no such file or folder")
+        return EXIT_ERROR
+    overrides = _overrides(args)
+    project = load_project(path, overrides=overrides, config_file=args.config)
+    if args.show_files:
+        skipped: list[str] = []
+        for found in discover([path], project, on_skip=lambda p, why: skipped.append(f"{p}: skipped: {why}")):
+            out.write(_escaped(str(found)) + "\n")
+        for line in skipped:
+            _error(err, line, "warning")
+        return EXIT_OK
+    settings = project.config.model_dump(mode="json", by_alias=True)
+    from_files = config_origins(project.source) if project.source is not None else {}
+    origins: dict[str, str] = {}
+    for key in settings:
+        if overrides.get(key) not in (None, (), []):
+            origins[key] = f"command line ({_FLAG_OF_KEY[key]})"
+        elif key in from_files:
+            file = from_files[key]
+            origins[key] = str(file) if file == project.source else f"{file} (extended by {project.source})"
+        else:
+            origins[key] = "default"
+    if args.format == "toml":
+        out.write(_config_toml(settings, origins, project))
+        return EXIT_OK
     payload = {
         "source": str(project.source) if project.source else None,
         "root": str(project.root),
-        "config": project.config.model_dump(mode="json", by_alias=True),
+        "config": settings,
+        "origins": origins,
     }
     out.write(json.dumps(payload, indent=2) + "\n")
     return EXIT_OK
+
+
+def _config_toml(settings: dict[str, object], origins: dict[str, str], project: Project) -> str:
+    """The settings as a tonecheck.toml, each key with a comment naming its origin. TOML has no
+    null: a key with no value is written as a comment."""
+    from ._outputs.common import escape_text
+
+    def key(name: str) -> str:
+        return name if name and all(c.isalnum() or c in "-_" for c in name) and name.isascii() else json.dumps(name)
+
+    def value(item: object) -> str:
+        if isinstance(item, bool):
+            return "true" if item else "false"
+        if isinstance(item, int | float):
+            return str(item)
+        if isinstance(item, str):
+            return json.dumps(item)  # JSON string escapes are TOML basic-string escapes
+        if isinstance(item, list | tuple):
+            return "[" + ", ".join(value(v) for v in item) + "]"
+        if isinstance(item, dict):
+            return "{" + ", ".join(f"{key(k)} = {value(v)}" for k, v in item.items() if v is not None) + "}"
+        raise TypeError(f"no TOML form for {item!r}")
+
+    head = [
+        "# the effective configuration of tonecheck "
+        + (f"(from {escape_text(str(project.source))})" if project.source else "(no configuration file: defaults)"),
+        f"# paths and globs are relative to {escape_text(str(project.root))}; in pyproject.toml these "
+        "keys go under [tool.tonecheck]",
+        "",
+    ]
+    lines: list[str] = []
+    tables: list[str] = []
+    for name, item in settings.items():
+        origin = f"  # {escape_text(origins[name])}"
+        if item is None:
+            lines.append(f"# {key(name)} is not set{origin}")
+        elif isinstance(item, dict):
+            tables.append("")
+            tables.append(f"[{key(name)}]{origin}")
+            for sub, sub_item in item.items():
+                if sub_item is None:
+                    tables.append(f"# {key(sub)} is not set")
+                else:
+                    tables.append(f"{key(sub)} = {value(sub_item)}")
+        else:
+            lines.append(f"{key(name)} = {value(item)}{origin}")
+    return "\n".join([*head, *lines, *tables]) + "\n"
 
 
 def _diff_text(path: str, before: str, after: str) -> tuple[str, bool]:
@@ -948,6 +1138,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
         "serve": _cmd_serve,
         "audit": _cmd_audit,
         "docs": _cmd_docs,
+        "clean": _cmd_clean,
     }
     if args.command not in handlers:
         parser.print_help(err)

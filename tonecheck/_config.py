@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
 import regex
@@ -79,7 +80,9 @@ class Config(BaseModel):
     languages: dict[str, str] = Field(default_factory=dict)
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = Field(default=(), alias="extend-select")
-    severity: dict[str, Severity] = Field(default_factory=dict)  # per-code overrides
+    # severity per selector (code, prefix, rule name or category); the most specific wins: an
+    # exact code or name, then the longest code prefix, then the category (`severity_override`)
+    severity: dict[str, Severity] = Field(default_factory=dict)
     fail_on: Severity = Field(default=Severity.warning, alias="fail-on")
     rule_paths: tuple[str, ...] = Field(default=(), alias="rule-paths")
     # "blank:en" needs no download; a trained pipeline such as "en_core_web_sm" may be named if installed.
@@ -197,3 +200,23 @@ def selector_matches(selector: str, *, code: str, name: str, category: str) -> b
         return True
     upper = selector.upper()
     return code.startswith(upper) and len(upper) >= len(code.rstrip("0123456789"))
+
+
+def severity_override(overrides: Mapping[str, Severity], *, code: str, name: str, category: str) -> Severity | None:
+    """The severity the configuration's `severity` table gives one rule, or None. Its keys are
+    selectors, as in `select`; when several name the rule the most specific wins: its exact code
+    or name, then the longest code prefix ("NEG0" before "NEG"), then its category."""
+    best: Severity | None = None
+    best_rank = (-1, -1)
+    for selector, severity in overrides.items():
+        if selector.upper() == code or selector == name:
+            rank = (3, 0)
+        elif selector == category:
+            rank = (1, 0)
+        elif selector_matches(selector, code=code, name=name, category=category):
+            rank = (2, len(selector))
+        else:
+            continue
+        if rank > best_rank:
+            best, best_rank = severity, rank
+    return best

@@ -149,8 +149,31 @@ def decode(data: bytes, name: str, *, error: type[TonecheckError] = InputError) 
         label = "UTF-8" if encoding == "utf-8" else encoding.upper()
         raise error(f"{name}: not valid {label} (byte {exc.start + len(bom)})") from None
     if "\x00" in text[:8192]:
+        utf16 = _utf16_without_bom(data) if not bom else None
+        if utf16 is not None:
+            # not decoded on a guess: without a byte-order mark the byte order is a guess
+            raise error(f"{name}: looks like UTF-16 ({utf16}) without a byte-order mark; re-save it as UTF-8")
         raise error(f"{name}: looks like a binary file, not text")
     return Decoded(text, encoding, bom)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """ "little-endian" or "big-endian" when the bytes read as UTF-16 text (mostly Latin script: every
+    other byte NUL, and decodable with no control characters but line breaks and tabs), else None."""
+    sample = data[:8192]
+    sample = sample[: len(sample) - len(sample) % 2]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for order, zeros, other in (("little-endian", odd, even), ("big-endian", even, odd)):
+        if zeros.count(0) >= 0.5 * len(zeros) and other.count(0) <= 0.05 * len(other):
+            try:
+                text = sample.decode("utf-16-le" if order == "little-endian" else "utf-16-be")
+            except UnicodeDecodeError:
+                continue
+            if all(ch.isprintable() or ch in "\r\n\t" for ch in text.rstrip("\x00")):
+                return order
+    return None
 
 
 # -- rewriting (--fix) ------------------------------------------------------------------------------

@@ -153,8 +153,14 @@ def _severities(config: Config) -> dict[str, int]:
     from .._engine.linter import get_engine
 
     engine = get_engine(config)
-    ranks = {rule.code: rule.severity.rank for rule in engine.ruleset.rules}
-    ranks.update({code: severity.rank for code, severity in config.severity.items()})
+    ranks = {code: severity.rank for code, severity in engine.severities.items()}
+    if config.severity:  # the configuration's severities for the other languages' rules too
+        from .._config import severity_override
+        from .._engine.linter import OtherPacks
+
+        for rule in OtherPacks(config, engine.language.code).rules():
+            given = severity_override(config.severity, code=rule.code, name=rule.name, category=rule.category)
+            ranks.setdefault(rule.code, (given or rule.severity).rank)
     return ranks
 
 

@@ -4,7 +4,8 @@ the versions of spaCy and Python; any change gives a new key. Failing to read or
 never an error: the engine just builds from the files.
 
 Location: $TONECHECK_CACHE_DIR, else $XDG_CACHE_HOME/tonecheck, else ~/.cache/tonecheck.
-Set TONECHECK_NO_CACHE=1 to turn it off.
+Set TONECHECK_NO_CACHE=1 to turn it off. It keeps the KEEP most recently used entries;
+`tonecheck clean` removes them all.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ _FORMAT = 2
 def _directory() -> Path | None:
     if os.environ.get("TONECHECK_NO_CACHE"):
         return None
+    return location()
+
+
+def location() -> Path:
+    """The cache folder, whether or not caching is on."""
     explicit = os.environ.get("TONECHECK_CACHE_DIR")
     if explicit:
         return Path(explicit)
@@ -55,10 +61,16 @@ def load(cache_key: str) -> Any | None:
     if directory is None:
         return None
     try:
-        with open(directory / f"{cache_key}.pickle", "rb") as handle:
-            return pickle.load(handle)
+        path = directory / f"{cache_key}.pickle"
+        with open(path, "rb") as handle:
+            value = pickle.load(handle)
     except Exception:  # a missing, partial or foreign file is just a miss
         return None
+    try:  # used now: the newest entries are the ones kept (see `_prune`)
+        os.utime(path)
+    except OSError:
+        pass
+    return value
 
 
 def store(cache_key: str, value: Any) -> None:
@@ -74,12 +86,43 @@ def store(cache_key: str, value: Any) -> None:
         pass
 
 
-KEEP = 16  # entries kept: one per configuration and tonecheck version in use
+KEEP = 8  # entries kept: one per configuration (and language) in use, and the language model
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # removed by another process meanwhile
+        return 0.0
 
 
 def _prune(directory: Path) -> None:
-    """Drop all but the newest entries: each change of rules, configuration or version writes a
-    new one, and nothing else would ever remove the old."""
-    entries = sorted(directory.glob("*.pickle"), key=lambda path: path.stat().st_mtime, reverse=True)
+    """Drop all but the KEEP most recently used entries (`load` marks an entry used): each change
+    of rules, configuration or version writes a new one, and nothing else would remove the old."""
+    entries = sorted(directory.glob("*.pickle"), key=_mtime, reverse=True)
     for stale in entries[KEEP:]:
         stale.unlink(missing_ok=True)
+
+
+def clear() -> tuple[Path, int, int]:
+    """Remove every cache entry (`tonecheck clean`): (the folder, files removed, bytes freed).
+    Only tonecheck's own files are removed (its entries and their temporary files), and the
+    folder itself when nothing else is left in it."""
+    directory = location()
+    removed = freed = 0
+    if not directory.is_dir():
+        return directory, 0, 0
+    for path in directory.iterdir():
+        if path.suffix == ".pickle" or (path.name.startswith(".tonecheck-") and path.suffix == ".tmp"):
+            try:
+                size = path.stat().st_size
+                path.unlink()
+            except OSError:
+                continue
+            removed += 1
+            freed += size
+    try:
+        directory.rmdir()  # only when empty
+    except OSError:
+        pass
+    return directory, removed, freed

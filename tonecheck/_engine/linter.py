@@ -16,7 +16,7 @@ import regex
 
 from .. import _detectors  # noqa: F401  # importing the package registers every detector
 from .._anatomy import Anatomy, analyse, detect_channel
-from .._config import DEFAULT_CONFIG, HELPDESK_SYNTAXES, Config, selector_matches
+from .._config import DEFAULT_CONFIG, HELPDESK_SYNTAXES, Config, selector_matches, severity_override
 from .._detectors.acronyms import audience_lists, explained, for_the_audience, in_glossary, used_by_customer
 from .._detectors.base import REGISTRY, Hit, PlaceholderOptions, Scan, SpanIndex, phrase_sets
 from .._detectors.closing import closing_element_names
@@ -40,7 +40,7 @@ from .._ruleset.schema import (
 )
 from .._ruleset.templates import render
 from .._text import MAX_CHARS, LineIndex, _lower, _normalise_context, _normalise_words, _straighten, lone_cr_to_lf
-from .._types import NOT_CHECKED, Channel, Finding, Mode, Report, Suggestion
+from .._types import NOT_CHECKED, Channel, Finding, Mode, Report, Severity, Suggestion
 from .context import Around, compile_cue_set
 from .limits import record_timeout, regex_timeout
 from .nlp import _lexeme_attributes, _load_pipeline
@@ -121,6 +121,7 @@ def check_selectors(config: Config, ruleset: RuleSet, others: OtherPacks | None 
         ("select", config.select),
         ("extend-select", config.extend_select),
         ("ignore", config.ignore),
+        ("severity", tuple(config.severity)),
         *((f"per-file-ignores.{glob}", codes) for glob, codes in config.per_file_ignores.items()),
         *((f"per-reply-ignores.{key}", codes) for key, codes in config.per_reply_ignores.items()),
     ]
@@ -174,16 +175,13 @@ class Engine:
         cached = _cache.load(cache_key)
         ruleset: RuleSet = cached["ruleset"] if cached else load_rules(tuple(config.rule_paths), code)
         self.ruleset = ruleset
+        # each rule's severity under this configuration (`severity` keys are selectors)
+        self.severities: dict[str, Severity] = {
+            r.code: severity_override(config.severity, code=r.code, name=r.name, category=r.category) or r.severity
+            for r in ruleset.rules
+        }
         if language is None:  # the engine of a reply's language is built after this one, which checked the names
-            others = OtherPacks(config, code)
-            unknown = [rule for rule in config.severity if rule not in ruleset.by_code()]
-            # a rule of another language's pack is known too
-            unknown = [rule for rule in unknown if rule not in others.codes()]
-            if unknown:
-                raise ConfigError(
-                    f"configuration: key 'severity': unknown rule code {unknown[0]}{_nearest(unknown[0], ruleset)}"
-                )
-            check_selectors(config, ruleset, others)
+            check_selectors(config, ruleset, OtherPacks(config, code))
         # the rules in force; tool and note rules among them have no matcher, so nothing below
         # compiles them
         selected = {r.code: r for r in ruleset.rules if _selected(r, config)}
@@ -1033,7 +1031,7 @@ def _to_findings(engine: Engine, scan: Scan, hits: list[Hit]) -> list[Finding]:
                 code=rule.code,
                 name=rule.name,
                 category=rule.category,
-                severity=engine.config.severity.get(rule.code, rule.severity),
+                severity=engine.severities.get(rule.code, rule.severity),
                 message=hit.message or render(rule.message, values),
                 start=hit.start,
                 end=hit.end,

@@ -26,9 +26,23 @@ def _load_json(path: str, content: str) -> Any:
         return json.loads(content[start:] if start else content, parse_int=_parse_int)
     except json.JSONDecodeError as e:
         line, col = _Source(content).position(e.pos + start)
-        raise FormatError(f"{path}:{line}:{col}: invalid JSON: {e.msg}", path=path, line=line, column=col) from None
+        problem = _json_problem(e, content[start:] if start else content)
+        raise FormatError(f"{path}:{line}:{col}: invalid JSON: {problem}", path=path, line=line, column=col) from None
     except RecursionError:
         raise FormatError(f"{path}: invalid JSON: nested too deeply", path=path) from None
+
+
+def _json_problem(error: json.JSONDecodeError, text: str) -> str:
+    """What is wrong, in whole words, and what to do: the parser's own message ends in " at"
+    where its position is cut off ("Invalid control character at")."""
+    message = error.msg.removesuffix(" at").strip()
+    if message.startswith("Invalid control character") and error.pos < len(text):
+        code = ord(text[error.pos])
+        return (
+            f"a raw control character (U+{code:04X}) inside a string; JSON needs it escaped as \\u{code:04x}: "
+            "re-export the file, or replace the character"
+        )
+    return message + "; fix the file or export it again"
 
 
 def _parse_int(digits: str) -> int | str:

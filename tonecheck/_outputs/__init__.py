@@ -22,14 +22,14 @@ from .ci_formats import (
     colorize,
     github_step_summary,
 )
-from .common import FileResult
+from .common import FileError, FileResult
 from .github import _render_github
 from .json_format import _render_json
 from .junit import _render_junit
 from .sarif import _render_sarif
 from .text import _render_text
 
-__all__ = ["FORMATS", "FileResult", "colorize", "github_step_summary", "render", "statistics"]
+__all__ = ["FORMATS", "FileError", "FileResult", "colorize", "github_step_summary", "render", "statistics"]
 
 FORMATS: tuple[str, ...] = ("text", "json", "github", "sarif", "junit", "concise", "json-lines", "gitlab", "rdjson")
 
@@ -46,15 +46,29 @@ _RENDERERS: dict[str, Callable[[Sequence[FileResult], Mapping[str, Rule], str], 
 }
 
 
-def render(format: str, results: Sequence[FileResult], *, rules: Mapping[str, Rule], version: str) -> str:
+def render(
+    format: str,
+    results: Sequence[FileResult],
+    *,
+    rules: Mapping[str, Rule],
+    version: str,
+    errors: Sequence[FileError] = (),
+) -> str:
     """The whole output of one run in `format` (one of FORMATS), ending in a newline when not empty.
 
     `rules` describes the rules that ran (SARIF lists them, in code order); `version` is
-    tonecheck's version, for formats that name the tool.
+    tonecheck's version, for formats that name the tool. `errors`: files that could not be
+    linted, which JSON, SARIF and JUnit report too.
     """
     renderer = _RENDERERS.get(format)
     if renderer is None:
         raise ValueError(f"unknown output format {format!r} (known: {', '.join(FORMATS)})")
+    if format == "json":
+        return _render_json(results, rules, version, errors=errors)
+    if format == "sarif":
+        return _render_sarif(results, rules, version, errors=errors)
+    if format == "junit":
+        return _render_junit(results, rules, version, errors=errors)
     return renderer(results, rules, version)
 
 

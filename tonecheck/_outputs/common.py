@@ -15,6 +15,18 @@ from .._types import FileReport, Finding, Suggestion
 FileResult = FileReport
 
 
+@dataclass(frozen=True)
+class FileError:
+    """A file that could not be linted (a broken export, a missing path, an unreadable file): the
+    formats that can hold it report it beside the findings (JSON, SARIF, JUnit), not only on
+    standard error. `line` and `column` (1-based) where the problem is known to be."""
+
+    path: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+
 def _pairs(result: FileReport) -> Iterator[tuple[Finding, str | None]]:
     return iter(result.findings_with_replies())
 

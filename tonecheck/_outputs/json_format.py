@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from .._ruleset.load import Rule
 from .._types import Finding
-from .common import FileResult, escape_json
+from .common import FileError, FileResult, escape_json
 
 
 def _pairs_with_language(result: FileResult) -> list[tuple[Finding, str | None, str]]:
@@ -17,7 +17,9 @@ def _pairs_with_language(result: FileResult) -> list[tuple[Finding, str | None, 
 JSON_FORMAT_VERSION = 1
 
 
-def _render_json(results: Sequence[FileResult], rules: Mapping[str, Rule], version: str) -> str:
+def _render_json(
+    results: Sequence[FileResult], rules: Mapping[str, Rule], version: str, *, errors: Sequence[FileError] = ()
+) -> str:
     payload = {
         "version": JSON_FORMAT_VERSION,
         "files": [
@@ -34,6 +36,11 @@ def _render_json(results: Sequence[FileResult], rules: Mapping[str, Rule], versi
                 ],
             }
             for result in results
+        ],
+        # files that could not be linted (exit code 2): also on standard error
+        "errors": [
+            {"path": error.path, "message": error.message, "line": error.line, "column": error.column}
+            for error in errors
         ],
     }
     # lone surrogates (a non-UTF-8 file name, a "\\ud800" in an export) become \\uXXXX escapes:

@@ -55,6 +55,21 @@ def output_schema() -> dict[str, Any]:
                     },
                 },
             },
+            "errors": {
+                "type": "array",
+                "description": "files that could not be linted (a broken export, a missing path): the "
+                "run's exit code is 2, and each is also one line on standard error",
+                "items": {
+                    "type": "object",
+                    "required": ["path", "message", "line", "column"],
+                    "properties": {
+                        "path": {"type": "string"},
+                        "message": {"type": "string"},
+                        "line": {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "null"}]},
+                        "column": {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "null"}]},
+                    },
+                },
+            },
         },
         "$defs": definitions,
     }

@@ -278,6 +278,27 @@ def _read_config(source: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     return {**_read_config(parent_path, (*seen, _absolute(source))), **data}
 
 
+def config_origins(source: Path) -> dict[str, Path]:
+    """Which file sets each top-level key of a configuration file's settings: the file itself,
+    or a file it extends (`extend`, followed as `_read_config` follows it)."""
+    origins: dict[str, Path] = {}
+    seen: list[Path] = []
+    path: Path | None = source
+    while path is not None and _absolute(path) not in seen:
+        seen.append(_absolute(path))
+        parsed = _read_toml(path)
+        tool = parsed.get("tool", {}) if path.name == "pyproject.toml" else None
+        data = (tool.get("tonecheck", {}) if isinstance(tool, dict) else {}) if tool is not None else parsed
+        if not isinstance(data, dict):
+            break
+        for key in data:
+            if key not in ("extend", "serve"):
+                origins.setdefault(key, path)
+        parent = data.get("extend")
+        path = _absolute(_absolute(path.parent) / parent) if isinstance(parent, str) and parent.strip() else None
+    return origins
+
+
 Skip = Callable[[Path, str], None]  # (path, why) for each file the walk leaves out
 
 

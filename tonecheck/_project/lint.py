@@ -217,7 +217,7 @@ def _lint_segment(
     engine = engine.for_language(report.language) or engine  # the rules that ran on this reply
     tool_rule = engine.ruleset.by_code()[UNUSED_CODE]
     if tool_rule.code in engine.rules and not _ignored(tool_rule.code, tool_rule.name, tool_rule.category, ignored):
-        severity = engine.config.severity.get(UNUSED_CODE)
+        severity = engine.severities.get(UNUSED_CODE)
         kept.extend(
             unused_finding(segment.text, s, tool_rule, severity)
             for s in unused

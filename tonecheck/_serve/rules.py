@@ -19,7 +19,7 @@ def describe(rule: Any, engine: Engine) -> dict[str, Any]:
     """A rule as JSON: identity, the severity this configuration gives it, whether it runs, and
     its documentation (what it flags, why, the fix, examples, suggestions)."""
     code = _get(rule, "code")
-    severity = engine.config.severity.get(code, _get(rule, "severity"))
+    severity = engine.severities.get(code, _get(rule, "severity"))
     examples = _get(rule, "examples")
     suggestions = _get(rule, "suggestions", ()) or ()
     rewrites = _get(rule, "rewrites", ()) or ()
