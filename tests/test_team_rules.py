@@ -73,7 +73,7 @@ def _schema(name: str) -> dict:
 # -- rules and rule --------------------------------------------------------------------------
 
 
-def test_team_rules_show_in_rules_and_rule(run_cli, team):
+def test_team_rules_show_in_rules_and_rule(run_cli, team, monkeypatch):
     listed = run_cli(["rules"]).out.splitlines()
     row = next(line.split() for line in listed if line.startswith("ACM001"))
     assert row == ["ACM001", "say-acme-team", "house-style", "warning", "stable", "unsafe", "phrase"]
@@ -90,6 +90,10 @@ def test_team_rules_show_in_rules_and_rule(run_cli, team):
         {"title": 'Say "the Acme team"', "kind": "suggestion", "applicability": "unsafe",
          "applied_by": "--fix --unsafe-fixes"}
     ]  # fmt: skip
+    # the configuration is found upward from the current folder, as `check` finds it
+    monkeypatch.chdir(team / "acme-rules")
+    assert any(line.startswith("ACM001") for line in run_cli(["rules"]).out.splitlines())
+    assert run_cli(["test-rules"]).code == 0
 
 
 def test_the_rules_schema_validates_rules_and_rule_json(run_cli, team):
