@@ -147,6 +147,8 @@ def test_the_audit_counts_a_custom_category(run_cli, team):
     report = json.loads(result.out)
     assert report["by_category"]["house-style"]["findings"] == 1
     assert list(report["by_category"])[:5] == list(tonecheck.CATEGORIES)
+    html = run_cli(["audit", "replies.jsonl", "--format", "html", "--exit-zero"])
+    assert html.code == 0 and "house-style" in html.out, html.err
 
 
 @pytest.mark.parametrize(
