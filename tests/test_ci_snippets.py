@@ -1,10 +1,15 @@
 """The CI path a team copies (issue 13): the composite GitHub Action's check script, the
-documented workflow and the GitLab CI job, run end to end on a temporary git repository of saved
-replies. The install steps (pip from a URL) are not run: tonecheck comes from this checkout."""
+documented workflow, the GitLab CI job and the pre-commit snippet, run end to end on a temporary
+git repository of saved replies. The workflow and the GitLab job install the wheel the README
+says to build and commit (`pip wheel --no-deps -w tools CLONE`): the tests build it from this
+checkout and install it into a new virtual environment with no package index (tonecheck's
+dependencies come from this environment through PYTHONPATH), so nothing is downloaded."""
 
 from __future__ import annotations
 
 import json
+import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -16,10 +21,13 @@ import yaml
 from conftest import REPO_ROOT, subprocess_env
 from test_repos import _repo
 
+import tonecheck
+
 ACTION = REPO_ROOT / "action.yml"
 SCRIPT = REPO_ROOT / "integrations" / "ci" / "github-action.sh"
 WORKFLOW = REPO_ROOT / "integrations" / "ci" / "tonecheck.yml"
 GITLAB = REPO_ROOT / "integrations" / "ci" / "gitlab-ci.yml"
+PRE_COMMIT = REPO_ROOT / "integrations" / "ci" / "pre-commit-config.yaml"
 TONECHECK = f"{shlex.quote(sys.executable)} -m tonecheck"
 
 
@@ -75,25 +83,132 @@ def test_the_action_script_passes_with_the_configured_baseline(repo):
     assert result.returncode == 0 and "::warning" not in result.stdout, result
 
 
-def test_the_documented_workflow_uses_the_action_and_uploads_sarif():
+# -- the snippets as a team copies them: tonecheck installed from the committed wheel ----------
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The README's CI install, offline: the wheel built from this checkout (as a team builds it from
+    its clone) and a virtual environment that installs it with pip, the workflow's way."""
+    import spacy
+
+    root = tmp_path_factory.mktemp("ci-install")
+    env = _offline_env(root, spacy_site=Path(spacy.__file__).resolve().parents[1])
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(root / "tools"), str(REPO_ROOT)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert built.returncode == 0, built
+    (wheel,) = (root / "tools").glob("tonecheck-*.whl")
+    venv = root / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    return {"wheel": wheel, "venv": venv, "spacy_site": Path(spacy.__file__).resolve().parents[1]}
+
+
+def _offline_env(root: Path, *, spacy_site: Path, venv: Path | None = None) -> dict[str, str]:
+    env = {k: v for k, v in subprocess_env().items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["PYTHONPATH"] = str(spacy_site)  # the dependencies count as installed; tonecheck itself does not
+    env["PIP_NO_INDEX"] = "1"
+    env["PIP_NO_BUILD_ISOLATION"] = "0"  # pip reads this inverted: build with this environment's setuptools
+    for var in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"):
+        env[var] = "http://127.0.0.1:9"  # anything downloaded would fail
+    env["PRE_COMMIT_HOME"] = str(root / "pre-commit-home")
+    git_config = root / "gitconfig"
+    git_config.write_text("", encoding="utf-8")
+    env["GIT_CONFIG_GLOBAL"] = str(git_config)
+    env["GIT_CONFIG_NOSYSTEM"] = "1"
+    for who in ("AUTHOR", "COMMITTER"):
+        env[f"GIT_{who}_NAME"] = "Test"
+        env[f"GIT_{who}_EMAIL"] = "test@example.invalid"
+    if venv is not None:
+        env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def _team_repo(tmp_path: Path, installed: dict[str, Path]) -> tuple[Path, dict[str, str]]:
+    repo = _repo(tmp_path / "macros")
+    (repo / "tools").mkdir()
+    shutil.copy(installed["wheel"], repo / "tools")
+    env = _offline_env(tmp_path, spacy_site=installed["spacy_site"], venv=installed["venv"])
+    subprocess.run(["git", "init", "-q", str(repo)], check=True, env=env)
+    subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True, env=env)
+    return repo, env
+
+
+def _shell(commands: list[str], repo: Path, env: dict[str, str]) -> list[subprocess.CompletedProcess[str]]:
+    return [
+        subprocess.run(["bash", "-c", c], cwd=repo, env=env, capture_output=True, text=True, timeout=600)
+        for c in commands
+    ]
+
+
+def test_no_snippet_names_an_invented_owner_or_tag():
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    for text in (readme, *(p.read_text(encoding="utf-8") for p in (WORKFLOW, GITLAB, PRE_COMMIT))):
+        assert "OWNER" not in text and "github.com/" not in text.replace("github.com/github/", "")
+    # the wheel the snippets install is the one `pip wheel` names for this version
+    for path in (WORKFLOW, GITLAB):
+        assert f"tools/tonecheck-{tonecheck.__version__}-py3-none-any.whl" in path.read_text(encoding="utf-8")
+
+
+def test_the_documented_workflow_installs_the_wheel_checks_and_writes_sarif(tmp_path, installed):
     workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
     assert workflow["permissions"]["security-events"] == "write"
     steps = workflow["jobs"]["tonecheck"]["steps"]
-    action_inputs = yaml.safe_load(ACTION.read_text(encoding="utf-8"))["inputs"]
-    ours = next(step for step in steps if step.get("uses", "").split("@")[0].endswith("/tonecheck"))
-    assert set(ours["with"]) <= set(action_inputs)
     upload = next(step for step in steps if "upload-sarif" in step.get("uses", ""))
-    assert upload["with"]["sarif_file"] == ours["with"]["sarif-file"]
+    repo, env = _team_repo(tmp_path, installed)
+    env.update({k: str(v) for k, v in workflow["env"].items()})
+    install, sarif, check = _shell([step["run"] for step in steps if "run" in step], repo, env)
+    assert install.returncode == 0, install
+    version = subprocess.run(["tonecheck", "--version"], env=env, capture_output=True, text=True)
+    assert version.stdout.strip() == f"tonecheck {tonecheck.__version__}"
+    assert shutil.which("tonecheck", path=env["PATH"]) == str(installed["venv"] / "bin" / "tonecheck")
+    assert sarif.returncode == 0, sarif
+    report = json.loads((repo / upload["with"]["sarif_file"]).read_text(encoding="utf-8"))
+    assert len(report["runs"][0]["results"]) == 2
+    assert check.returncode == 1 and check.stdout.count("::warning file=") == 2, check
 
 
-def test_the_gitlab_job_writes_a_code_quality_report(repo):
+def test_the_gitlab_job_installs_the_wheel_and_writes_a_code_quality_report(tmp_path, installed):
     job = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))["tonecheck"]
     assert job["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
-    outputs = []
-    for line in job["script"]:
-        assert line.startswith("tonecheck ")
-        outputs.append(_bash(["bash", "-c", TONECHECK + line.removeprefix("tonecheck")], repo))
-    assert outputs[0].returncode == 0, outputs[0]
-    assert outputs[1].returncode == 1 and outputs[1].stdout.count(" PAG003 ") == 2, outputs[1]
+    repo, env = _team_repo(tmp_path, installed)
+    env.update({k: str(v) for k, v in job["variables"].items()})
+    (install,) = _shell(job["before_script"], repo, env)
+    assert install.returncode == 0, install
+    quality, concise = _shell(job["script"], repo, env)
+    assert quality.returncode == 0, quality
+    assert concise.returncode == 1 and concise.stdout.count(" PAG003 ") == 2, concise
     report = json.loads((repo / "gl-code-quality-report.json").read_text(encoding="utf-8"))
     assert {issue["location"]["path"] for issue in report} == {"replies/restart.md", "zendesk/macros.json"}
+
+
+def test_the_pre_commit_snippet_runs_the_installed_tonecheck_with_the_baseline(tmp_path, installed):
+    """The README's `repo: local` hook, copied as it is: pre-commit runs the tonecheck installed
+    from the wheel (`language: system`, nothing for pre-commit to install), with the configured
+    baseline; a new problem fails the commit."""
+    snippet = yaml.safe_load(PRE_COMMIT.read_text(encoding="utf-8"))
+    (hook,) = snippet["repos"][0]["hooks"]
+    manifest = yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))[0]
+    assert (hook["id"], hook["entry"], hook["files"]) == (manifest["id"], manifest["entry"], manifest["files"])
+    repo, env = _team_repo(tmp_path, installed)
+    (install,) = _shell([f'python -m pip install -q "tools/{installed["wheel"].name}"'], repo, env)
+    assert install.returncode == 0, install
+    shutil.copy(PRE_COMMIT, repo / ".pre-commit-config.yaml")
+    (repo / "tonecheck.toml").write_text('baseline = ".tonecheck-baseline.json"\n', encoding="utf-8")
+    pre_commit = [sys.executable, "-m", "pre_commit"]
+    setup = _shell(
+        ["tonecheck check . --write-baseline", "git add -A", shlex.join([*pre_commit, "install"])], repo, env
+    )
+    assert all(r.returncode == 0 for r in setup), setup
+    committed = _shell(["git commit -q -m tonecheck"], repo, env)[0]
+    assert committed.returncode == 0 and "Passed" in committed.stdout + committed.stderr, committed
+    (repo / "replies" / "late.md").write_text("Hi Sam,\n\nAs I said, per my last email, it is done.\n", "utf-8")
+    blocked = _shell(["git add -A", "git commit -q -m late"], repo, env)[1]
+    output = blocked.stdout + blocked.stderr
+    assert blocked.returncode == 1 and re.search(r"replies/late\.md:3:\d+: PAG003", output), output
+    made = [p.name for p in Path(env["PRE_COMMIT_HOME"]).iterdir() if p.is_dir()]
+    assert made == [], made  # pre-commit built no environment: the hook is the installed tonecheck

@@ -12,6 +12,7 @@ from conftest import no_traceback as _no_traceback
 from conftest import one_error_line as _one_error_line
 
 import tonecheck
+from tonecheck._ruleset.docs import fix_column
 from tonecheck._ruleset.load import load_rules
 
 BAD_REPLY = wrap_reply("Thanks for waiting. We can't refund this order. As I said, it's in the FAQ.")
@@ -400,8 +401,23 @@ def test_rule_prints_its_docs(run_cli, rule):
     assert rule.code in out and rule.name in out and rule.category in out
     assert " ".join(rule.why.split()) in " ".join(out.split())
     assert " ".join(rule.fix.split()) in " ".join(out.split())
-    for example in (*rule.examples.flag, *rule.examples.pass_):
-        assert example in out
+    for marker, examples in (("✗", rule.examples.flag), ("✓", rule.examples.pass_)):
+        for example in examples:  # under its marker, its later lines indented under its first (F32)
+            first, *rest = example.split("\n")
+            shown = f"  {marker} {first}\n" + "".join(f"    {line}".rstrip() + "\n" for line in rest)
+            assert shown in out, example
+
+
+def test_multi_line_examples_keep_their_markers_aligned(run_cli):
+    """F32: a multi-line example's later lines are indented under its first, so every ✗ and ✓
+    stands alone at the start of its line."""
+    for code in ("TPL005", "CLO001"):
+        out = run_cli(["rule", code]).out
+        section = out[out.index("Flagged\n") : out.index("\n\n", out.index("Not flagged\n"))]
+        lines = [line for line in section.splitlines()[1:] if line and line != "Not flagged"]
+        assert sum("\n" in e for e in load_rules().by_code()[code].examples.flag) >= 1
+        for line in lines:
+            assert line.startswith(("  ✗ ", "  ✓ ", "    ")), line
 
 
 def test_rule_accepts_lower_case_code_and_name(run_cli):
@@ -425,7 +441,17 @@ def test_rules_lists_every_rule(run_cli):
     for rule in load_rules().rules:
         line = next(line for line in result.out.splitlines() if line.startswith(rule.code))
         assert rule.name in line and rule.category in line and rule.severity.value in line
-        assert line.split()[-2:] == [rule.status, rule.kind], line
+        assert line.split()[-3:] == [rule.status, fix_column(rule), rule.kind], line
+    codes = [line.split()[0] for line in result.out.splitlines()[1:-1]]
+    assert codes == sorted(codes) and len(codes) == len(set(codes))
+    assert result.out.splitlines()[0].split() == ["code", "name", "category", "severity", "status", "fix", "kind"]
+
+
+def test_rules_fix_column_says_what_applies_a_rules_fix(run_cli):
+    rows = {line.split()[0]: line.split() for line in run_cli(["rules"]).out.splitlines()[1:-1]}
+    assert rows["PAG003"][-2] == "safe"  # "Per my last email," is removed by --fix
+    assert rows["NEG010"][-2] == "unsafe"  # "you have to" -> "please": --fix --unsafe-fixes
+    assert rows["CLO001"][-2] == "-"  # example closings to pick from: advice only
 
 
 def test_rules_json(run_cli):
@@ -435,10 +461,44 @@ def test_rules_json(run_cli):
     # every language's rules (tool rules once)
     by_code = {**load_rules((), "ru").by_code(), **load_rules().by_code()}
     assert sorted(r["code"] for r in listed) == sorted(by_code)
+    assert [r["code"] for r in listed] == sorted(r["code"] for r in listed)  # F33: sorted, as the text
     for entry in listed:
+        rule = by_code[entry["code"]]
         assert entry["category"] in (*tonecheck.CATEGORIES, "suppression")
-        assert (entry["status"], entry["kind"]) == (by_code[entry["code"]].status, by_code[entry["code"]].kind)
+        assert (entry["status"], entry["kind"]) == (rule.status, rule.kind)
+        assert entry["name"] == rule.name and entry["severity"] == rule.severity.value
+        assert entry["why"] == " ".join(rule.why.split()) and entry["fix"] == " ".join(rule.fix.split())
+        assert "{" not in entry["message"] and entry["message"]
+        assert entry["examples"]["flag"] == list(rule.examples.flag)
+        assert entry["examples"]["pass"] == list(rule.examples.pass_)
+        assert entry["modes"] == list(getattr(rule, "modes", ("draft", "saved")))
+        assert entry["channels"] == list(getattr(rule, "channels", ("email", "chat", "social")))
+        assert entry["fix_availability"] == ("sometimes" if fix_column(rule) != "-" else "never")
     assert {entry["kind"] for entry in listed} >= {"phrase", "lexicon", "regex", "detector", "tool"}
+    pag003 = next(e for e in listed if e["code"] == "PAG003")
+    assert {"title": "Remove the reference to the earlier email", "kind": "rewrite", "applicability": "safe",
+            "applied_by": "--fix"} in pag003["fixes"]  # fmt: skip
+    pag002 = next(e for e in listed if e["code"] == "PAG002")  # judged on real replies
+    assert pag002["measured"]["real_judged"] > 0 and 0 <= pag002["measured"]["real_precision"] <= 1
+    assert pag003["language"] == "en" and next(e for e in listed if e["code"] == "TON100")["language"] is None
+
+
+def test_rule_all_and_rule_format_json(run_cli):
+    """F33: `rule --all` (text and JSON) and `rule CODE --format json` give what `rules --format
+    json` gives, rule by rule; a CODE with --all, or neither, is a usage error."""
+    listed = json.loads(run_cli(["rules", "--format", "json"]).out)
+    assert json.loads(run_cli(["rule", "--all", "--format", "json"]).out) == listed
+    one = run_cli(["rule", "tpl005", "--format", "json"])
+    assert one.code == 0 and json.loads(one.out) == next(e for e in listed if e["code"] == "TPL005")
+    every = run_cli(["rule", "--all"])
+    assert every.code == 0
+    headers = [line.split()[0] for line in every.out.splitlines() if re.match(r"^[A-Z]{3}\d{3} [a-z]", line)]
+    assert headers == [e["code"] for e in listed]
+    assert run_cli(["rule", "PAG003"]).out in every.out
+    for argv in (["rule"], ["rule", "PAG003", "--all"]):
+        result = run_cli(argv)
+        assert result.code == 2 and result.out == "", result
+        _one_error_line(result, "--all")
 
 
 def test_rule_docs_show_message_templates_as_prose(run_cli):

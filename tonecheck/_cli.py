@@ -206,10 +206,12 @@ def _build_parser() -> argparse.ArgumentParser:
     config.add_argument("--language", default=None, metavar="auto|CODE")
     config.add_argument("--preview", action="store_true", default=None)
 
-    rule = commands.add_parser("rule", help="explain one rule")
-    rule.add_argument("code")
+    rule = commands.add_parser("rule", help="explain one rule (or --all)")
+    rule.add_argument("code", nargs="?", default=None, help="the rule's code or name")
+    rule.add_argument("--all", action="store_true", help="every rule in force, sorted by code")
     rules = commands.add_parser("rules", help="list all rules")
-    rules.add_argument("--format", choices=("text", "json"), default="text")
+    for command in (rule, rules):
+        command.add_argument("--format", choices=("text", "json"), default="text")
     for command in (rule, rules):  # the rules in force: the current folder's configuration, as `check` finds it
         command.add_argument(
             "--config",
@@ -229,6 +231,13 @@ def _build_parser() -> argparse.ArgumentParser:
         "clean",
         help="remove the compiled-rules cache ($TONECHECK_CACHE_DIR, else ~/.cache/tonecheck)",
     )
+    tests = commands.add_parser("test-rules", help="run every rule's flag and pass examples (the team's rules)")
+    tests.add_argument(
+        "paths", nargs="*", metavar="PATH", help="rule files or folders (default: the configuration's rule-paths)"
+    )
+    tests.add_argument("--config", type=Path, default=None, metavar="FILE", help="configuration file")
+    tests.add_argument("--builtin", action="store_true", help="test tonecheck's own rules too")
+    tests.add_argument("--quiet", "-q", action="store_true", help="print only failures")
     docs = commands.add_parser("docs", help="write the rule reference (ROOT/rules) and JSON Schemas (ROOT/schemas)")
     docs.add_argument("root", nargs="?", default="docs")
     docs.add_argument("--check", action="store_true", help="exit 1 when they are not current")
@@ -998,9 +1007,10 @@ def _diff_text(path: str, before: str, after: str) -> tuple[str, bool]:
     return "".join(lines), escaped
 
 
-def _rules_in_force(args: argparse.Namespace) -> list[Rule]:
+def _rules_in_force(args: argparse.Namespace) -> list[tuple[Rule, str | None]]:
     """Every rule of the configuration `check` would use in the current folder (with --config
-    and --rule-path applied): the built-in rules and the project's own."""
+    and --rule-path applied): the built-in rules and the project's own, each with the language
+    whose replies it checks (None: a tool rule, every language), sorted by code."""
     from ._engine.linter import get_engine
     from ._language import packs
     from ._ruleset.load import load_rules
@@ -1009,45 +1019,74 @@ def _rules_in_force(args: argparse.Namespace) -> list[Rule]:
     project = load_project(Path.cwd(), overrides={"rule-paths": rule_paths or None}, config_file=args.config)
     engine = get_engine(project.config)
     # every language's rules: those of the configuration's language first, tool rules once
-    found = {rule.code: rule for rule in engine.ruleset.rules}
+    found = {rule.code: (rule, None if rule.kind == "tool" else engine.language.code) for rule in engine.ruleset.rules}
     for language in packs():
         if language != engine.language.code:
             for rule in load_rules(project.config.rule_paths, language).rules:
-                found.setdefault(rule.code, rule)
-    return list(found.values())
+                found.setdefault(rule.code, (rule, language))
+    return [found[code] for code in sorted(found)]
 
 
-def _cmd_rule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def _example_lines(marker: str, example: str) -> str:
+    """One example under its marker; the lines of a multi-line example stay under its first."""
+    first, *rest = example.split("\n")
+    return f"  {marker} {first}\n" + "".join(f"    {line}".rstrip() + "\n" for line in rest)
+
+
+def _rule_text(rule: Rule) -> str:
+    from ._ruleset.docs import fix_availability, fixes
     from ._ruleset.templates import as_prose
 
-    rules = {rule.code: rule for rule in _rules_in_force(args)}
-    rule = rules.get(args.code.upper()) or next((r for r in rules.values() if r.name == args.code), None)
-    if rule is None:
-        err.write(f"tonecheck: error: no rule {args.code!r}; `tonecheck rules` lists them\n")
-        return EXIT_ERROR
-    out.write(f"{rule.code} {rule.name} ({rule.category}, {rule.severity.value}, {rule.status}, kind: {rule.kind})\n\n")
-    out.write(f"What it flags\n  {as_prose(rule.message)}\n\n")
-    out.write(f"Why\n  {rule.why}\n\n")
-    out.write(f"What to do\n  {rule.fix}\n\n")
-    out.write("Flagged\n" + "".join(f"  ✗ {e}\n" for e in rule.examples.flag) + "\n")
-    out.write("Not flagged\n" + "".join(f"  ✓ {e}\n" for e in rule.examples.pass_) + "\n")
-    if isinstance(rule, MatchingRule) and rule.suggestions:
-        out.write("Suggestions\n")
-        for s in rule.suggestions:
-            out.write(f"  - {as_prose(s.title)} [{s.applicability.value}]\n")
+    parts = [f"{rule.code} {rule.name} ({rule.category}, {rule.severity.value}, {rule.status}, kind: {rule.kind})\n\n"]
+    parts.append(f"What it flags\n  {as_prose(rule.message)}\n\n")
+    parts.append(f"Why\n  {rule.why}\n\n")
+    parts.append(f"What to do\n  {rule.fix}\n\n")
+    parts.append("Flagged\n" + "".join(_example_lines("✗", e) for e in rule.examples.flag) + "\n")
+    parts.append("Not flagged\n" + "".join(_example_lines("✓", e) for e in rule.examples.pass_) + "\n")
+    offered = fixes(rule)
+    if offered:
+        parts.append("Fixes\n")
+        for fix in offered:
+            how = f"{fix['applicability']}, {fix['applied_by']}" if fix["applied_by"] else fix["applicability"]
+            parts.append(f"  - {fix['title']} [{how}]\n")
+    parts.append("Fix is sometimes available\n" if fix_availability(rule) == "sometimes" else "No automatic fix\n")
     syntaxes = getattr(getattr(rule, "options", None), "syntaxes", None)
     if isinstance(syntaxes, dict) and syntaxes:  # the names config `helpdesk` takes
         from ._config import HELPDESK_SYNTAXES
 
-        out.write("\nPlaceholder syntaxes (config `helpdesk` takes these, or a helpdesk name)\n")
-        out.write("".join(f"  {name}\n" for name in syntaxes))
-        out.write("Helpdesk names\n")
-        out.write("".join(f"  {name}: {', '.join(found)}\n" for name, found in HELPDESK_SYNTAXES.items()))
+        parts.append("\nPlaceholder syntaxes (config `helpdesk` takes these, or a helpdesk name)\n")
+        parts.append("".join(f"  {name}\n" for name in syntaxes))
+        parts.append("Helpdesk names\n")
+        parts.append("".join(f"  {name}: {', '.join(found)}\n" for name, found in HELPDESK_SYNTAXES.items()))
     if isinstance(rule, MatchingRule) and rule.modes != ("draft", "saved"):
-        out.write(f"\nApplies in mode: {', '.join(rule.modes)}\n")
+        parts.append(f"\nApplies in mode: {', '.join(rule.modes)}\n")
     if isinstance(rule, MatchingRule) and set(rule.channels) != {"email", "chat", "social"}:
-        out.write(f"\nApplies to replies read by: {', '.join(rule.channels)}\n")
-    out.write(f"\nMeasured\n  {_measured(rule.code)}\n")
+        parts.append(f"\nApplies to replies read by: {', '.join(rule.channels)}\n")
+    parts.append(f"\nMeasured\n  {_measured(rule.code)}\n")
+    return "".join(parts)
+
+
+def _cmd_rule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ._ruleset.docs import rule_record
+
+    if args.all == (args.code is not None):
+        err.write("tonecheck: error: give a rule CODE (or name), or --all\n")
+        return EXIT_ERROR
+    in_force = _rules_in_force(args)
+    if args.all:
+        chosen = in_force
+    else:
+        wanted = args.code.upper()
+        found = next((pair for pair in in_force if pair[0].code == wanted or pair[0].name == args.code), None)
+        if found is None:
+            err.write(f"tonecheck: error: no rule {args.code!r}; `tonecheck rules` lists them\n")
+            return EXIT_ERROR
+        chosen = [found]
+    if args.format == "json":
+        records = [rule_record(rule, language) for rule, language in chosen]
+        out.write(json.dumps(records if args.all else records[0], indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    out.write(("\n" + "-" * 72 + "\n\n").join(_rule_text(rule) for rule, _ in chosen))
     return EXIT_OK
 
 
@@ -1085,32 +1124,27 @@ def _cmd_docs(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_test_rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ._rule_tests import run_rule_tests
+
+    failed = run_rule_tests(args.paths, config_file=args.config, builtin=args.builtin, out=out, quiet=args.quiet)
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
 def _cmd_rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ._ruleset.docs import fix_column, rule_record
+
     rules = _rules_in_force(args)
     if args.format == "json":
-        out.write(
-            json.dumps(
-                [
-                    {
-                        "code": r.code,
-                        "name": r.name,
-                        "category": r.category,
-                        "severity": r.severity.value,
-                        "status": r.status,
-                        "kind": r.kind,
-                        "fix": r.fix,
-                    }
-                    for r in rules
-                ],
-                indent=2,
-            )
-            + "\n"
-        )
+        out.write(json.dumps([rule_record(rule, language) for rule, language in rules], indent=2) + "\n")
         return EXIT_OK
-    for rule in sorted(rules, key=lambda r: r.code):
+    out.write(f"{'code':<8}{'name':<29}{'category':<21}{'severity':<9}{'status':<9}{'fix':<7}kind\n")
+    for rule, _ in rules:
         out.write(
-            f"{rule.code}  {rule.name:<28} {rule.category:<20} {rule.severity.value:<8} {rule.status:<8} {rule.kind}\n"
+            f"{rule.code:<8}{rule.name:<29}{rule.category:<21}{rule.severity.value:<9}{rule.status:<9}"
+            f"{fix_column(rule):<7}{rule.kind}\n"
         )
+    out.write("fix: safe (--fix), unsafe (--fix --unsafe-fixes), - (advice only); a fix is offered where it fits\n")
     return EXIT_OK
 
 
@@ -1139,6 +1173,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
         "audit": _cmd_audit,
         "docs": _cmd_docs,
         "clean": _cmd_clean,
+        "test-rules": _cmd_test_rules,
     }
     if args.command not in handlers:
         parser.print_help(err)

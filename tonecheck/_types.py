@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 Category = Literal[
     "negative-language",
@@ -23,6 +23,11 @@ CATEGORIES: tuple[str, ...] = (
     "template-leftover",
     "missing-closing",
 )
+# a category a team's own rule pack declares for its rules (`category: house-style`): a
+# lower-case kebab-case name, selected, ignored and reported like a built-in one; the built-in
+# rules use only the categories above
+CUSTOM_CATEGORY_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+CustomCategory = Annotated[str, Field(pattern=CUSTOM_CATEGORY_PATTERN)]
 Mode = Literal["draft", "saved"]
 MODES: tuple[Mode, ...] = ("draft", "saved")
 # where a reply is read: an email (closings expected), a chat turn or a social-media post
@@ -87,7 +92,7 @@ class Finding(BaseModel):
 
     code: str
     name: str
-    category: Category
+    category: Category | CustomCategory  # one of the five (or suppression), or a team pack's own
     severity: Severity
     message: str
     start: int

@@ -42,8 +42,13 @@ class Tally:
             "findings": self.findings,
             "replies_with_findings": self.replies_with_findings,
             "findings_per_1000_replies": per_1000(self.findings, self.replies),
-            "by_category": {c: self.by_category[c] for c in CATEGORIES if self.by_category[c]},
+            "by_category": {c: self.by_category[c] for c in _categories(self.by_category) if self.by_category[c]},
         }
+
+
+def _categories(counts: collections.Counter[str]) -> tuple[str, ...]:
+    """The five categories, then any a team's rule pack declares (`category: house-style`)."""
+    return (*CATEGORIES, *sorted(set(counts) - set(CATEGORIES)))
 
 
 def per_1000(count: int, replies: int) -> float:
@@ -146,7 +151,7 @@ class Aggregate:
                 "findings": self.category_findings[c],
                 "findings_per_1000_replies": per_1000(self.category_findings[c], n),
             }
-            for c in CATEGORIES
+            for c in _categories(self.category_findings)
         }
         by_rule = {
             code: {

@@ -75,5 +75,130 @@ def output_schema() -> dict[str, Any]:
     }
 
 
+def rules_schema() -> dict[str, Any]:
+    """`tonecheck rules --format json` and `tonecheck rule --all --format json` (an array of
+    these), `tonecheck rule CODE --format json` (one)."""
+    from .._types import CATEGORIES, CUSTOM_CATEGORY_PATTERN
+
+    text = {"type": "string"}
+    texts = {"type": "array", "items": text}
+    count = {"type": "integer", "minimum": 0}
+    share = {"anyOf": [{"type": "number", "minimum": 0, "maximum": 1}, {"type": "null"}]}
+    rule = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": [
+            "code",
+            "name",
+            "category",
+            "severity",
+            "status",
+            "kind",
+            "language",
+            "message",
+            "why",
+            "fix",
+            "fix_availability",
+            "fixes",
+            "modes",
+            "channels",
+            "examples",
+            "measured",
+        ],
+        "properties": {
+            "code": {"type": "string", "pattern": r"^[A-Z]{3}\d{3}$"},
+            "name": text,
+            "category": {
+                "type": "string",
+                "description": "one of the five built-in categories ("
+                + ", ".join(CATEGORIES)
+                + "), suppression (TON100), or a category a team's rule pack declares",
+                "pattern": CUSTOM_CATEGORY_PATTERN,
+            },
+            "severity": {"enum": ["info", "warning", "error"]},
+            "status": {"enum": ["stable", "preview"]},
+            "kind": text,
+            "language": {
+                "anyOf": [text, {"type": "null"}],
+                "description": "the language of the replies it checks; null for a tool rule (every language)",
+            },
+            "message": {**text, "description": "what a finding says, its slots shown as …"},
+            "why": text,
+            "fix": {**text, "description": "what to do"},
+            "fix_availability": {
+                "enum": ["sometimes", "never"],
+                "description": "sometimes: a finding may carry a fix --fix (or --fix --unsafe-fixes) applies",
+            },
+            "fixes": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["title", "kind", "applicability", "applied_by"],
+                    "properties": {
+                        "title": text,
+                        "kind": {"enum": ["rewrite", "suggestion", "advice"]},
+                        "applicability": {"enum": ["safe", "unsafe", "display-only"]},
+                        "applied_by": {"enum": ["--fix", "--fix --unsafe-fixes", None]},
+                    },
+                },
+            },
+            "modes": {"type": "array", "items": {"enum": ["draft", "saved"]}},
+            "channels": {"type": "array", "items": {"enum": ["email", "chat", "social"]}},
+            "examples": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["flag", "pass", "mode", "context"],
+                "properties": {
+                    "flag": texts,
+                    "pass": texts,
+                    "mode": {"enum": ["draft", "saved"]},
+                    "context": {"type": "object", "additionalProperties": text},
+                },
+            },
+            "measured": {
+                "description": "from rules/measured.json; null for a rule of the team's own or a tool rule",
+                "anyOf": [
+                    {"type": "null"},
+                    {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": [
+                            "real_judged",
+                            "real_correct",
+                            "real_precision",
+                            "real_fired",
+                            "holdout_findings",
+                            "holdout_correct",
+                            "holdout_precision",
+                            "summary",
+                        ],
+                        "properties": {
+                            "real_judged": count,
+                            "real_correct": count,
+                            "real_precision": share,
+                            "real_fired": count,
+                            "holdout_findings": count,
+                            "holdout_correct": count,
+                            "holdout_precision": share,
+                            "summary": text,
+                        },
+                    },
+                ],
+            },
+        },
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "tonecheck rules --format json, tonecheck rule --format json",
+        "anyOf": [{"type": "array", "items": {"$ref": "#/$defs/Rule"}}, {"$ref": "#/$defs/Rule"}],
+        "$defs": {"Rule": rule},
+    }
+
+
 def schemas() -> dict[str, dict[str, Any]]:
-    return {"config.schema.json": config_schema(), "output.schema.json": output_schema()}
+    return {
+        "config.schema.json": config_schema(),
+        "output.schema.json": output_schema(),
+        "rules.schema.json": rules_schema(),
+    }

@@ -5,21 +5,35 @@ test keeps it current)."""
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
+from typing import Any
 
+from .._types import CHANNELS, MODES
 from .load import Rule, builtin_rules_dir
 from .schema import MatchingRule
 from .templates import as_prose
 
 
+@functools.lru_cache(maxsize=1)
+def _measured_entries() -> dict[str, dict[str, int]]:
+    try:
+        entries = json.loads((builtin_rules_dir() / "measured.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return entries if isinstance(entries, dict) else {}
+
+
+def measured_entry(code: str) -> dict[str, int] | None:
+    """A rule's counts in rules/measured.json, or None (a rule of the team's own, a tool rule)."""
+    return _measured_entries().get(code) or None
+
+
 def measured(code: str) -> str:
     """A rule's measured precision, from rules/measured.json (written by
     `python benchmarks/quality.py --write-measured`), in words."""
-    try:
-        entry = json.loads((builtin_rules_dir() / "measured.json").read_text(encoding="utf-8")).get(code)
-    except (OSError, ValueError):
-        entry = None
+    entry = measured_entry(code)
     if not entry:
         return "not measured (a rule of your own, or a tool rule)"
     judged, correct = entry["real_judged"], entry["real_correct"]
@@ -42,23 +56,102 @@ def measured(code: str) -> str:
     return f"{real}; {fired}; {holdout}"
 
 
+def fixes(rule: Rule) -> list[dict[str, Any]]:
+    """What a finding of the rule may offer, in the order it is tried: its rewrites, then its
+    suggestions; each with its title (slots as "…"), its applicability and what applies it
+    (`--fix`, `--fix --unsafe-fixes`, or None: shown, never applied)."""
+    if not isinstance(rule, MatchingRule):
+        return []
+    offered: list[dict[str, Any]] = []
+    for kind, items in (("rewrite", rule.rewrites), ("suggestion", rule.suggestions)):
+        for item in items:
+            applicability = item.applicability.value
+            advice = kind == "suggestion" and getattr(item, "replacement", None) is None
+            record = {
+                "title": as_prose(item.title),
+                "kind": "advice" if advice else kind,
+                "applicability": applicability,
+                "applied_by": None
+                if advice or applicability == "display-only"
+                else "--fix"
+                if applicability == "safe"
+                else "--fix --unsafe-fixes",
+            }
+            if record not in offered:  # rewrites for several shapes often share their title
+                offered.append(record)
+    return offered
+
+
+def fix_availability(rule: Rule) -> str:
+    """As ruff says it: "sometimes" when a finding of the rule may carry a fix that `--fix`
+    (safe) or `--fix --unsafe-fixes` applies (a rewrite is offered only where it reads as good
+    English in its context, so never "always"); "never" when the rule only advises."""
+    return "sometimes" if any(f["applied_by"] for f in fixes(rule)) else "never"
+
+
+def fix_column(rule: Rule) -> str:
+    """The `fix` column of `tonecheck rules`: the safest fix a finding may carry."""
+    applied = {f["applicability"] for f in fixes(rule) if f["applied_by"]}
+    return "safe" if "safe" in applied else "unsafe" if applied else "-"
+
+
 def _fix_safety(rule: Rule) -> str:
-    if not isinstance(rule, MatchingRule) or not rule.suggestions:
+    offered = fixes(rule)
+    if not offered:
         return "No automatic fix: the finding says what to change."
     lines = []
-    for suggestion in rule.suggestions:
-        kind = suggestion.applicability.value
+    for fix in offered:
         what = (
-            "applied by `--fix`"
-            if kind == "safe"
-            else "applied by `--fix --unsafe-fixes`"
-            if kind == "unsafe"
+            f"applied by `{fix['applied_by']}`"
+            if fix["applied_by"]
+            else "advice, never applied"
+            if fix["kind"] == "advice"
             else "shown, never applied"
         )
-        if suggestion.replacement is None:
-            what = "advice, never applied"
-        lines.append(f"- {as_prose(suggestion.title)} ({kind}: {what})")
+        lines.append(f"- {fix['title']} ({fix['applicability']}: {what})")
     return "\n".join(lines)
+
+
+def rule_record(rule: Rule, language: str | None = None) -> dict[str, Any]:
+    """Everything `tonecheck rule CODE --format json` and `tonecheck rules --format json` give for
+    a rule (described by docs/schemas/rules.schema.json)."""
+    entry = measured_entry(rule.code)
+    judged = entry["real_judged"] if entry else 0
+    held = entry["holdout_findings"] if entry else 0
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "category": rule.category,
+        "severity": rule.severity.value,
+        "status": rule.status,
+        "kind": rule.kind,
+        "language": language,
+        "message": as_prose(rule.message),
+        "why": " ".join(rule.why.split()),
+        "fix": " ".join(rule.fix.split()),
+        "fix_availability": fix_availability(rule),
+        "fixes": fixes(rule),
+        "modes": list(rule.modes if isinstance(rule, MatchingRule) else MODES),
+        "channels": list(rule.channels if isinstance(rule, MatchingRule) else CHANNELS),
+        "examples": {
+            "flag": list(rule.examples.flag),
+            "pass": list(rule.examples.pass_),
+            "mode": rule.examples.mode,
+            "context": dict(rule.examples.context),
+        },
+        "measured": None
+        if not entry
+        else {
+            "real_judged": judged,
+            "real_correct": entry["real_correct"],
+            "real_precision": round(entry["real_correct"] / judged, 4) if judged else None,
+            "real_fired": entry["real_fired"],
+            "holdout_findings": held,
+            "holdout_correct": entry["holdout_correct"],
+            "holdout_precision": round(entry["holdout_correct"] / held, 4) if held else None,
+            "summary": measured(rule.code),
+        },
+    }
 
 
 def _block(example: str) -> str:

@@ -12,13 +12,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+import regex
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from .. import _detectors  # noqa: F401  # registers every detector, whose options rules are checked against
 from .._detectors.base import phrase_sets
 from .._exceptions import RuleError
 from .._language import DEFAULT_LANGUAGE, builtin_rules_dir
-from .._types import Category
+from .._types import CATEGORIES, CUSTOM_CATEGORY_PATTERN
 from .phrase_language import PatternSyntaxError, expand
 from .schema import (
     CODE_PATTERN,
@@ -67,11 +68,23 @@ LANGUAGE_FILE = "language"
 
 
 class _PackFile(_Strict):
-    category: Category
+    # a built-in pack's is one of the five categories (or suppression, for tool rules); a team's
+    # own pack may name a category of its own (`category: house-style`)
+    category: str
     # the language of the replies the pack's rules run on; a built-in pack's is its folder's
     # (rules/<language>/), a pack of the team's own is English unless it says otherwise
     language: str | None = Field(default=None, pattern=r"^[a-z]{2,3}$")
     rules: tuple[dict[str, Any], ...]
+
+    @field_validator("category")
+    @classmethod
+    def _category(cls, value: str) -> str:
+        if value not in (*CATEGORIES, TOOL_CATEGORY) and not regex.fullmatch(CUSTOM_CATEGORY_PATTERN, value):
+            raise ValueError(
+                f"{value!r} is neither a built-in category ({', '.join(CATEGORIES)}) nor a category of "
+                "your own in lower-case words joined by hyphens (e.g. house-style)"
+            )
+        return value
 
 
 class _VocabFile(_Strict):
@@ -156,7 +169,13 @@ def _load_pack(path: Path, language: str) -> list[Rule]:
         pack = _PackFile.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise RuleError(f"{path}: field '{_field_path(first['loc'])}': {first['msg']}") from None
+        raise RuleError(
+            f"{path}: field '{_field_path(first['loc'])}': {first['msg'].removeprefix('Value error, ')}"
+        ) from None
+    if pack.category not in (*CATEGORIES, TOOL_CATEGORY) and _is_builtin(path):
+        raise RuleError(
+            f"{path}: field 'category': {pack.category!r}: a built-in pack's category is one of {', '.join(CATEGORIES)}"
+        )
     if pack.category != TOOL_CATEGORY and _pack_language(path, pack) != language:
         return []
     rules: list[Rule] = []
@@ -211,6 +230,10 @@ def _extended(cue_set: CueSet, more: CueSet) -> CueSet:
 def _rule_folder_files(root: Path) -> list[Path]:
     files = sorted(root.rglob("*.yml")) + sorted(root.rglob("*.yaml"))
     return [path for path in files if path.stem != LANGUAGE_FILE]
+
+
+def _is_builtin(path: Path) -> bool:
+    return path.resolve().is_relative_to(builtin_rules_dir().resolve())
 
 
 def _pack_language(path: Path, pack: _PackFile) -> str:

@@ -26,7 +26,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from .._detectors.base import OPTIONS, DetectorOptions
-from .._types import CHANNELS, Applicability, Category, Channel, Mode, Severity, Status
+from .._types import CHANNELS, Applicability, Category, Channel, CustomCategory, Mode, Severity, Status
 from .phrase_language import RegexSource
 
 CODE_PATTERN = r"^[A-Z]{3}\d{3}$"
@@ -121,7 +121,8 @@ class Rule(_Strict):
     kind: str
     code: str = Field(pattern=CODE_PATTERN)
     name: str = Field(pattern=NAME_PATTERN)
-    category: Category
+    # a built-in category, or (in a team's own pack) a category of its own
+    category: Category | CustomCategory
     severity: Severity = Severity.warning
     # stable rules run by default; preview rules only with `preview = true` or when selected by
     # exact code (a rule is stable only when measured right at least 9 times in 10 on real text)
