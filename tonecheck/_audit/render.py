@@ -276,15 +276,18 @@ def render_json(report: dict[str, Any]) -> str:
     return json.dumps(report, indent=1, ensure_ascii=False) + "\n"
 
 
+def csv_row(reply: Any, channel: str, row: Sequence[Any]) -> tuple[str, ...]:
+    """One finding's CSV row (see CSV_COLUMNS)."""
+    return (reply.id, reply.agent or "", reply.time or "", channel, reply.macro or "", row[0], row[1], row[4])
+
+
 class CsvFindings:
-    """One row per finding, written as the results come in."""
+    """One row per finding, written as the tasks' rows come in."""
 
     def __init__(self, stream: TextIO) -> None:
-        self.writer = csv.writer(stream)
-        self.writer.writerow(CSV_COLUMNS)
+        self.stream = stream
+        csv.writer(stream).writerow(CSV_COLUMNS)
 
-    def write(self, reply: Any, channel: str, rows: Sequence[Sequence[Any]]) -> None:
-        for row in rows:
-            self.writer.writerow(
-                (reply.id, reply.agent or "", reply.time or "", channel, reply.macro or "", row[0], row[1], row[4])
-            )
+    def write(self, rows: str) -> None:
+        """Rows as a worker's csv.writer wrote them."""
+        self.stream.write(rows)
