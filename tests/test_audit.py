@@ -441,6 +441,62 @@ def test_the_process_pool_gives_the_same_report_as_one_process(tmp_path: Path) -
     assert _comparable(one) == _comparable(two)
 
 
+def _cut_export(tmp_path: Path, kind: str) -> tuple[Path, Columns]:
+    """An export whose replies span several lines (CSV), with damaged records among them and no
+    id column (a reply's id is its file and line or row), so where it is cut could show."""
+    rows = [
+        {
+            "text": (PLACEHOLDER, PER_MY_LAST, CLEAN)[i % 3] + f" #{i}",
+            "agent": f"agent {i % 4}",
+            "time": f"2024-03-{1 + i % 20:02d}",
+        }
+        for i in range(90)
+    ]
+    path = tmp_path / f"cut.{kind}"
+    if kind == "jsonl":
+        lines = [json.dumps(r) for r in rows]
+        lines[17] = lines[17][:25]  # truncated
+        lines[40] = ""  # blank
+        lines[41] = b"\xff".decode("latin-1") + lines[41]  # not UTF-8 once written as Latin-1 below
+        path.write_bytes(
+            b"".join((line.encode("latin-1") if k == 41 else line.encode()) + b"\n" for k, line in enumerate(lines))
+        )
+    elif kind == "csv":
+        write_csv(path, rows)
+        data = path.read_bytes().replace(b"#17", b'#17",extra,"field', 1).replace(b"#41", b"\xff#41", 1)
+        path.write_bytes(data)
+    else:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.Table.from_pylist(rows), path, row_group_size=25)
+    return path, Columns(agent="agent", time="time")
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "csv", "parquet"])
+def test_the_report_does_not_depend_on_where_the_export_is_cut(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """Workers count their own tasks and the counts are merged: cut into one task or into dozens,
+    on one process or two, the report (numbers, examples, messages) is the same."""
+    from tonecheck._audit import readers
+
+    export, columns = _cut_export(tmp_path, kind)
+    whole, whole_err, _ = audit([export], columns=columns)
+    assert len(list(readers.Plan([export], fmt="auto", columns=columns).tasks())) <= 4
+    monkeypatch.setattr(readers, "CHUNK_BYTES", 300)
+    monkeypatch.setattr(readers, "CHUNK_CHARS", 300)
+    monkeypatch.setattr(readers, "PARQUET_ROWS", 4)
+    assert len(list(readers.Plan([export], fmt="auto", columns=columns).tasks())) >= 20
+    for workers in (1, 2):
+        cut, cut_err, _ = audit([export], columns=columns, workers=workers)
+        assert _comparable(cut) == _comparable(whole) and cut_err == whole_err
+    assert whole["replies_linted"] >= 85 and whole["examples"]
+    if kind != "parquet":
+        assert whole["records_unreadable"] == 2 and len(whole_err.splitlines()) == 2
+        assert whole["examples"][0]["reply_id"].startswith("cut.")  # file and line: where it is cut cannot move it
+
+
 def _double(state: int, item: int) -> int:
     return state * item
 
