@@ -167,13 +167,16 @@ class ProcessPool:
     def map(self, tasks: Iterable[Task]) -> Iterator[Aggregate]:
         from .._parallel import iter_pool
 
-        yield from iter_pool(
-            audit_task,
-            tasks,
-            setup=functools.partial(worker_state, self.job),
-            jobs=self.workers,
-            window=4 * self.workers,
-        )
+        # the first task runs here, before the workers fork: what the engine learns on the first
+        # replies (spaCy's vocabulary and tokenizer cache, lazily loaded analysers) is then learnt
+        # once and inherited, not once per worker; its counts come first, as in every runner
+        tasks = iter(tasks)
+        first = next(tasks, None)
+        if first is None:
+            return
+        yield audit_task(worker_state(self.job), first)
+        setup = functools.partial(worker_state, self.job)
+        yield from iter_pool(audit_task, tasks, setup=setup, jobs=self.workers, window=4 * self.workers)
 
     def close(self) -> None:
         pass
