@@ -14,7 +14,7 @@ from .aggregate import MESSAGES_SHOWN, Aggregate
 from .readers import Columns, Plan
 from .records import Unreadable
 from .redact import redact
-from .render import CsvFindings, render_html, render_json
+from .render import CsvFindings, render_html, render_json, visible
 from .work import AuditJob, DaskRunner, InProcess, ProcessPool, Runner, default_workers
 
 OUTPUT_FORMATS = ("html", "json", "csv")
@@ -56,9 +56,9 @@ def _print_messages(part: Aggregate, shown: int, err: TextIO) -> int:
     """A task's warnings, and its read errors while fewer than MESSAGES_SHOWN were printed."""
     for kind, message in part.messages:
         if kind == "warning":
-            err.write(f"tonecheck: warning: {message}\n")
+            err.write(f"tonecheck: warning: {visible(message)}\n")
         elif shown < MESSAGES_SHOWN:
-            err.write(f"tonecheck: error: {message}\n")
+            err.write(f"tonecheck: error: {visible(message)}\n")
             shown += 1
     return shown
 
@@ -113,7 +113,7 @@ def run_audit(options: AuditOptions, out: TextIO, err: TextIO) -> AuditResult:
 
         library, problems = library_section(options.macros, options.config, report["by_macro"])
         for message in problems:
-            err.write(f"tonecheck: error: {message}\n")
+            err.write(f"tonecheck: error: {visible(message)}\n")
             agg.error(message)
         report["library"] = library
         report["records_unreadable"] = agg.unreadable
