@@ -174,9 +174,16 @@ class ProcessPool:
         first = next(tasks, None)
         if first is None:
             return
-        yield audit_task(worker_state(self.job), first)
+        counted = audit_task(worker_state(self.job), first)
         setup = functools.partial(worker_state, self.job)
-        yield from iter_pool(audit_task, tasks, setup=setup, jobs=self.workers, window=4 * self.workers)
+        rest = iter_pool(audit_task, tasks, setup=setup, jobs=self.workers, window=4 * self.workers)
+        # the workers fork on the first `next`, before the caller gets anything (and, say, starts
+        # a progress bar's thread)
+        following = next(rest, None)
+        yield counted
+        if following is not None:
+            yield following
+            yield from rest
 
     def close(self) -> None:
         pass
