@@ -238,6 +238,9 @@ def cpu_model(one: dict[str, Any], two: dict[str, Any]) -> dict[str, Any]:
         "main_share_of_cpu_while_pool_runs": round(during / max(during + two["cpu_workers_s"], 1e-9), 3),
         "seconds_on_2_idle_cores": round(two_cores, 2),
         "speedup_1_to_2_implied": round(one["cpu_s"] / two_cores, 2),
+        # the same replies cost this much more CPU on two processes: forked pages copied, what the
+        # engine learns learnt per worker, and two busy cores slowing each other (a shared host)
+        "cpu_2_over_1_process": round(two["cpu_s"] / one["cpu_s"], 3),
     }
 
 
@@ -282,11 +285,15 @@ def main() -> int:
         note("pool_equals_one_process", comparable(folder / "one.json") == comparable(folder / "two.json"))
         ratios = sorted(r["wall_ratio"] for r in runs)
         note("speedup_1_to_2_wall_median", ratios[len(ratios) // 2])
+        # the model for each alternated pair (the two runs of a pair saw about the same neighbours)
+        models = [cpu_model(r["1_process"], r["2_processes"]) for r in runs]
+        note("cpu_models", models)
+        implied = sorted(m["speedup_1_to_2_implied"] for m in models)
+        note("speedup_1_to_2_implied_median", implied[len(implied) // 2])
         one = min((r["1_process"] for r in runs), key=lambda r: r["cpu_s"])
         two = min((r["2_processes"] for r in runs), key=lambda r: r["cpu_s"])
         note("replies_per_cpu_s_1_process", round(args.small / one["cpu_s"]))
         note("cpu_ms_per_1000_replies", round(1000 * one["cpu_s"] / args.small * 1000))
-        note("cpu_model", cpu_model(one, two))
         if not args.no_dask:
             dask = run_audit(small, folder / "dask.json", "--dask", "-j", "2")
             pool = run_audit(small, folder / "two.json", "-j", "2")
