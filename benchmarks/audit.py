@@ -24,7 +24,11 @@ written under the system's temporary folder and never kept in the repository.
     python benchmarks/audit.py --replies 1000000 --small 100000 --json audit-bench.json
     python benchmarks/audit.py --replies 20000 --small 2000          # a quick look
 
-Compare ratios, not seconds: the machine is shared.
+Compare ratios, not seconds: the machine is shared. Where Linux groups processes by session for
+the scheduler (`/proc/sys/kernel/sched_autogroup_enabled` is 1, noted in the figures), a session
+gets its share of a busy machine however many processes it runs: while other sessions keep the
+cores busy, two processes get the CPU of one and the wall ratio says nothing about the pool; the
+CPU-time model does.
 """
 
 from __future__ import annotations
@@ -261,6 +265,8 @@ def main() -> int:
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     figures: dict[str, Any] = {"replies": args.replies, "small": args.small, "shape": args.shape}
+    autogroup = Path("/proc/sys/kernel/sched_autogroup_enabled")
+    figures["sched_autogroup"] = autogroup.read_text().strip() == "1" if autogroup.exists() else None
 
     def note(key: str, value: Any) -> None:  # each figure as it is measured: a long run shows progress
         figures[key] = value
