@@ -22,6 +22,7 @@ from tonecheck._audit.aggregate import Aggregate
 from tonecheck._audit.readers import Columns, read
 from tonecheck._audit.records import Reply, Skipped, Unreadable
 from tonecheck._audit.redact import redact
+from tonecheck._audit.render import render_json
 from tonecheck._audit.run import AuditOptions, run_audit
 
 SCHEMA = Path(__file__).resolve().parent.parent / "tonecheck" / "_audit" / "audit-report.schema.json"
@@ -441,6 +442,62 @@ def test_the_process_pool_gives_the_same_report_as_one_process(tmp_path: Path) -
     assert _comparable(one) == _comparable(two)
 
 
+def _cut_export(tmp_path: Path, kind: str) -> tuple[Path, Columns]:
+    """An export whose replies span several lines (CSV), with damaged records among them and no
+    id column (a reply's id is its file and line or row), so where it is cut could show."""
+    rows = [
+        {
+            "text": (PLACEHOLDER, PER_MY_LAST, CLEAN)[i % 3] + f" #{i}",
+            "agent": f"agent {i % 4}",
+            "time": f"2024-03-{1 + i % 20:02d}",
+        }
+        for i in range(90)
+    ]
+    path = tmp_path / f"cut.{kind}"
+    if kind == "jsonl":
+        lines = [json.dumps(r) for r in rows]
+        lines[17] = lines[17][:25]  # truncated
+        lines[40] = ""  # blank
+        lines[41] = b"\xff".decode("latin-1") + lines[41]  # not UTF-8 once written as Latin-1 below
+        path.write_bytes(
+            b"".join((line.encode("latin-1") if k == 41 else line.encode()) + b"\n" for k, line in enumerate(lines))
+        )
+    elif kind == "csv":
+        write_csv(path, rows)
+        data = path.read_bytes().replace(b"#17", b'#17",extra,"field', 1).replace(b"#41", b"\xff#41", 1)
+        path.write_bytes(data)
+    else:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.Table.from_pylist(rows), path, row_group_size=25)
+    return path, Columns(agent="agent", time="time")
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "csv", "parquet"])
+def test_the_report_does_not_depend_on_where_the_export_is_cut(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """Workers count their own tasks and the counts are merged: cut into one task or into dozens,
+    on one process or two, the report (numbers, examples, messages) is the same."""
+    from tonecheck._audit import readers
+
+    export, columns = _cut_export(tmp_path, kind)
+    whole, whole_err, _ = audit([export], columns=columns)
+    assert len(list(readers.Plan([export], fmt="auto", columns=columns).tasks())) <= 4
+    monkeypatch.setattr(readers, "CHUNK_BYTES", 300)
+    monkeypatch.setattr(readers, "CHUNK_CHARS", 300)
+    monkeypatch.setattr(readers, "PARQUET_ROWS", 4)
+    assert len(list(readers.Plan([export], fmt="auto", columns=columns).tasks())) >= 20
+    for workers in (1, 2):
+        cut, cut_err, _ = audit([export], columns=columns, workers=workers)
+        assert _comparable(cut) == _comparable(whole) and cut_err == whole_err
+    assert whole["replies_linted"] >= 85 and whole["examples"]
+    if kind != "parquet":
+        assert whole["records_unreadable"] == 2 and len(whole_err.splitlines()) == 2
+        assert whole["examples"][0]["reply_id"].startswith("cut.")  # file and line: where it is cut cannot move it
+
+
 def _double(state: int, item: int) -> int:
     return state * item
 
@@ -495,6 +552,77 @@ def test_json_report_matches_its_schema(tmp_path: Path) -> None:
     broken = dict(report, replies_linted="3")
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, json.loads(SCHEMA.read_text(encoding="utf-8")))
+
+
+# markup, a formula, a terminal escape, a NUL, a bell, a right-to-left override and an isolate
+HOSTILE = "<script>alert(1)</script></svg><img src=x onerror=alert(2)>\"'&\x1b[31m\x00\x07\u202eevil\u2066x"
+
+
+def hostile_export(tmp_path: Path) -> tuple[Path, Columns]:
+    rows = [
+        {
+            "id": "=cmd|' /C calc'!A0",
+            "text": f"Hi {{{{first_name}}}},\n\n{HOSTILE}\n\nPer my last email, it left \ud800 today.\n\nBest,\nJo",
+            "agent": HOSTILE,
+            "macro": "@SUM(1+1)*cmd|' /C calc'!A0",
+        },
+        {"id": "+r2\u202e", "text": "Per my last email, it is done.", "agent": "-2+3\ud800", "macro": "\tmacro"},
+    ]
+    path = tmp_path / "hostile.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")  # \ud800 as a JSON escape
+    return path, Columns(agent="agent", id="id", macro="macro")
+
+
+def test_hostile_text_is_shown_in_every_report_never_obeyed(tmp_path: Path) -> None:
+    from html.parser import HTMLParser
+
+    export, columns = hostile_export(tmp_path)
+    unsafe = ("\x1b", "\x00", "\x07", "\u202e", "\u2066")
+
+    _, html, _ = audit([export], columns=columns, fmt="html")
+    page = html.split("\0")[0]
+    page.encode("utf-8")  # a lone surrogate would not encode
+    tags: list[str] = []
+
+    class Tags(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: Any) -> None:
+            tags.append(tag)
+
+    Tags().feed(page)
+    assert "script" not in tags and "img" not in tags and tags.count("svg") >= 2
+    assert not any(c in page for c in unsafe)
+    assert (
+        "&lt;script&gt;alert(1)&lt;/script&gt;&lt;/svg&gt;&lt;img src=x onerror=alert(2)&gt;&quot;&#x27;&amp;" in page
+    )
+    assert "\u241b[31m\u2400\u2407[U+202E]evil[U+2066]x" in page  # ␛[31m␀␇, the overrides by name
+
+    report, _, _ = audit([export], columns=columns)
+    text = render_json(report)
+    text.encode("utf-8")
+    assert not any(c in text for c in unsafe)
+    assert set(json.loads(text)["by_agent"]) == {HOSTILE, "-2+3\ud800"}  # the data kept exactly
+
+    _, out, _ = audit([export], columns=columns, fmt="csv")
+    table = out.split("\0")[0]
+    table.encode("utf-8")
+    assert not any(c in table for c in unsafe)
+    rows = list(csv.reader(io.StringIO(table)))[1:]
+    assert len(rows) == 3
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)
+    assert {row[0] for row in rows} == {"'=cmd|' /C calc'!A0", "'+r2[U+202E]"}
+    assert {row[1] for row in rows} == {
+        "<script>alert(1)</script></svg><img src=x onerror=alert(2)>\"'&\u241b[31m\u2400\u2407[U+202E]evil[U+2066]x",
+        "'-2+3\ufffd",
+    }
+    assert {row[4] for row in rows} == {"'@SUM(1+1)*cmd|' /C calc'!A0", "'\tmacro"}
+
+
+def test_read_errors_print_no_terminal_escapes(tmp_path: Path) -> None:
+    path = tmp_path / "keys.jsonl"
+    path.write_text(json.dumps({"body\x1b]0;owned\x07": "Hello"}) + "\n", encoding="utf-8")
+    report, err, _ = audit([path], columns=Columns(text="text"))
+    assert report["records_unreadable"] == 1 and "no column 'text'" in err
+    assert "\x1b" not in err and "\x07" not in err and "body\u241b]0;owned\u2407" in err
 
 
 def test_csv_has_one_row_per_finding(tmp_path: Path) -> None:

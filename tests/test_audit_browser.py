@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from serve_support import launch_browser, need_browser
-from test_audit import zendesk_export
+from test_audit import hostile_export, zendesk_export
 
 from tonecheck import Config
 from tonecheck._audit.run import AuditOptions, run_audit
@@ -94,5 +94,38 @@ def test_report_loads_offline_without_errors_and_shows_charts(tmp_path: Path) ->
             assert _bar_pixels((tmp_path / "report.png").read_bytes()) > _bar_pixels(category_chart)
             marks = page.locator("mark")
             assert {marks.nth(i).inner_text() for i in range(marks.count())} == {"{{first_name}}", "Per my last email"}
+        finally:
+            context.close()
+
+
+def test_hostile_text_stays_text_in_the_browser(tmp_path: Path) -> None:
+    """Replies and agents' names with markup, quotes, control and bidi characters: the page
+    builds no element from them, runs nothing, and shows them as text."""
+    need_browser()
+    from playwright.sync_api import sync_playwright
+
+    export, columns = hostile_export(tmp_path)
+    page_file = tmp_path / "report.html"
+    with page_file.open("w", encoding="utf-8") as out:
+        options = AuditOptions(paths=[export], config=Config(), columns=columns, output_format="html", workers=1)
+        run_audit(options, out, io.StringIO())
+    with sync_playwright() as playwright:
+        context = launch_browser(playwright, tmp_path / "profile")
+        try:
+            page = context.new_page()
+            problems: list[str] = []
+            page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+            page.on("pageerror", lambda e: problems.append(str(e)))
+            page.on("dialog", lambda d: problems.append(f"dialog: {d.message}"))
+            page.goto(page_file.as_uri(), wait_until="load")
+            assert problems == []
+            assert page.locator("script, img, iframe, object, embed").count() == 0
+            charts = page_file.read_text(encoding="utf-8").count("<svg ")
+            assert charts >= 2 and page.locator("svg").count() == charts  # a name's </svg> closed no chart
+            cells = page.locator("td").all_inner_texts()
+            assert any(
+                c.startswith("<script>alert(1)</script></svg><img src=x onerror=alert(2)>\"'&\u241b[31m") for c in cells
+            )
+            assert any("[U+202E]evil[U+2066]x" in c for c in cells)
         finally:
             context.close()

@@ -9,13 +9,14 @@ import dataclasses
 from typing import Any
 
 from .._types import CATEGORIES, normalised_match
-from .records import Reply, iso_week
-from .work import ReplyResult
+from .records import Reply, ReplyResult, iso_week
 
 EXAMPLES_PER_RULE = 2
 EXAMPLE_CONTEXT = 160  # characters of the reply kept around an example's span
 TOP_PHRASES = 25
 _PHRASE_PRUNE = 50_000  # distinct phrases kept before the rarest are dropped (bounded memory)
+KEEP_ERRORS = 100  # messages of unreadable records kept for the report
+MESSAGES_SHOWN = 20  # unreadable-record messages printed on standard error before "… and N more"
 UNKNOWN = "(unknown)"
 NONE = "(none)"
 
@@ -28,6 +29,12 @@ class Tally:
     findings: int = 0
     replies_with_findings: int = 0
     by_category: collections.Counter[str] = dataclasses.field(default_factory=collections.Counter)
+
+    def merge(self, other: Tally) -> None:
+        self.replies += other.replies
+        self.findings += other.findings
+        self.replies_with_findings += other.replies_with_findings
+        self.by_category.update(other.by_category)
 
     def add(self, categories: collections.Counter[str]) -> None:
         self.replies += 1
@@ -72,6 +79,10 @@ class Example:
 
 
 class Aggregate:
+    """The counts of a run of replies. A worker counts its task's replies in one; the reading
+    process merges them in input order (`merge`), which gives what counting every reply in order
+    in one would: the same numbers, the same first examples, the same messages."""
+
     def __init__(self) -> None:
         self.replies = 0
         self.findings = 0
@@ -91,18 +102,74 @@ class Aggregate:
         self.weeks: dict[str, Tally] = collections.defaultdict(Tally)
         self.phrases: collections.Counter[tuple[str, str]] = collections.Counter()
         self.examples: dict[str, list[Example]] = collections.defaultdict(list)
+        # for the reading process, from each task: replies read, findings at or above --fail-on,
+        # warnings and the first read errors to print (in order), the CSV rows (text)
+        self.read = 0
+        self.failing = 0
+        self.messages: list[tuple[str, str]] = []
+        self.shown = 0
+        self.csv = ""
 
     # ----------------------------------------------------------------------------------------
     def skip(self, reason: str) -> None:
         self.skipped[reason] += 1
 
-    def error(self, message: str, *, keep: int = 100) -> None:
+    def error(self, message: str, *, keep: int = KEEP_ERRORS) -> None:
         self.unreadable += 1
         if len(self.errors) < keep:
             self.errors.append(message)
 
+    def unreadable_record(self, message: str) -> None:
+        """A record that could not be read: counted, kept for the report, and printed (the first)."""
+        self.error(message)
+        if self.shown < MESSAGES_SHOWN:
+            self.shown += 1
+            self.messages.append(("error", message))
+
+    def note(self, message: str) -> None:
+        self.messages.append(("warning", message))
+
+    def merge(self, other: Aggregate) -> None:
+        """Add the counts of the replies that came after this aggregate's."""
+        self.replies += other.replies
+        self.findings += other.findings
+        self.read += other.read
+        self.failing += other.failing
+        self.skipped.update(other.skipped)
+        self.unreadable += other.unreadable
+        self.errors.extend(other.errors[: max(0, KEEP_ERRORS - len(self.errors))])
+        self.category_findings.update(other.category_findings)
+        self.category_replies.update(other.category_replies)
+        self.rule_findings.update(other.rule_findings)
+        self.rule_replies.update(other.rule_replies)
+        for code, category in other.rule_category.items():
+            self.rule_category.setdefault(code, category)
+        for mine, theirs in (
+            (self.agents, other.agents),
+            (self.channels, other.channels),
+            (self.languages, other.languages),
+            (self.macros, other.macros),
+            (self.weeks, other.weeks),
+        ):
+            for key, tally in theirs.items():
+                mine[key].merge(tally)
+        for macro, rules in other.macro_rules.items():
+            self.macro_rules[macro].update(rules)
+        self.phrases.update(other.phrases)
+        self._prune_phrases()
+        for code, examples in other.examples.items():
+            kept = self.examples[code]
+            for example in examples:
+                if len(kept) < EXAMPLES_PER_RULE and all(e.reply_id != example.reply_id for e in kept):
+                    kept.append(example)
+
+    def _prune_phrases(self) -> None:
+        if len(self.phrases) > _PHRASE_PRUNE:
+            self.phrases = collections.Counter(dict(self.phrases.most_common(_PHRASE_PRUNE // 2)))
+
     def add(self, reply: Reply, result: ReplyResult) -> None:
         channel, rows, linted_text, error, language, unchecked = result
+        self.read += 1
         if error is not None:
             self.error(f"reply {reply.id}: {error}")
             return
@@ -133,8 +200,7 @@ class Aggregate:
                 phrase = normalised_match(row[4])
                 if phrase and row[1] != "missing-closing":
                     self.phrases[(row[0], phrase)] += 1
-            if len(self.phrases) > _PHRASE_PRUNE:
-                self.phrases = collections.Counter(dict(self.phrases.most_common(_PHRASE_PRUNE // 2)))
+            self._prune_phrases()
             text = linted_text if linted_text is not None else reply.text
             for row in rows:
                 kept = self.examples[row[0]]

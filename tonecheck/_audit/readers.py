@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import io
 import json
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -185,25 +186,31 @@ def _shape(record: Any, text_column: str) -> str:
 class _Source:
     """One input file and the reading state it shares with the other files."""
 
-    def __init__(self, path: Path, fmt: str, columns: Columns, people: People) -> None:
+    def __init__(self, path: Path, fmt: str, columns: Columns, people: People, *, own_copy: bool = False) -> None:
         self.path = path
         self.fmt = fmt
         self.columns = columns
-        self.people = people
+        self._people = people
+        self._copy = own_copy  # copy the people before first use (a worker's task)
         self.warned_users = False
+
+    @property
+    def people(self) -> People:
+        if self._copy:
+            shared = self._people
+            self._people = People(dict(shared.users), dict(shared.macro_by_comment), dict(shared.macro_by_audit))
+            self._copy = False
+        return self._people
 
 
 def read(paths: Sequence[Path], *, fmt: str, columns: Columns, users: Sequence[Path] = ()) -> Iterator[Item]:
-    """Every item of every file, in order; `users` files add helpdesk users (roles, names)."""
-    people = People()
-    for users_file in users:
-        yield from _read_users(users_file, people)
-    for path in paths:
-        source = _Source(path, fmt, columns, people)
-        try:
-            yield from _read_file(source)
-        except OSError as exc:
-            yield Unreadable(f"{path}: cannot read: {exc.strerror or exc}")
+    """Every item of every file, in order; `users` files add helpdesk users (roles, names). The
+    tasks of `Plan`, read one after another here."""
+    plan = Plan(paths, fmt=fmt, columns=columns, users=users)
+    yield from plan.load_users()
+    settings = plan.settings
+    for task in plan.tasks():
+        yield from task_items(task, settings)
 
 
 def _read_users(path: Path, people: People) -> Iterator[Item]:
@@ -259,16 +266,21 @@ def _is_json_error(exc: Exception) -> bool:
 
 def _jsonl_records(path: Path) -> Iterator[tuple[int, Any] | Unreadable]:
     with path.open("rb") as f:
-        for n, raw in enumerate(f, 1):
-            if not raw.strip():
-                continue
-            try:
-                yield n, json.loads(raw.decode("utf-8"))
-            except UnicodeDecodeError as exc:
-                yield Unreadable(f"{path}:{n}: not UTF-8 (byte {exc.start + 1} of the line)")
-            except json.JSONDecodeError as exc:
-                what = "truncated" if exc.pos >= len(raw.rstrip()) - 1 else "invalid"
-                yield Unreadable(f"{path}:{n}: {what} JSON: {exc.msg} at column {exc.colno}")
+        yield from _jsonl_lines(path, f, 1)
+
+
+def _jsonl_lines(path: Path, lines: Iterable[bytes], first: int) -> Iterator[tuple[int, Any] | Unreadable]:
+    """The records of JSONL lines (the first numbered `first`), or what is wrong with each."""
+    for n, raw in enumerate(lines, first):
+        if not raw.strip():
+            continue
+        try:
+            yield n, json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            yield Unreadable(f"{path}:{n}: not UTF-8 (byte {exc.start + 1} of the line)")
+        except json.JSONDecodeError as exc:
+            what = "truncated" if exc.pos >= len(raw.rstrip()) - 1 else "invalid"
+            yield Unreadable(f"{path}:{n}: {what} JSON: {exc.msg} at column {exc.colno}")
 
 
 def _read_file(source: _Source) -> Iterator[Item]:
@@ -301,6 +313,11 @@ def _read_file(source: _Source) -> Iterator[Item]:
     else:
         yield Unreadable(f"{path}: unknown file type {suffix or '(none)'}: expected .json, .jsonl, .csv or .parquet")
         return
+    yield from _records_items(source, records, label)
+
+
+def _records_items(source: _Source, records: Iterable[tuple[int, Any] | Unreadable], label: str) -> Iterator[Item]:
+    path = source.path
     for record in records:
         if isinstance(record, Unreadable):
             yield record
@@ -627,40 +644,80 @@ def _missing_columns(source: _Source, present: Sequence[str]) -> Unreadable | No
 
 
 def _read_csv(source: _Source, delimiter: str) -> Iterator[Item]:
+    for task in _csv_tasks(source, delimiter):
+        yield from _task_items(task, source)
+
+
+def _csv_tasks(source: _Source, delimiter: str) -> Iterator[Task]:
+    """The reading process's part of a CSV file: the header checked, then the lines cut into runs
+    of whole records (the C parser finds where records end; nothing is built from the fields)."""
     csv.field_size_limit(2**31 - 1)
+    lines: list[str] = []
+    size = 0
+
+    def kept(f: Iterable[str]) -> Iterator[str]:
+        nonlocal size
+        for line in f:
+            lines.append(line)
+            size += len(line)
+            yield line
+
     # undecodable bytes become lone surrogates, so one bad record is reported and the rest read
     with source.path.open("r", encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
-        reader = csv.reader(f, delimiter=delimiter)
+        reader = csv.reader(kept(f), delimiter=delimiter)
         try:
             header = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            yield Unreadable(f"{source.path}: line 1: not CSV: {exc}")
+            yield ItemsTask((Unreadable(f"{source.path}: line 1: not CSV: {exc}"),))
             return
         problem = _missing_columns(source, header)
         if problem:
-            yield problem
+            yield ItemsTask((problem,))
             return
+        first = reader.line_num + 1
+        lines.clear()
+        size = 0
         while True:
             try:
-                values = next(reader)
+                next(reader)
             except StopIteration:
-                return
-            except csv.Error as exc:
-                yield Unreadable(f"{source.path}: line {reader.line_num}: not CSV: {exc}")
+                break
+            except csv.Error:  # the worker's reader meets it in the same lines, and reports it
                 continue
-            record = reader.line_num
-            if not values:
-                continue
-            where = f"{source.path}: record at line {record}"
-            if any(_has_surrogate(v) for v in values):
-                yield Unreadable(f"{where}: not UTF-8 (save the file as UTF-8)")
-                continue
-            if len(values) != len(header):
-                yield Unreadable(f"{where}: {len(values)} fields where the header has {len(header)}")
-                continue
-            yield _table_row(source, dict(zip(header, values, strict=True)), where, record)
+            if size >= CHUNK_CHARS:
+                yield CsvTask(source.path, first, "".join(lines), tuple(header), delimiter)
+                first = reader.line_num + 1
+                lines.clear()
+                size = 0
+        if lines:
+            yield CsvTask(source.path, first, "".join(lines), tuple(header), delimiter)
+
+
+def _csv_items(path: Path, task: CsvTask, source: _Source) -> Iterator[Item]:
+    reader = csv.reader(io.StringIO(task.text, newline=""), delimiter=task.delimiter)
+    header = list(task.header)
+    offset = task.first_line - 1
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield Unreadable(f"{path}: line {offset + reader.line_num}: not CSV: {exc}")
+            continue
+        record = offset + reader.line_num
+        if not values:
+            continue
+        where = f"{path}: record at line {record}"
+        if any(_has_surrogate(v) for v in values):
+            yield Unreadable(f"{where}: not UTF-8 (save the file as UTF-8)")
+            continue
+        if len(values) != len(header):
+            yield Unreadable(f"{where}: {len(values)} fields where the header has {len(header)}")
+            continue
+        yield _table_row(source, dict(zip(header, values, strict=True)), where, record)
 
 
 def _has_surrogate(value: str) -> bool:
@@ -672,28 +729,209 @@ def _has_surrogate(value: str) -> bool:
 
 
 def _read_parquet(source: _Source) -> Iterator[Item]:
+    for task in _parquet_tasks(source):
+        yield from _task_items(task, source)
+
+
+def _parquet_tasks(source: _Source) -> Iterator[Task]:
+    """The reading process's part of a Parquet file: the columns checked, then Arrow record
+    batches (decoded by pyarrow; rows are made from them by the worker)."""
     _need("pyarrow")
     import pyarrow.parquet as pq
 
     try:
         pf = pq.ParquetFile(source.path)
     except Exception as exc:  # pyarrow raises ArrowInvalid and OSError subclasses for damaged files
-        yield Unreadable(f"{source.path}: not a readable Parquet file: {exc}")
+        yield ItemsTask((Unreadable(f"{source.path}: not a readable Parquet file: {exc}"),))
         return
     names = list(pf.schema_arrow.names)
     problem = _missing_columns(source, names)
     if problem:
-        yield problem
+        yield ItemsTask((problem,))
         return
     wanted = source.columns.given()
     row = 0
     for group in range(pf.num_row_groups):
-        try:
-            table = pf.read_row_group(group, columns=wanted)
+        try:  # a whole row group at a time, as one damaged group is reported whole
+            batches = list(pf.iter_batches(batch_size=PARQUET_ROWS, row_groups=[group], columns=wanted))
         except Exception as exc:
-            yield Unreadable(f"{source.path}: row group {group}: cannot be read: {exc}")
+            yield ItemsTask((Unreadable(f"{source.path}: row group {group}: cannot be read: {exc}"),))
             continue
-        for record in table.to_pylist():
+        while batches:
+            batch = batches.pop(0)
+            yield ArrowTask(source.path, row + 1, batch)
+            row += batch.num_rows
+
+
+# --------------------------------------------------------------------------------------------
+# Tasks: the export cut into pieces that a worker reads, lints and counts on its own.
+#
+# The reading process does as little as it can: JSONL is cut into runs of whole lines (bytes,
+# never decoded), CSV into runs of whole records (the C parser finds where records end), Parquet
+# into Arrow batches. What needs the whole file in order (a helpdesk's JSON with its users and
+# audit side-loads, a JSONL of helpdesk records whose users come as records) is read here and
+# sent as items. The cuts depend on the input only, never on the number of workers, so one
+# process, a pool and Dask see the same tasks.
+
+CHUNK_BYTES = 64 * 1024  # bytes of JSONL per task (whole lines; a longer line is a task of its own)
+CHUNK_CHARS = 64 * 1024  # characters of CSV per task (whole records)
+PARQUET_ROWS = 512  # rows per Arrow batch
+ITEMS_REPLIES = 256  # replies per task of items read here
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class JsonlTask:
+    path: Path
+    first_line: int
+    data: bytes  # whole lines
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CsvTask:
+    path: Path
+    first_line: int
+    text: str  # whole records
+    header: tuple[str, ...]
+    delimiter: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ArrowTask:
+    path: Path
+    first_row: int
+    batch: Any  # a pyarrow RecordBatch
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ItemsTask:
+    items: tuple[Item, ...]
+
+
+Task = JsonlTask | CsvTask | ArrowTask | ItemsTask
+
+
+@dataclasses.dataclass(frozen=True)
+class ReadSettings:
+    """What a worker needs to read tasks as the reading process would."""
+
+    fmt: str
+    columns: Columns
+    people: People
+
+
+class Plan:
+    """The reading process's side: `tasks()` cuts every input into tasks, in input order, and
+    `settings` is what a worker needs to read them (the users, once `tasks()` has started)."""
+
+    def __init__(self, paths: Sequence[Path], *, fmt: str, columns: Columns, users: Sequence[Path] = ()) -> None:
+        self.paths = paths
+        self.fmt = fmt
+        self.columns = columns
+        self.users = users
+        self.people = People()
+
+    @property
+    def settings(self) -> ReadSettings:
+        """A copy: what the files read later add to the users never reaches a worker, in any runner."""
+        people = self.people
+        copy = People(dict(people.users), dict(people.macro_by_comment), dict(people.macro_by_audit))
+        return ReadSettings(self.fmt, self.columns, copy)
+
+    def load_users(self) -> list[Item]:
+        """Read the users files (before the workers start: they need the users)."""
+        return [item for users_file in self.users for item in _read_users(users_file, self.people)]
+
+    def tasks(self) -> Iterator[Task]:
+        for path in self.paths:
+            source = _Source(path, self.fmt, self.columns, self.people)
+            try:
+                yield from _file_tasks(source)
+            except OSError as exc:
+                yield ItemsTask((Unreadable(f"{path}: cannot read: {exc.strerror or exc}"),))
+
+
+def _file_tasks(source: _Source) -> Iterator[Task]:
+    suffix = source.path.suffix.lower()
+    if suffix in (".csv", ".tsv"):
+        yield from _csv_tasks(source, "\t" if suffix == ".tsv" else ",")
+    elif suffix == ".parquet":
+        yield from _parquet_tasks(source)
+    elif suffix in (".jsonl", ".ndjson") and _jsonl_is_table(source):
+        yield from _jsonl_tasks(source.path)
+    else:
+        yield from _items_tasks(_read_file(source))
+
+
+def _jsonl_is_table(source: _Source) -> bool:
+    """A JSONL file is cut for the workers when it is a table (its first record says so, or
+    --input-format table): its records are read one by one, whatever came before."""
+    if source.fmt == "table":
+        return True
+    if source.fmt != "auto":
+        return False
+    with source.path.open("rb") as f:
+        for raw in f:
+            if raw.strip():
+                try:
+                    value = json.loads(raw.decode("utf-8"))
+                except ValueError:  # a bad first line: the worker reports it
+                    return True
+                return _shape(value, source.columns.text) == "table"
+    return True
+
+
+def _jsonl_tasks(path: Path) -> Iterator[Task]:
+    with path.open("rb") as f:
+        line, rest = 1, b""
+        while True:
+            block = f.read(CHUNK_BYTES)
+            if not block:
+                if rest:
+                    yield JsonlTask(path, line, rest)
+                return
+            data = rest + block if rest else block
+            cut = data.rfind(b"\n") + 1
+            if cut == 0:
+                rest = data
+                continue
+            chunk, rest = data[:cut], data[cut:]
+            yield JsonlTask(path, line, chunk)
+            line += chunk.count(b"\n")
+
+
+def _items_tasks(items: Iterable[Item]) -> Iterator[Task]:
+    batch: list[Item] = []
+    replies = 0
+    for item in items:
+        batch.append(item)
+        if isinstance(item, Reply):
+            replies += 1
+            if replies >= ITEMS_REPLIES:
+                yield ItemsTask(tuple(batch))
+                batch, replies = [], 0
+    if batch:
+        yield ItemsTask(tuple(batch))
+
+
+def task_items(task: Task, settings: ReadSettings) -> Iterator[Item]:
+    """The worker's side: the items of one task, as reading the file in order gives them. A task
+    reads with its own copy of the users (a user record in one task never reaches another)."""
+    if isinstance(task, ItemsTask):
+        yield from task.items
+        return
+    yield from _task_items(task, _Source(task.path, settings.fmt, settings.columns, settings.people, own_copy=True))
+
+
+def _task_items(task: Task, source: _Source) -> Iterator[Item]:
+    if isinstance(task, ItemsTask):
+        yield from task.items
+    elif isinstance(task, JsonlTask):
+        lines = io.BytesIO(task.data)  # split as a file is: at b"\n", kept
+        yield from _records_items(source, _jsonl_lines(task.path, lines, task.first_line), "line")
+    elif isinstance(task, CsvTask):
+        yield from _csv_items(task.path, task, source)
+    else:
+        row = task.first_row - 1
+        for record in task.batch.to_pylist():
             row += 1
-            yield _table_row(source, record, f"{source.path}: row {row}", row)
-        del table
+            yield _table_row(source, record, f"{task.path}: row {row}", row)

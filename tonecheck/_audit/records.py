@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import functools
 import re
 from typing import Any
 
@@ -47,6 +48,12 @@ class Note:
 
 
 Item = Reply | Skipped | Unreadable | Note
+
+# one finding: code, category, start, end, match, rewrite (or None), rewrite start, rewrite end
+FindingRow = tuple[str, str, int, int, str, str | None, int, int]
+# one reply: channel, findings, the text as linted when it differs from the reply's (HTML), error,
+# language, and the note when no rules ran on it (a language without a rule pack)
+ReplyResult = tuple[str, tuple[FindingRow, ...], str | None, str | None, str, str | None]
 
 # the skip reasons the readers use, with what they mean (the report explains them)
 SKIP_REASONS: dict[str, str] = {
@@ -137,5 +144,10 @@ def iso_week(time: str | None) -> str | None:
     """ "2024-W09" for an ISO timestamp made by `iso_time`."""
     if not time:
         return None
-    year, week, _ = _dt.date.fromisoformat(time[:10]).isocalendar()
+    return _week(time[:10])
+
+
+@functools.lru_cache(maxsize=4096)
+def _week(day: str) -> str:
+    year, week, _ = _dt.date.fromisoformat(day).isocalendar()
     return f"{year}-W{week:02d}"

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Sequence
-from html import escape
+from html import escape as _html_escape
 from typing import Any, TextIO
 
 from .records import SKIP_REASONS
@@ -29,6 +30,38 @@ mark{background:var(--mark);padding:0 2px}ins{background:var(--ins);text-decorat
 blockquote{margin:4px 0;white-space:pre-wrap}code{font-size:13px}.note{color:var(--muted);font-size:13px}
 @media print{body{max-width:none;padding:0}h2{break-after:avoid}table,svg{break-inside:avoid}}
 """
+
+
+# Hostile text (a reply, an agent's or a macro's name, a file name) is shown as it is, never
+# obeyed: markup escaped; control characters (but tab and line ends) as their Unicode control
+# pictures or code points; bidirectional embeddings, overrides and isolates, which can make text
+# read backwards, as their code points; lone surrogates (JSON escapes that are not characters) as
+# U+FFFD. In the JSON report the same characters are written as \u escapes (the data is kept);
+# in the CSV, a cell that a spreadsheet would run as a formula starts with an apostrophe.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _shown(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # ␀ … ␟
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    if 0xD800 <= code <= 0xDFFF:
+        return "\ufffd"
+    return f"[U+{code:04X}]"
+
+
+def visible(text: str) -> str:
+    """Text with its control, bidi-override and lone-surrogate characters made visible."""
+    return _UNSAFE.sub(_shown, text)
+
+
+def escape(text: str) -> str:
+    """Text for an HTML page: visible (see `visible`) and markup escaped, quotes included."""
+    return _html_escape(visible(text), quote=True)
 
 
 def _n(value: float) -> str:
@@ -273,18 +306,33 @@ def _library_html(lib: dict[str, Any]) -> str:
 
 
 def render_json(report: dict[str, Any]) -> str:
-    return json.dumps(report, indent=1, ensure_ascii=False) + "\n"
+    """JSON text in UTF-8; C0 controls are escaped by json, and C1 controls, line and paragraph
+    separators, bidi controls and lone surrogates here: they can only be inside strings, so
+    writing them as \\u escapes keeps every value as it was."""
+    text = json.dumps(report, indent=1, ensure_ascii=False)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
+def csv_cell(value: str) -> str:
+    """A CSV cell a spreadsheet shows and never runs: visible (see `visible`), and an apostrophe
+    before a leading =, +, -, @, tab or carriage return (which would start a formula)."""
+    value = visible(value)
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def csv_row(reply: Any, channel: str, row: Sequence[Any]) -> tuple[str, ...]:
+    """One finding's CSV row (see CSV_COLUMNS)."""
+    cells = (reply.id, reply.agent or "", reply.time or "", channel, reply.macro or "", row[0], row[1], row[4])
+    return tuple(csv_cell(c) for c in cells)
 
 
 class CsvFindings:
-    """One row per finding, written as the results come in."""
+    """One row per finding, written as the tasks' rows come in."""
 
     def __init__(self, stream: TextIO) -> None:
-        self.writer = csv.writer(stream)
-        self.writer.writerow(CSV_COLUMNS)
+        self.stream = stream
+        csv.writer(stream).writerow(CSV_COLUMNS)
 
-    def write(self, reply: Any, channel: str, rows: Sequence[Sequence[Any]]) -> None:
-        for row in rows:
-            self.writer.writerow(
-                (reply.id, reply.agent or "", reply.time or "", channel, reply.macro or "", row[0], row[1], row[4])
-            )
+    def write(self, rows: str) -> None:
+        """Rows as a worker's csv.writer wrote them."""
+        self.stream.write(rows)

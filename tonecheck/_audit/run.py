@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from .._config import Config
 from .._exceptions import InputError
-from .aggregate import Aggregate
-from .readers import Columns, read
-from .records import Note, Reply, Skipped, Unreadable
+from .aggregate import MESSAGES_SHOWN, Aggregate
+from .readers import Columns, Plan
+from .records import Unreadable
 from .redact import redact
-from .render import CsvFindings, render_html, render_json
-from .work import DaskRunner, InProcess, ProcessPool, Runner, default_workers
+from .render import CsvFindings, render_html, render_json, visible
+from .work import AuditJob, DaskRunner, InProcess, ProcessPool, Runner, default_workers
 
 OUTPUT_FORMATS = ("html", "json", "csv")
-MESSAGES_SHOWN = 20  # unreadable-record messages printed on standard error before "… and N more"
 
 
 @dataclasses.dataclass
@@ -44,34 +43,24 @@ class AuditResult:
     findings_failing: int
 
 
-def _runner(options: AuditOptions) -> Runner:
+def _runner(options: AuditOptions, job: AuditJob) -> Runner:
     workers = options.workers or default_workers()
     if options.dask or options.scheduler:
-        return DaskRunner(options.config, address=options.scheduler, workers=workers)
+        return DaskRunner(job, address=options.scheduler, workers=workers)
     if workers <= 1:
-        return InProcess(options.config)
-    return ProcessPool(options.config, workers)
+        return InProcess(job)
+    return ProcessPool(job, workers)
 
 
-def _batches(items: Iterator[Any], agg: Aggregate, err: TextIO, size: int) -> Iterator[list[Reply]]:
-    """Replies in batches; skipped and unreadable records are counted on the way."""
-    batch: list[Reply] = []
-    for item in items:
-        if isinstance(item, Reply):
-            batch.append(item)
-            if len(batch) >= size:
-                yield batch
-                batch = []
-        elif isinstance(item, Skipped):
-            agg.skip(item.reason)
-        elif isinstance(item, Note):
-            err.write(f"tonecheck: warning: {item.message}\n")
-        elif isinstance(item, Unreadable):
-            if agg.unreadable < MESSAGES_SHOWN:
-                err.write(f"tonecheck: error: {item.message}\n")
-            agg.error(item.message)
-    if batch:
-        yield batch
+def _print_messages(part: Aggregate, shown: int, err: TextIO) -> int:
+    """A task's warnings, and its read errors while fewer than MESSAGES_SHOWN were printed."""
+    for kind, message in part.messages:
+        if kind == "warning":
+            err.write(f"tonecheck: warning: {visible(message)}\n")
+        elif shown < MESSAGES_SHOWN:
+            err.write(f"tonecheck: error: {visible(message)}\n")
+            shown += 1
+    return shown
 
 
 def run_audit(options: AuditOptions, out: TextIO, err: TextIO) -> AuditResult:
@@ -83,30 +72,31 @@ def run_audit(options: AuditOptions, out: TextIO, err: TextIO) -> AuditResult:
             raise InputError(f"{path}: no such file")
     agg = Aggregate()
     csv_out = CsvFindings(out) if options.output_format == "csv" else None
-    fail_rank = options.config.fail_on.rank
-    severities = _severities(options.config)
-    failing = 0
-    items = read(options.paths, fmt=options.input_format, columns=options.columns, users=options.users)
-    runner = _runner(options)
+    plan = Plan(options.paths, fmt=options.input_format, columns=options.columns, users=options.users)
+    for item in plan.load_users():  # users files: before the workers start, who need them
+        if isinstance(item, Unreadable):
+            agg.unreadable_record(item.message)
+    shown = _print_messages(agg, 0, err)
+    job = AuditJob(options.config, plan.settings, csv=csv_out is not None)
+    runner = _runner(options, job)
     bar = None
     want_bar = options.progress
     try:
-        for batch, results in runner.map(_batches(items, agg, err, runner.batch)):
+        for part in runner.map(plan.tasks()):
             if want_bar:  # made once the workers run: no thread is alive when they fork
                 bar, want_bar = _progress(err), False
-            for reply, result in zip(batch, results, strict=True):
-                agg.add(reply, result)
-                failing += sum(1 for row in result[1] if severities.get(row[0], 1) >= fail_rank)
-                if csv_out is not None and result[3] is None:
-                    csv_out.write(reply, result[0], result[1])
+            shown = _print_messages(part, shown, err)
+            agg.merge(part)
+            if csv_out is not None:
+                csv_out.write(part.csv)
             if bar is not None:
-                bar.update(len(batch))
+                bar.update(part.read)
     finally:
         if bar is not None:
             bar.close()
         runner.close()
-    if agg.unreadable > MESSAGES_SHOWN:
-        err.write(f"tonecheck: … and {agg.unreadable - MESSAGES_SHOWN:,} more records that could not be read\n")
+    if agg.unreadable > shown:
+        err.write(f"tonecheck: … and {agg.unreadable - shown:,} more records that could not be read\n")
     report = agg.as_json()
     names = _rule_names(options.config)
     for code, entry in report["by_rule"].items():
@@ -123,7 +113,7 @@ def run_audit(options: AuditOptions, out: TextIO, err: TextIO) -> AuditResult:
 
         library, problems = library_section(options.macros, options.config, report["by_macro"])
         for message in problems:
-            err.write(f"tonecheck: error: {message}\n")
+            err.write(f"tonecheck: error: {visible(message)}\n")
             agg.error(message)
         report["library"] = library
         report["records_unreadable"] = agg.unreadable
@@ -131,7 +121,7 @@ def run_audit(options: AuditOptions, out: TextIO, err: TextIO) -> AuditResult:
         out.write(render_html(report))
     elif options.output_format == "json":
         out.write(render_json(report))
-    return AuditResult(report, agg.unreadable, failing)
+    return AuditResult(report, agg.unreadable, agg.failing)
 
 
 def _example_json(example: dict[str, Any], redacted: bool) -> dict[str, Any]:
@@ -147,21 +137,6 @@ def _rule_names(config: Config) -> dict[str, str]:
     from .._engine.linter import get_engine
 
     return {rule.code: rule.name for rule in get_engine(config).ruleset.rules}
-
-
-def _severities(config: Config) -> dict[str, int]:
-    from .._engine.linter import get_engine
-
-    engine = get_engine(config)
-    ranks = {code: severity.rank for code, severity in engine.severities.items()}
-    if config.severity:  # the configuration's severities for the other languages' rules too
-        from .._config import severity_override
-        from .._engine.linter import OtherPacks
-
-        for rule in OtherPacks(config, engine.language.code).rules():
-            given = severity_override(config.severity, code=rule.code, name=rule.name, category=rule.category)
-            ranks.setdefault(rule.code, (given or rule.severity).rank)
-    return ranks
 
 
 def _progress(err: TextIO) -> Any:

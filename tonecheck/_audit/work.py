@@ -1,30 +1,38 @@
-"""Linting batches of replies: in this process, on a local process pool, or on a Dask cluster.
+"""Auditing tasks: in this process, on a local process pool, or on a Dask cluster.
 
-Each worker builds the engine once (per configuration) and sends back plain tuples, never spaCy
-or pydantic objects. Batches go out in order and come back in order, with a bounded number in
-flight, so memory does not grow with the export and every runner gives the same results.
+The reading process only cuts the export into tasks (`readers.Plan`); a worker reads its task's
+records, lints the replies and counts them (`audit_task`), and sends back the counts: an
+`Aggregate` of a few kilobytes, never a Finding, a reply or a spaCy object. Each worker builds
+the engine once (per configuration). Tasks go out in order and their counts come back in order,
+with a bounded number in flight, so memory does not grow with the export; the reading process
+merges them in order, so every runner gives the same report.
 """
 
 from __future__ import annotations
 
 import collections
+import csv
+import dataclasses
 import functools
+import io
+import uuid
 from collections.abc import Iterable, Iterator
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .._api import Linter
 from .._config import Config
 from .._exceptions import InputError
-from .records import Reply
+from .aggregate import Aggregate
+from .readers import ReadSettings, Task, task_items
+from .records import FindingRow, Note, Reply, ReplyResult, Skipped, Unreadable
+from .render import csv_row
 
-# one finding: code, category, start, end, match, rewrite (or None), rewrite start, rewrite end
-FindingRow = tuple[str, str, int, int, str, str | None, int, int]
-# one reply: channel, findings, the text as linted when it differs from the reply's (HTML), error,
-# language, and the note when no rules ran on it (a language without a rule pack)
-ReplyResult = tuple[str, tuple[FindingRow, ...], str | None, str | None, str, str | None]
+if TYPE_CHECKING:
+    from .._engine.linter import Engine
 
-BATCH = 256  # replies per batch sent to a local worker
-DASK_BATCH = 2048  # replies per Dask partition: a task costs the scheduler more than a pool item
+__all__ = ["AuditJob", "DaskRunner", "InProcess", "ProcessPool", "Runner", "audit_task", "default_workers"]
+
+DASK_GROUP = 16  # tasks per Dask task: a task costs the scheduler more than a pool item
 
 _LINTERS: dict[str, Linter] = {}
 
@@ -45,9 +53,81 @@ def _prepare(config: Config) -> None:
     linter_for(config)
 
 
-def lint_batch(config: Config, replies: list[Reply]) -> list[ReplyResult]:
-    linter = linter_for(config)
-    return [_lint_one(linter, reply) for reply in replies]
+@dataclasses.dataclass(frozen=True)
+class AuditJob:
+    """Everything a worker needs besides its tasks; plain data, sent to each worker once."""
+
+    config: Config
+    read: ReadSettings
+    csv: bool = False  # write the per-finding CSV rows
+    key: str = dataclasses.field(default_factory=lambda: uuid.uuid4().hex)  # names its state in a worker
+
+
+def severity_ranks(config: Config, engine: Engine) -> dict[str, int]:
+    """Each rule's severity rank as configured, the other languages' rules included."""
+    ranks = {code: severity.rank for code, severity in engine.severities.items()}
+    if config.severity:
+        from .._config import severity_override
+        from .._engine.linter import OtherPacks
+
+        for rule in OtherPacks(config, engine.language.code).rules():
+            given = severity_override(config.severity, code=rule.code, name=rule.name, category=rule.category)
+            ranks.setdefault(rule.code, (given or rule.severity).rank)
+    return ranks
+
+
+class WorkerState:
+    def __init__(self, job: AuditJob) -> None:
+        from .._engine.linter import get_engine
+
+        self.job = job
+        self.linter = linter_for(job.config)
+        self.severities = severity_ranks(job.config, get_engine(job.config))
+        self.fail_rank = job.config.fail_on.rank
+
+
+_STATES: dict[str, WorkerState] = {}
+
+
+def worker_state(job: AuditJob) -> WorkerState:
+    """This process's state for a job, built on first use."""
+    state = _STATES.get(job.key)
+    if state is None:
+        if len(_STATES) > 4:
+            _STATES.clear()
+        state = _STATES[job.key] = WorkerState(job)
+    return state
+
+
+def audit_task(state: WorkerState, task: Task) -> Aggregate:
+    """Read, lint and count one task: the same work in one process, a pool worker or on Dask."""
+    agg = Aggregate()
+    out = io.StringIO() if state.job.csv else None
+    writer = csv.writer(out) if out is not None else None
+    severities, fail_rank = state.severities, state.fail_rank
+    for item in task_items(task, state.job.read):
+        if isinstance(item, Reply):
+            result = _lint_one(state.linter, item)
+            agg.add(item, result)
+            rows = result[1]
+            agg.failing += sum(1 for row in rows if severities.get(row[0], 1) >= fail_rank)
+            if writer is not None and result[3] is None:
+                writer.writerows(csv_row(item, result[0], row) for row in rows)
+        elif isinstance(item, Skipped):
+            agg.skip(item.reason)
+        elif isinstance(item, Note):
+            agg.note(item.message)
+        elif isinstance(item, Unreadable):
+            agg.unreadable_record(item.message)
+    if out is not None:
+        agg.csv = out.getvalue()
+    return agg
+
+
+def audit_tasks(job: AuditJob, tasks: list[Task]) -> list[Aggregate]:
+    """A group of tasks on a Dask worker (its state built by the first group it runs)."""
+    state = worker_state(job)
+    return [audit_task(state, task) for task in tasks]
 
 
 def _lint_one(linter: Linter, reply: Reply) -> ReplyResult:
@@ -70,9 +150,7 @@ def _lint_one(linter: Linter, reply: Reply) -> ReplyResult:
 
 
 class Runner(Protocol):
-    batch: int
-
-    def map(self, batches: Iterable[list[Reply]]) -> Iterator[tuple[list[Reply], list[ReplyResult]]]: ...
+    def map(self, tasks: Iterable[Task]) -> Iterator[Aggregate]: ...
 
     def close(self) -> None: ...
 
@@ -80,75 +158,66 @@ class Runner(Protocol):
 class InProcess:
     """One process: no pool."""
 
-    batch = BATCH
+    def __init__(self, job: AuditJob) -> None:
+        self.state = worker_state(job)
 
-    def __init__(self, config: Config) -> None:
-        self.config = config
-        linter_for(config)
-
-    def map(self, batches: Iterable[list[Reply]]) -> Iterator[tuple[list[Reply], list[ReplyResult]]]:
-        for batch in batches:
-            yield batch, lint_batch(self.config, batch)
+    def map(self, tasks: Iterable[Task]) -> Iterator[Aggregate]:
+        for task in tasks:
+            yield audit_task(self.state, task)
 
     def close(self) -> None:
         pass
-
-
-def _lint_with(linter: Linter, replies: list[Reply]) -> list[ReplyResult]:
-    return [_lint_one(linter, reply) for reply in replies]
 
 
 class ProcessPool:
-    """The local process pool of `tonecheck._parallel`: the Linter built once (and forked into
-    each worker where the platform can fork), batches streamed through a bounded window."""
+    """The local process pool of `tonecheck._parallel`: the engine built once (and forked into
+    each worker where the platform can fork), tasks streamed through a bounded window."""
 
-    batch = BATCH
-
-    def __init__(self, config: Config, workers: int) -> None:
-        self.config = config
+    def __init__(self, job: AuditJob, workers: int) -> None:
+        self.job = job
         self.workers = workers
 
-    def map(self, batches: Iterable[list[Reply]]) -> Iterator[tuple[list[Reply], list[ReplyResult]]]:
+    def map(self, tasks: Iterable[Task]) -> Iterator[Aggregate]:
         from .._parallel import iter_pool
 
-        sent: collections.deque[list[Reply]] = collections.deque()
-
-        def remember(source: Iterable[list[Reply]]) -> Iterator[list[Reply]]:
-            for batch in source:
-                sent.append(batch)
-                yield batch
-
-        results = iter_pool(
-            _lint_with, remember(batches), setup=functools.partial(linter_for, self.config), jobs=self.workers
-        )
-        for result in results:
-            yield sent.popleft(), result
+        # the first task runs here, before the workers fork: what the engine learns on the first
+        # replies (spaCy's vocabulary and tokenizer cache, lazily loaded analysers) is then learnt
+        # once and inherited, not once per worker; its counts come first, as in every runner
+        tasks = iter(tasks)
+        first = next(tasks, None)
+        if first is None:
+            return
+        counted = audit_task(worker_state(self.job), first)
+        setup = functools.partial(worker_state, self.job)
+        rest = iter_pool(audit_task, tasks, setup=setup, jobs=self.workers, window=4 * self.workers)
+        # the workers fork on the first `next`, before the caller gets anything (and, say, starts
+        # a progress bar's thread)
+        following = next(rest, None)
+        yield counted
+        if following is not None:
+            yield following
+            yield from rest
 
     def close(self) -> None:
         pass
 
 
-def _bounded(
-    submit: Any, batches: Iterable[list[Reply]], window: int
-) -> Iterator[tuple[list[Reply], list[ReplyResult]]]:
-    pending: collections.deque[tuple[list[Reply], Any]] = collections.deque()
-    for batch in batches:
-        pending.append((batch, submit(batch)))
-        if len(pending) >= window:
-            done, future = pending.popleft()
-            yield done, future.result()
-    while pending:
-        done, future = pending.popleft()
-        yield done, future.result()
+def _groups(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
+    group: list[Task] = []
+    for task in tasks:
+        group.append(task)
+        if len(group) >= size:
+            yield group
+            group = []
+    if group:
+        yield group
 
 
 class DaskRunner:
-    """The same batches as partitions on a Dask cluster: a local one (`address` None) or an
-    existing scheduler. Each worker builds its engine once, before the first partition."""
+    """The same tasks, in groups, on a Dask cluster: a local one (`address` None) or an existing
+    scheduler. Each worker builds its engine once, before the first group."""
 
-    batch = DASK_BATCH
-
-    def __init__(self, config: Config, *, address: str | None, workers: int) -> None:
+    def __init__(self, job: AuditJob, *, address: str | None, workers: int) -> None:
         try:
             import importlib
 
@@ -167,15 +236,19 @@ class DaskRunner:
                 self.client = distributed.Client(address, timeout=30)
             except OSError as exc:
                 raise InputError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
-        self.config = config
-        self.client.run(_prepare, config)  # per-worker set-up: each worker builds its engine now
+        self.job = job
+        self.client.run(_prepare, job.config)  # per-worker set-up: each worker builds its engine now
         self.window = 3 * max(1, len(self.client.scheduler_info().get("workers", {})))
 
-    def map(self, batches: Iterable[list[Reply]]) -> Iterator[tuple[list[Reply], list[ReplyResult]]]:
-        config = self.client.scatter(self.config, broadcast=True)  # sent to each worker once
-        yield from _bounded(
-            lambda batch: self.client.submit(lint_batch, config, batch, pure=False), batches, self.window
-        )
+    def map(self, tasks: Iterable[Task]) -> Iterator[Aggregate]:
+        job = self.client.scatter(self.job, broadcast=True)  # sent to each worker once
+        pending: collections.deque[Any] = collections.deque()
+        for group in _groups(tasks, DASK_GROUP):
+            pending.append(self.client.submit(audit_tasks, job, group, pure=False))
+            if len(pending) >= self.window:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
 
     def close(self) -> None:
         self.client.close()
