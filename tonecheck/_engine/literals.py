@@ -51,7 +51,7 @@ _Choice = frozenset[_Literal]  # every match holds one of these
 
 def gate(source: str, flags: int = 0) -> Gate | None:
     """The literal gate of a pattern, or None when none is known."""
-    if flags & ~_KNOWN_FLAGS:
+    if flags & ~_KNOWN_FLAGS or regex.DEFAULT_VERSION != regex.VERSION0:  # version 1 nests sets in classes
         return None
     try:
         reader = _Reader(source)
