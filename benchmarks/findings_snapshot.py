@@ -6,6 +6,11 @@
 Corpora: corpora/*.jsonl (labelled, in their own mode) and ../shared/corpora/real/*/*.jsonl
 (templates in saved mode, sent replies in draft mode), with the default configuration and with
 preview rules.
+
+Beside (code, start, end), the snapshot keeps each reply's whole report but its text (every
+finding's message, match, line/column and suggestions with their replacements and offsets; the
+reply's language, channel, regions and notes); `--compare` reports the replies whose whole report
+differs too, so a change that keeps the spans but alters a suggestion is seen.
 """
 
 from __future__ import annotations
@@ -42,12 +47,16 @@ def corpora() -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def snapshot(config: tonecheck.Config | None) -> dict[str, list[list[object]]]:
+def snapshot(config: tonecheck.Config | None) -> tuple[dict[str, list[list[object]]], dict[str, str]]:
+    """(code, start, end) of every finding per reply, and each reply's whole report as JSON."""
     out: dict[str, list[list[object]]] = {}
+    full: dict[str, str] = {}
     for corpus, reply_id, mode, text in corpora():
-        findings = tonecheck.check(text, mode=mode, config=config).findings  # type: ignore[arg-type]
-        out[f"{corpus}\t{reply_id}"] = [[f.code, f.start, f.end] for f in findings]
-    return out
+        report = tonecheck.check(text, mode=mode, config=config)  # type: ignore[arg-type]
+        key = f"{corpus}\t{reply_id}"
+        out[key] = [[f.code, f.start, f.end] for f in report.findings]
+        full[key] = report.model_dump_json(exclude={"text"})
+    return out, full
 
 
 def _configs() -> dict[str, tonecheck.Config | None]:
@@ -63,7 +72,9 @@ def main() -> int:
     group.add_argument("--write", type=Path)
     group.add_argument("--compare", type=Path)
     args = parser.parse_args()
-    now = {name: snapshot(config) for name, config in _configs().items()}
+    now: dict[str, dict] = {}
+    for name, config in _configs().items():
+        now[name], now[f"{name} (whole reports)"] = snapshot(config)
     if args.write:
         args.write.write_text(json.dumps(now), encoding="utf-8")
         print(f"{sum(len(v) for v in now['default'].values())} findings on {len(now['default'])} replies")
@@ -73,6 +84,13 @@ def main() -> int:
     for name, current in now.items():
         if name not in before:
             print(f"{name}: not in the earlier snapshot")
+            continue
+        if name.endswith("(whole reports)"):
+            keys = sorted(k for k in set(current) | set(before[name]) if current.get(k) != before[name].get(k))
+            for key in keys[:20]:
+                print(f"{name} {key}:\n  was {before[name].get(key)}\n  now {current.get(key)}")
+            differ += len(keys)
+            print(f"{name}: {len(current)} replies, {len(keys)} differ")
             continue
         changed: Counter[str] = Counter()
         for key in sorted(set(current) | set(before[name])):

@@ -28,6 +28,7 @@ How to run it (from the repo root; the comparators are benchmark-only dependenci
     python benchmarks/speed.py                                 # about 3 minutes on 2 cores
     python benchmarks/speed.py --repeat 5 --json speed.json
     python benchmarks/speed.py --corpus some.jsonl --limit 500
+    python benchmarks/speed.py --only throughput,language    # some parts only (rows 1-2, language cost)
 
 A comparator that is missing is reported as missing (with the command that installs it) and
 its rows say "n/a"; the rest is still measured. The default reply set is every `text` of every
@@ -710,6 +711,45 @@ def print_table(figures: dict) -> None:
     print("Compare the ratios; absolute figures move with the load of the machine.")
 
 
+# the parts of a run (--only), in the order they run
+PARTS = {
+    "throughput": "in-process passes",
+    "language": "language detection passes",
+    "scaling": "cost per KB",
+    "folder": "folder runs",
+    "startup": "start-up runs",
+}
+
+
+def print_partial(figures: dict) -> None:
+    """The rows of an `--only` run: check() against proselint and its floor, the language cost."""
+    print()
+    done = ", ".join(part for part in PARTS if part in figures)
+    print(f"{figures['replies']} replies ({figures['chars']:,} chars), parts: {done}")
+    t = figures.get("throughput")
+    if t is not None:
+        print(f"In-process, median of {t['repeat']} rotated passes (CPU time):")
+        for key in ("tonecheck", "floor", "proselint"):
+            if key in t:
+                row = t[key]
+                print(
+                    f"  {key:<12}{row['seconds']:>9.3f} s{row['replies_per_s']:>10.0f} replies/s{row['found']:>8} found"
+                )
+        if "vs_proselint" in t:
+            paired = ", ".join(f"{r:.2f}" for r in t["vs_proselint_paired"])
+            print(f"  check() vs proselint: {t['vs_proselint']:.2f}x (target >= 20x); paired {paired}")
+        print(f"  check() vs its floor: 1/{1 / t['vs_floor']:.2f} (target >= 1/3)")
+    lang = figures.get("language")
+    if lang is not None:
+        print(
+            f"Language detection: auto {lang['auto_s']:.3f} s, given {lang['given_s']:.3f} s, "
+            f"ratio {lang['ratio']:.2f}x ({lang['per_reply_ms']:.3f} ms a reply)"
+        )
+    for part in ("scaling", "folder", "startup"):
+        if part in figures:
+            print(f"{part}: see --json (the full table is printed when every part runs)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument(
@@ -726,7 +766,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--folder-runs", type=int, default=3, help="whole-process runs per tool (default 3)")
     parser.add_argument("--scaling-rounds", type=int, default=5, help="rounds of the 1 KB / 1 MB texts (default 5)")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write all figures to PATH as JSON")
+    parser.add_argument(
+        "--only",
+        metavar="PARTS",
+        help=f"measure these parts only, comma-separated: {', '.join(PARTS)} (default: all, every row)",
+    )
     args = parser.parse_args(argv)
+    only = set(PARTS) if args.only is None else {part.strip() for part in args.only.split(",") if part.strip()}
+    if not only or only - set(PARTS):
+        parser.error(f"--only takes parts among {', '.join(PARTS)}, not {args.only!r}")
     for name in ("limit", "repeat", "startup_runs", "folder_files", "folder_runs", "scaling_rounds"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
@@ -738,16 +786,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         replies = [unique[(i * len(unique)) // args.limit % len(unique)] for i in range(args.limit)]
         print(f"{len(replies)} replies ({len(unique)} unique) from {len(files)} files", file=sys.stderr)
         loadavg = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
-        print("in-process passes...", file=sys.stderr)
-        throughput_figures = throughput(replies, args.repeat)
-        print("language detection passes...", file=sys.stderr)
-        language_figures = language_cost(replies, args.repeat)
-        print("cost per KB...", file=sys.stderr)
-        scaling_figures = scaling(replies, args.scaling_rounds)
-        print("folder runs...", file=sys.stderr)
-        folder_figures = folder(replies, args.folder_files, args.folder_runs)
-        print("start-up runs...", file=sys.stderr)
-        startup_figures = startup(args.startup_runs)
+        parts: dict[str, Callable[[], dict]] = {
+            "throughput": lambda: throughput(replies, args.repeat),
+            "language": lambda: language_cost(replies, args.repeat),
+            "scaling": lambda: scaling(replies, args.scaling_rounds),
+            "folder": lambda: folder(replies, args.folder_files, args.folder_runs),
+            "startup": lambda: startup(args.startup_runs),
+        }
+        measured: dict[str, dict] = {}
+        for part, measure in parts.items():
+            if part in only:
+                print(f"{PARTS[part]}...", file=sys.stderr)
+                measured[part] = measure()
     except SetupError as exc:
         print(f"speed.py: error: {exc}", file=sys.stderr)
         return 2
@@ -757,11 +807,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "chars": sum(len(text) for text, _ in replies),
         "modes": {m: sum(1 for _, mode in replies if mode == m) for m in ("draft", "saved")},
         "corpus_files": files,
-        "throughput": throughput_figures,
-        "language": language_figures,
-        "scaling": scaling_figures,
-        "folder": folder_figures,
-        "startup": startup_figures,
+        **measured,
         "versions": {
             "python": platform.python_version(),
             "implementation": platform.python_implementation(),
@@ -781,7 +827,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "python_executable": sys.executable,
         "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-    print_table(figures)
+    if only == set(PARTS):
+        print_table(figures)
+    else:
+        print_partial(figures)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
         print(f"figures written to {args.json}")
