@@ -38,6 +38,9 @@ cycled to 2,000 (`--limit`; `--corpus` for another set). In-process passes are t
 of the benchmark process (a shared machine's neighbours do not count); whole processes in wall
 time, with their CPU time beside it.
 
+tonecheck's cache (compiled rules, the language model) is a fresh folder of the run's own unless
+TONECHECK_CACHE_DIR is set; the first, untimed run of each command fills it.
+
 Compare the ratios, not the absolute numbers: the machines this runs on are shared and noisy,
 and both sides of a ratio are slowed down alike by a busy neighbour.
 
@@ -47,6 +50,7 @@ Exit codes: 0 done, 2 set-up error (no replies, tonecheck broken).
 from __future__ import annotations
 
 import argparse
+import atexit
 import gc
 import importlib.metadata
 import json
@@ -781,6 +785,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
 
+    if not os.environ.get("TONECHECK_CACHE_DIR") and not os.environ.get("TONECHECK_NO_CACHE"):
+        # tonecheck's cache of its own for the run (the untimed first run of each command fills
+        # it), as on a machine where tonecheck runs: a cache shared with other checkouts of
+        # tonecheck (other versions of the rules and code) keeps only the newest entries, so
+        # theirs would evict this run's between rounds and the rounds would measure its rebuilds
+        own_cache = tempfile.mkdtemp(prefix="tonecheck-speed-cache-")
+        os.environ["TONECHECK_CACHE_DIR"] = own_cache
+        atexit.register(shutil.rmtree, own_cache, ignore_errors=True)
     try:
         _, _, tonecheck_version = import_tonecheck()
         unique, files = load_replies(args.corpus, None)
