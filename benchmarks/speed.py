@@ -27,8 +27,9 @@ How to run it (from the repo root; the comparators are benchmark-only dependenci
     npm install --prefix benchmarks/.node write-good@1.0.8     # write-good (git-ignored folder)
     python benchmarks/speed.py                                 # about 3 minutes on 2 cores
     python benchmarks/speed.py --repeat 5 --json speed.json
+    python benchmarks/speed.py --only folder --only startup    # some parts only (rows 3, 4, 6 here)
     python benchmarks/speed.py --corpus some.jsonl --limit 500
-    python benchmarks/speed.py --only throughput,language    # some parts only (rows 1-2, language cost)
+    python benchmarks/speed.py --only throughput,language      # rows 1-2 and the language cost
 
 A comparator that is missing is reported as missing (with the command that installs it) and
 its rows say "n/a"; the rest is still measured. The default reply set is every `text` of every
@@ -37,6 +38,9 @@ corpora/labelled.jsonl: about 1,900 replies, mean ~280 characters, as in the iss
 cycled to 2,000 (`--limit`; `--corpus` for another set). In-process passes are timed in CPU time
 of the benchmark process (a shared machine's neighbours do not count); whole processes in wall
 time, with their CPU time beside it.
+
+tonecheck's cache (compiled rules, the language model) is a fresh folder of the run's own unless
+TONECHECK_CACHE_DIR is set; the first, untimed run of each command fills it.
 
 Compare the ratios, not the absolute numbers: the machines this runs on are shared and noisy,
 and both sides of a ratio are slowed down alike by a busy neighbour.
@@ -47,6 +51,7 @@ Exit codes: 0 done, 2 set-up error (no replies, tonecheck broken).
 from __future__ import annotations
 
 import argparse
+import atexit
 import gc
 import importlib.metadata
 import json
@@ -89,6 +94,16 @@ Kind regards,
 Daniel
 Customer Support, Kitchenly
 """
+
+
+# the parts of a run, in the order they run (--only picks some): which table rows each gives
+PARTS = {
+    "throughput": "rows 1-2: check() vs proselint and vs its floor",
+    "language": "the cost of language detection",
+    "scaling": "row 5: cost per KB at 1 MB vs at 1 KB",
+    "folder": "rows 3, 4 and 6 (a folder): the CLI on a folder vs write-good, cores used, its peak RSS",
+    "startup": "row 6 (one reply) and start-up: the CLI on one reply vs import spacy",
+}
 
 
 class Missing(Exception):
@@ -572,6 +587,9 @@ def folder(replies: list[tuple[str, str]], files: int, runs: int) -> dict:
     tc["cores_used"] = tc["cpu_s"] / tc["median_s"]
     if "write-good" in result:
         result["vs_write_good"] = result["write-good"]["median_s"] / tc["median_s"]
+        result["vs_write_good_paired"] = [
+            w / t for t, w in zip(result["tonecheck"]["samples_s"], result["write-good"]["samples_s"], strict=True)
+        ]
     return result
 
 
@@ -586,11 +604,12 @@ def _version(dist: str) -> str | None:
 
 
 def table_rows(figures: dict) -> list[tuple[str, str, str, bool | None]]:
-    """(measure, measured, target, met) for every row of the speed table; met None: not measured."""
-    t, f, sc, s = figures["throughput"], figures["folder"], figures["scaling"], figures["startup"]
+    """(measure, measured, target, met) for every row of the speed table that was measured (see
+    --only); met None: a comparator is missing."""
+    t, f, sc, s = (figures.get(k) for k in ("throughput", "folder", "scaling", "startup"))
     cores = figures["machine"]["cores"]
     rows: list[tuple[str, str, str, bool | None]] = []
-    if "vs_proselint" in t:
+    if t is not None and "vs_proselint" in t:
         rows.append(
             (
                 "check() throughput vs proselint 0.16's library",
@@ -599,21 +618,22 @@ def table_rows(figures: dict) -> list[tuple[str, str, str, bool | None]]:
                 t["vs_proselint"] >= 20,
             )
         )
-    else:
+    elif t is not None:
         rows.append(("check() throughput vs proselint 0.16's library", "n/a: proselint missing", ">= 20x", None))
-    rows.append(
-        (
-            "check() vs its floor (tokenizer + PhraseMatcher pass)",
-            f"1/{1 / t['vs_floor']:.1f}",
-            ">= 1/3",
-            t["vs_floor"] >= 1 / 3,
+    if t is not None:
+        rows.append(
+            (
+                "check() vs its floor (tokenizer + PhraseMatcher pass)",
+                f"1/{1 / t['vs_floor']:.1f}",
+                ">= 1/3",
+                t["vs_floor"] >= 1 / 3,
+            )
         )
-    )
-    if "vs_write_good" in f:
+    if f is not None and "vs_write_good" in f:
         ratio = f["vs_write_good"]
         shown = f"{ratio:.2f}x faster" if ratio >= 1 else f"{1 / ratio:.2f}x slower"
         rows.append((f"{f['files']:,}-file folder through the CLI vs write-good", shown, ">= 2x faster", ratio >= 2))
-    else:
+    elif f is not None:
         rows.append(
             (
                 f"{f['files']:,}-file folder through the CLI vs write-good",
@@ -622,23 +642,33 @@ def table_rows(figures: dict) -> list[tuple[str, str, str, bool | None]]:
                 None,
             )
         )
-    used = f["tonecheck"]["cores_used"]
-    rows.append(("cores used on a folder (CPU time / wall time)", f"{used:.2f} of {cores}", "all", used >= 0.8 * cores))
-    rows.append(("cost per KB at 1 MB vs at 1 KB (plain text)", f"{sc['ratio']:.2f}x", "<= 1.1x", sc["ratio"] <= 1.1))
-    one, many = s["tonecheck_cli"]["peak_rss_mib"], f["tonecheck"]["peak_rss_mib"]
-    rows.append(
-        (
-            "peak RSS, one reply / a folder (largest process)",
-            f"{one:.0f} / {many:.0f} MiB",
-            "<= 120 MiB",
-            max(one, many) <= 120,
+    if f is not None:
+        used = f["tonecheck"]["cores_used"]
+        rows.append(
+            ("cores used on a folder (CPU time / wall time)", f"{used:.2f} of {cores}", "all", used >= 0.8 * cores)
         )
-    )
+    if sc is not None:
+        rows.append(
+            ("cost per KB at 1 MB vs at 1 KB (plain text)", f"{sc['ratio']:.2f}x", "<= 1.1x", sc["ratio"] <= 1.1)
+        )
+    if s is not None or f is not None:
+        one = s["tonecheck_cli"]["peak_rss_mib"] if s is not None else None
+        many = f["tonecheck"]["peak_rss_mib"] if f is not None else None
+        shown = " / ".join("not run" if x is None else f"{x:.0f}" for x in (one, many))
+        rows.append(
+            (
+                "peak RSS, one reply / a folder (largest process)",
+                f"{shown} MiB",
+                "<= 120 MiB",
+                max(x for x in (one, many) if x is not None) <= 120,
+            )
+        )
     return rows
 
 
 def print_table(figures: dict) -> None:
-    t, s, f, sc, v = (figures[k] for k in ("throughput", "startup", "folder", "scaling", "versions"))
+    t, s, f, sc, v = (figures.get(k) for k in ("throughput", "startup", "folder", "scaling", "versions"))
+    assert v is not None
     load = figures["machine"]["loadavg_start"]
     print()
     load_text = f", load at start {load[0]:.2f}" if load else ""
@@ -651,103 +681,79 @@ def print_table(figures: dict) -> None:
         f"{figures['replies']} replies ({figures['chars']:,} chars, mean {figures['chars'] / figures['replies']:.0f}) "
         f"from {len(figures['corpus_files'])} files"
     )
+    if figures["parts"] != list(PARTS):
+        print(f"parts measured (--only): {', '.join(figures['parts'])}")
     print()
     print("| measure | measured | target | met |")
     print("|---|---|---|---|")
     for measure, measured, target, met in table_rows(figures):
         print(f"| {measure} | {measured} | {target} | {'n/a' if met is None else 'yes' if met else 'NO'} |")
-    for name, why in {**t["missing"], **f["missing"]}.items():
+    for name, why in {**(t or {}).get("missing", {}), **(f or {}).get("missing", {})}.items():
         print(f"\nMISSING {name}: {why}")
-    print()
-    print(f"In-process, median of {t['repeat']} rotated passes:")
-    print(f"  {'':<46}{'seconds':>9}{'replies/s':>12}{'found':>9}")
-    labels = {"tonecheck": "tonecheck.check (findings)", "floor": "tokenizer + PhraseMatcher (matches)"}
-    if "proselint" in t:
-        labels["proselint"] = f"proselint LintFile.lint, {t['proselint']['enabled_checks']} checks (results)"
-    for key, label in labels.items():
-        row = t[key]
-        print(f"  {label:<46}{row['seconds']:>9.3f}{row['replies_per_s']:>12.0f}{row['found']:>9}")
-        if row["errors"]:
-            print(f"  WARNING: {key} raised on {row['errors']} replies, e.g. {row['first_error']}")
-    if "proselint" in t:
-        print(f"  paired ratios vs proselint: {', '.join(f'{r:.2f}' for r in t['vs_proselint_paired'])}")
-    print(f"  paired ratios floor/check(): {', '.join(f'{r:.3f}' for r in t['vs_floor_paired'])}")
-    print()
-    print(f"Folder of {f['files']:,} files, whole processes (median of {f['runs']} rotated runs):")
-    for key in ("tonecheck", "write-good"):
-        if key in f:
-            row = f[key]
-            print(
-                f"  {key:<12} wall {row['median_s']:7.3f} s  cpu {row['cpu_s']:7.3f} s  "
-                f"peak RSS {row['peak_rss_mib']:6.1f} MiB"
-            )
-    print()
-    print(
-        f"Cost per KB: {sc['texts']['1 KB']} texts of ~1 KB {sc['s_per_kb']['1 KB'] * 1e6:.0f} us/KB, one 1 MB text "
-        f"{sc['s_per_kb']['1 MB'] * 1e6:.0f} us/KB; paired ratios {', '.join(f'{r:.2f}' for r in sc['ratio_paired'])}"
-    )
-    lang = figures["language"]
-    print()
-    print(f"Language detection (median of {lang['repeat']} alternating passes of tonecheck.check)")
-    print(f"  {'language auto (detected), s':<40}{lang['auto_s']:>9.3f}")
-    print(f"  {'language given (no detection), s':<40}{lang['given_s']:>9.3f}")
-    print(f"  {'ratio auto/given':<40}{lang['ratio']:>8.2f}x   ({lang['per_reply_ms']:.3f} ms a reply)")
-    print(
-        f"  model load: {lang['model_load_file_s']:.2f} s from its xz file, "
-        f"{lang['model_load_cache_s']:.2f} s from tonecheck's cache (once a process)"
-    )
-    print()
-    print(f"Start-up on one reply, fresh processes (median of {s['runs']} rotated runs):")
-    rows = (
-        ("python -m tonecheck check reply.txt", "tonecheck_cli"),
-        ('python -c "import spacy"', "import_spacy"),
-        ("python -m proselint check reply.txt", "proselint_cli"),
-    )
-    for label, key in rows:
-        if key in s:
-            print(f"  {label:<40}{s[key]['median_s']:>7.3f} s  peak RSS {s[key]['peak_rss_mib']:6.1f} MiB")
-    print(f"  {'ratio tonecheck CLI / import spacy':<40}{s['ratio']:>6.2f}x")
-    print()
-    print("Compare the ratios; absolute figures move with the load of the machine.")
-
-
-# the parts of a run (--only), in the order they run
-PARTS = {
-    "throughput": "in-process passes",
-    "language": "language detection passes",
-    "scaling": "cost per KB",
-    "folder": "folder runs",
-    "startup": "start-up runs",
-}
-
-
-def print_partial(figures: dict) -> None:
-    """The rows of an `--only` run: check() against proselint and its floor, the language cost."""
-    print()
-    done = ", ".join(part for part in PARTS if part in figures)
-    print(f"{figures['replies']} replies ({figures['chars']:,} chars), parts: {done}")
-    t = figures.get("throughput")
     if t is not None:
-        print(f"In-process, median of {t['repeat']} rotated passes (CPU time):")
-        for key in ("tonecheck", "floor", "proselint"):
-            if key in t:
-                row = t[key]
+        print()
+        print(f"In-process, median of {t['repeat']} rotated passes:")
+        print(f"  {'':<46}{'seconds':>9}{'replies/s':>12}{'found':>9}")
+        labels = {"tonecheck": "tonecheck.check (findings)", "floor": "tokenizer + PhraseMatcher (matches)"}
+        if "proselint" in t:
+            labels["proselint"] = f"proselint LintFile.lint, {t['proselint']['enabled_checks']} checks (results)"
+        for key, label in labels.items():
+            row = t[key]
+            print(f"  {label:<46}{row['seconds']:>9.3f}{row['replies_per_s']:>12.0f}{row['found']:>9}")
+            if row["errors"]:
+                print(f"  WARNING: {key} raised on {row['errors']} replies, e.g. {row['first_error']}")
+        if "proselint" in t:
+            print(f"  paired ratios vs proselint: {', '.join(f'{r:.2f}' for r in t['vs_proselint_paired'])}")
+        print(f"  paired ratios floor/check(): {', '.join(f'{r:.3f}' for r in t['vs_floor_paired'])}")
+    if f is not None:
+        print()
+        print(f"Folder of {f['files']:,} files, whole processes (median of {f['runs']} rotated runs):")
+        for key in ("tonecheck", "write-good"):
+            if key in f:
+                row = f[key]
                 print(
-                    f"  {key:<12}{row['seconds']:>9.3f} s{row['replies_per_s']:>10.0f} replies/s{row['found']:>8} found"
+                    f"  {key:<12} wall {row['median_s']:7.3f} s  cpu {row['cpu_s']:7.3f} s  "
+                    f"peak RSS {row['peak_rss_mib']:6.1f} MiB"
                 )
-        if "vs_proselint" in t:
-            paired = ", ".join(f"{r:.2f}" for r in t["vs_proselint_paired"])
-            print(f"  check() vs proselint: {t['vs_proselint']:.2f}x (target >= 20x); paired {paired}")
-        print(f"  check() vs its floor: 1/{1 / t['vs_floor']:.2f} (target >= 1/3)")
+        if "write-good" in f:
+            print(
+                f"  paired ratios write-good/tonecheck wall: {', '.join(f'{r:.2f}' for r in f['vs_write_good_paired'])}"
+            )
+    if sc is not None:
+        print()
+        print(
+            f"Cost per KB: {sc['texts']['1 KB']} texts of ~1 KB {sc['s_per_kb']['1 KB'] * 1e6:.0f} us/KB, one 1 MB "
+            f"text {sc['s_per_kb']['1 MB'] * 1e6:.0f} us/KB; paired ratios "
+            f"{', '.join(f'{r:.2f}' for r in sc['ratio_paired'])}"
+        )
     lang = figures.get("language")
     if lang is not None:
+        print()
+        print(f"Language detection (median of {lang['repeat']} alternating passes of tonecheck.check)")
+        print(f"  {'language auto (detected), s':<40}{lang['auto_s']:>9.3f}")
+        print(f"  {'language given (no detection), s':<40}{lang['given_s']:>9.3f}")
+        print(f"  {'ratio auto/given':<40}{lang['ratio']:>8.2f}x   ({lang['per_reply_ms']:.3f} ms a reply)")
         print(
-            f"Language detection: auto {lang['auto_s']:.3f} s, given {lang['given_s']:.3f} s, "
-            f"ratio {lang['ratio']:.2f}x ({lang['per_reply_ms']:.3f} ms a reply)"
+            f"  model load: {lang['model_load_file_s']:.2f} s from its xz file, "
+            f"{lang['model_load_cache_s']:.2f} s from tonecheck's cache (once a process)"
         )
-    for part in ("scaling", "folder", "startup"):
-        if part in figures:
-            print(f"{part}: see --json (the full table is printed when every part runs)")
+    if s is not None:
+        print()
+        print(f"Start-up on one reply, fresh processes (median of {s['runs']} rotated runs):")
+        rows = (
+            ("python -m tonecheck check reply.txt", "tonecheck_cli"),
+            ('python -c "import spacy"', "import_spacy"),
+            ("python -m proselint check reply.txt", "proselint_cli"),
+        )
+        for label, key in rows:
+            if key in s:
+                print(
+                    f"  {label:<40}{s[key]['median_s']:>7.3f} s  cpu {s[key]['cpu_s']:6.3f} s  "
+                    f"peak RSS {s[key]['peak_rss_mib']:6.1f} MiB"
+                )
+        print(f"  {'ratio tonecheck CLI / import spacy':<40}{s['ratio']:>6.2f}x")
+    print()
+    print("Compare the ratios; absolute figures move with the load of the machine.")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -768,17 +774,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write all figures to PATH as JSON")
     parser.add_argument(
         "--only",
-        metavar="PARTS",
-        help=f"measure these parts only, comma-separated: {', '.join(PARTS)} (default: all, every row)",
+        action="append",
+        metavar="PART[,PART]",
+        help="run only these parts (repeatable or comma-separated; default: every part): "
+        + "; ".join(f"{name}: {what}" for name, what in PARTS.items()),
     )
     args = parser.parse_args(argv)
-    only = set(PARTS) if args.only is None else {part.strip() for part in args.only.split(",") if part.strip()}
-    if not only or only - set(PARTS):
-        parser.error(f"--only takes parts among {', '.join(PARTS)}, not {args.only!r}")
+    wanted = None if args.only is None else {p.strip() for arg in args.only for p in arg.split(",") if p.strip()}
+    if wanted is not None and (not wanted or wanted - set(PARTS)):
+        parser.error(f"--only takes parts among {', '.join(PARTS)}, not {', '.join(args.only)!r}")
+    parts = [name for name in PARTS if wanted is None or name in wanted]
     for name in ("limit", "repeat", "startup_runs", "folder_files", "folder_runs", "scaling_rounds"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
 
+    if not os.environ.get("TONECHECK_CACHE_DIR") and not os.environ.get("TONECHECK_NO_CACHE"):
+        # tonecheck's cache of its own for the run (the untimed first run of each command fills
+        # it), as on a machine where tonecheck runs: a cache shared with other checkouts of
+        # tonecheck (other versions of the rules and code) keeps only the newest entries, so
+        # theirs would evict this run's between rounds and the rounds would measure its rebuilds
+        own_cache = tempfile.mkdtemp(prefix="tonecheck-speed-cache-")
+        os.environ["TONECHECK_CACHE_DIR"] = own_cache
+        atexit.register(shutil.rmtree, own_cache, ignore_errors=True)
     try:
         _, _, tonecheck_version = import_tonecheck()
         unique, files = load_replies(args.corpus, None)
@@ -786,7 +803,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         replies = [unique[(i * len(unique)) // args.limit % len(unique)] for i in range(args.limit)]
         print(f"{len(replies)} replies ({len(unique)} unique) from {len(files)} files", file=sys.stderr)
         loadavg = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
-        parts: dict[str, Callable[[], dict]] = {
+        measures: dict[str, Callable[[], dict]] = {
             "throughput": lambda: throughput(replies, args.repeat),
             "language": lambda: language_cost(replies, args.repeat),
             "scaling": lambda: scaling(replies, args.scaling_rounds),
@@ -794,10 +811,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "startup": lambda: startup(args.startup_runs),
         }
         measured: dict[str, dict] = {}
-        for part, measure in parts.items():
-            if part in only:
-                print(f"{PARTS[part]}...", file=sys.stderr)
-                measured[part] = measure()
+        for name in parts:
+            print(f"{name}...", file=sys.stderr)
+            measured[name] = measures[name]()
     except SetupError as exc:
         print(f"speed.py: error: {exc}", file=sys.stderr)
         return 2
@@ -807,6 +823,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "chars": sum(len(text) for text, _ in replies),
         "modes": {m: sum(1 for _, mode in replies if mode == m) for m in ("draft", "saved")},
         "corpus_files": files,
+        "parts": parts,
         **measured,
         "versions": {
             "python": platform.python_version(),
@@ -827,10 +844,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "python_executable": sys.executable,
         "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-    if only == set(PARTS):
-        print_table(figures)
-    else:
-        print_partial(figures)
+    print_table(figures)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
         print(f"figures written to {args.json}")

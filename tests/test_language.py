@@ -656,6 +656,33 @@ def test_the_detector_model_loads_once_and_only_for_replies_long_enough(monkeypa
     assert _langid.loads == 1
 
 
+def test_the_detector_model_is_mapped_from_the_cache_and_ranks_as_the_shipped_model(monkeypatch, tmp_path):
+    """The model is kept uncompressed in tonecheck's cache and mapped into memory, not copied; it
+    ranks every language exactly as the model read from py3langid's own file. A cache file cut
+    short or foreign is not used: the model is read from its file again."""
+    import mmap
+
+    from py3langid import langid
+
+    from tonecheck import _langid
+
+    monkeypatch.setenv("TONECHECK_CACHE_DIR", str(tmp_path))
+    shipped = langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE, norm_probs=True)
+    first = _langid._load()  # reads the xz file and writes the cache
+    (written,) = tmp_path.glob("py3langid-*.model")
+    mapped = _langid._load()
+    assert isinstance(mapped.tk_nextmove, memoryview) and isinstance(mapped.tk_nextmove.obj, mmap.mmap)
+    texts = [GERMAN, "Merci pour votre message, nous revenons vers vous demain.", "Thanks, see you Friday!"]
+    for text in texts:
+        assert mapped.rank(text) == first.rank(text) == shipped.rank(text)
+    written.write_bytes(written.read_bytes()[: written.stat().st_size // 2])  # cut short
+    assert _langid._mapped(written.name) is None
+    assert _langid._load().rank(GERMAN) == shipped.rank(GERMAN)  # and the cache is written whole again
+    assert _langid._mapped(written.name) is not None
+    written.write_bytes(b"something else")
+    assert _langid._mapped(written.name) is None
+
+
 def test_only_the_agents_own_words_decide_the_language():
     """Quoted history, links, placeholders and code in another language do not make the reply's."""
     reply = (

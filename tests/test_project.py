@@ -1206,3 +1206,36 @@ def test_all_globs_at_once_match_as_each_glob_does(patterns, relative):
     from tonecheck._project.discovery import _matches, _matches_any
 
     assert _matches_any(relative, tuple(patterns)) == any(_matches(relative, p) for p in patterns)
+
+
+def test_a_files_relative_path_is_its_resolved_path_when_folders_are_resolved_once(tmp_path, monkeypatch):
+    """Files are resolved through their folder (resolved once per folder); a file that is a
+    symbolic link is resolved itself, so the relative path is the one `Path.resolve()` gives."""
+    import os
+
+    from tonecheck import Config
+    from tonecheck._project.discovery import Project
+
+    root = tmp_path / "root"
+    (root / "replies").mkdir(parents=True)
+    (root / "shared").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (root / "replies" / "a.txt").write_text("a", encoding="utf-8")
+    (root / "shared" / "b.txt").write_text("b", encoding="utf-8")
+    (tmp_path / "elsewhere" / "c.txt").write_text("c", encoding="utf-8")
+    os.symlink(root / "shared" / "b.txt", root / "replies" / "b.txt")  # a file linked inside the project
+    os.symlink(tmp_path / "elsewhere" / "c.txt", root / "replies" / "c.txt")  # and one outside it
+    os.symlink(root / "shared", root / "linked")  # a linked folder
+    monkeypatch.chdir(root)
+    project = Project(config=Config(), root=root, source=None)
+    expected = {
+        "replies/a.txt": "replies/a.txt",
+        "replies/b.txt": "shared/b.txt",
+        "replies/c.txt": "replies/c.txt",  # outside the project: as given
+        "linked/b.txt": "shared/b.txt",
+        "replies/../shared/b.txt": "shared/b.txt",
+        "replies/missing.txt": "replies/missing.txt",
+        str(root / "replies" / "a.txt"): "replies/a.txt",
+    }
+    for path, relative in expected.items():
+        assert project.relative(Path(path)) == relative, path

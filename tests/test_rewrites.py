@@ -615,3 +615,33 @@ def test_a_citation_after_the_answer_goes_and_the_answer_stays():
 )
 def test_a_reminder_keeps_what_it_reminds_of(text, expected):
     assert rewrites(text, "PAG017") == [expected]
+
+
+def test_the_words_known_only_as_verbs_come_from_the_cache_as_lemminflect_gives_them(monkeypatch, tmp_path):
+    """Which words are only verbs ("escalate", not "charge") is read from tonecheck's cache, not from
+    lemminflect's tables loaded in every process; the answer is lemminflect's, word for word, and
+    with the cache off each word is looked up in lemminflect itself."""
+    from lemminflect import getAllLemmas
+
+    from tonecheck._engine import grammar
+
+    def lemminflect_says(word: str) -> bool:
+        lemmas = getAllLemmas(word)
+        return "VERB" in lemmas and not {"NOUN", "ADJ", "ADV"} & set(lemmas)
+
+    words = ["prioritise", "Escalate", "escalate", "reinstall", "charge", "refund", "top", "quickly", "reboot", "xyzzy"]
+    monkeypatch.setenv("TONECHECK_CACHE_DIR", str(tmp_path))
+    for cached in (False, True):  # built from lemminflect's tables, then read from the cache
+        grammar._verb_only_words.cache_clear()
+        grammar._verb_only.cache_clear()
+        only = grammar._verb_only_words()
+        assert only is not None and len(list(tmp_path.glob("lemminflect-*.pickle"))) == 1
+        assert {"prioritise", "escalate", "reinstall"} <= only and not {"charge", "top", "quickly"} & only, cached
+        assert [grammar._verb_only(w) for w in words] == [lemminflect_says(w) for w in words]
+    monkeypatch.setenv("TONECHECK_NO_CACHE", "1")
+    grammar._verb_only_words.cache_clear()
+    grammar._verb_only.cache_clear()
+    assert grammar._verb_only_words() is None
+    assert [grammar._verb_only(w) for w in words] == [lemminflect_says(w) for w in words]
+    grammar._verb_only_words.cache_clear()
+    grammar._verb_only.cache_clear()

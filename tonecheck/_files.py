@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import errno
+import functools
 import os
 import stat
 from dataclasses import dataclass
@@ -36,14 +37,16 @@ def _kind(mode: int) -> str:
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
-def _pseudo_devices() -> set[int]:
+@functools.cache
+def _pseudo_devices() -> frozenset[int]:
+    """The devices of /proc and /sys, found once a process (they were asked for every file read)."""
     devices = set()
     for root in _PSEUDO_ROOTS:
         try:
             devices.add(os.stat(root).st_dev)
         except OSError:
             pass
-    return devices
+    return frozenset(devices)
 
 
 def _is_pseudo(path: str, status: os.stat_result) -> bool:

@@ -114,8 +114,11 @@ def run_pool(
     if workers <= 1:
         state = setup()
         return [work(state, item) for item in items]
-    # a few chunks per worker: little pickling overhead, yet an uneven item does not leave a core idle
-    chunksize = max(1, len(items) // (workers * 4))
+    # chunks of at most 64 items, and at least 16 per worker: a chunk costs one message each way,
+    # yet the workers warm up unevenly (the first reply in another language builds its engine in
+    # the worker that meets it), and with four large chunks a worker could sit idle at the end
+    # while the other finished a quarter of its share
+    chunksize = max(1, min(64, len(items) // (workers * 16)))
     with _pool(work, setup, workers) as pool:
         return list(pool.map(_call, items, chunksize=chunksize))
 

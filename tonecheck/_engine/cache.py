@@ -56,6 +56,25 @@ def key(files: Iterable[Path], *parts: str) -> str:
     return digest.hexdigest()[:32]
 
 
+def file(name: str) -> Path | None:
+    """Where a cache entry that is not a pickle lives (a file read in place, e.g. memory-mapped),
+    or None when the cache is turned off."""
+    directory = _directory()
+    return None if directory is None else directory / name
+
+
+def store_file(name: str, data: bytes) -> None:
+    """Write a cache entry named `name` in one step (see `file`); failing is never an error."""
+    directory = _directory()
+    if directory is None:
+        return
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        write_atomically(directory / name, data)
+    except Exception:
+        pass
+
+
 def load(cache_key: str) -> Any | None:
     directory = _directory()
     if directory is None:

@@ -12,7 +12,7 @@ tell, the suggestion stays advice (display-only). Three kinds of replacement are
 - slots: a word that opened the sentence keeps no capital once it is moved inside one.
 
 Inflection uses lemminflect, loaded only when a verb wording has to be inflected (rare: its
-tables take a second to load).
+tables take a second to load); which words are only verbs is kept in tonecheck's cache.
 """
 
 from __future__ import annotations
@@ -277,10 +277,10 @@ def _inflect(word: str, tag: str) -> str | None:
 @functools.lru_cache(maxsize=512)
 def _verb_only(word: str) -> bool:
     """The word is only a verb ("prioritise"), not also a noun, adjective or adverb ("charge", "top")."""
-    from lemminflect import getAllLemmas
-
-    lemmas = getAllLemmas(word)
-    return "VERB" in lemmas and not {"NOUN", "ADJ", "ADV"} & set(lemmas)
+    words = _verb_only_words()  # None: the cache is off, and each word is looked up in lemminflect
+    if words is not None:
+        return word.lower() in words
+    return _only_a_verb(list(_lemminflect_lemmas(word)))
 
 
 def _verbal(words: list[str]) -> bool:
@@ -435,3 +435,55 @@ def plain_edit(text: str, start: int, end: int, plain: str) -> tuple[int, int, s
         if _plural(term_words[-1] if term_words else "") != _plural(_head(plain)):
             return None  # "your MX records still point" -> "your domain setting … still point"
     return start, end, plain
+
+
+# -- which words are only verbs ------------------------------------------------------------------
+
+
+def _lemminflect_lemmas(word: str) -> dict[str, tuple[str, ...]]:
+    from lemminflect import getAllLemmas
+
+    lemmas: dict[str, tuple[str, ...]] = getAllLemmas(word)
+    return lemmas
+
+
+def _only_a_verb(parts_of_speech: list[str]) -> bool:
+    found = set(parts_of_speech)
+    return "VERB" in found and not {"NOUN", "ADJ", "ADV"} & found
+
+
+@functools.cache
+def _verb_only_words() -> frozenset[str] | None:
+    """Every word lemminflect's tables know only as a verb, from tonecheck's cache: 19,000 words
+    load in 2 ms and 1 MiB, where lemminflect's tables take 0.2 s and 34 MiB in every process that
+    asks (most folders have a jargon term before some word). Built from those tables (with their
+    overrides, as `getAllLemmas` reads them) the first time; None when the cache is off or the
+    tables are not as this reads them: then each word is looked up in lemminflect."""
+    from importlib.metadata import version
+
+    from . import cache
+
+    try:
+        key = f"lemminflect-{version('lemminflect')}-verb-only"
+    except Exception:
+        return None
+    if cache.file(key) is None:  # the cache is off
+        return None
+    words = cache.load(key)
+    if isinstance(words, frozenset):
+        return words
+    try:
+        from lemminflect.core.Lemmatizer import Lemmatizer
+
+        lemmatizer = Lemmatizer()
+        lemmas: dict[str, dict[str, tuple[str, ...]]] = lemmatizer._getLemmaDict()
+        overrides: dict[str, dict[str, tuple[str, ...]]] = lemmatizer._getOverridesDict()
+        words = frozenset(
+            word
+            for word in {*lemmas, *overrides}
+            if word == word.lower() and _only_a_verb([*lemmas.get(word, {}), *overrides.get(word, {})])
+        )
+    except Exception:  # another version's internals: look words up one by one
+        return None
+    cache.store(key, words)
+    return words

@@ -36,6 +36,8 @@ class Project:
     source: Path | None  # the configuration file, if any
     # each path's relative form, worked out once: discovery, globs and baselines all ask for it
     _relatives: dict[Path, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # each folder's resolved form: the files of a folder are resolved through it
+    _folders: dict[Path, Path] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def relative(self, path: Path) -> str:
         """The path relative to the project's folder (POSIX style), as globs and baselines see it;
@@ -51,9 +53,25 @@ class Project:
 
     def _relative(self, path: Path) -> str:
         try:
-            return _absolute(path).relative_to(self._resolved_root).as_posix()
+            return self._absolute(path).relative_to(self._resolved_root).as_posix()
         except ValueError:
             return path.as_posix()
+
+    def _absolute(self, path: Path) -> Path:
+        """`_absolute(path)`, with each folder resolved once: a file that is no symbolic link is
+        its resolved folder and its name (one `lstat`, where resolving the whole path took one
+        for every folder on the way: a fifth of a 2,000-file folder's run)."""
+        name = path.name
+        try:
+            if name in ("", ".", "..") or path.is_symlink():
+                return _absolute(path)
+        except OSError:
+            return _absolute(path)
+        folder = path.parent
+        resolved = self._folders.get(folder)
+        if resolved is None:
+            resolved = self._folders[folder] = _absolute(folder)
+        return resolved / name
 
     def mode_for(self, path: Path) -> Mode | None:
         relative = self.relative(path)
@@ -113,9 +131,20 @@ def _matches_any(relative: str, patterns: tuple[str, ...]) -> bool:
     """`any(_matches(relative, p) for p in patterns)`, with the patterns compiled into two
     alternations once: a folder of files tests every file against every include glob."""
     names, paths = _alternations(patterns)
-    if names is not None and any(names.fullmatch(part) for part in PurePosixPath(relative).parts):
-        return True
+    if names is not None:
+        folder, _, name = relative.rpartition("/")
+        if name in ("", ".") or relative.startswith("/"):  # not a plain file name after the folder
+            if any(names.fullmatch(part) for part in PurePosixPath(relative).parts):
+                return True
+        elif names.fullmatch(name) or _names_match_a_folder(names, folder):
+            return True
     return paths is not None and paths.fullmatch(relative) is not None
+
+
+@functools.lru_cache(maxsize=1024)
+def _names_match_a_folder(names: re.Pattern[str], folder: str) -> bool:
+    """A name pattern matches a folder on the way: asked once per folder, not once per file."""
+    return any(names.fullmatch(part) for part in PurePosixPath(folder).parts)
 
 
 @functools.lru_cache(maxsize=64)
