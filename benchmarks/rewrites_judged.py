@@ -177,11 +177,11 @@ def read_verdicts(path: Path = JUDGED) -> dict[tuple[Any, ...], dict[str, Any]]:
     return verdicts
 
 
-def findings_with_rewrite(item: Text, check: Callable[[Text], Any]) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
-    """(category, the keys of the rewrites it carries) for every finding on a text."""
+def findings_with_rewrite(item: Text, check: Callable[[Text], Any]) -> Iterator[tuple[str, str, list[tuple[Any, ...]]]]:
+    """(code, category, the keys of the rewrites it carries) for every finding on a text."""
     for f in check(item).findings:
         carried = [
             key(item.source, item.file, item.id, f.code, start, end, replacement)
             for _, start, end, replacement in _applied(item.text, f)
         ]
-        yield f.category, carried
+        yield f.code, f.category, carried

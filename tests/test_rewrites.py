@@ -443,6 +443,32 @@ def test_a_limit_is_said_as_its_positive_side(text, expected):
 
 
 @pytest.mark.parametrize(
+    ("text", "code", "expected"),
+    [
+        ("We don't post parcels outside the EU.", "NEG001", "We only post parcels within the EU."),
+        ("Unfortunately we don't accept returns after 30 days.", "NEG001", "We accept returns within 30 days."),
+        ("We do not deliver after 8pm.", "NEG001", "We deliver until 8pm."),
+        ("Sadly we don't sell vouchers outside our shops.", "NEG006", "We only sell vouchers within our shops."),
+    ],
+)
+def test_a_limit_said_with_dont_is_said_as_its_positive_side(text, code, expected):
+    assert rewrites(text, code) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We don't currently ship outside the EU.",  # "currently" would be lost
+        "Sadly we don't usually deliver after 8pm.",  # "usually" would be lost
+    ],
+)
+def test_no_positive_side_where_dont_is_followed_by_an_adverb(text):
+    found = [f for f in tonecheck.check(text, config=ALL_RULES).findings if f.category == "negative-language"]
+    assert found, text
+    assert all(s.replacement is None for f in found for s in f.suggestions), text
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "We can't refund a used item.",  # no positive side says the same
