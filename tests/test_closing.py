@@ -467,3 +467,19 @@ def test_a_reminder_the_customer_will_get_is_not_a_next_step(reminder):
     assert finding.match == reminder
     confirmation = text.replace(reminder, "You'll receive a confirmation email within the hour.")
     assert closing_findings(confirmation) == []
+
+
+@pytest.mark.parametrize(
+    "text, flagged",
+    [
+        (
+            "Здравствуйте!\n\nВаш запрос получен. Мы рассмотрим его и постараемся ответить завтра.\n\nКоманда поддержки",
+            False,
+        ),
+        ("Здравствуйте!\n\nВаш запрос получен. Заявка будет обработана до пятницы.\n\nКоманда поддержки", False),
+        ("Здравствуйте!\n\nУведомляем вас, что заявка закрыта. Статус изменён вчера.\n\nКоманда поддержки", False),
+        ("Здравствуйте!\n\nВаш запрос получен. Номер заявки 4411.\n\nКоманда поддержки", True),
+    ],
+)
+def test_russian_next_steps_and_notices(text, flagged):
+    assert bool(closing_findings(text, mode="saved")) is flagged, text
