@@ -119,6 +119,11 @@ class AcronymOptions(DetectorOptions):
     # words after which a capitalised token is a person's name or handle ("Hi MJ", "Thanks JT")
     greetings: tuple[StrictStr, ...] = ()
     max_letters: int = Field(default=6, ge=2, le=6)  # longer capital runs are codes or words
+    # participles that, after "is (not)" and before "by", show a token names a product or a
+    # company's service ("BHIM is not developed by us")
+    made_by: tuple[StrictStr, ...] = ()
+    # words after which a short token in quotes is a person's initials ("the link sent by 'EM'")
+    initials_after: tuple[StrictStr, ...] = ()
 
 
 @dataclass(frozen=True)
