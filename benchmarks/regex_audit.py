@@ -115,7 +115,7 @@ ANCHORED = {
     "tonecheck._inputs.html._TAG_NAME": "match after a '<'",
     "tonecheck._inputs.segment._ESCAPE_AT": "match at one offset",
     "tonecheck._detectors.acronyms._WORD_AFTER": "match after a term, in a 40-character window",
-    "tonecheck._detectors.acronyms:132": "search in the 20 characters before a term",
+    "tonecheck._detectors.acronyms:178": "search in the 20 characters before a term",
     "tonecheck._detectors.closing._CODE_LINE": "fullmatch on one line or sentence",
     "tonecheck._detectors.closing._LIST_ITEM": "match at the start of a sentence's line",
     "tonecheck._detectors.placeholders._SEGMENT": "finditer on a variable _PATH matched (its brackets are closed)",

@@ -415,3 +415,71 @@ def test_thanks_and_regards_is_a_sign_off_not_the_last_sentence(signoff):
     [finding] = closing_findings(text)
     assert finding.match == "Banks usually post it within three working days."
     assert closing_findings(reply("Let me know if it has not arrived by Friday.", signoff=signoff)) == []
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        # greeted and signed, but an issue or pull-request comment: it speaks of its thread ...
+        "Hi there,\n\nThanks for the report. The option only applies to files created after the upgrade, "
+        "which is how the repository documents it. Closing this issue as working as intended.\n\nCheers,\nThe maintainers",
+        # ... or @mentions a reviewer
+        "Hi,\n\nThe change to the parser looks right and the failing check is unrelated to this branch. "
+        "I have asked @lena-k to review the pull request once the docs build is green.\n\nThanks,\nSam",
+    ],
+)
+def test_a_greeted_or_signed_comment_on_an_issue_tracker_is_still_a_turn_in_a_thread(comment):
+    assert closing_findings(comment, mode="saved") == []
+    # the same shape to a customer, with no developer words, is an e-mail and needs a closing
+    customer = (
+        comment.replace("repository", "handbook")
+        .replace("issue", "case")
+        .replace("branch", "order")
+        .replace("pull request", "refund")
+        .replace("parser", "address")
+        .replace("docs build", "courier")
+    )
+    assert len(closing_findings(customer, mode="saved")) == 1
+
+
+@pytest.mark.parametrize(
+    "block",
+    ["{{dc.closing_line}}", "{{ dc.community_program_closing }}", "{% include 'closing' %}", "{{snippets.closer}}"],
+)
+def test_a_template_block_after_the_last_sentence_may_hold_the_closing(block):
+    body = "Your application was approved. The licence is valid for one year."
+    for signature in ("{{current_user.first_name}}", "Best,\n{{current_user.name}}"):
+        text = f"Hi {{{{ticket.requester.first_name}}}},\n\n{body}\n\n{block}\n\n{signature}"
+        assert closing_findings(text, mode="saved") == [], text
+    # a name or signature token there is no closing
+    text = f"Hi {{{{ticket.requester.first_name}}}},\n\n{body}\n\n{{{{current_user.signature}}}}"
+    [finding] = closing_findings(text, mode="saved")
+    assert finding.match == "The licence is valid for one year."
+
+
+@pytest.mark.parametrize(
+    "reminder",
+    ["You'll get a text on the day.", "You will receive a reminder the day before.", "You'll get a reminder email."],
+)
+def test_a_reminder_the_customer_will_get_is_not_a_next_step(reminder):
+    text = f"Hi Sam,\n\nYour appointment is booked for Tuesday at ten. {reminder}\n\nBest,\nAna"
+    [finding] = closing_findings(text)
+    assert finding.match == reminder
+    confirmation = text.replace(reminder, "You'll receive a confirmation email within the hour.")
+    assert closing_findings(confirmation) == []
+
+
+@pytest.mark.parametrize(
+    "text, flagged",
+    [
+        (
+            "Здравствуйте!\n\nВаш запрос получен. Мы рассмотрим его и постараемся ответить завтра.\n\nКоманда поддержки",
+            False,
+        ),
+        ("Здравствуйте!\n\nВаш запрос получен. Заявка будет обработана до пятницы.\n\nКоманда поддержки", False),
+        ("Здравствуйте!\n\nУведомляем вас, что заявка закрыта. Статус изменён вчера.\n\nКоманда поддержки", False),
+        ("Здравствуйте!\n\nВаш запрос получен. Номер заявки 4411.\n\nКоманда поддержки", True),
+    ],
+)
+def test_russian_next_steps_and_notices(text, flagged):
+    assert bool(closing_findings(text, mode="saved")) is flagged, text

@@ -242,6 +242,64 @@ def test_an_apology_followed_by_help_is_not_a_platitude():
 
 
 @pytest.mark.parametrize(
+    "reply",
+    [
+        "The upgrade fee applies to every plan with a new handset, so it would be charged. Sorry for any trouble.",
+        "The late trains were held by a signal fault near the junction this morning. Apologies for any inconvenience.",
+    ],
+)
+def test_an_apology_after_an_answer_or_a_cause_is_a_courtesy(reply):
+    assert "PAG021" not in codes(reply), reply
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        # the sentence before is thanks, an acknowledgement, a stock line or a stock closer
+        "Thank you for getting in touch with us about the order. We apologize for any inconvenience.",
+        "We understand how annoying the whole thing has been for you. Sorry for the inconvenience.",
+        "Your business is very important to us here at the shop. We apologize for any inconvenience.",
+        "If there is anything else we can do, we're always here to help. I apologize for the inconvenience.",
+    ],
+)
+def test_an_apology_after_no_answer_is_still_a_platitude(reply):
+    assert "PAG021" in codes(reply), reply
+
+
+def test_the_answer_veto_is_for_apologies_only():
+    # "has been noted" after a long sentence is still a brush-off: the veto names apologies
+    reply = "We keep improving the app and every one of its features all year. Your feedback has been noted."
+    assert "PAG021" in codes(reply)
+
+
+@pytest.mark.parametrize(
+    "sentence, code",
+    [
+        ("Again, if the parcel hasn't arrived by Friday, feel free to get in touch.", "PAG005"),
+        ("Again, as a gesture of goodwill we can refund the delivery fee.", "PAG005"),
+        ("Send us a DM and we'll find you an answer once and for all.", "PAG006"),
+        ("We're not sure why you're seeing that error. Which version do you have?", "PAG016"),
+        ("Happy to help! You can review the terms of the sale here: https://example.com/sale", "PAG011"),
+    ],
+)
+def test_friendly_look_alikes_of_rehashing_and_deflection(sentence, code):
+    assert code not in codes(sentence), sentence
+
+
+@pytest.mark.parametrize(
+    "sentence, code",
+    [
+        ("Again, the code only works once.", "PAG005"),
+        ("Please read the manual once and for all.", "PAG006"),
+        ("I'm not sure why you ordered the wrong size.", "PAG016"),
+        ("Did you read the manual?", "PAG011"),
+    ],
+)
+def test_rehashing_and_deflection_are_still_flagged(sentence, code):
+    assert code in codes(sentence), sentence
+
+
+@pytest.mark.parametrize(
     "sentence",
     [
         "If you have any questions, simply reply to this email.",
@@ -384,6 +442,22 @@ def test_custom_cue_sets_and_context_vetoes(tmp_path):
     assert codes("We frobnicate. It is sad.", notes) == []
 
 
+def test_a_context_veto_may_hold_for_some_matches_only(tmp_path):
+    _pack(
+        tmp_path,
+        [
+            _rule(
+                phrases=["we (frobnicate|wibble)"],
+                context=[{"cues": ["widgetry"], "in": ["next"], "when": "wibble"}],
+            )
+        ],
+        vocab={"cues": {"widgetry": {"phrases": ["spare widget"]}}},
+    )
+    config = Config(rule_paths=(str(tmp_path),), select=("TST001",))
+    assert codes("We WIBBLE. A spare widget is on its way.", config) == []  # `when` ignores case
+    assert codes("We frobnicate. A spare widget is on its way.", config) == ["TST001"]
+
+
 @pytest.mark.parametrize(
     "rules, vocab, field",
     [
@@ -407,6 +481,7 @@ def test_custom_cue_sets_and_context_vetoes(tmp_path):
             "context",
         ),
         ([_rule(context=[{"cues": ["link"], "in": ["next"], "where": "here"}])], None, "where"),
+        ([_rule(context=[{"cues": ["link"], "in": ["next"], "when": "(unclosed"}])], None, "when"),
         ([_note(softened_from=[])], None, "softened_from"),
         # a phrase rule has no softened_from, a note rule no phrases
         ([{**_note(softened_from=["NEG001"]), "phrases": ["we frob"]}], None, "phrases"),

@@ -109,10 +109,28 @@ def test_words_in_capitals_are_not_acronyms(sentence):
         "Please include your PSN ID with the ticket.",
         "If GTA Online does not connect, restart the console.",  # followed by a capitalised name
         "Which iOS version runs on your iPhone SE?",  # part of a product's name
+        "We'd like to help, but XPQ is not developed by us; its makers can help.",  # a product's maker
+        "Could you fill in the form sent to you earlier by 'EM'?",  # a colleague's initials in quotes
+        # a step of a menu path, anywhere in the reply: the label is on the customer's screen
+        "Can you send us the playlist URI? Right-click the playlist > Share > URI.",
+        "Open Settings › XPQ › Reset to start again.",
     ],
 )
 def test_links_and_names_are_not_acronyms(sentence):
     assert acronyms(reply(sentence + CONTROL)) == ["QBR"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Please check the XPQ settings on your router.",
+        "We changed the XPQ, which is made for this.",  # no "by": nothing names the maker
+        "The XPQ token was sent by the server.",  # not in quotes
+        "If the value is > 5, the XPQ is full.",  # a comparison, not a menu path
+    ],
+)
+def test_look_alikes_of_names_and_labels_are_still_acronyms(sentence):
+    assert acronyms(reply(sentence + CONTROL)) == ["XPQ", "QBR"]
 
 
 def test_a_greeting_to_initials_is_a_name():

@@ -65,8 +65,12 @@ def _acronym(scan: Scan, rule: DetectorRule, options: AcronymOptions) -> Iterabl
             continue
         if _capitals_around(text, start, end, lists.words):
             continue  # "VALUE PACK", "FIOS TV IN": a phrase or a name in capitals
-        if _identifier_or_name(text, start, end, lists, scan.language):
+        if _identifier_or_name(text, start, end, lists, scan.language) or bare in _menu_labels(scan):
             continue
+        if lists.made_by is not None and lists.made_by.match(text, end):
+            continue  # "XYZ is not developed by us": a product's name
+        if lists.initials_after is not None and _quoted_initials(text, start, end, lists.initials_after):
+            continue  # "the link sent by 'EM'": a colleague's initials
         if _trailing_initials(text, start, end) or _spelled_out_before(text, start, bare, scan.language):
             continue
         yield Hit(rule.code, m.start(), m.end())
@@ -79,6 +83,8 @@ class _AcronymLists(NamedTuple):
     name_words: frozenset[str]
     greetings: frozenset[str]
     max_letters: int
+    made_by: Lazy | None
+    initials_after: Lazy | None
 
 
 def _acronym_lists(options: AcronymOptions) -> _AcronymLists:
@@ -96,6 +102,16 @@ def _acronym_lists(options: AcronymOptions) -> _AcronymLists:
             lower(o.name_words),
             lower(o.greetings),
             o.max_letters,
+            Lazy(
+                r"s?\s+(?:is|are|was|were|isn't|aren't|wasn't|weren't|is\s+not|are\s+not|was\s+not|were\s+not)"
+                r"\s+(?:\w+\s+)?" + words_regex(o.made_by, r"\s+") + r"\s+by\b",
+                regex.IGNORECASE,
+            )
+            if o.made_by
+            else None,
+            Lazy(r"\b" + words_regex(o.initials_after, r"\s+") + r"\s+['\"‘“]$", regex.IGNORECASE)
+            if o.initials_after
+            else None,
         )
 
     return _derived("acronym lists", options, build)
@@ -105,6 +121,36 @@ _WORD_BEFORE = Lazy(r"([\p{L}#][\p{L}\-']*)[\s:\"'“(]*$")
 _WORD_AFTER = Lazy(r"[\s\"'”):]*([\p{L}#][\p{L}\-']*)")
 _CAPS_WORD = Lazy(r"[A-Z][A-Z0-9&]+")
 _LINK_CHUNK = Lazy(r"://|^www\.|[=@]|\.[a-z]{2,6}/")
+
+
+# a menu path the customer follows ("Share > URI", "Settings › Privacy"): its steps are labels
+# on their screen, not terms to explain
+_MENU_LABEL = Lazy(r"(?:>|&gt;|›|→|»)[ \t]*([A-Z][0-9A-Z]+)s?\b|\b([A-Z][0-9A-Z]+)s?[ \t]*(?:>|&gt;|›|→|»)[ \t]*\w")
+_MENU_MARKS = (">", "&gt;", "›", "→", "»")
+
+
+def _menu_labels(scan: Scan) -> frozenset[str]:
+    """The capitalised steps of the menu paths in the reply: the term stands on the customer's
+    screen, and the path shows where ("right-click the track > Share > URI")."""
+    labels = scan.cache.get("menu labels")
+    if labels is None:
+        text = scan.scan
+        found = (
+            {m.group(1) or m.group(2) for m in _MENU_LABEL.finditer(text)}
+            if any(mark in text for mark in _MENU_MARKS)
+            else set()
+        )
+        labels = scan.cache["menu labels"] = frozenset(found)
+    return labels
+
+
+def _quoted_initials(text: str, start: int, end: int, before: Lazy) -> bool:
+    """Two or three capitals in quotes after a word that names a person ("sent by 'EM'")."""
+    return (
+        end - start <= 3
+        and text[end : end + 1] in ("'", '"', "’", "”")
+        and before.search(text, max(0, start - 40), start) is not None
+    )
 
 
 def _in_braces(text: str, start: int, end: int) -> bool:

@@ -89,6 +89,13 @@ class ClosingOptions(DetectorOptions):
     # regular expressions (searched in the agent's lower-cased text) that mark an automated
     # notice or auto-response: informational by purpose, so no closing is asked of it
     notices: tuple[RegexSource, ...] = ()
+    # regular expressions (lower-cased agent text) that show a developer-facing reply is a comment
+    # in an issue or pull-request thread, not an e-mail: a turn in a thread needs no closing
+    thread_comment: tuple[RegexSource, ...] = ()
+    # regular expressions (lower-cased) for a template token that inserts a block of text when the
+    # reply is sent ({{dc.closing}}, {% include 'sign-off' %}): on a line of its own after the
+    # agent's last sentence it may hold the closing, so none is asked for
+    closing_blocks: tuple[RegexSource, ...] = ()
 
     @model_validator(mode="after")
     def _known_elements(self) -> ClosingOptions:
@@ -112,6 +119,11 @@ class AcronymOptions(DetectorOptions):
     # words after which a capitalised token is a person's name or handle ("Hi MJ", "Thanks JT")
     greetings: tuple[StrictStr, ...] = ()
     max_letters: int = Field(default=6, ge=2, le=6)  # longer capital runs are codes or words
+    # participles that, after "is (not)" and before "by", show a token names a product or a
+    # company's service ("BHIM is not developed by us")
+    made_by: tuple[StrictStr, ...] = ()
+    # words after which a short token in quotes is a person's initials ("the link sent by 'EM'")
+    initials_after: tuple[StrictStr, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -114,12 +114,34 @@ def _closing_patterns(options: ClosingOptions, settings: ClosingConfig) -> list[
     return [(ACCEPTED, accepted), *elements]
 
 
-def _closing_lists(options: ClosingOptions) -> tuple[frozenset[str], tuple[_Pattern, ...]]:
+def _closing_lists(
+    options: ClosingOptions,
+) -> tuple[frozenset[str], tuple[_Pattern, ...], tuple[_Pattern, ...], tuple[_Pattern, ...]]:
     return _derived(
         "closing lists",
         options,
-        lambda o: (frozenset(w.lower() for w in o.english_words), _compiled(o.notices)),
+        lambda o: (
+            frozenset(w.lower() for w in o.english_words),
+            _compiled(o.notices),
+            _compiled(o.thread_comment),
+            _compiled(o.closing_blocks),
+        ),
     )
+
+
+def _closing_block_after(scan: Scan, start: int, end: int, blocks: tuple[_Pattern, ...]) -> bool:
+    """A line in [start, end) that holds only template tokens, one of them a block of text filled
+    in when the reply is sent (`closing_blocks`)."""
+    text = scan.scan
+    if text.find("{", start, end) < 0:
+        return False
+    for m in _LINE.finditer(text, start, end):
+        line = m.group()
+        if "{" in line and not _WORD.search(_NOT_PROSE.sub(" ", line)):
+            lowered = line.lower()
+            if any(block.search(lowered, lowered) for block in blocks):
+                return True
+    return False
 
 
 @detector("closing", ClosingOptions, phrase_sets=_closing_phrase_sets)
@@ -145,12 +167,16 @@ def _closing(scan: Scan, rule: DetectorRule, options: ClosingOptions) -> Iterabl
         return
     if len(own) < 2 and not (signed and scan.anatomy.kinds("greeting")):
         return  # one sentence that is not a complete email: a snippet, a salutation, a one-line answer
-    if not signed and not scan.anatomy.kinds("greeting") and developer_facing(scan):
+    words, notices, thread_comment, blocks = _closing_lists(options)
+    lowered = scan.lowered[start:end]
+    if developer_facing(scan) and (
+        not (signed or scan.anatomy.kinds("greeting")) or any(p.search(lowered, lowered) for p in thread_comment)
+    ):
         return  # a comment on an issue tracker: a turn in a thread, not an e-mail
-    words, notices = _closing_lists(options)
+    if blocks and _closing_block_after(scan, own[-1].end, max(own_end, main_end), blocks):
+        return  # "{{dc.closing}}" after the last sentence: the closing is filled in when sent
     if not _in_english(scan, own, words, options.english_share):
         return  # closings are recognised in English only
-    lowered = scan.lowered[start:end]
     if any(notice.search(lowered, lowered) for notice in notices):
         return  # an automated notice or auto-response
     required = set(settings.required)

@@ -497,9 +497,14 @@ class Engine:
                 )
             return joined[names]
 
-        self.context: dict[str, list[tuple[Lazy, tuple[str, ...], Lazy | None]]] = {
+        self.context: dict[str, list[tuple[Lazy, tuple[str, ...], Lazy | None, Lazy | None]]] = {
             rule.code: [
-                (pattern_for(veto.cues), veto.in_, pattern_for(veto.ignore) if veto.ignore else None)
+                (
+                    pattern_for(veto.cues),
+                    veto.in_,
+                    pattern_for(veto.ignore) if veto.ignore else None,
+                    Lazy(veto.when, regex.IGNORECASE) if veto.when else None,
+                )
                 for veto in rule.context
             ]
             for rule in self.text_rules.values()
@@ -507,9 +512,14 @@ class Engine:
         }
 
     def _context_vetoed(self, code: str, scan: Scan, start: int, end: int) -> bool:
-        """True if a cue set of the rule's `context` occurs in one of its windows around the match."""
+        """True if a cue set of the rule's `context` occurs in one of its windows around the match
+        (for a veto with `when`, only if the match is one it is for)."""
         around = Around(scan, start, end)
-        return any(around.any_cue(pattern, windows, ignore) for pattern, windows, ignore in self.context[code])
+        return any(
+            around.any_cue(pattern, windows, ignore)
+            for pattern, windows, ignore, when in self.context[code]
+            if when is None or when.search(scan.scan, start, end) is not None
+        )
 
     def _vetoed(self, code: str, scan: Scan, start: int, end: int) -> bool:
         before = self.not_after.get(code)

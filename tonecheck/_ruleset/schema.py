@@ -88,6 +88,9 @@ class ContextVeto(_Strict):
     # and following windows: "If you have any other questions, please get in touch" offers
     # nothing new
     ignore: tuple[str, ...] = ()
+    # the veto holds only for matches this regular expression finds something in (case-insensitive):
+    # "an apology after an answer is a courtesy" is about the rule's apologies, not its other lines
+    when: RegexSource | None = None
 
 
 class CueSet(_Strict):
