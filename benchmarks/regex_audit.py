@@ -106,8 +106,6 @@ ANCHORED = {
     "tonecheck._fix.apply._AFTER_REMOVAL": "match at the end of an edit",
     "tonecheck._fix.apply._SPACES": "match at the end of an edit",
     "tonecheck._fix.apply._FOLLOWING": "match at the end of an edit",
-    "tonecheck._fix.apply._LEADING_DETERMINER": "match on a replacement",
-    "tonecheck._fix.apply._VOWEL_SOUND": "match on a replacement",
     "tonecheck._inputs.markdown._FRONT_MATTER_OPEN": "match at the start of a file",
     "tonecheck._inputs.markdown._FENCE_OPEN": "fullmatch on one line",
     "tonecheck._inputs.markdown._FENCE_CLOSE": "fullmatch on one line",
@@ -115,14 +113,14 @@ ANCHORED = {
     "tonecheck._inputs.html._TAG_NAME": "match after a '<'",
     "tonecheck._inputs.segment._ESCAPE_AT": "match at one offset",
     "tonecheck._detectors.acronyms._WORD_AFTER": "match after a term, in a 40-character window",
-    "tonecheck._detectors.acronyms:178": "search in the 20 characters before a term",
+    "tonecheck._detectors.acronyms._capitals_around()": "search in the 20 characters before a term",
     "tonecheck._detectors.closing._CODE_LINE": "fullmatch on one line or sentence",
     "tonecheck._detectors.closing._LIST_ITEM": "match at the start of a sentence's line",
     "tonecheck._detectors.placeholders._SEGMENT": "finditer on a variable _PATH matched (its brackets are closed)",
     "tonecheck._engine.grammar._SENTENCE_BREAK": "finditer over the 300 characters before an offset",
     "tonecheck._engine.grammar._WORD_AFTER": "match at the end of a span",
-    "tonecheck._engine.grammar:219": "match at the start of a phrase",
-    "tonecheck._engine.grammar:352": "search in the 40 characters before a term",
+    "tonecheck._engine.grammar._first_word()": "match at the start of a phrase",
+    "tonecheck._engine.grammar._modifies()": "search in the 40 characters before a term",
 }
 TIMEOUT = 5.0  # seconds for one call at the large size; a pattern that needs more is reported
 
@@ -168,7 +166,9 @@ def _module_patterns() -> Iterator[Pattern]:
         if not source_file:
             continue
         tree = ast.parse(Path(source_file).read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
+        # an inline pattern is named by the function it is in and its place there (lines move)
+        seen: dict[str, int] = {}
+        for function, node in _calls_by_function(tree):
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Attribute)
@@ -180,7 +180,23 @@ def _module_patterns() -> Iterator[Pattern]:
                 and isinstance(node.args[0], ast.Constant)
                 and isinstance(node.args[0].value, str)
             ):
-                yield Pattern(f"{info.name}:{node.lineno}", node.args[0].value, 0, node.func.value.id)
+                seen[function] = seen.get(function, 0) + 1
+                where = f"{info.name}.{function}()" + (f"#{seen[function]}" if seen[function] > 1 else "")
+                yield Pattern(where, node.args[0].value, 0, node.func.value.id)
+
+
+def _calls_by_function(tree: ast.AST) -> Iterator[tuple[str, ast.AST]]:
+    """Every node with the name of the innermost function (or class) it is in, in source order."""
+
+    def walk(node: ast.AST, scope: str) -> Iterator[tuple[str, ast.AST]]:
+        for child in ast.iter_child_nodes(node):
+            inner = scope
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                inner = f"{scope}.{child.name}" if scope != "<module>" else child.name
+            yield inner, child
+            yield from walk(child, inner)
+
+    yield from walk(tree, "<module>")
 
 
 def _rule_patterns() -> Iterator[Pattern]:
