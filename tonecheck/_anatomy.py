@@ -26,6 +26,9 @@ _SIG_DELIMITER = Lazy(r"^-- ?$")
 # "example.com" do not end one.
 _ALNUM = Lazy(r"[\p{L}\p{N}]")
 _SENTENCE_END = Lazy(r"[.!?]+[\"')\]]*(?=\s|$)|\n")
+# The same on an ASCII text, in the standard library's `re` (faster on a short reply): on ASCII,
+# `regex`'s \s is [\t\n\v\f\r ] while `re`'s also takes \x1c-\x1f, so whitespace is spelt out.
+_ASCII_SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=[\t\n\v\f\r ]|$)|\n")
 
 
 class _Patterns:
@@ -173,6 +176,27 @@ class Anatomy:
             self._sentences[key] = found
         return self._sentences[key]
 
+    def last_sentences(self, start: int, end: int, count: int) -> list[Sentence]:
+        """sentences_between(start, end)[-count:], splitting the text back from `end` only as far
+        as needed. A line break always ends a sentence, and the split goes on after it as if the
+        text started there, so the sentences after a line break are those of the text after it."""
+        if (start, end) in self._sentences:
+            return self._sentences[(start, end)][-count:]
+        found: list[Sentence] = []
+        cut = end  # [cut, end) is split
+        while len(found) < count and cut > start:
+            at = self.text.rfind("\n", start, cut - 1)  # the line break before [cut-1, end)
+            first = at + 1 if at >= 0 else start
+            piece = sentences(self.text, first, cut)
+            if self.foreign:
+                spans = self.foreign_spans
+                piece = [s for s in piece if not spans.holds(s.start, s.end)]
+            found = piece + found
+            cut = first
+        if cut == start:  # the whole span was split
+            self._sentences[(start, end)] = found
+        return found[-count:]
+
     def region_of(self, offset: int) -> str | None:
         """The kind of the innermost region holding offset (foreign regions win)."""
         if self.foreign:
@@ -203,7 +227,8 @@ def sentences(text: str, start: int, end: int) -> list[Sentence]:
     """Sentences of text[start:end]: split at . ! ? followed by space, and at line breaks."""
     found = []
     cursor = start
-    for boundary in [*(m.end() for m in _SENTENCE_END.finditer(text, start, end)), end]:
+    ends = _ASCII_SENTENCE_END if text.isascii() else _SENTENCE_END
+    for boundary in [*(m.end() for m in ends.finditer(text, start, end)), end]:
         piece = text[cursor:boundary]
         content = piece.strip()
         if content and (content[0].isalnum() or _ALNUM.search(content)):
@@ -238,7 +263,7 @@ def analyse(text: str, language: Language | None = None) -> Anatomy:
     # Quoted history: from the first history header to the end, plus any '>' line.
     # cheap substring checks first: most replies have no history, code or quotes
     lowered = text.lower()
-    history = patterns.history_start.search(text) if any(hint in lowered for hint in patterns.history_hints) else None
+    history = patterns.history_start.search(text) if any(map(lowered.__contains__, patterns.history_hints)) else None
     may_fence = "```" in text or "~~~" in text
     may_quote = ">" in text
     may_code = "`" in text
@@ -246,7 +271,8 @@ def analyse(text: str, language: Language | None = None) -> Anatomy:
     history_start = history.start() if history else len(text)
     in_fence = False
     fence_start = 0
-    for line_start, line_end in lines:
+    # (a reply with none of them, most, has no foreign line before its history)
+    for line_start, line_end in lines if may_fence or may_quote or may_code or may_comment else ():
         if line_start >= history_start:
             break
         line = text[line_start:line_end]
@@ -302,8 +328,7 @@ def analyse(text: str, language: Language | None = None) -> Anatomy:
         body_end = own_lines[-1][1] if own_lines else body_start
     if own_lines and body_end > body_start:
         anatomy.regions = foreign  # sentences_between needs the foreign regions already
-        body_sentences = anatomy.sentences_between(body_start, body_end)
-        closing = body_sentences[-2:] if len(body_sentences) >= 2 else body_sentences[-1:]
+        closing = anatomy.last_sentences(body_start, body_end, 2)
         closing_start = closing[0].start if closing else body_end
         if closing_start > body_start:
             structural.append(Region(kind="body", start=body_start, end=closing_start))

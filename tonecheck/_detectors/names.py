@@ -24,8 +24,7 @@ if TYPE_CHECKING:
 @detector("pasted-twice")
 def _pasted_twice(scan: Scan, rule: DetectorRule, options: DetectorOptions) -> Iterable[Hit]:
     """A block of 1-4 lines repeated right after itself, when it holds a greeting or sign-off."""
-    stripped = [line.strip() for line in scan.scan.split("\n")]
-    nonempty = [line for line in stripped if line]
+    nonempty = list(filter(None, map(str.strip, scan.scan.split("\n"))))  # (map and filter: in C)
     if len(set(nonempty)) == len(nonempty):
         return
     lines = [m.span() for m in regex.finditer(r"[^\n]*\S[^\n]*", scan.scan)]

@@ -45,7 +45,14 @@ def placeholder_spans(scan: Scan) -> list[tuple[int, int, str]]:
     if cached is None:
         syntaxes = scan.placeholder_syntaxes
         cached = []
-        if syntaxes and _TEMPLATE_PUNCTUATION.search(scan.scan):
+        text = scan.scan
+        # (the pattern cannot match without one of these: most replies are ruled out by plain
+        # substring tests, faster than the search)
+        if (
+            syntaxes
+            and ("{" in text or "}" in text or "%" in text or "*|" in text or "<" in text or "[[" in text)
+            and _TEMPLATE_PUNCTUATION.search(text)
+        ):
             pattern = _syntax_regex(syntaxes)  # declared order: first match names it
             for m in pattern.finditer(scan.scan):
                 name = m.lastgroup[2:].replace("_", "-") if m.lastgroup else "unknown"
