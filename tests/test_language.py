@@ -656,6 +656,43 @@ def test_the_detector_model_loads_once_and_only_for_replies_long_enough(monkeypa
     assert _langid.loads == 1
 
 
+def _long_noisy_texts() -> list[str]:
+    """Long texts whose noise (links, addresses, placeholders, numbers) sits at and around the
+    places a long text is cut into pieces, and which turn non-ASCII or gain "}}" only late."""
+    pieces = [
+        "Thanks for your patience while we look into this.",
+        "See https://example.com/help/article-42 for the steps",
+        "write to help@example.com",
+        "{{ticket.requester.first_name}}",
+        "{{ name",
+        "}} and more",
+        "[ORDER] <b>bold</b> %NAME% $amount 12345",
+        "@support_team",
+        "1234567890 " * 20,
+        "Grüße aus Köln — ça va",
+        "",
+        "   ",
+    ]
+    texts = []
+    for seed in range(60):
+        lines = [pieces[(seed * 7 + k * (seed % 5 + 1)) % len(pieces)] for k in range(80 + seed * 3)]
+        texts.append(("\n" if seed % 3 else "\r\n").join(lines))
+        texts.append(" ".join(lines))  # no line break to cut at
+    texts.append("x" * 1199 + "\n" + "word " * 400)  # a cut right at the first piece's end
+    texts.append("1 " * 3000 + "\nthe words come only here " * 50)  # the first pieces clean to nothing
+    return texts
+
+
+@pytest.mark.parametrize("text", _long_noisy_texts())
+def test_a_long_text_is_sampled_as_if_it_were_cleaned_whole(text):
+    """The detector's sample of a long text is cleaned a piece at a time, up to line breaks: it
+    is the start of the whole text cleaned."""
+    from tonecheck import _langid
+
+    assert len(text) > 2 * _langid.SAMPLE_CHARS
+    assert _langid.sample(text) == _langid.clean(text)[: _langid.SAMPLE_CHARS]
+
+
 def test_the_detector_model_is_mapped_from_the_cache_and_ranks_as_the_shipped_model(monkeypatch, tmp_path):
     """The model is kept uncompressed in tonecheck's cache and mapped into memory, not copied; it
     ranks every language exactly as the model read from py3langid's own file. A cache file cut
