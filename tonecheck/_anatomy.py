@@ -254,6 +254,11 @@ def _comment_spans(line: str) -> list[tuple[int, int]]:
     return [(start, end) for start, end, _ in delimited_spans(line, _COMMENT_DELIMITERS)]
 
 
+def _may_comment(text: str) -> bool:
+    """Whether text may hold a template comment: every opener starts with one of these."""
+    return "<!--" in text or "{#" in text or "{%" in text or "{{!" in text
+
+
 def analyse(text: str, language: Language | None = None) -> Anatomy:
     """The reply's regions, read with a language's words (default: English)."""
     patterns = (language or language_data()).derived(_Patterns)
@@ -267,7 +272,7 @@ def analyse(text: str, language: Language | None = None) -> Anatomy:
     may_fence = "```" in text or "~~~" in text
     may_quote = ">" in text
     may_code = "`" in text
-    may_comment = "<!--" in text or "{#" in text or "{%" in text or "{{!" in text
+    may_comment = _may_comment(text)
     history_start = history.start() if history else len(text)
     in_fence = False
     fence_start = 0
@@ -276,7 +281,7 @@ def analyse(text: str, language: Language | None = None) -> Anatomy:
         if line_start >= history_start:
             break
         line = text[line_start:line_end]
-        if may_fence and _FENCE.match(line):
+        if may_fence and ("```" in line or "~~~" in line) and _FENCE.match(line):
             if in_fence:
                 foreign.append(Region(kind="code", start=fence_start, end=line_end))
             else:
@@ -285,12 +290,13 @@ def analyse(text: str, language: Language | None = None) -> Anatomy:
             continue
         if in_fence:
             continue
-        if may_quote and _QUOTE_LINE.match(line):
+        # (each test again on the line: in a long text that has one somewhere, most lines do not)
+        if may_quote and ">" in line and _QUOTE_LINE.match(line):
             foreign.append(Region(kind="quoted", start=line_start, end=line_end))
             continue
-        for start, end in _comment_spans(line) if may_comment else ():  # never rendered to the customer
+        for start, end in _comment_spans(line) if may_comment and _may_comment(line) else ():  # never rendered
             foreign.append(Region(kind="code", start=line_start + start, end=line_start + end))
-        for m in _INLINE_CODE.finditer(line) if may_code else ():
+        for m in _INLINE_CODE.finditer(line) if may_code and "`" in line else ():
             foreign.append(Region(kind="code", start=line_start + m.start(), end=line_start + m.end()))
     if in_fence:
         foreign.append(Region(kind="code", start=fence_start, end=min(history_start, len(text))))
