@@ -12,7 +12,7 @@ import regex
 
 import tonecheck
 from tonecheck._engine.linter import get_engine
-from tonecheck._engine.literals import Gate, gate
+from tonecheck._engine.literals import Gate, Gates, gate
 from tonecheck._ruleset.schema import RegexRule
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -140,3 +140,39 @@ def test_a_gated_rule_finds_what_it_found_without_its_gate() -> None:
         engine._source_gates = saved
     assert gated == ungated
     assert any(f.code == "TPL003" for findings in gated for f in findings)
+
+
+def test_a_rules_gates_read_together_keep_the_sources_each_gate_keeps() -> None:
+    """Gates.kept (each gate string looked for once, sources as a bit mask) gives the sources whose
+    own gate may match (and those without a gate), in their order, on every test text."""
+    engine = get_engine()
+    rng = random.Random(3)
+    checked = 0
+    for code, patterns, _, _ in engine.rule_regex:
+        gates = tuple(gate(p.source, p.flags) for p in patterns)
+        table = engine._source_gates[code]
+        if table is None:
+            continue
+        for text in _texts():
+            for variant in _variants(text, rng):
+                lowered = variant.lower()
+                expected = tuple(p for p, g in zip(patterns, gates) if g is None or g.may_match(variant, lowered))
+                assert table.kept(variant, lowered) == expected, (code, variant)
+                checked += 1
+    assert checked > 500
+
+
+def test_gates_read_together_on_sources_sharing_strings() -> None:
+    sources = ("a", "b", "c", "d")
+    gates = (
+        Gate(exact=("NAME",), lowered=()),
+        None,
+        Gate(exact=("NAME", "DATE"), lowered=("todo",)),
+        Gate((), ("xx",)),
+    )
+    table = Gates(sources, gates)
+    assert table.kept("no gate string here", "no gate string here") == ("b",)
+    assert table.kept("Dear NAME", "dear name") == ("a", "b", "c")
+    assert table.kept("DATE", "date") == ("b", "c")
+    assert table.kept("TODO xx", "todo xx") == ("b", "c", "d")
+    assert table.kept("Dear NAME", "dear name") == ("a", "b", "c")  # the same answer from its cache

@@ -43,7 +43,7 @@ from .._text import MAX_CHARS, LineIndex, _lower, _normalise_context, _normalise
 from .._types import NOT_CHECKED, Channel, Finding, Mode, Report, Severity, Suggestion
 from .context import Around, compile_cue_set
 from .limits import record_timeout, regex_timeout
-from .literals import Gate, gate
+from .literals import Gates, gate
 from .nlp import _lexeme_attributes, _load_pipeline
 from .phrase_cache import _pack_phrases, _unpack_phrases
 from .suggest import _suggestions
@@ -404,10 +404,10 @@ class Engine:
                 self.rule_regex.append((rule.code, patterns, requires, rule.scope))
         # each source's literal gate (see literals.py): a source none of whose gate strings is in
         # the reply cannot match it and is not scanned; None when a rule's sources have no gate
-        self._source_gates: dict[str, tuple[Gate | None, ...] | None] = {}
+        self._source_gates: dict[str, Gates[Lazy] | None] = {}
         for code, patterns, _, _ in self.rule_regex:
             gates = tuple(gate(pattern.source, pattern.flags) for pattern in patterns)
-            self._source_gates[code] = gates if any(g is not None for g in gates) else None
+            self._source_gates[code] = Gates(patterns, gates) if any(g is not None for g in gates) else None
         # rules from rule packs (not tonecheck's own, which are audited for backtracking) run
         # their regular expressions with a time limit
         builtin = builtin_rules_dir().resolve()
@@ -721,9 +721,7 @@ class Engine:
                 continue
             gates = self._source_gates[code]
             if gates is not None:
-                patterns = tuple(
-                    p for p, g in zip(patterns, gates, strict=True) if g is None or g.may_match(scan.scan, lowered)
-                )
+                patterns = gates.kept(scan.scan, lowered)
                 if not patterns:
                     continue
             spans = [(r.start, r.end) for r in scan.anatomy.kinds(*scope)] if scope else [(0, len(scan.scan))]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import string
-from typing import NamedTuple
+from typing import Generic, NamedTuple, TypeVar
 
 import regex
 
@@ -28,6 +28,7 @@ _KNOWN_FLAGS = regex.IGNORECASE | regex.MULTILINE | regex.DOTALL | regex.ASCII |
 _CASELESS_SAFE = frozenset(string.printable) - set("iIsS") - set(string.whitespace[1:])
 _QUANTIFIER = re.compile(r"\{(\d*)(?:(,)(\d*))?\}")
 _INLINE_FLAGS = re.compile(r"\(\?([a-zA-Z]*)(?:-([a-zA-Z]+))?([:)])")
+_P = TypeVar("_P")
 
 
 class Gate(NamedTuple):
@@ -39,6 +40,46 @@ class Gate(NamedTuple):
 
     def may_match(self, text: str, lowered: str) -> bool:
         return any(map(text.__contains__, self.exact)) or any(map(lowered.__contains__, self.lowered))
+
+
+class Gates(Generic[_P]):
+    """The gates of one rule's sources, read together: each gate string is looked for once (the
+    sources of a rule share most of theirs), and the sources it lets through are a bit mask.
+    `kept` gives the sources whose gate says they may match (a source without a gate always)."""
+
+    __slots__ = ("_exact", "_kept", "_lowered", "_sources", "_ungated")
+
+    def __init__(self, sources: tuple[_P, ...], gates: tuple[Gate | None, ...]) -> None:
+        exact: dict[str, int] = {}
+        lowered: dict[str, int] = {}
+        ungated = 0
+        for index, found in enumerate(gates):
+            bit = 1 << index
+            if found is None:
+                ungated |= bit
+                continue
+            for text in found.exact:
+                exact[text] = exact.get(text, 0) | bit
+            for text in found.lowered:
+                lowered[text] = lowered.get(text, 0) | bit
+        self._sources = sources
+        self._ungated = ungated
+        self._exact = tuple(exact.items())
+        self._lowered = tuple(lowered.items())
+        self._kept: dict[int, tuple[_P, ...]] = {}  # by mask: the few combinations replies give
+
+    def kept(self, text: str, lowered: str) -> tuple[_P, ...]:
+        mask = self._ungated
+        for piece, bits in self._exact:
+            if bits & ~mask and piece in text:  # (a string whose sources are all let through: not looked for)
+                mask |= bits
+        for piece, bits in self._lowered:
+            if bits & ~mask and piece in lowered:
+                mask |= bits
+        found = self._kept.get(mask)
+        if found is None:
+            found = self._kept[mask] = tuple(s for i, s in enumerate(self._sources) if mask >> i & 1)
+        return found
 
 
 class _Unknown(Exception):
