@@ -176,6 +176,24 @@ def test_the_unified_greetings_reach_the_name_checks():
         assert _codes(text, ENGLISH, config, context={"customer_name": "Sara"}) == [], text
 
 
+def test_the_audit_redaction_and_the_rewrite_grammar_read_the_one_list_of_greetings(tmp_path, monkeypatch):
+    """The audit's redaction and the rewrite grammar keep no greeting words of their own: a word
+    added to `greetings.words` in a copy of the data is a greeting to both, as it is to the anatomy."""
+    from tonecheck import _language
+    from tonecheck._audit.redact import redact
+    from tonecheck._engine import grammar
+
+    text = "Ahoy Sam, you need to restart it."
+    after_greeting = text.index("you")
+    assert redact(text) == text
+    assert not grammar.opens_sentence(text, after_greeting)
+    assert redact("Hi Sam, you need to restart it.") == "Hi [name], you need to restart it."
+    monkeypatch.setitem(_language._LOADED, "en", _changed(tmp_path, _add("greetings", "words", GREETING_WORD)))
+    assert redact(text) == "Ahoy [name], you need to restart it."
+    assert redact("Ahoy There, you need to restart it.") == "Ahoy There, you need to restart it."  # not_names
+    assert grammar.opens_sentence(text, after_greeting)
+
+
 def _anatomy_case(text: str, kind: str, expected: list[str]) -> Callable[[Language], bool]:
     return lambda language: _regions(text, language).get(kind) == expected
 
@@ -369,7 +387,7 @@ def test_every_english_word_list_is_filled_and_read_by_the_code():
         for field in type(lists).model_fields:
             assert getattr(lists, field), f"{section}.{field} is empty in English"
             if section == "grammar":
-                assert f'_Listed("{field}")' in grammar_source or f"g.{field}" in grammar_source, field
+                assert f'_Listed("{field}")' in grammar_source or f"d.grammar.{field}" in grammar_source, field
 
 
 def _string_literals(path: Path) -> list[str]:

@@ -200,8 +200,6 @@ class Grammar(_Strict):
     complement_cues: tuple[Phrase, ...] = ()
     # connectives a request may follow ("..., so", "and then")
     connectives: tuple[Phrase, ...] = ()
-    # greeting words before a request ("Hi Sam, you need to ...")
-    greetings: tuple[Phrase, ...] = ()
     # openers a request makes redundant ("Unfortunately, you have to ...") ...
     droppable_openers: tuple[Phrase, ...] = ()
     # ... and a regret said after the step, which a request would keep

@@ -23,7 +23,7 @@ from typing import Any
 
 import regex
 
-from .._language import Grammar, language_data, words_regex
+from .._language import Language, LanguageFile, language_data, words_regex
 from .._lazy import Lazy
 
 # The words are English's (rules/en/language.yml, `grammar`); this module keeps only the shape of
@@ -31,31 +31,34 @@ from .._lazy import Lazy
 
 
 class _Listed:
-    """One of the grammar's word lists, as a set."""
+    """One of the grammar's word lists, as a set (made once per language)."""
 
-    __slots__ = ("name", "words")
+    __slots__ = ("build",)
 
     def __init__(self, name: str) -> None:
-        self.name = name
-        self.words: frozenset[str] | None = None
+        def build(language: Language) -> frozenset[str]:
+            return frozenset(getattr(language.data.grammar, name))
 
-    def __contains__(self, word: object) -> bool:
-        words = self.words
-        if words is None:
-            words = self.words = frozenset(getattr(language_data().data.grammar, self.name))
-        return word in words
-
-
-class _Built(Lazy):
-    """A pattern built from the grammar's words."""
-
-    def __init__(self, build: Callable[[Grammar], str], flags: int = 0) -> None:
-        super().__init__("", flags)
         self.build = build
 
-    @functools.cached_property
-    def compiled(self) -> Any:
-        return regex.compile(self.build(language_data().data.grammar), self.flags)
+    def __contains__(self, word: object) -> bool:
+        return word in language_data().derived(self.build)
+
+
+class _Built:
+    """A pattern built from the language's words (made once per language): it has the methods of
+    the compiled pattern (`match`, `search`)."""
+
+    __slots__ = ("build",)
+
+    def __init__(self, source: Callable[[LanguageFile], str], flags: int = 0) -> None:
+        def build(language: Language) -> Any:
+            return regex.compile(source(language.data), flags)
+
+        self.build = build
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(language_data().derived(self.build), name)
 
 
 _FUNCTION_WORDS = _Listed("function_words")  # closed-class words: they start something else
@@ -70,13 +73,17 @@ _FIRST_PERSON = _Listed("first_person")
 # openers that carry the feeling of the sentence: a request after them reads wrong
 # ("Unfortunately, please pay …"); a reminder ("As I said, please restart it") reads right, and
 # its own finding deals with it
-_ATTITUDE = _Built(lambda g: r"^(?:(?:@\w+\s+)*" + words_regex(g.attitude_openers, " ") + r")[\s,]*$", regex.IGNORECASE)
+_ATTITUDE = _Built(
+    lambda d: r"^(?:(?:@\w+\s+)*" + words_regex(d.grammar.attitude_openers, " ") + r")[\s,]*$", regex.IGNORECASE
+)
 # the rest of the sentence is the complement of these: "This is why, to sync it, you need to …"
-_COMPLEMENT = _Built(lambda g: r"\b" + words_regex(g.complement_cues, r"\s+") + r"\b", regex.IGNORECASE)
-_CONNECTIVE = _Built(lambda g: r"(?:^|[\s,;:(—–-])" + words_regex(g.connectives, " ") + r"[\s,]*$", regex.IGNORECASE)
+_COMPLEMENT = _Built(lambda d: r"\b" + words_regex(d.grammar.complement_cues, r"\s+") + r"\b", regex.IGNORECASE)
+_CONNECTIVE = _Built(
+    lambda d: r"(?:^|[\s,;:(—–-])" + words_regex(d.grammar.connectives, " ") + r"[\s,]*$", regex.IGNORECASE
+)
 _SENTENCE_BREAK = Lazy(r"(?:[.!?]+[\"')\]]*\s+|\n\s*)")
 _GREETING = _Built(
-    lambda g: r"^(?:(?:@\w+[\s,:]*)+)?(?:" + words_regex(g.greetings, " ") + r"\b[^,.!?\n]{0,40}[,!]\s*)?",
+    lambda d: r"^(?:(?:@\w+[\s,:]*)+)?(?:" + words_regex(d.greetings.words, " ") + r"\b[^,.!?\n]{0,40}[,!]\s*)?",
     regex.IGNORECASE,
 )
 _WORD_AFTER = Lazy(r"[ \t]*([A-Za-z][\w'’-]*)")
@@ -129,12 +136,14 @@ def starts_independent_clause(text: str, offset: int) -> bool:
 
 # openers a request makes redundant: the bad news or the correction they announce is gone once
 # the obligation is a request ("I'm afraid, you have to call us" -> "Please call us")
-_DROPPABLE_OPENER = _Built(lambda g: words_regex(g.droppable_openers, r"\s+") + r"[ \t]*,?[ \t]*\Z", regex.IGNORECASE)
+_DROPPABLE_OPENER = _Built(
+    lambda d: words_regex(d.grammar.droppable_openers, r"\s+") + r"[ \t]*,?[ \t]*\Z", regex.IGNORECASE
+)
 
 
 # a regret said after the step: a request would keep it ("Please call us I'm afraid")
 _REGRET_AFTER = _Built(  # searched from the end (it ends at \Z): one attempt, not one per blank
-    lambda g: r"(?r)[\s,;—–-]++" + words_regex(g.regrets_after, r"\s+") + r"[ \t]*+[.!]*+[ \t]*+\Z",
+    lambda d: r"(?r)[\s,;—–-]++" + words_regex(d.grammar.regrets_after, r"\s+") + r"[ \t]*+[.!]*+[ \t]*+\Z",
     regex.IGNORECASE,
 )
 _SENTENCE_END = Lazy(r"[.!?](?=\s|\Z)|\n")
