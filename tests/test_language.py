@@ -374,9 +374,69 @@ def test_the_rewrite_grammar_reads_its_words_from_the_data(tmp_path, monkeypatch
     assert not grammar.request_fits(text, 0, obligation)
 
 
-LANGUAGE_WORD_SECTIONS = ("footer", "closing", "acronyms", "grammar")
+def _grammar():
+    from tonecheck._engine import grammar
+
+    return grammar
+
+
+GRAMMAR_LISTS = [
+    pytest.param(
+        _add("grammar", "general_subjects", "members"),
+        lambda: not _grammar().request_fits("Members need to restart it.", 0, len("Members need to")),
+        id="grammar.general_subjects",
+    ),
+    pytest.param(
+        _add("grammar", "state_steps", "have a think"),
+        lambda: _grammar().request_fits("You need to have a think about it.", 0, len("You need to")),
+        id="grammar.state_steps",
+    ),
+    pytest.param(
+        _add("grammar", "requests", "pls"), lambda: _grammar().opens_request("Pls restart it."), id="grammar.requests"
+    ),
+    pytest.param(
+        _add("grammar", "first_person", "We"),
+        lambda: _grammar().lower_slot("We did it") == "We did it",
+        id="grammar.first_person",
+    ),
+    pytest.param(
+        _add("articles", "consonant_sound_starts", "hou"),
+        lambda: _grammar().plain_edit("We offer an SLA.", 9, 15, "hour of support") == (9, 15, "a hour of support"),
+        id="articles.consonant_sound_starts",
+    ),
+]
+
+
+@pytest.mark.parametrize(("change", "seen"), GRAMMAR_LISTS)
+def test_the_rewrite_grammar_reads_each_list_from_the_data(tmp_path, monkeypatch, change, seen):
+    """The rewrite grammar keeps no English words in its code: a word added to a copy of the data
+    changes what it decides, with nothing else reset."""
+    from tonecheck import _language
+
+    assert not seen()
+    monkeypatch.setitem(_language._LOADED, "en", _changed(tmp_path, change))
+    assert seen()
+
+
+def test_the_rewrite_grammar_picks_a_or_an_by_sound():
+    """A wording put after the term's own "a"/"an" takes the article of its sound, as the fixer's
+    tidying does (language.yml `articles`): "a user agreement", "an hour of support"."""
+    grammar = _grammar()
+    assert grammar.plain_edit("We offer an SLA.", 9, 15, "user agreement") == (9, 15, "a user agreement")
+    assert grammar.plain_edit("We offer a SLA.", 9, 14, "hour of support") == (9, 14, "an hour of support")
+    assert grammar.plain_edit("We offer a SLA.", 9, 14, "uptime promise") == (9, 14, "an uptime promise")
+
+
+LANGUAGE_WORD_SECTIONS = ("greetings", "footer", "closing", "acronyms", "grammar")
 # the modules whose English words moved to the data
-WORDLESS_MODULES = ("_anatomy.py", "_detectors/closing.py", "_detectors/acronyms.py", "_engine/grammar.py")
+WORDLESS_MODULES = (
+    "_anatomy.py",
+    "_detectors/closing.py",
+    "_detectors/acronyms.py",
+    "_engine/grammar.py",
+    "_engine/suggest.py",
+    "_audit/redact.py",
+)
 
 
 def test_every_english_word_list_is_filled_and_read_by_the_code():
