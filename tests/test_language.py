@@ -290,6 +290,12 @@ def _spelled_out(text: str, acronym: str, language: Language) -> bool:
     return _spelled_out_before(text, len(text), acronym, language)
 
 
+def _bare_term(term: str, language: Language) -> str:
+    from tonecheck._detectors.acronyms import _bare_term
+
+    return _bare_term(term, language)
+
+
 def _pleasantry(sentence: str, language: Language) -> bool:
     from tonecheck._detectors.closing import _Words
 
@@ -329,6 +335,11 @@ def _after_headers(text: str, language: Language) -> int:
             _add("acronyms", "small_words", "zu"),
             lambda lang: _spelled_out(SPELLED, "TS", lang),
             id="acronyms.small_words",
+        ),
+        pytest.param(
+            _add("acronyms", "term_openers", "via"),
+            lambda lang: _bare_term("via API", lang) == "api",
+            id="acronyms.term_openers",
         ),
         pytest.param(
             _add("acronyms", "function_words", "quux"),
@@ -1003,3 +1014,21 @@ def test_the_pooled_cli_lints_each_file_in_its_language(tmp_path):
     assert one["en.txt"] == [("en", ["TPL004"], [])]
     forced = languages("--jobs", "2", "--language", "en")  # reaches every worker
     assert all(replies == [("en", ["TPL004"], [])] for replies in forced.values())
+
+
+def test_the_made_by_check_reads_its_verbs_from_the_rule_options():
+    """ "QZX is not developed by us" names a product: the verbs around the participle are the
+    rule's data (`made_by_verbs`, `made_by_agent` in jargon/acronyms.yml), not code."""
+    from tonecheck._detectors.acronyms import _acronym_lists
+    from tonecheck._detectors.base import AcronymOptions
+
+    shipped = next(r for r in load_rules().rules if r.code == "JAR010").options  # type: ignore[union-attr]
+    assert isinstance(shipped, AcronymOptions)
+    made_by = _acronym_lists(shipped).made_by
+    assert made_by is not None
+    text = "QZX is not developed by us. QZX seems developed for us. QZX is developed for us."
+    assert [m.start() for m in re.finditer(r"QZX", text) if made_by.match(text, m.end())] == [0]
+    other = shipped.model_copy(update={"made_by_verbs": ("seems",), "made_by_agent": ("for",)})
+    changed = _acronym_lists(other).made_by
+    assert changed is not None
+    assert [m.start() for m in re.finditer(r"QZX", text) if changed.match(text, m.end())] == [28]

@@ -174,6 +174,8 @@ class Acronyms(_Strict):
     # words that start no product name: a capitalised word before an acronym is part of its name
     # ("Spotify Premium HD") unless it is one of these ("Please RSVP")
     function_words: tuple[Word, ...] = ()
+    # words a jargon term's match may open with that are no part of it ("the VPN", "to SSO")
+    term_openers: tuple[Word, ...] = ()
 
 
 class Grammar(_Strict):
