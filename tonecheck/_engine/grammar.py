@@ -33,8 +33,11 @@ from .._language import (
 )
 from .._lazy import Lazy
 
-# The words are English's (rules/en/language.yml, `grammar`); this module keeps only the shape of
-# each check. Each list and pattern is read and built once per process, on first use.
+# The words are English's (rules/en/language.yml: `grammar`, `greetings`, `articles`); this module
+# keeps only the shape of each check. Each list and pattern is built once per language, on first
+# use. What stays in code is English morphology, which lemminflect's English inflection goes with:
+# the suffixes that make a word an adverb, a gerund or a participle ("-ly", "-ing", "-ed") and the
+# shape of a plural ("-s").
 
 
 class _Listed:
@@ -64,7 +67,9 @@ class _Built:
 
         self.build = build
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> Any:  # only reached for names not on the instance
+        if name.startswith("__"):
+            raise AttributeError(name)
         return getattr(language_data().derived(self.build), name)
 
 
