@@ -59,18 +59,23 @@ class _Built:
     """A pattern built from the language's words (made once per language): it has the methods of
     the compiled pattern (`match`, `search`)."""
 
-    __slots__ = ("build",)
+    __slots__ = ("build", "flags")
 
     def __init__(self, source: Callable[[LanguageFile], str], flags: int = 0) -> None:
         def build(language: Language) -> Any:
             return regex.compile(source(language.data), flags)
 
         self.build = build
+        self.flags = flags
+
+    @property
+    def compiled(self) -> Any:
+        return language_data().derived(self.build)
 
     def __getattr__(self, name: str) -> Any:  # only reached for names not on the instance
         if name.startswith("__"):
             raise AttributeError(name)
-        return getattr(language_data().derived(self.build), name)
+        return getattr(self.compiled, name)
 
 
 _FUNCTION_WORDS = _Listed("function_words")  # closed-class words: they start something else
@@ -224,7 +229,7 @@ def _takes_request(text: str, start: int, end: int) -> bool:
 
 
 # a text that opens with a request word ("Please ...", "Kindly ...")
-_REQUEST = _Built(lambda d: r"\s*" + words_regex(d.grammar.requests) + r"(?!\w)", regex.IGNORECASE)
+_REQUEST = _Built(lambda d: words_regex(d.grammar.requests) + r"(?!\w)", regex.IGNORECASE)
 
 
 def opens_request(text: str) -> bool:
