@@ -93,7 +93,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     import spacy
 
     root = tmp_path_factory.mktemp("ci-install")
-    env = _offline_env(root, spacy_site=Path(spacy.__file__).resolve().parents[1])
+    dependencies = _dependencies_only(Path(spacy.__file__).resolve().parents[1], root / "dependencies")
+    env = _offline_env(root, spacy_site=dependencies)
     built = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(root / "tools"), str(REPO_ROOT)],
         env=env,
@@ -105,7 +106,18 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     (wheel,) = (root / "tools").glob("tonecheck-*.whl")
     venv = root / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
-    return {"wheel": wheel, "venv": venv, "spacy_site": Path(spacy.__file__).resolve().parents[1]}
+    return {"wheel": wheel, "venv": venv, "spacy_site": dependencies}
+
+
+def _dependencies_only(site: Path, into: Path) -> Path:
+    """This environment's installed packages but tonecheck, as a folder for PYTHONPATH: where the
+    test environment installed tonecheck itself (CI's `pip install .`), pip in the team's venv would
+    otherwise find it already installed and put no `tonecheck` command in the venv."""
+    into.mkdir()
+    for entry in site.iterdir():
+        if "tonecheck" not in entry.name.lower():  # the package, its dist-info, an editable install's hooks
+            (into / entry.name).symlink_to(entry)
+    return into
 
 
 def _offline_env(root: Path, *, spacy_site: Path, venv: Path | None = None) -> dict[str, str]:
