@@ -379,6 +379,32 @@ def test_every_builtin_phrase_pattern_matches_its_regex_form():
     assert missed == []
 
 
+def test_expand_and_to_regex_render_one_parse_tree(monkeypatch):
+    """The phrase language has one parser: a pattern is parsed once into a tree, which `expand`
+    renders as phrases and `to_regex` as a regex, so the two cannot read a pattern differently."""
+    from tonecheck._ruleset import phrase_language
+
+    trees: list[list[object]] = []
+    parse = phrase_language._Parser.parse
+
+    def recording(self):
+        whole = self.pos == 0 and self.text == pattern
+        nodes = parse(self)
+        if whole:
+            trees.append(nodes)
+        return nodes
+
+    monkeypatch.setattr(phrase_language._Parser, "parse", recording)
+    vocab = {"adv": ["really", "just (so)?"]}
+    pattern = "we @adv? (can|will) help"
+    phrases = phrase_language.expand(pattern, vocab)
+    source = phrase_language.to_regex(pattern, vocab, _words)
+    assert len(trees) == 2 and trees[0] == trees[1]
+    assert phrases[:3] == ["we really can help", "we really will help", "we just so can help"]
+    assert len(phrases) == 8 and all(regex.fullmatch(source, phrase) for phrase in phrases)
+    assert not regex.fullmatch(source, "we so can help")
+
+
 @pytest.mark.parametrize(
     "pattern, text, matches",
     [
