@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pydantic
 import pytest
@@ -665,3 +666,28 @@ def test_same_input_same_findings_across_equal_configs():
     second = tonecheck.check(MIXED, config=Config(preview=True, select=("NEG", "PAG")))
     assert first.findings == second.findings
     assert first.model_dump() == second.model_dump()
+
+
+def test_linter_check_and_fix_pass_the_call_options_through_one_place(monkeypatch):
+    """`Linter.check` and `Linter.fix` hand a call's options (mode, channel, context, ignore,
+    language) to the engine through one function, so the two cannot drift apart: what `fix`
+    leaves is what `check` reports on the fixed text with the same options."""
+    from tonecheck._project.lint import Options
+
+    calls: list[tuple[str, tuple[str, ...], str | None, str | None]] = []
+    original = Options.check
+
+    def recording(self, engine, text, **kwargs):
+        calls.append((self.mode or "", self.ignore, self.channel, self.language))
+        return original(self, engine, text, **kwargs)
+
+    monkeypatch.setattr(Options, "check", recording)
+    linter = tonecheck.Linter()
+    text = "Hi Sam,\n\nAs I said before, you need to restart the router. Per my last email, it is on us.\n\nBest,\nAna"
+    keywords: dict[str, Any] = {"mode": "saved", "channel": "chat", "ignore": ["PAG002"], "language": "en"}
+    checked = linter.check(text, **keywords)
+    fixed = linter.fix(text, **keywords)
+    assert calls and set(calls) == {("saved", ("PAG002",), "chat", "en")}
+    assert [f.code for f in checked.findings] == ["PAG003"]  # PAG002 ignored for the call
+    assert [e.code for e in fixed.edits] == ["PAG003"] and fixed.remaining == ()
+    assert fixed.remaining == linter.check(fixed.text, **keywords).findings

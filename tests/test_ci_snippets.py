@@ -205,7 +205,9 @@ def test_the_pre_commit_snippet_runs_the_installed_tonecheck_with_the_baseline(t
     snippet = yaml.safe_load(PRE_COMMIT.read_text(encoding="utf-8"))
     (hook,) = snippet["repos"][0]["hooks"]
     manifest = yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))[0]
-    assert (hook["id"], hook["entry"], hook["files"]) == (manifest["id"], manifest["entry"], manifest["files"])
+    keys = ("id", "entry", "files", "require_serial")
+    assert [hook[k] for k in keys] == [manifest[k] for k in keys]
+    assert hook["require_serial"] is True
     repo, env = _team_repo(tmp_path, installed)
     (install,) = _shell([f'python -m pip install -q "tools/{installed["wheel"].name}"'], repo, env)
     assert install.returncode == 0, install
@@ -219,8 +221,12 @@ def test_the_pre_commit_snippet_runs_the_installed_tonecheck_with_the_baseline(t
     committed = _shell(["git commit -q -m tonecheck"], repo, env)[0]
     assert committed.returncode == 0 and "Passed" in committed.stdout + committed.stderr, committed
     (repo / "replies" / "late.md").write_text("Hi Sam,\n\nAs I said, per my last email, it is done.\n", "utf-8")
+    (repo / "replies" / "later.md").write_text("Hi Ana,\n\nPer my last email, it is done.\n", "utf-8")
     blocked = _shell(["git add -A", "git commit -q -m late"], repo, env)[1]
     output = blocked.stdout + blocked.stderr
     assert blocked.returncode == 1 and re.search(r"replies/late\.md:3:\d+: PAG003", output), output
+    assert re.search(r"replies/later\.md:3:\d+: PAG003", output), output
+    # one tonecheck run for the commit (require_serial): one summary, the engine built once
+    assert len(re.findall(r"^Found \d+ problems?", output, flags=re.M)) == 1, output
     made = [p.name for p in Path(env["PRE_COMMIT_HOME"]).iterdir() if p.is_dir()]
     assert made == [], made  # pre-commit built no environment: the hook is the installed tonecheck

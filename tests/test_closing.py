@@ -371,10 +371,34 @@ def test_a_closing_behind_a_trailing_pleasantry_counts():
         "You received this message because you wrote to our support address. We logged the message.",
         "Your previous ticket is closed. Your message was not added to it.",
         "A new ticket has been created for your message. It has the number 4411.",
+        # the helpdesk reporting a change to the ticket: a post by someone else, a new owner, a new
+        # state next to the number the system fills in, a reset the customer asked for
+        "A new comment was added to your ticket by the technician. It is shown in the portal.",
+        "Your request has been assigned to the network team. The team works on weekdays.",
+        "Ticket {{ ticket.id }} has been resolved by our staff. The resolution is shown in the portal.",
+        "Ticket #{ticket.number} was escalated to the duty manager. Its priority is now high.",
+        "Someone requested a password reset for this account. The link below works for one hour.",
     ],
 )
 def test_automated_notices_need_no_closing(notice):
     assert closing_findings(f"Hello,\n\n{notice}\n\nSupport Team", mode="saved") == []
+
+
+def test_an_agent_reporting_the_ticket_state_is_still_an_email():
+    # a person writes the state without the system's ticket number, and still owes a closing
+    text = reply(
+        "", body="Your ticket has been resolved. The fault was in the router firmware. We pushed the fix overnight."
+    )
+    assert len(closing_findings(text, mode="saved")) == 1
+    assert closing_findings(text.replace("Your ticket", "Ticket {{ ticket.id }}"), mode="saved") == []
+
+
+def test_an_offer_to_reopen_or_comment_is_an_invitation_to_reply():
+    for last in (
+        "If the noise comes back, you can reopen the ticket from your account page.",
+        "You can comment there too.",
+    ):
+        assert closing_findings(reply(last)) == []
 
 
 def test_a_reply_ending_on_content_filled_in_when_sent_is_not_judged():
@@ -440,6 +464,30 @@ def test_a_greeted_or_signed_comment_on_an_issue_tracker_is_still_a_turn_in_a_th
         .replace("docs build", "courier")
     )
     assert len(closing_findings(customer, mode="saved")) == 1
+
+
+def test_a_greeted_but_unsigned_comment_on_an_issue_tracker_is_a_turn_in_a_thread():
+    comment = (
+        "Hey there,\n\nThanks for the pull request. The new flag looks good, but the tests fail on Windows "
+        "because of the path separator. The rest of the branch is fine."
+    )
+    assert closing_findings(comment, mode="saved") == []
+    customer = (
+        comment.replace("pull request", "order")
+        .replace("tests fail on Windows", "parcel is held")
+        .replace("path separator", "address")
+    )
+    assert len(closing_findings(customer.replace("branch", "order"), mode="saved")) == 1
+
+
+def test_a_signed_comment_pointing_to_another_issue_is_a_turn_in_a_thread():
+    comment = (
+        "Hi,\n\nThanks for the report. This is the same crash as #4821, and the fix is already on the main "
+        "branch of the repository. It will be in the next release.\n\nCheers,\nSam"
+    )
+    assert closing_findings(comment, mode="saved") == []
+    # the same comment without the reference is judged like an e-mail
+    assert len(closing_findings(comment.replace("#4821", "the one from last week"), mode="saved")) == 1
 
 
 @pytest.mark.parametrize(

@@ -379,6 +379,32 @@ def test_every_builtin_phrase_pattern_matches_its_regex_form():
     assert missed == []
 
 
+def test_expand_and_to_regex_render_one_parse_tree(monkeypatch):
+    """The phrase language has one parser: a pattern is parsed once into a tree, which `expand`
+    renders as phrases and `to_regex` as a regex, so the two cannot read a pattern differently."""
+    from tonecheck._ruleset import phrase_language
+
+    trees: list[list[object]] = []
+    parse = phrase_language._Parser.parse
+
+    def recording(self):
+        whole = self.pos == 0 and self.text == pattern
+        nodes = parse(self)
+        if whole:
+            trees.append(nodes)
+        return nodes
+
+    monkeypatch.setattr(phrase_language._Parser, "parse", recording)
+    vocab = {"adv": ["really", "just (so)?"]}
+    pattern = "we @adv? (can|will) help"
+    phrases = phrase_language.expand(pattern, vocab)
+    source = phrase_language.to_regex(pattern, vocab, _words)
+    assert len(trees) == 2 and trees[0] == trees[1]
+    assert phrases[:3] == ["we really can help", "we really will help", "we just so can help"]
+    assert len(phrases) == 8 and all(regex.fullmatch(source, phrase) for phrase in phrases)
+    assert not regex.fullmatch(source, "we so can help")
+
+
 @pytest.mark.parametrize(
     "pattern, text, matches",
     [
@@ -545,10 +571,15 @@ def test_a_note_rule_matches_its_sources_without_reporting_them():
         "@sam (1/2) We can't move the booking online.",
         "@sam 1: Sadly we're unable to move the booking online.",
         "@sam We can't move the booking online, and &gt;&gt;",
+        # the last part of a thread: the way forward may have come in an earlier part
+        "@sam We can't move the booking online. ^Jo 2/2",
+        "@sam (3/3) Sorry we can't move the booking online.",
         # a tip for what the customer can do
         "Unfortunately we're unable to restore last week's mix. Be sure to save the songs you like.",
         # a causal "as" right before the limit
         "The desk can't reach the crew, as we cannot delay a departure.",
+        # the requirement that stops it and what the requirement serves
+        "We cannot change the date now. Damage has to be reported within a week to be investigated.",
     ],
 )
 def test_a_limit_in_a_thread_with_a_tip_or_a_cause_is_not_a_refusal(text):
@@ -559,11 +590,17 @@ def test_a_limit_in_a_thread_with_a_tip_or_a_cause_is_not_a_refusal(text):
     "text",
     [
         "We can't move the booking online. The discount is 1/2 of the fare.",
-        "@sam We can't move the booking online. ^Jo 2/2",  # the last part: nothing more follows
+        "We can't move the booking online. The desk opens at 2/3 of the way down the hall.",
+        # a last part says nothing of the parts before it to the other limit rules
+        "@sam you have to pay the fee at the desk. ^Jo 2/2",
     ],
 )
-def test_fractions_and_last_parts_are_no_thread_that_goes_on(text):
-    assert "NEG001" in codes(text), text
+def test_fractions_are_no_thread_and_a_last_part_only_excuses_a_refusal(text):
+    assert {"NEG001", "NEG010"} & set(codes(text)), text
+
+
+def test_a_requirement_without_its_purpose_is_no_reason():
+    assert "NEG001" in codes("We cannot change the date now. Damage has to be reported within a week.")
 
 
 def test_an_apology_after_the_cause_or_in_a_thread_is_not_a_platitude():

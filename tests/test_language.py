@@ -176,6 +176,24 @@ def test_the_unified_greetings_reach_the_name_checks():
         assert _codes(text, ENGLISH, config, context={"customer_name": "Sara"}) == [], text
 
 
+def test_the_audit_redaction_and_the_rewrite_grammar_read_the_one_list_of_greetings(tmp_path, monkeypatch):
+    """The audit's redaction and the rewrite grammar keep no greeting words of their own: a word
+    added to `greetings.words` in a copy of the data is a greeting to both, as it is to the anatomy."""
+    from tonecheck import _language
+    from tonecheck._audit.redact import redact
+    from tonecheck._engine import grammar
+
+    text = "Ahoy Sam, you need to restart it."
+    after_greeting = text.index("you")
+    assert redact(text) == text
+    assert not grammar.opens_sentence(text, after_greeting)
+    assert redact("Hi Sam, you need to restart it.") == "Hi [name], you need to restart it."
+    monkeypatch.setitem(_language._LOADED, "en", _changed(tmp_path, _add("greetings", "words", GREETING_WORD)))
+    assert redact(text) == "Ahoy [name], you need to restart it."
+    assert redact("Ahoy There, you need to restart it.") == "Ahoy There, you need to restart it."  # not_names
+    assert grammar.opens_sentence(text, after_greeting)
+
+
 def _anatomy_case(text: str, kind: str, expected: list[str]) -> Callable[[Language], bool]:
     return lambda language: _regions(text, language).get(kind) == expected
 
@@ -272,6 +290,12 @@ def _spelled_out(text: str, acronym: str, language: Language) -> bool:
     return _spelled_out_before(text, len(text), acronym, language)
 
 
+def _bare_term(term: str, language: Language) -> str:
+    from tonecheck._detectors.acronyms import _bare_term
+
+    return _bare_term(term, language)
+
+
 def _pleasantry(sentence: str, language: Language) -> bool:
     from tonecheck._detectors.closing import _Words
 
@@ -311,6 +335,11 @@ def _after_headers(text: str, language: Language) -> int:
             _add("acronyms", "small_words", "zu"),
             lambda lang: _spelled_out(SPELLED, "TS", lang),
             id="acronyms.small_words",
+        ),
+        pytest.param(
+            _add("acronyms", "term_openers", "via"),
+            lambda lang: _bare_term("via API", lang) == "api",
+            id="acronyms.term_openers",
         ),
         pytest.param(
             _add("acronyms", "function_words", "quux"),
@@ -356,9 +385,69 @@ def test_the_rewrite_grammar_reads_its_words_from_the_data(tmp_path, monkeypatch
     assert not grammar.request_fits(text, 0, obligation)
 
 
-LANGUAGE_WORD_SECTIONS = ("footer", "closing", "acronyms", "grammar")
+def _grammar():
+    from tonecheck._engine import grammar
+
+    return grammar
+
+
+GRAMMAR_LISTS = [
+    pytest.param(
+        _add("grammar", "general_subjects", "members"),
+        lambda: not _grammar().request_fits("Members need to restart it.", 0, len("Members need to")),
+        id="grammar.general_subjects",
+    ),
+    pytest.param(
+        _add("grammar", "state_steps", "have a think"),
+        lambda: _grammar().request_fits("You need to have a think about it.", 0, len("You need to")),
+        id="grammar.state_steps",
+    ),
+    pytest.param(
+        _add("grammar", "requests", "pls"), lambda: _grammar().opens_request("Pls restart it."), id="grammar.requests"
+    ),
+    pytest.param(
+        _add("grammar", "first_person", "We"),
+        lambda: _grammar().lower_slot("We did it") == "We did it",
+        id="grammar.first_person",
+    ),
+    pytest.param(
+        _add("articles", "consonant_sound_starts", "hou"),
+        lambda: _grammar().plain_edit("We offer an SLA.", 9, 15, "hour of support") == (9, 15, "a hour of support"),
+        id="articles.consonant_sound_starts",
+    ),
+]
+
+
+@pytest.mark.parametrize(("change", "seen"), GRAMMAR_LISTS)
+def test_the_rewrite_grammar_reads_each_list_from_the_data(tmp_path, monkeypatch, change, seen):
+    """The rewrite grammar keeps no English words in its code: a word added to a copy of the data
+    changes what it decides, with nothing else reset."""
+    from tonecheck import _language
+
+    assert not seen()
+    monkeypatch.setitem(_language._LOADED, "en", _changed(tmp_path, change))
+    assert seen()
+
+
+def test_the_rewrite_grammar_picks_a_or_an_by_sound():
+    """A wording put after the term's own "a"/"an" takes the article of its sound, as the fixer's
+    tidying does (language.yml `articles`): "a user agreement", "an hour of support"."""
+    grammar = _grammar()
+    assert grammar.plain_edit("We offer an SLA.", 9, 15, "user agreement") == (9, 15, "a user agreement")
+    assert grammar.plain_edit("We offer a SLA.", 9, 14, "hour of support") == (9, 14, "an hour of support")
+    assert grammar.plain_edit("We offer a SLA.", 9, 14, "uptime promise") == (9, 14, "an uptime promise")
+
+
+LANGUAGE_WORD_SECTIONS = ("greetings", "footer", "closing", "acronyms", "grammar")
 # the modules whose English words moved to the data
-WORDLESS_MODULES = ("_anatomy.py", "_detectors/closing.py", "_detectors/acronyms.py", "_engine/grammar.py")
+WORDLESS_MODULES = (
+    "_anatomy.py",
+    "_detectors/closing.py",
+    "_detectors/acronyms.py",
+    "_engine/grammar.py",
+    "_engine/suggest.py",
+    "_audit/redact.py",
+)
 
 
 def test_every_english_word_list_is_filled_and_read_by_the_code():
@@ -369,7 +458,7 @@ def test_every_english_word_list_is_filled_and_read_by_the_code():
         for field in type(lists).model_fields:
             assert getattr(lists, field), f"{section}.{field} is empty in English"
             if section == "grammar":
-                assert f'_Listed("{field}")' in grammar_source or f"g.{field}" in grammar_source, field
+                assert f'_Listed("{field}")' in grammar_source or f"d.grammar.{field}" in grammar_source, field
 
 
 def _string_literals(path: Path) -> list[str]:
@@ -962,3 +1051,21 @@ def test_the_pooled_cli_lints_each_file_in_its_language(tmp_path):
     assert one["en.txt"] == [("en", ["TPL004"], [])]
     forced = languages("--jobs", "2", "--language", "en")  # reaches every worker
     assert all(replies == [("en", ["TPL004"], [])] for replies in forced.values())
+
+
+def test_the_made_by_check_reads_its_verbs_from_the_rule_options():
+    """ "QZX is not developed by us" names a product: the verbs around the participle are the
+    rule's data (`made_by_verbs`, `made_by_agent` in jargon/acronyms.yml), not code."""
+    from tonecheck._detectors.acronyms import _acronym_lists
+    from tonecheck._detectors.base import AcronymOptions
+
+    shipped = next(r for r in load_rules().rules if r.code == "JAR010").options  # type: ignore[union-attr]
+    assert isinstance(shipped, AcronymOptions)
+    made_by = _acronym_lists(shipped).made_by
+    assert made_by is not None
+    text = "QZX is not developed by us. QZX seems developed for us. QZX is developed for us."
+    assert [m.start() for m in re.finditer(r"QZX", text) if made_by.match(text, m.end())] == [0]
+    other = shipped.model_copy(update={"made_by_verbs": ("seems",), "made_by_agent": ("for",)})
+    changed = _acronym_lists(other).made_by
+    assert changed is not None
+    assert [m.start() for m in re.finditer(r"QZX", text) if changed.match(text, m.end())] == [28]

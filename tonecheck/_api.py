@@ -75,14 +75,7 @@ class Linter:
             raise InputError(f"format must be one of {', '.join(TEXT_FORMATS)}, not {format!r}")
         options = _options(mode=mode, channel=channel, context=context, ignore=ignore, language=language)
         if format == "text":
-            return self._engine.check(
-                text,
-                mode=mode,
-                context=options.context,
-                channel=options.channel,
-                ignore=options.ignore,
-                language=options.language,
-            )
+            return options.check(self._engine, text)
         # the reply inside the markup, as one report whose offsets also reach back into the markup
         linted = lint_source(
             self._engine, text, path=f"draft.{'md' if format == 'markdown' else format}", format=format, options=options
@@ -156,19 +149,7 @@ class Linter:
             raise InputError(f"max_rounds must be a whole number of at least 1, not {max_rounds!r}")
         options = _options(mode=mode, channel=channel, context=context, ignore=ignore, language=language)
         engine = self._engine
-        return fix_text(
-            text,
-            lambda current: engine.check(
-                current,
-                mode=mode,
-                context=options.context,
-                channel=options.channel,
-                ignore=options.ignore,
-                language=options.language,
-            ),
-            unsafe=unsafe,
-            max_rounds=max_rounds,
-        )
+        return fix_text(text, lambda current: options.check(engine, current), unsafe=unsafe, max_rounds=max_rounds)
 
 
 _PROJECTS: dict[int, tuple[Config, Project]] = {}  # configurations that came from a project file

@@ -174,6 +174,8 @@ class Acronyms(_Strict):
     # words that start no product name: a capitalised word before an acronym is part of its name
     # ("Spotify Premium HD") unless it is one of these ("Please RSVP")
     function_words: tuple[Word, ...] = ()
+    # words a jargon term's match may open with that are no part of it ("the VPN", "to SSO")
+    term_openers: tuple[Word, ...] = ()
 
 
 class Grammar(_Strict):
@@ -194,14 +196,26 @@ class Grammar(_Strict):
     fixed_before_preposition: tuple[Word, ...] = ()  # "due" in "due to"
     negations: tuple[Word, ...] = ()  # words after an obligation that turn it around
     first_person: tuple[Word, ...] = ()  # words that keep their capital inside a sentence ("I", "I'm")
+    articles: tuple[Word, ...] = ()  # "a", "an", "the"
+    possessives: tuple[Word, ...] = ()  # "my", "your"
+    article_dropped_after: tuple[Word, ...] = ()  # a wording's article goes after these ("its the" -> "its")
+    coordinators: tuple[Word, ...] = ()  # words that join two verbs or phrases ("and", "or")
+    state_prepositions: tuple[Word, ...] = ()  # "in" in "in provisioning": a state, not a step
+    auxiliary_endings: tuple[Word, ...] = ()  # "'ve" in "we've": an auxiliary joined to the word before
+    modal_endings: tuple[Word, ...] = ()  # "'ll" in "we'll": a modal joined to the word before
+    possessive_endings: tuple[Word, ...] = ()  # "'s" in "the phone's"
+    # who an obligation is put on when it is a rule for everyone ("customers have to"), not a step
+    general_subjects: tuple[Phrase, ...] = ()
+    # a state verb in a phrase that is a step all the same ("have a look")
+    state_steps: tuple[Phrase, ...] = ()
+    # words that open a request ("please", "kindly"): a rewrite opening with one is checked for fit
+    requests: tuple[Word, ...] = ()
     # a request is never put after these openers (they carry the sentence's feeling) ...
     attitude_openers: tuple[Phrase, ...] = ()
     # ... nor in the complement of these ("This is why, to sync it, you need to")
     complement_cues: tuple[Phrase, ...] = ()
     # connectives a request may follow ("..., so", "and then")
     connectives: tuple[Phrase, ...] = ()
-    # greeting words before a request ("Hi Sam, you need to ...")
-    greetings: tuple[Phrase, ...] = ()
     # openers a request makes redundant ("Unfortunately, you have to ...") ...
     droppable_openers: tuple[Phrase, ...] = ()
     # ... and a regret said after the step, which a request would keep
@@ -268,6 +282,35 @@ def _alternation(node: Mapping[str, Any], gap: str) -> str:
             source += f"(?:{tail})?" if _END in child else tail
         branches.append(source)
     return "|".join(branches)
+
+
+class _ArticleSound:
+    """Which indefinite article a word takes, by its sound ("an hour", "a unit"; `articles`)."""
+
+    def __init__(self, language: Language) -> None:
+        articles = language.data.articles
+        self.pair = (articles.before_consonant_sound, articles.before_vowel_sound)
+        exceptions = [rf"{regex.escape(w)}(?!\w)" for w in articles.consonant_sound_words]
+        exceptions += [regex.escape(w) for w in articles.consonant_sound_starts]
+        starts = "|".join(regex.escape(w) for w in sorted(articles.vowel_sound_starts, key=lambda w: (-len(w), w)))
+        self.vowel_sound = regex.compile(
+            rf"^(?!{'|'.join(exceptions) or '(?!)'})(?:{starts or '(?!)'})", regex.IGNORECASE
+        )
+
+
+def is_indefinite_article(language: Language, word: str) -> bool:
+    """The word (in lower case) is one of the language's indefinite articles ("a", "an")."""
+    return word in language.derived(_ArticleSound).pair
+
+
+def indefinite_article(language: Language, following: str) -> str | None:
+    """The indefinite article that goes before `following` in the language ("an" before "hour",
+    "a" before "user"); None in a language without one."""
+    sound = language.derived(_ArticleSound)
+    consonant, vowel = sound.pair
+    if consonant is None or vowel is None:
+        return None
+    return vowel if sound.vowel_sound.match(following) else consonant
 
 
 # -- loading ---------------------------------------------------------------------------------------

@@ -7,6 +7,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+import regex
+
+from .._language import Language, language_data, words_regex
+
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _HANDLE = re.compile(r"(?<![\w@.])@\w{2,}")  # a social-media handle names the customer too
 # 13-19 digits, in groups separated by spaces or dashes: card-like
@@ -14,11 +18,20 @@ _CARD = re.compile(r"(?<![\w])(?:\d[ -]?){12,18}\d(?![\w])")
 # 7+ digits with the separators phone numbers are written with, optionally a leading +
 _PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d\s().-]{5,}\d(?![\w])")
 _UPPER = "A-ZÀ-ÖØ-Þ"
-_GREETING_NAME = re.compile(
-    rf"\b(?i:hi|hello|hey|dear|good (?:morning|afternoon|evening))\s+((?:(?i:mr|mrs|ms|dr)\.?\s+)?"
-    rf"[{_UPPER}][\w'’-]*(?:\s+[{_UPPER}][\w'’-]*)?)"
-)
-_NOT_NAMES = frozenset({"there", "team", "all", "everyone", "again", "folks", "friend", "customer", "sir", "madam"})
+
+
+class _Greeting:
+    """The name a greeting addresses ("Hi Sam", "Dear Ms. Lopez"), from the language's greeting
+    words, titles and words that are no one's name (rules/en/language.yml, `greetings`): the
+    same lists the reply's anatomy and the name checks read."""
+
+    def __init__(self, language: Language) -> None:
+        greetings = language.data.greetings
+        words = words_regex(greetings.words, r"\s+")
+        titles = words_regex(greetings.titles)
+        name = rf"[{_UPPER}][\w'’-]*"
+        self.pattern = regex.compile(rf"\b(?i:{words})\s+((?:(?i:{titles})\.?\s+)?{name}(?:\s+{name})?)")
+        self.not_names = frozenset(word.casefold() for word in greetings.not_names)
 
 
 def _names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
@@ -36,10 +49,11 @@ def redact(text: str, names: Iterable[str] = ()) -> str:
     pattern = _names_pattern(names)
     if pattern is not None:
         text = pattern.sub("[name]", text)
-    return _GREETING_NAME.sub(_mask_greeting, text)
+    greeting = language_data().derived(_Greeting)
 
+    def mask(m: regex.Match[str]) -> str:
+        if m.group(1).split()[0].casefold() in greeting.not_names:
+            return m.group()
+        return m.group()[: m.start(1) - m.start()] + "[name]"
 
-def _mask_greeting(m: re.Match[str]) -> str:
-    if m.group(1).split()[0].casefold() in _NOT_NAMES:
-        return m.group()
-    return m.group()[: m.start(1) - m.start()] + "[name]"
+    return greeting.pattern.sub(mask, text)

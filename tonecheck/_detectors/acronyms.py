@@ -103,8 +103,13 @@ def _acronym_lists(options: AcronymOptions) -> _AcronymLists:
             lower(o.greetings),
             o.max_letters,
             Lazy(
-                r"s?\s+(?:is|are|was|were|isn't|aren't|wasn't|weren't|is\s+not|are\s+not|was\s+not|were\s+not)"
-                r"\s+(?:\w+\s+)?" + words_regex(o.made_by, r"\s+") + r"\s+by\b",
+                r"s?\s+"
+                + words_regex(o.made_by_verbs, r"\s+")
+                + r"\s+(?:\w+\s+)?"
+                + words_regex(o.made_by, r"\s+")
+                + r"\s+"
+                + words_regex(o.made_by_agent, r"\s+")
+                + r"\b",
                 regex.IGNORECASE,
             )
             if o.made_by
@@ -388,21 +393,23 @@ def audience_lists(vocab: Mapping[str, Iterable[str]]) -> Audience:
     return Audience(context, frozenset(" ".join(w.lower().split()) for w in vocab.get("developer_terms", ())))
 
 
-_DETERMINERS = frozenset(
-    {"the", "our", "a", "an", "your", "this", "that", "to", "in", "on", "into", "onto", "for", "its"}
-)
+def _term_openers(language: Language) -> frozenset[str]:
+    """Words a term's match may open with that are no part of the term (language.yml,
+    `acronyms.term_openers`)."""
+    return frozenset(word.lower() for word in language.data.acronyms.term_openers)
 
 
-def _bare_term(term: str) -> str:
+def _bare_term(term: str, language: Language) -> str:
+    openers = language.derived(_term_openers)
     words = term.lower().replace("\u2019", "'").split()
-    while len(words) > 1 and words[0] in _DETERMINERS:
+    while len(words) > 1 and words[0] in openers:
         words = words[1:]
     return " ".join(words)
 
 
 def for_the_audience(scan: Scan, start: int, end: int, audience: Audience) -> bool:
     """A term normal for the reply's audience: developer words in a reply written for developers."""
-    if audience.context is None or _bare_term(scan.scan[start:end]) not in audience.terms:
+    if audience.context is None or _bare_term(scan.scan[start:end], scan.language) not in audience.terms:
         return False
     return developer_facing(scan, audience)
 
@@ -426,6 +433,6 @@ def used_by_customer(scan: Scan, start: int, end: int) -> bool:
     quoted = [r for r in scan.anatomy.foreign if r.kind == "quoted"]
     if not quoted:
         return False
-    term = _bare_term(scan.scan[start:end])
+    term = _bare_term(scan.scan[start:end], scan.language)
     pattern = r"(?<!\w)" + r"\s+".join(regex.escape(w) for w in term.split()) + r"(?!\w)"
     return any(regex.search(pattern, scan.text[r.start : r.end], flags=regex.IGNORECASE) for r in quoted)

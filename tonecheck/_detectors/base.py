@@ -122,6 +122,9 @@ class AcronymOptions(DetectorOptions):
     # participles that, after "is (not)" and before "by", show a token names a product or a
     # company's service ("BHIM is not developed by us")
     made_by: tuple[StrictStr, ...] = ()
+    # the verb before such a participle ("is", "isn't", "was not") and the word after it ("by")
+    made_by_verbs: tuple[StrictStr, ...] = ()
+    made_by_agent: tuple[StrictStr, ...] = ()
     # words after which a short token in quotes is a person's initials ("the link sent by 'EM'")
     initials_after: tuple[StrictStr, ...] = ()
 

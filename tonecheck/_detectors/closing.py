@@ -169,10 +169,10 @@ def _closing(scan: Scan, rule: DetectorRule, options: ClosingOptions) -> Iterabl
         return  # one sentence that is not a complete email: a snippet, a salutation, a one-line answer
     words, notices, thread_comment, blocks = _closing_lists(options)
     lowered = scan.lowered[start:end]
-    if developer_facing(scan) and (
-        not (signed or scan.anatomy.kinds("greeting")) or any(p.search(lowered, lowered) for p in thread_comment)
-    ):
-        return  # a comment on an issue tracker: a turn in a thread, not an e-mail
+    if developer_facing(scan) and (not signed or any(p.search(lowered, lowered) for p in thread_comment)):
+        # a comment on an issue tracker: a turn in a thread, not an e-mail. Such comments often
+        # open with a greeting ("Hi @sam,", "Hey there!") but are not signed off as e-mails are.
+        return
     if blocks and _closing_block_after(scan, own[-1].end, max(own_end, main_end), blocks):
         return  # "{{dc.closing}}" after the last sentence: the closing is filled in when sent
     if not _in_english(scan, own, words, options.english_share):

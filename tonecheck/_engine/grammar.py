@@ -23,39 +23,59 @@ from typing import Any
 
 import regex
 
-from .._language import Grammar, language_data, words_regex
+from .._language import (
+    Language,
+    LanguageFile,
+    indefinite_article,
+    is_indefinite_article,
+    language_data,
+    words_regex,
+)
 from .._lazy import Lazy
 
-# The words are English's (rules/en/language.yml, `grammar`); this module keeps only the shape of
-# each check. Each list and pattern is read and built once per process, on first use.
+# The words are English's (rules/en/language.yml: `grammar`, `greetings`, `articles`); this module
+# keeps only the shape of each check. Each list and pattern is built once per language, on first
+# use. What stays in code is English morphology, which lemminflect's English inflection goes with:
+# the suffixes that make a word an adverb, a gerund or a participle ("-ly", "-ing", "-ed") and the
+# shape of a plural ("-s").
 
 
 class _Listed:
-    """One of the grammar's word lists, as a set."""
+    """One of the grammar's word lists, as a set (made once per language)."""
 
-    __slots__ = ("name", "words")
+    __slots__ = ("build",)
 
     def __init__(self, name: str) -> None:
-        self.name = name
-        self.words: frozenset[str] | None = None
+        def build(language: Language) -> frozenset[str]:
+            return frozenset(getattr(language.data.grammar, name))
 
-    def __contains__(self, word: object) -> bool:
-        words = self.words
-        if words is None:
-            words = self.words = frozenset(getattr(language_data().data.grammar, self.name))
-        return word in words
-
-
-class _Built(Lazy):
-    """A pattern built from the grammar's words."""
-
-    def __init__(self, build: Callable[[Grammar], str], flags: int = 0) -> None:
-        super().__init__("", flags)
         self.build = build
 
-    @functools.cached_property
+    def __contains__(self, word: object) -> bool:
+        return word in language_data().derived(self.build)
+
+
+class _Built:
+    """A pattern built from the language's words (made once per language): it has the methods of
+    the compiled pattern (`match`, `search`)."""
+
+    __slots__ = ("build", "flags")
+
+    def __init__(self, source: Callable[[LanguageFile], str], flags: int = 0) -> None:
+        def build(language: Language) -> Any:
+            return regex.compile(source(language.data), flags)
+
+        self.build = build
+        self.flags = flags
+
+    @property
     def compiled(self) -> Any:
-        return regex.compile(self.build(language_data().data.grammar), self.flags)
+        return language_data().derived(self.build)
+
+    def __getattr__(self, name: str) -> Any:  # only reached for names not on the instance
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.compiled, name)
 
 
 _FUNCTION_WORDS = _Listed("function_words")  # closed-class words: they start something else
@@ -67,16 +87,35 @@ _PREPOSITIONS = _Listed("prepositions")
 _AUXILIARIES = _Listed("auxiliaries")
 _NEGATIONS = _Listed("negations")
 _FIRST_PERSON = _Listed("first_person")
+_ARTICLES = _Listed("articles")
+_POSSESSIVES = _Listed("possessives")
+_ARTICLE_DROPPED_AFTER = _Listed("article_dropped_after")
+_COORDINATORS = _Listed("coordinators")
+_STATE_PREPOSITIONS = _Listed("state_prepositions")
+_AUXILIARY_ENDINGS = _Built(lambda d: words_regex(d.grammar.auxiliary_endings, "") + r"\Z")
+_MODAL_ENDINGS = _Built(lambda d: words_regex(d.grammar.modal_endings, "") + r"\Z")
+_POSSESSIVE_ENDINGS = _Built(lambda d: words_regex(d.grammar.possessive_endings, "") + r"\Z")
+# a possessive ending right before the term: "the phone's serial number"
+_POSSESSIVE_BEFORE = _Built(lambda d: words_regex(d.grammar.possessive_endings, "") + r"[ \t]*\Z")
+_COORDINATOR = _Built(lambda d: r"\b" + words_regex(d.grammar.coordinators) + r"\b")
+# who an obligation is put on when it is a rule for everyone ("customers have to"), not a step
+_GENERAL_SUBJECT = _Built(lambda d: words_regex(d.grammar.general_subjects, r"\s+") + r"\b", regex.IGNORECASE)
+# a state verb in a phrase that is a step all the same ("have a look")
+_STATE_STEP = _Built(lambda d: words_regex(d.grammar.state_steps, r"[ \t]+") + r"\b", regex.IGNORECASE)
 # openers that carry the feeling of the sentence: a request after them reads wrong
 # ("Unfortunately, please pay …"); a reminder ("As I said, please restart it") reads right, and
 # its own finding deals with it
-_ATTITUDE = _Built(lambda g: r"^(?:(?:@\w+\s+)*" + words_regex(g.attitude_openers, " ") + r")[\s,]*$", regex.IGNORECASE)
+_ATTITUDE = _Built(
+    lambda d: r"^(?:(?:@\w+\s+)*" + words_regex(d.grammar.attitude_openers, " ") + r")[\s,]*$", regex.IGNORECASE
+)
 # the rest of the sentence is the complement of these: "This is why, to sync it, you need to …"
-_COMPLEMENT = _Built(lambda g: r"\b" + words_regex(g.complement_cues, r"\s+") + r"\b", regex.IGNORECASE)
-_CONNECTIVE = _Built(lambda g: r"(?:^|[\s,;:(—–-])" + words_regex(g.connectives, " ") + r"[\s,]*$", regex.IGNORECASE)
+_COMPLEMENT = _Built(lambda d: r"\b" + words_regex(d.grammar.complement_cues, r"\s+") + r"\b", regex.IGNORECASE)
+_CONNECTIVE = _Built(
+    lambda d: r"(?:^|[\s,;:(—–-])" + words_regex(d.grammar.connectives, " ") + r"[\s,]*$", regex.IGNORECASE
+)
 _SENTENCE_BREAK = Lazy(r"(?:[.!?]+[\"')\]]*\s+|\n\s*)")
 _GREETING = _Built(
-    lambda g: r"^(?:(?:@\w+[\s,:]*)+)?(?:" + words_regex(g.greetings, " ") + r"\b[^,.!?\n]{0,40}[,!]\s*)?",
+    lambda d: r"^(?:(?:@\w+[\s,:]*)+)?(?:" + words_regex(d.greetings.words, " ") + r"\b[^,.!?\n]{0,40}[,!]\s*)?",
     regex.IGNORECASE,
 )
 _WORD_AFTER = Lazy(r"[ \t]*([A-Za-z][\w'’-]*)")
@@ -129,12 +168,14 @@ def starts_independent_clause(text: str, offset: int) -> bool:
 
 # openers a request makes redundant: the bad news or the correction they announce is gone once
 # the obligation is a request ("I'm afraid, you have to call us" -> "Please call us")
-_DROPPABLE_OPENER = _Built(lambda g: words_regex(g.droppable_openers, r"\s+") + r"[ \t]*,?[ \t]*\Z", regex.IGNORECASE)
+_DROPPABLE_OPENER = _Built(
+    lambda d: words_regex(d.grammar.droppable_openers, r"\s+") + r"[ \t]*,?[ \t]*\Z", regex.IGNORECASE
+)
 
 
 # a regret said after the step: a request would keep it ("Please call us I'm afraid")
 _REGRET_AFTER = _Built(  # searched from the end (it ends at \Z): one attempt, not one per blank
-    lambda g: r"(?r)[\s,;—–-]++" + words_regex(g.regrets_after, r"\s+") + r"[ \t]*+[.!]*+[ \t]*+\Z",
+    lambda d: r"(?r)[\s,;—–-]++" + words_regex(d.grammar.regrets_after, r"\s+") + r"[ \t]*+[.!]*+[ \t]*+\Z",
     regex.IGNORECASE,
 )
 _SENTENCE_END = Lazy(r"[.!?](?=\s|\Z)|\n")
@@ -172,8 +213,7 @@ def request_fits(text: str, start: int, end: int) -> bool:
 
 def _takes_request(text: str, start: int, end: int) -> bool:
     """What follows the obligation is an action the customer can take, and it is theirs."""
-    obligation = text[start:end].lower()
-    if obligation.startswith("customers"):  # a rule about customers in general, not a step for you
+    if _GENERAL_SUBJECT.match(text, start, end):  # "customers have to": a rule for all, not a step for you
         return False
     m = _WORD_AFTER.match(text, end)
     if m is None:
@@ -183,11 +223,23 @@ def _takes_request(text: str, start: int, end: int) -> bool:
     verb = m.group(1).lower().replace("’", "'")
     if verb in _NEGATIONS:
         return False
-    if verb == "have":
-        return bool(
-            regex.match(r"[ \t]+a[ \t]+(?:look|go|try|read|chat|word|quick)\b", text[m.end() :], regex.IGNORECASE)
-        )
+    if _STATE_STEP.match(text, m.start(1)):  # "have a look": a step, though "have" is a state
+        return True
     return verb not in _STATES and verb not in _FUNCTION_WORDS
+
+
+# a text that opens with a request word ("Please ...", "Kindly ...")
+_REQUEST = _Built(lambda d: words_regex(d.grammar.requests) + r"(?!\w)", regex.IGNORECASE)
+
+
+def opens_request(text: str) -> bool:
+    """The text opens with a request word ("Please restart it", "Kindly note")."""
+    return bool(_REQUEST.match(text))
+
+
+def keeps_capital(word: str) -> bool:
+    """The word keeps its capital inside a sentence ("I", "I'm")."""
+    return word in _FIRST_PERSON
 
 
 def lower_slot(value: str) -> str:
@@ -286,7 +338,7 @@ def _verb_only(word: str) -> bool:
 def _verbal(words: list[str]) -> bool:
     """The wording is a verb phrase: its first word, or a word joined to it by "and"/"or", is
     only ever a verb ("reproduce", "review and prioritise")."""
-    heads = [words[0]] + [words[i + 1] for i in range(len(words) - 1) if words[i] in ("and", "or")]
+    heads = [words[0]] + [words[i + 1] for i in range(len(words) - 1) if words[i] in _COORDINATORS]
     # a participle before a noun is an adjective ("promised response time")
     return any(word.isalpha() and not word.endswith(("ed", "ing")) and _verb_only(word.lower()) for word in heads)
 
@@ -317,7 +369,7 @@ def _verb_tag(term: str, before: str) -> str | None:
     if word.endswith("ed") and len(word) > 4:
         aux = _WORD_BEFORE.search(before)
         previous = aux.group(1).lower().replace("’", "'") if aux else ""
-        return "VBN" if previous in _AUXILIARIES or previous.endswith(("'ve", "'s", "'d", "'re")) else "VBD"
+        return "VBN" if previous in _AUXILIARIES or _AUXILIARY_ENDINGS.search(previous) else "VBD"
     return None
 
 
@@ -336,7 +388,7 @@ def _modifies(prev: regex.Match[str] | None, prev_low: str | None, text: str, st
     gap = text[max(0, start - 40) : start]
     if not regex.search(r"[A-Za-z][\w'’-]*[ \t]+\Z", gap):
         return False  # punctuation, a line break or a hyphen between them
-    if prev_low in _FUNCTION_WORDS or prev_low in _DETERMINERS or prev_low.endswith(("'s", "’s", "s'")):
+    if prev_low in _FUNCTION_WORDS or prev_low in _DETERMINERS or _POSSESSIVE_ENDINGS.search(prev_low):
         return False
     if prev_low.isdigit() or not prev_low.isalpha():
         return False
@@ -361,18 +413,18 @@ def plain_edit(text: str, start: int, end: int, plain: str) -> tuple[int, int, s
     words = plain.split()
     if kind == "pp" and _first_word(term) == _first_word(plain) and prev_low in _FIXED_BEFORE_PREPOSITION:
         return None  # "due to our backlog": the "to" belongs to "due to", not to the wording
-    if kind == "pp" and prev_low in ("a", "an", "the", "my", "your", "our", "their", "his", "her", "its"):
+    if kind == "pp" and (prev_low in _ARTICLES or prev_low in _POSSESSIVES):
         return None  # "a WIP" -> "an in progress"
-    if regex.search(r"\b(?:and|or)\b", plain) and (prev_low in ("and", "or") or next_low in ("and", "or")):
+    if _COORDINATOR.search(plain) and (prev_low in _COORDINATORS or next_low in _COORDINATORS):
         return None  # "triaging and reviewing" -> "reviewing and prioritising and reviewing"
     tag = _verb_tag(term, text[:start])
     if tag is not None:  # "whitelisted", "throttling": the wording takes the same form
-        if kind in ("np", "pp") or (tag == "VBG" and prev_low in ("in", "under", "into")):
+        if kind in ("np", "pp") or (tag == "VBG" and prev_low in _STATE_PREPOSITIONS):
             return None  # "in provisioning" is a state: "in setting up" is not English
         at = 1 if kind == "adverb" else 0
         if at >= len(words):
             return None
-        for i in [at] + [j + 1 for j in range(at, len(words) - 1) if words[j] in ("and", "or")]:
+        for i in [at] + [j + 1 for j in range(at, len(words) - 1) if words[j] in _COORDINATORS]:
             form = _inflect(words[i].lower(), tag)
             if form is None:
                 return None
@@ -384,7 +436,7 @@ def plain_edit(text: str, start: int, end: int, plain: str) -> tuple[int, int, s
     elif (
         kind == "word"
         and _first_word(term) not in _DETERMINERS
-        and (prev_low in _VERB_CONTEXT or (prev_low or "").endswith(("'ll", "'d")))
+        and (prev_low in _VERB_CONTEXT or _MODAL_ENDINGS.search(prev_low or ""))
     ):
         kind = "verb"  # "we'll prorate", "to repro"
     elif kind == "word" and _verbal(words):
@@ -402,21 +454,24 @@ def plain_edit(text: str, start: int, end: int, plain: str) -> tuple[int, int, s
         return None  # "prorate the charge" -> "charge only for the part you use the charge"
     if kind in ("np", "word") and _postmodified(plain) and next_low in _STACKING:
         return None  # "a hold on your card of €150", "steps that make it happen that…"
-    if prev is not None and regex.search(r"['’]s[ \t]*\Z", text[max(0, start - 40) : start]) and kind in ("np", "word"):
+    if (
+        prev is not None
+        and _POSSESSIVE_BEFORE.search(text[max(0, start - 40) : start].replace("’", "'"))
+        and kind in ("np", "word")
+    ):
         first = _first_word(plain)
-        if first in _DETERMINERS and first not in ("a", "an", "the"):
+        if first in _DETERMINERS and first not in _ARTICLES:
             return None  # "the phone's your phone's serial number"
-        if first in ("a", "an", "the"):
+        if first in _ARTICLES:
             plain = plain.split(None, 1)[1] if len(words) > 1 else plain
-    if prev_low in ("its", "his", "her", "their") and _first_word(plain) in ("a", "an", "the") and len(words) > 1:
+    if prev_low in _ARTICLE_DROPPED_AFTER and _first_word(plain) in _ARTICLES and len(words) > 1:
         plain = plain.split(None, 1)[1]  # "its the automatic address…" -> "its automatic address…"
     term_first = _first_word(term)
     if term_first in _DETERMINERS and _first_word(plain) not in _DETERMINERS and kind in ("np", "word"):
         # the term brought its own article ("the Jira ticket"): the wording keeps one
-        article = term_first
-        if article in ("a", "an"):
-            article = "an" if plain[:1].lower() in "aeiou" else "a"
-        plain = f"{article} {plain}"
+        language = language_data()
+        article = indefinite_article(language, plain) if is_indefinite_article(language, term_first) else None
+        plain = f"{article or term_first} {plain}"
     if (
         next_low is not None
         and next_low not in _FUNCTION_WORDS

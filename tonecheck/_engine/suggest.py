@@ -13,7 +13,7 @@ from .._detectors.base import Hit, Scan
 from .._ruleset.schema import MatchingRule
 from .._ruleset.templates import render as _render
 from .._types import Applicability, Suggestion
-from .grammar import lower_slot, opens_sentence, plain_edit, request_start
+from .grammar import keeps_capital, lower_slot, opens_request, opens_sentence, plain_edit, request_start
 
 if TYPE_CHECKING:
     from .linter import Engine
@@ -161,7 +161,7 @@ def _suggestions(
         edit: tuple[int, int, str] | None = (hit.start, hit.end, replacement)
         if "{plain}" in advice.replacement and "plain" in values:
             edit = plain_edit(text, hit.start, hit.end, replacement)
-        elif replacement.lower().startswith("please") and not matched.lower().startswith(("please", "kindly")):
+        elif opens_request(replacement) and not opens_request(matched):
             at = request_start(text, hit.start, hit.end)
             edit = None if at is None else (at, hit.end, replacement)
         if edit is None:  # it would not read right here: the suggestion is advice
@@ -186,4 +186,4 @@ def _capitalised(matched: str) -> bool:
     if m is None:
         return False
     word = m.group(0)
-    return word[0].isupper() and len(word) > 1 and not word.startswith(("I'", "I’"))
+    return word[0].isupper() and len(word) > 1 and not keeps_capital(word)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 import regex
 
 from .._anatomy import is_sentence_start, match_case
-from .._language import Language, language_data, pack_language, words_regex
+from .._language import Language, indefinite_article, is_indefinite_article, language_data, pack_language, words_regex
 from .._lazy import Lazy
 from .._types import Applicability, Edit, Finding, FixResult, Report, finding_identity
 
@@ -183,12 +183,7 @@ class _Articles:
         determiner = words_regex(articles.determiners)
         self.before = Lazy(rf"(?<!\w)(?P<det>{determiner})[ \t]+\Z", regex.IGNORECASE)
         self.leading = Lazy(rf"^{determiner}[ \t]+", regex.IGNORECASE)
-        self.pair = (articles.before_consonant_sound, articles.before_vowel_sound)
-        # "an" goes by sound: "an hour", "an update", but "a one-time code", "a unit", "a user"
-        exceptions = [rf"{regex.escape(w)}(?!\w)" for w in articles.consonant_sound_words]
-        exceptions += [regex.escape(w) for w in articles.consonant_sound_starts]
-        starts = "|".join(regex.escape(w) for w in sorted(articles.vowel_sound_starts, key=lambda w: (-len(w), w)))
-        self.vowel_sound = Lazy(rf"^(?!{'|'.join(exceptions) or '(?!)'})(?:{starts or '(?!)'})", regex.IGNORECASE)
+        self.language = language
 
 
 def tidy(text: str, start: int, end: int, replacement: str, language: Language | None = None) -> tuple[int, int, str]:
@@ -234,10 +229,10 @@ def _tidy_replacement(text: str, start: int, end: int, replacement: str, article
     if leading:
         # "the SSL certificate" -> "the security certificate", not "the the security certificate"
         replacement = replacement[leading.end() :]
-    consonant, vowel = articles.pair
-    if determiner and consonant and vowel and determiner.group("det").lower() in (consonant, vowel) and replacement:
-        article = vowel if articles.vowel_sound.match(replacement) else consonant
-        if determiner.group("det").lower() != article:
+    language = articles.language
+    if determiner and replacement and is_indefinite_article(language, determiner.group("det").lower()):
+        article = indefinite_article(language, replacement) or ""
+        if article and determiner.group("det").lower() != article:
             if determiner.group("det")[0].isupper():
                 article = article.capitalize()
             start = max(0, start - 12) + determiner.start()

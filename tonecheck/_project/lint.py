@@ -87,6 +87,27 @@ class Options:
     ignore: tuple[str, ...] = ()
     language: str | None = None  # None: the config's language globs, then its `language` (auto: detected)
 
+    def check(
+        self,
+        engine: Engine,
+        text: str,
+        *,
+        mode: Mode | None = None,
+        ignore: Sequence[str] | None = None,
+        language: str | None = None,
+    ) -> Report:
+        """One reply linted with these options: the one place they become the engine's keywords.
+        `mode`, `ignore` and `language` stand in for the options' own where a file decides them
+        (its mode glob, per-file ignores, language glob)."""
+        return engine.check(
+            text,
+            mode=mode or self.mode or self.default_mode,
+            context=self.context,
+            channel=self.channel,
+            ignore=self.ignore if ignore is None else ignore,
+            language=language or self.language,
+        )
+
 
 def lint_source(
     engine: Engine,
@@ -184,9 +205,7 @@ def fix_source(
         )
 
         def check(text: str) -> Report:
-            report = engine.check(
-                text, mode=mode, context=options.context, channel=options.channel, ignore=skipped, language=language
-            )
+            report = options.check(engine, text, mode=mode, ignore=skipped, language=language)
             if format_name in FIXABLE_FORMATS:
                 return report
             kept, _ = apply_suppressions(text, report.findings)  # a suppressed finding is not fixed
@@ -210,9 +229,7 @@ def fix_source(
 def _lint_segment(
     engine: Engine, segment: Segment, *, mode: Mode, options: Options, ignored: Sequence[str], language: str | None
 ) -> Report:
-    report = engine.check(
-        segment.text, mode=mode, context=options.context, channel=options.channel, ignore=ignored, language=language
-    )
+    report = options.check(engine, segment.text, mode=mode, ignore=ignored, language=language)
     kept, unused = apply_suppressions(segment.text, report.findings)
     engine = engine.for_language(report.language) or engine  # the rules that ran on this reply
     tool_rule = engine.ruleset.by_code()[UNUSED_CODE]

@@ -5,6 +5,9 @@
 
 Expansion happens once per configuration; the literal phrases then go into one PhraseMatcher,
 which is far cheaper per reply than token patterns (see shared notes on measured costs).
+
+One parser reads a pattern into a tree; two renderers read the tree: `expand` (the literal
+phrases) and `to_regex` (one regular expression, for text checks).
 """
 
 from __future__ import annotations
@@ -27,23 +30,18 @@ def expand(pattern: str, vocab: Mapping[str, Sequence[str]], _active: tuple[str,
     before they are built, so a pattern cannot exhaust memory)."""
     parser = _Parser(pattern, vocab, _active)
     try:
-        results = parser.parse_sequence()
+        nodes = parser.parse()
+        return _phrases(pattern, nodes, parser.pos)
     except RecursionError:
         raise PatternSyntaxError(f"{_short(pattern)} is nested too deeply") from None
-    if parser.pos != len(pattern):
-        raise PatternSyntaxError(f"unexpected {pattern[parser.pos]!r} at {parser.pos} in {pattern!r}")
-    seen: dict[str, None] = {}
-    for phrase in results:
-        normalised = " ".join(phrase.split())
-        if normalised:
-            seen[normalised] = None
-    if not seen:
-        raise PatternSyntaxError(f"{pattern!r} expands to nothing")
-    return list(seen)
 
 
-# a node of a pattern's tree (see _Parser.parse_nodes) or of to_regex's token list
+# A pattern's parse tree, which both renderers read (`expand`: the literal phrases; `to_regex`:
+# one regular expression). A node is ("lit", text), ("grp", alternatives, question) for a group,
+# or ("mac", name, entries, question) for a vocabulary list: each alternative a list of nodes,
+# each entry (its text, its nodes, where its parse stopped); `question` is a `?` after it.
 _Node = tuple[Any, ...]
+_Entry = tuple[str, list[_Node], int]
 
 
 def _short(pattern: str) -> str:
@@ -57,40 +55,13 @@ class _Parser:
         self.active = active  # vocabulary lists being expanded, outermost first (to catch loops)
         self.pos = 0
 
-    def _too_many(self, count: int) -> None:
-        if count > MAX_EXPANSIONS:
-            raise PatternSyntaxError(f"{_short(self.text)} expands to more than {MAX_EXPANSIONS} phrases")
-
     def _no_loop(self, name: str) -> None:
         if name in self.active:
             loop = " -> ".join(f"@{n}" for n in (*self.active[self.active.index(name) :], name))
             raise PatternSyntaxError(f"vocabulary @{name} refers to itself ({loop})")
 
-    def parse_sequence(self) -> list[str]:
-        results = [""]
-        literal: list[str] = []
-        while self.pos < len(self.text) and self.text[self.pos] not in ")|":
-            char = self.text[self.pos]
-            if char in "(@":
-                if literal:
-                    results = [r + "".join(literal) for r in results]
-                    literal = []
-                alternatives = self._group() if char == "(" else self._macro()
-                if self.pos < len(self.text) and self.text[self.pos] == "?":
-                    self.pos += 1
-                    alternatives = [*alternatives, ""]
-                self._too_many(len(results) * len(alternatives))  # before the product is built
-                results = [r + a for r in results for a in alternatives]
-            else:
-                literal.append(char)
-                self.pos += 1
-        if literal:
-            results = [r + "".join(literal) for r in results]
-        return results
-
-    # -- the same grammar as a tree, for to_regex: ("lit", text) and ("grp", alternatives,
-    # optional), each alternative a list of nodes; a vocabulary list is a group of its entries
-    def parse_nodes(self) -> list[_Node]:
+    def parse(self) -> list[_Node]:
+        """The nodes of a sequence, up to the end of the text or a `)` or `|` that ends it."""
         nodes: list[_Node] = []
         literal: list[str] = []
         while self.pos < len(self.text) and self.text[self.pos] not in ")|":
@@ -99,12 +70,11 @@ class _Parser:
                 if literal:
                     nodes.append(("lit", "".join(literal)))
                     literal = []
-                alternatives = self._group_nodes() if char == "(" else self._macro_nodes()
-                optional = any(not alt for alt in alternatives)
-                if self.pos < len(self.text) and self.text[self.pos] == "?":
+                node = self._group() if char == "(" else self._macro()
+                question = self.pos < len(self.text) and self.text[self.pos] == "?"
+                if question:
                     self.pos += 1
-                    optional = True
-                nodes.append(("grp", [alt for alt in alternatives if alt], optional))
+                nodes.append((*node, question))
             else:
                 literal.append(char)
                 self.pos += 1
@@ -112,19 +82,19 @@ class _Parser:
             nodes.append(("lit", "".join(literal)))
         return nodes
 
-    def _group_nodes(self) -> list[list[_Node]]:
+    def _group(self) -> _Node:
         self.pos += 1  # "("
         alternatives: list[list[_Node]] = []
         while True:
-            alternatives.append(self.parse_nodes())
+            alternatives.append(self.parse())
             if self.pos >= len(self.text):
                 raise PatternSyntaxError(f"unclosed '(' in {self.text!r}")
             closing = self.text[self.pos]
             self.pos += 1
             if closing == ")":
-                return alternatives
+                return ("grp", alternatives)
 
-    def _macro_nodes(self) -> list[list[_Node]]:
+    def _macro(self) -> _Node:
         start = self.pos + 1
         end = start
         while end < len(self.text) and (self.text[end].isalnum() or self.text[end] == "_"):
@@ -134,42 +104,63 @@ class _Parser:
             raise PatternSyntaxError(f"unknown vocabulary @{name} in {self.text!r}")
         self._no_loop(name)
         self.pos = end
-        alternatives = []
+        entries: list[_Entry] = []
         for entry in self.vocab[name]:
             sub = _Parser(entry, self.vocab, (*self.active, name))
-            alternatives.append(sub.parse_nodes())
+            nodes = sub.parse()
+            entries.append((entry, nodes, sub.pos))
+        return ("mac", name, entries)
+
+
+# -- rendering the tree as literal phrases -------------------------------------------------------
+
+
+def _phrases(pattern: str, nodes: list[_Node], end: int) -> list[str]:
+    """The phrases of a whole pattern: every character parsed, whitespace normalised, each
+    phrase once, at least one."""
+    if end != len(pattern):
+        raise PatternSyntaxError(f"unexpected {pattern[end]!r} at {end} in {pattern!r}")
+    seen: dict[str, None] = {}
+    for phrase in _sequence(pattern, nodes):
+        normalised = " ".join(phrase.split())
+        if normalised:
+            seen[normalised] = None
+    if not seen:
+        raise PatternSyntaxError(f"{pattern!r} expands to nothing")
+    return list(seen)
+
+
+def _too_many(pattern: str, count: int) -> None:
+    if count > MAX_EXPANSIONS:
+        raise PatternSyntaxError(f"{_short(pattern)} expands to more than {MAX_EXPANSIONS} phrases")
+
+
+def _sequence(pattern: str, nodes: list[_Node]) -> list[str]:
+    results = [""]
+    for node in nodes:
+        if node[0] == "lit":
+            results = [r + node[1] for r in results]
+            continue
+        alternatives = _alternatives(pattern, node)
+        if node[-1]:  # "?"
+            alternatives = [*alternatives, ""]
+        _too_many(pattern, len(results) * len(alternatives))  # before the product is built
+        results = [r + a for r in results for a in alternatives]
+    return results
+
+
+def _alternatives(pattern: str, node: _Node) -> list[str]:
+    alternatives: list[str] = []
+    if node[0] == "grp":
+        for alternative in node[1]:
+            alternatives.extend(_sequence(pattern, alternative))
+            _too_many(pattern, len(alternatives))
         return alternatives
-
-    def _group(self) -> list[str]:
-        self.pos += 1  # "("
-        alternatives: list[str] = []
-        while True:
-            alternatives.extend(self.parse_sequence())
-            self._too_many(len(alternatives))
-            if self.pos >= len(self.text):
-                raise PatternSyntaxError(f"unclosed '(' in {self.text!r}")
-            closing = self.text[self.pos]
-            self.pos += 1
-            if closing == ")":
-                return alternatives
-
-    def _macro(self) -> list[str]:
-        start = self.pos + 1
-        end = start
-        while end < len(self.text) and (self.text[end].isalnum() or self.text[end] == "_"):
-            end += 1
-        name = self.text[start:end]
-        if name not in self.vocab:
-            raise PatternSyntaxError(f"unknown vocabulary @{name} in {self.text!r}")
-        self._no_loop(name)
-        self.pos = end
-        expanded: list[str] = []
-        for entry in self.vocab[name]:
-            expanded.extend(
-                expand(entry, self.vocab, (*self.active, name)) if ("(" in entry or "@" in entry) else [entry]
-            )
-            self._too_many(len(expanded))
-        return expanded
+    for entry, nodes, end in node[2]:
+        # an entry with no group or list is one phrase as written; any other is a pattern
+        alternatives.extend(_phrases(entry, nodes, end) if ("(" in entry or "@" in entry) else [entry])
+        _too_many(pattern, len(alternatives))
+    return alternatives
 
 
 def _compiles(source: str) -> str:
@@ -186,6 +177,24 @@ def _compiles(source: str) -> str:
 RegexSource = Annotated[StrictStr, AfterValidator(_compiles)]
 
 
+# -- rendering the tree as one regular expression --------------------------------------------------
+
+
+def _groups(nodes: list[_Node]) -> list[_Node]:
+    """The tree as to_regex reads it: ("lit", text) and ("grp", alternatives, optional), a
+    vocabulary list a group of its entries, an empty alternative making its group optional."""
+    out: list[_Node] = []
+    for node in nodes:
+        if node[0] == "lit":
+            out.append(node)
+            continue
+        raw = node[1] if node[0] == "grp" else [entry_nodes for _, entry_nodes, _ in node[2]]
+        alternatives = [_groups(alternative) for alternative in raw]
+        optional = node[-1] or any(not alternative for alternative in alternatives)
+        out.append(("grp", [alternative for alternative in alternatives if alternative], optional))
+    return out
+
+
 def to_regex(pattern: str, vocab: Mapping[str, Sequence[str]], normalise: Callable[[str], str]) -> str:
     """The pattern as one regular expression, without expanding it: words separated by any run of
     whitespace (none needed before punctuation), groups and vocabulary lists as alternations.
@@ -195,7 +204,7 @@ def to_regex(pattern: str, vocab: Mapping[str, Sequence[str]], normalise: Callab
 
     parser = _Parser(pattern, vocab)
     try:
-        nodes = parser.parse_nodes()
+        nodes = _groups(parser.parse())
     except RecursionError:
         raise PatternSyntaxError(f"{_short(pattern)} is nested too deeply") from None
     if parser.pos != len(pattern):
