@@ -98,6 +98,26 @@ def subprocess_env() -> dict[str, str]:
     return env
 
 
+def offline_git_env(env: dict[str, str], folder: Path) -> dict[str, str]:
+    """`env` for a child that must not download (every proxy a closed port on this machine, pip with
+    no index) and runs git with a known identity and no user or system configuration (e.g. a global
+    hooksPath); the empty git configuration is written in `folder`."""
+    for var in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"):
+        env[var] = "http://127.0.0.1:9"
+    for var in ("no_proxy", "NO_PROXY"):
+        env.pop(var, None)
+    env["PIP_NO_INDEX"] = "1"
+    env["PIP_INDEX_URL"] = "http://127.0.0.1:9/simple"
+    git_config = folder / "gitconfig"
+    git_config.write_text("", encoding="utf-8")
+    env["GIT_CONFIG_GLOBAL"] = str(git_config)
+    env["GIT_CONFIG_NOSYSTEM"] = "1"
+    for who in ("AUTHOR", "COMMITTER"):
+        env[f"GIT_{who}_NAME"] = "Test"
+        env[f"GIT_{who}_EMAIL"] = "test@example.invalid"
+    return env
+
+
 @pytest.fixture
 def run_subprocess():
     """Run `python -m tonecheck ...` as a real process."""

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO_ROOT, subprocess_env
+from conftest import REPO_ROOT, offline_git_env, subprocess_env
 from test_repos import _repo
 
 import tonecheck
@@ -123,18 +123,9 @@ def _dependencies_only(site: Path, into: Path) -> Path:
 def _offline_env(root: Path, *, spacy_site: Path, venv: Path | None = None) -> dict[str, str]:
     env = {k: v for k, v in subprocess_env().items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env["PYTHONPATH"] = str(spacy_site)  # the dependencies count as installed; tonecheck itself does not
-    env["PIP_NO_INDEX"] = "1"
+    offline_git_env(env, root)
     env["PIP_NO_BUILD_ISOLATION"] = "0"  # pip reads this inverted: build with this environment's setuptools
-    for var in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"):
-        env[var] = "http://127.0.0.1:9"  # anything downloaded would fail
     env["PRE_COMMIT_HOME"] = str(root / "pre-commit-home")
-    git_config = root / "gitconfig"
-    git_config.write_text("", encoding="utf-8")
-    env["GIT_CONFIG_GLOBAL"] = str(git_config)
-    env["GIT_CONFIG_NOSYSTEM"] = "1"
-    for who in ("AUTHOR", "COMMITTER"):
-        env[f"GIT_{who}_NAME"] = "Test"
-        env[f"GIT_{who}_EMAIL"] = "test@example.invalid"
     if venv is not None:
         env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     return env

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO_ROOT, subprocess_env, wrap_reply
+from conftest import REPO_ROOT, offline_git_env, subprocess_env, wrap_reply
 
 MANIFEST = REPO_ROOT / ".pre-commit-hooks.yaml"
 
@@ -52,22 +52,7 @@ def offline_env(tmp_path) -> dict[str, str]:
     home.mkdir()
     env["PRE_COMMIT_HOME"] = str(home)
     env.pop("PRE_COMMIT", None)
-    # nothing may be downloaded: every proxy is a closed port on this machine, pip has no index
-    for var in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"):
-        env[var] = "http://127.0.0.1:9"
-    for var in ("no_proxy", "NO_PROXY"):
-        env.pop(var, None)
-    env["PIP_NO_INDEX"] = "1"
-    env["PIP_INDEX_URL"] = "http://127.0.0.1:9/simple"
-    # git: a known identity, and no user or system configuration (e.g. a global hooksPath)
-    git_config = tmp_path / "gitconfig"
-    git_config.write_text("", encoding="utf-8")
-    env["GIT_CONFIG_GLOBAL"] = str(git_config)
-    env["GIT_CONFIG_NOSYSTEM"] = "1"
-    for who in ("AUTHOR", "COMMITTER"):
-        env[f"GIT_{who}_NAME"] = "Test"
-        env[f"GIT_{who}_EMAIL"] = "test@example.invalid"
-    return env
+    return offline_git_env(env, tmp_path)
 
 
 def run(argv: list[str], cwd: Path, env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess[str]:
