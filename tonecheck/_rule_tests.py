@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import TextIO
 
 from ._api import Linter
-from ._config import Config
 from ._exceptions import InputError
-from ._outputs.common import escape_text
+from ._outputs.common import _plural, escape_text
 from ._project.discovery import load_project
 from ._ruleset.load import builtin_rules_dir, load_rules
 from ._ruleset.schema import MatchingRule, Rule
@@ -43,11 +42,11 @@ class Failure:
         return f'{self.source}: {self.code} {self.name}: {self.which} example {self.number} {what}: "{shown}"'
 
 
-def _rules_to_test(paths: Sequence[str], config: Config, builtin: bool) -> list[tuple[Rule, str, str]]:
-    """(rule, its language, the file it came from) for every rule to test, sorted by code."""
+def _rules_to_test(extra: tuple[str, ...], builtin: bool) -> list[tuple[Rule, str, str]]:
+    """(rule, its language, the file it came from) for every rule to test, sorted by code: the rules
+    of the `extra` rule paths, and tonecheck's own with `builtin`."""
     from ._language import packs
 
-    extra = tuple(str(Path(p).resolve()) for p in paths) or config.rule_paths
     if not extra and not builtin:
         raise InputError(
             "no rules to test: give rule files or folders, set `rule-paths` in the configuration, "
@@ -71,8 +70,8 @@ def run_rule_tests(
 ) -> int:
     """Test the rules; print one line per failing example and a summary. The number of failures."""
     project = load_project(Path.cwd(), config_file=config_file)
-    rules = _rules_to_test(paths, project.config, builtin)
     extra = tuple(str(Path(p).resolve()) for p in paths) or project.config.rule_paths
+    rules = _rules_to_test(extra, builtin)
     failures: list[Failure] = []
     examples = 0
     for rule, language, source in rules:
@@ -95,13 +94,6 @@ def run_rule_tests(
         out.write(failure.line() + "\n")
     if not quiet:
         failed_rules = len({f.code for f in failures})
-        out.write(
-            f"Tested {len(rules)} rule{'s' if len(rules) != 1 else ''}, {examples} example"
-            f"{'s' if examples != 1 else ''}: "
-            + (
-                f"{len(failures)} failed in {failed_rules} rule{'s' if failed_rules != 1 else ''}.\n"
-                if failures
-                else "all passed.\n"
-            )
-        )
+        outcome = f"{len(failures)} failed in {_plural(failed_rules, 'rule')}" if failures else "all passed"
+        out.write(f"Tested {_plural(len(rules), 'rule')}, {_plural(examples, 'example')}: {outcome}.\n")
     return len(failures)
