@@ -67,12 +67,10 @@ def severity_ranks(config: Config, engine: Engine) -> dict[str, int]:
     """Each rule's severity rank as configured, the other languages' rules included."""
     ranks = {code: severity.rank for code, severity in engine.severities.items()}
     if config.severity:
-        from .._config import severity_override
-        from .._engine.linter import OtherPacks
+        from .._engine.linter import OtherPacks, configured_severity
 
         for rule in OtherPacks(config, engine.language.code).rules():
-            given = severity_override(config.severity, code=rule.code, name=rule.name, category=rule.category)
-            ranks.setdefault(rule.code, (given or rule.severity).rank)
+            ranks.setdefault(rule.code, configured_severity(config, rule).rank)
     return ranks
 
 

@@ -95,6 +95,11 @@ def _nearest(selector: str, ruleset: RuleSet) -> str:
     return f" (did you mean {by_upper[close[0]]!r}?)" if close else ""
 
 
+def configured_severity(config: Config, rule: Rule) -> Severity:
+    """A rule's severity under the configuration's `severity` table (its keys are selectors)."""
+    return severity_override(config.severity, code=rule.code, name=rule.name, category=rule.category) or rule.severity
+
+
 class OtherPacks:
     """The rules of the other languages' packs, loaded only when a name is not in the configuration's own."""
 
@@ -177,10 +182,7 @@ class Engine:
         ruleset: RuleSet = cached["ruleset"] if cached else load_rules(tuple(config.rule_paths), code)
         self.ruleset = ruleset
         # each rule's severity under this configuration (`severity` keys are selectors)
-        self.severities: dict[str, Severity] = {
-            r.code: severity_override(config.severity, code=r.code, name=r.name, category=r.category) or r.severity
-            for r in ruleset.rules
-        }
+        self.severities: dict[str, Severity] = {r.code: configured_severity(config, r) for r in ruleset.rules}
         if language is None:  # the engine of a reply's language is built after this one, which checked the names
             check_selectors(config, ruleset, OtherPacks(config, code))
         # the rules in force; tool and note rules among them have no matcher, so nothing below
