@@ -169,12 +169,16 @@ class Anatomy:
         """Sentences of the agent's own text in [start, end), computed once per span."""
         key = (start, end)
         if key not in self._sentences:
-            found = sentences(self.text, start, end)
-            if self.foreign:
-                spans = self.foreign_spans
-                found = [s for s in found if not spans.holds(s.start, s.end)]
-            self._sentences[key] = found
+            self._sentences[key] = self._own_sentences(start, end)
         return self._sentences[key]
+
+    def _own_sentences(self, start: int, end: int) -> list[Sentence]:
+        """Sentences of text[start:end] outside the foreign regions (quotes, code, comments)."""
+        found = sentences(self.text, start, end)
+        if self.foreign:
+            spans = self.foreign_spans
+            found = [s for s in found if not spans.holds(s.start, s.end)]
+        return found
 
     def last_sentences(self, start: int, end: int, count: int) -> list[Sentence]:
         """sentences_between(start, end)[-count:], splitting the text back from `end` only as far
@@ -187,11 +191,7 @@ class Anatomy:
         while len(found) < count and cut > start:
             at = self.text.rfind("\n", start, cut - 1)  # the line break before [cut-1, end)
             first = at + 1 if at >= 0 else start
-            piece = sentences(self.text, first, cut)
-            if self.foreign:
-                spans = self.foreign_spans
-                piece = [s for s in piece if not spans.holds(s.start, s.end)]
-            found = piece + found
+            found = self._own_sentences(first, cut) + found
             cut = first
         if cut == start:  # the whole span was split
             self._sentences[(start, end)] = found
