@@ -58,6 +58,54 @@ def _cmd_clean(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _add_overrides(parser: argparse.ArgumentParser) -> None:
+    """The options of `check` that override the configuration (`config` takes them too, to show them)."""
+    parser.add_argument(
+        "--channel",
+        choices=("auto", "email", "chat", "social"),
+        default=None,
+        help="where the replies are read (default: the config's channel, else auto: an "
+        "@handle opener is social, a short reply without greeting or sign-off is chat)",
+    )
+    parser.add_argument(
+        "--language",
+        default=None,
+        metavar="auto|CODE",
+        help="the replies' language, e.g. en or ru (default: the config's language globs and "
+        "language, else auto: detected per reply; a language without rules is not checked)",
+    )
+    parser.add_argument(
+        "--preview",
+        action="store_true",
+        default=None,
+        help="run preview rules too (not yet measured right 9 times in 10 on real replies)",
+    )
+    parser.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="CODE|PREFIX|CATEGORY",
+        help="check only these rules (repeatable, or comma-separated)",
+    )
+    parser.add_argument("--extend-select", action="append", default=[], metavar="CODE|PREFIX|CATEGORY")
+    parser.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="CODE|PREFIX|CATEGORY",
+        help="skip these rules (repeatable, or comma-separated)",
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=[s.value for s in Severity],
+        default=None,
+        help="lowest severity that makes the exit code 1 (default: warning)",
+    )
+    parser.add_argument(
+        "--rule-path", action="append", default=[], metavar="PATH", help="extra rule file or folder (repeatable)"
+    )
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="tonecheck",
@@ -78,50 +126,7 @@ def _build_parser() -> argparse.ArgumentParser:
         help="draft or saved for every input (default: the config's mode globs, else saved "
         "for files and draft for standard input)",
     )
-    check.add_argument(
-        "--channel",
-        choices=("auto", "email", "chat", "social"),
-        default=None,
-        help="where the replies are read (default: the config's channel, else auto: an "
-        "@handle opener is social, a short reply without greeting or sign-off is chat)",
-    )
-    check.add_argument(
-        "--language",
-        default=None,
-        metavar="auto|CODE",
-        help="the replies' language, e.g. en or ru (default: the config's language globs and "
-        "language, else auto: detected per reply; a language without rules is not checked)",
-    )
-    check.add_argument(
-        "--preview",
-        action="store_true",
-        default=None,
-        help="run preview rules too (not yet measured right 9 times in 10 on real replies)",
-    )
-    check.add_argument(
-        "--select",
-        action="append",
-        default=[],
-        metavar="CODE|PREFIX|CATEGORY",
-        help="check only these rules (repeatable, or comma-separated)",
-    )
-    check.add_argument("--extend-select", action="append", default=[], metavar="CODE|PREFIX|CATEGORY")
-    check.add_argument(
-        "--ignore",
-        action="append",
-        default=[],
-        metavar="CODE|PREFIX|CATEGORY",
-        help="skip these rules (repeatable, or comma-separated)",
-    )
-    check.add_argument(
-        "--fail-on",
-        choices=[s.value for s in Severity],
-        default=None,
-        help="lowest severity that makes the exit code 1 (default: warning)",
-    )
-    check.add_argument(
-        "--rule-path", action="append", default=[], metavar="PATH", help="extra rule file or folder (repeatable)"
-    )
+    _add_overrides(check)
     check.add_argument(
         "--config",
         type=Path,
@@ -197,14 +202,7 @@ def _build_parser() -> argparse.ArgumentParser:
     config.add_argument(
         "--show-files", action="store_true", help="list the files `tonecheck check PATH` would lint, and exit"
     )
-    # the options of `check` that override the configuration: their origin is shown as the flag
-    for flag in ("--select", "--extend-select", "--ignore"):
-        config.add_argument(flag, action="append", default=[], metavar="CODE|PREFIX|CATEGORY")
-    config.add_argument("--rule-path", action="append", default=[], metavar="PATH")
-    config.add_argument("--fail-on", choices=[s.value for s in Severity], default=None)
-    config.add_argument("--channel", choices=("auto", "email", "chat", "social"), default=None)
-    config.add_argument("--language", default=None, metavar="auto|CODE")
-    config.add_argument("--preview", action="store_true", default=None)
+    _add_overrides(config)  # check's options that override the configuration: their origin is the flag
 
     rule = commands.add_parser("rule", help="explain one rule (or --all)")
     rule.add_argument("code", nargs="?", default=None, help="the rule's code or name")
