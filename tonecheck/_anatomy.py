@@ -25,10 +25,11 @@ _SIG_DELIMITER = Lazy(r"^-- ?$")
 # A sentence ends at . ! ? followed by space or the end, or at a line break; "4.2", "e.g" and
 # "example.com" do not end one.
 _ALNUM = Lazy(r"[\p{L}\p{N}]")
-_SENTENCE_END = Lazy(r"[.!?]+[\"')\]]*(?=\s|$)|\n")
-# The same on an ASCII text, in the standard library's `re` (faster on a short reply): on ASCII,
-# `regex`'s \s is [\t\n\v\f\r ] while `re`'s also takes \x1c-\x1f, so whitespace is spelt out.
-_ASCII_SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=[\t\n\v\f\r ]|$)|\n")
+# In the standard library's `re`, as `[.!?]+["')\]]*(?=\s|$)|\n` reads in `regex`: a pattern that
+# opens with a character set lets `re` skip to the next . ! ? or line break in C (three times as
+# fast as trying the alternatives at every offset). Whitespace is `regex`'s (Unicode White_Space):
+# `re`'s \s also takes \x1c-\x1f, which do not end a sentence.
+_SENTENCE_END = re.compile(r"[.!?\n](?:(?<=\n)|[.!?]*[\"')\]]*(?=[^\S\x1c-\x1f]|$))")
 
 
 class _Patterns:
@@ -227,8 +228,7 @@ def sentences(text: str, start: int, end: int) -> list[Sentence]:
     """Sentences of text[start:end]: split at . ! ? followed by space, and at line breaks."""
     found = []
     cursor = start
-    ends = _ASCII_SENTENCE_END if text.isascii() else _SENTENCE_END
-    for boundary in [*(m.end() for m in ends.finditer(text, start, end)), end]:
+    for boundary in [*(m.end() for m in _SENTENCE_END.finditer(text, start, end)), end]:
         piece = text[cursor:boundary]
         content = piece.strip()
         if content and (content[0].isalnum() or _ALNUM.search(content)):
