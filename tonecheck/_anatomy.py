@@ -166,6 +166,13 @@ class Anatomy:
         assert self._foreign_spans is not None
         return self._foreign_spans
 
+    def _adopt(self, regions: list[Region], foreign: _Spans) -> None:
+        """Sets the regions, whose foreign ones `foreign` holds (as `analyse` has them already):
+        the foreign regions are then not sought and sorted again on first use."""
+        self.regions = regions
+        # the foreign regions in the order of `regions` (sorted by start and end, stably)
+        self._foreign, self._foreign_of, self._foreign_spans = foreign.regions, regions, foreign
+
     def sentences_between(self, start: int, end: int) -> list[Sentence]:
         """Sentences of the agent's own text in [start, end), computed once per span."""
         key = (start, end)
@@ -304,17 +311,16 @@ def analyse(text: str, language: Language | None = None) -> Anatomy:
         foreign.append(Region(kind="quoted", start=history_start, end=len(text)))
 
     anatomy = Anatomy(text=text)
-
     foreign_spans = _Spans(foreign)
-
-    def is_foreign_line(span: tuple[int, int]) -> bool:
-        return foreign_spans.holds(span[0], span[1])
-
-    own_lines = [
-        span
-        for span in lines
-        if span[0] < history_start and text[span[0] : span[1]].strip() and not is_foreign_line(span)
-    ]
+    if foreign:
+        holds = foreign_spans.holds
+        own_lines = [
+            span
+            for span in lines
+            if span[0] < history_start and text[span[0] : span[1]].strip() and not holds(span[0], span[1])
+        ]
+    else:  # (most replies: nothing foreign, no history)
+        own_lines = [span for span in lines if text[span[0] : span[1]].strip()]
     structural: list[Region] = []
     footer_at = _find_footer(text, own_lines, patterns)
     if footer_at is not None:  # an email footer (unsubscribe, legal, address) is not the closing
@@ -333,14 +339,14 @@ def analyse(text: str, language: Language | None = None) -> Anatomy:
         own_lines = own_lines[:signoff_at]
         body_end = own_lines[-1][1] if own_lines else body_start
     if own_lines and body_end > body_start:
-        anatomy.regions = foreign  # sentences_between needs the foreign regions already
+        anatomy._adopt(foreign_spans.regions, foreign_spans)  # sentences_between needs the foreign regions already
         closing = anatomy.last_sentences(body_start, body_end, 2)
         closing_start = closing[0].start if closing else body_end
         if closing_start > body_start:
             structural.append(Region(kind="body", start=body_start, end=closing_start))
         if closing:
             structural.append(Region(kind="closing", start=closing_start, end=body_end))
-    anatomy.regions = sorted(structural + foreign, key=lambda r: (r.start, r.end))
+    anatomy._adopt(sorted(structural + foreign, key=lambda r: (r.start, r.end)), foreign_spans)
     return anatomy
 
 
