@@ -261,6 +261,9 @@ def _comment_spans(line: str) -> list[tuple[int, int]]:
     return [(start, end) for start, end, _ in delimited_spans(line, _COMMENT_DELIMITERS)]
 
 
+_MARKER_CHARS = re.compile(r"[`~><{]")  # in ``` ~~~ > `code` <!-- {# {% {{!
+
+
 def _may_comment(text: str) -> bool:
     """Whether text may hold a template comment: every opener starts with one of these."""
     return "<!--" in text or "{#" in text or "{%" in text or "{{!" in text
@@ -276,11 +279,13 @@ def analyse(text: str, language: Language | None = None) -> Anatomy:
     # cheap substring checks first: most replies have no history, code or quotes
     lowered = text.lower()
     history = patterns.history_start.search(text) if any(map(lowered.__contains__, patterns.history_hints)) else None
-    may_fence = "```" in text or "~~~" in text
-    may_quote = ">" in text
-    may_code = "`" in text
-    may_comment = _may_comment(text)
     history_start = history.start() if history else len(text)
+    # one pass for a character that every fence, quote, code and comment marker holds
+    marked = _MARKER_CHARS.search(text) is not None
+    may_fence = marked and ("```" in text or "~~~" in text)
+    may_quote = marked and ">" in text
+    may_code = marked and "`" in text
+    may_comment = marked and _may_comment(text)
     in_fence = False
     fence_start = 0
     # (a reply with none of them, most, has no foreign line before its history)
