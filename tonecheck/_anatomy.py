@@ -367,6 +367,8 @@ def _signature_line(line: str, patterns: _Patterns) -> bool:
     """A name, title, company or contact line: short and not a sentence."""
     stripped = line.strip()
     words = stripped.split()
+    if len(words) > 8 and stripped.endswith("."):
+        return False  # a sentence, with contact details or without (the search below is the cost)
     if _CONTACT.search(stripped):
         # a contact line, unless it is a sentence ("To reschedule, call us on 020 7946 0850.")
         return len(words) <= 8 or not stripped.endswith(".")
