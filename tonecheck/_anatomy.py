@@ -235,14 +235,17 @@ def sentences(text: str, start: int, end: int) -> list[Sentence]:
     """Sentences of text[start:end]: split at . ! ? followed by space, and at line breaks."""
     found = []
     cursor = start
-    for boundary in [*(m.end() for m in _SENTENCE_END.finditer(text, start, end)), end]:
-        piece = text[cursor:boundary]
-        content = piece.strip()
+    for boundary in [*map(_match_end, _SENTENCE_END.finditer(text, start, end)), end]:
+        content = text[cursor:boundary].strip()
         if content and (content[0].isalnum() or _ALNUM.search(content)):
-            s = cursor + piece.index(content[0])
-            found.append(Sentence(s, s + len(content)))
+            s = text.index(content[0], cursor)  # (what strip() took off the start is blank)
+            found.append(_new_tuple(Sentence, (s, s + len(content))))  # (Sentence() adds a call)
         cursor = boundary
     return found
+
+
+_match_end = re.Match.end
+_new_tuple = tuple.__new__
 
 
 _COMMENT_DELIMITERS = (
