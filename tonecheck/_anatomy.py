@@ -330,7 +330,8 @@ def analyse(text: str, language: Language | None = None) -> Anatomy:
     else:  # (most replies: nothing foreign, no history)
         own_lines = [span for span in lines if text[span[0] : span[1]].strip()]
     structural: list[Region] = []
-    footer_at = _find_footer(text, own_lines, patterns)
+    signature_lines: dict[int, bool] = {}  # by line start: the two searches below read the same lines
+    footer_at = _find_footer(text, own_lines, patterns, signature_lines)
     if footer_at is not None:  # an email footer (unsubscribe, legal, address) is not the closing
         structural.append(Region(kind="footer", start=own_lines[footer_at][0], end=own_lines[-1][1]))
         own_lines = own_lines[:footer_at]
@@ -341,7 +342,7 @@ def analyse(text: str, language: Language | None = None) -> Anatomy:
         structural.append(Region(kind="greeting", start=first[0], end=first[1]))
         own_lines = own_lines[1:]
         body_start = own_lines[0][0]
-    signoff_at = _find_signoff(text, own_lines, patterns)
+    signoff_at = _find_signoff(text, own_lines, patterns, signature_lines)
     if signoff_at is not None:
         structural.append(Region(kind="signoff", start=own_lines[signoff_at][0], end=own_lines[-1][1]))
         own_lines = own_lines[:signoff_at]
@@ -380,7 +381,17 @@ def _signature_line(line: str, patterns: _Patterns) -> bool:
     return stripped[-1] not in ".!?:;" or bool(patterns.company_abbreviation.search(stripped))
 
 
-def _find_footer(text: str, own_lines: list[tuple[int, int]], patterns: _Patterns) -> int | None:
+def _is_signature_line(text: str, span: tuple[int, int], patterns: _Patterns, signature_lines: dict[int, bool]) -> bool:
+    """_signature_line of the line at span, read once per reply (`signature_lines` keeps the answers)."""
+    found = signature_lines.get(span[0])
+    if found is None:
+        found = signature_lines[span[0]] = _signature_line(text[span[0] : span[1]], patterns)
+    return found
+
+
+def _find_footer(
+    text: str, own_lines: list[tuple[int, int]], patterns: _Patterns, signature_lines: dict[int, bool]
+) -> int | None:
     """Index into own_lines where a trailing email footer starts: the earliest of the last lines
     that says what only a footer says (unsubscribe, why the mail was sent, privacy, copyright),
     followed only by more such lines or short name, address and contact lines, and preceded by a
@@ -391,15 +402,17 @@ def _find_footer(text: str, own_lines: list[tuple[int, int]], patterns: _Pattern
         line = text[own_lines[index][0] : own_lines[index][1]]
         if patterns.footer.search(line):
             found = index
-        elif not _signature_line(line, patterns):
+        elif not _is_signature_line(text, own_lines[index], patterns, signature_lines):
             break
         index -= 1
-    if found is None or _find_signoff(text, own_lines[:found], patterns) is None:
+    if found is None or _find_signoff(text, own_lines[:found], patterns, signature_lines) is None:
         return None  # a footer follows a sign-off; without one this is the reply's own text
     return found
 
 
-def _find_signoff(text: str, own_lines: list[tuple[int, int]], patterns: _Patterns) -> int | None:
+def _find_signoff(
+    text: str, own_lines: list[tuple[int, int]], patterns: _Patterns, signature_lines: dict[int, bool]
+) -> int | None:
     """Index into own_lines where the sign-off starts: a sign-off phrase ("Best,", "Love,") or a
     "-- " delimiter among the last lines, followed only by signature lines; failing that, a trailing
     block of signature lines (name, team, company, contact details)."""
@@ -411,7 +424,7 @@ def _find_signoff(text: str, own_lines: list[tuple[int, int]], patterns: _Patter
         line = text[own_lines[index][0] : own_lines[index][1]]
         if _SIG_DELIMITER.match(line) or patterns.signoff.match(line) or _SHORT_SIGNOFF.match(line):
             found = index  # keep going: a sign-off block may have been pasted twice
-        elif not _signature_line(line, patterns):
+        elif not _is_signature_line(text, own_lines[index], patterns, signature_lines):
             break
         elif found is None:
             signature_from = index
