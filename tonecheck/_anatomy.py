@@ -422,7 +422,12 @@ def _find_signoff(
     index = len(own_lines) - 1
     while index >= lowest and index > 0:
         line = text[own_lines[index][0] : own_lines[index][1]]
-        if _SIG_DELIMITER.match(line) or patterns.signoff.match(line) or _SHORT_SIGNOFF.match(line):
+        # (a "-- " line starts with "--" and a short sign-off has a ",": tested first, they are cheaper)
+        if (
+            (line.startswith("--") and _SIG_DELIMITER.match(line))
+            or patterns.signoff.match(line)
+            or ("," in line and _SHORT_SIGNOFF.match(line))
+        ):
             found = index  # keep going: a sign-off block may have been pasted twice
         elif not _is_signature_line(text, own_lines[index], patterns, signature_lines):
             break
