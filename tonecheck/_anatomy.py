@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -269,6 +270,11 @@ def _may_comment(text: str) -> bool:
     return "<!--" in text or "{#" in text or "{%" in text or "{{!" in text
 
 
+# Regions made by pydantic's validator from a dict, as Region(...) does, without its Python frame
+# (analyse makes two or three per reply)
+_region: Callable[[dict[str, object]], Region] = Region.__pydantic_validator__.validate_python
+
+
 def analyse(text: str, language: Language | None = None) -> Anatomy:
     """The reply's regions, read with a language's words (default: English)."""
     patterns = (language or language_data()).derived(_Patterns)
@@ -296,7 +302,7 @@ def analyse(text: str, language: Language | None = None) -> Anatomy:
         line = text[line_start:line_end]
         if may_fence and ("```" in line or "~~~" in line) and _FENCE.match(line):
             if in_fence:
-                foreign.append(Region(kind="code", start=fence_start, end=line_end))
+                foreign.append(_region({"kind": "code", "start": fence_start, "end": line_end}))
             else:
                 fence_start = line_start
             in_fence = not in_fence
@@ -305,16 +311,16 @@ def analyse(text: str, language: Language | None = None) -> Anatomy:
             continue
         # (each test again on the line: in a long text that has one somewhere, most lines do not)
         if may_quote and ">" in line and _QUOTE_LINE.match(line):
-            foreign.append(Region(kind="quoted", start=line_start, end=line_end))
+            foreign.append(_region({"kind": "quoted", "start": line_start, "end": line_end}))
             continue
         for start, end in _comment_spans(line) if may_comment and _may_comment(line) else ():  # never rendered
-            foreign.append(Region(kind="code", start=line_start + start, end=line_start + end))
+            foreign.append(_region({"kind": "code", "start": line_start + start, "end": line_start + end}))
         for m in _INLINE_CODE.finditer(line) if may_code and "`" in line else ():
-            foreign.append(Region(kind="code", start=line_start + m.start(), end=line_start + m.end()))
+            foreign.append(_region({"kind": "code", "start": line_start + m.start(), "end": line_start + m.end()}))
     if in_fence:
-        foreign.append(Region(kind="code", start=fence_start, end=min(history_start, len(text))))
+        foreign.append(_region({"kind": "code", "start": fence_start, "end": min(history_start, len(text))}))
     if history:
-        foreign.append(Region(kind="quoted", start=history_start, end=len(text)))
+        foreign.append(_region({"kind": "quoted", "start": history_start, "end": len(text)}))
 
     anatomy = Anatomy(text=text)
     foreign_spans = _Spans(foreign)
@@ -331,18 +337,18 @@ def analyse(text: str, language: Language | None = None) -> Anatomy:
     signature_lines: dict[int, bool] = {}  # by line start: the two searches below read the same lines
     footer_at = _find_footer(text, own_lines, patterns, signature_lines)
     if footer_at is not None:  # an email footer (unsubscribe, legal, address) is not the closing
-        structural.append(Region(kind="footer", start=own_lines[footer_at][0], end=own_lines[-1][1]))
+        structural.append(_region({"kind": "footer", "start": own_lines[footer_at][0], "end": own_lines[-1][1]}))
         own_lines = own_lines[:footer_at]
     body_start = own_lines[0][0] if own_lines else 0
     body_end = own_lines[-1][1] if own_lines else 0
     if len(own_lines) > 1 and patterns.greeting.match(text[own_lines[0][0] : own_lines[0][1]]):
         first = own_lines[0]
-        structural.append(Region(kind="greeting", start=first[0], end=first[1]))
+        structural.append(_region({"kind": "greeting", "start": first[0], "end": first[1]}))
         own_lines = own_lines[1:]
         body_start = own_lines[0][0]
     signoff_at = _find_signoff(text, own_lines, patterns, signature_lines)
     if signoff_at is not None:
-        structural.append(Region(kind="signoff", start=own_lines[signoff_at][0], end=own_lines[-1][1]))
+        structural.append(_region({"kind": "signoff", "start": own_lines[signoff_at][0], "end": own_lines[-1][1]}))
         own_lines = own_lines[:signoff_at]
         body_end = own_lines[-1][1] if own_lines else body_start
     if own_lines and body_end > body_start:
@@ -350,9 +356,9 @@ def analyse(text: str, language: Language | None = None) -> Anatomy:
         closing = anatomy.last_sentences(body_start, body_end, 2)
         closing_start = closing[0].start if closing else body_end
         if closing_start > body_start:
-            structural.append(Region(kind="body", start=body_start, end=closing_start))
+            structural.append(_region({"kind": "body", "start": body_start, "end": closing_start}))
         if closing:
-            structural.append(Region(kind="closing", start=closing_start, end=body_end))
+            structural.append(_region({"kind": "closing", "start": closing_start, "end": body_end}))
     anatomy._adopt(sorted(structural + foreign, key=lambda r: (r.start, r.end)), foreign_spans)
     return anatomy
 
