@@ -333,11 +333,12 @@ def analyse(text: str, language: Language | None = None) -> Anatomy:
         ]
     else:  # (most replies: nothing foreign, no history)
         own_lines = [span for span in lines if text[span[0] : span[1]].strip()]
-    structural: list[Region] = []
+    structural: list[Region] = []  # in reading order: greeting, body, closing, sign-off, footer
     signature_lines: dict[int, bool] = {}  # by line start: the two searches below read the same lines
     footer_at = _find_footer(text, own_lines, patterns, signature_lines)
+    footer = None
     if footer_at is not None:  # an email footer (unsubscribe, legal, address) is not the closing
-        structural.append(_region({"kind": "footer", "start": own_lines[footer_at][0], "end": own_lines[-1][1]}))
+        footer = _region({"kind": "footer", "start": own_lines[footer_at][0], "end": own_lines[-1][1]})
         own_lines = own_lines[:footer_at]
     body_start = own_lines[0][0] if own_lines else 0
     body_end = own_lines[-1][1] if own_lines else 0
@@ -347,8 +348,9 @@ def analyse(text: str, language: Language | None = None) -> Anatomy:
         own_lines = own_lines[1:]
         body_start = own_lines[0][0]
     signoff_at = _find_signoff(text, own_lines, patterns, signature_lines)
+    signoff = None
     if signoff_at is not None:
-        structural.append(_region({"kind": "signoff", "start": own_lines[signoff_at][0], "end": own_lines[-1][1]}))
+        signoff = _region({"kind": "signoff", "start": own_lines[signoff_at][0], "end": own_lines[-1][1]})
         own_lines = own_lines[:signoff_at]
         body_end = own_lines[-1][1] if own_lines else body_start
     if own_lines and body_end > body_start:
@@ -359,7 +361,11 @@ def analyse(text: str, language: Language | None = None) -> Anatomy:
             structural.append(_region({"kind": "body", "start": body_start, "end": closing_start}))
         if closing:
             structural.append(_region({"kind": "closing", "start": closing_start, "end": body_end}))
-    anatomy._adopt(sorted(structural + foreign, key=lambda r: (r.start, r.end)), foreign_spans)
+    structural += [region for region in (signoff, footer) if region is not None]
+    # (the structural regions follow each other: only foreign ones need sorting in)
+    anatomy._adopt(
+        sorted(structural + foreign, key=lambda r: (r.start, r.end)) if foreign else structural, foreign_spans
+    )
     return anatomy
 
 
