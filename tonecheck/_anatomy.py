@@ -222,12 +222,14 @@ class Anatomy:
         return None
 
 
-def _line_spans(text: str) -> list[tuple[int, int]]:
+def _line_spans(text: str, blank: bool = True) -> list[tuple[int, int]]:
+    """(start, end) of each line of text without its line break; of the blank ones too if `blank`."""
     spans = []
     start = 0
     for line in text.splitlines(keepends=True):
         end = start + len(line)
-        spans.append((start, start + len(line.rstrip("\r\n"))))
+        if blank or not line.isspace():  # (a line is never empty: it has a character or its break)
+            spans.append((start, start + len(line.rstrip("\r\n"))))
         start = end
     return spans
 
@@ -278,7 +280,6 @@ _region: Callable[[dict[str, object]], Region] = Region.__pydantic_validator__.v
 def analyse(text: str, language: Language | None = None) -> Anatomy:
     """The reply's regions, read with a language's words (default: English)."""
     patterns = (language or language_data()).derived(_Patterns)
-    lines = _line_spans(text)
     foreign: list[Region] = []
 
     # Quoted history: from the first history header to the end, plus any '>' line.
@@ -295,8 +296,11 @@ def analyse(text: str, language: Language | None = None) -> Anatomy:
     may_comment = marked and _may_comment(text)
     in_fence = False
     fence_start = 0
-    # (a reply with none of them, most, has no foreign line before its history)
-    for line_start, line_end in lines if may_fence or may_quote or may_code or may_comment else ():
+    # (a reply with none of them, most, has no foreign line before its history, and its lines are
+    # needed only without the blank ones, below)
+    scan = may_fence or may_quote or may_code or may_comment
+    lines = _line_spans(text) if scan or history else []
+    for line_start, line_end in lines if scan else ():
         if line_start >= history_start:
             break
         line = text[line_start:line_end]
@@ -331,8 +335,10 @@ def analyse(text: str, language: Language | None = None) -> Anatomy:
             for span in lines
             if span[0] < history_start and text[span[0] : span[1]].strip() and not holds(span[0], span[1])
         ]
-    else:  # (most replies: nothing foreign, no history)
+    elif scan:
         own_lines = [span for span in lines if text[span[0] : span[1]].strip()]
+    else:  # (most replies: nothing foreign, no history)
+        own_lines = _line_spans(text, blank=False)
     structural: list[Region] = []  # in reading order: greeting, body, closing, sign-off, footer
     signature_lines: dict[int, bool] = {}  # by line start: the two searches below read the same lines
     footer_at = _find_footer(text, own_lines, patterns, signature_lines)
