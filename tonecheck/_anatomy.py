@@ -118,9 +118,12 @@ class _Spans:
     __slots__ = ("reach", "regions", "starts")
 
     def __init__(self, regions: list[Region]) -> None:
+        self.reach: list[int] = []  # the furthest end among the regions up to each index
+        if not regions:  # (most replies)
+            self.regions, self.starts = [], []
+            return
         self.regions = sorted(regions, key=lambda r: (r.start, r.end))
         self.starts = [r.start for r in self.regions]
-        self.reach: list[int] = []  # the furthest end among the regions up to each index
         furthest = -1
         for region in self.regions:
             furthest = max(furthest, region.end)
