@@ -4,6 +4,7 @@ sign-off sit. Works on raw text by lines, so offsets are the caller's offsets.""
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -82,6 +83,25 @@ class _Patterns:
             + r"|©|\(c\) ?\d{4}",
             regex.IGNORECASE,
         )  # fmt: skip
+        self._footer_phrases = "".join(expanded([*footer.starts, *footer.words]))
+
+    @functools.cached_property
+    def ascii_footer(self) -> re.Pattern[str] | None:
+        r"""`footer` for an ASCII line, lower-cased: in `re`, case-sensitive and ASCII, twice as fast
+        and what `footer` finds on such a line (\b, \S and \d read ASCII alike), if the phrases are
+        lower case and hold no letter that ignoring case takes for an ASCII one; else None."""
+        phrases = self._footer_phrases
+        if phrases != phrases.lower() or any(map(_ascii_by_case, {c for c in phrases if not c.isascii()})):
+            return None
+        return re.compile(self.footer.source, re.ASCII)
+
+
+def _ascii_by_case(char: str) -> bool:
+    """Whether `regex`, ignoring case, takes char for an ASCII character (as the Kelvin sign for "k")."""
+    return regex.search(regex.escape(char), _ASCII, regex.IGNORECASE) is not None
+
+
+_ASCII = "".join(map(chr, range(128)))
 
 
 def greeting_or_signoff(line: str, language: Language) -> bool:
@@ -416,10 +436,11 @@ def _find_footer(
     followed only by more such lines or short name, address and contact lines, and preceded by a
     sign-off."""
     found: int | None = None
+    ascii_footer = patterns.ascii_footer
     index = len(own_lines) - 1
     while index > max(0, len(own_lines) - 12):
         line = text[own_lines[index][0] : own_lines[index][1]]
-        if patterns.footer.search(line):
+        if ascii_footer.search(line.lower()) if ascii_footer and line.isascii() else patterns.footer.search(line):
             found = index
         elif not _is_signature_line(text, own_lines[index], patterns, signature_lines):
             break
