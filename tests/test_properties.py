@@ -280,3 +280,39 @@ def test_required_words_are_found_as_in_the_text_with_its_spaces_joined(words, t
     expected = any(w in " ".join(text.split()) for w in words)
     assert _any_required(text, plain, spaced, joined) == expected
     assert _any_required(text, plain, spaced, joined) == expected  # with the joined text kept from before
+
+
+# Anatomy's fast paths must answer as the patterns they stand for.
+_FOOTER_WORDS = ["unsubscribe", "Privacy Policy", "all rights reserved", "sent by Acme Inc", "(C) 2024", "©", "opt-out"]
+
+
+@given(
+    pieces=st.lists(
+        st.sampled_from(_FOOTER_WORDS) | st.text(alphabet="abcKkSsIi -_.()0123456789\t\x1c", max_size=8), max_size=6
+    ),
+    data=st.data(),
+)
+@settings(max_examples=500, deadline=None)
+def test_ascii_footer_twin_finds_what_the_footer_pattern_finds(pieces, data):
+    from tonecheck._anatomy import _Patterns
+    from tonecheck._language import language_data
+
+    patterns = language_data().derived(_Patterns)
+    assert patterns.ascii_footer is not None  # the English phrases are lower case
+    line = "".join(data.draw(st.sampled_from([p, p.upper(), p.title()])) for p in pieces)
+    if line.isascii():
+        assert bool(patterns.ascii_footer.search(line.lower())) == bool(patterns.footer.search(line)), line
+
+
+@given(text=st.text(alphabet=".!?\"')] \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2028\u3000ab", max_size=40), data=st.data())
+@settings(max_examples=500, deadline=None)
+def test_sentence_ends_are_those_of_the_regex_pattern(text, data):
+    import regex
+
+    from tonecheck._anatomy import _SENTENCE_END
+
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    reference = regex.compile(r"[.!?]+[\"')\]]*(?=\s|$)|\n")  # in `regex`, whose \s is Unicode White_Space
+    expected = [m.end() for m in reference.finditer(text, start, end)]
+    assert [m.end() for m in _SENTENCE_END.finditer(text, start, end)] == expected
