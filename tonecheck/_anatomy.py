@@ -30,8 +30,11 @@ _ALNUM = Lazy(r"[\p{L}\p{N}]")
 # In the standard library's `re`, as `[.!?]+["')\]]*(?=\s|$)|\n` reads in `regex`: a pattern that
 # opens with a character set lets `re` skip to the next . ! ? or line break in C (three times as
 # fast as trying the alternatives at every offset). Whitespace is `regex`'s (Unicode White_Space):
-# `re`'s \s also takes \x1c-\x1f, which do not end a sentence.
-_SENTENCE_END = re.compile(r"[.!?\n](?:(?<=\n)|[.!?]*[\"')\]]*(?=[^\S\x1c-\x1f]|$))")
+# `re`'s \s also takes \x1c-\x1f, which do not end a sentence. A run of marks is tried from its
+# first one only: where that fails, so does every later one (the same run and what follows it),
+# and trying each made a long run of dots quadratic.
+_SENTENCE_END = re.compile(r"[.!?\n](?:(?<=\n)|(?<![.!?].)[.!?]*+[\"')\]]*+(?=[^\S\x1c-\x1f]|$))")
+_SENTENCE_END_AT = re.compile(r"[.!?]++[\"')\]]*+(?=[^\S\x1c-\x1f]|$)")  # at a start inside a run
 
 
 class _Patterns:
@@ -257,11 +260,24 @@ def _line_spans(text: str, blank: bool = True) -> list[tuple[int, int]]:
     return spans
 
 
+def _sentence_ends(text: str, start: int, end: int) -> list[int]:
+    """Where sentences end in text[start:end]: after each run of . ! ? (and closing quotes or
+    brackets) followed by a space or the end, and after each line break."""
+    ends: list[int] = []
+    if 0 < start < end and text[start - 1] in ".!?" and text[start] in ".!?":  # a run begun before start
+        m = _SENTENCE_END_AT.match(text, start, end)
+        if m:
+            ends.append(m.end())
+        start = m.end() if m else start + 1
+    ends += map(_match_end, _SENTENCE_END.finditer(text, start, end))
+    return ends
+
+
 def sentences(text: str, start: int, end: int) -> list[Sentence]:
     """Sentences of text[start:end]: split at . ! ? followed by space, and at line breaks."""
     found = []
     cursor = start
-    for boundary in [*map(_match_end, _SENTENCE_END.finditer(text, start, end)), end]:
+    for boundary in [*_sentence_ends(text, start, end), end]:
         content = text[cursor:boundary].strip()
         if content and (content[0].isalnum() or _ALNUM.search(content)):
             s = text.index(content[0], cursor)  # (what strip() took off the start is blank)
