@@ -210,7 +210,7 @@ class Scan:
     scan: str
     mode: Mode
     anatomy: Anatomy
-    doc: Any
+    doc: Any  # the tokenized reply; None when no phrase or token pattern can match it (the engine skips tokenizing)
     context: Mapping[str, str]
     config: Config
     lowered: str  # scan, lower-cased: what is tokenized, and what `requires` looks in

@@ -46,6 +46,7 @@ from .limits import record_timeout, regex_timeout
 from .literals import Gates, gate
 from .nlp import _lexeme_attributes, _load_pipeline
 from .phrase_cache import _pack_phrases, _unpack_phrases
+from .phrase_gate import PhraseGate, surface_forms
 from .suggest import _suggestions
 
 # Seconds a rule pack's regular expression may take on a reply (plus 1 s per 100 KB of reply).
@@ -303,6 +304,8 @@ class Engine:
         # tokens of it
         self._longest_phrase = max((len(p) for _, group in data["keywords"] for p in group), default=1)
         self._view_break = strings.add("\x00view-break")  # a NORM no phrase holds: matches stop at it
+        gate = data.get("gate")
+        self.phrase_gate: PhraseGate | None = gate if isinstance(gate, PhraseGate) and not self.has_pipes else None
 
     def _compile_phrases(self) -> dict[str, Any]:
         """Every phrase of every selected rule as its sequence of NORM hashes, by matcher key."""
@@ -321,6 +324,8 @@ class Engine:
             not self.nlp.vocab.lookups.has_table("lexeme_norm") and self.language.data.matching.words == "lower"
         )
         word_norms: dict[str, tuple[int, ...]] = {}
+        # each phrase as its NORM texts, for the phrase gate (see phrase_gate.py)
+        norm_texts: set[tuple[str, ...]] = set()
 
         def norms_of(word: str) -> tuple[int, ...]:
             if word not in word_norms:
@@ -336,6 +341,7 @@ class Engine:
             unique = {tuple(h for word in phrase.split() for h in norms_of(word)) for phrase in phrases}
             if unique:
                 keywords.append((key, sorted(unique)))
+                norm_texts.update(tuple(strings[h] for h in phrase) for phrase in unique)
 
         # each lexicon entry has a key of its own, so a match knows which entry's plain wording to use
         lexicon_keys: dict[str, tuple[str, str]] = {}
@@ -362,7 +368,12 @@ class Engine:
         # word pairs that follow each other in some phrase: a gap in the reply (a skipped adverb or
         # a line wrap) can only hide a phrase if the words on either side of it are such a pair
         bigrams = {pair for _, group in keywords for phrase in group for pair in itertools.pairwise(phrase)}
-        return {"keywords": keywords, "lexicon_keys": lexicon_keys, "bigrams": bigrams}
+        forms = surface_forms(self.nlp) if self.language.data.matching.words == "lower" else None
+        words = self.language.data
+        common = frozenset(word.lower() for word in words.common_words)
+        frequent = frozenset(word.lower() for word in words.frequent_words)
+        gate = PhraseGate(norm_texts, forms, common=common, frequent=frequent) if forms is not None else None
+        return {"keywords": keywords, "lexicon_keys": lexicon_keys, "bigrams": bigrams, "gate": gate}
 
     def _build_matcher(self) -> None:
         from spacy.matcher import Matcher
@@ -640,8 +651,11 @@ class Engine:
         # Tokenize a lower-cased copy: spaCy splits "can't" but not "CAN'T". Offsets must stay
         # the same, so this is skipped in the rare text whose lower case changes length ("İ").
         lowered = scan_text.lower()
-        tokenized = _break_punctuation_runs(lowered if len(lowered) == len(scan_text) else scan_text)
-        doc = self.nlp(tokenized) if self.has_pipes else self.nlp.tokenizer(tokenized)
+        same_length = len(lowered) == len(scan_text)
+        doc = None  # tokenized only when a phrase or token pattern may match (see phrase_gate.py)
+        if self.has_matcher or self.phrase_gate is None or not same_length or self.phrase_gate.may_match(lowered):
+            tokenized = _break_punctuation_runs(lowered if same_length else scan_text)
+            doc = self.nlp(tokenized) if self.has_pipes else self.nlp.tokenizer(tokenized)
         if channel is None:
             channel = (
                 self.config.channel
@@ -695,7 +709,7 @@ class Engine:
         doc = scan.doc
         raw: list[tuple[str, int, int, dict[str, str]]] = []
         excepted: dict[str, list[tuple[int, int]]] = {}
-        if self.has_phrases:
+        if self.has_phrases and doc is not None:
             seen: set[tuple[int, int, int]] = set()
             for match_id, start, end in self._phrase_matches(doc):
                 if (match_id, start, end) in seen:
@@ -712,7 +726,7 @@ class Engine:
                     excepted.setdefault(key.target, []).append((start, end))
                 else:
                     scan.phrase_spans.setdefault(key.target, []).append((start, end))
-        if self.has_matcher and self._matcher_may_match(doc):
+        if self.has_matcher and doc is not None and self._matcher_may_match(doc):
             strings = self.nlp.vocab.strings
             for match_id, s, e in self.matcher(doc):
                 raw.append((strings[match_id], doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), {}))

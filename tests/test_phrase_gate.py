@@ -1,0 +1,159 @@
+"""The phrase gate (tonecheck/_engine/phrase_gate.py): a reply it turns away is not tokenized, so it
+must never say no where a phrase of the engine matches, in the full text or in the view that skips
+words; and it must turn away most ordinary replies, or it only costs time."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import tonecheck
+from tonecheck._config import Config
+from tonecheck._engine.linter import Engine, _break_punctuation_runs, get_engine
+from tonecheck._engine.phrase_gate import Form, PhraseGate
+from tonecheck._ruleset.schema import LexiconRule
+from tonecheck._text import _lower
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def engines() -> list[Engine]:
+    return [get_engine(), Engine(Config(preview=True))]
+
+
+def _phrases(engine: Engine) -> list[str]:
+    """The phrases the engine matches, as a reply would spell them."""
+    found: list[str] = []
+    for rule in engine.matched.values():
+        found += engine.ruleset.expanded(rule, "phrases", normalise=_lower)
+        found += engine.ruleset.expanded(rule, "exceptions", normalise=_lower)
+        if isinstance(rule, LexiconRule):
+            for term in rule.lexicon:
+                found += engine.ruleset.expand_pattern(term)
+    return sorted(set(found))
+
+
+def _matches(engine: Engine, text: str) -> bool:
+    lowered = text.lower()
+    doc = engine.nlp.tokenizer(_break_punctuation_runs(lowered))
+    return any(True for _ in engine._phrase_matches(doc))
+
+
+def _gate(engine: Engine) -> PhraseGate:
+    assert engine.phrase_gate is not None, "the blank English pipeline has a gate"
+    return engine.phrase_gate
+
+
+def test_every_phrase_passes_the_gate(engines: list[Engine]) -> None:
+    for engine in engines:
+        gate = _gate(engine)
+        phrases = _phrases(engine)
+        assert len(phrases) > 1000
+        missed = [p for p in phrases if _matches(engine, p) and not gate.may_match(p.lower())]
+        assert missed == []
+
+
+def test_labelled_replies_with_a_match_pass_the_gate(engines: list[Engine]) -> None:
+    replies = [
+        json.loads(line)["text"]
+        for corpus in ("labelled.jsonl", "holdout.jsonl")
+        for line in (ROOT / "corpora" / corpus).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    for engine in engines:
+        gate = _gate(engine)
+        matched = [text for text in replies if _matches(engine, text)]
+        assert matched, "the corpora hold phrase matches"
+        assert [text for text in matched if not gate.may_match(text.lower())] == []
+    # and it turns away most of the replies that match nothing (the reason it exists)
+    default = engines[0]
+    unmatched = [text for text in replies if not _matches(default, text)]
+    turned_away = sum(not _gate(default).may_match(text.lower()) for text in unmatched)
+    assert turned_away > 0.6 * len(unmatched)
+
+
+_FILLER = st.sampled_from(
+    [
+        "",
+        " ",
+        "  ",
+        "\n",
+        ",",
+        ", ",
+        ".",
+        "!",
+        "really",
+        "unfortunately",
+        ", unfortunately,",
+        "so",
+        "just",
+        "support",
+        "report",
+        "the",
+        "we",
+        "you",
+        "'",
+        "-",
+        "...",
+        "\u2019",
+        "Order #123",
+        "can't",
+        "cannot",
+        "don't",
+        "e-mail",
+        "it's",
+        "I'm",
+        "(",
+        ")",
+        "\u2014",
+        "£",
+        "ca",
+        "n't",
+        "net-30",
+        "\t",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_gate_never_turns_away_a_match(engines: list[Engine], data: st.DataObject) -> None:
+    engine = data.draw(st.sampled_from(engines))
+    phrases = _phrases(engine)
+    pieces = data.draw(
+        st.lists(st.one_of(_FILLER, st.sampled_from(phrases), st.text(max_size=6)), min_size=1, max_size=8)
+    )
+    # phrases cut into their words, with fillers between them, make the view's matches too
+    words = [w for piece in pieces for w in data.draw(st.sampled_from([[piece], piece.split(" ")]))]
+    text = data.draw(st.sampled_from([" ", "", "  ", "\n"])).join(words)
+    text = data.draw(st.sampled_from([text, text.upper(), text.title()]))
+    if _matches(engine, text):
+        assert _gate(engine).may_match(text.lower()), text
+
+
+def test_whole_words_and_special_case_pieces() -> None:
+    gate = PhraseGate([("port", "number"), ("can", "not", "help")], _forms)
+    assert gate.may_match("we will port the number")
+    assert not gate.may_match("support will report the number")  # "port" is no word there
+    assert gate.may_match("we can't help")  # "ca" + "n't" give "can" + "not"
+    assert gate.may_match("we cannot help")
+    assert not gate.may_match("we can help")
+
+
+def _forms(norm: str) -> frozenset[Form]:
+    # as the tokenizer's special cases give them: "can't" is "ca" "n't", "cannot" is "can" "not"
+    pieces = {"can": ("ca", "can"), "not": ("n't", "not")}
+    return frozenset({Form(norm, inside_words=False), *(Form(p, inside_words=True) for p in pieces.get(norm, ()))})
+
+
+def test_replies_turned_away_keep_their_other_findings() -> None:
+    text = "Hi {FNAME},\n\nYour parcel left the warehouse today.\n\nBest,\nSam"
+    engine = get_engine()
+    assert not _gate(engine).may_match(text.lower())
+    codes = [f.code for f in tonecheck.check(text).findings]
+    assert "TPL001" in codes
