@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -157,3 +158,68 @@ def test_replies_turned_away_keep_their_other_findings() -> None:
     assert not _gate(engine).may_match(text.lower())
     codes = [f.code for f in tonecheck.check(text).findings]
     assert "TPL001" in codes
+
+
+# -- the pipeline is built only when a reply needs it -----------------------------------------
+
+_FRESH_PROCESS = """
+import sys, tonecheck
+before = [f.code for f in tonecheck.check({quiet!r}).findings]
+imported = 'spacy' in sys.modules
+after = [f.code for f in tonecheck.check({phrase!r}).findings]
+print(imported, 'spacy' in sys.modules, before, after)
+"""
+
+
+def test_a_reply_the_gate_turns_away_needs_no_spacy(tmp_path: Path) -> None:
+    """With the compiled rules in the cache, a process whose replies the gate turns away never
+    imports spaCy (half of a one-reply command's start-up); the first reply that needs it does."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "TONECHECK_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("TONECHECK_NO_CACHE", None)
+    code = _FRESH_PROCESS.format(
+        quiet="Thanks, the parcel left the warehouse today.", phrase="As I said in my last email, it left today."
+    )
+    runs = [
+        subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.split()
+        for _ in range(2)
+    ]
+    # the first process compiles the rules, which needs the tokenizer; the second reads the cache
+    assert runs[0][:2] == ["True", "True"]
+    assert runs[1][:2] == ["False", "True"]
+    assert runs[0][2:] == runs[1][2:]
+    assert "PAG002" in runs[1][3]
+
+
+def test_threads_build_a_lazy_pipeline_once() -> None:
+    import threading
+
+    Engine(Config())  # compiles the rules into the cache (tests run with one)
+    engine = Engine(Config())
+    assert not engine._pipeline_built
+    builds: list[int] = []
+    build = engine._build_pipeline
+
+    def counted(data: Any) -> None:
+        builds.append(1)
+        build(data)
+
+    engine._build_pipeline = counted  # type: ignore[method-assign]
+    text = "As I said in my last email, the refund is on its way."
+    results: list[list[str]] = []
+    barrier = threading.Barrier(8)
+
+    def run() -> None:
+        barrier.wait()
+        results.append([f.code for f in engine.check(text, mode="draft").findings])
+
+    threads = [threading.Thread(target=run) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 8 and all(r == results[0] for r in results) and "PAG002" in results[0]
+    assert engine._pipeline_built and len(builds) == 1

@@ -213,14 +213,21 @@ class Engine:
         self.channels: dict[str, frozenset[Channel]] = {
             code: frozenset(_rule_channels(rule, config)) for code, rule in self.matching_rules.items()
         }
-        self.nlp = _load_pipeline(
-            _pipeline_name(config.spacy_model, self.language),
-            _lexeme_attributes(self.matched.values()),
-            lemmas=self.language.data.matching.words == "lemma",
-        )
-        self.has_pipes = bool(self.nlp.pipe_names)  # a blank pipeline only tokenizes: call that directly
-        self._build_phrase_matcher(_unpack_phrases(cached["phrases"]) if cached else None)
-        self._build_matcher()
+        self._vocab_lock = threading.RLock()
+        self._zone_open = False
+        self.renewals = 0  # fresh pipelines built so far (see `_renew_pipeline`)
+        self.has_matcher = any(isinstance(rule, TokenPatternRule) for rule in self.matched.values())
+        # The spaCy pipeline (vocabulary, tokenizer, matchers) is built on first use when the
+        # compiled phrases come from the cache: a reply that the phrase gate turns away needs none
+        # of it, so a command that lints such replies never imports spaCy (half its start-up).
+        # Compiling phrases needs the tokenizer, and a trained pipeline may have pipes to run.
+        self._pipeline_built = False
+        self._pipeline_name = _pipeline_name(config.spacy_model, self.language)
+        if cached and self._pipeline_name.startswith("blank:"):
+            self.has_pipes = False
+            self._take_phrase_data(_unpack_phrases(cached["phrases"]))
+        else:
+            self._build_pipeline(None)
         self._build_regex()
         self._build_context_vetoes()
         self._build_context()
@@ -243,13 +250,6 @@ class Engine:
         self.audience = audience_lists(ruleset.vocab)
         if not cached:
             _cache.store(cache_key, {"ruleset": ruleset, "phrases": _pack_phrases(self._phrase_data)})
-        self._vocab_lock = threading.RLock()
-        self._zone_open = False
-        # the vocabulary learns the words of replies (that makes them cheap the next time) up to
-        # this many strings; past it, new words are forgotten after each reply (see `check`)
-        self.vocab_limit = len(self.nlp.vocab.strings) + VOCAB_GROWTH
-        self.renewal_limit = len(self.nlp.vocab) + VOCAB_RENEWAL
-        self.renewals = 0  # fresh pipelines built so far (see `_renew_pipeline`)
 
     def __getstate__(self) -> dict[str, Any]:
         """An engine sent to another process (the audit's Dask workers) goes without its lock
@@ -276,18 +276,27 @@ class Engine:
             )
 
     # -- compilation -------------------------------------------------------------------------
-    def _build_phrase_matcher(self, cached: dict[str, Any] | None) -> None:
-        from spacy.matcher import PhraseMatcher
-
-        self.phrase_matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
-        data = cached or self._compile_phrases()
-        for key, keywords in data["keywords"]:
-            self.phrase_matcher.add(key, keywords)
+    def _take_phrase_data(self, data: dict[str, Any]) -> None:
+        """What the engine reads from the compiled phrases without a pipeline."""
         self.lexicon_keys: dict[str, tuple[str, str]] = data["lexicon_keys"]
         self.bigrams: set[tuple[int, int]] = data["bigrams"]
         self._phrase_data = data
-        self.has_phrases = len(self.phrase_matcher) > 0
-        strings = self.nlp.vocab.strings
+        self.has_phrases = any(keywords for _, keywords in data["keywords"])
+        # the longest phrase, in tokens: a view match that spans a gap lies within this many kept
+        # tokens of it
+        self._longest_phrase = max((len(p) for _, group in data["keywords"] for p in group), default=1)
+        gate = data.get("gate")
+        self.phrase_gate: PhraseGate | None = gate if isinstance(gate, PhraseGate) and not self.has_pipes else None
+
+    def _build_phrase_matcher(self, cached: dict[str, Any] | None) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        self._phrase_matcher = PhraseMatcher(self._nlp.vocab, attr="NORM")
+        data = cached or self._compile_phrases()
+        for key, keywords in data["keywords"]:
+            self._phrase_matcher.add(key, keywords)
+        self._take_phrase_data(data)
+        strings = self._nlp.vocab.strings
         # what each key's matches are for, read once here instead of from the key on every match
         self._keys = {strings.add(key): matcher_keys.parse(key) for key, _ in data["keywords"]}
         self.skippable = {strings.add(word) for word in self.ruleset.skippable}
@@ -300,12 +309,7 @@ class Engine:
         self._soft_spaces: set[int] = set()  # whitespace tokens a phrase may span (line wraps)
         self._hard_spaces: set[int] = set()  # blank lines: a phrase never spans them
         self._gap_words = set(self.skippable)
-        # the longest phrase, in tokens: a view match that spans a gap lies within this many kept
-        # tokens of it
-        self._longest_phrase = max((len(p) for _, group in data["keywords"] for p in group), default=1)
         self._view_break = strings.add("\x00view-break")  # a NORM no phrase holds: matches stop at it
-        gate = data.get("gate")
-        self.phrase_gate: PhraseGate | None = gate if isinstance(gate, PhraseGate) and not self.has_pipes else None
 
     def _compile_phrases(self) -> dict[str, Any]:
         """Every phrase of every selected rule as its sequence of NORM hashes, by matcher key."""
@@ -316,12 +320,12 @@ class Engine:
         # phrase gets exactly the NORMs the same words get in a reply): PhraseMatcher.add accepts
         # such sequences (spaCy's own unpickling uses them), and a Doc per phrase would
         # dominate start-up.
-        strings = self.nlp.vocab.strings
-        special_cases = set(self.nlp.tokenizer.rules or {})
+        strings = self._nlp.vocab.strings
+        special_cases = set(self._nlp.tokenizer.rules or {})
         # Without a norm lookup table, the NORM of a plain word that is no tokenizer special case
         # is the word itself (lower-cased): hash it directly instead of making a lexeme.
         plain_norms = (
-            not self.nlp.vocab.lookups.has_table("lexeme_norm") and self.language.data.matching.words == "lower"
+            not self._nlp.vocab.lookups.has_table("lexeme_norm") and self.language.data.matching.words == "lower"
         )
         word_norms: dict[str, tuple[int, ...]] = {}
         # each phrase as its NORM texts, for the phrase gate (see phrase_gate.py)
@@ -332,7 +336,7 @@ class Engine:
                 if plain_norms and word.isalpha() and word not in special_cases:
                     word_norms[word] = (strings.add(word),)
                 else:
-                    word_norms[word] = tuple(self.nlp.make_doc(word).to_array([NORM]).tolist())
+                    word_norms[word] = tuple(self._nlp.make_doc(word).to_array([NORM]).tolist())
             return word_norms[word]
 
         keywords: list[tuple[str, list[tuple[int, ...]]]] = []
@@ -368,7 +372,7 @@ class Engine:
         # word pairs that follow each other in some phrase: a gap in the reply (a skipped adverb or
         # a line wrap) can only hide a phrase if the words on either side of it are such a pair
         bigrams = {pair for _, group in keywords for phrase in group for pair in itertools.pairwise(phrase)}
-        forms = surface_forms(self.nlp) if self.language.data.matching.words == "lower" else None
+        forms = surface_forms(self._nlp) if self.language.data.matching.words == "lower" else None
         words = self.language.data
         common = frozenset(word.lower() for word in words.common_words)
         frequent = frozenset(word.lower() for word in words.frequent_words)
@@ -378,7 +382,7 @@ class Engine:
     def _build_matcher(self) -> None:
         from spacy.matcher import Matcher
 
-        self.matcher = Matcher(self.nlp.vocab)
+        self.matcher = Matcher(self._nlp.vocab)
         anchors: set[str] | None = set()
         for rule in self.matched.values():
             if not isinstance(rule, TokenPatternRule):
@@ -397,7 +401,7 @@ class Engine:
                     anchors.update(first["IN"])
                 else:
                     anchors = None  # a pattern with no literal first word: always run
-        self.matcher_anchors = None if anchors is None else {self.nlp.vocab.strings.add(a.lower()) for a in anchors}
+        self.matcher_anchors = None if anchors is None else {self._nlp.vocab.strings.add(a.lower()) for a in anchors}
         self.has_matcher = len(self.matcher) > 0
 
     def _build_regex(self) -> None:
@@ -578,6 +582,16 @@ class Engine:
         # One check at a time per engine: spaCy's vocabulary is shared state, and a memory zone
         # (below) swaps its allocator for the whole vocabulary while it is open.
         with self._vocab_lock:
+            if not self._pipeline_built:  # (nothing learnt yet: the first reply to need it builds it)
+                return self._check(
+                    text,
+                    anatomy=anatomy,
+                    scan_text=scan_text,
+                    mode=mode,
+                    context=context,
+                    channel=channel,
+                    ignore=ignore,
+                )
             if not self._zone_open and len(self.nlp.vocab) > self.renewal_limit:
                 self._renew_pipeline()
             if self._zone_open or len(self.nlp.vocab.strings) < self.vocab_limit:
@@ -626,16 +640,43 @@ class Engine:
         """A fresh vocabulary, tokenizer and matchers, built from the compiled phrase data (no
         rule is compiled again): the old ones, with every word and tombstone they hold, are freed.
         Called with the vocabulary lock held, between checks."""
-        self.nlp = _load_pipeline(
-            _pipeline_name(self.config.spacy_model, self.language),
+        self._build_pipeline(self._phrase_data)
+        self.renewals += 1
+
+    def _build_pipeline(self, phrase_data: dict[str, Any] | None) -> None:
+        """The spaCy pipeline and the matchers on its vocabulary; the phrases compiled with its
+        tokenizer when `phrase_data` is None."""
+        self._nlp = _load_pipeline(
+            self._pipeline_name,
             _lexeme_attributes(self.matched.values()),
             lemmas=self.language.data.matching.words == "lemma",
         )
-        self._build_phrase_matcher(self._phrase_data)
+        self.has_pipes = bool(self._nlp.pipe_names)  # a blank pipeline only tokenizes: call that directly
+        self._build_phrase_matcher(phrase_data)
         self._build_matcher()
-        self.vocab_limit = len(self.nlp.vocab.strings) + VOCAB_GROWTH
-        self.renewal_limit = len(self.nlp.vocab) + VOCAB_RENEWAL
-        self.renewals += 1
+        # the vocabulary learns the words of replies (that makes them cheap the next time) up to
+        # this many strings; past it, new words are forgotten after each reply (see `check`)
+        self.vocab_limit = len(self._nlp.vocab.strings) + VOCAB_GROWTH
+        self.renewal_limit = len(self._nlp.vocab) + VOCAB_RENEWAL
+        self._pipeline_built = True
+
+    @property
+    def nlp(self) -> Any:
+        """The spaCy pipeline (built on first use; see __init__)."""
+        self.prepare()
+        return self._nlp
+
+    @property
+    def phrase_matcher(self) -> Any:
+        self.prepare()
+        return self._phrase_matcher
+
+    def prepare(self) -> None:
+        """Build the spaCy pipeline now, e.g. before worker processes are forked to share it."""
+        if not self._pipeline_built:
+            with self._vocab_lock:
+                if not self._pipeline_built:
+                    self._build_pipeline(self._phrase_data)
 
     def _check(
         self,
@@ -787,7 +828,7 @@ class Engine:
         def span(first: int, last: int) -> tuple[int, int]:
             return doc[first].idx, doc[last].idx + len(doc[last])
 
-        for match_id, s, e in self.phrase_matcher(doc):
+        for match_id, s, e in self._phrase_matcher(doc):
             yield (match_id, *span(s, e - 1))
         if not len(doc):
             return
@@ -827,7 +868,7 @@ class Engine:
         # The matcher reads only NORM, so the view's words are placeholders and its NORMs are copied.
         view = self._doc_class(self.nlp.vocab, words=["_"] * len(order))
         view.from_array(self._norm_and_space[:1], column)
-        for match_id, s, e in self.phrase_matcher(view):
+        for match_id, s, e in self._phrase_matcher(view):
             yield (match_id, *span(order[s], order[e - 1]))
 
     def _learn_spaces(self, space_norms: set[int]) -> None:
