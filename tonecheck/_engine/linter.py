@@ -579,43 +579,29 @@ class Engine:
             if other is None:
                 return Report(text=text, mode=mode, findings=(), language=code, notes=(f"{NOT_CHECKED}{code}",))
             return other.check(text, mode=mode, context=context, channel=channel, ignore=ignore, language=code)
+        checked = functools.partial(
+            self._check,
+            text,
+            anatomy=anatomy,
+            scan_text=scan_text,
+            mode=mode,
+            context=context,
+            channel=channel,
+            ignore=ignore,
+        )
         # One check at a time per engine: spaCy's vocabulary is shared state, and a memory zone
         # (below) swaps its allocator for the whole vocabulary while it is open.
         with self._vocab_lock:
             if not self._pipeline_built:  # (nothing learnt yet: the first reply to need it builds it)
-                return self._check(
-                    text,
-                    anatomy=anatomy,
-                    scan_text=scan_text,
-                    mode=mode,
-                    context=context,
-                    channel=channel,
-                    ignore=ignore,
-                )
+                return checked()
             if not self._zone_open and len(self.nlp.vocab) > self.renewal_limit:
                 self._renew_pipeline()
             if self._zone_open or len(self.nlp.vocab.strings) < self.vocab_limit:
-                return self._check(
-                    text,
-                    anatomy=anatomy,
-                    scan_text=scan_text,
-                    mode=mode,
-                    context=context,
-                    channel=channel,
-                    ignore=ignore,
-                )
+                return checked()
             # The vocabulary is full: words it has not seen are kept only for this reply, so a
             # long-running process that lints new names, typos and order numbers stays bounded.
             with self.memory_zone():
-                return self._check(
-                    text,
-                    anatomy=anatomy,
-                    scan_text=scan_text,
-                    mode=mode,
-                    context=context,
-                    channel=channel,
-                    ignore=ignore,
-                )
+                return checked()
 
     @contextmanager
     def memory_zone(self) -> Iterator[None]:
