@@ -223,3 +223,45 @@ def test_threads_build_a_lazy_pipeline_once() -> None:
         thread.join()
     assert len(results) == 8 and all(r == results[0] for r in results) and "PAG002" in results[0]
     assert engine._pipeline_built and len(builds) == 1
+
+
+# -- a long reply is tokenized only in the blocks that may hold a phrase ---------------------------
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_blocks_of_a_long_reply_give_the_findings_of_the_whole(
+    engines: list[Engine], data: st.DataObject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Blocks between blank lines are tokenized alone only when they may hold a phrase: the
+    findings (whole reports) are those of tokenizing the whole reply."""
+    import tonecheck._engine.linter as linter
+
+    engine = data.draw(st.sampled_from(engines))
+    phrases = _phrases(engine)
+    plain = ["Thanks for your patience.", "The parcel left today.", "Order 1234 is on its way.", "Best,\nAnna"]
+    blocks = data.draw(
+        st.lists(
+            st.lists(st.one_of(st.sampled_from(plain), st.sampled_from(phrases), _FILLER), min_size=1, max_size=6).map(
+                " ".join
+            ),
+            min_size=2,
+            max_size=40,
+        )
+    )
+    separators = data.draw(st.lists(st.sampled_from(["\n\n", "\n\n\n", "\n \n", " \n\n ", "\n"]), min_size=len(blocks)))
+    text = "".join(b + sep for b, sep in zip(blocks, separators, strict=False)).strip() or "Thanks."
+    monkeypatch.setattr(linter, "_BLOCKS_FROM", 0)
+    by_blocks = engine.check(text, mode="draft")
+    monkeypatch.setattr(linter, "_BLOCKS_FROM", 10**9)
+    whole = engine.check(text, mode="draft")
+    assert by_blocks == whole
+
+
+def test_only_the_blocks_that_may_match_are_tokenized() -> None:
+    engine = get_engine()
+    quiet = "Thanks for your patience, the parcel left our warehouse today.\n\n" * 60
+    text = quiet + "As I said in my last email, it is on its way.\n\n" + quiet
+    blocks = engine._blocks_to_match(text.lower(), _gate(engine))
+    assert len(blocks) == 1 and text[blocks[0][0] : blocks[0][1]].startswith("As I said")
+    assert [f.code for f in tonecheck.check(text).findings] == ["PAG002"]

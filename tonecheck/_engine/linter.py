@@ -679,10 +679,14 @@ class Engine:
         # the same, so this is skipped in the rare text whose lower case changes length ("İ").
         lowered = scan_text.lower()
         same_length = len(lowered) == len(scan_text)
-        doc = None  # tokenized only when a phrase or token pattern may match (see phrase_gate.py)
-        if self.has_matcher or self.phrase_gate is None or not same_length or self.phrase_gate.may_match(lowered):
-            tokenized = _break_punctuation_runs(lowered if same_length else scan_text)
-            doc = self.nlp(tokenized) if self.has_pipes else self.nlp.tokenizer(tokenized)
+        gate = self.phrase_gate
+        # what is tokenized, as (offset, doc): only what a phrase or token pattern may match
+        docs: list[tuple[int, Any]] = []
+        if self.has_matcher or gate is None or not same_length:
+            docs.append((0, self._tokenize(lowered if same_length else scan_text)))
+        elif gate.may_match(lowered):
+            docs = [(start, self._tokenize(lowered[start:end])) for start, end in self._blocks_to_match(lowered, gate)]
+        doc = docs[0][1] if len(docs) == 1 and docs[0][0] == 0 else None  # the whole reply, if that is what it is
         if channel is None:
             channel = (
                 self.config.channel
@@ -701,6 +705,7 @@ class Engine:
             self.placeholder_syntaxes,
             channel=channel,
             language=self.language,
+            docs=docs,
         )
         scan.cache["audience"] = self.audience  # who the reply is written for (see developer_facing)
         reported = self.reported
@@ -732,13 +737,39 @@ class Engine:
                 self._siblings[code] = engine
         return self._siblings[code]
 
+    def _tokenize(self, text: str) -> Any:
+        tokenized = _break_punctuation_runs(text)
+        return self.nlp(tokenized) if self.has_pipes else self.nlp.tokenizer(tokenized)
+
+    @staticmethod
+    def _blocks_to_match(lowered: str, gate: PhraseGate) -> list[tuple[int, int]]:
+        """The spans of a reply to tokenize for phrases, when the gate lets the reply through: the
+        whole of a short one; of a long one, only the blocks between blank lines that the gate
+        lets through (a phrase never spans a blank line: see _learn_spaces), so the cost of a long
+        text grows with what may match in it, as a short reply's does."""
+        if len(lowered) < _BLOCKS_FROM or "\n\n" not in lowered:
+            return [(0, len(lowered))]
+        blocks = []
+        start = 0
+        while start < len(lowered):
+            end = lowered.find("\n\n", start)
+            end = len(lowered) if end < 0 else end
+            if end > start and gate.may_match(lowered[start:end]):
+                blocks.append((start, end))
+            start = end + 2
+        return blocks
+
     def _match(self, scan: Scan) -> Iterable[Hit]:
         doc = scan.doc
         raw: list[tuple[str, int, int, dict[str, str]]] = []
         excepted: dict[str, list[tuple[int, int]]] = {}
-        if self.has_phrases and doc is not None:
+        if self.has_phrases and scan.docs:
             seen: set[tuple[int, int, int]] = set()
-            for match_id, start, end in self._phrase_matches(doc):
+            for match_id, start, end in (
+                (key, offset + start, offset + end)
+                for offset, piece in scan.docs
+                for key, start, end in self._phrase_matches(piece)
+            ):
                 if (match_id, start, end) in seen:
                     continue
                 seen.add((match_id, start, end))
@@ -948,6 +979,8 @@ def _any_required(
     return any(map(joined[0].__contains__, candidates))
 
 
+# a reply at least this long is tokenized for phrases only in the blocks the phrase gate lets through
+_BLOCKS_FROM = 2000
 _SURROGATE = Lazy(r"[\ud800-\udfff]")
 _NOT_LINE_BREAK = Lazy(r"[^\n]")
 # A run of punctuation or symbols is split by spaCy's tokenizer one character at a time from
