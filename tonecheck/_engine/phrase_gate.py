@@ -1,12 +1,12 @@
 """Whether a reply can hold any phrase match at all, told without tokenizing it.
 
-With the default rules about 96% of replies match no phrase, yet tokenizing them and running the
-PhraseMatcher (and its view over skipped words) was the largest share of `check()`. A phrase
+With the default rules about 96% of real replies match no phrase, yet tokenizing them and running
+the PhraseMatcher (and its view over skipped words) was the largest share of `check()`. A phrase
 matches only tokens whose NORMs are its words, and a token's NORM comes from its own text: the
 text itself (the reply is tokenized lower-cased), a tokenizer special case ("ca" of "can't" is
 "can") or spaCy's base norms ("’" is "'"). So wherever a phrase matches, the lower-cased reply
-holds, for each word of the phrase, one of the texts that give it its NORM. The gate keeps two
-words of each phrase; a reply that lacks one of the two in every phrase is not tokenized.
+holds, for each word of the phrase, one of the texts that give it its NORM. The gate keeps up to
+three rare words of each phrase; a reply that lacks one of them in every phrase is not tokenized.
 
 A token stops inside a run of word characters (`\\w`, as the tokenizer's affix rules read them)
 only where a tokenizer special case splits it ("cannot" is "can" "not"): so a text of word
