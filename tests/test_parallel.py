@@ -70,3 +70,24 @@ def test_engine_results_identical_in_a_pool() -> None:
 
 def test_default_jobs_is_at_least_one() -> None:
     assert _parallel.default_jobs() >= 1
+
+
+def _mark(state: dict[str, object]) -> None:
+    state["prepared_in"] = os.getpid()
+
+
+def _prepared(state: dict[str, object], item: int) -> object:
+    return state.get("prepared_in")
+
+
+def test_before_fork_prepares_the_state_the_workers_inherit() -> None:
+    """`before_fork` runs once, here, on the state the workers are forked with (the CLI builds the
+    engines' spaCy pipelines there, to be shared); a run in one process never calls it."""
+    pooled = _parallel.run_pool(
+        _prepared, list(range(40)), setup=functools.partial(_setup, "p"), jobs=2, before_fork=_mark
+    )
+    assert pooled == [os.getpid()] * 40
+    alone = _parallel.run_pool(
+        _prepared, list(range(5)), setup=functools.partial(_setup, "p"), jobs=1, before_fork=_mark
+    )
+    assert alone == [None] * 5

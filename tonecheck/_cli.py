@@ -467,6 +467,12 @@ class _Outcome:
 _Target = tuple[str, str | None, int, str | None, str | None]
 
 
+def _prepare_engines(state: tuple[_Run, tuple[tuple[Project, Engine], ...]]) -> None:
+    """Before workers fork: their engines' pipelines built once here, to be shared (see Engine.prepare)."""
+    for _, engine in state[1]:
+        engine.prepare()
+
+
 def _setup(run: _Run, projects: tuple[Project, ...]) -> tuple[_Run, tuple[tuple[Project, Engine], ...]]:
     """Each worker's state: its engines, built once (the main process builds them before a fork)."""
     from ._engine.linter import get_engine
@@ -687,7 +693,13 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.fix:
         _terminate_cleanly()
     jobs = args.jobs if args.jobs is not None else (0 if len(items) >= POOL_MIN_FILES else 1)
-    outcomes = run_pool(_lint_target, items, setup=functools.partial(_setup, run, tuple(order)), jobs=jobs or None)
+    outcomes = run_pool(
+        _lint_target,
+        items,
+        setup=functools.partial(_setup, run, tuple(order)),
+        jobs=jobs or None,
+        before_fork=_prepare_engines,
+    )
     for (display, _, index, _, _), outcome in zip(items, outcomes, strict=True):
         for note in outcome.notes:
             _error(err, note, "note")

@@ -230,6 +230,9 @@ class LanguageFile(_Strict):
     # the language's most common words (function words): a reply mostly made of them is taken to be
     # in the language without running the detector's model
     common_words: tuple[Word, ...] = Field(min_length=1)
+    # words frequent in support replies beyond those: the phrase gate anchors a phrase on a word
+    # not listed, which few replies hold (speed only, never what is found)
+    frequent_words: tuple[Word, ...] = ()
     matching: Matching
     greetings: Greetings
     signoffs: Signoffs

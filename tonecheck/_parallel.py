@@ -69,10 +69,13 @@ def _call(item: Any) -> Any:
 
 
 @contextlib.contextmanager
-def _pool(work: Callable[[S, T], R], setup: Callable[[], S], workers: int) -> Iterator[ProcessPoolExecutor]:
+def _pool(
+    work: Callable[[S, T], R], setup: Callable[[], S], workers: int, before_fork: Callable[[S], object] | None = None
+) -> Iterator[ProcessPoolExecutor]:
     """A pool of `workers` processes that each hold `setup()`'s state: built once here and
-    inherited where the platform forks, else built by each worker as it starts. On an error or
-    Ctrl-C no work is left running."""
+    inherited where the platform forks (after `before_fork(state)`, which builds what the state
+    would otherwise build lazily in every worker), else built by each worker as it starts. On an
+    error or Ctrl-C no work is left running."""
     global _work, _state
     import gc
 
@@ -81,6 +84,8 @@ def _pool(work: Callable[[S, T], R], setup: Callable[[], S], workers: int) -> It
     if can_fork:
         # built once here; the forked workers inherit it (and share its pages until they write)
         _work, _state = work, setup()
+        if before_fork is not None:
+            before_fork(_state)
         gc.freeze()  # keep the collector from touching (and so copying) the inherited objects
         context = multiprocessing.get_context("fork")
         initargs: tuple[Any, Any] = (None, None)
@@ -106,9 +111,11 @@ def run_pool(
     *,
     setup: Callable[[], S],
     jobs: int | None = None,
+    before_fork: Callable[[S], object] | None = None,
 ) -> list[R]:
     """`[work(setup(), item) for item in items]`, with `setup` run once per process and the items
-    spread over `jobs` worker processes (None: every core this process may use)."""
+    spread over `jobs` worker processes (None: every core this process may use). `before_fork`:
+    called on the state in this process before workers are forked from it."""
     items = list(items)
     workers = min(default_jobs() if jobs is None else max(1, jobs), len(items))
     if workers <= 1:
@@ -119,7 +126,7 @@ def run_pool(
     # the worker that meets it), and with four large chunks a worker could sit idle at the end
     # while the other finished a quarter of its share
     chunksize = max(1, min(64, len(items) // (workers * 16)))
-    with _pool(work, setup, workers) as pool:
+    with _pool(work, setup, workers, before_fork) as pool:
         return list(pool.map(_call, items, chunksize=chunksize))
 
 
@@ -130,6 +137,7 @@ def iter_pool(
     setup: Callable[[], S],
     jobs: int | None = None,
     window: int | None = None,
+    before_fork: Callable[[S], object] | None = None,
 ) -> Iterator[R]:
     """`run_pool` over a stream: `(work(setup(), item) for item in items)`, in input order, with at
     most `window` items (default: three per worker) read ahead and in flight."""
@@ -141,7 +149,7 @@ def iter_pool(
         return
     limit = window or 3 * workers
     pending: collections.deque[Any] = collections.deque()
-    with _pool(work, setup, workers) as pool:
+    with _pool(work, setup, workers, before_fork) as pool:
         for item in items:
             pending.append(pool.submit(_call, item))
             if len(pending) >= limit:

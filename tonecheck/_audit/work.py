@@ -97,6 +97,13 @@ def worker_state(job: AuditJob) -> WorkerState:
     return state
 
 
+def prepare_state(state: WorkerState) -> None:
+    """Before pool workers fork from this process: the engine's pipeline built here, once."""
+    from .._engine.linter import get_engine
+
+    get_engine(state.job.config).prepare()
+
+
 def audit_task(state: WorkerState, task: Task) -> Aggregate:
     """Read, lint and count one task: the same work in one process, a pool worker or on Dask."""
     agg = Aggregate()
@@ -187,7 +194,9 @@ class ProcessPool:
             return
         counted = audit_task(worker_state(self.job), first)
         setup = functools.partial(worker_state, self.job)
-        rest = iter_pool(audit_task, tasks, setup=setup, jobs=self.workers, window=4 * self.workers)
+        rest = iter_pool(
+            audit_task, tasks, setup=setup, jobs=self.workers, window=4 * self.workers, before_fork=prepare_state
+        )
         # the workers fork on the first `next`, before the caller gets anything (and, say, starts
         # a progress bar's thread)
         following = next(rest, None)

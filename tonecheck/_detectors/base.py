@@ -210,7 +210,7 @@ class Scan:
     scan: str
     mode: Mode
     anatomy: Anatomy
-    doc: Any
+    doc: Any  # the tokenized reply; None when no phrase or token pattern can match it (the engine skips tokenizing)
     context: Mapping[str, str]
     config: Config
     lowered: str  # scan, lower-cased: what is tokenized, and what `requires` looks in
@@ -220,6 +220,9 @@ class Scan:
     channel: Channel = "email"
     # the reply's language: the words detectors read (greetings, explanation cues)
     language: Language = field(default_factory=language_data)
+    # what was tokenized for phrases, as (offset in scan, doc): the whole reply (then also `doc`),
+    # the blocks of a long one that may hold a phrase, or nothing
+    docs: list[tuple[int, Any]] = field(default_factory=list)
 
     def at_sentence_start(self, offset: int) -> bool:
         return is_sentence_start(self.scan, offset)

@@ -39,14 +39,10 @@ def location() -> Path:
 
 
 def key(files: Iterable[Path], *parts: str) -> str:
-    from .nlp import import_spacy
-
-    spacy = import_spacy()
-
     from .._version import __version__
 
     digest = hashlib.sha256()
-    for part in (str(_FORMAT), __version__, spacy.about.__version__, sys.version, *parts):
+    for part in (str(_FORMAT), __version__, _spacy_version(), sys.version, *parts):
         digest.update(part.encode() + b"\0")
     # the package's own code shapes what is cached (schemas, phrase compilation): part of the key
     package_code = sorted(Path(__file__).resolve().parent.parent.rglob("*.py"))
@@ -54,6 +50,19 @@ def key(files: Iterable[Path], *parts: str) -> str:
         digest.update(str(path).encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()[:32]
+
+
+def _spacy_version() -> str:
+    """spaCy's version from its installed metadata: importing spaCy only for it would cost what the
+    cache saves (the pipeline itself is built on first use)."""
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version("spacy")
+    except importlib.metadata.PackageNotFoundError:  # spaCy from a source tree: ask it
+        from .nlp import import_spacy
+
+        return str(import_spacy().about.__version__)
 
 
 def file(name: str) -> Path | None:

@@ -46,6 +46,7 @@ from .limits import record_timeout, regex_timeout
 from .literals import Gates, gate
 from .nlp import _lexeme_attributes, _load_pipeline
 from .phrase_cache import _pack_phrases, _unpack_phrases
+from .phrase_gate import PhraseGate, surface_forms
 from .suggest import _suggestions
 
 # Seconds a rule pack's regular expression may take on a reply (plus 1 s per 100 KB of reply).
@@ -212,14 +213,21 @@ class Engine:
         self.channels: dict[str, frozenset[Channel]] = {
             code: frozenset(_rule_channels(rule, config)) for code, rule in self.matching_rules.items()
         }
-        self.nlp = _load_pipeline(
-            _pipeline_name(config.spacy_model, self.language),
-            _lexeme_attributes(self.matched.values()),
-            lemmas=self.language.data.matching.words == "lemma",
-        )
-        self.has_pipes = bool(self.nlp.pipe_names)  # a blank pipeline only tokenizes: call that directly
-        self._build_phrase_matcher(_unpack_phrases(cached["phrases"]) if cached else None)
-        self._build_matcher()
+        self._vocab_lock = threading.RLock()
+        self._zone_open = False
+        self.renewals = 0  # fresh pipelines built so far (see `_renew_pipeline`)
+        self.has_matcher = any(isinstance(rule, TokenPatternRule) for rule in self.matched.values())
+        # The spaCy pipeline (vocabulary, tokenizer, matchers) is built on first use when the
+        # compiled phrases come from the cache: a reply that the phrase gate turns away needs none
+        # of it, so a command that lints such replies never imports spaCy (half its start-up).
+        # Compiling phrases needs the tokenizer, and a trained pipeline may have pipes to run.
+        self._pipeline_built = False
+        self._pipeline_name = _pipeline_name(config.spacy_model, self.language)
+        if cached and self._pipeline_name.startswith("blank:"):
+            self.has_pipes = False
+            self._take_phrase_data(_unpack_phrases(cached["phrases"]))
+        else:
+            self._build_pipeline(None)
         self._build_regex()
         self._build_context_vetoes()
         self._build_context()
@@ -242,13 +250,6 @@ class Engine:
         self.audience = audience_lists(ruleset.vocab)
         if not cached:
             _cache.store(cache_key, {"ruleset": ruleset, "phrases": _pack_phrases(self._phrase_data)})
-        self._vocab_lock = threading.RLock()
-        self._zone_open = False
-        # the vocabulary learns the words of replies (that makes them cheap the next time) up to
-        # this many strings; past it, new words are forgotten after each reply (see `check`)
-        self.vocab_limit = len(self.nlp.vocab.strings) + VOCAB_GROWTH
-        self.renewal_limit = len(self.nlp.vocab) + VOCAB_RENEWAL
-        self.renewals = 0  # fresh pipelines built so far (see `_renew_pipeline`)
 
     def __getstate__(self) -> dict[str, Any]:
         """An engine sent to another process (the audit's Dask workers) goes without its lock
@@ -275,18 +276,27 @@ class Engine:
             )
 
     # -- compilation -------------------------------------------------------------------------
-    def _build_phrase_matcher(self, cached: dict[str, Any] | None) -> None:
-        from spacy.matcher import PhraseMatcher
-
-        self.phrase_matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
-        data = cached or self._compile_phrases()
-        for key, keywords in data["keywords"]:
-            self.phrase_matcher.add(key, keywords)
+    def _take_phrase_data(self, data: dict[str, Any]) -> None:
+        """What the engine reads from the compiled phrases without a pipeline."""
         self.lexicon_keys: dict[str, tuple[str, str]] = data["lexicon_keys"]
         self.bigrams: set[tuple[int, int]] = data["bigrams"]
         self._phrase_data = data
-        self.has_phrases = len(self.phrase_matcher) > 0
-        strings = self.nlp.vocab.strings
+        self.has_phrases = any(keywords for _, keywords in data["keywords"])
+        # the longest phrase, in tokens: a view match that spans a gap lies within this many kept
+        # tokens of it
+        self._longest_phrase = max((len(p) for _, group in data["keywords"] for p in group), default=1)
+        gate = data.get("gate")
+        self.phrase_gate: PhraseGate | None = gate if isinstance(gate, PhraseGate) and not self.has_pipes else None
+
+    def _build_phrase_matcher(self, cached: dict[str, Any] | None) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        self._phrase_matcher = PhraseMatcher(self._nlp.vocab, attr="NORM")
+        data = cached or self._compile_phrases()
+        for key, keywords in data["keywords"]:
+            self._phrase_matcher.add(key, keywords)
+        self._take_phrase_data(data)
+        strings = self._nlp.vocab.strings
         # what each key's matches are for, read once here instead of from the key on every match
         self._keys = {strings.add(key): matcher_keys.parse(key) for key, _ in data["keywords"]}
         self.skippable = {strings.add(word) for word in self.ruleset.skippable}
@@ -299,9 +309,6 @@ class Engine:
         self._soft_spaces: set[int] = set()  # whitespace tokens a phrase may span (line wraps)
         self._hard_spaces: set[int] = set()  # blank lines: a phrase never spans them
         self._gap_words = set(self.skippable)
-        # the longest phrase, in tokens: a view match that spans a gap lies within this many kept
-        # tokens of it
-        self._longest_phrase = max((len(p) for _, group in data["keywords"] for p in group), default=1)
         self._view_break = strings.add("\x00view-break")  # a NORM no phrase holds: matches stop at it
 
     def _compile_phrases(self) -> dict[str, Any]:
@@ -313,21 +320,23 @@ class Engine:
         # phrase gets exactly the NORMs the same words get in a reply): PhraseMatcher.add accepts
         # such sequences (spaCy's own unpickling uses them), and a Doc per phrase would
         # dominate start-up.
-        strings = self.nlp.vocab.strings
-        special_cases = set(self.nlp.tokenizer.rules or {})
+        strings = self._nlp.vocab.strings
+        special_cases = set(self._nlp.tokenizer.rules or {})
         # Without a norm lookup table, the NORM of a plain word that is no tokenizer special case
         # is the word itself (lower-cased): hash it directly instead of making a lexeme.
         plain_norms = (
-            not self.nlp.vocab.lookups.has_table("lexeme_norm") and self.language.data.matching.words == "lower"
+            not self._nlp.vocab.lookups.has_table("lexeme_norm") and self.language.data.matching.words == "lower"
         )
         word_norms: dict[str, tuple[int, ...]] = {}
+        # each phrase as its NORM texts, for the phrase gate (see phrase_gate.py)
+        norm_texts: set[tuple[str, ...]] = set()
 
         def norms_of(word: str) -> tuple[int, ...]:
             if word not in word_norms:
                 if plain_norms and word.isalpha() and word not in special_cases:
                     word_norms[word] = (strings.add(word),)
                 else:
-                    word_norms[word] = tuple(self.nlp.make_doc(word).to_array([NORM]).tolist())
+                    word_norms[word] = tuple(self._nlp.make_doc(word).to_array([NORM]).tolist())
             return word_norms[word]
 
         keywords: list[tuple[str, list[tuple[int, ...]]]] = []
@@ -336,6 +345,7 @@ class Engine:
             unique = {tuple(h for word in phrase.split() for h in norms_of(word)) for phrase in phrases}
             if unique:
                 keywords.append((key, sorted(unique)))
+                norm_texts.update(tuple(strings[h] for h in phrase) for phrase in unique)
 
         # each lexicon entry has a key of its own, so a match knows which entry's plain wording to use
         lexicon_keys: dict[str, tuple[str, str]] = {}
@@ -362,12 +372,17 @@ class Engine:
         # word pairs that follow each other in some phrase: a gap in the reply (a skipped adverb or
         # a line wrap) can only hide a phrase if the words on either side of it are such a pair
         bigrams = {pair for _, group in keywords for phrase in group for pair in itertools.pairwise(phrase)}
-        return {"keywords": keywords, "lexicon_keys": lexicon_keys, "bigrams": bigrams}
+        forms = surface_forms(self._nlp) if self.language.data.matching.words == "lower" else None
+        words = self.language.data
+        common = frozenset(word.lower() for word in words.common_words)
+        frequent = frozenset(word.lower() for word in words.frequent_words)
+        gate = PhraseGate(norm_texts, forms, common=common, frequent=frequent) if forms is not None else None
+        return {"keywords": keywords, "lexicon_keys": lexicon_keys, "bigrams": bigrams, "gate": gate}
 
     def _build_matcher(self) -> None:
         from spacy.matcher import Matcher
 
-        self.matcher = Matcher(self.nlp.vocab)
+        self.matcher = Matcher(self._nlp.vocab)
         anchors: set[str] | None = set()
         for rule in self.matched.values():
             if not isinstance(rule, TokenPatternRule):
@@ -386,7 +401,7 @@ class Engine:
                     anchors.update(first["IN"])
                 else:
                     anchors = None  # a pattern with no literal first word: always run
-        self.matcher_anchors = None if anchors is None else {self.nlp.vocab.strings.add(a.lower()) for a in anchors}
+        self.matcher_anchors = None if anchors is None else {self._nlp.vocab.strings.add(a.lower()) for a in anchors}
         self.has_matcher = len(self.matcher) > 0
 
     def _build_regex(self) -> None:
@@ -564,33 +579,29 @@ class Engine:
             if other is None:
                 return Report(text=text, mode=mode, findings=(), language=code, notes=(f"{NOT_CHECKED}{code}",))
             return other.check(text, mode=mode, context=context, channel=channel, ignore=ignore, language=code)
+        checked = functools.partial(
+            self._check,
+            text,
+            anatomy=anatomy,
+            scan_text=scan_text,
+            mode=mode,
+            context=context,
+            channel=channel,
+            ignore=ignore,
+        )
         # One check at a time per engine: spaCy's vocabulary is shared state, and a memory zone
         # (below) swaps its allocator for the whole vocabulary while it is open.
         with self._vocab_lock:
+            if not self._pipeline_built:  # (nothing learnt yet: the first reply to need it builds it)
+                return checked()
             if not self._zone_open and len(self.nlp.vocab) > self.renewal_limit:
                 self._renew_pipeline()
             if self._zone_open or len(self.nlp.vocab.strings) < self.vocab_limit:
-                return self._check(
-                    text,
-                    anatomy=anatomy,
-                    scan_text=scan_text,
-                    mode=mode,
-                    context=context,
-                    channel=channel,
-                    ignore=ignore,
-                )
+                return checked()
             # The vocabulary is full: words it has not seen are kept only for this reply, so a
             # long-running process that lints new names, typos and order numbers stays bounded.
             with self.memory_zone():
-                return self._check(
-                    text,
-                    anatomy=anatomy,
-                    scan_text=scan_text,
-                    mode=mode,
-                    context=context,
-                    channel=channel,
-                    ignore=ignore,
-                )
+                return checked()
 
     @contextmanager
     def memory_zone(self) -> Iterator[None]:
@@ -615,16 +626,43 @@ class Engine:
         """A fresh vocabulary, tokenizer and matchers, built from the compiled phrase data (no
         rule is compiled again): the old ones, with every word and tombstone they hold, are freed.
         Called with the vocabulary lock held, between checks."""
-        self.nlp = _load_pipeline(
-            _pipeline_name(self.config.spacy_model, self.language),
+        self._build_pipeline(self._phrase_data)
+        self.renewals += 1
+
+    def _build_pipeline(self, phrase_data: dict[str, Any] | None) -> None:
+        """The spaCy pipeline and the matchers on its vocabulary; the phrases compiled with its
+        tokenizer when `phrase_data` is None."""
+        self._nlp = _load_pipeline(
+            self._pipeline_name,
             _lexeme_attributes(self.matched.values()),
             lemmas=self.language.data.matching.words == "lemma",
         )
-        self._build_phrase_matcher(self._phrase_data)
+        self.has_pipes = bool(self._nlp.pipe_names)  # a blank pipeline only tokenizes: call that directly
+        self._build_phrase_matcher(phrase_data)
         self._build_matcher()
-        self.vocab_limit = len(self.nlp.vocab.strings) + VOCAB_GROWTH
-        self.renewal_limit = len(self.nlp.vocab) + VOCAB_RENEWAL
-        self.renewals += 1
+        # the vocabulary learns the words of replies (that makes them cheap the next time) up to
+        # this many strings; past it, new words are forgotten after each reply (see `check`)
+        self.vocab_limit = len(self._nlp.vocab.strings) + VOCAB_GROWTH
+        self.renewal_limit = len(self._nlp.vocab) + VOCAB_RENEWAL
+        self._pipeline_built = True
+
+    @property
+    def nlp(self) -> Any:
+        """The spaCy pipeline (built on first use; see __init__)."""
+        self.prepare()
+        return self._nlp
+
+    @property
+    def phrase_matcher(self) -> Any:
+        self.prepare()
+        return self._phrase_matcher
+
+    def prepare(self) -> None:
+        """Build the spaCy pipeline now, e.g. before worker processes are forked to share it."""
+        if not self._pipeline_built:
+            with self._vocab_lock:
+                if not self._pipeline_built:
+                    self._build_pipeline(self._phrase_data)
 
     def _check(
         self,
@@ -640,8 +678,15 @@ class Engine:
         # Tokenize a lower-cased copy: spaCy splits "can't" but not "CAN'T". Offsets must stay
         # the same, so this is skipped in the rare text whose lower case changes length ("İ").
         lowered = scan_text.lower()
-        tokenized = _break_punctuation_runs(lowered if len(lowered) == len(scan_text) else scan_text)
-        doc = self.nlp(tokenized) if self.has_pipes else self.nlp.tokenizer(tokenized)
+        same_length = len(lowered) == len(scan_text)
+        gate = self.phrase_gate
+        # what is tokenized, as (offset, doc): only what a phrase or token pattern may match
+        docs: list[tuple[int, Any]] = []
+        if self.has_matcher or gate is None or not same_length:
+            docs.append((0, self._tokenize(lowered if same_length else scan_text)))
+        elif gate.may_match(lowered):
+            docs = [(start, self._tokenize(lowered[start:end])) for start, end in self._blocks_to_match(lowered, gate)]
+        doc = docs[0][1] if len(docs) == 1 and docs[0][0] == 0 else None  # the whole reply, if that is what it is
         if channel is None:
             channel = (
                 self.config.channel
@@ -660,6 +705,7 @@ class Engine:
             self.placeholder_syntaxes,
             channel=channel,
             language=self.language,
+            docs=docs,
         )
         scan.cache["audience"] = self.audience  # who the reply is written for (see developer_facing)
         reported = self.reported
@@ -691,13 +737,39 @@ class Engine:
                 self._siblings[code] = engine
         return self._siblings[code]
 
+    def _tokenize(self, text: str) -> Any:
+        tokenized = _break_punctuation_runs(text)
+        return self.nlp(tokenized) if self.has_pipes else self.nlp.tokenizer(tokenized)
+
+    @staticmethod
+    def _blocks_to_match(lowered: str, gate: PhraseGate) -> list[tuple[int, int]]:
+        """The spans of a reply to tokenize for phrases, when the gate lets the reply through: the
+        whole of a short one; of a long one, only the blocks between blank lines that the gate
+        lets through (a phrase never spans a blank line: see _learn_spaces), so the cost of a long
+        text grows with what may match in it, as a short reply's does."""
+        if len(lowered) < _BLOCKS_FROM or "\n\n" not in lowered:
+            return [(0, len(lowered))]
+        blocks = []
+        start = 0
+        while start < len(lowered):
+            end = lowered.find("\n\n", start)
+            end = len(lowered) if end < 0 else end
+            if end > start and gate.may_match(lowered[start:end]):
+                blocks.append((start, end))
+            start = end + 2
+        return blocks
+
     def _match(self, scan: Scan) -> Iterable[Hit]:
         doc = scan.doc
         raw: list[tuple[str, int, int, dict[str, str]]] = []
         excepted: dict[str, list[tuple[int, int]]] = {}
-        if self.has_phrases:
+        if self.has_phrases and scan.docs:
             seen: set[tuple[int, int, int]] = set()
-            for match_id, start, end in self._phrase_matches(doc):
+            for match_id, start, end in (
+                (key, offset + start, offset + end)
+                for offset, piece in scan.docs
+                for key, start, end in self._phrase_matches(piece)
+            ):
                 if (match_id, start, end) in seen:
                     continue
                 seen.add((match_id, start, end))
@@ -712,7 +784,7 @@ class Engine:
                     excepted.setdefault(key.target, []).append((start, end))
                 else:
                     scan.phrase_spans.setdefault(key.target, []).append((start, end))
-        if self.has_matcher and self._matcher_may_match(doc):
+        if self.has_matcher and doc is not None and self._matcher_may_match(doc):
             strings = self.nlp.vocab.strings
             for match_id, s, e in self.matcher(doc):
                 raw.append((strings[match_id], doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), {}))
@@ -773,7 +845,7 @@ class Engine:
         def span(first: int, last: int) -> tuple[int, int]:
             return doc[first].idx, doc[last].idx + len(doc[last])
 
-        for match_id, s, e in self.phrase_matcher(doc):
+        for match_id, s, e in self._phrase_matcher(doc):
             yield (match_id, *span(s, e - 1))
         if not len(doc):
             return
@@ -813,7 +885,7 @@ class Engine:
         # The matcher reads only NORM, so the view's words are placeholders and its NORMs are copied.
         view = self._doc_class(self.nlp.vocab, words=["_"] * len(order))
         view.from_array(self._norm_and_space[:1], column)
-        for match_id, s, e in self.phrase_matcher(view):
+        for match_id, s, e in self._phrase_matcher(view):
             yield (match_id, *span(order[s], order[e - 1]))
 
     def _learn_spaces(self, space_norms: set[int]) -> None:
@@ -907,6 +979,8 @@ def _any_required(
     return any(map(joined[0].__contains__, candidates))
 
 
+# a reply at least this long is tokenized for phrases only in the blocks the phrase gate lets through
+_BLOCKS_FROM = 2000
 _SURROGATE = Lazy(r"[\ud800-\udfff]")
 _NOT_LINE_BREAK = Lazy(r"[^\n]")
 # A run of punctuation or symbols is split by spaCy's tokenizer one character at a time from

@@ -1,0 +1,267 @@
+"""The phrase gate (tonecheck/_engine/phrase_gate.py): a reply it turns away is not tokenized, so it
+must never say no where a phrase of the engine matches, in the full text or in the view that skips
+words; and it must turn away most ordinary replies, or it only costs time."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import tonecheck
+from tonecheck._config import Config
+from tonecheck._engine.linter import Engine, _break_punctuation_runs, get_engine
+from tonecheck._engine.phrase_gate import Form, PhraseGate
+from tonecheck._ruleset.schema import LexiconRule
+from tonecheck._text import _lower
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def engines() -> list[Engine]:
+    return [get_engine(), Engine(Config(preview=True))]
+
+
+def _phrases(engine: Engine) -> list[str]:
+    """The phrases the engine matches, as a reply would spell them."""
+    found: list[str] = []
+    for rule in engine.matched.values():
+        found += engine.ruleset.expanded(rule, "phrases", normalise=_lower)
+        found += engine.ruleset.expanded(rule, "exceptions", normalise=_lower)
+        if isinstance(rule, LexiconRule):
+            for term in rule.lexicon:
+                found += engine.ruleset.expand_pattern(term)
+    return sorted(set(found))
+
+
+def _matches(engine: Engine, text: str) -> bool:
+    lowered = text.lower()
+    doc = engine.nlp.tokenizer(_break_punctuation_runs(lowered))
+    return any(True for _ in engine._phrase_matches(doc))
+
+
+def _gate(engine: Engine) -> PhraseGate:
+    assert engine.phrase_gate is not None, "the blank English pipeline has a gate"
+    return engine.phrase_gate
+
+
+def test_every_phrase_passes_the_gate(engines: list[Engine]) -> None:
+    for engine in engines:
+        gate = _gate(engine)
+        phrases = _phrases(engine)
+        assert len(phrases) > 1000
+        missed = [p for p in phrases if _matches(engine, p) and not gate.may_match(p.lower())]
+        assert missed == []
+
+
+def test_labelled_replies_with_a_match_pass_the_gate(engines: list[Engine]) -> None:
+    replies = [
+        json.loads(line)["text"]
+        for corpus in ("labelled.jsonl", "holdout.jsonl")
+        for line in (ROOT / "corpora" / corpus).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    for engine in engines:
+        gate = _gate(engine)
+        matched = [text for text in replies if _matches(engine, text)]
+        assert matched, "the corpora hold phrase matches"
+        assert [text for text in matched if not gate.may_match(text.lower())] == []
+    # and it turns away most of the replies that match nothing (the reason it exists)
+    default = engines[0]
+    unmatched = [text for text in replies if not _matches(default, text)]
+    turned_away = sum(not _gate(default).may_match(text.lower()) for text in unmatched)
+    assert turned_away > 0.6 * len(unmatched)
+
+
+_FILLER = st.sampled_from(
+    [
+        "",
+        " ",
+        "  ",
+        "\n",
+        ",",
+        ", ",
+        ".",
+        "!",
+        "really",
+        "unfortunately",
+        ", unfortunately,",
+        "so",
+        "just",
+        "support",
+        "report",
+        "the",
+        "we",
+        "you",
+        "'",
+        "-",
+        "...",
+        "\u2019",
+        "Order #123",
+        "can't",
+        "cannot",
+        "don't",
+        "e-mail",
+        "it's",
+        "I'm",
+        "(",
+        ")",
+        "\u2014",
+        "£",
+        "ca",
+        "n't",
+        "net-30",
+        "\t",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_gate_never_turns_away_a_match(engines: list[Engine], data: st.DataObject) -> None:
+    engine = data.draw(st.sampled_from(engines))
+    phrases = _phrases(engine)
+    pieces = data.draw(
+        st.lists(st.one_of(_FILLER, st.sampled_from(phrases), st.text(max_size=6)), min_size=1, max_size=8)
+    )
+    # phrases cut into their words, with fillers between them, make the view's matches too
+    words = [w for piece in pieces for w in data.draw(st.sampled_from([[piece], piece.split(" ")]))]
+    text = data.draw(st.sampled_from([" ", "", "  ", "\n"])).join(words)
+    text = data.draw(st.sampled_from([text, text.upper(), text.title()]))
+    if _matches(engine, text):
+        assert _gate(engine).may_match(text.lower()), text
+
+
+def test_whole_words_and_special_case_pieces() -> None:
+    gate = PhraseGate([("port", "number"), ("can", "not", "help")], _forms)
+    assert gate.may_match("we will port the number")
+    assert not gate.may_match("support will report the number")  # "port" is no word there
+    assert gate.may_match("we can't help")  # "ca" + "n't" give "can" + "not"
+    assert gate.may_match("we cannot help")
+    assert not gate.may_match("we can help")
+
+
+def _forms(norm: str) -> frozenset[Form]:
+    # as the tokenizer's special cases give them: "can't" is "ca" "n't", "cannot" is "can" "not"
+    pieces = {"can": ("ca", "can"), "not": ("n't", "not")}
+    return frozenset({Form(norm, inside_words=False), *(Form(p, inside_words=True) for p in pieces.get(norm, ()))})
+
+
+def test_replies_turned_away_keep_their_other_findings() -> None:
+    text = "Hi {FNAME},\n\nYour parcel left the warehouse today.\n\nBest,\nSam"
+    engine = get_engine()
+    assert not _gate(engine).may_match(text.lower())
+    codes = [f.code for f in tonecheck.check(text).findings]
+    assert "TPL001" in codes
+
+
+# -- the pipeline is built only when a reply needs it -----------------------------------------
+
+_FRESH_PROCESS = """
+import sys, tonecheck
+before = [f.code for f in tonecheck.check({quiet!r}).findings]
+imported = 'spacy' in sys.modules
+after = [f.code for f in tonecheck.check({phrase!r}).findings]
+print(imported, 'spacy' in sys.modules, before, after)
+"""
+
+
+def test_a_reply_the_gate_turns_away_needs_no_spacy(tmp_path: Path) -> None:
+    """With the compiled rules in the cache, a process whose replies the gate turns away never
+    imports spaCy (half of a one-reply command's start-up); the first reply that needs it does."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "TONECHECK_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("TONECHECK_NO_CACHE", None)
+    code = _FRESH_PROCESS.format(
+        quiet="Thanks, the parcel left the warehouse today.", phrase="As I said in my last email, it left today."
+    )
+    runs = [
+        subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.split()
+        for _ in range(2)
+    ]
+    # the first process compiles the rules, which needs the tokenizer; the second reads the cache
+    assert runs[0][:2] == ["True", "True"]
+    assert runs[1][:2] == ["False", "True"]
+    assert runs[0][2:] == runs[1][2:]
+    assert "PAG002" in runs[1][3]
+
+
+def test_threads_build_a_lazy_pipeline_once() -> None:
+    import threading
+
+    Engine(Config())  # compiles the rules into the cache (tests run with one)
+    engine = Engine(Config())
+    assert not engine._pipeline_built
+    builds: list[int] = []
+    build = engine._build_pipeline
+
+    def counted(data: Any) -> None:
+        builds.append(1)
+        build(data)
+
+    engine._build_pipeline = counted  # type: ignore[method-assign]
+    text = "As I said in my last email, the refund is on its way."
+    results: list[list[str]] = []
+    barrier = threading.Barrier(8)
+
+    def run() -> None:
+        barrier.wait()
+        results.append([f.code for f in engine.check(text, mode="draft").findings])
+
+    threads = [threading.Thread(target=run) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 8 and all(r == results[0] for r in results) and "PAG002" in results[0]
+    assert engine._pipeline_built and len(builds) == 1
+
+
+# -- a long reply is tokenized only in the blocks that may hold a phrase ---------------------------
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_blocks_of_a_long_reply_give_the_findings_of_the_whole(
+    engines: list[Engine], data: st.DataObject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Blocks between blank lines are tokenized alone only when they may hold a phrase: the
+    findings (whole reports) are those of tokenizing the whole reply."""
+    import tonecheck._engine.linter as linter
+
+    engine = data.draw(st.sampled_from(engines))
+    phrases = _phrases(engine)
+    plain = ["Thanks for your patience.", "The parcel left today.", "Order 1234 is on its way.", "Best,\nAnna"]
+    blocks = data.draw(
+        st.lists(
+            st.lists(st.one_of(st.sampled_from(plain), st.sampled_from(phrases), _FILLER), min_size=1, max_size=6).map(
+                " ".join
+            ),
+            min_size=2,
+            max_size=40,
+        )
+    )
+    separators = data.draw(st.lists(st.sampled_from(["\n\n", "\n\n\n", "\n \n", " \n\n ", "\n"]), min_size=len(blocks)))
+    text = "".join(b + sep for b, sep in zip(blocks, separators, strict=False)).strip() or "Thanks."
+    monkeypatch.setattr(linter, "_BLOCKS_FROM", 0)
+    by_blocks = engine.check(text, mode="draft")
+    monkeypatch.setattr(linter, "_BLOCKS_FROM", 10**9)
+    whole = engine.check(text, mode="draft")
+    assert by_blocks == whole
+
+
+def test_only_the_blocks_that_may_match_are_tokenized() -> None:
+    engine = get_engine()
+    quiet = "Thanks for your patience, the parcel left our warehouse today.\n\n" * 60
+    text = quiet + "As I said in my last email, it is on its way.\n\n" + quiet
+    blocks = engine._blocks_to_match(text.lower(), _gate(engine))
+    assert len(blocks) == 1 and text[blocks[0][0] : blocks[0][1]].startswith("As I said")
+    assert [f.code for f in tonecheck.check(text).findings] == ["PAG002"]
