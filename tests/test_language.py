@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import tonecheck
 from tonecheck import Config, RuleError
@@ -780,6 +782,41 @@ def test_a_long_text_is_sampled_as_if_it_were_cleaned_whole(text):
 
     assert len(text) > 2 * _langid.SAMPLE_CHARS
     assert _langid.sample(text) == _langid.clean(text)[: _langid.SAMPLE_CHARS]
+
+
+_NOISY = st.lists(
+    st.sampled_from(
+        [
+            *list("ab Zé\xa0\t\n\x1c@.:/{}[]<>%$_-0123456789’😀"),
+            "http://",
+            "https://",
+            "www.",
+            "{{",
+            "}}",
+            "@x",
+            "a@b.c",
+            "%NAME%",
+            "$5",
+            "<b>",
+            "[x]",
+        ]
+    ),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_NOISY, st.text(max_size=80)))
+def test_cleaning_leaves_out_only_noise_the_whole_alternation_finds(text):
+    """clean() runs only the noise alternatives a text may match (and an ASCII text in `re`, or
+    in its bytes when it holds none but numbers): the words it keeps are those of the whole
+    alternation, every alternative in `regex`."""
+    import regex
+
+    from tonecheck import _langid
+
+    whole = regex.compile("|".join(part for part, _ in _langid._NOISE_PARTS))
+    assert _langid.clean(text) == " ".join(whole.sub(" ", text).split())
 
 
 def test_the_detector_model_is_mapped_from_the_cache_and_ranks_as_the_shipped_model(monkeypatch, tmp_path):

@@ -45,15 +45,24 @@ SAME_SCRIPT_MARGIN = 0.5
 # The alternatives, in order, each with a piece of text it cannot match without: those whose
 # piece is not in the text are left out (same matches), so "\S+@\S+" and "\{\{.*?\}\}", which
 # rescan the rest of a word or line from every position, run only when they may match (a long
-# run of "-" or "{" made the one pattern quadratic).
+# run of "-" or "{" made the one pattern quadratic), and the alternation `re` runs on most
+# replies has a first character to skip to (5 us a reply; see _may_hold_address).
 _NOISE_PARTS = (
-    (r"https?://\S+|www\.\S+", ""),
+    (r"https?://\S+", "http"),
+    (r"www\.\S+", "www."),
     # an address from its word's start only, possessively: linear on a long run of non-spaces
-    (r"(?<!\S)[^\s@]++@\S+|@\w+", "@"),
+    (r"(?<!\S)[^\s@]++@\S+", "@"),  # (only if _may_hold_address too)
+    (r"@\w+", "@"),
     (r"\{\{.*?\}\}", "}}"),
-    (r"\{[^{}\n]{0,40}\}|\[[^\[\]\n]{0,40}\]|<[^<>\n]{0,40}>|%[A-Za-z_]+%|\$\w+|\d+", ""),
+    (r"\{[^{}\n]{0,40}\}", "{"),
+    (r"\[[^\[\]\n]{0,40}\]", "["),
+    (r"<[^<>\n]{0,40}>", "<"),
+    (r"%[A-Za-z_]+%", "%"),
+    (r"\$\w+", "$"),
+    (r"\d+", ""),
 )
 _NOISE: dict[tuple[bool, ...], Lazy] = {}
+_ADDRESS_NOT_AFTER = frozenset("@ \t\n\r\v\f")
 # The same alternatives for an ASCII text, in the standard library's `re` (twice as fast on a
 # short text): on ASCII, `re` and `regex` agree on \w, \d and `.`; `regex`'s \s is
 # [\t\n\v\f\r ], while `re`'s also takes \x1c-\x1f, so whitespace is spelt out.
@@ -61,19 +70,45 @@ _ASCII_NOISE: dict[tuple[bool, ...], re.Pattern[str]] = {}
 _ASCII_SPACE = r"\t\n\v\f\r "
 
 
-def _noise(text: str) -> Lazy:
-    key = tuple(piece in text for _, piece in _NOISE_PARTS)
+_NOISE_PIECES = tuple(piece for _, piece in _NOISE_PARTS)
+_DOUBLE_BRACES = _NOISE_PIECES.index("}}")
+_ADDRESS_AT = next(index for index, (part, _) in enumerate(_NOISE_PARTS) if part.startswith("(?<!\\S)"))
+
+
+def _noise_key(text: str) -> tuple[bool, ...]:
+    """Which of the noise parts may match in the text."""
+    key = list(map(text.__contains__, _NOISE_PIECES))
+    if key[_ADDRESS_AT]:
+        key[_ADDRESS_AT] = _may_hold_address(text)
+    return tuple(key)
+
+
+def _may_hold_address(text: str) -> bool:
+    """Whether an "@" follows a character that is neither "@" nor ASCII whitespace: where an
+    address can be found at all. (Its pattern alone has no literal to look for: left out of the
+    alternatives, the rest start with one, which `re` then skips to. Most "@" are @handles.) The
+    answer is never False where an address can be: the characters this takes for whitespace are
+    whitespace to `re`'s ASCII pattern and to `regex` alike."""
+    at = text.find("@", 1)
+    while at > 0:
+        if text[at - 1] not in _ADDRESS_NOT_AFTER:
+            return True
+        at = text.find("@", at + 1)
+    return False
+
+
+def _noise(key: tuple[bool, ...]) -> Lazy:
+    """The alternatives a text may match, from which pieces it holds (`key`: one bool per part)."""
     found = _NOISE.get(key)
     if found is None:
         found = _NOISE[key] = Lazy("|".join(part for (part, _), kept in zip(_NOISE_PARTS, key, strict=True) if kept))
     return found
 
 
-def _ascii_noise(text: str) -> re.Pattern[str]:
-    key = tuple(piece in text for _, piece in _NOISE_PARTS)
+def _ascii_noise(key: tuple[bool, ...]) -> re.Pattern[str]:
     found = _ASCII_NOISE.get(key)
     if found is None:
-        source = _noise(text).source.replace(r"\S", f"[^{_ASCII_SPACE}]").replace(r"\s", _ASCII_SPACE)
+        source = _noise(key).source.replace(r"\S", f"[^{_ASCII_SPACE}]").replace(r"\s", _ASCII_SPACE)
         found = _ASCII_NOISE[key] = re.compile(source)
     return found
 
@@ -87,15 +122,20 @@ _LATIN = Lazy(r"\p{Latin}")
 _CYRILLIC = Lazy(r"\p{Cyrillic}")
 _WORD = Lazy(r"[\p{L}']+")
 # _WORD on lower-cased ASCII text, whose only letters are a-z: every other character a space
-_ASCII_NOT_WORD = str.maketrans(dict.fromkeys((chr(c) for c in range(128) if not re.fullmatch(r"[a-z']", chr(c))), " "))
+_ASCII_NOT_WORD = bytes(c if chr(c) in string.ascii_lowercase + "'" else ord(" ") for c in range(256))
 _ASCII_LETTERS = string.ascii_letters.encode("ascii")
+
+
+def _ascii_letters(text: str) -> int:
+    encoded = text.encode("ascii")
+    return len(encoded) - len(encoded.translate(None, _ASCII_LETTERS))
 
 
 def script_of(text: str) -> str | None:
     """The script most of the text's letters are written in ("Latin", "Cyrillic", ...), or None."""
     sample = text[:2000]
     if sample.isascii():  # most replies: every letter is Latin, and no letter-by-letter count is needed
-        return "Latin" if letters(sample) else None
+        return "Latin" if _ascii_letters(sample) else None
     total = letters(sample)
     # a-z and A-Z are Latin letters, so a text most of whose letters are those is Latin: counted in
     # its UTF-8 bytes, where no other character has a byte below 128, without a letter-by-letter pass
@@ -120,24 +160,29 @@ def script_of(text: str) -> str | None:
 
 def letters(text: str) -> int:
     if text.isascii():  # the letters of an ASCII text are a-z and A-Z: counted by deleting them, in C
-        return len(text) - len(text.encode("ascii").translate(None, _ASCII_LETTERS))
+        return _ascii_letters(text)
     return sum(map(str.isalpha, text))
 
 
-# what the noise patterns need besides digits: an ASCII text without any of these holds no noise
-# but numbers, which a translation to spaces removes as the patterns' substitution would
-_NOISE_MARKS = ("http", "www.", "@", "{", "[", "<", "%", "$")
-_DIGITS_TO_SPACES = str.maketrans(dict.fromkeys("0123456789", " "))
+# An ASCII text that holds none of the noise parts' pieces but numbers is cleaned in its bytes:
+# digits made spaces as the patterns' substitution would, and \x1c-\x1f too, which str.split()
+# splits at and bytes.split() would not.
+_ASCII_DIGITS_TO_SPACES = bytes(ord(" ") if chr(c).isdigit() or 0x1C <= c <= 0x1F else c for c in range(128)) + bytes(
+    range(128, 256)
+)
 
 
 def clean(text: str) -> str:
     """The words a person wrote: no links, addresses, handles, placeholders or numbers."""
-    if text.isascii() and not any(map(text.__contains__, _NOISE_MARKS)):
-        return " ".join(text.translate(_DIGITS_TO_SPACES).split())
-    # (`re` only without "}}": its lazy "{{.*?}}" rescans the rest of the line from every "{{",
-    # quadratic on a long line of them, where `regex` stays linear)
-    noise = _ascii_noise(text) if text.isascii() and "}}" not in text else _noise(text)
-    return " ".join(noise.sub(" ", text).split())
+    key = _noise_key(text)
+    if text.isascii():
+        if not any(key[:-1]):  # (the last piece, "", is in every text)
+            return b" ".join(text.encode("ascii").translate(_ASCII_DIGITS_TO_SPACES).split()).decode("ascii")
+        # (`re` only without "}}": its lazy "{{.*?}}" rescans the rest of the line from every "{{",
+        # quadratic on a long line of them, where `regex` stays linear)
+        if not key[_DOUBLE_BRACES]:
+            return " ".join(_ascii_noise(key).sub(" ", text).split())
+    return " ".join(_noise(key).sub(" ", text).split())
 
 
 def sample(text: str) -> str:
@@ -302,9 +347,10 @@ def rank(text: str) -> list[tuple[str, float]]:
 
 def common_share(words: str, common: frozenset[str]) -> float:
     """The share of the words that are among a language's most common words."""
-    lowered = words.lower()
-    # (an ASCII text's words by one C pass: every character but a-z and ' made a space)
-    found = lowered.translate(_ASCII_NOT_WORD).split() if lowered.isascii() else _WORD.findall(lowered)
+    if words.isascii():  # its words by one C pass over its bytes: every character but a-z and ' made a space
+        found = words.encode("ascii").lower().translate(_ASCII_NOT_WORD).decode("ascii").split()
+    else:
+        found = _WORD.findall(words.lower())
     return sum(map(common.__contains__, found)) / len(found) if len(found) >= MIN_WORDS_FOR_SHARE else 0.0
 
 
@@ -319,9 +365,13 @@ def detect(
     # a few hundred characters tell the language as well as a whole long reply, at a fraction of
     # the cost (the detector's time grows with the text)
     words = sample(text)
-    script = script_of(words)
+    if words.isascii():  # (its letters counted once: they tell its script too)
+        count = _ascii_letters(words)
+        script: str | None = "Latin" if count else None
+    else:
+        count, script = letters(words), script_of(words)
     fallback = default if script in (None, script_of_language(default)) else by_script.get(script, default)
-    if letters(words) < MIN_LETTERS:
+    if count < MIN_LETTERS:
         return fallback
     if common and fallback in common and common_share(words, common[fallback]) >= COMMON_SHARE:
         return fallback

@@ -86,9 +86,12 @@ class PhraseGate:
         def rarity(norm: str) -> tuple[int, bool, int, int]:
             found = by_norm[norm]
             texts = {form.text for form in found}
+            whole = all(_whole_word(form) for form in found)
+            # a word with a text that is no whole run of word characters ("," "-" "m" of "I'm") is
+            # looked for as a substring: in nearly every reply, and by a scan of its own
             return (
-                0 if texts & common else 1 if texts & frequent else 2,
-                all(_whole_word(form) for form in found),
+                0 if texts & common or not whole else 1 if texts & frequent else 2,
+                whole,
                 min(len(form.text) for form in found),
                 -len(found),
             )
@@ -130,7 +133,11 @@ class PhraseGate:
         present: set[int] = set()
         by_run = self._by_run
         # an ASCII reply's runs of word characters by one C pass (its other characters made spaces)
-        runs = lowered.translate(_ASCII_NON_WORD).split() if lowered.isascii() else _WORD_RUN.findall(lowered)
+        # (bytes.translate: a table lookup a byte, three times faster than str.translate's)
+        if lowered.isascii():
+            runs = lowered.encode("ascii").translate(_ASCII_NON_WORD).decode("ascii").split()
+        else:
+            runs = _WORD_RUN.findall(lowered)
         for run in self._runs.intersection(runs):
             present |= by_run[run]
         for text, index in self._odd_anchors:
@@ -164,4 +171,4 @@ def _whole_word(form: Form) -> bool:
 
 
 _WORD_RUN = re.compile(r"\w+")
-_ASCII_NON_WORD = str.maketrans(dict.fromkeys((c for c in map(chr, range(128)) if not re.match(r"\w", c)), " "))
+_ASCII_NON_WORD = bytes(c if c < 128 and re.match(r"\w", chr(c)) else ord(" ") for c in range(256))
