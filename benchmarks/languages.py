@@ -26,8 +26,17 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from real_judged import REAL  # noqa: E402
 
-from tonecheck._engine.linter import get_engine  # noqa: E402
-from tonecheck._langid import clean, letters  # noqa: E402
+from tonecheck._engine.linter import _common_words, get_engine  # noqa: E402
+from tonecheck._langid import (  # noqa: E402
+    COMMON_SHARE,
+    MIN_WORDS_FOR_SHARE,
+    QUICK_SHARE,
+    clean,
+    common_share,
+    letters,
+    sample,
+)
+from tonecheck._text import word_runs  # noqa: E402
 
 
 def corpora() -> list[tuple[str, str, str]]:
@@ -65,8 +74,17 @@ def main() -> int:
     per_band: Counter[tuple[str, bool]] = Counter()
     judged: Counter[str] = Counter()
     wrong: list[tuple[str, str, str]] = []
+    common = _common_words()[engine.config.default_language]
+    # the highest share of the default language's common words in a reply judged to be in another
+    # language: how far below the detector's shortcuts (COMMON_SHARE, QUICK_SHARE) other languages stay
+    highest = {"sample": 0.0, "words": 0.0}
     for corpus, expected, text in corpora():
         report = engine.check(text, mode="saved")
+        if report.language != engine.config.default_language:
+            highest["sample"] = max(highest["sample"], common_share(sample(text), common))
+            runs = word_runs(text.lower())
+            if len(runs) >= MIN_WORDS_FOR_SHARE:
+                highest["words"] = max(highest["words"], sum(map(common.__contains__, runs)) / len(runs))
         right = report.language == expected
         per_corpus[(corpus, right)] += 1
         per_band[(_band(letters(clean(text))), right)] += 1
@@ -86,6 +104,11 @@ def main() -> int:
         if ok + bad:
             print(f"  {band:6} {ok:6}/{ok + bad:<6} {ok / (ok + bad):.4f}")
     print("\nmisjudged as:", dict(judged.most_common()))
+    print(
+        f"\nhighest share of the default language's common words in a reply judged to be in another:"
+        f"\n  in the cleaned sample {highest['sample']:.3f} (taken as the default from COMMON_SHARE = {COMMON_SHARE})"
+        f"\n  in all its words      {highest['words']:.3f} (the first look, from QUICK_SHARE = {QUICK_SHARE})"
+    )
     for corpus, language, text in wrong[: args.show]:
         print(f"\n--- {corpus} judged {language}:\n{text[:300]}")
     return 0

@@ -819,6 +819,66 @@ def test_cleaning_leaves_out_only_noise_the_whole_alternation_finds(text):
     assert _langid.clean(text) == " ".join(whole.sub(" ", text).split())
 
 
+def _quick_and_full(text):
+    """The detector's answer with the first look (as the engine calls it) and without."""
+    from tonecheck._engine.linter import _common_words, _pack_scripts
+    from tonecheck._langid import QUICK_LOOK_CHARS, detect
+    from tonecheck._text import word_runs
+
+    lowered = text.lower()
+    runs = word_runs(lowered) if lowered.isascii() and len(lowered) <= QUICK_LOOK_CHARS else None
+    options = {"default": "en", "by_script": _pack_scripts(), "common": _common_words()}
+    return detect(text, **options, runs=runs), detect(text, **options)
+
+
+def test_the_first_look_agrees_with_the_full_detector_on_every_corpus():
+    """The first look (common words among all of a short ASCII reply's words, before any
+    cleaning) takes a reply only where the full path, cleaning and model, says the same: on every
+    labelled and real reply here, read as the engine reads it (quoted history and code blanked)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import languages
+
+    from tonecheck._engine.linter import _scan_text
+    from tonecheck._text import lone_cr_to_lf
+
+    rows = languages.corpora()
+    assert len(rows) > 30_000, "the shared real corpus (../shared/corpora/real) must be beside the repository"
+    differ = []
+    for corpus, _, text in rows:
+        lines = lone_cr_to_lf(text)
+        quick, full = _quick_and_full(_scan_text(lines, analyse(lines, ENGLISH)))
+        if quick != full:
+            differ.append((corpus, quick, full, text[:80]))
+    assert differ == []
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # a reply in another language whose links are mostly English words: the links are not read
+        (
+            "Hola Marta, gracias por escribirnos. Ya revisamos tu pedido y lo enviaremos el lunes por la "
+            "tarde con el transportista de siempre. "
+            "https://example.com/what-to-do-if-your-order-is-late-and-how-we-can-help-you-with-it-now "
+            "https://example.com/how-to-get-the-most-out-of-your-new-account-and-what-you-can-do-with-it "
+            "https://example.com/all-of-the-ways-you-can-get-in-touch-with-us-if-you-need-to",
+            "es",
+        ),
+        (
+            "Hallo Sanne, bedankt voor je bericht. Ik heb je bestelling gecontroleerd en het pakket is "
+            "gisteren verzonden. Als je nog vragen hebt, laat het me weten.",
+            "nl",
+        ),
+        ("Hi Sam, thanks for your message. We have sent the parcel today and it should be with you soon.", "en"),
+    ],
+)
+def test_the_first_look_takes_only_what_the_full_path_would_say(text, language):
+    quick, full = _quick_and_full(text)
+    assert quick == full
+    if language is not None:
+        assert full == language
+
+
 def test_the_detector_model_is_mapped_from_the_cache_and_ranks_as_the_shipped_model(monkeypatch, tmp_path):
     """The model is kept uncompressed in tonecheck's cache and mapped into memory, not copied; it
     ranks every language exactly as the model read from py3langid's own file. A cache file cut

@@ -187,3 +187,15 @@ def delimited_spans(text: str, kinds: Sequence[tuple[re.Pattern[str], re.Pattern
             return spans
         spans.append(best)
         pos = best[1]
+
+
+_WORD_RUN = re.compile(r"\w+")
+# \w in ASCII as bytes: a word character stays, every other character becomes a space
+_ASCII_NON_WORD = bytes(c if c < 128 and re.match(r"\w", chr(c)) else ord(" ") for c in range(256))
+
+
+def word_runs(text: str) -> list[str]:
+    """The text's runs of word characters (`\\w+`), in order."""
+    if text.isascii():  # by one C pass over its bytes (bytes.translate: 3x faster than str's)
+        return text.encode("ascii").translate(_ASCII_NON_WORD).decode("ascii").split()
+    return _WORD_RUN.findall(text)

@@ -21,7 +21,7 @@ from .._detectors.acronyms import audience_lists, explained, for_the_audience, i
 from .._detectors.base import REGISTRY, Hit, PlaceholderOptions, Scan, SpanIndex, phrase_sets
 from .._detectors.closing import closing_element_names
 from .._exceptions import ConfigError, InputError, RuleError
-from .._langid import detect
+from .._langid import QUICK_LOOK_CHARS, detect
 from .._language import DEFAULT_LANGUAGE, Language, language_data, packs
 from .._lazy import Lazy
 from .._ruleset import matcher_keys
@@ -39,7 +39,16 @@ from .._ruleset.schema import (
     TokenPatternRule,
 )
 from .._ruleset.templates import render
-from .._text import MAX_CHARS, LineIndex, _lower, _normalise_context, _normalise_words, _straighten, lone_cr_to_lf
+from .._text import (
+    MAX_CHARS,
+    LineIndex,
+    _lower,
+    _normalise_context,
+    _normalise_words,
+    _straighten,
+    lone_cr_to_lf,
+    word_runs,
+)
 from .._types import NOT_CHECKED, Channel, Finding, Mode, Report, Severity, Suggestion
 from .context import Around, compile_cue_set
 from .limits import record_timeout, regex_timeout
@@ -570,9 +579,17 @@ class Engine:
         anatomy = analyse(lines_text, self.language)
         scan_text = _scan_text(lines_text, anatomy)
         code = language or (self.config.language if self.config.language != "auto" else None)
+        lowered = scan_text.lower()
+        runs = None
         if code is None:
+            # a short ASCII reply's words, read once: for the detector's first look and the phrase gate
+            runs = word_runs(lowered) if lowered.isascii() and len(lowered) <= QUICK_LOOK_CHARS else None
             code = detect(
-                scan_text, default=self.config.default_language, by_script=_pack_scripts(), common=_common_words()
+                scan_text,
+                default=self.config.default_language,
+                by_script=_pack_scripts(),
+                common=_common_words(),
+                runs=runs,
             )
         if code != self.language.code:
             other = self.for_language(code)
@@ -584,6 +601,8 @@ class Engine:
             text,
             anatomy=anatomy,
             scan_text=scan_text,
+            lowered=lowered,
+            runs=runs,
             mode=mode,
             context=context,
             channel=channel,
@@ -670,6 +689,8 @@ class Engine:
         *,
         anatomy: Anatomy,
         scan_text: str,
+        lowered: str,
+        runs: list[str] | None,
         mode: Mode,
         context: Mapping[str, str] | None,
         channel: Channel | None,
@@ -677,14 +698,13 @@ class Engine:
     ) -> Report:
         # Tokenize a lower-cased copy: spaCy splits "can't" but not "CAN'T". Offsets must stay
         # the same, so this is skipped in the rare text whose lower case changes length ("İ").
-        lowered = scan_text.lower()
         same_length = len(lowered) == len(scan_text)
         gate = self.phrase_gate
         # what is tokenized, as (offset, doc): only what a phrase or token pattern may match
         docs: list[tuple[int, Any]] = []
         if self.has_matcher or gate is None or not same_length:
             docs.append((0, self._tokenize(lowered if same_length else scan_text)))
-        elif gate.may_match(lowered):
+        elif gate.may_match(lowered, runs):
             docs = [(start, self._tokenize(lowered[start:end])) for start, end in self._blocks_to_match(lowered, gate)]
         doc = docs[0][1] if len(docs) == 1 and docs[0][0] == 0 else None  # the whole reply, if that is what it is
         if channel is None:
