@@ -42,7 +42,8 @@ COMMON_SHARE = 0.3
 MIN_WORDS_FOR_SHARE = 8
 # The first look, before any cleaning: an ASCII reply of at most QUICK_LOOK_CHARS whose words (its
 # lower-cased runs of word characters outside links; handles and numbers count) are at least this
-# share the default language's common words (of at least MIN_WORDS_FOR_SHARE) is in that language. Noise mostly lowers the share; the bar is above COMMON_SHARE for noise that raises it (a
+# share the default language's common words (of at least MIN_WORDS_FOR_SHARE) is in that language.
+# Noise mostly lowers the share; the bar is above COMMON_SHARE for noise that raises it (a
 # placeholder's English words). It takes 4 in 5 ASCII replies; of the 40,680 on every corpus here,
 # none that the full path judges otherwise (tests/test_language.py).
 QUICK_SHARE = 0.35
