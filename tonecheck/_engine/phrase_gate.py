@@ -20,6 +20,7 @@ a reply whose lower case changes its length (the engine then tokenizes it as wri
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
@@ -73,7 +74,18 @@ class PhraseGate:
     punctuation, "net-30") when it is anywhere in the reply: a substring test, which may let more
     through, never less."""
 
-    __slots__ = ("_by_anchor", "_by_run", "_elsewhere", "_odd_anchors", "_outside", "_runs")
+    __slots__ = (
+        "_anchor_by_run",
+        "_anchor_runs",
+        "_anchors",
+        "_by_anchor",
+        "_by_anchor_outside",
+        "_by_run",
+        "_elsewhere",
+        "_odd_anchors",
+        "_outside",
+        "_runs",
+    )
 
     def __init__(
         self,
@@ -126,38 +138,51 @@ class PhraseGate:
         self._runs = frozenset(by_run)
         self._elsewhere = {index: tuple(sorted(texts)) for index, texts in elsewhere.items()}
         self._outside = frozenset(self._elsewhere)  # the words with a text that is no run of word characters
-        # anchors with a text that is no run of word characters: looked for in every reply
-        self._odd_anchors = tuple(
-            (text, index) for index in sorted(self._by_anchor) for text in self._elsewhere.get(index, ())
-        )
+        self._anchors = frozenset(self._by_anchor)
+        # of an anchor's word sets, those with a word that may be in the reply outside its runs
+        self._by_anchor_outside = {
+            anchor: needs
+            for anchor, sets in self._by_anchor.items()
+            if (needs := [n for n in sets if n & self._outside])
+        }
+        # the anchors by their texts that are runs of word characters
+        anchor_by_run: dict[str, list[int]] = {}
+        for text, indices in self._by_run.items():
+            for index in sorted(indices & self._anchors):
+                anchor_by_run.setdefault(text, []).append(index)
+        self._anchor_by_run = {text: tuple(indices) for text, indices in anchor_by_run.items()}
+        self._anchor_runs = frozenset(anchor_by_run)
+        # anchors with a text that is no run of word characters ("net-30"): looked for in every reply,
+        # grouped by a character each holds ("-"), looked for first
+        odd: dict[str, list[tuple[str, int]]] = {}
+        for index in sorted(self._by_anchor):
+            for text in self._elsewhere.get(index, ()):
+                odd.setdefault(next((c for c in text if not ("a" <= c <= "z")), text), []).append((text, index))
+        self._odd_anchors = tuple((key, tuple(items)) for key, items in sorted(odd.items()))
 
     def may_match(self, lowered: str, runs: list[str] | None = None) -> bool:
         """`runs`: word_runs(lowered), when the caller has them."""
-        present: set[int] = set()
-        by_run = self._by_run
-        for run in self._runs.intersection(word_runs(lowered) if runs is None else runs):
-            present |= by_run[run]
-        for text, index in self._odd_anchors:
-            if text in lowered:
-                present.add(index)
-        if not present:
+        found_runs = self._runs.intersection(word_runs(lowered) if runs is None else runs)
+        odd = [index for key, items in self._odd_anchors if key in lowered for text, index in items if text in lowered]
+        anchor_by_run = self._anchor_by_run
+        anchors = [index for text in self._anchor_runs.intersection(found_runs) for index in anchor_by_run[text]]
+        if not anchors and not odd:
             return False
-        elsewhere = self._elsewhere
-        found: dict[int, bool] = {}  # words looked for outside the runs, this reply
-
-        def found_elsewhere(index: int) -> bool:
-            answer = found.get(index)
-            if answer is None:
-                answer = found[index] = any(text in lowered for text in elsewhere.get(index, ()))
-            return answer
-
+        anchors += odd
+        # the chosen words in the reply as runs of word characters, and the anchors found elsewhere
+        present = set(itertools.chain.from_iterable(map(self._by_run.__getitem__, found_runs)))
+        present.update(odd)
         by_anchor = self._by_anchor
+        if any(map(present.issuperset, itertools.chain.from_iterable(map(by_anchor.__getitem__, anchors)))):
+            return True
+        # a set whose missing words may be in the reply outside its runs: looked for there
+        by_anchor_outside = self._by_anchor_outside
+        elsewhere = self._elsewhere
         outside = self._outside
-        for word in [word for word in present if word in by_anchor]:
-            for needs in by_anchor[word]:
+        for anchor in anchors:
+            for needs in by_anchor_outside.get(anchor, ()):
                 missing = needs - present
-                # (a missing word that is only ever a run of word characters is not in the reply)
-                if missing <= outside and all(map(found_elsewhere, missing)):
+                if missing <= outside and all(any(text in lowered for text in elsewhere[i]) for i in missing):
                     return True
         return False
 
