@@ -102,6 +102,7 @@ ANCHORED = {
     "tonecheck._anatomy._SOCIAL_OPENER": "match at the start of a reply",
     "tonecheck._detectors.acronyms._ACRONYM_SHAPE": "fullmatch on a run of capitals",
     "tonecheck._detectors.acronyms._Explanations.after": "match after a term, in a 120-character window",
+    "tonecheck._detectors.acronyms._Explanations.plain_alternative": "match after a term, in an 80-character window",
     "tonecheck._detectors.closing._INITIALS": "fullmatch on one sentence",
     "tonecheck._fix.apply._AFTER_REMOVAL": "match at the end of an edit",
     "tonecheck._fix.apply._SPACES": "match at the end of an edit",

@@ -64,7 +64,9 @@ _NOISE_PARTS = (
     # an address from its word's start only, possessively: linear on a long run of non-spaces
     (r"(?<!\S)[^\s@]++@\S+", "@"),  # (only if _may_hold_address too)
     (r"@\w+", "@"),
-    (r"\{\{.*?\}\}", "}}"),
+    # (bounded: "{{.*?}}" rescanned the rest of the line from every "{{", quadratic on a long line
+    # of them with no "}}" after; a placeholder is far shorter)
+    (r"\{\{[^\n]{0,200}?\}\}", "}}"),
     (r"\{[^{}\n]{0,40}\}", "{"),
     (r"\[[^\[\]\n]{0,40}\]", "["),
     (r"<[^<>\n]{0,40}>", "<"),
@@ -82,7 +84,6 @@ _ASCII_SPACE = r"\t\n\v\f\r "
 
 
 _NOISE_PIECES = tuple(piece for _, piece in _NOISE_PARTS)
-_DOUBLE_BRACES = _NOISE_PIECES.index("}}")
 _ADDRESS_AT = next(index for index, (part, _) in enumerate(_NOISE_PARTS) if part.startswith("(?<!\\S)"))
 
 
@@ -190,10 +191,7 @@ def clean(text: str) -> str:
     if text.isascii():
         if not any(key[:-1]):  # (the last piece, "", is in every text)
             return b" ".join(text.encode("ascii").translate(_ASCII_DIGITS_TO_SPACES).split()).decode("ascii")
-        # (`re` only without "}}": its lazy "{{.*?}}" rescans the rest of the line from every "{{",
-        # quadratic on a long line of them, where `regex` stays linear)
-        if not key[_DOUBLE_BRACES]:
-            return " ".join(_ascii_noise(key).sub(" ", text).split())
+        return " ".join(_ascii_noise(key).sub(" ", text).split())
     return " ".join(_noise(key).sub(" ", text).split())
 
 
