@@ -342,11 +342,17 @@ def report_real_judged(args: argparse.Namespace) -> int:
         )
     if figures.unjudged:
         print(f"\n{len(figures.unjudged)} findings are not judged yet: figures count only judged ones")
-        if args.dump_unjudged:
-            with args.dump_unjudged.open("w", encoding="utf-8") as out:
-                for row in figures.unjudged:
-                    out.write(json.dumps(row, ensure_ascii=False) + "\n")
-            print(f"written to {args.dump_unjudged}")
+    if args.dump_unjudged:
+        # the notes, left out of these figures, are judged too (--write-measured counts them)
+        with_notes = tonecheck.Config(preview=args.preview)
+        unjudged = real_judged.evaluate(
+            lambda r: tonecheck.check(r.text, mode=r.mode, config=with_notes).findings, part=part
+        ).unjudged
+        with args.dump_unjudged.open("w", encoding="utf-8") as out:
+            for row in unjudged:
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        notes = sum(row["code"] in NOTES for row in unjudged)
+        print(f"{len(unjudged)} unjudged findings ({notes} of them notes) written to {args.dump_unjudged}")
     return 0
 
 

@@ -7,8 +7,11 @@ licences forbid copying several of them). One JSON object per line, by `kind`:
   `report`, split by source or brand, never at random), `mode` (`saved` for templates, `draft`
   for sent replies) and `recall` (true when the whole reply was read for what should be flagged).
 - `finding`: a verdict on one finding: `file`, `id`, `start`, `end`, `category`, `code` (the rule
-  that raised it when judged; verdicts are matched by span and category, so a renumbered rule keeps
-  them), `match`, `verdict` (`correct` or `wrong`) and `reason`.
+  that raised it when judged; verdicts are matched by span, category and whether that rule is a
+  note, so a renumbered rule keeps them), `match`, `verdict` (`correct` or `wrong`) and `reason`. A
+  note (`kind: note`, e.g. NEG005) remarks on text that is fine, so a verdict on a finding of its
+  category on the same span ("no refusal here") says nothing about it: notes have verdicts of
+  their own.
 - `expected`: on a `recall` reply, a span a support lead would want flagged: `file`, `id`,
   `start`, `end`, `category`, `reason`.
 
@@ -116,8 +119,27 @@ def load_replies(records: Iterable[dict[str, Any]], real: Path = REAL) -> list[R
     ]
 
 
-def finding_key(file: str, reply_id: str, start: int, end: int, category: str) -> tuple[str, str, int, int, str]:
-    return (file, reply_id, start, end, category)
+def finding_key(
+    file: str, reply_id: str, start: int, end: int, category: str, code: str
+) -> tuple[str, str, int, int, str, bool]:
+    """What a verdict is matched by: the span, the category and whether `code` is a note rule."""
+    return (file, reply_id, start, end, category, code in note_codes())
+
+
+_NOTE_CODES: frozenset[str] | None = None
+
+
+def note_codes() -> frozenset[str]:
+    """The codes of the note rules (`kind: note`) of every language."""
+    global _NOTE_CODES
+    if _NOTE_CODES is None:
+        from tonecheck._language import packs
+        from tonecheck._ruleset.load import load_rules
+
+        _NOTE_CODES = frozenset(
+            rule.code for language in packs() for rule in load_rules((), language).rules if rule.kind == "note"
+        )
+    return _NOTE_CODES
 
 
 @dataclass
@@ -146,7 +168,7 @@ def evaluate(
     end, match). `part` restricts the figures to `tuning` or `report` replies (None: both)."""
     records = read_judged() if records is None else records
     verdicts = {
-        finding_key(r["file"], r["id"], r["start"], r["end"], r["category"]): r
+        finding_key(r["file"], r["id"], r["start"], r["end"], r["category"], r["code"]): r
         for r in records
         if r["kind"] == "finding"
     }
@@ -167,7 +189,7 @@ def evaluate(
             for f in findings:
                 if f.code != reply.supplement:
                     continue
-                verdict = verdicts.get(finding_key(reply.file, reply.id, f.start, f.end, f.category))
+                verdict = verdicts.get(finding_key(reply.file, reply.id, f.start, f.end, f.category, f.code))
                 per_rule[f.code][
                     "unjudged" if verdict is None else "correct" if verdict["verdict"] == "correct" else "wrong"
                 ] += 1
@@ -180,7 +202,7 @@ def evaluate(
         for category in {f.category for f in findings}:
             flagged[genre][category] += 1
         for f in findings:
-            verdict = verdicts.get(finding_key(reply.file, reply.id, f.start, f.end, f.category))
+            verdict = verdicts.get(finding_key(reply.file, reply.id, f.start, f.end, f.category, f.code))
             if verdict is None:
                 unjudged.append(_unjudged(reply, f))
                 per_rule[f.code]["unjudged"] += 1

@@ -57,3 +57,40 @@ def test_tonecheck_rule_shows_the_measured_figures(run_cli):
     entry = MEASURED["NEG001"]
     assert f"over {entry['real_judged']} findings" in result.out
     assert "preview" in result.out.split("\n", 1)[0]
+
+
+def test_a_note_has_verdicts_of_its_own(tmp_path):
+    """A note (kind: note) remarks on text that is fine: a verdict on a finding of its category on
+    the same span ("no refusal here") is not a verdict on the note, which needs its own."""
+    from types import SimpleNamespace
+
+    assert "NEG005" in real_judged.note_codes() and "NEG001" not in real_judged.note_codes()
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "replies.jsonl").write_text(
+        json.dumps({"id": "r1", "text": "We can't add that yet, but I've passed it on."}) + "\n", encoding="utf-8"
+    )
+    reply = {
+        "kind": "reply",
+        "file": "src/replies.jsonl",
+        "id": "r1",
+        "part": "tuning",
+        "mode": "draft",
+        "recall": False,
+    }
+    span = {"file": "src/replies.jsonl", "id": "r1", "start": 0, "end": 8, "category": "negative-language"}
+    refusal_wrong = {"kind": "finding", **span, "code": "NEG001", "match": "We can't", "verdict": "wrong"}
+    findings = [
+        SimpleNamespace(code=code, category="negative-language", start=0, end=8, match="We can't", message="m")
+        for code in ("NEG001", "NEG005")
+    ]
+    for f in findings:
+        f.suggestions = ()
+
+    def figures(records):
+        return real_judged.evaluate(lambda r: findings, part=None, records=records, real=tmp_path).per_rule
+
+    judged = figures([reply, refusal_wrong])
+    assert judged["NEG001"]["wrong"] == 1 and judged["NEG005"] == {"unjudged": 1}
+    note_right = {"kind": "finding", **span, "code": "NEG005", "match": "We can't", "verdict": "correct"}
+    judged = figures([reply, refusal_wrong, note_right])
+    assert judged["NEG001"]["wrong"] == 1 and judged["NEG005"] == {"correct": 1}
