@@ -96,6 +96,7 @@ REVIEW_SHAPES: dict[str, str] = {  # unit repeated to the size; from the reliabi
     "markdown link": "](" + " " * 50,
     "history headers": "On Mon, 3 Jun 2024, Sam <sam@example.com> wrote:\n> x\n",
     "acronyms": "API DNS SSO TTL ",
+    "jargon rewrites": "We whitelisted your IP and cleared the cache. ",  # each rewrite read the text before it
     "placeholders": "[Customer Name] {{first_name}} ",
     "suppressions": "<!-- tonecheck: ignore NEG001 --> No, we can't.\n",
     "tabs then text": "\t" * 40 + "x",

@@ -120,6 +120,7 @@ _GREETING = _Built(
 )
 _WORD_AFTER = Lazy(r"[ \t]*([A-Za-z][\w'’-]*)")
 _WORD_BEFORE = Lazy(r"([A-Za-z][\w'’-]*)[ \t]*$")
+_HYPHEN_OR_SLASH_WORD = Lazy(r"[-/]\w")
 _PLURAL = Lazy(r"^(?:[A-Z0-9]{2,}s|[a-z][a-z-]*[^su]s)$")
 
 
@@ -402,7 +403,8 @@ def plain_edit(text: str, start: int, end: int, plain: str) -> tuple[int, int, s
     """The edit that puts a jargon term's plain wording in its place, or None where the wording
     would not read right there (then the wording is only advice)."""
     term = text[start:end]
-    if regex.search(r"[-/]\Z", text[:start]) or regex.match(r"[-/]\w", text[end:]):
+    # (tests at the offsets: a copy of the text before or after the term made a long text's edits quadratic)
+    if text[start - 1 : start] in ("-", "/") or _HYPHEN_OR_SLASH_WORD.match(text, end):
         return None  # part of a hyphenated or slashed word: "SSO-enabled", "DNS/hosting"
     after = _WORD_AFTER.match(text, end)
     next_word = after.group(1) if after else None  # None after punctuation: the term ends its phrase
@@ -417,7 +419,7 @@ def plain_edit(text: str, start: int, end: int, plain: str) -> tuple[int, int, s
         return None  # "a WIP" -> "an in progress"
     if _COORDINATOR.search(plain) and (prev_low in _COORDINATORS or next_low in _COORDINATORS):
         return None  # "triaging and reviewing" -> "reviewing and prioritising and reviewing"
-    tag = _verb_tag(term, text[:start])
+    tag = _verb_tag(term, text[max(0, start - 40) : start])  # (the word before, as for `prev`)
     if tag is not None:  # "whitelisted", "throttling": the wording takes the same form
         if kind in ("np", "pp") or (tag == "VBG" and prev_low in _STATE_PREPOSITIONS):
             return None  # "in provisioning" is a state: "in setting up" is not English
