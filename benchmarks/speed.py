@@ -21,6 +21,10 @@ What it measures (each comparison is timed in alternating or rotated passes in t
   The cost of detecting each reply's language is reported too: check() with language auto
   (the default) against check() with the language given, and the detector's model load
   (from its file and from tonecheck's cache).
+  With `--baseline DIR` (another checkout of tonecheck, e.g. the commit a change must not be
+  slower than): check() of this tree against check() of that one on the same replies, each in
+  fresh processes, alternating (`--baseline-runs`, default 3), CPU time of each process's best
+  pass; both import their dependencies from this Python.
 
 How to run it (from the repo root; the comparators are benchmark-only dependencies)
     pip install -e ".[bench]"                                  # proselint 0.16
@@ -30,6 +34,7 @@ How to run it (from the repo root; the comparators are benchmark-only dependenci
     python benchmarks/speed.py --only folder --only startup    # some parts only (rows 3, 4, 6 here)
     python benchmarks/speed.py --corpus some.jsonl --limit 500
     python benchmarks/speed.py --only throughput,language      # rows 1-2 and the language cost
+    git worktree add ../base faed2e6 && python benchmarks/speed.py --only baseline --baseline ../base
 
 A comparator that is missing is reported as missing (with the command that installs it) and
 its rows say "n/a"; the rest is still measured. The default reply set is every `text` of every
@@ -103,6 +108,7 @@ PARTS = {
     "scaling": "row 5: cost per KB at 1 MB vs at 1 KB",
     "folder": "rows 3, 4 and 6 (a folder): the CLI on a folder vs write-good, cores used, its peak RSS",
     "startup": "row 6 (one reply) and start-up: the CLI on one reply vs import spacy",
+    "baseline": "check() of this tree vs another checkout's (--baseline DIR; runs only with it)",
 }
 
 
@@ -542,6 +548,75 @@ def _rotated(commands: dict[str, tuple[list[str], tuple[int, ...] | None]], runs
     return result
 
 
+# Run in a fresh process per tree: check() of the tonecheck in a given folder over the replies in a
+# JSON Lines file, once untimed (the engine is built, caches fill), then `repeat` timed passes in
+# CPU time. A tree whose check() takes no `mode` is called without it.
+_BASELINE_RUN = """
+import inspect, json, sys, time
+tree, replies_path, repeat, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+sys.path.insert(0, tree)
+import tonecheck
+with open(replies_path, encoding="utf-8") as handle:
+    replies = [json.loads(line) for line in handle]
+takes_mode = "mode" in inspect.signature(tonecheck.check).parameters
+def run():
+    for text, mode in replies:
+        tonecheck.check(text, mode=mode) if takes_mode else tonecheck.check(text)
+run()
+times = []
+for _ in range(repeat):
+    start = time.process_time()
+    run()
+    times.append(time.process_time() - start)
+with open(out, "w", encoding="utf-8") as handle:
+    json.dump({"module": tonecheck.__file__, "seconds": times}, handle)
+"""
+
+
+def baseline(replies: list[tuple[str, str]], tree: Path, runs: int, repeat: int) -> dict:
+    """check() of this tree against check() of another checkout, alternating fresh processes."""
+    if not (tree / "tonecheck" / "__init__.py").is_file():
+        raise SetupError(f"--baseline {tree}: no tonecheck package there (give a checkout's root folder)")
+    trees = {"here": REPO_ROOT, "baseline": tree.resolve()}
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)  # each process imports tonecheck from its own tree only
+    with tempfile.TemporaryDirectory(prefix="tonecheck-baseline-") as work:
+        replies_path = Path(work) / "replies.jsonl"
+        replies_path.write_text("".join(json.dumps(r) + "\n" for r in replies), encoding="utf-8")
+        best: dict[str, list[float]] = {name: [] for name in trees}
+        modules: dict[str, str] = {}
+        for i in range(runs):
+            for name in list(trees)[i % 2 :] + list(trees)[: i % 2]:
+                out = Path(work) / "out.json"
+                done = subprocess.run(
+                    [sys.executable, "-c", _BASELINE_RUN, str(trees[name]), str(replies_path), str(repeat), str(out)],
+                    env=env,
+                    cwd=work,
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
+                if done.returncode != 0:
+                    raise SetupError(f"check() of {trees[name]} failed: {done.stderr.strip()[-500:]}")
+                measured = json.loads(out.read_text(encoding="utf-8"))
+                best[name].append(min(measured["seconds"]))
+                modules[name] = measured["module"]
+            print(f"  baseline round {i + 1}/{runs} done", file=sys.stderr)
+    commit = subprocess.run(
+        ["git", "-C", str(tree), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    return {
+        "tree": str(tree),
+        "commit": commit or None,
+        "modules": modules,
+        "runs": runs,
+        "here_s": statistics.median(best["here"]),
+        "baseline_s": statistics.median(best["baseline"]),
+        "ratio": statistics.median(best["here"]) / statistics.median(best["baseline"]),
+        "ratio_paired": [h / b for h, b in zip(best["here"], best["baseline"])],
+    }
+
+
 def startup(runs: int) -> dict:
     """A fresh CLI on one reply, against `import spacy` (and proselint's CLI when installed)."""
     with tempfile.TemporaryDirectory(prefix="tonecheck-speed-") as tmp:
@@ -752,6 +827,18 @@ def print_table(figures: dict) -> None:
                     f"peak RSS {s[key]['peak_rss_mib']:6.1f} MiB"
                 )
         print(f"  {'ratio tonecheck CLI / import spacy':<40}{s['ratio']:>6.2f}x")
+    b = figures.get("baseline")
+    if b is not None:
+        print()
+        where = f"{b['tree']}" + (f" at {b['commit']}" if b["commit"] else "")
+        print(f"check() here vs {where} (median of {b['runs']} alternating processes, each its best pass, CPU):")
+        print(f"  {'this tree, s':<40}{b['here_s']:>9.3f}")
+        print(f"  {'baseline, s':<40}{b['baseline_s']:>9.3f}")
+        slower = "no" if b["ratio"] <= 1.0 else "YES"
+        print(
+            f"  {'ratio here/baseline':<40}{b['ratio']:>8.2f}x   (paired "
+            f"{', '.join(f'{r:.2f}' for r in b['ratio_paired'])}; slower: {slower})"
+        )
     print()
     print("Compare the ratios; absolute figures move with the load of the machine.")
 
@@ -773,6 +860,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--scaling-rounds", type=int, default=5, help="rounds of the 1 KB / 1 MB texts (default 5)")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write all figures to PATH as JSON")
     parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="DIR",
+        help="another checkout of tonecheck to time check() against (the baseline part)",
+    )
+    parser.add_argument("--baseline-runs", type=int, default=3, help="processes per tree (default 3)")
+    parser.add_argument(
         "--only",
         action="append",
         metavar="PART[,PART]",
@@ -783,8 +877,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     wanted = None if args.only is None else {p.strip() for arg in args.only for p in arg.split(",") if p.strip()}
     if wanted is not None and (not wanted or wanted - set(PARTS)):
         parser.error(f"--only takes parts among {', '.join(PARTS)}, not {', '.join(args.only)!r}")
-    parts = [name for name in PARTS if wanted is None or name in wanted]
-    for name in ("limit", "repeat", "startup_runs", "folder_files", "folder_runs", "scaling_rounds"):
+    if wanted is not None and "baseline" in wanted and args.baseline is None:
+        parser.error("the baseline part needs --baseline DIR")
+    parts = [name for name in PARTS if (wanted is None or name in wanted) and (name != "baseline" or args.baseline)]
+    for name in ("limit", "repeat", "startup_runs", "folder_files", "folder_runs", "scaling_rounds", "baseline_runs"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
 
@@ -809,6 +905,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "scaling": lambda: scaling(replies, args.scaling_rounds),
             "folder": lambda: folder(replies, args.folder_files, args.folder_runs),
             "startup": lambda: startup(args.startup_runs),
+            "baseline": lambda: baseline(replies, args.baseline, args.baseline_runs, args.repeat),
         }
         measured: dict[str, dict] = {}
         for name in parts:
