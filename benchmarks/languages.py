@@ -33,10 +33,11 @@ from tonecheck._langid import (  # noqa: E402
     QUICK_SHARE,
     clean,
     common_share,
+    first_look_runs,
+    first_look_words,
     letters,
     sample,
 )
-from tonecheck._text import word_runs  # noqa: E402
 
 
 def corpora() -> list[tuple[str, str, str]]:
@@ -78,13 +79,16 @@ def main() -> int:
     # the highest share of the default language's common words in a reply judged to be in another
     # language: how far below the detector's shortcuts (COMMON_SHARE, QUICK_SHARE) other languages stay
     highest = {"sample": 0.0, "words": 0.0}
+    first_looked = 0  # of those replies, the ones the first look reads (ASCII and short)
     for corpus, expected, text in corpora():
         report = engine.check(text, mode="saved")
         if report.language != engine.config.default_language:
             highest["sample"] = max(highest["sample"], common_share(sample(text), common))
-            runs = word_runs(text.lower())
-            if len(runs) >= MIN_WORDS_FOR_SHARE:
-                highest["words"] = max(highest["words"], sum(map(common.__contains__, runs)) / len(runs))
+            runs = first_look_runs(text.lower())  # (None: a reply the first look does not read)
+            words = first_look_words(text, runs) if runs is not None else ()
+            first_looked += runs is not None
+            if len(words) >= MIN_WORDS_FOR_SHARE:
+                highest["words"] = max(highest["words"], sum(map(common.__contains__, words)) / len(words))
         right = report.language == expected
         per_corpus[(corpus, right)] += 1
         per_band[(_band(letters(clean(text))), right)] += 1
@@ -107,7 +111,12 @@ def main() -> int:
     print(
         f"\nhighest share of the default language's common words in a reply judged to be in another:"
         f"\n  in the cleaned sample {highest['sample']:.3f} (taken as the default from COMMON_SHARE = {COMMON_SHARE})"
-        f"\n  in all its words      {highest['words']:.3f} (the first look, from QUICK_SHARE = {QUICK_SHARE})"
+        + (
+            f"\n  in the words the first look reads {highest['words']:.3f} (from QUICK_SHARE = {QUICK_SHARE};"
+            f" {first_looked} such replies are short and ASCII)"
+            if first_looked
+            else f"\n  no such reply is short and ASCII: the first look (QUICK_SHARE = {QUICK_SHARE}) reads none"
+        )
     )
     for corpus, language, text in wrong[: args.show]:
         print(f"\n--- {corpus} judged {language}:\n{text[:300]}")

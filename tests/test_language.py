@@ -822,11 +822,9 @@ def test_cleaning_leaves_out_only_noise_the_whole_alternation_finds(text):
 def _quick_and_full(text):
     """The detector's answer with the first look (as the engine calls it) and without."""
     from tonecheck._engine.linter import _common_words, _pack_scripts
-    from tonecheck._langid import QUICK_LOOK_CHARS, detect
-    from tonecheck._text import word_runs
+    from tonecheck._langid import detect, first_look_runs
 
-    lowered = text.lower()
-    runs = word_runs(lowered) if lowered.isascii() and len(lowered) <= QUICK_LOOK_CHARS else None
+    runs = first_look_runs(text.lower())
     options = {"default": "en", "by_script": _pack_scripts(), "common": _common_words()}
     return detect(text, **options, runs=runs), detect(text, **options)
 

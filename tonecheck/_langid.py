@@ -84,6 +84,7 @@ _ASCII_SPACE = r"\t\n\v\f\r "
 
 
 _NOISE_PIECES = tuple(piece for _, piece in _NOISE_PARTS)
+_LINKS = tuple(piece in ("http", "www.") for piece in _NOISE_PIECES)  # the key of the link parts alone
 _ADDRESS_AT = next(index for index, (part, _) in enumerate(_NOISE_PARTS) if part.startswith("(?<!\\S)"))
 
 
@@ -136,7 +137,6 @@ _WORD = Lazy(r"[\p{L}']+")
 # _WORD on lower-cased ASCII text, whose only letters are a-z: every other character a space
 _ASCII_NOT_WORD = bytes(c if chr(c) in string.ascii_lowercase + "'" else ord(" ") for c in range(256))
 _ASCII_LETTERS = string.ascii_letters.encode("ascii")
-_ASCII_LINK = re.compile(r"(?:https?://|www\.)[^\t\n\v\f\r ]+")
 
 
 def _ascii_letters(text: str) -> int:
@@ -364,6 +364,21 @@ def common_share(words: str, common: frozenset[str]) -> float:
     return sum(map(common.__contains__, found)) / len(found) if len(found) >= MIN_WORDS_FOR_SHARE else 0.0
 
 
+def first_look_runs(lowered: str) -> list[str] | None:
+    """What the engine hands `detect` as `runs` for a lower-cased reply: its runs of word
+    characters when it is ASCII and at most QUICK_LOOK_CHARS long, else None (no first look)."""
+    return word_runs(lowered) if lowered.isascii() and len(lowered) <= QUICK_LOOK_CHARS else None
+
+
+def first_look_words(text: str, runs: Sequence[str]) -> Sequence[str]:
+    """The words the first look counts: the text's runs of word characters (`runs`), but those in
+    links (a link's words may be English in a reply that is not)."""
+    lowered = text.lower()
+    if "http" not in lowered and "www." not in lowered:
+        return runs
+    return word_runs(_ascii_noise(_LINKS).sub(" ", lowered))
+
+
 def detect(
     text: str,
     *,
@@ -379,9 +394,7 @@ def detect(
     running the model (most replies; measured in benchmarks/speed.py). `runs`: the runs of word
     characters of the text lower-cased, when it is ASCII, for the first look (QUICK_SHARE)."""
     if runs is not None and common and len(text) <= QUICK_LOOK_CHARS:
-        lowered = text.lower()
-        if "http" in lowered or "www." in lowered:  # (a link's words may be English in a reply that is not)
-            runs = word_runs(_ASCII_LINK.sub(" ", lowered))
+        runs = first_look_words(text, runs)
         words_of_default = common.get(default)
         if (
             len(runs) >= MIN_WORDS_FOR_SHARE

@@ -21,7 +21,7 @@ from .._detectors.acronyms import audience_lists, explained, for_the_audience, i
 from .._detectors.base import REGISTRY, Hit, PlaceholderOptions, Scan, SpanIndex, phrase_sets
 from .._detectors.closing import closing_element_names
 from .._exceptions import ConfigError, InputError, RuleError
-from .._langid import QUICK_LOOK_CHARS, detect
+from .._langid import detect, first_look_runs
 from .._language import DEFAULT_LANGUAGE, Language, language_data, packs
 from .._lazy import Lazy
 from .._ruleset import matcher_keys
@@ -47,7 +47,6 @@ from .._text import (
     _normalise_words,
     _straighten,
     lone_cr_to_lf,
-    word_runs,
 )
 from .._types import NOT_CHECKED, Channel, Finding, Mode, Report, Severity, Suggestion
 from .context import Around, compile_cue_set
@@ -583,7 +582,7 @@ class Engine:
         runs = None
         if code is None:
             # a short ASCII reply's words, read once: for the detector's first look and the phrase gate
-            runs = word_runs(lowered) if lowered.isascii() and len(lowered) <= QUICK_LOOK_CHARS else None
+            runs = first_look_runs(lowered)
             code = detect(
                 scan_text,
                 default=self.config.default_language,

@@ -21,11 +21,10 @@ a reply whose lower case changes its length (the engine then tokenizes it as wri
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
-from .._text import word_runs
+from .._text import _WORD_RUN, word_runs
 
 
 class Form(NamedTuple):
@@ -190,6 +189,3 @@ class PhraseGate:
 def _whole_word(form: Form) -> bool:
     """Whether the form is a token only as a whole run of word characters."""
     return not form.inside_words and _WORD_RUN.fullmatch(form.text) is not None
-
-
-_WORD_RUN = re.compile(r"\w+")
