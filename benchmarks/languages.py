@@ -79,7 +79,7 @@ def main() -> int:
     # the highest share of the default language's common words in a reply judged to be in another
     # language: how far below the detector's shortcuts (COMMON_SHARE, QUICK_SHARE) other languages stay
     highest = {"sample": 0.0, "words": 0.0}
-    first_looked = 0  # of those replies, the ones the first look reads (ASCII and short)
+    first_looked = 0  # of those replies, the ones the first look reads (short, with ASCII words)
     for corpus, expected, text in corpora():
         report = engine.check(text, mode="saved")
         if report.language != engine.config.default_language:
@@ -113,9 +113,9 @@ def main() -> int:
         f"\n  in the cleaned sample {highest['sample']:.3f} (taken as the default from COMMON_SHARE = {COMMON_SHARE})"
         + (
             f"\n  in the words the first look reads {highest['words']:.3f} (from QUICK_SHARE = {QUICK_SHARE};"
-            f" {first_looked} such replies are short and ASCII)"
+            f" {first_looked} such replies are short, with ASCII words)"
             if first_looked
-            else f"\n  no such reply is short and ASCII: the first look (QUICK_SHARE = {QUICK_SHARE}) reads none"
+            else f"\n  no such reply is short with ASCII words: the first look (QUICK_SHARE = {QUICK_SHARE}) reads none"
         )
     )
     for corpus, language, text in wrong[: args.show]:

@@ -40,14 +40,14 @@ SAMPLE_CHARS = 600
 # higher (Dutch at 0.14 in a short reply, Ukrainian over 0.2 of Russian's list)
 COMMON_SHARE = 0.3
 MIN_WORDS_FOR_SHARE = 8
-# The first look, before any cleaning: an ASCII reply of at most QUICK_LOOK_CHARS whose words (its
-# lower-cased runs of word characters outside links; handles and numbers count) are at least this
-# share the default language's common words (of at least MIN_WORDS_FOR_SHARE) is in that language.
-# Noise mostly lowers the share; the bar is above COMMON_SHARE for noise that raises it (a
-# placeholder's English words). It takes 4 in 5 ASCII replies; of the 40,680 on every corpus here,
-# none that the full path judges otherwise (tests/test_language.py), but no reply of another
-# language there is short and ASCII (benchmarks/languages.py), so its margin is measured only on
-# the constructed ones of that test.
+# The first look, before any cleaning: a reply of at most QUICK_LOOK_CHARS whose words (its
+# lower-cased runs of word characters outside links; handles and numbers count) are all ASCII (its
+# other characters, curly quotes, dashes, emoji, may be anything) and at least this share the
+# default language's common words (of at least MIN_WORDS_FOR_SHARE) is in that language. Noise
+# mostly lowers the share; the bar is above COMMON_SHARE for noise that raises it (a placeholder's
+# English words). It takes 4 in 5 such replies; of the 40,680 on every corpus here, none that the
+# full path judges otherwise (tests/test_language.py). benchmarks/languages.py prints how far below
+# the bar the replies of other languages it reads stay.
 QUICK_SHARE = 0.35
 QUICK_LOOK_CHARS = 2 * SAMPLE_CHARS
 MIN_CONFIDENCE = 0.95
@@ -366,10 +366,15 @@ def common_share(words: str, common: frozenset[str]) -> float:
     return sum(map(common.__contains__, found)) / len(found) if len(found) >= MIN_WORDS_FOR_SHARE else 0.0
 
 
-def first_look_runs(lowered: str) -> list[str] | None:
+def first_look_runs(lowered: str, runs: list[str] | None = None) -> list[str] | None:
     """What the engine hands `detect` as `runs` for a lower-cased reply: its runs of word
-    characters when it is ASCII and at most QUICK_LOOK_CHARS long, else None (no first look)."""
-    return word_runs(lowered) if lowered.isascii() and len(lowered) <= QUICK_LOOK_CHARS else None
+    characters (`runs`, when the caller has them) when it is at most QUICK_LOOK_CHARS long and
+    every one of them is ASCII, else None (no first look)."""
+    if len(lowered) > QUICK_LOOK_CHARS:
+        return None
+    if runs is None:
+        runs = word_runs(lowered)
+    return runs if lowered.isascii() or all(map(str.isascii, runs)) else None
 
 
 def first_look_words(text: str, runs: Sequence[str]) -> Sequence[str]:
@@ -378,7 +383,8 @@ def first_look_words(text: str, runs: Sequence[str]) -> Sequence[str]:
     lowered = text.lower()
     if "http" not in lowered and "www." not in lowered:
         return runs
-    return word_runs(_ascii_noise(_LINKS).sub(" ", lowered))
+    links = _ascii_noise(_LINKS) if lowered.isascii() else _noise(_LINKS)
+    return word_runs(links.sub(" ", lowered))
 
 
 def detect(
@@ -394,14 +400,14 @@ def detect(
     script that has exactly one ("Cyrillic": "ru"); `common`: each pack language's most common
     words: a reply that is mostly made of the fallback language's is taken to be in it without
     running the model (most replies; measured in benchmarks/speed.py). `runs`: the runs of word
-    characters of the text lower-cased, when it is ASCII, for the first look (QUICK_SHARE)."""
+    characters of the text lower-cased, when they are all ASCII, for the first look (QUICK_SHARE)."""
     if runs is not None and common and len(text) <= QUICK_LOOK_CHARS:
         runs = first_look_words(text, runs)
         words_of_default = common.get(default)
         if (
             len(runs) >= MIN_WORDS_FOR_SHARE
             and words_of_default is not None
-            and script_of_language(default) == "Latin"  # (an ASCII text's script)
+            and script_of_language(default) == "Latin"  # (the script of ASCII words)
             and sum(map(words_of_default.__contains__, runs)) >= QUICK_SHARE * len(runs)
         ):
             return default

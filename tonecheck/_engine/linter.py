@@ -47,6 +47,7 @@ from .._text import (
     _normalise_words,
     _straighten,
     lone_cr_to_lf,
+    word_runs,
 )
 from .._types import NOT_CHECKED, Channel, Finding, Mode, Report, Severity, Suggestion
 from .context import Around, compile_cue_set
@@ -579,16 +580,14 @@ class Engine:
         scan_text = _scan_text(lines_text, anatomy)
         code = language or (self.config.language if self.config.language != "auto" else None)
         lowered = scan_text.lower()
-        runs = None
+        runs = word_runs(lowered)  # read once: for the detector's first look and the phrase gate
         if code is None:
-            # a short ASCII reply's words, read once: for the detector's first look and the phrase gate
-            runs = first_look_runs(lowered)
             code = detect(
                 scan_text,
                 default=self.config.default_language,
                 by_script=_pack_scripts(),
                 common=_common_words(),
-                runs=runs,
+                runs=first_look_runs(lowered, runs),
             )
         if code != self.language.code:
             other = self.for_language(code)
@@ -689,7 +688,7 @@ class Engine:
         anatomy: Anatomy,
         scan_text: str,
         lowered: str,
-        runs: list[str] | None,
+        runs: list[str],
         mode: Mode,
         context: Mapping[str, str] | None,
         channel: Channel | None,
@@ -763,10 +762,10 @@ class Engine:
     @staticmethod
     def _blocks_to_match(lowered: str, gate: PhraseGate) -> list[tuple[int, int]]:
         """The spans of a reply to tokenize for phrases, when the gate lets the reply through: the
-        whole of a short one; of a long one, only the blocks between blank lines that the gate
-        lets through (a phrase never spans a blank line: see _learn_spaces), so the cost of a long
-        text grows with what may match in it, as a short reply's does."""
-        if len(lowered) < _BLOCKS_FROM or "\n\n" not in lowered:
+        blocks between blank lines that the gate lets through (a phrase never spans a blank line:
+        see _learn_spaces). What is tokenized grows with what may match, not with the reply: a
+        phrase of common words ("why would you") lets many replies through, seldom all their blocks."""
+        if "\n\n" not in lowered:
             return [(0, len(lowered))]
         blocks = []
         start = 0
@@ -998,8 +997,6 @@ def _any_required(
     return any(map(joined[0].__contains__, candidates))
 
 
-# a reply at least this long is tokenized for phrases only in the blocks the phrase gate lets through
-_BLOCKS_FROM = 2000
 _SURROGATE = Lazy(r"[\ud800-\udfff]")
 _NOT_LINE_BREAK = Lazy(r"[^\n]")
 # A run of punctuation or symbols is split by spaCy's tokenizer one character at a time from

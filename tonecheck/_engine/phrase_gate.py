@@ -20,7 +20,6 @@ a reply whose lower case changes its length (the engine then tokenizes it as wri
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
@@ -73,18 +72,7 @@ class PhraseGate:
     punctuation, "net-30") when it is anywhere in the reply: a substring test, which may let more
     through, never less."""
 
-    __slots__ = (
-        "_anchor_by_run",
-        "_anchor_runs",
-        "_anchors",
-        "_by_anchor",
-        "_by_anchor_outside",
-        "_by_run",
-        "_elsewhere",
-        "_odd_anchors",
-        "_outside",
-        "_runs",
-    )
+    __slots__ = ("_anchor_runs", "_elsewhere", "_mask_of_run", "_odd_anchors", "_outside", "_runs", "_sets_by_run")
 
     def __init__(
         self,
@@ -121,69 +109,100 @@ class PhraseGate:
             chosen = [number.setdefault(norm, len(number)) for norm in rarest]
             by_anchor.setdefault(chosen[0], set()).add(frozenset(chosen))
         # of an anchor's word sets, one that holds another lets through nothing more
-        self._by_anchor = {
+        sets_of = {
             anchor: tuple(needs for needs in sets if not any(other < needs for other in sets))
             for anchor, sets in by_anchor.items()
         }
-        by_run: dict[str, set[int]] = {}
+        # Each chosen word is a bit; a word set is the mask of its words, and the words a reply
+        # holds are one mask: a set is in the reply when its mask has no bit the reply's lacks.
+        by_run: dict[str, int] = {}
         elsewhere: dict[int, set[str]] = {}
         for norm, index in number.items():
             for form in by_norm[norm]:
                 if _whole_word(form):
-                    by_run.setdefault(form.text, set()).add(index)
+                    by_run[form.text] = by_run.get(form.text, 0) | 1 << index
                 else:
                     elsewhere.setdefault(index, set()).add(form.text)
-        self._by_run = {text: frozenset(indices) for text, indices in by_run.items()}
+        self._mask_of_run = by_run
         self._runs = frozenset(by_run)
         self._elsewhere = {index: tuple(sorted(texts)) for index, texts in elsewhere.items()}
-        self._outside = frozenset(self._elsewhere)  # the words with a text that is no run of word characters
-        self._anchors = frozenset(self._by_anchor)
-        # of an anchor's word sets, those with a word that may be in the reply outside its runs
-        self._by_anchor_outside = {
-            anchor: needs
-            for anchor, sets in self._by_anchor.items()
-            if (needs := [n for n in sets if n & self._outside])
+        self._outside = _mask(self._elsewhere)  # the words with a text that is no run of word characters
+
+        def sets_and_outside(anchors: Iterable[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+            """The masks of the word sets of these anchors, and those of them with a word that may
+            be in the reply outside its runs."""
+            masks = sorted({_mask(needs) for anchor in anchors for needs in sets_of[anchor]})
+            return tuple(masks), tuple(m for m in masks if m & self._outside)
+
+        # the anchors' word sets by the anchors' texts that are runs of word characters
+        self._sets_by_run = {
+            text: sets_and_outside(anchors)
+            for text, mask in by_run.items()
+            if (anchors := [index for index in sets_of if mask >> index & 1])
         }
-        # the anchors by their texts that are runs of word characters
-        anchor_by_run: dict[str, list[int]] = {}
-        for text, indices in self._by_run.items():
-            for index in sorted(indices & self._anchors):
-                anchor_by_run.setdefault(text, []).append(index)
-        self._anchor_by_run = {text: tuple(indices) for text, indices in anchor_by_run.items()}
-        self._anchor_runs = frozenset(anchor_by_run)
+        self._anchor_runs = frozenset(self._sets_by_run)
         # anchors with a text that is no run of word characters ("net-30"): looked for in every reply,
         # grouped by a character each holds ("-"), looked for first
-        odd: dict[str, list[tuple[str, int]]] = {}
-        for index in sorted(self._by_anchor):
+        odd: dict[str, list[tuple[str, int, tuple[tuple[int, ...], tuple[int, ...]]]]] = {}
+        for index in sorted(sets_of):
             for text in self._elsewhere.get(index, ()):
-                odd.setdefault(next((c for c in text if not ("a" <= c <= "z")), text), []).append((text, index))
+                key = next((c for c in text if not ("a" <= c <= "z")), text)
+                odd.setdefault(key, []).append((text, 1 << index, sets_and_outside([index])))
         self._odd_anchors = tuple((key, tuple(items)) for key, items in sorted(odd.items()))
 
     def may_match(self, lowered: str, runs: list[str] | None = None) -> bool:
         """`runs`: word_runs(lowered), when the caller has them."""
-        found_runs = self._runs.intersection(word_runs(lowered) if runs is None else runs)
-        odd = [index for key, items in self._odd_anchors if key in lowered for text, index in items if text in lowered]
-        anchor_by_run = self._anchor_by_run
-        anchors = [index for text in self._anchor_runs.intersection(found_runs) for index in anchor_by_run[text]]
-        if not anchors and not odd:
+        found = self._runs.intersection(word_runs(lowered) if runs is None else runs)
+        anchored = self._anchor_runs.intersection(found)
+        odd = [
+            (bit, sets)
+            for key, items in self._odd_anchors
+            if key in lowered
+            for text, bit, sets in items
+            if text in lowered
+        ]
+        if not anchored and not odd:
             return False
-        anchors += odd
         # the chosen words in the reply as runs of word characters, and the anchors found elsewhere
-        present = set(itertools.chain.from_iterable(map(self._by_run.__getitem__, found_runs)))
-        present.update(odd)
-        by_anchor = self._by_anchor
-        if any(map(present.issuperset, itertools.chain.from_iterable(map(by_anchor.__getitem__, anchors)))):
-            return True
+        mask_of_run = self._mask_of_run
+        present = 0
+        for text in found:
+            present |= mask_of_run[text]
+        for bit, _ in odd:
+            present |= bit
+        absent = ~present
+        sets_by_run = self._sets_by_run
+        candidates = [sets_by_run[text] for text in anchored] + [sets for _, sets in odd]
+        for masks, _ in candidates:
+            for needs in masks:
+                if not needs & absent:
+                    return True
         # a set whose missing words may be in the reply outside its runs: looked for there
-        by_anchor_outside = self._by_anchor_outside
+        not_outside = ~self._outside
         elsewhere = self._elsewhere
-        outside = self._outside
-        for anchor in anchors:
-            for needs in by_anchor_outside.get(anchor, ()):
-                missing = needs - present
-                if missing <= outside and all(any(text in lowered for text in elsewhere[i]) for i in missing):
+        for _, outside_masks in candidates:
+            for needs in outside_masks:
+                missing = needs & absent
+                if not missing & not_outside and all(
+                    any(text in lowered for text in elsewhere[index]) for index in _bits(missing)
+                ):
                     return True
         return False
+
+
+def _mask(indices: Iterable[int]) -> int:
+    mask = 0
+    for index in indices:
+        mask |= 1 << index
+    return mask
+
+
+def _bits(mask: int) -> Iterable[int]:
+    """The indices of the bits set in the mask."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
 
 
 def _whole_word(form: Form) -> bool:
