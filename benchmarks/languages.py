@@ -2,18 +2,30 @@
 
     python benchmarks/languages.py                 # every corpus; real corpora are English
     python benchmarks/languages.py --show 20       # also list replies judged to be in another language
+    python benchmarks/languages.py --catalogs /usr/share/locale   # also the shortcuts on translations
 
 Real replies (../shared/corpora/real) are English support text, except django-helpdesk's templates
 in nine other languages (their source names the locale): an English reply judged non-English is a
 miss (a reply that would not be linted). Labelled corpora say their language in their folder
 (corpora/<language>/*.jsonl; corpora/*.jsonl is English). Reported per corpus and by reply length
 (letters of the agent's own text), since short replies are where a detector guesses.
+
+The corpora hold few replies in other languages, so `--catalogs` also measures the detector's
+shortcuts on text in many languages that nobody here wrote: the translated messages of the gettext
+catalogs (`*/LC_MESSAGES/*.mo`) a Debian machine keeps under /usr/share/locale, grouped into texts
+of 120-900 characters per language. A shortcut (the first look, or the common-word share of the
+cleaned sample) that takes a text as the default language where the detector's model, asked
+without shortcuts, names another is an error; the highest common-word shares among texts of other
+languages show the margin below QUICK_SHARE and COMMON_SHARE. (Catalogs hold untranslated English
+too: a text the model itself calls English is not counted against the shortcuts.)
 """
 
 from __future__ import annotations
 
 import argparse
+import gettext
 import json
+import random
 import sys
 from collections import Counter
 from pathlib import Path
@@ -26,13 +38,14 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from real_judged import REAL  # noqa: E402
 
-from tonecheck._engine.linter import _common_words, get_engine  # noqa: E402
+from tonecheck._engine.linter import _common_words, _pack_scripts, get_engine  # noqa: E402
 from tonecheck._langid import (  # noqa: E402
     COMMON_SHARE,
     MIN_WORDS_FOR_SHARE,
     QUICK_SHARE,
     clean,
     common_share,
+    detect,
     first_look_runs,
     first_look_words,
     letters,
@@ -69,6 +82,10 @@ def _band(count: int) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--show", type=int, default=0, help="list this many misjudged replies")
+    parser.add_argument(
+        "--catalogs", metavar="DIR", help="also measure the shortcuts on gettext catalogs (/usr/share/locale)"
+    )
+    parser.add_argument("--per-language", type=int, default=300, help="texts made of each language's catalogs")
     args = parser.parse_args()
     engine = get_engine()
     per_corpus: Counter[tuple[str, bool]] = Counter()
@@ -120,7 +137,84 @@ def main() -> int:
     )
     for corpus, language, text in wrong[: args.show]:
         print(f"\n--- {corpus} judged {language}:\n{text[:300]}")
+    if args.catalogs:
+        _measure_catalogs(Path(args.catalogs), engine.config.default_language, args.per_language)
     return 0
+
+
+# what a catalog message holds that is no one's words: printf and brace fields, shell variables, tags
+_FIELDS = regex.compile(r"%[-#0-9.]*[a-zA-Z]|\{[^}]*\}|\$\{?\w+\}?|<[^>]*>")
+
+
+def catalog_texts(folder: Path, per_language: int, seed: int = 7) -> list[tuple[str, str]]:
+    """(language, text): each language's translated messages (those that differ from their
+    English original), shuffled with a fixed seed and joined into texts of 120-900 characters,
+    at most `per_language` of them."""
+    messages: dict[str, list[str]] = {}
+    for path in sorted(folder.glob("*/LC_MESSAGES/*.mo")):
+        language = regex.split(r"[_@]", path.parts[-3])[0]
+        if language == "en":
+            continue
+        try:
+            with path.open("rb") as handle:
+                catalog = gettext.GNUTranslations(handle)._catalog  # type: ignore[attr-defined]
+        except (OSError, ValueError, IndexError, UnicodeDecodeError):  # (a malformed header)
+            continue
+        for original, translated in catalog.items():
+            if isinstance(original, str) and isinstance(translated, str) and translated != original:
+                words = " ".join(_FIELDS.sub(" ", translated).split())
+                if len(words) >= 15:
+                    messages.setdefault(language, []).append(words)
+    rng = random.Random(seed)
+    texts = []
+    for language, found in sorted(messages.items()):
+        rng.shuffle(found)
+        made = 0
+        while found and made < per_language:
+            size = rng.choice([120, 250, 500, 900])
+            parts: list[str] = []
+            while found and sum(map(len, parts)) < size:
+                parts.append(found.pop())
+            texts.append((language, " ".join(parts)))
+            made += 1
+    return texts
+
+
+def _measure_catalogs(folder: Path, default: str, per_language: int) -> None:
+    texts = catalog_texts(folder, per_language)
+    if not texts:
+        print(f"\nno gettext catalogs under {folder}")
+        return
+    common_words = _common_words()
+    common = common_words[default]
+    options = {"default": default, "by_script": _pack_scripts()}
+    taken: list[tuple[str, str, str]] = []
+    highest = {"sample": (0.0, ""), "words": (0.0, "")}
+    for language, text in texts:
+        model = detect(text, **options)  # no shortcuts: cleaning, script and the model
+        lowered = text.lower()
+        runs = first_look_runs(lowered)
+        if detect(text, **options, common=common_words, runs=runs) == default and model != default:
+            taken.append((language, model, text))
+        if model == default:
+            continue
+        highest["sample"] = max(highest["sample"], (common_share(sample(text), common), language))
+        words = first_look_words(text, runs) if runs is not None else ()
+        if len(words) >= MIN_WORDS_FOR_SHARE:
+            share = sum(map(common.__contains__, words)) / len(words)
+            highest["words"] = max(highest["words"], (share, language))
+    languages = len({language for language, _ in texts})
+    print(f"\ngettext catalogs under {folder}: {len(texts):,} texts in {languages} languages")
+    print(f"  taken as {default} by a shortcut where the model names another language: {len(taken)}")
+    print(
+        f"  highest share of {default}'s common words in a text of another language:"
+        f"\n    in the cleaned sample {highest['sample'][0]:.3f}"
+        f" ({highest['sample'][1]}; COMMON_SHARE = {COMMON_SHARE})"
+        f"\n    in the words the first look reads {highest['words'][0]:.3f} ({highest['words'][1]};"
+        f" QUICK_SHARE = {QUICK_SHARE})"
+    )
+    for language, model, text in taken[:10]:
+        print(f"  - {language} (model: {model}): {text[:150]!r}")
 
 
 if __name__ == "__main__":

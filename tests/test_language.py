@@ -877,6 +877,45 @@ def test_the_first_look_takes_only_what_the_full_path_would_say(text, language):
         assert full == language
 
 
+def _model_only(text):
+    """The detector's answer without its shortcuts (no common words, no first look)."""
+    from tonecheck._engine.linter import _pack_scripts
+    from tonecheck._langid import detect
+
+    return detect(text, default="en", by_script=_pack_scripts())
+
+
+def test_the_common_word_shortcut_reads_only_text_of_the_language_s_own_script():
+    """A Korean reply with a few short English words between its own is Korean, though more
+    than COMMON_SHARE of its words are English common words: the shortcut is for text in the
+    fallback language's script."""
+    from tonecheck._engine.linter import _common_words
+    from tonecheck._langid import COMMON_SHARE, common_share, sample, script_of
+
+    text = (
+        "주문하신 상품은 오늘 오후에 발송되었습니다 to 배송 조회는 홈페이지에서 is 가능합니다 it 교환이나 "
+        "반품은 in 고객센터로 on 연락해 주시기 바랍니다 at 감사합니다 do"
+    )
+    words = sample(text)
+    assert script_of(words) == "Hangul" and common_share(words, _common_words()["en"]) >= COMMON_SHARE
+    assert _quick_and_full(text) == ("ko", "ko") == (_model_only(text),) * 2
+
+
+def test_english_common_words_leave_out_words_other_languages_share():
+    """Portuguese (like Gaelic, Hungarian and the other Romance languages) writes "a" on every
+    line: with "a" among English's common words this reply was 30% English words, and taken for
+    English without asking the model."""
+    from tonecheck._engine.linter import _common_words
+
+    english = _common_words()["en"]
+    assert not english & {"a", "an"}
+    text = (
+        "A fatura foi enviada a semana passada. A equipa pediu a revisão a um colega e a resposta "
+        "chega amanhã a tarde. A conta fica ativa a partir de sexta."
+    )
+    assert _quick_and_full(text) == ("pt", "pt") == (_model_only(text),) * 2
+
+
 def test_the_detector_model_is_mapped_from_the_cache_and_ranks_as_the_shipped_model(monkeypatch, tmp_path):
     """The model is kept uncompressed in tonecheck's cache and mapped into memory, not copied; it
     ranks every language exactly as the model read from py3langid's own file. A cache file cut
@@ -1164,3 +1203,41 @@ def test_the_made_by_check_reads_its_verbs_from_the_rule_options():
     changed = _acronym_lists(other).made_by
     assert changed is not None
     assert [m.start() for m in re.finditer(r"QZX", text) if changed.match(text, m.end())] == [28]
+
+
+def _mo_file(path: Path, messages: dict[str, str]) -> None:
+    """A GNU gettext catalog (.mo) holding these messages, with the header entry Python's reader
+    expects."""
+    import struct
+
+    entries = sorted({"": "Content-Type: text/plain; charset=UTF-8\n", **messages}.items())
+    originals = [key.encode() for key, _ in entries]
+    translated = [value.encode() for _, value in entries]
+    start = 7 * 4 + 16 * len(entries)
+    table, data = [], b""
+    for text in originals + translated:
+        table.append((len(text), start + len(data)))
+        data += text + b"\0"
+    header = struct.pack("<7I", 0x950412DE, 0, len(entries), 28, 28 + 8 * len(entries), 0, 0)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(header + b"".join(struct.pack("<2I", *pair) for pair in table) + data)
+
+
+def test_the_catalog_benchmark_reads_translated_messages_into_texts_of_each_language(tmp_path):
+    """benchmarks/languages.py --catalogs: each language's translated messages (not those left
+    in English, not the printf fields), joined into texts; English catalogs are left out."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import languages
+
+    german = {f"Message number {n} was saved": f"Die Nachricht Nummer %d wurde gespeichert ({n})" for n in range(30)}
+    _mo_file(tmp_path / "de" / "LC_MESSAGES" / "app.mo", {**german, "Untranslated text here": "Untranslated text here"})
+    _mo_file(tmp_path / "en_GB" / "LC_MESSAGES" / "app.mo", {"Color settings": "Colour settings for the app"})
+    (tmp_path / "fr" / "LC_MESSAGES").mkdir(parents=True)
+    (tmp_path / "fr" / "LC_MESSAGES" / "broken.mo").write_bytes(b"not a catalog")
+    texts = languages.catalog_texts(tmp_path, per_language=100)
+    assert {language for language, _ in texts} == {"de"}
+    joined = " ".join(text for _, text in texts)
+    assert "Untranslated" not in joined and "%d" not in joined
+    assert sorted(re.findall(r"\((\d+)\)", joined), key=int) == [str(n) for n in range(30)]
+    assert all(len(text) >= 15 for _, text in texts)
+    assert languages.catalog_texts(tmp_path, per_language=1) == texts[:1]
