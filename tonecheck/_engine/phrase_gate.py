@@ -20,6 +20,9 @@ a reply whose lower case changes its length (the engine then tokenizes it as wri
 
 from __future__ import annotations
 
+import functools
+import operator
+import re
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
@@ -142,12 +145,13 @@ class PhraseGate:
         }
         self._anchor_runs = frozenset(self._sets_by_run)
         # anchors with a text that is no run of word characters ("net-30"): looked for in every reply,
-        # grouped by a character each holds ("-"), looked for first
+        # grouped by their start up to their first character that is no letter ("net-"), looked for
+        # first ("-" alone is in most replies)
         odd: dict[str, list[tuple[str, int, tuple[tuple[int, ...], tuple[int, ...]]]]] = {}
         for index in sorted(sets_of):
             for text in self._elsewhere.get(index, ()):
-                key = next((c for c in text if not ("a" <= c <= "z")), text)
-                odd.setdefault(key, []).append((text, 1 << index, sets_and_outside([index])))
+                key = _ODD_KEY.match(text)
+                odd.setdefault(key.group() if key else text, []).append((text, 1 << index, sets_and_outside([index])))
         self._odd_anchors = tuple((key, tuple(items)) for key, items in sorted(odd.items()))
 
     def may_match(self, lowered: str, runs: list[str] | None = None) -> bool:
@@ -164,15 +168,11 @@ class PhraseGate:
         if not anchored and not odd:
             return False
         # the chosen words in the reply as runs of word characters, and the anchors found elsewhere
-        mask_of_run = self._mask_of_run
-        present = 0
-        for text in found:
-            present |= mask_of_run[text]
+        present = functools.reduce(operator.or_, map(self._mask_of_run.__getitem__, found), 0)
         for bit, _ in odd:
             present |= bit
         absent = ~present
-        sets_by_run = self._sets_by_run
-        candidates = [sets_by_run[text] for text in anchored] + [sets for _, sets in odd]
+        candidates = [*map(self._sets_by_run.__getitem__, anchored), *(sets for _, sets in odd)]
         for masks, _ in candidates:
             for needs in masks:
                 if not needs & absent:
@@ -203,6 +203,9 @@ def _bits(mask: int) -> Iterable[int]:
         low = mask & -mask
         yield low.bit_length() - 1
         mask ^= low
+
+
+_ODD_KEY = re.compile(r"[a-z]*[^a-z]")
 
 
 def _whole_word(form: Form) -> bool:
