@@ -1241,3 +1241,30 @@ def test_the_catalog_benchmark_reads_translated_messages_into_texts_of_each_lang
     assert sorted(re.findall(r"\((\d+)\)", joined), key=int) == [str(n) for n in range(30)]
     assert all(len(text) >= 15 for _, text in texts)
     assert languages.catalog_texts(tmp_path, per_language=1) == texts[:1]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=200),
+        st.sampled_from(
+            [
+                GERMAN,
+                "Merci pour votre message, nous revenons vers vous demain.",
+                "Спасибо за обращение, мы ответим завтра.",
+                "Хвала на поруци, одговорићемо сутра.",
+                "Hvala na poruci, odgovorićemo sutra ujutru.",
+                "Thanks, see you Friday!",
+            ]
+        ),
+    ),
+    st.sampled_from(["en", "ru", "sr", "uk", "xx"]),
+)
+def test_the_detector_s_top_language_is_rank_s_first(text, other):
+    """top_and reads the detector's scores without ordering them: the same language and
+    probabilities as rank() gives first and for `other` (a label py3langid holds twice, Serbian,
+    included)."""
+    from tonecheck._langid import rank, top_and
+
+    ranked = rank(text)
+    assert top_and(text, other) == (ranked[0][0], ranked[0][1], dict(ranked).get(other, 0.0))
