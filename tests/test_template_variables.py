@@ -12,6 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import tonecheck
 from tonecheck import Applicability, Config
@@ -372,3 +374,66 @@ def test_placeholders_of_a_template_syntax_are_not_read_as_all_caps_fill_ins():
     text = reply("Your voucher {FNAME} for <ISSUE_NUMBER> and <OTRS_CUSTOMER_REALNAME> is attached.")
     assert leftovers(text, mode="saved") == []
     assert {f.code for f in leftovers(text)} == {"TPL001"}
+
+
+_GREETING_PIECES = st.sampled_from(["Hi", "Hello", "Dear", "dear", "HI", "Hey", "Sam", "Thanks", ""])
+_SPACES = st.sampled_from([" ", "\t", "  ", ", ", ",", ""])
+_VALUES = st.sampled_from(
+    [
+        "undefined",
+        "null",
+        "NULL",
+        "None",
+        "nan",
+        "NaN",
+        "nil",
+        "N/A",
+        "[object Object]",
+        "{}",
+        '""',
+        "Sam",
+        "finance",
+        "nonexistent",
+        "undefinedness",
+        "é",
+        "²",
+        "\u0301",
+        "",
+    ]
+)
+_ENDS = st.sampled_from([",", "!", "", " ", ",\n\nThanks for writing.", "\u0301,", "² ,", "é"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(_GREETING_PIECES, _SPACES, _VALUES, _SPACES, _VALUES, _ENDS).map("".join), min_size=1, max_size=3
+    ).map("\n".join)
+)
+def test_the_empty_name_gate_never_turns_away_a_match(text):
+    """TPL004 looks for its words among the reply's runs of word characters in an ASCII reply and
+    as substrings in any other: wherever its pattern matches, the check reports it."""
+    from tonecheck._anatomy import analyse
+    from tonecheck._detectors.base import REGISTRY, Scan
+    from tonecheck._detectors.names import _EmptyName
+    from tonecheck._engine.linter import get_engine
+    from tonecheck._text import word_runs
+
+    engine = get_engine()
+    rule = next(r for r in engine.detector_rules if r.code == "TPL004")
+    lowered = text.lower()
+    scan = Scan(
+        text,
+        text,
+        "saved",
+        analyse(text),
+        None,
+        {},
+        engine.config,
+        lowered,
+        language=engine.language,
+        runs=word_runs(lowered),
+    )
+    found = [(hit.start, hit.end) for hit in REGISTRY["empty-name"](scan, rule, rule.options)]
+    pattern = _EmptyName(engine.language, rule.options.values).pattern
+    assert found == [m.span() for m in pattern.finditer(text)]

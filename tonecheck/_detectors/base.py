@@ -15,6 +15,7 @@ from .._config import Config
 from .._language import Language, language_data
 from .._ruleset import matcher_keys
 from .._ruleset.phrase_language import RegexSource
+from .._text import word_runs
 from .._types import Channel, Mode, Suggestion
 
 if TYPE_CHECKING:
@@ -223,6 +224,13 @@ class Scan:
     # what was tokenized for phrases, as (offset in scan, doc): the whole reply (then also `doc`),
     # the blocks of a long one that may hold a phrase, or nothing
     docs: list[tuple[int, Any]] = field(default_factory=list)
+    runs: list[str] | None = None  # word_runs(lowered), when the engine has them: see words()
+
+    def words(self) -> list[str]:
+        """The runs of word characters of `lowered`, in order (read once per reply)."""
+        if self.runs is None:
+            self.runs = word_runs(self.lowered)
+        return self.runs
 
     def at_sentence_start(self, offset: int) -> bool:
         return is_sentence_start(self.scan, offset)

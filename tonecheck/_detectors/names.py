@@ -11,6 +11,7 @@ from pydantic import Field, StrictStr
 from .._anatomy import greeting_or_signoff
 from .._language import Language, expanded, words_regex
 from .._lazy import Lazy
+from .._text import _WORD_RUN
 from .._types import Applicability, Suggestion
 from .base import DetectorOptions, Hit, Scan, _derived, detector
 
@@ -134,9 +135,18 @@ class _EmptyName:
             r"|^[ \t]*" + greeting + r"(?:[ \t]*,)?[ \t]+" + value + r"(?:[ \t]+" + value + r")*(?:[ \t]*[,!])?",
             regex.MULTILINE,
         )
-        # a cheap look first: the lower-cased reply holds one of these wherever the pattern matches
-        gates = [" ,", "\t,", *(p.lower() for p in expanded(greetings.need_a_name)), *(v.lower() for v in ordered)]
-        self.gate = tuple(dict.fromkeys(gates))
+        # a cheap look first: the lower-cased reply holds one of these wherever the pattern matches;
+        # a word, as a whole run of word characters (spaces or a line start before it, no word
+        # character after), and in an ASCII reply, where `regex`'s \w and word_runs' agree, the
+        # reply's runs are looked up instead
+        gates = tuple(
+            dict.fromkeys(
+                [" ,", "\t,", *(p.lower() for p in expanded(greetings.need_a_name)), *(v.lower() for v in ordered)]
+            )
+        )
+        self.gate = gates
+        self.gate_words = frozenset(g for g in gates if _WORD_RUN.fullmatch(g))
+        self.gate_pieces = tuple(g for g in gates if g not in self.gate_words)
 
 
 @detector("empty-name", EmptyNameOptions)
@@ -146,10 +156,11 @@ def _empty_name(scan: Scan, rule: DetectorRule, options: EmptyNameOptions) -> It
     if check is None:
         check = by_language[scan.language] = _EmptyName(scan.language, options.values)
     lowered = scan.lowered
-    for word in check.gate:  # a plain loop: measured faster than any() over a generator
-        if word in lowered:
-            break
+    if lowered.isascii():  # a word of the gate is a whole run of word characters
+        may_match = not check.gate_words.isdisjoint(scan.words()) or any(map(lowered.__contains__, check.gate_pieces))
     else:
+        may_match = any(map(lowered.__contains__, check.gate))
+    if not may_match:
         return
     for m in check.pattern.finditer(scan.scan):
         yield Hit(rule.code, m.start(), m.end())

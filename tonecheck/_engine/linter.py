@@ -724,6 +724,7 @@ class Engine:
             channel=channel,
             language=self.language,
             docs=docs,
+            runs=runs,
         )
         scan.cache["audience"] = self.audience  # who the reply is written for (see developer_facing)
         reported = self.reported
