@@ -35,6 +35,7 @@ How to run it (from the repo root; the comparators are benchmark-only dependenci
     python benchmarks/speed.py --corpus some.jsonl --limit 500
     python benchmarks/speed.py --only throughput,language      # rows 1-2 and the language cost
     git worktree add ../base faed2e6 && python benchmarks/speed.py --only baseline --baseline ../base
+    (add --baseline-language en to compare the same work with a tree from before languages: no detection)
 
 A comparator that is missing is reported as missing (with the command that installs it) and
 its rows say "n/a"; the rest is still measured. The default reply set is every `text` of every
@@ -550,18 +551,21 @@ def _rotated(commands: dict[str, tuple[list[str], tuple[int, ...] | None]], runs
 
 # Run in a fresh process per tree: check() of the tonecheck in a given folder over the replies in a
 # JSON Lines file, once untimed (the engine is built, caches fill), then `repeat` timed passes in
-# CPU time. A tree whose check() takes no `mode` is called without it.
+# CPU time. A tree whose check() takes no `mode` is called without it; a language (if given) is
+# passed to a tree whose check() takes one (a tree from before languages checks English only).
 _BASELINE_RUN = """
 import inspect, json, sys, time
-tree, replies_path, repeat, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+tree, replies_path, repeat, out, language = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
 sys.path.insert(0, tree)
 import tonecheck
 with open(replies_path, encoding="utf-8") as handle:
     replies = [json.loads(line) for line in handle]
-takes_mode = "mode" in inspect.signature(tonecheck.check).parameters
+parameters = inspect.signature(tonecheck.check).parameters
+options = {"language": language} if language and "language" in parameters else {}
+takes_mode = "mode" in parameters
 def run():
     for text, mode in replies:
-        tonecheck.check(text, mode=mode) if takes_mode else tonecheck.check(text)
+        tonecheck.check(text, mode=mode, **options) if takes_mode else tonecheck.check(text, **options)
 run()
 times = []
 for _ in range(repeat):
@@ -573,8 +577,9 @@ with open(out, "w", encoding="utf-8") as handle:
 """
 
 
-def baseline(replies: list[tuple[str, str]], tree: Path, runs: int, repeat: int) -> dict:
-    """check() of this tree against check() of another checkout, alternating fresh processes."""
+def baseline(replies: list[tuple[str, str]], tree: Path, runs: int, repeat: int, language: str = "") -> dict:
+    """check() of this tree against check() of another checkout, alternating fresh processes;
+    `language`: passed to check() (no detection) where check() takes it."""
     if not (tree / "tonecheck" / "__init__.py").is_file():
         raise SetupError(f"--baseline {tree}: no tonecheck package there (give a checkout's root folder)")
     trees = {"here": REPO_ROOT, "baseline": tree.resolve()}
@@ -589,7 +594,16 @@ def baseline(replies: list[tuple[str, str]], tree: Path, runs: int, repeat: int)
             for name in list(trees)[i % 2 :] + list(trees)[: i % 2]:
                 out = Path(work) / "out.json"
                 done = subprocess.run(
-                    [sys.executable, "-c", _BASELINE_RUN, str(trees[name]), str(replies_path), str(repeat), str(out)],
+                    [
+                        sys.executable,
+                        "-c",
+                        _BASELINE_RUN,
+                        str(trees[name]),
+                        str(replies_path),
+                        str(repeat),
+                        str(out),
+                        language,
+                    ],
                     env=env,
                     cwd=work,
                     capture_output=True,
@@ -610,6 +624,7 @@ def baseline(replies: list[tuple[str, str]], tree: Path, runs: int, repeat: int)
         "commit": commit or None,
         "modules": modules,
         "runs": runs,
+        "language": language or None,
         "here_s": statistics.median(best["here"]),
         "baseline_s": statistics.median(best["baseline"]),
         "ratio": statistics.median(best["here"]) / statistics.median(best["baseline"]),
@@ -831,7 +846,10 @@ def print_table(figures: dict) -> None:
     if b is not None:
         print()
         where = f"{b['tree']}" + (f" at {b['commit']}" if b["commit"] else "")
-        print(f"check() here vs {where} (median of {b['runs']} alternating processes, each its best pass, CPU):")
+        language = f", language={b['language']} where check() takes one" if b.get("language") else ""
+        print(
+            f"check() here vs {where} (median of {b['runs']} alternating processes, each its best pass, CPU{language}):"
+        )
         print(f"  {'this tree, s':<40}{b['here_s']:>9.3f}")
         print(f"  {'baseline, s':<40}{b['baseline_s']:>9.3f}")
         slower = "no" if b["ratio"] <= 1.0 else "YES"
@@ -866,6 +884,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="another checkout of tonecheck to time check() against (the baseline part)",
     )
     parser.add_argument("--baseline-runs", type=int, default=3, help="processes per tree (default 3)")
+    parser.add_argument(
+        "--baseline-language",
+        default="",
+        metavar="CODE",
+        help="pass language=CODE to check() where it takes one (no detection; an older tree may know English only)",
+    )
     parser.add_argument(
         "--only",
         action="append",
@@ -905,7 +929,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "scaling": lambda: scaling(replies, args.scaling_rounds),
             "folder": lambda: folder(replies, args.folder_files, args.folder_runs),
             "startup": lambda: startup(args.startup_runs),
-            "baseline": lambda: baseline(replies, args.baseline, args.baseline_runs, args.repeat),
+            "baseline": lambda: baseline(
+                replies, args.baseline, args.baseline_runs, args.repeat, args.baseline_language
+            ),
         }
         measured: dict[str, dict] = {}
         for name in parts:

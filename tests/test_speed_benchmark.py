@@ -46,3 +46,38 @@ def test_the_baseline_part_needs_a_checkout(tmp_path: Path) -> None:
     assert done.returncode == 2 and "needs --baseline DIR" in done.stderr
     done = _speed("--only", "baseline", "--baseline", str(tmp_path), cwd=tmp_path)
     assert done.returncode == 2 and "no tonecheck package there" in done.stderr
+
+
+def _fake_tree(root: Path, source: str) -> Path:
+    """A checkout whose tonecheck package is `source`."""
+    (root / "tonecheck").mkdir(parents=True)
+    (root / "tonecheck" / "__init__.py").write_text(source, encoding="utf-8")
+    return root
+
+
+def test_a_baseline_language_is_passed_only_to_a_check_that_takes_one(tmp_path: Path) -> None:
+    """--baseline-language en compares the same work with a tree from before languages: check()
+    gets language="en" where it takes a language, and nothing it does not take."""
+    corpus = tmp_path / "replies.jsonl"
+    corpus.write_text(json.dumps({"text": "Hi Sam, order 12 has shipped. Best, Ana"}) + "\n", encoding="utf-8")
+    old_record, new_record = tmp_path / "old.txt", tmp_path / "new.txt"
+    # a check() from before languages, and one that takes a language: each records what it gets
+    trees = {
+        old_record: _fake_tree(
+            tmp_path / "old",
+            f"def check(text, *, mode):\n    open({str(old_record)!r}, 'a').write('called\\n')\n",
+        ),
+        new_record: _fake_tree(
+            tmp_path / "new",
+            f"def check(text, *, mode, language=None):\n    open({str(new_record)!r}, 'a').write(repr(language) + '\\n')\n",
+        ),
+    }
+    for tree in trees.values():
+        done = _speed(
+            "--only", "baseline", "--baseline", str(tree), "--corpus", str(corpus), "--limit", "1",
+            "--baseline-runs", "1", "--repeat", "1", "--baseline-language", "en", cwd=tmp_path,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert "language=en where check() takes one" in done.stdout
+    assert set(old_record.read_text(encoding="utf-8").split()) == {"called"}
+    assert set(new_record.read_text(encoding="utf-8").split()) == {"'en'"}
