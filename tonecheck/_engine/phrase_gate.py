@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import functools
 import operator
-import re
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
@@ -150,8 +149,7 @@ class PhraseGate:
         odd: dict[str, list[tuple[str, int, tuple[tuple[int, ...], tuple[int, ...]]]]] = {}
         for index in sorted(sets_of):
             for text in self._elsewhere.get(index, ()):
-                key = _ODD_KEY.match(text)
-                odd.setdefault(key.group() if key else text, []).append((text, 1 << index, sets_and_outside([index])))
+                odd.setdefault(_odd_key(text), []).append((text, 1 << index, sets_and_outside([index])))
         self._odd_anchors = tuple((key, tuple(items)) for key, items in sorted(odd.items()))
 
     def may_match(self, lowered: str, runs: list[str] | None = None) -> bool:
@@ -205,7 +203,12 @@ def _bits(mask: int) -> Iterable[int]:
         mask ^= low
 
 
-_ODD_KEY = re.compile(r"[a-z]*[^a-z]")
+def _odd_key(text: str) -> str:
+    """The text up to and with its first character that is no letter a-z ("net-" of "net-30")."""
+    for index, char in enumerate(text):
+        if not "a" <= char <= "z":
+            return text[: index + 1]
+    return text
 
 
 def _whole_word(form: Form) -> bool:
