@@ -50,6 +50,8 @@ from tonecheck._langid import (  # noqa: E402
     first_look_words,
     letters,
     sample,
+    script_of,
+    script_of_language,
 )
 
 
@@ -181,40 +183,48 @@ def catalog_texts(folder: Path, per_language: int, seed: int = 7) -> list[tuple[
 
 
 def _measure_catalogs(folder: Path, default: str, per_language: int) -> None:
+    """The shortcuts on the catalog texts, for every language with a pack: the first look (the
+    default language's) and the common-word share of the cleaned sample (each pack language's,
+    in its own script)."""
     texts = catalog_texts(folder, per_language)
     if not texts:
         print(f"\nno gettext catalogs under {folder}")
         return
     common_words = _common_words()
-    common = common_words[default]
     options = {"default": default, "by_script": _pack_scripts()}
-    taken: list[tuple[str, str, str]] = []
-    highest = {"sample": (0.0, ""), "words": (0.0, "")}
+    taken: list[tuple[str, str, str, str]] = []
+    # per pack language: the highest share of its common words in a text of another language of its script
+    highest = dict.fromkeys(common_words, (0.0, ""))
+    highest_first_look = (0.0, "")
     for language, text in texts:
         model = detect(text, **options)  # no shortcuts: cleaning, script and the model
-        lowered = text.lower()
-        runs = first_look_runs(lowered)
-        if detect(text, **options, common=common_words, runs=runs) == default and model != default:
-            taken.append((language, model, text))
-        if model == default:
-            continue
-        highest["sample"] = max(highest["sample"], (common_share(sample(text), common), language))
-        words = first_look_words(text, runs) if runs is not None else ()
-        if len(words) >= MIN_WORDS_FOR_SHARE:
-            share = sum(map(common.__contains__, words)) / len(words)
-            highest["words"] = max(highest["words"], (share, language))
+        runs = first_look_runs(text.lower())
+        quick = detect(text, **options, common=common_words, runs=runs)
+        if quick != model:  # (a shortcut answers only with a pack language)
+            taken.append((language, model, quick, text))
+        words = sample(text)
+        script = script_of(words)
+        for pack, common in common_words.items():
+            if model != pack and script == script_of_language(pack):
+                highest[pack] = max(highest[pack], (common_share(words, common), language))
+        looked = first_look_words(text, runs) if runs is not None and model != default else ()
+        if len(looked) >= MIN_WORDS_FOR_SHARE:
+            share = sum(map(common_words[default].__contains__, looked)) / len(looked)
+            highest_first_look = max(highest_first_look, (share, language))
     languages = len({language for language, _ in texts})
     print(f"\ngettext catalogs under {folder}: {len(texts):,} texts in {languages} languages")
-    print(f"  taken as {default} by a shortcut where the model names another language: {len(taken)}")
+    for pack in sorted(common_words):
+        count = sum(1 for _, _, quick, _ in taken if quick == pack)
+        print(f"  taken as {pack} by a shortcut where the model names another language: {count}")
+    print("  highest share of a pack language's common words in a text of another language of its script:")
+    for pack, (share, language) in sorted(highest.items()):
+        print(f"    {pack}, in the cleaned sample: {share:.3f} ({language or '-'}; COMMON_SHARE = {COMMON_SHARE})")
     print(
-        f"  highest share of {default}'s common words in a text of another language:"
-        f"\n    in the cleaned sample {highest['sample'][0]:.3f}"
-        f" ({highest['sample'][1]}; COMMON_SHARE = {COMMON_SHARE})"
-        f"\n    in the words the first look reads {highest['words'][0]:.3f} ({highest['words'][1]};"
-        f" QUICK_SHARE = {QUICK_SHARE})"
+        f"    {default}, in the words the first look reads: {highest_first_look[0]:.3f}"
+        f" ({highest_first_look[1] or '-'}; QUICK_SHARE = {QUICK_SHARE})"
     )
-    for language, model, text in taken[:10]:
-        print(f"  - {language} (model: {model}): {text[:150]!r}")
+    for language, model, quick, text in taken[:10]:
+        print(f"  - {language} taken as {quick} (model: {model}): {text[:150]!r}")
 
 
 if __name__ == "__main__":

@@ -916,6 +916,28 @@ def test_english_common_words_leave_out_words_other_languages_share():
     assert _quick_and_full(text) == ("pt", "pt") == (_model_only(text),) * 2
 
 
+def test_russian_common_words_leave_out_words_bulgarian_and_macedonian_write_more():
+    """ "на", "за", "да" and "от" are several times commoner in Bulgarian and Macedonian than in
+    Russian (benchmarks/languages.py --catalogs): with them among Russian's common words this
+    Bulgarian reply was 31% Russian words, and linted with the Russian rules. A Russian reply is
+    still taken without the model."""
+    from tonecheck._engine.linter import _common_words
+    from tonecheck._langid import COMMON_SHARE, common_share, sample
+
+    assert not _common_words()["ru"] & {"на", "за", "да", "от"}
+    bulgarian = (
+        "Благодарим за съобщението. Поръчката ви ще бъде изпратена до края на седмицата, а номерът за "
+        "проследяване ще получите на имейла си от куриера. Ако имате въпроси, можете да се свържете с нас."
+    )
+    assert _quick_and_full(bulgarian) == ("bg", "bg") == (_model_only(bulgarian),) * 2
+    russian = (
+        "Здравствуйте! Спасибо за обращение. Заказ будет отправлен на этой неделе, а номер для отслеживания "
+        "придёт на почту от курьера. Если будут вопросы, напишите нам."
+    )
+    assert common_share(sample(russian), _common_words()["ru"]) >= COMMON_SHARE
+    assert _quick_and_full(russian) == ("ru", "ru")
+
+
 def test_the_detector_model_is_mapped_from_the_cache_and_ranks_as_the_shipped_model(monkeypatch, tmp_path):
     """The model is kept uncompressed in tonecheck's cache and mapped into memory, not copied; it
     ranks every language exactly as the model read from py3langid's own file. A cache file cut
