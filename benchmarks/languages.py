@@ -13,11 +13,12 @@ miss (a reply that would not be linted). Labelled corpora say their language in 
 The corpora hold few replies in other languages, so `--catalogs` also measures the detector's
 shortcuts on text in many languages that nobody here wrote: the translated messages of the gettext
 catalogs (`*/LC_MESSAGES/*.mo`) a Debian machine keeps under /usr/share/locale, grouped into texts
-of 120-900 characters per language. A shortcut (the first look, or the common-word share of the
-cleaned sample) that takes a text as the default language where the detector's model, asked
-without shortcuts, names another is an error; the highest common-word shares among texts of other
-languages show the margin below QUICK_SHARE and COMMON_SHARE. (Catalogs hold untranslated English
-too: a text the model itself calls English is not counted against the shortcuts.)
+of 120-900 characters per language. A shortcut (the default language's first look, or a pack
+language's common-word share of the cleaned sample) that takes a text as a pack language where the
+detector's model, asked without shortcuts, names another is an error; the highest common-word
+shares among texts of other languages show the margin below QUICK_SHARE and COMMON_SHARE.
+(Catalogs hold untranslated English too: a text the model itself calls English is not counted
+against the shortcuts.)
 """
 
 from __future__ import annotations
@@ -46,8 +47,8 @@ from tonecheck._langid import (  # noqa: E402
     clean,
     common_share,
     detect,
+    first_look_counts,
     first_look_runs,
-    first_look_words,
     letters,
     sample,
     script_of,
@@ -104,10 +105,10 @@ def main() -> int:
         if report.language != engine.config.default_language:
             highest["sample"] = max(highest["sample"], common_share(sample(text), common))
             runs = first_look_runs(text.lower())  # (None: a reply the first look does not read)
-            words = first_look_words(text, runs) if runs is not None else ()
+            found, counted = first_look_counts(text, runs, common) if runs is not None else (0, 0)
             first_looked += runs is not None
-            if len(words) >= MIN_WORDS_FOR_SHARE:
-                highest["words"] = max(highest["words"], sum(map(common.__contains__, words)) / len(words))
+            if counted >= MIN_WORDS_FOR_SHARE:
+                highest["words"] = max(highest["words"], found / counted)
         right = report.language == expected
         per_corpus[(corpus, right)] += 1
         per_band[(_band(letters(clean(text))), right)] += 1
@@ -207,10 +208,10 @@ def _measure_catalogs(folder: Path, default: str, per_language: int) -> None:
         for pack, common in common_words.items():
             if model != pack and script == script_of_language(pack):
                 highest[pack] = max(highest[pack], (common_share(words, common), language))
-        looked = first_look_words(text, runs) if runs is not None and model != default else ()
-        if len(looked) >= MIN_WORDS_FOR_SHARE:
-            share = sum(map(common_words[default].__contains__, looked)) / len(looked)
-            highest_first_look = max(highest_first_look, (share, language))
+        if runs is not None and model != default:
+            found, counted = first_look_counts(text, runs, common_words[default])
+            if counted >= MIN_WORDS_FOR_SHARE:
+                highest_first_look = max(highest_first_look, (found / counted, language))
     languages = len({language for language, _ in texts})
     print(f"\ngettext catalogs under {folder}: {len(texts):,} texts in {languages} languages")
     for pack in sorted(common_words):

@@ -22,6 +22,7 @@ for a judge.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import random
@@ -126,20 +127,15 @@ def finding_key(
     return (file, reply_id, start, end, category, code in note_codes())
 
 
-_NOTE_CODES: frozenset[str] | None = None
-
-
+@functools.cache
 def note_codes() -> frozenset[str]:
-    """The codes of the note rules (`kind: note`) of every language."""
-    global _NOTE_CODES
-    if _NOTE_CODES is None:
-        from tonecheck._language import packs
-        from tonecheck._ruleset.load import load_rules
+    """The codes of the note rules (`kind: note`) of every language (read once)."""
+    from tonecheck._language import packs
+    from tonecheck._ruleset.load import load_rules
 
-        _NOTE_CODES = frozenset(
-            rule.code for language in packs() for rule in load_rules((), language).rules if rule.kind == "note"
-        )
-    return _NOTE_CODES
+    return frozenset(
+        rule.code for language in packs() for rule in load_rules((), language).rules if rule.kind == "note"
+    )
 
 
 @dataclass

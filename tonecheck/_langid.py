@@ -396,14 +396,15 @@ def first_look_runs(lowered: str, runs: list[str] | None = None) -> list[str] | 
     return runs if lowered.isascii() or all(map(str.isascii, runs)) else None
 
 
-def first_look_words(text: str, runs: Sequence[str]) -> Sequence[str]:
-    """The words the first look counts: the text's runs of word characters (`runs`), but those in
-    links (a link's words may be English in a reply that is not)."""
+def first_look_counts(text: str, runs: Sequence[str], common: frozenset[str]) -> tuple[int, int]:
+    """How many of the words the first look counts are among `common`, and how many it counts:
+    the text's runs of word characters (`runs`), but those in links (a link's words may be English
+    in a reply that is not)."""
     lowered = text.lower()
-    if "http" not in lowered and "www." not in lowered:
-        return runs
-    links = _ascii_noise(_LINKS) if lowered.isascii() else _noise(_LINKS)
-    return word_runs(links.sub(" ", lowered))
+    if "http" in lowered or "www." in lowered:
+        links = _ascii_noise(_LINKS) if lowered.isascii() else _noise(_LINKS)
+        runs = word_runs(links.sub(" ", lowered))
+    return sum(map(common.__contains__, runs)), len(runs)
 
 
 def detect(
@@ -420,15 +421,15 @@ def detect(
     words: a reply that is mostly made of the fallback language's is taken to be in it without
     running the model (most replies; measured in benchmarks/speed.py). `runs`: the runs of word
     characters of the text lower-cased, when they are all ASCII, for the first look (QUICK_SHARE)."""
-    if runs is not None and common and len(text) <= QUICK_LOOK_CHARS:
-        runs = first_look_words(text, runs)
-        words_of_default = common.get(default)
-        if (
-            len(runs) >= MIN_WORDS_FOR_SHARE
-            and words_of_default is not None
-            and script_of_language(default) == "Latin"  # (the script of ASCII words)
-            and sum(map(words_of_default.__contains__, runs)) >= QUICK_SHARE * len(runs)
-        ):
+    words_of_default = common.get(default) if common else None
+    if (
+        runs is not None
+        and words_of_default
+        and len(text) <= QUICK_LOOK_CHARS
+        and script_of_language(default) == "Latin"  # (the script of ASCII words)
+    ):
+        found, counted = first_look_counts(text, runs, words_of_default)
+        if counted >= MIN_WORDS_FOR_SHARE and found >= QUICK_SHARE * counted:
             return default
     # a few hundred characters tell the language as well as a whole long reply, at a fraction of
     # the cost (the detector's time grows with the text)

@@ -139,14 +139,10 @@ class _EmptyName:
         # a word, as a whole run of word characters (spaces or a line start before it, no word
         # character after), and in an ASCII reply, where `regex`'s \w and word_runs' agree, the
         # reply's runs are looked up instead
-        gates = tuple(
-            dict.fromkeys(
-                [" ,", "\t,", *(p.lower() for p in expanded(greetings.need_a_name)), *(v.lower() for v in ordered)]
-            )
-        )
-        self.gate = gates
-        self.gate_words = frozenset(g for g in gates if _WORD_RUN.fullmatch(g))
-        self.gate_pieces = tuple(g for g in gates if g not in self.gate_words)
+        needs_a_name = [phrase.lower() for phrase in expanded(greetings.need_a_name)]
+        self.gate = tuple(dict.fromkeys([" ,", "\t,", *needs_a_name, *(v.lower() for v in ordered)]))
+        self.gate_words = frozenset(g for g in self.gate if _WORD_RUN.fullmatch(g))
+        self.gate_pieces = tuple(g for g in self.gate if g not in self.gate_words)
 
 
 @detector("empty-name", EmptyNameOptions)
