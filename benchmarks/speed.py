@@ -22,9 +22,14 @@ What it measures (each comparison is timed in alternating or rotated passes in t
   (the default) against check() with the language given, and the detector's model load
   (from its file and from tonecheck's cache).
   With `--baseline DIR` (another checkout of tonecheck, e.g. the commit a change must not be
-  slower than): check() of this tree against check() of that one on the same replies, each in
-  fresh processes, alternating (`--baseline-runs`, default 3), CPU time of each process's best
-  pass; both import their dependencies from this Python.
+  slower than): check() of this tree against check() of that one on the same replies. A live
+  process per tree, each importing tonecheck from its own folder (their dependencies from this
+  Python), takes turns with the other a pass at a time (`--baseline-runs` pairs, default 30);
+  the ratio is the median of the pairs' CPU-time ratios. A pair's two passes run seconds apart,
+  so a noisy neighbour slows both alike: alternating whole processes instead, paired ratios
+  spread from 0.85 to 1.57 on one quiet-looking machine. `--only instructions` (with
+  `--baseline`) also counts the instructions one pass executes in each tree, under valgrind's
+  callgrind: a figure the machine's load does not move (time also depends on caches).
 
 How to run it (from the repo root; the comparators are benchmark-only dependencies)
     pip install -e ".[bench]"                                  # proselint 0.16
@@ -36,6 +41,7 @@ How to run it (from the repo root; the comparators are benchmark-only dependenci
     python benchmarks/speed.py --only throughput,language      # rows 1-2 and the language cost
     git worktree add ../base faed2e6 && python benchmarks/speed.py --only baseline --baseline ../base
     (add --baseline-language en to compare the same work with a tree from before languages: no detection)
+    python benchmarks/speed.py --only baseline,instructions --baseline ../base   # + instructions (~6 min)
 
 A comparator that is missing is reported as missing (with the command that installs it) and
 its rows say "n/a"; the rest is still measured. The default reply set is every `text` of every
@@ -58,6 +64,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import concurrent.futures
 import gc
 import importlib.metadata
 import json
@@ -110,7 +117,10 @@ PARTS = {
     "folder": "rows 3, 4 and 6 (a folder): the CLI on a folder vs write-good, cores used, its peak RSS",
     "startup": "row 6 (one reply) and start-up: the CLI on one reply vs import spacy",
     "baseline": "check() of this tree vs another checkout's (--baseline DIR; runs only with it)",
+    "instructions": "the same in instructions counted by valgrind (--baseline DIR; only when asked: minutes)",
 }
+# (parts that run only when --only names them)
+ASKED_ONLY = {"instructions"}
 
 
 class Missing(Exception):
@@ -549,13 +559,15 @@ def _rotated(commands: dict[str, tuple[list[str], tuple[int, ...] | None]], runs
     return result
 
 
-# Run in a fresh process per tree: check() of the tonecheck in a given folder over the replies in a
-# JSON Lines file, once untimed (the engine is built, caches fill), then `repeat` timed passes in
-# CPU time. A tree whose check() takes no `mode` is called without it; a language (if given) is
-# passed to a tree whose check() takes one (a tree from before languages checks English only).
+# A process per tree, kept alive for the whole comparison: it imports the tonecheck in a given
+# folder, reads the replies from a JSON Lines file, checks them once untimed (the engine is built,
+# caches fill), says "ready" with the module it imported, then checks them once more each time it
+# reads a line and answers with that pass's CPU time. A tree whose check() takes no `mode` is
+# called without it; a language (if given) is passed to a tree whose check() takes one (a tree from
+# before languages checks English only).
 _BASELINE_RUN = """
 import inspect, json, sys, time
-tree, replies_path, repeat, out, language = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+tree, replies_path, language = sys.argv[1], sys.argv[2], sys.argv[3]
 sys.path.insert(0, tree)
 import tonecheck
 with open(replies_path, encoding="utf-8") as handle:
@@ -567,69 +579,156 @@ def run():
     for text, mode in replies:
         tonecheck.check(text, mode=mode, **options) if takes_mode else tonecheck.check(text, **options)
 run()
-times = []
-for _ in range(repeat):
+print(json.dumps({"module": tonecheck.__file__}), flush=True)
+for _ in sys.stdin:
     start = time.process_time()
     run()
-    times.append(time.process_time() - start)
-with open(out, "w", encoding="utf-8") as handle:
-    json.dump({"module": tonecheck.__file__, "seconds": times}, handle)
+    print(json.dumps({"seconds": time.process_time() - start}), flush=True)
 """
 
 
-def baseline(replies: list[tuple[str, str]], tree: Path, runs: int, repeat: int, language: str = "") -> dict:
-    """check() of this tree against check() of another checkout, alternating fresh processes;
+class _Tree:
+    """One tree's live process (see _BASELINE_RUN)."""
+
+    def __init__(self, tree: Path, replies_path: Path, language: str, env: dict[str, str], cwd: str) -> None:
+        self.tree = tree
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _BASELINE_RUN, str(tree), str(replies_path), language],
+            env=env,
+            cwd=cwd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.module = str(self._answer()["module"])
+
+    def _answer(self) -> dict:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            assert self.process.stderr is not None
+            self.process.wait()
+            raise SetupError(f"check() of {self.tree} failed: {self.process.stderr.read().strip()[-500:]}")
+        answer: dict = json.loads(line)
+        return answer
+
+    def one_pass(self) -> float:
+        assert self.process.stdin is not None
+        self.process.stdin.write("\n")
+        self.process.stdin.flush()
+        return float(self._answer()["seconds"])
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait()
+
+
+def baseline(replies: list[tuple[str, str]], tree: Path, pairs: int, language: str = "") -> dict:
+    """check() of this tree against check() of another checkout: a live process per tree, each
+    importing tonecheck from its own folder, taking turns a pass at a time (in the order A B, B A,
+    A B...), so that both are measured in the same seconds of a noisy machine, `pairs` times;
     `language`: passed to check() (no detection) where check() takes it."""
     if not (tree / "tonecheck" / "__init__.py").is_file():
         raise SetupError(f"--baseline {tree}: no tonecheck package there (give a checkout's root folder)")
     trees = {"here": REPO_ROOT, "baseline": tree.resolve()}
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)  # each process imports tonecheck from its own tree only
+    seconds: dict[str, list[float]] = {name: [] for name in trees}
     with tempfile.TemporaryDirectory(prefix="tonecheck-baseline-") as work:
         replies_path = Path(work) / "replies.jsonl"
         replies_path.write_text("".join(json.dumps(r) + "\n" for r in replies), encoding="utf-8")
-        best: dict[str, list[float]] = {name: [] for name in trees}
-        modules: dict[str, str] = {}
-        for i in range(runs):
-            for name in list(trees)[i % 2 :] + list(trees)[: i % 2]:
-                out = Path(work) / "out.json"
-                done = subprocess.run(
-                    [
-                        sys.executable,
-                        "-c",
-                        _BASELINE_RUN,
-                        str(trees[name]),
-                        str(replies_path),
-                        str(repeat),
-                        str(out),
-                        language,
-                    ],
-                    env=env,
-                    cwd=work,
-                    capture_output=True,
-                    text=True,
-                    check=False,
-                )
-                if done.returncode != 0:
-                    raise SetupError(f"check() of {trees[name]} failed: {done.stderr.strip()[-500:]}")
-                measured = json.loads(out.read_text(encoding="utf-8"))
-                best[name].append(min(measured["seconds"]))
-                modules[name] = measured["module"]
-            print(f"  baseline round {i + 1}/{runs} done", file=sys.stderr)
+        live: dict[str, _Tree] = {}
+        try:
+            for name, folder in trees.items():
+                live[name] = _Tree(folder, replies_path, language, env, work)
+            for i in range(pairs):
+                for name in list(trees)[i % 2 :] + list(trees)[: i % 2]:
+                    seconds[name].append(live[name].one_pass())
+                if (i + 1) % 10 == 0 or i + 1 == pairs:
+                    print(f"  baseline pair {i + 1}/{pairs} done", file=sys.stderr)
+        finally:
+            for process in live.values():
+                process.close()
     commit = subprocess.run(
         ["git", "-C", str(tree), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
     ).stdout.strip()
+    paired = [h / b for h, b in zip(seconds["here"], seconds["baseline"], strict=True)]
+    quartiles = statistics.quantiles(paired, n=4) if len(paired) > 1 else [paired[0]] * 3
     return {
         "tree": str(tree),
         "commit": commit or None,
-        "modules": modules,
-        "runs": runs,
+        "modules": {name: process.module for name, process in live.items()},
+        "pairs": pairs,
         "language": language or None,
-        "here_s": statistics.median(best["here"]),
-        "baseline_s": statistics.median(best["baseline"]),
-        "ratio": statistics.median(best["here"]) / statistics.median(best["baseline"]),
-        "ratio_paired": [h / b for h, b in zip(best["here"], best["baseline"])],
+        "here_s": statistics.median(seconds["here"]),
+        "baseline_s": statistics.median(seconds["baseline"]),
+        "here_best_s": min(seconds["here"]),
+        "baseline_best_s": min(seconds["baseline"]),
+        "ratio": statistics.median(paired),
+        "ratio_quartiles": [quartiles[0], quartiles[2]],
+        "ratio_paired": paired,
     }
+
+
+def _instructions(tree: Path, replies_path: Path, language: str, passes: int, env: dict[str, str], work: str) -> int:
+    """Instructions a process of _BASELINE_RUN executes under valgrind's callgrind, with `passes`
+    timed passes after its untimed one."""
+    out = Path(tempfile.mkdtemp(dir=work)) / "callgrind.out"  # (two run at a time)
+    callgrind = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"]
+    done = subprocess.run(
+        [*callgrind, sys.executable, "-c", _BASELINE_RUN, str(tree), str(replies_path), language],
+        input="\n" * passes,
+        env=env,
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0 or not out.is_file():
+        raise SetupError(f"check() of {tree} under callgrind failed: {done.stderr.strip()[-500:]}")
+    for line in out.read_text(encoding="utf-8", errors="replace").splitlines():
+        if line.startswith(("summary:", "totals:")):
+            return int(line.split()[1])
+    raise SetupError(f"callgrind wrote no instruction total to {out}")
+
+
+def instructions(replies: list[tuple[str, str]], tree: Path, language: str = "", *, here: Path = REPO_ROOT) -> dict:
+    """Instructions one pass of check() over the replies executes, this tree against another
+    checkout: counted by valgrind's callgrind, the same on a busy machine as on a quiet one. A
+    process that makes one pass after its untimed one, less one that makes none: each tree's two
+    processes, two at a time, hash seed fixed, each tree's cache filled before."""
+    if shutil.which("valgrind") is None:
+        raise Missing("valgrind (apt-get install valgrind)")
+    trees = {"here": here, "baseline": tree.resolve()}
+    counts: dict[str, int] = {}
+    with tempfile.TemporaryDirectory(prefix="tonecheck-instructions-") as work:
+        replies_path = Path(work) / "replies.jsonl"
+        replies_path.write_text("".join(json.dumps(r) + "\n" for r in replies), encoding="utf-8")
+        for name, folder in trees.items():
+            env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+            env.update(PYTHONHASHSEED="0", TONECHECK_CACHE_DIR=str(Path(work) / f"cache-{name}"))
+            _Tree(folder, replies_path, language, env, work).close()  # fills the cache
+            with concurrent.futures.ThreadPoolExecutor(2) as pool:
+                with_pass, without = pool.map(
+                    lambda passes: _instructions(folder, replies_path, language, passes, env, work), (1, 0)
+                )
+            counts[name] = with_pass - without
+            print(f"  instructions of {name} counted", file=sys.stderr)
+    return {
+        "here": counts["here"],
+        "baseline": counts["baseline"],
+        "ratio": counts["here"] / counts["baseline"],
+        "language": language or None,
+    }
+
+
+def _or_missing(measure: Callable[[], dict]) -> dict:
+    try:
+        return measure()
+    except Missing as exc:
+        return {"missing": str(exc)}
 
 
 def startup(runs: int) -> dict:
@@ -848,15 +947,28 @@ def print_table(figures: dict) -> None:
         where = f"{b['tree']}" + (f" at {b['commit']}" if b["commit"] else "")
         language = f", language={b['language']} where check() takes one" if b.get("language") else ""
         print(
-            f"check() here vs {where} (median of {b['runs']} alternating processes, each its best pass, CPU{language}):"
+            f"check() here vs {where} ({b['pairs']} pairs of passes, a live process per tree taking turns,"
+            f" CPU time{language}):"
         )
-        print(f"  {'this tree, s':<40}{b['here_s']:>9.3f}")
-        print(f"  {'baseline, s':<40}{b['baseline_s']:>9.3f}")
+        print(f"  {'this tree, s (median, best)':<40}{b['here_s']:>9.3f} {b['here_best_s']:>7.3f}")
+        print(f"  {'baseline, s (median, best)':<40}{b['baseline_s']:>9.3f} {b['baseline_best_s']:>7.3f}")
         slower = "no" if b["ratio"] <= 1.0 else "YES"
+        low, high = b["ratio_quartiles"]
         print(
-            f"  {'ratio here/baseline':<40}{b['ratio']:>8.2f}x   (paired "
-            f"{', '.join(f'{r:.2f}' for r in b['ratio_paired'])}; slower: {slower})"
+            f"  {'ratio here/baseline, median of pairs':<40}{b['ratio']:>8.3f}x   (quartiles {low:.3f}-{high:.3f};"
+            f" best/best {b['here_best_s'] / b['baseline_best_s']:.3f}; slower: {slower})"
         )
+    n = figures.get("instructions")
+    if n is not None:
+        print()
+        if "missing" in n:
+            print(f"Instructions of check(): n/a ({n['missing']})")
+        else:
+            language = f", language={n['language']} where check() takes one" if n.get("language") else ""
+            print(f"Instructions of one pass of check() (valgrind's callgrind{language}):")
+            print(f"  {'this tree, millions':<40}{n['here'] / 1e6:>9.1f}")
+            print(f"  {'baseline, millions':<40}{n['baseline'] / 1e6:>9.1f}")
+            print(f"  {'ratio here/baseline':<40}{n['ratio']:>8.3f}x")
     print()
     print("Compare the ratios; absolute figures move with the load of the machine.")
 
@@ -883,7 +995,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="DIR",
         help="another checkout of tonecheck to time check() against (the baseline part)",
     )
-    parser.add_argument("--baseline-runs", type=int, default=3, help="processes per tree (default 3)")
+    parser.add_argument(
+        "--baseline-runs", type=int, default=30, help="pairs of passes, one of each tree, taking turns (default 30)"
+    )
     parser.add_argument(
         "--baseline-language",
         default="",
@@ -901,9 +1015,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     wanted = None if args.only is None else {p.strip() for arg in args.only for p in arg.split(",") if p.strip()}
     if wanted is not None and (not wanted or wanted - set(PARTS)):
         parser.error(f"--only takes parts among {', '.join(PARTS)}, not {', '.join(args.only)!r}")
-    if wanted is not None and "baseline" in wanted and args.baseline is None:
-        parser.error("the baseline part needs --baseline DIR")
-    parts = [name for name in PARTS if (wanted is None or name in wanted) and (name != "baseline" or args.baseline)]
+    for part in ("baseline", "instructions"):
+        if wanted is not None and part in wanted and args.baseline is None:
+            parser.error(f"the {part} part needs --baseline DIR")
+    parts = [
+        name
+        for name in PARTS
+        if (name in wanted if wanted is not None else name not in ASKED_ONLY)
+        and (name not in ("baseline", "instructions") or args.baseline)
+    ]
     for name in ("limit", "repeat", "startup_runs", "folder_files", "folder_runs", "scaling_rounds", "baseline_runs"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
@@ -929,9 +1049,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "scaling": lambda: scaling(replies, args.scaling_rounds),
             "folder": lambda: folder(replies, args.folder_files, args.folder_runs),
             "startup": lambda: startup(args.startup_runs),
-            "baseline": lambda: baseline(
-                replies, args.baseline, args.baseline_runs, args.repeat, args.baseline_language
-            ),
+            "baseline": lambda: baseline(replies, args.baseline, args.baseline_runs, args.baseline_language),
+            "instructions": lambda: _or_missing(lambda: instructions(replies, args.baseline, args.baseline_language)),
         }
         measured: dict[str, dict] = {}
         for name in parts:

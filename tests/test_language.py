@@ -654,10 +654,16 @@ def test_language_given_in_the_call_or_the_configuration_wins_over_detection():
     assert (report.language, report.findings, report.notes) == ("fr", (), ("not checked: no rules for fr",))
 
 
-@pytest.mark.parametrize("value", ["english", "EN", "e", 7, "en-GB"])
+@pytest.mark.parametrize("value", ["english", "EN", "e", 7, "en-GB", "en\n", "None", ["en"]])
 def test_a_bad_language_is_an_input_error(value):
+    # (after good calls in each mode: the options of a call that names a language are kept for the
+    # next such call, and must never let a bad one through)
+    for mode in ("draft", "saved"):
+        assert tonecheck.check("Your order shipped.", mode=mode, language="en").language == "en"
     with pytest.raises(tonecheck.InputError, match="language must be"):
         tonecheck.check("Your order shipped.", language=value)
+    with pytest.raises(tonecheck.InputError, match="language must be"):
+        tonecheck.Linter().check("Your order shipped.", mode="saved", language=value)
 
 
 def test_a_bad_language_in_the_configuration_names_the_key():
@@ -817,6 +823,24 @@ def test_cleaning_leaves_out_only_noise_the_whole_alternation_finds(text):
 
     whole = regex.compile("|".join(part for part, _ in _langid._NOISE_PARTS))
     assert _langid.clean(text) == " ".join(whole.sub(" ", text).split())
+
+
+@given(st.one_of(_NOISY, st.text(max_size=80)))
+def test_the_first_look_counts_the_words_outside_links(text):
+    """first_look_counts takes the runs of a link's words from those of the whole text, and counts
+    a text the long way where a run would cross a link's edge ("xhttp://"): the same counts as the
+    runs of the text with its links made spaces."""
+    import regex
+
+    from tonecheck import _langid
+    from tonecheck._engine.linter import _common_words
+    from tonecheck._text import word_runs
+
+    lowered = text.lower()
+    common = _common_words()["en"] | {"http", "www", "x", "b", "é"}
+    expected = word_runs(regex.sub(r"https?://\S+|www\.\S+", " ", lowered))
+    found, counted = _langid.first_look_counts(text, word_runs(lowered), common)
+    assert (found, counted) == (sum(word in common for word in expected), len(expected))
 
 
 def _quick_and_full(text):

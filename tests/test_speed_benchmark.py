@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import REPO_ROOT
 
 SPEED = REPO_ROOT / "benchmarks" / "speed.py"
@@ -31,13 +32,18 @@ def test_the_baseline_part_times_check_of_each_tree_from_its_own_folder(tmp_path
     out = tmp_path / "speed.json"
     done = _speed(
         "--only", "baseline", "--baseline", str(base), "--corpus", str(corpus), "--limit", "10",
-        "--baseline-runs", "2", "--repeat", "1", "--json", str(out), cwd=tmp_path,
+        "--baseline-runs", "3", "--json", str(out), cwd=tmp_path,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     figures = json.loads(out.read_text(encoding="utf-8"))["baseline"]
     assert Path(figures["modules"]["here"]).is_relative_to(REPO_ROOT / "tonecheck")
     assert Path(figures["modules"]["baseline"]).is_relative_to(base / "tonecheck")
-    assert len(figures["ratio_paired"]) == 2 and figures["here_s"] > 0 and figures["baseline_s"] > 0
+    assert (
+        len(figures["ratio_paired"]) == 3
+        and figures["pairs"] == 3
+        and figures["here_s"] > 0
+        and figures["baseline_s"] > 0
+    )
     assert "ratio here/baseline" in done.stdout
 
 
@@ -75,9 +81,39 @@ def test_a_baseline_language_is_passed_only_to_a_check_that_takes_one(tmp_path: 
     for tree in trees.values():
         done = _speed(
             "--only", "baseline", "--baseline", str(tree), "--corpus", str(corpus), "--limit", "1",
-            "--baseline-runs", "1", "--repeat", "1", "--baseline-language", "en", cwd=tmp_path,
+            "--baseline-runs", "1", "--baseline-language", "en", cwd=tmp_path,
         )  # fmt: skip
         assert done.returncode == 0, done.stderr
         assert "language=en where check() takes one" in done.stdout
     assert set(old_record.read_text(encoding="utf-8").split()) == {"called"}
     assert set(new_record.read_text(encoding="utf-8").split()) == {"'en'"}
+
+
+def _speed_module():
+    sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
+    try:
+        import speed
+    finally:
+        sys.path.remove(str(REPO_ROOT / "benchmarks"))
+    return speed
+
+
+def test_the_instructions_part_counts_what_one_pass_of_each_tree_executes(tmp_path: Path) -> None:
+    """Under callgrind, a tree whose check() does more work counts more instructions a pass, and
+    the untimed pass and start-up are not counted: the same tree against itself is about 1."""
+    speed = _speed_module()
+    light = _fake_tree(tmp_path / "light", "def check(text, *, mode):\n    return len(text)\n")
+    heavy = _fake_tree(tmp_path / "heavy", "def check(text, *, mode):\n    return sum(ord(c) for c in text * 200)\n")
+    replies = [("Hi Sam, order 12 has shipped. Best, Ana", "draft")] * 20
+    against = speed.instructions(replies, light, here=heavy)
+    assert against["here"] > 20 * against["baseline"] > 0 and against["ratio"] > 20
+    same = speed.instructions(replies, light, here=light)
+    assert 0.9 < same["ratio"] < 1.1, same
+
+
+def test_the_instructions_part_says_when_valgrind_is_missing(tmp_path: Path, monkeypatch) -> None:
+    speed = _speed_module()
+    monkeypatch.setenv("PATH", str(tmp_path))
+    tree = _fake_tree(tmp_path / "tree", "def check(text, *, mode):\n    return 0\n")
+    with pytest.raises(speed.Missing, match="valgrind"):
+        speed.instructions([("Hi", "draft")], tree, here=tree)

@@ -12,12 +12,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Literal
 
-import regex
-
 from ._config import DEFAULT_CONFIG, Config
 from ._engine.linter import Engine, get_engine
 from ._exceptions import InputError
 from ._fix.apply import fix_text
+from ._language import is_language_code
 from ._project.discovery import Project, load_project
 from ._project.lint import Options, lint_file, lint_source
 from ._types import CHANNELS, MODES, Channel, FileReport, FixResult, Mode, Report
@@ -284,6 +283,9 @@ _PLAIN_OPTIONS = {
     for file_default in (False, True)
 }
 
+# the same for a call that also names the reply's language, kept as callers ask for them
+_LANGUAGE_OPTIONS: dict[tuple[Mode | None, bool, str], Options] = {}
+
 
 def _options(
     *,
@@ -294,8 +296,13 @@ def _options(
     file_default: bool = False,
     language: object = None,
 ) -> Options:
-    if context is None and channel is None and ignore == () and language is None and (mode is None or mode in MODES):
-        return _PLAIN_OPTIONS[mode, file_default]  # the usual call: nothing else to check
+    if context is None and channel is None and ignore == () and (mode is None or mode in MODES):
+        if language is None:
+            return _PLAIN_OPTIONS[mode, file_default]  # the usual call: nothing else to check
+        if isinstance(language, str):  # a caller that names the language names it on every call
+            found = _LANGUAGE_OPTIONS.get((mode, file_default, language))
+            if found is not None:
+                return found
     if mode is not None and mode not in MODES:
         raise InputError(f"mode must be 'draft' or 'saved', not {mode!r}")
     if channel not in (None, "auto", *CHANNELS):
@@ -309,9 +316,9 @@ def _options(
     ignored = tuple(ignore)
     if not all(isinstance(item, str) for item in ignored):
         raise InputError("ignore must be a list of strings")
-    if language is not None and not (isinstance(language, str) and regex.fullmatch(r"auto|[a-z]{2,3}", language)):
+    if language is not None and language != "auto" and not is_language_code(language):
         raise InputError(f"language must be 'auto' or a language code such as 'en' or 'ru', not {language!r}")
-    return Options(
+    options = Options(
         mode=mode,  # checked above
         default_mode="saved" if file_default else "draft",
         context=context,
@@ -319,3 +326,7 @@ def _options(
         ignore=ignored,
         language=None if language in (None, "auto") else str(language),
     )
+    plain = context is None and channel is None and not ignored
+    if plain and isinstance(language, str) and len(_LANGUAGE_OPTIONS) < 256:  # (a valid code: checked above)
+        _LANGUAGE_OPTIONS[mode, file_default, language] = options
+    return options

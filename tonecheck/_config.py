@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
-import regex
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ._exceptions import ConfigError
 from ._inputs.extensions import NON_REPLY_GLOBS, REPLY_FILE_GLOBS
+from ._language import is_language_code
 from ._ruleset.phrase_language import RegexSource
 from ._types import Severity
 
@@ -135,7 +135,7 @@ class Config(BaseModel):
     @classmethod
     def _language_codes(cls, value: dict[str, str]) -> dict[str, str]:
         for glob, code in value.items():
-            if not regex.fullmatch(r"[a-z]{2,3}", code):
+            if not is_language_code(code):
                 raise ValueError(f"{glob!r}: {code!r} is not a language code (two or three lower-case letters)")
         return value
 

@@ -401,10 +401,23 @@ def first_look_counts(text: str, runs: Sequence[str], common: frozenset[str]) ->
     the text's runs of word characters (`runs`), but those in links (a link's words may be English
     in a reply that is not)."""
     lowered = text.lower()
+    found, counted = sum(map(common.__contains__, runs)), len(runs)
     if "http" in lowered or "www." in lowered:
+        # The runs of the text without its links (each made a space) are its runs but those of
+        # the links, where no run crosses a link's edge: a link ends at a space or at the end, and
+        # one right after a word character ("xhttp://") is counted the long way.
         links = _ascii_noise(_LINKS) if lowered.isascii() else _noise(_LINKS)
-        runs = word_runs(links.sub(" ", lowered))
-    return sum(map(common.__contains__, runs)), len(runs)
+        texts = []
+        for link in links.finditer(lowered):
+            before = lowered[link.start() - 1] if link.start() else " "
+            if before.isalnum() or before == "_":  # (what \w is)
+                runs = word_runs(links.sub(" ", lowered))
+                return sum(map(common.__contains__, runs)), len(runs)
+            texts.append(link.group())
+        inside = word_runs(" ".join(texts))
+        found -= sum(map(common.__contains__, inside))
+        counted -= len(inside)
+    return found, counted
 
 
 def detect(

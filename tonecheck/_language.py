@@ -29,6 +29,13 @@ DEFAULT_LANGUAGE = "en"
 LANGUAGE_FILE = "language.yml"
 # a language code as the detector reports it (ISO 639-1, two or three lower-case letters)
 LANGUAGE_CODE = r"^[a-z]{2,3}$"
+_LANGUAGE_CODE = regex.compile(LANGUAGE_CODE[1:-1])  # (fullmatch: "$" would let "en\n" through)
+
+
+def is_language_code(value: object) -> bool:
+    """Whether `value` is a language code (LANGUAGE_CODE). Checked on every call of the API that
+    names a language: a compiled pattern costs a tenth of `regex.fullmatch(source, ...)`."""
+    return isinstance(value, str) and _LANGUAGE_CODE.fullmatch(value) is not None
 
 
 # -- the schema of language.yml ------------------------------------------------------------------

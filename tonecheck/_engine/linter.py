@@ -22,7 +22,7 @@ from .._detectors.base import REGISTRY, Hit, PlaceholderOptions, Scan, SpanIndex
 from .._detectors.closing import closing_element_names
 from .._exceptions import ConfigError, InputError, RuleError
 from .._langid import detect, first_look_runs
-from .._language import DEFAULT_LANGUAGE, Language, language_data, packs
+from .._language import DEFAULT_LANGUAGE, Language, is_language_code, language_data, packs
 from .._lazy import Lazy
 from .._ruleset import matcher_keys
 from .._ruleset.load import RuleSet, builtin_rules_dir, load_rules, rule_files
@@ -572,7 +572,7 @@ class Engine:
         by the engine of its language; one in a language without a rule pack is not checked."""
         if len(text) > MAX_CHARS:
             raise InputError(f"text is {len(text):,} characters; the limit is {MAX_CHARS:,}")
-        if language is not None and not regex.fullmatch(r"[a-z]{2,3}", language):
+        if language is not None and not is_language_code(language):
             raise InputError(f"language must be a language code such as 'en' or 'ru', not {language!r}")
         # lone "\r" line breaks (old Mac files) read as "\n" everywhere lines matter; same length
         lines_text = lone_cr_to_lf(text)
