@@ -592,13 +592,15 @@ class _Tree:
 
     def __init__(self, tree: Path, replies_path: Path, language: str, env: dict[str, str], cwd: str) -> None:
         self.tree = tree
+        # what it says on stderr goes to a file: a pipe nobody reads would fill and stop it
+        self.errors = tempfile.TemporaryFile("w+", encoding="utf-8")
         self.process = subprocess.Popen(
             [sys.executable, "-c", _BASELINE_RUN, str(tree), str(replies_path), language],
             env=env,
             cwd=cwd,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=self.errors,
             text=True,
         )
         self.module = str(self._answer()["module"])
@@ -607,9 +609,9 @@ class _Tree:
         assert self.process.stdout is not None
         line = self.process.stdout.readline()
         if not line:
-            assert self.process.stderr is not None
             self.process.wait()
-            raise SetupError(f"check() of {self.tree} failed: {self.process.stderr.read().strip()[-500:]}")
+            self.errors.seek(0)
+            raise SetupError(f"check() of {self.tree} failed: {self.errors.read().strip()[-500:]}")
         answer: dict = json.loads(line)
         return answer
 
@@ -623,6 +625,7 @@ class _Tree:
         if self.process.stdin is not None:
             self.process.stdin.close()
         self.process.wait()
+        self.errors.close()
 
 
 def baseline(replies: list[tuple[str, str]], tree: Path, pairs: int, language: str = "") -> dict:

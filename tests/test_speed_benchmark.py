@@ -117,3 +117,18 @@ def test_the_instructions_part_says_when_valgrind_is_missing(tmp_path: Path, mon
     tree = _fake_tree(tmp_path / "tree", "def check(text, *, mode):\n    return 0\n")
     with pytest.raises(speed.Missing, match="valgrind"):
         speed.instructions([("Hi", "draft")], tree, here=tree)
+
+
+def test_a_baseline_tree_whose_check_fails_is_a_setup_error(tmp_path: Path) -> None:
+    """The other tree's error is reported (exit 2), and the live process of this tree is stopped."""
+    corpus = tmp_path / "replies.jsonl"
+    corpus.write_text(json.dumps({"text": "Hi Sam, order 12 has shipped. Best, Ana"}) + "\n", encoding="utf-8")
+    broken = _fake_tree(
+        tmp_path / "broken", "def check(text, *, mode):\n    raise RuntimeError('no such rule: boom')\n"
+    )
+    done = _speed(
+        "--only", "baseline", "--baseline", str(broken), "--corpus", str(corpus), "--limit", "1",
+        "--baseline-runs", "1", cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "failed" in done.stderr and "no such rule: boom" in done.stderr
