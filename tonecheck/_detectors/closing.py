@@ -77,8 +77,11 @@ ACCEPTED = "accepted"  # the element name of the configuration's own closing phr
 
 # What is not prose: links, template tokens and code, Markdown link targets. A sentence with fewer
 # than two words left once these are gone is a link, a placeholder, a marker or initials.
+# (template tags bounded: "{{.*?}}" rescanned the rest of the line from every "{{" that no "}}"
+# follows, quadratic on a line of them; a tag is far shorter, as in _langid's noise patterns)
 _NOT_PROSE = Lazy(
-    r"(?:https?://|www\.)\S+|\]\([^)\s\]]*\)|\{\{.*?\}\}|\{%.*?%\}|\{[^{}\n]*\}|<[A-Z][A-Z0-9_]*(?:\[\d+\])?>"
+    r"(?:https?://|www\.)\S+|\]\([^)\s\]]*\)|\{\{[^\n]{0,200}?\}\}|\{%[^\n]{0,200}?%\}|\{[^{}\n]*\}"
+    r"|<[A-Z][A-Z0-9_]*(?:\[\d+\])?>"
     r"|\$\w+|\b[\w.+-]+@[\w-]+\.[\w.]+"
 )
 _WORD = Lazy(r"\p{L}{2,}")
