@@ -531,3 +531,18 @@ def test_a_reminder_the_customer_will_get_is_not_a_next_step(reminder):
 )
 def test_russian_next_steps_and_notices(text, flagged):
     assert bool(closing_findings(text, mode="saved")) is flagged, text
+
+
+def test_what_is_not_prose_keeps_its_matches_with_bounded_parts():
+    """The not-prose pattern's template tags and addresses are bounded (linear on a line of
+    openers or a long run of word characters and dashes) and still take what they took."""
+    from tonecheck._detectors.closing import _NOT_PROSE
+
+    line = "Write to jane.doe+help@example.co.uk or {{ ticket.requester.first_name }} {% include 'x' %}"
+    assert _NOT_PROSE.sub(" ", line).split() == ["Write", "to", "or"]
+    # a local part longer than mail allows (64) is no address
+    assert _NOT_PROSE.sub(" ", "a" * 65 + "@example.com") == "a" * 65 + "@example.com"
+    assert _NOT_PROSE.sub(" ", "a" * 64 + "@example.com") == " "
+    # a line of openers with no closer, and a long hyphenated run without an address, stay as they are
+    assert _NOT_PROSE.sub(" ", "{%" * 3000) == "{%" * 3000
+    assert _NOT_PROSE.sub(" ", "a-" * 3000) == "a-" * 3000

@@ -437,3 +437,13 @@ def test_the_empty_name_gate_never_turns_away_a_match(text):
     found = [(hit.start, hit.end) for hit in REGISTRY["empty-name"](scan, rule, rule.options)]
     pattern = _EmptyName(engine.language, rule.options.values).pattern
     assert found == [m.span() for m in pattern.finditer(text)]
+
+
+def test_a_variable_path_takes_indexes_and_calls():
+    """The variable inside a placeholder: a name and its .name, ->name, :name, [index] and (args)
+    parts (an index bounded at 200 characters, so that a line of unclosed "[" stays linear)."""
+    from tonecheck._detectors.placeholders import _PATH
+
+    assert _PATH.search("{{ ticket.items[0].name | upcase }}").group() == "ticket.items[0].name"
+    assert _PATH.search("{{ $order->total(2) }}").group() == "$order->total(2)"
+    assert _PATH.search("a[" * 3000).group() == "a"

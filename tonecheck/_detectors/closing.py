@@ -82,7 +82,9 @@ ACCEPTED = "accepted"  # the element name of the configuration's own closing phr
 _NOT_PROSE = Lazy(
     r"(?:https?://|www\.)\S+|\]\([^)\s\]]*\)|\{\{[^\n]{0,200}?\}\}|\{%[^\n]{0,200}?%\}|\{[^{}\n]*\}"
     r"|<[A-Z][A-Z0-9_]*(?:\[\d+\])?>"
-    r"|\$\w+|\b[\w.+-]+@[\w-]+\.[\w.]+"
+    # an address's local part at most 64 characters, as mail allows: "\b[\w.+-]+@" rescanned a
+    # run from every word start in it ("a-a-a-..."), quadratic on a long one
+    r"|\$\w+|\b[\w.+-]{1,64}@[\w-]+\.[\w.]+"
 )
 _WORD = Lazy(r"\p{L}{2,}")
 # a thread part that is not the last ("1/2", "(2/3)"): the closing belongs to the last part

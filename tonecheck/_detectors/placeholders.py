@@ -289,8 +289,10 @@ def _normal(segment: str) -> str:
 
 
 # a variable inside a placeholder: a name, then ".name", "->name", ":name", "[index]" or "(args)"
-_PATH = Lazy(r"\$?[A-Za-z_]\w*(?:\[[^\]\n]*\]|\([^()\n]*\)|(?:\.|->|:)[A-Za-z_]\w*)*")
-_SEGMENT = Lazy(r"\[[^\]\n]*\]|\([^()\n]*\)|[A-Za-z_]\w*")
+# (an index bounded: "[" with no "]" after it scanned the rest of the line from every name before
+# it, quadratic on "a[a[a[..."; an index is far shorter)
+_PATH = Lazy(r"\$?[A-Za-z_]\w*(?:\[[^\]\n]{0,200}\]|\([^()\n]*\)|(?:\.|->|:)[A-Za-z_]\w*)*")
+_SEGMENT = Lazy(r"\[[^\]\n]{0,200}\]|\([^()\n]*\)|[A-Za-z_]\w*")
 
 
 def _segments(variable: str) -> list[tuple[str, int, int]]:
