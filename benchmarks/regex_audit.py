@@ -271,16 +271,22 @@ def literals(source: str) -> list[str]:
 
 
 QUICK_FOLLOWERS = [" ", "\t", "a", "\n", "-"]
+# the quick set's two-character runs: a word character and what ends a word in addresses, paths,
+# indexes and tags (a pattern that rescans a run from every word start in it: "a-a-a-...")
+QUICK_PAIRS = ["a-", "a.", "a[", "a{", "a(", "a<", "a@", "a,"]
 
 
 def shapes(pattern: Pattern, size: int, quick: bool = False) -> Iterator[tuple[str, str]]:
     """Adversarial strings of about `size` characters for a pattern. `quick`: runs of single
-    characters, and each literal piece repeated or followed by a run (the test suite's set)."""
+    characters, a few two-character runs, and each literal piece repeated or followed by a run
+    (the test suite's set)."""
     pieces = literals(pattern.source)
     chars = sorted(set(CORE) | {p for p in pieces if len(p) == 1})
     for char in chars:
         yield f"{char!r}*n", char * size
     if quick:
+        for pair in QUICK_PAIRS:
+            yield f"({pair!r})*n", pair * (size // 2)
         for piece in sorted((p for p in pieces if len(p) > 1), key=lambda p: (len(p), p))[:MAX_PIECES]:
             yield f"{piece!r}*n", piece * (size // len(piece))
             for char in QUICK_FOLLOWERS:

@@ -363,6 +363,22 @@ def test_every_builtin_regex_is_linear_on_runs_of_what_it_repeats():
     assert not slow, "\n".join(f"{s.pattern.where}: {s.shape} x{s.ratio:.1f}" for s in slow)
 
 
+@pytest.mark.parametrize(
+    ("source", "shape"),
+    [
+        # an address read from every word start in a run (alone, `regex` first looks for the "@")
+        (r"\{[^{}\n]*\}|\$\w+|\b[\w.+-]+@[\w-]+\.[\w.]+", "('a-')*n"),
+        (r"\$?[A-Za-z_]\w*(?:\[[^\]\n]*\]|\.[A-Za-z_]\w*)*", "('a[')*n"),  # an index with no end
+        (r"\{%.*?%\}", "'{%'*n"),  # a tag with no closer
+    ],
+)
+def test_the_suites_audit_finds_patterns_that_were_quadratic_here(source, shape):
+    """The quick set of shapes the test above runs catches each of the quadratic patterns this
+    project once had (x33 to x64 from 500 to 4,000 characters)."""
+    slow = regex_audit.audit(regex_audit.Pattern("test", source, 0, "regex"), 500, ratio=4.0, quick=True)
+    assert shape in {s.shape for s in slow}, [s.shape for s in slow]
+
+
 def test_the_explained_after_pattern_does_not_backtrack():
     """The performance review's case: one match call took 0.5 s on a 90-character sentence."""
     from tonecheck._detectors.acronyms import _Explanations
