@@ -447,3 +447,53 @@ def test_a_variable_path_takes_indexes_and_calls():
     assert _PATH.search("{{ ticket.items[0].name | upcase }}").group() == "ticket.items[0].name"
     assert _PATH.search("{{ $order->total(2) }}").group() == "$order->total(2)"
     assert _PATH.search("a[" * 3000).group() == "a"
+
+
+# -- the candidate index finds what comparing every name finds ------------------------------------
+
+
+def _near_by_comparing_every_name(known, written, normal, size):
+    """The candidates of `size` segments that differ from the variable in exactly one segment,
+    found by comparing every documented name (what nearest_variable did before its index)."""
+    positions = []
+    for position, (segments, read, _, exact, _) in enumerate(known.candidates.get(size, [])):
+        compared, against = (written, segments) if exact and known.closed else (normal, read)
+        if sum(compared[i] != against[i] for i in range(size)) == 1:
+            positions.append(position)
+    return positions
+
+
+def _slips(name: str) -> list[str]:
+    """Every one-letter deletion, doubling, neighbour swap and change to "x" of a name."""
+    out = set()
+    for i in range(len(name)):
+        out.add(name[:i] + name[i + 1 :])
+        out.add(name[:i] + name[i] + name[i:])
+        out.add(name[:i] + "x" + name[i + 1 :])
+        if i + 1 < len(name):
+            out.add(name[:i] + name[i + 1] + name[i] + name[i + 2 :])
+    return sorted(out)
+
+
+def test_the_candidate_index_keeps_every_candidate_one_segment_apart():
+    """`one_apart` narrows the names compared with a variable to those that share all its
+    segments but one; it must leave out none that differ in exactly one (slips of every
+    documented name, in every syntax that documents it, and the same names with a segment
+    added)."""
+    from tonecheck._detectors.placeholders import _normal
+
+    index = _variable_index(tpl007())
+    checked = 0
+    for syntax, _, name in documented()[::3]:
+        known = index[syntax]
+        for variable in [*_slips(name)[::4], name + ".extra"]:
+            written = tuple(s for s in variable.replace("->", ".").split(".") if s)
+            if not written or not all(written):
+                continue
+            normal = tuple(map(_normal, written))
+            for size in range(1, len(written) + 1):
+                wanted = _near_by_comparing_every_name(known, written, normal, size)
+                got = known.one_apart(size, written, normal)
+                assert set(wanted) <= set(got) and got == sorted(got), (syntax, variable, size)
+                checked += 1
+    assert checked > 5000

@@ -312,6 +312,9 @@ class _Syntax:
         # (segments as written, as read, helpdesk, exact, open after it): what a slip is compared with
         self.candidates: dict[int, list[tuple[tuple[str, ...], tuple[str, ...], str, bool, bool]]] = {}
         self.family: list[regex.Pattern[str]] = []
+        # the candidates by all their segments but one: (size, the segment left out, the others,
+        # as compared) -> positions in candidates[size]; built on first use
+        self._by_others: dict[tuple[int, int, tuple[str, ...]], list[int]] | None = None
 
     def add(self, segments: tuple[str, ...], helpdesk: str, exact: bool, opens: bool) -> None:
         if exact:
@@ -322,6 +325,26 @@ class _Syntax:
         self.candidates.setdefault(len(segments), []).append(
             (segments, tuple(map(_normal, segments)), helpdesk, exact, opens)
         )
+
+    def one_apart(self, size: int, written: tuple[str, ...], normal: tuple[str, ...]) -> list[int]:
+        """The positions, in order, of the candidates of `size` segments that differ from the first
+        `size` segments of a variable in at most one segment, compared as nearest_variable
+        compares them (as written for an exact list where the syntax is closed, else as read): the
+        only ones that can be one slip away, found without comparing every documented name."""
+        if self._by_others is None:
+            index: dict[tuple[int, int, tuple[str, ...]], list[int]] = {}
+            for length, candidates in self.candidates.items():
+                for position, (segments, read, _, exact, _) in enumerate(candidates):
+                    against = segments if exact and self.closed else read
+                    for left_out in range(length):
+                        key = (length, left_out, against[:left_out] + against[left_out + 1 :])
+                        index.setdefault(key, []).append(position)
+            self._by_others = index
+        found: set[int] = set()
+        for compared in {written[:size], normal[:size]}:
+            for left_out in range(size):
+                found.update(self._by_others.get((size, left_out, compared[:left_out] + compared[left_out + 1 :]), ()))
+        return sorted(found)
 
     def knows(self, segments: tuple[str, ...], path: str) -> bool:
         read = tuple(map(_normal, segments))
@@ -421,7 +444,10 @@ def nearest_variable(
     best = 3
     for size in range(1, len(written) + 1):
         strict = known.closed
-        for segments, read, helpdesk, exact, opens in known.candidates.get(size, ()):
+        candidates = known.candidates.get(size, [])
+        for segments, read, helpdesk, exact, opens in map(
+            candidates.__getitem__, known.one_apart(size, written, normal)
+        ):
             if size < len(written) and not opens:
                 continue
             compared = written if exact and strict else normal
