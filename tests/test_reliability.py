@@ -415,6 +415,60 @@ def test_d14_kill_9_during_fix_leaves_no_temporary_file_and_no_half_written_file
         assert {p.read_text(encoding="utf-8") for p in folder.iterdir()} <= {body, fixed}
 
 
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is `pid` (from /proc)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process exists and is not a zombie."""
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; the kernel request is Linux's")
+def test_workers_end_when_the_cli_is_killed_outright(tmp_path):
+    """A folder run killed with SIGKILL cannot shut its pool down: its workers must not wait for
+    ever on the pool's pipes (each held 70 MiB; they had been left blocked for hours)."""
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for index in range(600):
+        (folder / f"r{index:03}.txt").write_text(FIXABLE * 20, encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tonecheck", "check", "--jobs", "2", "--quiet", str(folder)],
+        env=subprocess_env(),
+        cwd=str(REPO_ROOT),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    workers: set[int] = set()
+    deadline = time.monotonic() + 60
+    while len(workers) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        workers |= _children(proc.pid)
+        time.sleep(0.05)
+    assert len(workers) >= 2, "the run ended before its workers could be seen; give it more files"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 20
+    while any(map(_alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [pid for pid in workers if _alive(pid)]
+    for pid in left:  # (so that a failure leaves nothing behind)
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
+
+
 # -- D6: memory stays bounded --------------------------------------------------------------------------
 
 

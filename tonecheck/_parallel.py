@@ -55,12 +55,36 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def _start(work: Callable[[Any, Any], Any] | None, setup: Callable[[], Any] | None) -> None:
-    """Worker start: Ctrl-C is the parent's to handle; what a fork did not inherit is built."""
+def _start(work: Callable[[Any, Any], Any] | None, setup: Callable[[], Any] | None, parent: int) -> None:
+    """Worker start: Ctrl-C is the parent's to handle; a worker goes when its parent does; what a
+    fork did not inherit is built."""
     global _work, _state
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _end_with(parent)
     if work is not None and setup is not None:
         _work, _state = work, setup()
+
+
+_PR_SET_PDEATHSIG = 1  # prctl(2)
+
+
+def _end_with(parent: int) -> None:
+    """On Linux, ask the kernel to end this worker when the process that started it ends. A parent
+    killed outright (SIGKILL, the OOM killer) cannot shut its pool down, and its workers would
+    wait for ever, each writing to the result pipe that another worker still holds open. The
+    check after the request covers a parent gone before it was made. Elsewhere: no such request."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+            return
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _call(item: Any) -> Any:
@@ -88,10 +112,10 @@ def _pool(
             before_fork(_state)
         gc.freeze()  # keep the collector from touching (and so copying) the inherited objects
         context = multiprocessing.get_context("fork")
-        initargs: tuple[Any, Any] = (None, None)
+        initargs: tuple[Any, Any, int] = (None, None, os.getpid())
     else:
         context = multiprocessing.get_context("spawn")
-        initargs = (work, setup)
+        initargs = (work, setup, os.getpid())
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start, initargs=initargs)
     try:
         yield pool
