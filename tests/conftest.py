@@ -98,6 +98,12 @@ def subprocess_env() -> dict[str, str]:
     return env
 
 
+def child_pids(pid: int) -> set[int]:
+    """The processes whose parent is `pid` (`ps`, as CI's machine has it)."""
+    listed = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return {int(child) for child in listed.split()}
+
+
 def offline_git_env(env: dict[str, str], folder: Path) -> dict[str, str]:
     """`env` for a child that must not download (every proxy a closed port on this machine, pip with
     no index) and runs git with a known identity and no user or system configuration (e.g. a global

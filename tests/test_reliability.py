@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT, subprocess_env, wrap_reply
+from conftest import REPO_ROOT, child_pids, subprocess_env, wrap_reply
 from conftest import no_traceback as _no_traceback
 from conftest import one_error_line as _one_error_line
 
@@ -415,20 +415,6 @@ def test_d14_kill_9_during_fix_leaves_no_temporary_file_and_no_half_written_file
         assert {p.read_text(encoding="utf-8") for p in folder.iterdir()} <= {body, fixed}
 
 
-def _children(pid: int) -> set[int]:
-    """The processes whose parent is `pid` (from /proc)."""
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.add(int(entry.name))
-    return found
-
-
 def _alive(pid: int) -> bool:
     """Whether a process exists and is not a zombie."""
     try:
@@ -455,7 +441,7 @@ def test_workers_end_when_the_cli_is_killed_outright(tmp_path):
     workers: set[int] = set()
     deadline = time.monotonic() + 60
     while len(workers) < 2 and time.monotonic() < deadline and proc.poll() is None:
-        workers |= _children(proc.pid)
+        workers |= child_pids(proc.pid)
         time.sleep(0.05)
     assert len(workers) >= 2, "the run ended before its workers could be seen; give it more files"
     proc.send_signal(signal.SIGKILL)

@@ -11,6 +11,7 @@ import textwrap
 import time
 
 import pytest
+from conftest import child_pids
 from serve_support import require
 
 require("starlette", "uvicorn", "prometheus_client")
@@ -159,11 +160,9 @@ def test_health_and_metrics(server: Server) -> None:
 
 def test_two_workers_both_answer_and_metrics_add_up(server: Server) -> None:
     workers = {server.get_json("/healthz")[1]["worker"] for _ in range(40)}
-    children = subprocess.run(
-        ["ps", "-o", "pid=", "--ppid", str(server.process.pid)], capture_output=True, text=True
-    ).stdout.split()
+    children = child_pids(server.process.pid)
     assert len(children) >= 2  # the supervisor's two workers (and its resource tracker, if any)
-    assert workers <= {int(pid) for pid in children}
+    assert workers <= children
 
     def count() -> float:
         text = server.request("GET", "/metrics")[2].decode()
