@@ -364,7 +364,8 @@ def audit(
     `size` to `factor` * `size`, and keeps growing (by more than 2) from there to four times
     that: a pattern that is quadratic grows on both steps, while the cost of memory and caches
     per match levels off. Shapes cheaper than `floor` seconds at the large size are not timed
-    further (noise); suspects are timed again, best of three. Stops at `enough` slow shapes.
+    further (noise); the small text is timed best of three, and a suspect's large text again,
+    best of three. Stops at `enough` slow shapes.
     Patterns in ANCHORED are timed as one `match` at the start (how they are used) instead of
     `finditer`."""
     compiled = pattern.compile()
@@ -382,11 +383,12 @@ def audit(
         large = run(compiled, large_text)
         if large < floor:
             continue
-        small = run(compiled, small_text)
+        # the small text best of three from the start: one slow run of it (a context switch)
+        # would hide a pattern that grows; a slow run of the large one can only keep it in view
+        small = min(run(compiled, small_text) for _ in range(3))
         if large / factor <= ratio * max(small, floor / factor**2):  # per character
             continue
         large = min(large, *(run(compiled, large_text) for _ in range(2)))
-        small = min(small, *(run(compiled, small_text) for _ in range(2)))
         if large / factor <= ratio * max(small, floor / factor**2):
             continue
         if larger_shapes is None:
