@@ -112,15 +112,13 @@ def evaluate_labelled(rows: list[dict], errors_for: set[str]) -> dict:
 
 def _apply_first(text: str, finding) -> tuple[str, tuple[int, int]] | None:
     """Apply a finding's first suggestion that has a replacement; return the new text and the
-    edited span in it."""
-    from tonecheck._fix.apply import tidy
-
+    edited span in it (a suggestion is the whole edit: tidied by the engine)."""
     for suggestion in finding.suggestions:
         if suggestion.replacement is None or suggestion.applicability.value == "display-only":
             continue
         start = finding.start if suggestion.start is None else suggestion.start
         end = finding.end if suggestion.end is None else suggestion.end
-        start, end, replacement = tidy(text, start, end, suggestion.replacement)
+        replacement = suggestion.replacement
         new = text[:start] + replacement + text[end:]
         return new, (start, start + len(replacement))
     return None

@@ -11,7 +11,7 @@ replacement (safe or unsafe) that tonecheck offers, with every rule on (preview 
   verdict also keeps the sentence before and after (`before`, `after`). corpora/holdout.jsonl
   (`holdout`) is held out like the report part: figures only.
 
-`start`, `end` and `replacement` are the edit as applied (after `tidy`), so a rewrite that reads
+`start`, `end` and `replacement` are the edit as applied (a suggestion comes tidied), so a rewrite that reads
 differently after a change is a new rewrite, and is not counted until someone has judged it.
 Each verdict answers three questions, true or false: `grammatical` (the sentence after the edit
 is good English in its context), `same_meaning` (it says what the agent meant, no more, no less)
@@ -113,20 +113,18 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _applied(text: str, finding: Any) -> Iterator[tuple[Any, int, int, str]]:
-    """Each rewrite a finding carries: the suggestion, and its edit as applied on its own (after
-    `tidy`)."""
-    from tonecheck._fix.apply import tidy
-
+    """Each rewrite a finding carries: the suggestion, and its edit as applied on its own (tidied
+    by the engine, as `fix` applies it)."""
     for s in finding.suggestions:
         if s.replacement is None or s.applicability.value == "display-only":
             continue
         start = finding.start if s.start is None else s.start
         end = finding.end if s.end is None else s.end
-        yield (s, *tidy(text, start, end, s.replacement))
+        yield s, start, end, s.replacement
 
 
 def offered(item: Text, check: Callable[[Text], Any]) -> list[dict[str, Any]]:
-    """Every rewrite offered on a text, as applied on its own (after `tidy`)."""
+    """Every rewrite offered on a text, as applied on its own."""
     rows: list[dict[str, Any]] = []
     seen: set[tuple[Any, ...]] = set()
     for f in check(item).findings:

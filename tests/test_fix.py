@@ -792,3 +792,29 @@ def test_cli_fix_stdin_as_a_real_process(run_subprocess):
         ["check", PREVIEW, "--fix", "--unsafe-fixes", "-"], stdin="We can\u2019t ship to Norway until May.\n"
     )
     assert result.out == "We can ship to Norway from May.\n", result
+
+
+# -- a suggestion is the whole edit: applied on its own by a caller (the library, the JSON output,
+# a pre-send hook), it reads as `fix` writes it -------------------------------------------------
+
+ON_ITS_OWN = [
+    ("Actually, we sent it yesterday.", "We sent it yesterday."),
+    ("Per my last email, the refund was sent.", "The refund was sent."),
+    ("Thanks for waiting. Again, the refund was sent on Monday.", "Thanks for waiting. The refund was sent on Monday."),
+    ("The refund, as per my last email, was sent.", "The refund was sent."),
+    # a word whose capitals are its own opens the sentence as it is
+    ("Actually, iOS does support it.", "iOS does support it."),
+]
+
+
+@pytest.mark.parametrize(("text", "fixed"), ON_ITS_OWN)
+def test_a_suggestion_applied_on_its_own_reads_as_fix_writes_it(text, fixed):
+    findings = tonecheck.check(text, config=ALL_RULES).findings
+    edits = [s for f in findings for s in f.suggestions if s.applicability is Applicability.safe]
+    assert len(edits) == 1, findings
+    s = edits[0]
+    assert s.start is not None and s.end is not None and s.replacement is not None
+    assert text[: s.start] + s.replacement + text[s.end :] == fixed
+    assert tonecheck.fix(text, config=ALL_RULES).text == fixed
+    # the file offsets of plain text are the reply's
+    assert (s.source_start, s.source_end) == (s.start, s.end)

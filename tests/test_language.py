@@ -23,7 +23,7 @@ import tonecheck
 from tonecheck import Config, RuleError
 from tonecheck._anatomy import analyse
 from tonecheck._engine.linter import Engine
-from tonecheck._fix.apply import tidy
+from tonecheck._engine.tidy import tidy
 from tonecheck._language import Language, language_data, language_file, load_language, packs, words_regex
 from tonecheck._ruleset.load import builtin_rules_dir, load_rules, rule_files
 

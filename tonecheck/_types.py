@@ -61,10 +61,12 @@ class Applicability(str, Enum):
 
 
 class Suggestion(BaseModel):
-    """A way to fix a finding. `replacement` replaces text[start:end] of the reply; start and end
-    are the finding's span unless the rewrite reaches further (a template that keeps the reply's
-    words). `source_start`/`source_end` are the same span in the source the reply came from (the
-    file, or the markup given to `check`). All four are None for advice without a replacement."""
+    """A way to fix a finding. `replacement` replaces text[start:end] of the reply, and the reply
+    then reads right: start and end are the finding's span unless the rewrite reaches further (a
+    template that keeps the reply's words) or the edit is tidied (a removal takes its comma with it
+    and hands the capital to the next word: "Actually, we" -> "We"). `source_start`/`source_end`
+    are the same span in the source the reply came from (the file, or the markup given to
+    `check`). All four are None for advice without a replacement."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 

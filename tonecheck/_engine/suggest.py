@@ -14,6 +14,7 @@ from .._ruleset.schema import MatchingRule
 from .._ruleset.templates import render as _render
 from .._types import Applicability, Suggestion
 from .grammar import keeps_capital, lower_slot, opens_request, opens_sentence, plain_edit, request_start
+from .tidy import tidy
 
 if TYPE_CHECKING:
     from .linter import Engine
@@ -108,8 +109,31 @@ def _advice(title: str) -> Suggestion:
 def _suggestions(
     engine: Engine, scan: Scan, hit: Hit, rule: MatchingRule, values: Mapping[str, str]
 ) -> tuple[Suggestion, ...]:
-    if hit.suggestions is not None:
-        return hit.suggestions
+    """A finding's suggestions, each edit tidied as the reply needs it (a removal takes its comma
+    and hands the capital on): the edit a caller applies on its own is the one `fix` makes."""
+    found = hit.suggestions if hit.suggestions is not None else _untidied(engine, scan, hit, rule, values)
+    return tuple(_tidied(scan.text, hit, s, engine) for s in found)
+
+
+def _tidied(text: str, hit: Hit, suggestion: Suggestion, engine: Engine) -> Suggestion:
+    if suggestion.replacement is None:
+        return suggestion
+    start = hit.start if suggestion.start is None else suggestion.start
+    end = hit.end if suggestion.end is None else suggestion.end
+    if not 0 <= start <= end <= len(text):
+        return suggestion
+    edit = tidy(text, start, end, suggestion.replacement, engine.language)
+    if edit == (suggestion.start, suggestion.end, suggestion.replacement):
+        return suggestion
+    start, end, replacement = edit
+    # (the source span is set from the new one where the finding's is)
+    update = {"start": start, "end": end, "replacement": replacement, "source_start": None, "source_end": None}
+    return suggestion.model_copy(update=update)
+
+
+def _untidied(
+    engine: Engine, scan: Scan, hit: Hit, rule: MatchingRule, values: Mapping[str, str]
+) -> tuple[Suggestion, ...]:
     text = scan.text
     matched = text[hit.start : hit.end]
     suggestions: list[Suggestion] = []

@@ -1,1 +1,1 @@
-"""Fixes: applying suggestions until none is left, and tidying the English around them."""
+"""Fixes: applying suggestions until none is left (the engine tidies each edit: _engine/tidy.py)."""

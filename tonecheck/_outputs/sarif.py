@@ -141,25 +141,20 @@ def _sarif_fixes(
 
 class _Reply:
     """One reply of a file with the map of its text into the file (the file's replies extracted
-    again), so that a fix is the edit `--fix` writes: tidied as `--fix` tidies it, at the file
-    offsets its characters came from, and escaped as the file needs (a JSON string's escapes,
-    HTML entities)."""
+    again), so that a fix is the edit `--fix` writes, at the file offsets its characters came
+    from, and escaped as the file needs (a JSON string's escapes, HTML entities)."""
 
-    def __init__(self, segment: Segment, language: str | None) -> None:
+    def __init__(self, segment: Segment) -> None:
         self.segment = segment
-        self.language = language
 
     def file_edit(self, finding: Finding, suggestion: Suggestion) -> tuple[int, int, str] | None:
-        from .._fix.apply import tidy
-        from .._language import pack_language
-
         assert suggestion.replacement is not None
         text = self.segment.text
         start = finding.start if suggestion.start is None else suggestion.start
         end = finding.end if suggestion.end is None else suggestion.end
         if not 0 <= start <= end <= len(text):
             return None
-        start, end, replacement = tidy(text, start, end, suggestion.replacement, pack_language(self.language))
+        replacement = suggestion.replacement
         if self.segment.escapes is None or not self.segment.contiguous(start, end):
             return None
         file_start, file_end = self.segment.source_span(start, end)
@@ -183,7 +178,7 @@ def _replies(result: FileResult) -> list[_Reply | None]:
         if len(segments) == len(result.replies) and all(
             segment.text == reply.text for segment, reply in zip(segments, result.replies, strict=True)
         ):
-            return [_Reply(segment, reply.language) for segment, reply in zip(segments, result.replies, strict=True)]
+            return [_Reply(segment) for segment in segments]
         if result.format != "markdown":
             break
     return fallback

@@ -127,9 +127,7 @@ def _reply_line(text: str, start: int, end: int) -> str:
 
 def _reply_suggestion(finding: Finding, suggestion: Suggestion, text: str) -> str:
     """A suggestion for a reply inside an export or HTML, previewed on the decoded reply line
-    exactly as --fix writes it (the same tidying, on the same text)."""
-    from .._fix.apply import tidy
-
+    exactly as --fix writes it."""
     if suggestion.replacement is None:
         return f"    help: {escape_text(suggestion.title)}\n"
     start = finding.start if suggestion.start is None else suggestion.start
@@ -140,10 +138,9 @@ def _reply_suggestion(finding: Finding, suggestion: Suggestion, text: str) -> st
     if not 0 <= start <= end <= len(text) or "\n" in text[start:end]:
         return line
     line_start, line_end = _line_around(text, start)
-    new_start, new_end, replacement = tidy(text, start, end, suggestion.replacement)
-    if not line_start <= new_start <= new_end <= line_end + 1:
+    if not line_start <= start <= end <= line_end + 1:
         return line
-    return line + _before_after_window(text, line_start, line_end, new_start, new_end, replacement)
+    return line + _before_after_window(text, line_start, line_end, start, end, suggestion.replacement)
 
 
 def _shown_path(path: str) -> str:
@@ -215,17 +212,14 @@ def _quoted(value: str) -> str:
 
 
 def _before_after(span: _Span | None, replacement: str, source: str | None) -> str:
-    """The line as it is and as it would read with the fix applied (tidied as `fix` does),
-    shown as a window around the fix when the line is long."""
-    from .._fix.apply import tidy
-
+    """The line as it is and as it would read with the fix applied, shown as a window around the
+    fix when the line is long."""
     if span is None or source is None or span.line != span.end_line:
         return ""
     line_start, line_end = _lines(source).line_bounds(span.line)
-    start, end, text = tidy(source, span.start, span.end, replacement)
-    if not line_start <= start <= end <= line_end + 1:
+    if not line_start <= span.start <= span.end <= line_end + 1:
         return ""
-    return _before_after_window(source, line_start, line_end, start, end, text)
+    return _before_after_window(source, line_start, line_end, span.start, span.end, replacement)
 
 
 def _before_after_window(source: str, line_start: int, line_end: int, start: int, end: int, text: str) -> str:

@@ -1,0 +1,85 @@
+"""Tidying an edit so the reply reads right after it: a removal takes its separators with it and
+hands the capital to the next word, a replacement does not double a determiner and agrees with
+"a"/"an". Every suggestion the engine makes is tidied here once (`_engine/suggest.py`), so that
+an edit read from the library, the JSON output, the service or its LanguageTool API is the edit
+`--fix` writes; every change stays inside the edit's own span.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from .._anatomy import is_sentence_start, match_case
+from .._language import Language, indefinite_article, is_indefinite_article, language_data, words_regex
+from .._lazy import Lazy
+
+_AFTER_REMOVAL = Lazy(r"[ \t]*[,;:]?[ \t]*")
+_SPACES = Lazy(r"[ \t]*")
+_FOLLOWING = Lazy(r"[ \t]*+(?P<p>[,.;:!?]|$)")
+# a word whose capitals are its own ("iOS", "eBay"): it opens a sentence as it is
+_OWN_CAPITALS = Lazy(r"\p{Ll}[\w'\u2019-]*?\p{Lu}")
+
+
+class _Articles:
+    """A language's determiners and a/an (language.yml, `articles`), for tidying a replacement."""
+
+    def __init__(self, language: Language) -> None:
+        articles = language.data.articles
+        determiner = words_regex(articles.determiners)
+        self.before = Lazy(rf"(?<!\w)(?P<det>{determiner})[ \t]+\Z", regex.IGNORECASE)
+        self.leading = Lazy(rf"^{determiner}[ \t]+", regex.IGNORECASE)
+        self.language = language
+
+
+def tidy(text: str, start: int, end: int, replacement: str, language: Language | None = None) -> tuple[int, int, str]:
+    """Widen an edit so the result reads right, keeping every change inside the edit:
+    a removal takes its separators with it (", as I said," -> nothing; "Actually, the" -> "The"),
+    a replacement does not double a determiner ("the the", "a a") and agrees with "a"/"an"."""
+    if replacement:
+        return _tidy_replacement(text, start, end, replacement, (language or language_data()).derived(_Articles))
+    # a parenthetical between commas: ", as I said," -> "" and "the jar, as I said." -> "the jar."
+    # (the comma must be on the same line: read backwards over blanks only, so the work is local)
+    comma = start
+    while comma > 0 and text[comma - 1] in " \t":
+        comma -= 1
+    if comma > 0 and text[comma - 1] == ",":
+        comma -= 1
+        following = _FOLLOWING.match(text, end)
+        if following and following.group("p") == ",":
+            return comma, following.end(), ""
+        if following and (following.group("p") in (".", ";", ":", "!", "?") or following.end() == len(text)):
+            return comma, following.start("p") if following.group("p") else following.end(), ""
+    end += _AFTER_REMOVAL.match(text, end).end() - end
+    if is_sentence_start(text, start):
+        if end < len(text) and text[end] in ".!?":  # the whole sentence went: take its full stop too
+            end += 1
+            end = _SPACES.match(text, end).end()
+        if end < len(text) and text[end].islower() and not _OWN_CAPITALS.match(text, end):
+            return start, end + 1, text[end].upper()
+        if end >= len(text) or text[end] in "\r\n":  # nothing left on the line: drop the gap before
+            while start > 0 and text[start - 1] in " \t":
+                start -= 1
+        return start, end, ""
+    if end >= len(text) or text[end] in ".,;:!?\r\n":
+        while start > 0 and text[start - 1] in " \t":  # "click it simply." -> "click it."
+            start -= 1
+    return start, end, ""
+
+
+def _tidy_replacement(text: str, start: int, end: int, replacement: str, articles: _Articles) -> tuple[int, int, str]:
+    if is_sentence_start(text, start):
+        replacement = match_case(replacement, text[start : start + 1])
+    determiner = articles.before.search(text[max(0, start - 12) : start])
+    leading = articles.leading.match(replacement) if determiner else None
+    if leading:
+        # "the SSL certificate" -> "the security certificate", not "the the security certificate"
+        replacement = replacement[leading.end() :]
+    language = articles.language
+    if determiner and replacement and is_indefinite_article(language, determiner.group("det").lower()):
+        article = indefinite_article(language, replacement) or ""
+        if article and determiner.group("det").lower() != article:
+            if determiner.group("det")[0].isupper():
+                article = article.capitalize()
+            start = max(0, start - 12) + determiner.start()
+            replacement = f"{article} {replacement}"
+    return start, end, replacement
