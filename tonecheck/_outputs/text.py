@@ -132,9 +132,9 @@ def _reply_suggestion(finding: Finding, suggestion: Suggestion, text: str) -> st
         return f"    help: {escape_text(suggestion.title)}\n"
     start = finding.start if suggestion.start is None else suggestion.start
     end = finding.end if suggestion.end is None else suggestion.end
-    new = _quoted(suggestion.replacement) if suggestion.replacement else "(remove)"
+    old, new = _edit_shown(text[start:end], suggestion.replacement)
     title = escape_text(suggestion.title)
-    line = f"    fix ({suggestion.applicability.value}): {title}: {_quoted(text[start:end])} -> {new}\n"
+    line = f"    fix ({suggestion.applicability.value}): {title}: {old}{new}\n"
     if not 0 <= start <= end <= len(text) or "\n" in text[start:end]:
         return line
     line_start, line_end = _line_around(text, start)
@@ -198,10 +198,26 @@ def _text_suggestion(finding: Finding, suggestion: Suggestion, source: str | Non
     if suggestion.replacement is None:
         return f"    help: {escape_text(suggestion.title)}\n"
     span = _suggestion_span(finding, suggestion, source)
-    new = _quoted(suggestion.replacement) if suggestion.replacement else "(remove)"
-    old = f"{_quoted(span.original)} -> " if span is not None else "-> "
+    old, new = _edit_shown(span.original if span is not None else None, suggestion.replacement)
     line = f"    fix ({suggestion.applicability.value}): {escape_text(suggestion.title)}: {old}{new}\n"
     return line + _before_after(span, suggestion.replacement, source)
+
+
+def _edit_shown(original: str | None, replacement: str) -> tuple[str, str]:
+    """The edit as the fix line shows it ("'old' -> 'new'"). A removal that hands its capital to
+    the next word ("As I said, y" -> "Y") reads as what it is: "'As I said,' -> (remove)" (the
+    before and after lines show the capital)."""
+    if (
+        original is not None
+        and len(replacement) == 1
+        and len(original) > 1
+        and original[-1].islower()
+        and replacement == original[-1].upper()
+        and original[:-1].strip()
+    ):
+        return f"{_quoted(original[:-1].rstrip())} -> ", "(remove)"
+    old = f"{_quoted(original)} -> " if original is not None else "-> "
+    return old, _quoted(replacement) if replacement else "(remove)"
 
 
 def _quoted(value: str) -> str:
