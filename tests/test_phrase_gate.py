@@ -16,7 +16,7 @@ import tonecheck
 from tonecheck._config import Config
 from tonecheck._engine.linter import Engine, _break_punctuation_runs, get_engine
 from tonecheck._engine.phrase_gate import Form, PhraseGate
-from tonecheck._ruleset.schema import LexiconRule
+from tonecheck._ruleset.schema import DetectorRule, LexiconRule
 from tonecheck._text import _lower
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,9 +40,16 @@ def _phrases(engine: Engine) -> list[str]:
 
 
 def _matches(engine: Engine, text: str) -> bool:
+    """Whether the text holds a phrase match the gate must let through: any but the exceptions of
+    a rule that is no detector (those only cancel the rule's own matches; see the test below)."""
     lowered = text.lower()
     doc = engine.nlp.tokenizer(_break_punctuation_runs(lowered))
-    return any(True for _ in engine._phrase_matches(doc))
+    return any(_gated(engine, match_id) for match_id, _, _ in engine._phrase_matches(doc))
+
+
+def _gated(engine: Engine, match_id: int) -> bool:
+    key = engine._keys[match_id]
+    return key.role != "exceptions" or isinstance(engine.matched[key.target], DetectorRule)
 
 
 def _gate(engine: Engine) -> PhraseGate:
@@ -266,3 +273,18 @@ def test_only_the_blocks_that_may_match_are_tokenized() -> None:
     blocks = engine._blocks_to_match(text.lower(), _gate(engine))
     assert len(blocks) == 1 and text[blocks[0][0] : blocks[0][1]].startswith("As I said")
     assert [f.code for f in tonecheck.check(text).findings] == ["PAG002"]
+
+
+def test_a_regex_match_meets_its_exceptions_in_a_block_the_gate_turned_away() -> None:
+    """Exceptions open no gate: the block of a regex match that an exception may cancel is
+    tokenized for them afterwards, so the exception still cancels it."""
+    engine = get_engine()
+    # (NEG003's regex reads "No, that's" as a refusal; its exception "no, that's fine" cancels it)
+    reassured = "No, that's fine."
+    assert not _gate(engine).may_match(reassured.lower())
+    assert [f.code for f in tonecheck.check(reassured).findings if f.code == "NEG003"] == []
+    refused = "Thanks for asking.\n\nNo, that's not something we offer."
+    assert [f.match for f in tonecheck.check(refused).findings if f.code == "NEG003"] == ["No,"]
+    # the same exception in a second block of a longer reply
+    longer = "Hi Sam,\n\nThanks for asking about the exchange.\n\n" + reassured
+    assert [f.code for f in tonecheck.check(longer).findings if f.code == "NEG003"] == []

@@ -291,6 +291,16 @@ class Engine:
         self.bigrams: set[tuple[int, int]] = data["bigrams"]
         self._phrase_data = data
         self.has_phrases = any(keywords for _, keywords in data["keywords"])
+        # regex rules whose matches an exception may cancel, their own or their note's (see
+        # `_exceptions_near`)
+        excepting = {rule.code for rule in self.matched.values() if getattr(rule, "exceptions", ())}
+        self._regex_excepted = frozenset(
+            code
+            for code, rule in self.matched.items()
+            if isinstance(rule, (PhraseRule, RegexRule))
+            and rule.regex
+            and (code in excepting or self.softened_to.get(code) in excepting)
+        )
         # the longest phrase, in tokens: a view match that spans a gap lies within this many kept
         # tokens of it
         self._longest_phrase = max((len(p) for _, group in data["keywords"] for p in group), default=1)
@@ -350,17 +360,26 @@ class Engine:
 
         keywords: list[tuple[str, list[tuple[int, ...]]]] = []
 
-        def add(key: str, phrases: Iterable[str]) -> None:
+        def add(key: str, phrases: Iterable[str], *, gated: bool = True) -> None:
             unique = {tuple(h for word in phrase.split() for h in norms_of(word)) for phrase in phrases}
             if unique:
                 keywords.append((key, sorted(unique)))
-                norm_texts.update(tuple(strings[h] for h in phrase) for phrase in unique)
+                if gated:
+                    norm_texts.update(tuple(strings[h] for h in phrase) for phrase in unique)
 
         # each lexicon entry has a key of its own, so a match knows which entry's plain wording to use
         lexicon_keys: dict[str, tuple[str, str]] = {}
         for rule in self.matched.values():
             add(matcher_keys.phrases(rule.code), self.ruleset.expanded(rule, "phrases", normalise=_lower))
-            add(matcher_keys.exceptions(rule.code), self.ruleset.expanded(rule, "exceptions", normalise=_lower))
+            # A rule's exceptions only cancel its own matches, so they open no gate: a phrase match
+            # already lets its block through, and the block of a regex match is tokenized for its
+            # exceptions when the gate left it out (`_exceptions_near`). A detector's matches are
+            # found later, from the phrases it names: its exceptions keep their place in the gate.
+            add(
+                matcher_keys.exceptions(rule.code),
+                self.ruleset.expanded(rule, "exceptions", normalise=_lower),
+                gated=isinstance(rule, DetectorRule),
+            )
             if isinstance(rule, DetectorRule):
                 for set_name, _, patterns in phrase_sets(rule.detector, rule.options):
                     add(
@@ -444,12 +463,10 @@ class Engine:
         }
         # each reply is checked once for every word some rule requires, not once per rule
         self.required_words = tuple(sorted({word for _, _, words, _ in self.rule_regex for word in words}))
-        # each rule's required words: those without spaces, and those with spaces with their pieces
+        # each rule's required words: those without spaces, and one pattern for those with spaces,
+        # whose pieces any run of whitespace may separate (a line break in "can't\nbe")
         self._requires = {
-            code: (
-                tuple(sorted(w for w in words if not _has_space(w))),
-                tuple(sorted((w, tuple(w.split())) for w in words if _has_space(w))),
-            )
+            code: (tuple(sorted(w for w in words if not _has_space(w))), _spaced_words(words))
             for code, _, words, _ in self.rule_regex
         }
         self.detector_rules = [rule for rule in self.matched.values() if isinstance(rule, DetectorRule)]
@@ -808,9 +825,8 @@ class Engine:
             for match_id, s, e in self.matcher(doc):
                 raw.append((strings[match_id], doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), {}))
         lowered = scan.lowered
-        joined: list[str] = []  # the reply with its whitespace runs joined, made at most once
         for code, patterns, requires, scope in self.rule_regex:
-            if requires and not _any_required(lowered, *self._requires[code], joined):
+            if requires and not _any_required(lowered, *self._requires[code]):
                 continue
             gates = self._source_gates[code]
             if gates is not None:
@@ -825,6 +841,8 @@ class Engine:
                         raw.append((code, start, end, {}))
             except TimeoutError:
                 self._regex_ran_out(code, "regex", timeout)
+        if self._regex_excepted and self.has_phrases:
+            self._exceptions_near(scan, raw, excepted)
         exceptions = {code: SpanIndex(spans) for code, spans in excepted.items()}
         for code, start, end, values in raw:
             rule = self.text_rules[code]
@@ -850,6 +868,32 @@ class Engine:
                     excepting = exceptions.get(detector_rule.code)
                     if excepting is None or not excepting.overlaps(hit.start, hit.end):
                         yield hit
+
+    def _exceptions_near(
+        self, scan: Scan, raw: list[tuple[str, int, int, dict[str, str]]], excepted: dict[str, list[tuple[int, int]]]
+    ) -> None:
+        """The exception matches in the blocks (between blank lines) of the regex matches that an
+        exception may cancel, where the phrase gate left those blocks untokenized: exceptions open
+        no gate, and the few replies with such a match pay for their tokens here."""
+        tokenized = [(offset, offset + len(doc.text)) for offset, doc in scan.docs]
+        lowered = scan.lowered
+        blocks: set[tuple[int, int]] = set()
+        for code, start, end, _ in raw:
+            if code not in self._regex_excepted or any(a <= start and end <= b for a, b in tokenized):
+                continue
+            cut = lowered.rfind("\n\n", 0, start)
+            block_start = 0 if cut < 0 else cut + 2
+            while block_start < end:  # every block the match touches (it may span a blank line)
+                block_end = lowered.find("\n\n", block_start)
+                block_end = len(lowered) if block_end < 0 else block_end
+                if block_end > block_start:
+                    blocks.add((block_start, block_end))
+                block_start = block_end + 2
+        for block_start, block_end in sorted(blocks):
+            for match_id, start, end in self._phrase_matches(self._tokenize(lowered[block_start:block_end])):
+                key = self._keys[match_id]
+                if key.role == "exceptions":
+                    excepted.setdefault(key.target, []).append((block_start + start, block_start + end))
 
     def _note_keeps(self, code: str, scan: Scan, start: int, end: int, exceptions: dict[str, SpanIndex]) -> bool:
         """A note rule's own modes and exceptions apply to what it reports."""
@@ -980,22 +1024,30 @@ def _has_space(word: str) -> bool:
     return any(char.isspace() for char in word)
 
 
-def _any_required(
-    lowered: str, plain: tuple[str, ...], spaced: tuple[tuple[str, tuple[str, ...]], ...], joined: list[str]
-) -> bool:
+def _spaced_words(words: Iterable[str]) -> re.Pattern[str] | None:
+    """One pattern for the required words that hold whitespace, as they are found in the reply
+    with its whitespace runs made one space (" ".join(reply.split())): each piece separated by any
+    run of whitespace (what str.split() splits at: `re`'s \\s is the same set of characters), a
+    space at a word's edge only where the run has a word on its other side, and no word whose
+    whitespace is not single spaces (the joined reply has none)."""
+    alternatives = []
+    for word in sorted(w for w in words if _has_space(w)):
+        core = word.strip()
+        lead, trail = word[: len(word) - len(word.lstrip())], word[len(word.rstrip()) :]
+        if word == " ":
+            alternatives.append(r"\S\s+\S")
+        elif core and lead in ("", " ") and trail in ("", " ") and " ".join(core.split()) == core:
+            body = r"\s+".join(map(re.escape, core.split()))
+            alternatives.append((r"(?<=\S)\s+" if lead else "") + body + (r"\s+(?=\S)" if trail else ""))
+    return re.compile("|".join(alternatives)) if alternatives else None
+
+
+def _any_required(lowered: str, plain: tuple[str, ...], spaced: re.Pattern[str] | None) -> bool:
     """Whether any of a rule's required words is in the reply with its whitespace runs read as one
-    space ("can't" and "be" on two lines are "can't be" to the rule's regex). A word without spaces
-    (`plain`) is in the joined text wherever it is in the reply as it is; a word with spaces
-    (`spaced`: each with its pieces) can only be there if each of its pieces is in the reply, and
-    only then is the reply joined (once: `joined` keeps it for the next rule)."""
-    if any(map(lowered.__contains__, plain)):
-        return True
-    candidates = [word for word, pieces in spaced if all(map(lowered.__contains__, pieces))]
-    if not candidates:
-        return False
-    if not joined:
-        joined.append(" ".join(lowered.split()))
-    return any(map(joined[0].__contains__, candidates))
+    space ("can't" and "be" on two lines are "can't be" to the rule's regex): a word without
+    spaces as it is, the words with spaces by one search (the pieces of "no we" are in nearly
+    every reply, so a test of the pieces first let most replies on to a second pass)."""
+    return any(map(lowered.__contains__, plain)) or (spaced is not None and spaced.search(lowered) is not None)
 
 
 _SURROGATE = Lazy(r"[\ud800-\udfff]")

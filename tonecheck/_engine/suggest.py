@@ -126,7 +126,7 @@ def _tidied(text: str, hit: Hit, suggestion: Suggestion, engine: Engine) -> Sugg
     if edit == (suggestion.start, suggestion.end, suggestion.replacement):
         return suggestion
     start, end, replacement = edit
-    # (the source span is set from the new one where the finding's is)
+    # (its source span is mapped again from the new span, as the finding's is)
     update = {"start": start, "end": end, "replacement": replacement, "source_start": None, "source_end": None}
     return suggestion.model_copy(update=update)
 

@@ -1,8 +1,8 @@
 """Tidying an edit so the reply reads right after it: a removal takes its separators with it and
 hands the capital to the next word, a replacement does not double a determiner and agrees with
 "a"/"an". Every suggestion the engine makes is tidied here once (`_engine/suggest.py`), so that
-an edit read from the library, the JSON output, the service or its LanguageTool API is the edit
-`--fix` writes; every change stays inside the edit's own span.
+an edit read from the library, the JSON output or the service is the edit `--fix` writes; every
+change stays inside the edit's own span.
 """
 
 from __future__ import annotations
