@@ -875,11 +875,18 @@ class Engine:
         """The exception matches in the blocks (between blank lines) of the regex matches that an
         exception may cancel, where the phrase gate left those blocks untokenized: exceptions open
         no gate, and the few replies with such a match pay for their tokens here."""
-        tokenized = [(offset, offset + len(doc.text)) for offset, doc in scan.docs]
+        regex_excepted = self._regex_excepted
+        pending = [(start, end) for code, start, end, _ in raw if code in regex_excepted]
+        if not pending:
+            return
+        # (a doc's length from its last token: Doc.text joins every token's text)
+        tokenized = [
+            (offset, offset + (doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0)) for offset, doc in scan.docs
+        ]
         lowered = scan.lowered
         blocks: set[tuple[int, int]] = set()
-        for code, start, end, _ in raw:
-            if code not in self._regex_excepted or any(a <= start and end <= b for a, b in tokenized):
+        for start, end in pending:
+            if any(a <= start and end <= b for a, b in tokenized):
                 continue
             cut = lowered.rfind("\n\n", 0, start)
             block_start = 0 if cut < 0 else cut + 2
