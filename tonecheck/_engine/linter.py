@@ -785,15 +785,7 @@ class Engine:
         phrase of common words ("why would you") lets many replies through, seldom all their blocks."""
         if "\n\n" not in lowered:
             return [(0, len(lowered))]
-        blocks = []
-        start = 0
-        while start < len(lowered):
-            end = lowered.find("\n\n", start)
-            end = len(lowered) if end < 0 else end
-            if end > start and gate.may_match(lowered[start:end]):
-                blocks.append((start, end))
-            start = end + 2
-        return blocks
+        return [(start, end) for start, end in _blocks(lowered) if gate.may_match(lowered[start:end])]
 
     def _match(self, scan: Scan) -> Iterable[Hit]:
         doc = scan.doc
@@ -879,24 +871,29 @@ class Engine:
         pending = [(start, end) for code, start, end, _ in raw if code in regex_excepted]
         if not pending:
             return
-        # (a doc's length from its last token: Doc.text joins every token's text)
-        tokenized = [
-            (offset, offset + (doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0)) for offset, doc in scan.docs
-        ]
+        # the tokenized spans, in order (a doc's length from its last token: Doc.text joins every
+        # token's text); a match is inside the last one that starts at or before it, if any
+        starts = [offset for offset, _ in scan.docs]
+        ends = [offset + (doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0) for offset, doc in scan.docs]
+        untokenized = sorted(
+            (start, end)
+            for start, end in pending
+            if (at := bisect.bisect_right(starts, start) - 1) < 0 or end > ends[at]
+        )
+        if not untokenized:
+            return
         lowered = scan.lowered
-        blocks: set[tuple[int, int]] = set()
-        for start, end in pending:
-            if any(a <= start and end <= b for a, b in tokenized):
-                continue
-            cut = lowered.rfind("\n\n", 0, start)
-            block_start = 0 if cut < 0 else cut + 2
-            while block_start < end:  # every block the match touches (it may span a blank line)
-                block_end = lowered.find("\n\n", block_start)
-                block_end = len(lowered) if block_end < 0 else block_end
-                if block_end > block_start:
-                    blocks.add((block_start, block_end))
-                block_start = block_end + 2
-        for block_start, block_end in sorted(blocks):
+        # the blocks a match overlaps (it may span a blank line): an exception that cancels it
+        # overlaps it, and no phrase spans a blank line. Blocks and matches both in order: one pass.
+        blocks = []
+        first = 0  # the first match that may still overlap a block from here on
+        furthest = list(itertools.accumulate((end for _, end in untokenized), max))  # of the matches so far
+        for block_start, block_end in _blocks(lowered):
+            while first < len(untokenized) and furthest[first] <= block_start:
+                first += 1
+            if first < len(untokenized) and untokenized[first][0] < block_end:
+                blocks.append((block_start, block_end))
+        for block_start, block_end in blocks:
             for match_id, start, end in self._phrase_matches(self._tokenize(lowered[block_start:block_end])):
                 key = self._keys[match_id]
                 if key.role == "exceptions":
@@ -1025,6 +1022,18 @@ class Engine:
         from spacy.attrs import LOWER
 
         return not self.matcher_anchors.isdisjoint(doc.to_array([LOWER]).tolist())
+
+
+def _blocks(lowered: str) -> Iterator[tuple[int, int]]:
+    """The spans of a reply's blocks: its non-empty pieces between blank lines ("\\n\\n"), which no
+    phrase spans (see Engine._learn_spaces)."""
+    start = 0
+    while start < len(lowered):
+        end = lowered.find("\n\n", start)
+        end = len(lowered) if end < 0 else end
+        if end > start:
+            yield start, end
+        start = end + 2
 
 
 def _has_space(word: str) -> bool:
