@@ -273,6 +273,7 @@ def _new_findings(before, after) -> list[tuple[str, str]]:
 
 @PROPERTY
 @example(text="Actually, No, we don't ship to Canada.", context=None, mode="draft")
+@example(text="As I said, Hi {{first_name}},As I said, ", context={"customer_name": "Sara"}, mode="draft")
 @given(text=any_texts, context=contexts, mode=modes)
 def test_safe_fixes_never_introduce_a_finding(text, context, mode):
     before = tonecheck.check(text, mode=mode, context=context, config=ALL_RULES).findings

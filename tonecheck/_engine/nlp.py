@@ -72,8 +72,15 @@ class _LeanTokenizer:
     # agent's sign-off initials, "^QA": those are no acronym); a possessive 's
     PREFIXES = (r"[^\w\s^~]",)
     SUFFIXES = (r"[^\w\s]", r"'s")
-    # between letters: hyphens, slashes, colons and the like; commas; runs of dots anywhere
-    INFIXES = (r"(?<=[^\W\d_])[-\u2013\u2014/:<>=+](?=[^\W\d_])", r"(?<=[^\W\d_]),(?=[^\W\d_])", r"\.{2,}", "\u2026")
+    # between letters: hyphens, slashes, colons and the like; commas (after a closing bracket too:
+    # "Hi {{first_name}},As I said" reads "As" as a word); runs of dots anywhere
+    INFIXES = (
+        r"(?<=[^\W\d_])[-\u2013\u2014/:<>=+](?=[^\W\d_])",
+        r"(?<=[^\W\d_]),(?=[^\W\d_])",
+        r"(?<=[)\]}]),(?=[^\W\d_])",
+        r"\.{2,}",
+        "\u2026",
+    )
 
     @classmethod
     def build(cls, vocab: Any, language_defaults: Any) -> Any:
