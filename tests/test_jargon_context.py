@@ -171,6 +171,14 @@ def test_terms_explained_the_way_people_explain_are_not_jargon(explained, bare, 
     assert term in jargon(reply(bare), config=PREVIEW)
 
 
+def test_the_text_of_a_link_is_explained_by_the_page_it_opens():
+    linked = "Please add a [regression test](https://en.wikipedia.org/wiki/Regression_testing) to the form."
+    assert jargon(reply(linked)) == []
+    # brackets with no link after them, or a link a sentence later, explain nothing
+    assert "regression" in jargon(reply("Please add a [regression test] to the form."))
+    assert "regression" in jargon(reply("Please add a regression test to the form. See https://example.com."))
+
+
 def test_an_alternative_that_is_jargon_itself_explains_nothing():
     found = jargon(reply("Please check the DNS or the MX record for your domain."))
     assert "MX record" in found and "DNS" in found
@@ -191,6 +199,55 @@ def test_developer_words_are_fine_in_a_reply_written_for_developers():
 def test_the_same_words_are_jargon_for_other_customers():
     text = reply("Our engineers couldn't repro the missing invoices, so the case is on the backlog now.")
     assert jargon(text) == ["repro", "on the backlog"]
+
+
+def test_a_reply_about_graphics_internals_is_for_a_technical_reader():
+    text = reply(
+        "Some graphics drivers ignore the setting. The app turns it off through the OpenGL API, "
+        "so please update your graphics card's driver."
+    )
+    assert jargon(text) == []
+    assert "API" in jargon(reply("The app turns it off through our API, so please update it."))
+
+
+def test_an_engineers_integration_reply_is_for_developers():
+    text = reply(
+        "The 429 responses come from the rate limit on the /v2/messages endpoint. Add exponential "
+        "backoff using the Retry-After header, and I'm happy to look at your retry logic too."
+    )
+    assert jargon(text) == []
+    assert "endpoint" in jargon(reply("The points page loads from an endpoint that was down yesterday."))
+
+
+def test_a_term_inside_a_web_address_is_not_jargon():
+    text = reply("Set up port forwarding on your router: https://help.example.com/articles/port-forwarding")
+    assert jargon(text) == ["port forwarding"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # an engineer's integration, told by code-like text: a snake_case error and an API path
+        "The invalid_grant error means the refresh token expired; call /v2/token again with a new one.",
+        # an IT admin's sign-in setup: the identity system and what only its admins configure
+        "In Entra ID, paste the Entity ID and the ACS URL from Admin > Security into the SAML app.",
+        # a domain's admin: what they run
+        "Your DNS provider appends the domain, so the TXT record only needs the host part in your zone file.",
+    ],
+)
+def test_technical_terms_are_fine_for_a_technical_reader(body):
+    # (the unexplained-acronym check keeps its own list of developer words: "ACS" is not one)
+    assert jargon(reply(body), config=Config(preview=True, ignore=("JAR010",))) == []
+
+
+def test_one_code_like_word_does_not_make_a_technical_reply():
+    assert "refresh token" in jargon(reply("The error_code on screen means your refresh token expired."))
+
+
+def test_a_stack_trace_mentioned_to_a_customer_is_still_jargon():
+    # one mention is a hint of a developer reader, not proof of one
+    text = reply("I passed your notes to our engineers along with the stack trace from your session.")
+    assert jargon(text) == ["stack trace"]
 
 
 def test_one_weak_hint_does_not_make_a_developer_reply():

@@ -320,12 +320,16 @@ class _Explanations:
             + words_regex(cues.alternative_ends)
             + r"\b|$)"
         )
+        # "[non-regression test](https://en.wikipedia.org/...)": the text of a link is explained
+        # by the page it opens (Markdown's link shape, the same in every language)
+        self.in_link_text_before = Lazy(r"\[[^\[\]\n]{0,60}$")
+        self.in_link_text_after = Lazy(r"[^\[\]\n]{0,60}\]\(\s*(?:https?://|www\.)")
 
 
 def explained(scan: Scan, start: int, end: int) -> bool:
     """A term is explained if the reply glosses it where it stands ("SSO (single sign-on)",
-    "single sign-on (SSO)", "a webhook, the address we send alerts to", "a setting called TTL"),
-    or glosses the same term anywhere else in the reply."""
+    "single sign-on (SSO)", "a webhook, the address we send alerts to", "a setting called TTL",
+    "[a regression test](https://...)"), or glosses the same term anywhere else in the reply."""
     term = scan.scan[start:end]
     cache = scan.cache.setdefault("explained", {})
     if term.casefold() not in cache:
@@ -344,6 +348,10 @@ def _explained_anywhere(scan: Scan, term: str) -> bool:
         if plain and not overlaps(plain.start(1), plain.end(1), jargon):
             return True
         if cues.before.search(text, max(0, start - 30), start):
+            return True
+        if cues.in_link_text_after.match(text, end, min(len(text), end + 80)) and cues.in_link_text_before.search(
+            text, max(0, start - 60), start
+        ):
             return True
     return False
 
@@ -368,6 +376,15 @@ def _word_char(text: str, index: int) -> bool:
     return 0 <= index < len(text) and (text[index].isalnum() or text[index] == "_")
 
 
+def in_link_address(scan: Scan, start: int, end: int) -> bool:
+    """The term is part of a web address ("help.example.com/articles/port-forwarding"): the reader
+    sees a link, not the word."""
+    text = scan.scan
+    left = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start), text.rfind("\t", 0, start)) + 1
+    before = text[left:start]
+    return "://" in before or before.lstrip("([<\"'").startswith("www.")
+
+
 def in_glossary(scan: Scan, start: int, end: int) -> bool:
     term = " ".join(scan.scan[start:end].split()).casefold()
     return any(term == " ".join(g.split()).casefold() for g in scan.config.glossary)
@@ -381,6 +398,7 @@ class Audience(NamedTuple):
 
     context: regex.Pattern[str] | None  # group "strong": one is enough; otherwise a hint, two are
     terms: frozenset[str]
+    rules: frozenset[str] = frozenset()  # rules whose every term is normal for that reader
 
 
 def audience_lists(vocab: Mapping[str, Iterable[str]]) -> Audience:
@@ -390,7 +408,11 @@ def audience_lists(vocab: Mapping[str, Iterable[str]]) -> Audience:
 
     strong, hints = alternation("developer_context"), alternation("developer_hints")
     context = regex.compile(rf"(?<![\w-])(?:(?P<strong>{strong})|{hints})(?![\w-])")
-    return Audience(context, frozenset(" ".join(w.lower().split()) for w in vocab.get("developer_terms", ())))
+    return Audience(
+        context,
+        frozenset(" ".join(w.lower().split()) for w in vocab.get("developer_terms", ())),
+        frozenset(code.upper() for code in vocab.get("developer_rules", ())),
+    )
 
 
 def _term_openers(language: Language) -> frozenset[str]:
@@ -407,16 +429,34 @@ def _bare_term(term: str, language: Language) -> str:
     return " ".join(words)
 
 
-def for_the_audience(scan: Scan, start: int, end: int, audience: Audience) -> bool:
-    """A term normal for the reply's audience: developer words in a reply written for developers."""
-    if audience.context is None or _bare_term(scan.scan[start:end], scan.language) not in audience.terms:
+def for_the_audience(scan: Scan, start: int, end: int, audience: Audience, code: str | None = None) -> bool:
+    """A term normal for the reply's audience: developer words (`developer_terms`, or any term of
+    a `developer_rules` rule) in a reply written for developers or IT admins."""
+    if audience.context is None:
+        return False
+    if code not in audience.rules and _bare_term(scan.scan[start:end], scan.language) not in audience.terms:
         return False
     return developer_facing(scan, audience)
 
 
+# Text only a technical reader is written: inline code, a function call ("express.raw()"), an HTTP
+# method with a path ("POST /v2/events"), an API path ("/v1/charges"), a status class ("2xx"), a
+# snake_case name ("invalid_grant"; not a placeholder's "{first_name}", "[customer_name]", nor part
+# of an address or a link). Each counts as a hint.
+_CODE_LIKE = Lazy(
+    r"`[^`\n]{1,80}`"
+    r"|\b[A-Za-z_][\w.]*\.\w+\(\)"
+    r"|\b(?:GET|POST|PUT|PATCH|DELETE)\s+/\S"
+    r"|(?<![\w./])/v\d+/\w"
+    r"|\b[1-5]xx\b"
+    r"|(?<![\w{.%$|#\[<@/:=-])[a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9](?![\w}|%\]>@./-])"
+)
+
+
 def developer_facing(scan: Scan, audience: Audience | None = None) -> bool:
-    """The reply is written for developers: one of the `developer_context` words, or two
-    `developer_hints`. Computed once per reply (the engine puts its audience lists in the scan)."""
+    """The reply is written for developers: one of the `developer_context` words, or two hints
+    (`developer_hints` words and code-like text, `_CODE_LIKE`). Computed once per reply (the
+    engine puts its audience lists in the scan)."""
     if "developer" not in scan.cache:
         audience = audience or scan.cache.get("audience")
         points = 0
@@ -424,6 +464,11 @@ def developer_facing(scan: Scan, audience: Audience | None = None) -> bool:
             points += 2 if m.group("strong") else 1
             if points >= 2:
                 break
+        if points < 2 and audience and audience.context:
+            for _ in _CODE_LIKE.finditer(scan.scan):
+                points += 1
+                if points >= 2:
+                    break
         scan.cache["developer"] = points >= 2
     return bool(scan.cache["developer"])
 

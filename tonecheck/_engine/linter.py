@@ -17,7 +17,14 @@ import regex
 from .. import _detectors  # noqa: F401  # importing the package registers every detector
 from .._anatomy import Anatomy, analyse, detect_channel
 from .._config import DEFAULT_CONFIG, HELPDESK_SYNTAXES, Config, selector_matches, severity_override
-from .._detectors.acronyms import audience_lists, explained, for_the_audience, in_glossary, used_by_customer
+from .._detectors.acronyms import (
+    audience_lists,
+    explained,
+    for_the_audience,
+    in_glossary,
+    in_link_address,
+    used_by_customer,
+)
 from .._detectors.base import REGISTRY, Hit, PlaceholderOptions, Scan, SpanIndex, phrase_sets
 from .._detectors.closing import closing_element_names
 from .._exceptions import ConfigError, InputError, RuleError
@@ -1006,8 +1013,9 @@ class Engine:
         if self.rules[hit.code].category == "jargon":
             return not (
                 in_glossary(scan, hit.start, hit.end)
+                or in_link_address(scan, hit.start, hit.end)
                 or explained(scan, hit.start, hit.end)
-                or for_the_audience(scan, hit.start, hit.end, self.audience)
+                or for_the_audience(scan, hit.start, hit.end, self.audience, hit.code)
                 or used_by_customer(scan, hit.start, hit.end)
             )
         return True
