@@ -201,22 +201,15 @@ def test_the_same_words_are_jargon_for_other_customers():
     assert jargon(text) == ["repro", "on the backlog"]
 
 
-def test_a_reply_about_graphics_internals_is_for_a_technical_reader():
-    text = reply(
-        "Some graphics drivers ignore the setting. The app turns it off through the OpenGL API, "
-        "so please update your graphics card's driver."
-    )
-    assert jargon(text) == []
-    assert "API" in jargon(reply("The app turns it off through our API, so please update it."))
-
-
-def test_an_engineers_integration_reply_is_for_developers():
-    text = reply(
-        "The 429 responses come from the rate limit on the /v2/messages endpoint. Add exponential "
-        "backoff using the Retry-After header, and I'm happy to look at your retry logic too."
-    )
-    assert jargon(text) == []
-    assert "endpoint" in jargon(reply("The points page loads from an endpoint that was down yesterday."))
+@pytest.mark.parametrize(
+    ("body", "term"),
+    [
+        ("The app turns it off through our API, so please update it.", "API"),
+        ("The points page loads from an endpoint that was down yesterday.", "endpoint"),
+    ],
+)
+def test_technical_terms_are_jargon_for_an_ordinary_customer(body, term):
+    assert term in jargon(reply(body))
 
 
 def test_a_term_inside_a_web_address_is_not_jargon():
@@ -233,6 +226,12 @@ def test_a_term_inside_a_web_address_is_not_jargon():
         "In Entra ID, paste the Entity ID and the ACS URL from Admin > Security into the SAML app.",
         # a domain's admin: what they run
         "Your DNS provider appends the domain, so the TXT record only needs the host part in your zone file.",
+        # graphics internals
+        "Some graphics drivers ignore the setting. The app turns it off through the OpenGL API, so please "
+        "update your graphics card's driver.",
+        # an engineer's integration, told by the words of one
+        "The 429 responses come from the rate limit on the /v2/messages endpoint. Add exponential backoff "
+        "using the Retry-After header, and I'm happy to look at your retry logic too.",
     ],
 )
 def test_technical_terms_are_fine_for_a_technical_reader(body):
