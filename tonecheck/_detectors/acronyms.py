@@ -445,7 +445,7 @@ def for_the_audience(scan: Scan, start: int, end: int, audience: Audience, code:
 # of an address or a link). Each counts as a hint.
 _CODE_LIKE = Lazy(
     r"`[^`\n]{1,80}`"
-    r"|\b[A-Za-z_][\w.]*\.\w+\(\)"
+    r"|(?<![\w.])[A-Za-z_]\w*+(?:\.\w++)++\(\)"
     r"|\b(?:GET|POST|PUT|PATCH|DELETE)\s+/\S"
     r"|(?<![\w./])/v\d+/\w"
     r"|\b[1-5]xx\b"
