@@ -222,6 +222,8 @@ def test_a_term_inside_a_web_address_is_not_jargon():
     [
         # an engineer's integration, told by code-like text: a snake_case error and an API path
         "The invalid_grant error means the refresh token expired; call /v2/token again with a new one.",
+        # or inline code
+        "Set `maxRetries` to 3 and `timeoutMs` to 500, and the DNS lookup and the TLS handshake will retry.",
         # an IT admin's sign-in setup: the identity system and what only its admins configure
         "In Entra ID, paste the Entity ID and the ACS URL from Admin > Security into the SAML app.",
         # a domain's admin: what they run
@@ -241,6 +243,11 @@ def test_technical_terms_are_fine_for_a_technical_reader(body):
 
 def test_one_code_like_word_does_not_make_a_technical_reply():
     assert "refresh token" in jargon(reply("The error_code on screen means your refresh token expired."))
+
+
+def test_code_in_the_customers_quoted_message_is_not_the_agents_reader():
+    quoted = "\n\nOn Mon, 3 June 2024, Sam wrote:\n> I ran `sync --all` and `sync --force` and got invalid_grant."
+    assert "refresh token" in jargon(reply("The error means your refresh token expired.") + quoted)
 
 
 def test_a_stack_trace_mentioned_to_a_customer_is_still_jargon():

@@ -465,7 +465,12 @@ def developer_facing(scan: Scan, audience: Audience | None = None) -> bool:
             if points >= 2:
                 break
         if points < 2 and audience and audience.context:
-            for _ in _CODE_LIKE.finditer(scan.scan):
+            # read in the reply as written (the scan text has its code blanked), but not in the
+            # customer's quoted message
+            quoted = [(r.start, r.end) for r in scan.anatomy.foreign if r.kind == "quoted"]
+            for m in _CODE_LIKE.finditer(scan.text):
+                if any(start <= m.start() < end for start, end in quoted):
+                    continue
                 points += 1
                 if points >= 2:
                     break
