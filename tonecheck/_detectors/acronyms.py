@@ -467,9 +467,10 @@ def developer_facing(scan: Scan, audience: Audience | None = None) -> bool:
         if points < 2 and audience and audience.context:
             # read in the reply as written (the scan text has its code blanked), but not in the
             # customer's quoted message
-            quoted = [(r.start, r.end) for r in scan.anatomy.foreign if r.kind == "quoted"]
+            foreign = scan.anatomy.foreign_spans
             for m in _CODE_LIKE.finditer(scan.text):
-                if any(start <= m.start() < end for start, end in quoted):
+                region = foreign.first_at(m.start())
+                if region is not None and region.kind == "quoted":
                     continue
                 points += 1
                 if points >= 2:
