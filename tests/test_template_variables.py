@@ -206,9 +206,50 @@ def test_custom_variables_not_one_slip_from_a_documented_one_are_not_reported(cu
     assert leftovers(reply(f"Your voucher for {custom} is attached below."), mode="saved") == []
 
 
-def test_a_bare_name_in_a_syntax_many_tools_share_is_anyones():
-    # "frist_name" is one slip from Intercom's first_name, but {{ }} has countless users
-    assert leftovers(reply("Your voucher for {{frist_name}} is attached."), mode="saved") == []
+@pytest.mark.parametrize(
+    ("written", "nearest"),
+    [
+        ("{{frist_name}}", "first_name"),
+        ('{{first_nane | fallback: "there"}}', "first_name"),
+        ("{{emaill}}", "email"),
+        ("{{ user_di }}", "user_id"),
+        ("{{helpdesk_nmae}}", "helpdesk_name"),
+    ],
+)
+def test_a_bare_name_one_slip_from_a_documented_bare_name_is_reported_in_a_shared_syntax(written, nearest):
+    (finding,) = leftovers(reply(f"Your voucher for {written} is attached."), mode="saved")
+    assert finding.code == "TPL007" and finding.match == written
+    assert finding.suggestions[0].replacement == written.replace(written.strip("{} ").split(" |")[0], nearest)
+
+
+@pytest.mark.parametrize(
+    "custom",
+    [
+        "{{nmae}}",  # "name" is too short: a letter away from "game", "same", "note"
+        "{{gmae}}",
+        "{{contcat}}",  # HubSpot's open contact.* object: its name alone is no value
+        "{{acount}}",
+        "{{plan}}",
+        "{{emails}}",  # a plural is another name
+        "{{phone2}}",
+        "{{user_ids}}",
+        "{{surveys}}",
+    ],
+)
+def test_other_bare_names_in_a_shared_syntax_are_anyones(custom):
+    assert leftovers(reply(f"Your voucher for {custom} is attached."), mode="saved") == []
+
+
+def test_a_bare_name_is_checked_in_a_shared_syntax_only_when_the_list_says_so():
+    options = tpl007()
+    assert options.shared_bare_letters == 5
+    never = _variable_index(options.model_copy(update={"shared_bare_letters": 0}))
+    assert nearest_variable(never, "liquid-output", "frist_name") is None
+    assert nearest_variable(_variable_index(options), "liquid-output", "frist_name") == (
+        ("first_name",),
+        0,
+        ["Intercom"],
+    )
 
 
 def test_a_slip_equally_near_two_documented_names_makes_no_guess():

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import regex
-from pydantic import StrictStr, model_validator
+from pydantic import Field, StrictInt, StrictStr, model_validator
 from rapidfuzz.distance import OSA
 
 from .._lazy import Lazy
@@ -254,6 +254,9 @@ class HelpdeskVariables(DetectorOptions):
 
 class VariableListOptions(DetectorOptions):
     closed_syntaxes: tuple[StrictStr, ...] = ()
+    # in the other syntaxes, a bare name is compared only with documented bare names of at least
+    # this many letters (0: never)
+    shared_bare_letters: StrictInt = Field(default=0, ge=0)
     helpdesks: tuple[HelpdeskVariables, ...] = ()
 
 
@@ -303,8 +306,9 @@ def _segments(variable: str) -> list[tuple[str, int, int]]:
 class _Syntax:
     """What one placeholder syntax knows: its documented names, open families and candidates."""
 
-    def __init__(self, closed: bool) -> None:
+    def __init__(self, closed: bool, bare_letters: int = 0) -> None:
         self.closed = closed
+        self.bare_letters = bare_letters  # a bare name is checked if closed, or against names this long
         self.exact: set[tuple[str, ...]] = set()  # names as written, for lists marked exact
         self.exact_read: set[tuple[str, ...]] = set()  # the same, as the eye reads them
         self.loose: set[tuple[str, ...]] = set()  # names as the eye reads them, for the others
@@ -365,7 +369,9 @@ def _variable_index(options: VariableListOptions) -> dict[str, _Syntax]:
         index: dict[str, _Syntax] = {}
         for helpdesk in options.helpdesks:
             for syntax in helpdesk.syntaxes:
-                known = index.setdefault(syntax, _Syntax(syntax in closed))
+                known = index.setdefault(
+                    syntax, _Syntax(syntax in closed, 0 if syntax in closed else options.shared_bare_letters)
+                )
                 for pattern in helpdesk.names:
                     for name in _expand(pattern):
                         known.add(tuple(name.split(".")), helpdesk.name, helpdesk.exact, False)
@@ -436,7 +442,10 @@ def nearest_variable(
     if not written:
         return None
     path = ".".join(written)
-    if known.knows(written, path) or (len(written) == 1 and not known.closed):
+    # a bare name in a syntax many tools share is anyone's ("{{plan}}"), unless it is one slip
+    # from a documented bare name long enough to tell a slip from another word ("{{frist_name}}")
+    bare_shared = len(written) == 1 and not known.closed
+    if known.knows(written, path) or (bare_shared and not known.bare_letters):
         return None
     normal = tuple(map(_normal, written))
     # documented names one slip away, as the eye reads them: spellings of one name are one name
@@ -450,6 +459,8 @@ def nearest_variable(
         ):
             if size < len(written) and not opens:
                 continue
+            if bare_shared and (opens or len(read[0]) < known.bare_letters):
+                continue  # (an open object's name alone is no value: "{{contact}}" is not a slip)
             compared = written if exact and strict else normal
             against = segments if exact and strict else read
             differs = [i for i in range(size) if compared[i] != against[i]]
