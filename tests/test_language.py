@@ -989,6 +989,39 @@ def test_the_detector_model_is_mapped_from_the_cache_and_ranks_as_the_shipped_mo
     assert _langid._mapped(written.name) is None
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["der", "Ticket", "wurde", " ", "  ", "é", "ß", "Привет", "x", "", "über", "."]), max_size=40
+    )
+)
+def test_the_remembered_walk_meets_the_features_of_the_byte_by_byte_walk_in_its_order(words):
+    """The detector replays its automaton's walk over each word from memory (`_remembering`): the
+    features, their counts and the order it first meets them are those of py3langid's own walk
+    over every byte, the first time and when replayed, so the scores are the same to the bit."""
+    from py3langid.langid import visit_counts
+
+    from tonecheck import _langid
+
+    identifier = _langid._identifier()
+    text = " ".join(words).encode("utf-8")
+    expected = visit_counts(identifier.tk_nextmove, identifier._rowbase, identifier.tk_output, text)
+    for _ in range(2):  # walked, then replayed
+        found = identifier.walk(text)
+        assert list(found.items()) == (list(expected.items()) if expected else [])
+
+
+def test_the_remembered_walks_are_bounded(monkeypatch):
+    from tonecheck import _langid
+
+    identifier = _langid._identifier()
+    monkeypatch.setattr(_langid, "MAX_REMEMBERED_WORDS", 50)
+    for number in range(200):
+        identifier.walk(f"wort{number} und noch eins".encode())
+        assert len(identifier._walks) <= 50 + 4  # (cleared once past the bound, before a walk)
+    assert identifier.rank(GERMAN)[0][0] == "de"
+
+
 def test_only_the_agents_own_words_decide_the_language():
     """Quoted history, links, placeholders and code in another language do not make the reply's."""
     reply = (
