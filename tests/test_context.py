@@ -218,15 +218,33 @@ def test_expectations_questions_and_hypotheses_are_not_blame(sentence):
 
 
 @pytest.mark.parametrize(
-    "sentence",
+    ("sentence", "code"),
     [
-        "You should have read the instructions.",
-        "In future, please make sure you check the size guide before ordering.",
-        "Going forward, double-check the address at checkout.",
+        ("You should have read the instructions.", "NEG030"),
+        ("In future, please make sure you check the size guide before ordering.", "NEG031"),
+        ("Going forward, double-check the address at checkout.", "NEG031"),
+        ("Please make sure you enter the right email address next time.", "NEG031"),
+        ("In the future, could you double-check the name before you pay?", "NEG031"),
     ],
 )
-def test_blame_is_flagged(sentence):
-    assert "NEG030" in codes(sentence), sentence
+def test_blame_and_a_lesson_for_next_time_are_flagged(sentence, code):
+    assert code in codes(sentence), sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Next time you order, your discount applies automatically.",
+        "Next time anything's wrong, just message us and we'll sort it.",
+        "Going forward, we'll make sure your orders are packed in a box.",
+        "Please make sure you bring photo ID to your appointment on Friday.",
+        "Be sure to keep an eye out for updates in the future.",
+        "Please keep us posted if there are still issues in the future.",
+        "In future, please make sure to let us know straight away.",
+    ],
+)
+def test_tips_promises_and_invitations_for_next_time_are_no_lesson(sentence):
+    assert "NEG031" not in codes(sentence), sentence
 
 
 # -- passive-aggressive ---------------------------------------------------------------------------
