@@ -470,7 +470,7 @@ class Engine:
         }
         # each reply is checked once for every word some rule requires, not once per rule
         self.required_words = tuple(sorted({word for _, _, words, _ in self.rule_regex for word in words}))
-        # each rule's required words: those without spaces, and one pattern for those with spaces,
+        # each rule's required words: those without spaces, and patterns for those with spaces,
         # whose pieces any run of whitespace may separate (a line break in "can't\nbe")
         self._requires = {
             code: (tuple(sorted(w for w in words if not _has_space(w))), _spaced_words(words))
@@ -1048,30 +1048,40 @@ def _has_space(word: str) -> bool:
     return any(char.isspace() for char in word)
 
 
-def _spaced_words(words: Iterable[str]) -> re.Pattern[str] | None:
-    """One pattern for the required words that hold whitespace, as they are found in the reply
-    with its whitespace runs made one space (" ".join(reply.split())): each piece separated by any
-    run of whitespace (what str.split() splits at: `re`'s \\s is the same set of characters), a
-    space at a word's edge only where the run has a word on its other side, and no word whose
-    whitespace is not single spaces (the joined reply has none)."""
-    alternatives = []
+def _spaced_words(words: Iterable[str]) -> tuple[re.Pattern[str], ...]:
+    """Patterns for the required words that hold whitespace, as they are found in the reply with
+    its whitespace runs made one space (" ".join(reply.split())): each piece separated by any run
+    of whitespace (what str.split() splits at: `re`'s \\s is the same set of characters), a space
+    at a word's edge only where the run has a word on its other side, and no word whose whitespace
+    is not single spaces (the joined reply has none). One pattern per first piece ("no\\s+(?:i|we)",
+    "going\\s+forward"): a pattern that opens with a literal lets `re` skip to it, where one
+    alternation of every word was tried at most letters of every reply."""
+    by_first: dict[str, list[str]] = {}
     for word in sorted(w for w in words if _has_space(w)):
         core = word.strip()
         lead, trail = word[: len(word) - len(word.lstrip())], word[len(word.rstrip()) :]
         if word == " ":
-            alternatives.append(r"\S\s+\S")
+            by_first.setdefault("", []).append(r"\S\s+\S")
         elif core and lead in ("", " ") and trail in ("", " ") and " ".join(core.split()) == core:
-            body = r"\s+".join(map(re.escape, core.split()))
-            alternatives.append((r"(?<=\S)\s+" if lead else "") + body + (r"\s+(?=\S)" if trail else ""))
-    return re.compile("|".join(alternatives)) if alternatives else None
+            pieces = core.split()
+            ending = r"\s+(?=\S)" if trail else ""
+            if lead or len(pieces) == 1:  # (no literal to open with)
+                by_first.setdefault("", []).append(
+                    (r"(?<=\S)\s+" if lead else "") + r"\s+".join(map(re.escape, pieces)) + ending
+                )
+            else:
+                by_first.setdefault(pieces[0], []).append(r"\s+".join(map(re.escape, pieces[1:])) + ending)
+    return tuple(
+        re.compile("|".join(rests) if not first else re.escape(first) + r"\s+(?:" + "|".join(rests) + ")")
+        for first, rests in sorted(by_first.items())
+    )
 
 
-def _any_required(lowered: str, plain: tuple[str, ...], spaced: re.Pattern[str] | None) -> bool:
+def _any_required(lowered: str, plain: tuple[str, ...], spaced: tuple[re.Pattern[str], ...]) -> bool:
     """Whether any of a rule's required words is in the reply with its whitespace runs read as one
     space ("can't" and "be" on two lines are "can't be" to the rule's regex): a word without
-    spaces as it is, the words with spaces by one search (the pieces of "no we" are in nearly
-    every reply, so a test of the pieces first let most replies on to a second pass)."""
-    return any(map(lowered.__contains__, plain)) or (spaced is not None and spaced.search(lowered) is not None)
+    spaces as it is, the words with spaces by a search for each first piece."""
+    return any(map(lowered.__contains__, plain)) or any(pattern.search(lowered) is not None for pattern in spaced)
 
 
 _SURROGATE = Lazy(r"[\ud800-\udfff]")
