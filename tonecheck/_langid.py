@@ -272,7 +272,10 @@ def _remembering(identifier: type) -> type:
 
     class Remembering(identifier):  # type: ignore[misc]
         __slots__ = ("_walks",)
-        _walks: dict[tuple[Any, ...], tuple[int, tuple[int, ...]]]
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._walks: dict[tuple[Any, ...], tuple[int, tuple[int, ...]]] = {}
 
         def _raw_score(self, text: bytes) -> Any:
             visits = self.walk(text) if isinstance(text, bytes) else None
@@ -282,11 +285,7 @@ def _remembering(identifier: type) -> type:
 
         def walk(self, text: bytes) -> Counter[int]:
             """The features the automaton meets on `text`, counted, in the order it first meets them."""
-            try:
-                walks = self._walks
-            except AttributeError:
-                walks = {}
-                self._walks = walks
+            walks = self._walks
             if len(walks) > MAX_REMEMBERED_WORDS:
                 walks.clear()
             moves, rows, outputs = self.tk_nextmove, self._rowbase, self.tk_output

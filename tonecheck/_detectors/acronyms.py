@@ -467,10 +467,9 @@ def developer_facing(scan: Scan, audience: Audience | None = None) -> bool:
         if points < 2 and audience and audience.context:
             # read in the reply as written (the scan text has its code blanked), but not in the
             # customer's quoted message
-            foreign = scan.anatomy.foreign_spans
+            region_of = scan.anatomy.region_of
             for m in _CODE_LIKE.finditer(scan.text):
-                region = foreign.first_at(m.start())
-                if region is not None and region.kind == "quoted":
+                if region_of(m.start()) == "quoted":
                     continue
                 points += 1
                 if points >= 2:
