@@ -468,8 +468,6 @@ class Engine:
             for code in self.matched
             if not Path(self.ruleset.sources.get(code, builtin)).resolve().is_relative_to(builtin)
         }
-        # each reply is checked once for every word some rule requires, not once per rule
-        self.required_words = tuple(sorted({word for _, _, words, _ in self.rule_regex for word in words}))
         # each rule's required words: those without spaces, and patterns for those with spaces,
         # whose pieces any run of whitespace may separate (a line break in "can't\nbe")
         self._requires = {
