@@ -494,10 +494,80 @@ def test_a_context_veto_may_hold_for_some_matches_only(tmp_path):
     assert codes("We frobnicate. A spare widget is on its way.", config) == ["TST001"]
 
 
+def _narrowing(**overrides):
+    """A narrowing rule: TST002 reports TST001's matches that its own context lets through."""
+    rule = {key: value for key, value in _rule(code="TST002", name="strict-frob").items() if key != "phrases"}
+    return {**rule, "kind": "narrowing", "narrows": ["TST001"], **overrides}
+
+
+def test_a_narrowing_rule_reports_its_source_matches_that_its_own_context_lets_through(tmp_path):
+    _pack(
+        tmp_path,
+        [
+            _rule(context=[{"cues": ["widgetry"], "in": ["next"]}]),
+            # nothing in any other sentence but courtesy
+            _narrowing(context=[{"cues": ["talk"], "in": ["others"], "ignore": ["thanks"]}]),
+        ],
+        vocab={
+            "cues": {
+                "widgetry": {"phrases": ["spare widget"]},
+                "talk": {"regex": ["[a-z]{2}"]},
+                "thanks": {"phrases": ["thanks"]},
+            }
+        },
+    )
+    strict = Config(rule_paths=(str(tmp_path),), select=("TST002",))
+    assert codes("We frobnicate. Thanks for asking.", strict) == ["TST002"]
+    assert codes("Thanks for asking. We frobnicate.", strict) == ["TST002"]  # before the match too
+    assert codes("We frobnicate. It is sad.", strict) == []  # its own context: another sentence
+    # the source's context still holds: what it drops, the narrowing rule never sees
+    assert codes("We frobnicate. A spare widget is on its way.", strict) == []
+    # both selected: the source reports, the narrowing rule (the same match) does not
+    both = Config(rule_paths=(str(tmp_path),), select=("TST001", "TST002"))
+    assert codes("We frobnicate. Thanks for asking.", both) == ["TST001"]
+    # its own channels: a narrowing rule for email only is silent in a chat turn
+    emails = tmp_path / "emails"
+    _pack(emails, [_rule(), _narrowing(channels=["email"], context=[{"cues": ["link"], "in": ["others"]}])])
+    assert codes("We frobnicate.", Config(rule_paths=(str(emails),), select=("TST002",), channel="chat")) == []
+    assert codes("We frobnicate.", Config(rule_paths=(str(emails),), select=("TST002",), channel="email")) == ["TST002"]
+
+
+def test_the_others_window_is_every_sentence_around_the_match_but_its_own(tmp_path):
+    _pack(
+        tmp_path,
+        [_rule(context=[{"cues": ["widgetry"], "in": ["others"], "ignore": ["closing"]}])],
+        vocab={"cues": {"widgetry": {"phrases": ["spare widget"]}, "closing": {"phrases": ["any questions"]}}},
+    )
+    config = Config(rule_paths=(str(tmp_path),), select=("TST001",))
+    assert codes("We frobnicate, spare widget or not.", config) == ["TST001"]  # not its own sentence
+    assert codes("A spare widget is here. Sadly we frobnicate.", config) == []
+    assert codes("Sadly we frobnicate. It is sad. A spare widget is here.", config) == []
+    # an ignored sentence is left out
+    assert codes("We frobnicate. Any questions about a spare widget, ask.", config) == ["TST001"]
+
+
 @pytest.mark.parametrize(
     "rules, vocab, field",
     [
         ([_rule(context=[{"cues": ["nosuch"], "in": ["next"]}])], None, "context"),
+        # a narrowing rule names rules that match text, and has a context of its own
+        ([_rule(), _narrowing(narrows=["ZZZ999"], context=[{"cues": ["link"], "in": ["next"]}])], None, "narrows"),
+        (
+            [
+                _rule(),
+                _narrowing(narrows=["TST001"], context=[{"cues": ["link"], "in": ["next"]}]),
+                _narrowing(code="TST003", name="b", narrows=["TST002"], context=[{"cues": ["link"], "in": ["next"]}]),
+            ],
+            None,
+            "narrows",
+        ),
+        ([_rule(), _narrowing()], None, "context"),
+        ([_rule(), _narrowing(narrows=[], context=[{"cues": ["link"], "in": ["next"]}])], None, "narrows"),
+        (
+            [_rule(), {**_narrowing(context=[{"cues": ["link"], "in": ["next"]}]), "phrases": ["we frob"]}],
+            None,
+            "phrases",
+        ),
         ([_rule(context=[{"cues": ["link"], "in": ["yesterday"]}])], None, "in"),
         ([_rule(context=[{"cues": ["link"], "in": ["next"], "ignore": ["nosuch"]}])], None, "context"),
         ([_rule(softened_from=["NEG001"])], None, "softened_from"),

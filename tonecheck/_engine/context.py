@@ -14,9 +14,10 @@ The windows are cut from the agent's own text (quoted history and code are alrea
     previous / next the sentence before / after
     following       the later sentences (up to eight of them)
     reply           the sentences around the match (eight either side)
+    others          those sentences but the match's own
 
 A veto may `ignore` cue sets: neighbouring sentences holding one are left out of the previous,
-next and following windows (a stock closer, "if you have any other questions, get in touch",
+next, following and others windows (a stock closer, "if you have any other questions, get in touch",
 offers no alternative).
 
 Windows are lower-cased with contractions spelled out ("can't" -> "can not"), as cue phrases
@@ -82,7 +83,7 @@ def _own_sentences(scan: Scan) -> tuple[list[Sentence], list[int]]:
 class Around:
     """The windows around one match, each cut and normalised once, on first use."""
 
-    _NEIGHBOURS = ("previous", "next", "following", "reply")
+    _NEIGHBOURS = ("previous", "next", "following", "reply", "others")
 
     def __init__(self, scan: Scan, start: int, end: int) -> None:
         self.scan = scan
@@ -117,6 +118,7 @@ class Around:
             "next": range(at + 1, min(at + 2, count)),
             "following": range(at + 1, min(at + 1 + _SPAN, count)),
             "reply": range(max(0, at - _SPAN), min(at + 1 + _SPAN, count)),
+            "others": [*range(max(0, at - _SPAN), at), *range(at + 1, min(at + 1 + _SPAN, count))],
         }[name]
         pieces = (self._normalised_sentence(index) for index in indices)
         return " ".join(p for p in pieces if ignore is None or not self._found(ignore, p))

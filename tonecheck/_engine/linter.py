@@ -38,6 +38,7 @@ from .._ruleset.schema import (
     DetectorRule,
     LexiconRule,
     MatchingRule,
+    NarrowingRule,
     NoteRule,
     PhraseRule,
     RegexRule,
@@ -209,10 +210,23 @@ class Engine:
         # matched too; their own findings are reported only when they are selected themselves.
         by_code = ruleset.by_code()
         self.softened_to: dict[str, str] = {}  # source rule code -> note rule code
+        # A selected narrowing rule reports the source's matches that its own context lets
+        # through, where the source is not reported itself (they would be the same findings).
+        self.narrowed_to: dict[str, tuple[str, ...]] = {}  # source rule code -> narrowing rule codes
         shadows: dict[str, Rule] = {}
         for rule in selected.values():
-            for source in rule.softened_from if isinstance(rule, NoteRule) else ():
-                self.softened_to[source] = rule.code
+            sources = (
+                rule.softened_from
+                if isinstance(rule, NoteRule)
+                else rule.narrows
+                if isinstance(rule, NarrowingRule)
+                else ()
+            )
+            for source in sources:
+                if isinstance(rule, NoteRule):
+                    self.softened_to[source] = rule.code
+                elif source not in selected:
+                    self.narrowed_to[source] = (*self.narrowed_to.get(source, ()), rule.code)
                 if source not in selected:
                     shadows[source] = by_code[source]
         self.rules: dict[str, Rule] = selected
@@ -223,6 +237,9 @@ class Engine:
         }
         self.text_rules: dict[str, TextRule] = {
             code: rule for code, rule in self.matched.items() if isinstance(rule, TextRule)
+        }
+        self.narrowing_rules: dict[str, NarrowingRule] = {
+            code: rule for code, rule in self.matched.items() if isinstance(rule, NarrowingRule)
         }
         # the channels each rule checks: the rule's own `channels`; the team's `closing.channels`
         # replaces them for the missing-closing rules
@@ -545,6 +562,7 @@ class Engine:
                 )
             return joined[names]
 
+        with_context: list[TextRule | NarrowingRule] = [*self.text_rules.values(), *self.narrowing_rules.values()]
         self.context: dict[str, list[tuple[Lazy, tuple[str, ...], Lazy | None, Lazy | None]]] = {
             rule.code: [
                 (
@@ -555,7 +573,7 @@ class Engine:
                 )
                 for veto in rule.context
             ]
-            for rule in self.text_rules.values()
+            for rule in with_context
             if rule.context
         }
 
@@ -859,6 +877,13 @@ class Engine:
                     yield Hit(note, start, end, values)
                 continue
             yield Hit(code, start, end, values)
+            for narrowing in self.narrowed_to.get(code, ()):
+                if (
+                    scan.mode in self.narrowing_rules[narrowing].modes
+                    and scan.channel in self.channels[narrowing]
+                    and not self._context_vetoed(narrowing, scan, start, end)
+                ):
+                    yield Hit(narrowing, start, end, values)
         for detector_rule in self.detector_rules:
             if scan.mode in detector_rule.modes and scan.channel in self.channels[detector_rule.code]:
                 for hit in REGISTRY[detector_rule.detector](scan, detector_rule, detector_rule.options):

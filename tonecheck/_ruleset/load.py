@@ -29,6 +29,7 @@ from .schema import (
     DetectorRule,
     LexiconRule,
     MatchingRule,
+    NarrowingRule,
     NoteRule,
     PhraseRule,
     RegexRule,
@@ -48,6 +49,7 @@ __all__ = [
     "DetectorRule",
     "LexiconRule",
     "MatchingRule",
+    "NarrowingRule",
     "NoteRule",
     "PhraseRule",
     "RegexRule",
@@ -306,9 +308,10 @@ def _load_files(files: list[Path], language: str = DEFAULT_LANGUAGE) -> RuleSet:
 
 def _check_context(rules: list[Rule], cues: dict[str, CueSet], sources: dict[str, str]) -> None:
     """Every cue set a rule's `context` names exists; every rule a note rule is `softened_from`
-    exists and has a `context` (whose dropped matches are what the note reports)."""
+    exists and has a `context` (whose dropped matches are what the note reports); every rule a
+    narrowing rule `narrows` exists and matches text."""
     for rule in rules:
-        for veto in rule.context if isinstance(rule, TextRule) else ():
+        for veto in rule.context if isinstance(rule, (TextRule, NarrowingRule)) else ():
             unknown = [name for name in (*veto.cues, *veto.ignore) if name not in cues]
             if unknown:
                 raise RuleError(
@@ -328,6 +331,16 @@ def _check_context(rules: list[Rule], cues: dict[str, CueSet], sources: dict[str
             else:
                 continue
             raise RuleError(f"{sources[rule.code]}: rule {rule.code}: field 'softened_from': {code} is {why}")
+    for rule in rules:
+        for code in rule.narrows if isinstance(rule, NarrowingRule) else ():
+            source = by_code.get(code)
+            if source is None:
+                why = "an unknown rule code"
+            elif not isinstance(source, TextRule):
+                why = f"a {source.kind} rule (a narrowing rule narrows rules that match text)"
+            else:
+                continue
+            raise RuleError(f"{sources[rule.code]}: rule {rule.code}: field 'narrows': {code} is {why}")
 
 
 def _phrase_fields(rule: Rule) -> list[tuple[str, tuple[str, ...] | dict[str, str]]]:

@@ -10,6 +10,8 @@ that is read by nobody.
     detector        a named code detector                          detector, options
     note            nothing: other rules' matches their `context`  softened_from (see NoteRule)
                     dropped
+    narrowing       nothing: another rule's matches that its own   narrows, context (see
+                    `context` lets through and this rule's too     NarrowingRule)
     tool            nothing: a check tonecheck makes itself        (TON100, an unused suppression)
 
 Every kind has the documentation fields: code, name, category, severity, status, message, why,
@@ -31,7 +33,7 @@ from .phrase_language import RegexSource
 
 CODE_PATTERN = r"^[A-Z]{3}\d{3}$"
 NAME_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
-KINDS: tuple[str, ...] = ("phrase", "lexicon", "regex", "token-pattern", "detector", "note", "tool")
+KINDS: tuple[str, ...] = ("phrase", "lexicon", "regex", "token-pattern", "detector", "note", "narrowing", "tool")
 # checks tonecheck makes itself, outside the rule engine; a `kind: tool` rule documents one of them
 TOOL_CHECKS: Mapping[str, str] = {"TON100": "an inline suppression that suppresses nothing"}
 # the category of checks on tonecheck's own comments, not on the reply's tone
@@ -72,9 +74,9 @@ class RewriteSpec(_Strict):
 # Where a rule's `context` looks for cue words, relative to a match: its whole sentence, that
 # sentence before or after the match, the same clause before or after it (a sentence split at
 # "but", "however", semicolons and dashes), the sentence before or after, the later sentences, or
-# the sentences around it. See tonecheck/_engine/context.py.
+# the sentences around it, or those sentences but the match's own. See tonecheck/_engine/context.py.
 ContextWindow = Literal[
-    "sentence", "before", "clause-before", "after", "clause-after", "previous", "next", "following", "reply"
+    "sentence", "before", "clause-before", "after", "clause-after", "previous", "next", "following", "reply", "others"
 ]
 
 
@@ -84,8 +86,8 @@ class ContextVeto(_Strict):
 
     cues: tuple[str, ...] = Field(min_length=1)
     in_: tuple[ContextWindow, ...] = Field(alias="in", min_length=1)
-    # neighbouring sentences holding one of these cue sets are left out of the previous, next
-    # and following windows: "If you have any other questions, please get in touch" offers
+    # neighbouring sentences holding one of these cue sets are left out of the previous, next,
+    # following and others windows: "If you have any other questions, please get in touch" offers
     # nothing new
     ignore: tuple[str, ...] = ()
     # the veto holds only for matches this regular expression finds something in (case-insensitive):
@@ -256,6 +258,20 @@ class NoteRule(MatchingRule):
     softened_from: tuple[str, ...] = Field(min_length=1)
 
 
+class NarrowingRule(MatchingRule):
+    """The part of other rules that holds up on its own: no matcher of its own; it reports the
+    matches of the rules it `narrows` that their own `context` lets through and this rule's
+    `context` lets through too (NEG007: a refusal of NEG001's or NEG002's with nothing else in the
+    reply but courtesy). A rule too loose for the default selection keeps its reach in preview,
+    and its strict part can be stable. Where a source rule is reported itself, the narrowing rule
+    reports nothing of it (the findings would be the source's). Checked when the rule set is
+    loaded: each source is a rule that matches text."""
+
+    kind: Literal["narrowing"]
+    narrows: tuple[Annotated[str, Field(pattern=CODE_PATTERN)], ...] = Field(min_length=1)
+    context: tuple[ContextVeto, ...] = Field(min_length=1)
+
+
 class ToolRule(Rule):
     """A check tonecheck makes itself (see TOOL_CHECKS): no matcher, so the engine skips it, but
     it is documented, listed, selected and ignored like any other rule."""
@@ -273,7 +289,7 @@ class ToolRule(Rule):
 
 
 AnyRule = Annotated[
-    PhraseRule | LexiconRule | RegexRule | TokenPatternRule | DetectorRule | NoteRule | ToolRule,
+    PhraseRule | LexiconRule | RegexRule | TokenPatternRule | DetectorRule | NoteRule | NarrowingRule | ToolRule,
     Field(discriminator="kind"),
 ]
 _MODELS: dict[str, type[Rule]] = {
@@ -283,6 +299,7 @@ _MODELS: dict[str, type[Rule]] = {
     "token-pattern": TokenPatternRule,
     "detector": DetectorRule,
     "note": NoteRule,
+    "narrowing": NarrowingRule,
     "tool": ToolRule,
 }
 _MATCHER_FIELDS = {
@@ -292,6 +309,7 @@ _MATCHER_FIELDS = {
     "patterns": "token-pattern",
     "detector": "detector",
     "softened_from": "note",
+    "narrows": "narrowing",
 }
 
 _adapter: TypeAdapter[Any] | None = None
