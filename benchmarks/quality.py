@@ -274,8 +274,7 @@ def write_measured() -> int:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import real_judged
 
-    linter = tonecheck.Linter(tonecheck.Config(preview=True))
-    measured = real_judged.measure_rules(lambda text, mode: linter.check(text, mode=mode).findings)
+    measured = real_judged.measure_rules(real_judged.every_rule())
     real_judged.MEASURED.write_text(json.dumps(measured, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     eligible = sorted(code for code, entry in measured.items() if real_judged.may_be_stable(entry))
     print(
@@ -289,10 +288,10 @@ def draw_supplement(codes: list[str], wanted: int) -> int:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import real_judged
 
-    linter = tonecheck.Linter(tonecheck.Config(preview=True))
+    check = real_judged.every_rule()
     records = real_judged.read_judged()
-    measured = real_judged.measured_precision(lambda r: linter.check(r.text, mode=r.mode).findings, records)
-    unjudged = real_judged.evaluate(lambda r: linter.check(r.text, mode=r.mode).findings, part=None, records=records)
+    measured = real_judged.measured_precision(lambda r: check(r.text, r.mode), records)
+    unjudged = real_judged.evaluate(lambda r: check(r.text, r.mode), part=None, records=records)
     short = {}
     for code in (c.strip().upper() for c in codes if c.strip()):
         have = measured.get(code, (0, 0))[1] + unjudged.per_rule.get(code, Counter())["unjudged"]
@@ -301,7 +300,7 @@ def draw_supplement(codes: list[str], wanted: int) -> int:
     if not short:
         print("every rule named already has enough findings in the sample")
         return 0
-    drawn = real_judged.draw_supplements(short, lambda r: linter.check(r.text, mode=r.mode).findings, records=records)
+    drawn = real_judged.draw_supplements(short, lambda r: check(r.text, r.mode), records=records)
     with real_judged.JUDGED.open("a", encoding="utf-8") as out:
         for code, replies in drawn.items():
             for record in replies:

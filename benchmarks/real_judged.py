@@ -28,7 +28,7 @@ import json
 import random
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -138,6 +138,43 @@ def note_codes() -> frozenset[str]:
     )
 
 
+@functools.cache
+def narrowed_sources() -> dict[str, tuple[str, ...]]:
+    """Per narrowing rule (`kind: narrowing`, e.g. NEG007), the rules it narrows: a reply drawn to
+    judge a source rule counts for the narrowing rule too (its findings there are the source's
+    that pass a stricter context, so a random draw of the source's replies is one of its own)."""
+    from tonecheck._language import packs
+    from tonecheck._ruleset.load import NarrowingRule, load_rules
+
+    return {
+        rule.code: rule.narrows
+        for language in packs()
+        for rule in load_rules((), language).rules
+        if isinstance(rule, NarrowingRule)
+    }
+
+
+def every_rule() -> Callable[[str, str], list[Any]]:
+    """`check(text, mode)` giving the findings of every rule, preview ones included: what
+    `measure_rules` decides statuses on. A narrowing rule reports nothing where its source is
+    reported too (preview reports NEG001 itself, not NEG007, its strict part), so its findings
+    come from a second linter that runs the narrowing rules alone: every match they report when
+    selected, none taken by an overlapping finding of another rule."""
+    import tonecheck
+
+    narrowing = narrowed_sources()
+    linter = tonecheck.Linter(tonecheck.Config(preview=True))
+    strict = tonecheck.Linter(tonecheck.Config(preview=True, select=sorted(narrowing))) if narrowing else None
+
+    def check(text: str, mode: str) -> list[Any]:
+        findings = list(linter.check(text, mode=mode).findings)
+        if strict is not None:
+            findings += [f for f in strict.check(text, mode=mode).findings if f.code in narrowing]
+        return findings
+
+    return check
+
+
 @dataclass
 class Figures:
     """Judged precision per rule and category, recall, flag rates, and what is not judged yet."""
@@ -183,7 +220,7 @@ def evaluate(
         findings = list(findings_for(reply))
         if reply.supplement is not None:  # a rule-targeted draw: only per-rule precision, only that rule
             for f in findings:
-                if f.code != reply.supplement:
+                if f.code != reply.supplement and reply.supplement not in narrowed_sources().get(f.code, ()):
                     continue
                 verdict = verdicts.get(finding_key(reply.file, reply.id, f.start, f.end, f.category, f.code))
                 per_rule[f.code][

@@ -18,6 +18,12 @@ SETTINGS = settings(
 
 # Every rule, preview rules included (they do not run by default: see test_preview.py).
 ALL_RULES = Config(preview=True)
+# The narrowing rules (NEG007) report only where their source rules are not reported: every rule
+# but those sources, so that they run too.
+NARROWED = Config(
+    preview=True,
+    ignore=tuple(sorted({code for r in load_rules().rules if r.kind == "narrowing" for code in r.narrows})),
+)
 
 # The phrase/regex rules of the tone categories: these look only at the words around a match,
 # so moving, quoting or re-spelling apostrophes must not change what they find.
@@ -175,6 +181,22 @@ def _check_invariants(text: str, report: tonecheck.Report) -> None:
 def test_check_never_raises_and_findings_are_consistent(text, mode):
     report = tonecheck.check(text, mode=mode, config=ALL_RULES)
     _check_invariants(text, report)
+
+
+@SETTINGS
+@given(text=any_text, mode=st.sampled_from(["draft", "saved"]))
+def test_narrowing_rules_keep_the_invariants_and_report_a_subset_of_their_sources(text, mode):
+    report = tonecheck.check(text, mode=mode, config=NARROWED)
+    _check_invariants(text, report)
+    # a narrowing rule's finding is a match of a source rule: with every rule on, a finding of its
+    # category stands there (the source's, or one that overlapping matches were merged into)
+    narrowed = [f for f in report.findings if f.code == "NEG007"]
+    if narrowed:
+        wide = [
+            f for f in tonecheck.check(text, mode=mode, config=ALL_RULES).findings if f.category == "negative-language"
+        ]
+        for f in narrowed:
+            assert any(w.start < f.end and f.start < w.end for w in wide), f
 
 
 @SETTINGS
