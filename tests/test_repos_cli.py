@@ -11,9 +11,9 @@ import pytest
 import tonecheck
 from tonecheck import Config, ConfigError
 
-# one jargon finding (JAR004) and one passive-aggressive one (PAG003), in an email with a closing
+# one jargon finding (JAR005) and one passive-aggressive one (PAG003), in an email with a closing
 JARGON_AND_NEGATIVE = (
-    "Hi Sam,\n\nPer my last email, the proration on your invoice covers the days since you upgraded."
+    "Hi Sam,\n\nPer my last email, the SKU on your invoice is the one you ordered after you upgraded."
     "\n\nLet me know if there is anything else I can help with.\n\nBest,\nAna\n"
 )
 
