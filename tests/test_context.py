@@ -522,6 +522,16 @@ def test_a_narrowing_rule_reports_its_source_matches_that_its_own_context_lets_t
     assert codes("We frobnicate. It is sad.", strict) == []  # its own context: another sentence
     # the source's context still holds: what it drops, the narrowing rule never sees
     assert codes("We frobnicate. A spare widget is on its way.", strict) == []
+    # its own exceptions cancel what it would report, not the source's findings
+    excepting = tmp_path / "excepting"
+    _pack(
+        excepting,
+        [_rule(), _narrowing(exceptions=["we frobnicate gently"], context=[{"cues": ["link"], "in": ["others"]}])],
+    )
+    only_strict = Config(rule_paths=(str(excepting),), select=("TST002",))
+    assert codes("We frobnicate gently.", only_strict) == []
+    assert codes("We frobnicate.", only_strict) == ["TST002"]
+    assert codes("We frobnicate gently.", Config(rule_paths=(str(excepting),), select=("TST001",))) == ["TST001"]
     # both selected: the source reports, the narrowing rule (the same match) does not
     both = Config(rule_paths=(str(tmp_path),), select=("TST001", "TST002"))
     assert codes("We frobnicate. Thanks for asking.", both) == ["TST001"]

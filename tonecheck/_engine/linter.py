@@ -315,15 +315,19 @@ class Engine:
         self.bigrams: set[tuple[int, int]] = data["bigrams"]
         self._phrase_data = data
         self.has_phrases = any(keywords for _, keywords in data["keywords"])
-        # regex rules whose matches an exception may cancel, their own or their note's (see
-        # `_exceptions_near`)
+        # regex rules whose matches an exception may cancel, their own or their note's or
+        # narrowing rule's (see `_exceptions_near`)
         excepting = {rule.code for rule in self.matched.values() if getattr(rule, "exceptions", ())}
         self._regex_excepted = frozenset(
             code
             for code, rule in self.matched.items()
             if isinstance(rule, (PhraseRule, RegexRule))
             and rule.regex
-            and (code in excepting or self.softened_to.get(code) in excepting)
+            and (
+                code in excepting
+                or self.softened_to.get(code) in excepting
+                or any(narrowing in excepting for narrowing in self.narrowed_to.get(code, ()))
+            )
         )
         # the longest phrase, in tokens: a view match that spans a gap lies within this many kept
         # tokens of it
@@ -873,14 +877,14 @@ class Engine:
                 continue
             if code in self.context and self._context_vetoed(code, scan, start, end):
                 note = self.softened_to.get(code)
-                if note is not None and self._note_keeps(note, scan, start, end, exceptions):
+                if note is not None and self._derived_keeps(note, scan, start, end, exceptions):
                     yield Hit(note, start, end, values)
                 continue
             yield Hit(code, start, end, values)
             for narrowing in self.narrowed_to.get(code, ()):
                 if (
-                    scan.mode in self.narrowing_rules[narrowing].modes
-                    and scan.channel in self.channels[narrowing]
+                    scan.channel in self.channels[narrowing]
+                    and self._derived_keeps(narrowing, scan, start, end, exceptions)
                     and not self._context_vetoed(narrowing, scan, start, end)
                 ):
                     yield Hit(narrowing, start, end, values)
@@ -929,8 +933,8 @@ class Engine:
                 if key.role == "exceptions":
                     excepted.setdefault(key.target, []).append((block_start + start, block_start + end))
 
-    def _note_keeps(self, code: str, scan: Scan, start: int, end: int, exceptions: dict[str, SpanIndex]) -> bool:
-        """A note rule's own modes and exceptions apply to what it reports."""
+    def _derived_keeps(self, code: str, scan: Scan, start: int, end: int, exceptions: dict[str, SpanIndex]) -> bool:
+        """A note or narrowing rule's own modes and exceptions apply to what it reports."""
         rule = self.matching_rules[code]
         excepting = exceptions.get(code)
         return scan.mode in rule.modes and (excepting is None or not excepting.overlaps(start, end))
