@@ -128,14 +128,18 @@ def finding_key(
 
 
 @functools.cache
-def note_codes() -> frozenset[str]:
-    """The codes of the note rules (`kind: note`) of every language (read once)."""
+def _pack_rules() -> tuple[Any, ...]:
+    """The built-in rules of every language pack (read once)."""
     from tonecheck._language import packs
     from tonecheck._ruleset.load import load_rules
 
-    return frozenset(
-        rule.code for language in packs() for rule in load_rules((), language).rules if rule.kind == "note"
-    )
+    return tuple(rule for language in packs() for rule in load_rules((), language).rules)
+
+
+@functools.cache
+def note_codes() -> frozenset[str]:
+    """The codes of the note rules (`kind: note`) of every language."""
+    return frozenset(rule.code for rule in _pack_rules() if rule.kind == "note")
 
 
 @functools.cache
@@ -143,15 +147,7 @@ def narrowed_sources() -> dict[str, tuple[str, ...]]:
     """Per narrowing rule (`kind: narrowing`, e.g. NEG007), the rules it narrows: a reply drawn to
     judge a source rule counts for the narrowing rule too (its findings there are the source's
     that pass a stricter context, so a random draw of the source's replies is one of its own)."""
-    from tonecheck._language import packs
-    from tonecheck._ruleset.load import NarrowingRule, load_rules
-
-    return {
-        rule.code: rule.narrows
-        for language in packs()
-        for rule in load_rules((), language).rules
-        if isinstance(rule, NarrowingRule)
-    }
+    return {rule.code: rule.narrows for rule in _pack_rules() if rule.kind == "narrowing"}
 
 
 def every_rule() -> Callable[[str, str], list[Any]]:

@@ -215,20 +215,18 @@ class Engine:
         self.narrowed_to: dict[str, tuple[str, ...]] = {}  # source rule code -> narrowing rule codes
         shadows: dict[str, Rule] = {}
         for rule in selected.values():
-            sources = (
-                rule.softened_from
-                if isinstance(rule, NoteRule)
-                else rule.narrows
-                if isinstance(rule, NarrowingRule)
-                else ()
-            )
+            if isinstance(rule, NoteRule):
+                sources = rule.softened_from
+                self.softened_to.update(dict.fromkeys(sources, rule.code))
+            elif isinstance(rule, NarrowingRule):
+                sources = rule.narrows
+            else:
+                continue
             for source in sources:
-                if isinstance(rule, NoteRule):
-                    self.softened_to[source] = rule.code
-                elif source not in selected:
-                    self.narrowed_to[source] = (*self.narrowed_to.get(source, ()), rule.code)
                 if source not in selected:
                     shadows[source] = by_code[source]
+                    if isinstance(rule, NarrowingRule):
+                        self.narrowed_to[source] = (*self.narrowed_to.get(source, ()), rule.code)
         self.rules: dict[str, Rule] = selected
         self.reported: frozenset[str] = frozenset(selected)
         self.matched: dict[str, Rule] = {**selected, **shadows}  # what the engine compiles and matches
