@@ -179,6 +179,25 @@ def test_the_text_of_a_link_is_explained_by_the_page_it_opens():
     assert "regression" in jargon(reply("Please add a regression test to the form. See https://example.com."))
 
 
+def test_a_term_the_next_sentence_says_again_in_plain_words_is_explained():
+    said_again = "The message means you hit our rate limit. In other words, after ten attempts the app pauses."
+    assert jargon(reply(said_again)) == []
+    assert jargon(reply(said_again.replace("In other words, a", "A"))) == ["rate limit"]
+    # only the sentence right before the plain words is said again
+    later = "The message means you hit our rate limit. Sorry! In other words, wait a few minutes."
+    assert jargon(reply(later)) == ["rate limit"]
+
+
+def test_a_language_says_how_its_replies_say_a_sentence_again():
+    # Russian's own cue words (rules/ru/language.yml), not English's
+    text = (
+        "Здравствуйте, Анна!\n\nМы передали ваш тикет на вторую линию поддержки. Иначе говоря, им "
+        "займутся наши специалисты.\n\nС уважением,\nОльга"
+    )
+    assert jargon(text) == []
+    assert jargon(text.replace("Иначе говоря, им", "Им")) == ["тикет", "вторую линию поддержки"]
+
+
 def test_an_alternative_that_is_jargon_itself_explains_nothing():
     found = jargon(reply("Please check the DNS or the MX record for your domain."))
     assert "MX record" in found and "DNS" in found
@@ -234,11 +253,40 @@ def test_a_term_inside_a_web_address_is_not_jargon():
         # an engineer's integration, told by the words of one
         "The 429 responses come from the rate limit on the /v2/messages endpoint. Add exponential backoff "
         "using the Retry-After header, and I'm happy to look at your retry logic too.",
+        # an IT admin's directory: an address of another scheme than the web's, settings as key=value
+        "Point the connector at ldaps://dc01.example.local:636 and set the base DN to OU=Staff,DC=example. "
+        "LDAP group sync then runs every 30 minutes.",
+        # someone who ships software: deploy logs, a redeploy
+        "The deploy logs show the variable is missing from the production environment variables. Add it, "
+        "then redeploy.",
+        # a security researcher: the disclosure programme they reported through
+        "We reproduced the stored XSS and the bounty will be paid through our disclosure programme.",
+        # a camelCase function name, the reader's config
+        "Your service caches the JWKS endpoint keys for a day; createRemoteJWKSet refreshes them on an "
+        "unknown key ID, and I'm happy to look at your config.",
     ],
 )
 def test_technical_terms_are_fine_for_a_technical_reader(body):
     # (the unexplained-acronym check keeps its own list of developer words: "ACS" is not one)
     assert jargon(reply(body), config=Config(preview=True, ignore=("JAR010",))) == []
+
+
+def test_acronyms_are_the_technical_readers_own_words():
+    body = "The import stops because the CSRF check rejects it, and turning on PKCE fixes that."
+    assert acronyms(reply(body)) == ["CSRF", "PKCE"]
+    admin = body + " Your Okta admin can switch it on beside the Entity ID."
+    assert acronyms(reply(admin)) == []
+
+
+def test_names_and_addresses_that_look_like_code_are_no_hint():
+    # one hint ("stack trace") and these: were any of them counted, the reply would be for a
+    # technical reader and the endpoint no jargon
+    body = (
+        "I passed the stack trace from your iPhone to our engineers: the endpoint behind the eBay "
+        "sync was down, on macOS too. Write to janeDoe@example.com or open "
+        "https://example.com/help?ref=mail&lang=en if it happens again."
+    )
+    assert "endpoint" in jargon(reply(body))
 
 
 def test_one_code_like_word_does_not_make_a_technical_reply():

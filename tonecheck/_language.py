@@ -109,6 +109,7 @@ class Explanations(_Strict):
     after_colon: tuple[Phrase, ...] = ()
     alternatives: tuple[Phrase, ...] = ()
     alternative_ends: tuple[Word, ...] = ()
+    next_sentence: tuple[Phrase, ...] = ()
 
 
 class Articles(_Strict):

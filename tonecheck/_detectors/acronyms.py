@@ -320,6 +320,18 @@ class _Explanations:
             + words_regex(cues.alternative_ends)
             + r"\b|$)"
         )
+        # "You hit our rate limit. In other words, after ten attempts ...": the next sentence says
+        # the term's sentence again in plain words (a sentence of at most 300 characters after it)
+        self.next_sentence = (
+            Lazy(
+                r"[^.!?\n]{0,300}+[.!?]++[\"'\u201d\u2019)\]]*+\s++"
+                + words_regex(cues.next_sentence, r"\s+")
+                + r"\s*+[,:\u2014\u2013]",
+                regex.IGNORECASE,
+            )
+            if cues.next_sentence
+            else None
+        )
         # "[non-regression test](https://en.wikipedia.org/...)": the text of a link is explained
         # by the page it opens (Markdown's link shape, the same in every language)
         self.in_link_text_before = Lazy(r"\[[^\[\]\n]{0,60}$")
@@ -348,6 +360,8 @@ def _explained_anywhere(scan: Scan, term: str) -> bool:
         if plain and not overlaps(plain.start(1), plain.end(1), jargon):
             return True
         if cues.before.search(text, max(0, start - 30), start):
+            return True
+        if cues.next_sentence is not None and cues.next_sentence.match(text, end, min(len(text), end + 400)):
             return True
         if cues.in_link_text_after.match(text, end, min(len(text), end + 80)) and cues.in_link_text_before.search(
             text, max(0, start - 60), start
@@ -442,7 +456,10 @@ def for_the_audience(scan: Scan, start: int, end: int, audience: Audience, code:
 # Text only a technical reader is written: inline code, a function call ("express.raw()"), an HTTP
 # method with a path ("POST /v2/events"), an API path ("/v1/charges"), a status class ("2xx"), a
 # snake_case name ("invalid_grant"; not a placeholder's "{first_name}", "[customer_name]", nor part
-# of an address or a link). Each counts as a hint.
+# of an address or a link), a camelCase name ("createRemoteJWKSet"; not "iPhone", "eBay", "macOS",
+# an e-mail address, a handle, a hashtag or part of a link), an address of a scheme other than the
+# web's ("ldaps://dc01.example.local:636"), a setting written key=value ("OU=Staff,DC=example",
+# "p=none"; not a link's query). Each counts as a hint.
 _CODE_LIKE = Lazy(
     r"`[^`\n]{1,80}`"
     r"|(?<![\w.])[A-Za-z_]\w*+(?:\.\w++)++\(\)"
@@ -450,6 +467,9 @@ _CODE_LIKE = Lazy(
     r"|(?<![\w./])/v\d+/\w"
     r"|\b[1-5]xx\b"
     r"|(?<![\w{.%$|#\[<@/:=-])[a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9](?![\w}|%\]>@./-])"
+    r"|(?<![\w.@/#-])[a-z]{2,}+[a-z0-9]*+(?:[A-Z][a-z0-9]++)++(?![\w.-]*+@)"
+    r"|(?<![\w.+-])(?!https?://)[a-z][a-z0-9+.-]{1,15}+://[^\s/]"
+    r"|(?<!\S)(?!\S*?(?:://|\?))[A-Za-z_][\w.-]{0,30}+=[^\s=]"
 )
 
 
