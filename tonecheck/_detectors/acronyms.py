@@ -324,7 +324,8 @@ class _Explanations:
         # the term's sentence again in plain words (a sentence of at most 300 characters after it)
         self.next_sentence = (
             Lazy(
-                r"[^.!?\n]{0,300}+[.!?]++[\"'\u201d\u2019)\]]*+\s++"
+                # (the run of stops read from its first one only: linear on a long run of "!")
+                r"[^.!?\n]{0,300}+(?<![.!?])[.!?]++[\"'\u201d\u2019)\]]*+\s++"
                 + words_regex(cues.next_sentence, r"\s+")
                 + r"\s*+[,:\u2014\u2013]",
                 regex.IGNORECASE,
