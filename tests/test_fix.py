@@ -252,7 +252,8 @@ def _new_findings(before, after) -> list[tuple[str, str]]:
     and case-folded matched text; a match that contains, or lies inside, the match of an unused
     finding of the same code in `before` is the same problem with a wider or narrower span. A
     missing-closing finding is about the reply as a whole and its match is the last sentence (which
-    a fix inside that sentence rewrites), so it is compared by code only.
+    a fix inside that sentence rewrites), so it is compared by code only (see
+    _closing_edits for when a fix may make one appear).
     """
 
     def key(f) -> tuple[str, str]:
@@ -274,12 +275,38 @@ def _new_findings(before, after) -> list[tuple[str, str]]:
 @PROPERTY
 @example(text="Actually, No, we don't ship to Canada.", context=None, mode="draft")
 @example(text="As I said, Hi {{first_name}},As I said, ", context={"customer_name": "Sara"}, mode="draft")
+# (found by a longer search: fixes inside the closing lines; see _closing_edits)
+@example(
+    text="As I said, . actually please\nActually, Per my last email, actually Per my last email, please",
+    context=None,
+    mode="draft",
+)
+@example(
+    text="Thanks\n Just to be clear, onceHi . {{first_name}}As I said, {{first_name}}",
+    context={"customer_name": "Sara"},
+    mode="draft",
+)
 @given(text=any_texts, context=contexts, mode=modes)
 def test_safe_fixes_never_introduce_a_finding(text, context, mode):
-    before = tonecheck.check(text, mode=mode, context=context, config=ALL_RULES).findings
+    report = tonecheck.check(text, mode=mode, context=context, config=ALL_RULES)
     result = tonecheck.fix(text, mode=mode, context=context, config=ALL_RULES)
-    new = _new_findings(before, result.remaining)
+    new = _new_findings(report.findings, result.remaining)
+    if _closing_edits(report, result):
+        closing_codes = {f.code for f in result.remaining if f.category == "missing-closing"}
+        new = [(code, match) for code, match in new if code not in closing_codes]
     assert not new, (text, result.text, new)
+
+
+def _closing_edits(report, result) -> list:
+    """The first-round edits inside the reply's closing lines (its last sentences and sign-off,
+    from the first of them to the end). Whether a reply lacks a closing is read from those lines:
+    an edit there may take away words that read as one ("... Per my last email, please" loses
+    "email, please" with the phrase) or fill in the placeholder the reply ended on (a reply that
+    ends on content filled in when it is sent is not judged). An edit anywhere else must not make
+    a missing-closing finding appear."""
+    closing = [r.start for r in report.regions if r.kind in ("closing", "signoff", "footer")]
+    start = min(closing, default=len(report.text))
+    return [e for e in result.edits if e.round == 1 and e.end > start]
 
 
 @PROPERTY
