@@ -425,6 +425,13 @@ def test_expand_and_to_regex_render_one_parse_tree(monkeypatch):
         ("x (y)? z", "xz", False),
         ("clearly ,", "clearly,", True),
         ("no offen(c|s)e (,)? but", "no offence, but", True),
+        # a group of words and a contraction piece that windows keep as written ("'s" may be "is"
+        # or "has"; "'ve" is spelled out): the space goes before the words only
+        ("(that|this) (is|'s) on us", "that's on us", True),
+        ("(that|this) (is|'s) on us", "that is on us", True),
+        ("(that|this) (is|'s) on us", "thatis on us", False),
+        ("it (is|'s)? fine", "it's fine", True),
+        ("it (is|'s)? fine", "it fine", True),
     ],
 )
 def test_phrase_pattern_regex_spacing(pattern, text, matches):

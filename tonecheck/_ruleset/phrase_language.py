@@ -264,6 +264,18 @@ def to_regex(pattern: str, vocab: Mapping[str, Sequence[str]], normalise: Callab
             return str(_regex.escape(token[1]))
         return "(?:" + "|".join(sequence(alt) for alt in token[1]) + ")"
 
+    def spaced(separator: str, token: _Node) -> str:
+        """The token after a space: a group whose alternatives are partly punctuation ("(is|'s)")
+        takes the space before its words only ("that is", "that's")."""
+        if separator == r"\s+" and token[0] == "grp":
+            tight = [alt for alt in token[1] if glued(alt[0])]
+            if tight:
+                loose = [alt for alt in token[1] if not glued(alt[0])]
+                glued_alternatives = "|".join(sequence(alt) for alt in tight)
+                spaced_alternatives = "|".join(sequence(alt) for alt in loose)
+                return rf"(?:\s*(?:{glued_alternatives})|\s+(?:{spaced_alternatives}))"
+        return separator + item(token)
+
     def sequence(items: list[_Node]) -> str:
         out: list[str] = []
         required_seen = False  # before the first required word, an optional one takes the space after it
@@ -292,9 +304,9 @@ def to_regex(pattern: str, vocab: Mapping[str, Sequence[str]], normalise: Callab
                 k += 1
                 continue
             if optional:
-                out.append("(?:" + separator + item(token) + ")?")
+                out.append("(?:" + spaced(separator, token) + ")?")
             else:
-                out.append(separator + item(token))
+                out.append(spaced(separator, token))
                 required_seen = True
             separator = ""
             k += 1
