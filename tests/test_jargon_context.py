@@ -188,6 +188,51 @@ def test_a_term_the_next_sentence_says_again_in_plain_words_is_explained():
     assert jargon(reply(later)) == ["rate limit"]
 
 
+def test_a_term_the_next_sentence_defines_is_explained():
+    defined = (
+        "Your router needs port forwarding turned on. That's a router setting that lets a "
+        "connection from outside reach one device."
+    )
+    assert jargon(reply(defined), config=PREVIEW) == []
+    assert jargon(reply(defined.replace("That's a router setting that lets", "It lets")), config=PREVIEW) == [
+        "port forwarding"
+    ]
+    # a sentence that says something else of what came before defines nothing
+    praised = "Your router needs port forwarding turned on. That's a great step for this issue."
+    assert jargon(reply(praised), config=PREVIEW) == ["port forwarding"]
+
+
+@pytest.mark.parametrize(
+    ("explained", "bare"),
+    [
+        (  # a gloss of up to fourteen words after a comma
+            "The lag you see is latency, the delay between pressing a button and the game server hearing it.",
+            "The lag you see is latency, and pressing a button reaches the game server late.",
+        ),
+        (  # a colon, then "these are"
+            "The last step is updating your MX records: these are the settings that route your email.",
+            "The last step is updating your MX records: then the mail arrives here.",
+        ),
+    ],
+)
+def test_longer_glosses_and_a_colon_explain_a_term(explained, bare):
+    assert jargon(reply(explained), config=PREVIEW) == []
+    assert jargon(reply(bare), config=PREVIEW) != []
+
+
+def test_a_network_engineers_reply_is_for_a_technical_reader():
+    engineer = (
+        "Thanks for the traceroutes and the config snippet from your edge router. The BGP session "
+        "drops because the hold timer is too short."
+    )
+    assert jargon(reply(engineer), config=PREVIEW) == []
+    customer = "Thanks for your call. The BGP session at our end dropped, which cut your line."
+    assert "BGP" in jargon(reply(customer), config=PREVIEW)
+    # a network in CIDR notation is an admin's tell too
+    admin = "Extend the scope of 10.4.8.0/24 to .240 and check the lease table: the subnet is full."
+    assert jargon(reply(admin), config=PREVIEW) == []
+
+
 def test_a_language_says_how_its_replies_say_a_sentence_again():
     # Russian's own cue words (rules/ru/language.yml), not English's
     text = (

@@ -110,6 +110,10 @@ class Explanations(_Strict):
     alternatives: tuple[Phrase, ...] = ()
     alternative_ends: tuple[Word, ...] = ()
     next_sentence: tuple[Phrase, ...] = ()
+    # the next sentence defines the term: an opener ("that's", "this is"), then one of
+    # `appositive_openers`, at most four words and one of these ("That's a router setting that ...")
+    definition_openers: tuple[Phrase, ...] = ()
+    definition_links: tuple[Word, ...] = ()
 
 
 class Articles(_Strict):

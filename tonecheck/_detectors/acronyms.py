@@ -300,7 +300,7 @@ class _Explanations:
             + words_regex(cues.appositive_openers)
             + r"\s+(?:"
             + clause
-            + r"[^\s,.;!?]++\s*+){1,9}+(?:[,.;!?]|$)|"  # "a webhook, the address we send alerts to"
+            + r"[^\s,.;!?]++\s*+){1,14}+(?:[,.;!?]|$)|"  # "a webhook, the address we send alerts to"
             r":\s+" + words_regex(cues.after_colon, r"\s+") + r"(?!\w))|"  # "a chargeback: when your bank ..."
             r"\s++(?:[—–]\s+|-\s+|"  # "SSO - single sign-on"
              + words_regex(cues.after, r"\s+") + "))",  # "SSO stands for ..."
@@ -333,6 +333,22 @@ class _Explanations:
             if cues.next_sentence
             else None
         )
+        # "... needs port forwarding turned on. That's a router setting that lets ...": the next
+        # sentence defines the term
+        self.next_sentence_definition = (
+            Lazy(
+                r"[^.!?\n]{0,300}+(?<![.!?])[.!?]++[\"'\u201d\u2019)\]]*+\s++"
+                + words_regex(cues.definition_openers, r"\s+")
+                + r"\s+"
+                + words_regex(cues.appositive_openers)
+                + r"(?:\s++[\w\-]++){1,4}?\s+"
+                + words_regex(cues.definition_links)
+                + r"\b",
+                regex.IGNORECASE,
+            )
+            if cues.definition_openers and cues.definition_links
+            else None
+        )
         # "[non-regression test](https://en.wikipedia.org/...)": the text of a link is explained
         # by the page it opens (Markdown's link shape, the same in every language)
         self.in_link_text_before = Lazy(r"\[[^\[\]\n]{0,60}$")
@@ -363,6 +379,10 @@ def _explained_anywhere(scan: Scan, term: str) -> bool:
         if cues.before.search(text, max(0, start - 30), start):
             return True
         if cues.next_sentence is not None and cues.next_sentence.match(text, end, min(len(text), end + 400)):
+            return True
+        if cues.next_sentence_definition is not None and cues.next_sentence_definition.match(
+            text, end, min(len(text), end + 400)
+        ):
             return True
         if cues.in_link_text_after.match(text, end, min(len(text), end + 80)) and cues.in_link_text_before.search(
             text, max(0, start - 60), start
@@ -471,6 +491,8 @@ _CODE_LIKE = Lazy(
     r"|(?<![\w.@/#-])[a-z]{2,}+[a-z0-9]*+(?:[A-Z][a-z0-9]++)++(?![\w.-]*+@)"
     r"|(?<![\w.+-])(?!https?://)[a-z][a-z0-9+.-]{1,15}+://[^\s/]"
     r"|(?<!\S)(?!\S*?(?:://|\?))[A-Za-z_][\w.-]{0,30}+=[^\s=]"
+    # a network in CIDR notation ("10.4.8.0/24") or a prefix length alone ("a /56"): an admin's
+    r"|(?<![\w./])(?:\d{1,3}+(?:\.\d{1,3}+){3}+)?/(?:[89]|[12]\d|3[0-2]|4[0-9]|5[0-9]|6[0-4])(?![\w./])"
 )
 
 
