@@ -110,7 +110,7 @@ class Explanations(_Strict):
     alternatives: tuple[Phrase, ...] = ()
     alternative_ends: tuple[Word, ...] = ()
     next_sentence: tuple[Phrase, ...] = ()
-    # the next sentence defines the term: an opener ("that's", "this is"), then one of
+    # the next sentence defines the term: an opener ("that's", "these are"), then one of
     # `appositive_openers`, at most four words and one of these ("That's a router setting that ...")
     definition_openers: tuple[Phrase, ...] = ()
     definition_links: tuple[Word, ...] = ()
