@@ -320,33 +320,32 @@ class _Explanations:
             + words_regex(cues.alternative_ends)
             + r"\b|$)"
         )
-        # "You hit our rate limit. In other words, after ten attempts ...": the next sentence says
-        # the term's sentence again in plain words (a sentence of at most 300 characters after it)
-        self.next_sentence = (
-            Lazy(
-                # (the run of stops read from its first one only: linear on a long run of "!")
-                r"[^.!?\n]{0,300}+(?<![.!?])[.!?]++[\"'\u201d\u2019)\]]*+\s++"
-                + words_regex(cues.next_sentence, r"\s+")
-                + r"\s*+[,:\u2014\u2013]",
-                regex.IGNORECASE,
-            )
-            if cues.next_sentence
-            else None
-        )
-        # "... needs port forwarding turned on. That's a router setting that lets ...": the next
-        # sentence defines the term
-        self.next_sentence_definition = (
-            Lazy(
-                r"[^.!?\n]{0,300}+(?<![.!?])[.!?]++[\"'\u201d\u2019)\]]*+\s++"
-                + words_regex(cues.definition_openers, r"\s+")
+        # The next sentence (of at most 300 characters after the term's) explains the term: it says
+        # the term's sentence again in plain words ("You hit our rate limit. In other words, after
+        # ten attempts ...") or defines the term ("... port forwarding. That's a router setting
+        # that lets ..."). One pattern: the sentence end is read once for both.
+        said_again = [words_regex(cues.next_sentence, r"\s+") + r"\s*+[,:\u2014\u2013]"] if cues.next_sentence else []
+        defined = (
+            [
+                words_regex(cues.definition_openers, r"\s+")
                 + r"\s+"
                 + words_regex(cues.appositive_openers)
                 + r"(?:\s++[\w\-]++){1,4}?\s+"
                 + words_regex(cues.definition_links)
-                + r"\b",
+                + r"\b"
+            ]
+            if cues.definition_openers and cues.definition_links
+            else []
+        )
+        self.next_sentence = (
+            Lazy(
+                # (the run of stops read from its first one only: linear on a long run of "!")
+                r"[^.!?\n]{0,300}+(?<![.!?])[.!?]++[\"'\u201d\u2019)\]]*+\s++(?:"
+                + "|".join(said_again + defined)
+                + ")",
                 regex.IGNORECASE,
             )
-            if cues.definition_openers and cues.definition_links
+            if said_again or defined
             else None
         )
         # "[non-regression test](https://en.wikipedia.org/...)": the text of a link is explained
@@ -379,10 +378,6 @@ def _explained_anywhere(scan: Scan, term: str) -> bool:
         if cues.before.search(text, max(0, start - 30), start):
             return True
         if cues.next_sentence is not None and cues.next_sentence.match(text, end, min(len(text), end + 400)):
-            return True
-        if cues.next_sentence_definition is not None and cues.next_sentence_definition.match(
-            text, end, min(len(text), end + 400)
-        ):
             return True
         if cues.in_link_text_after.match(text, end, min(len(text), end + 80)) and cues.in_link_text_before.search(
             text, max(0, start - 60), start
