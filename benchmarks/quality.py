@@ -340,11 +340,11 @@ def report_real_judged(args: argparse.Namespace) -> int:
     if figures.unjudged:
         print(f"\n{len(figures.unjudged)} findings are not judged yet: figures count only judged ones")
     if args.dump_unjudged:
-        # the notes, left out of these figures, are judged too (--write-measured counts them)
-        with_notes = tonecheck.Config(preview=args.preview)
-        unjudged = real_judged.evaluate(
-            lambda r: tonecheck.check(r.text, mode=r.mode, config=with_notes).findings, part=part
-        ).unjudged
+        # the notes, left out of these figures, are judged too (--write-measured counts them);
+        # with preview rules, so are the narrowing rules' own findings, which a run with their
+        # sources selected never reports (every_rule: what --write-measured decides statuses on)
+        check = real_judged.every_rule() if args.preview else real_judged.default_rules_with_notes()
+        unjudged = real_judged.evaluate(lambda r: check(r.text, r.mode), part=part).unjudged
         with args.dump_unjudged.open("w", encoding="utf-8") as out:
             for row in unjudged:
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")

@@ -92,3 +92,38 @@ def test_a_note_has_verdicts_of_its_own(tmp_path):
     note_right = {"kind": "finding", **span, "code": "NEG005", "match": "We can't", "verdict": "correct"}
     judged = figures([reply, refusal_wrong, note_right])
     assert judged["NEG001"]["wrong"] == 1 and judged["NEG005"] == {"correct": 1}
+
+
+def test_a_narrowing_rules_findings_on_its_own_draws_reach_the_judge(tmp_path):
+    """A reply drawn to judge a narrowing rule (NEG007) shows its finding to the judge: a run with
+    preview rules reports the source rule there (NEG004) and so never lists the narrowing rule's
+    finding, which `every_rule` (what `--dump-unjudged` uses with `--preview`) does."""
+    import tonecheck
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "replies.jsonl").write_text(
+        json.dumps({"id": "r1", "text": "Sorry, the voucher cannot be transferred. Thanks - Jo"}) + "\n",
+        encoding="utf-8",
+    )
+    records = [
+        {
+            "kind": "reply",
+            "file": "src/replies.jsonl",
+            "id": "r1",
+            "part": "tuning",
+            "mode": "draft",
+            "recall": False,
+            "supplement": "NEG007",
+        }
+    ]
+    every = real_judged.every_rule()
+    listed = real_judged.evaluate(lambda r: every(r.text, r.mode), part=None, records=records, real=tmp_path)
+    assert [(row["code"], row["match"]) for row in listed.unjudged] == [("NEG007", "cannot be transferred")]
+    preview = tonecheck.Config(preview=True)
+    unseen = real_judged.evaluate(
+        lambda r: tonecheck.check(r.text, mode=r.mode, config=preview).findings,
+        part=None,
+        records=records,
+        real=tmp_path,
+    )
+    assert unseen.unjudged == []
