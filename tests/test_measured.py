@@ -57,24 +57,21 @@ def test_tonecheck_rule_shows_the_measured_figures(run_cli):
     assert "preview" in result.out.split("\n", 1)[0]
 
 
+def _one_reply_corpus(folder, text, **extra):
+    """A real corpus of one reply (`src/replies.jsonl`, id r1) in `folder`, and its `reply` record."""
+    (folder / "src").mkdir()
+    (folder / "src" / "replies.jsonl").write_text(json.dumps({"id": "r1", "text": text}) + "\n", encoding="utf-8")
+    record = {"kind": "reply", "file": "src/replies.jsonl", "id": "r1", "part": "tuning", "mode": "draft"}
+    return {**record, "recall": False, **extra}
+
+
 def test_a_note_has_verdicts_of_its_own(tmp_path):
     """A note (kind: note) remarks on text that is fine: a verdict on a finding of its category on
     the same span ("no refusal here") is not a verdict on the note, which needs its own."""
     from types import SimpleNamespace
 
     assert "NEG005" in real_judged.note_codes() and "NEG001" not in real_judged.note_codes()
-    (tmp_path / "src").mkdir()
-    (tmp_path / "src" / "replies.jsonl").write_text(
-        json.dumps({"id": "r1", "text": "We can't add that yet, but I've passed it on."}) + "\n", encoding="utf-8"
-    )
-    reply = {
-        "kind": "reply",
-        "file": "src/replies.jsonl",
-        "id": "r1",
-        "part": "tuning",
-        "mode": "draft",
-        "recall": False,
-    }
+    reply = _one_reply_corpus(tmp_path, "We can't add that yet, but I've passed it on.")
     span = {"file": "src/replies.jsonl", "id": "r1", "start": 0, "end": 8, "category": "negative-language"}
     refusal_wrong = {"kind": "finding", **span, "code": "NEG001", "match": "We can't", "verdict": "wrong"}
     findings = [
@@ -100,21 +97,8 @@ def test_a_narrowing_rules_findings_on_its_own_draws_reach_the_judge(tmp_path):
     finding, which `every_rule` (what `--dump-unjudged` uses with `--preview`) does."""
     import tonecheck
 
-    (tmp_path / "src").mkdir()
-    (tmp_path / "src" / "replies.jsonl").write_text(
-        json.dumps({"id": "r1", "text": "Sorry, the voucher cannot be transferred. Thanks - Jo"}) + "\n",
-        encoding="utf-8",
-    )
     records = [
-        {
-            "kind": "reply",
-            "file": "src/replies.jsonl",
-            "id": "r1",
-            "part": "tuning",
-            "mode": "draft",
-            "recall": False,
-            "supplement": "NEG007",
-        }
+        _one_reply_corpus(tmp_path, "Sorry, the voucher cannot be transferred. Thanks - Jo", supplement="NEG007")
     ]
     every = real_judged.every_rule()
     listed = real_judged.evaluate(lambda r: every(r.text, r.mode), part=None, records=records, real=tmp_path)
