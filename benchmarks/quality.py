@@ -343,8 +343,14 @@ def report_real_judged(args: argparse.Namespace) -> int:
         # the notes, left out of these figures, are judged too (--write-measured counts them);
         # with preview rules, so are the narrowing rules' own findings, which a run with their
         # sources selected never reports (every_rule: what --write-measured decides statuses on)
-        check = real_judged.every_rule() if args.preview else real_judged.default_rules_with_notes()
-        unjudged = real_judged.evaluate(lambda r: check(r.text, r.mode), part=part).unjudged
+        if args.preview:
+            every = real_judged.every_rule()
+            unjudged = real_judged.evaluate(lambda r: every(r.text, r.mode), part=part).unjudged
+        else:
+            with_notes = tonecheck.Config()
+            unjudged = real_judged.evaluate(
+                lambda r: tonecheck.check(r.text, mode=r.mode, config=with_notes).findings, part=part
+            ).unjudged
         with args.dump_unjudged.open("w", encoding="utf-8") as out:
             for row in unjudged:
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")

@@ -171,19 +171,6 @@ def every_rule() -> Callable[[str, str], list[Any]]:
     return check
 
 
-def default_rules_with_notes() -> Callable[[str, str], list[Any]]:
-    """`check(text, mode)` giving the findings of the default rules, notes included: what a judge
-    of the default rules' findings is given."""
-    import tonecheck
-
-    linter = tonecheck.Linter(tonecheck.Config())
-
-    def check(text: str, mode: str) -> list[Any]:
-        return list(linter.check(text, mode=mode).findings)
-
-    return check
-
-
 @dataclass
 class Figures:
     """Judged precision per rule and category, recall, flag rates, and what is not judged yet."""
