@@ -101,6 +101,8 @@ REVIEW_SHAPES: dict[str, str] = {  # unit repeated to the size; from the reliabi
     "suppressions": "<!-- tonecheck: ignore NEG001 --> No, we can't.\n",
     "tabs then text": "\t" * 40 + "x",
     "spaces then mark": " " * 60 + "—x",
+    "skippable words": "just really, actually ",  # what the phrase gate's pairs may skip
+    "refusals spaced": "we can't " + " " * 30,
 }
 
 

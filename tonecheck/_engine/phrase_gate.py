@@ -8,6 +8,13 @@ text itself (the reply is tokenized lower-cased), a tokenizer special case ("ca"
 holds, for each word of the phrase, one of the texts that give it its NORM. The gate keeps up to
 three rare words of each phrase; a reply that lacks one of them in every phrase is not tokenized.
 
+Words alone let through most replies where a phrase is all common words ("we" "can" "not" are in
+four replies in ten; "we can't" in one in twenty). So the gate also takes one pair of words that
+follow each other in the phrase, and looks for them next to each other (only in replies that hold
+the phrase's words): between two tokens of a match there is only whitespace, or, in the view that
+skips words, skippable words and commas. A pattern of the pair's texts with just those between
+them therefore finds every match of the pair, and a few more.
+
 A token stops inside a run of word characters (`\\w`, as the tokenizer's affix rules read them)
 only where a tokenizer special case splits it ("cannot" is "can" "not"): so a text of word
 characters is in the reply only as a whole run of them ("port" is not in "support"), unless it is
@@ -21,7 +28,9 @@ a reply whose lower case changes its length (the engine then tokenizes it as wri
 from __future__ import annotations
 
 import functools
+import itertools
 import operator
+import re
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
@@ -69,12 +78,26 @@ class PhraseGate:
     Of each phrase the gate takes up to three of its rarest words (one of a language's `common`
     words is never rarer than one that is not; then a word found only as a whole word; then the
     longest) and lets a reply through when all of them are in it, as texts that give them their
-    NORMs. A text of word characters is in the reply when it is one of the reply's runs of word
-    characters (a set lookup); any other text (a special case's piece, or one holding
-    punctuation, "net-30") when it is anywhere in the reply: a substring test, which may let more
-    through, never less."""
+    NORMs, and, for a phrase of two words or more, its rarest pair of neighbours is next to each
+    other (`skippable`: the NORMs a match may skip). A text of word characters is in the reply
+    when it is one of the reply's runs of word characters (a set lookup); any other text (a
+    special case's piece, or one holding punctuation, "net-30") when it is anywhere in the reply:
+    a substring test, which may let more through, never less.
 
-    __slots__ = ("_anchor_runs", "_elsewhere", "_mask_of_run", "_odd_anchors", "_outside", "_runs", "_sets_by_run")
+    `may_match` reads the text the tokenizer reads: a pair is looked for as it is tokenized."""
+
+    __slots__ = (
+        "_anchor_runs",
+        "_elsewhere",
+        "_mask_of_run",
+        "_odd_anchors",
+        "_outside",
+        "_pair_patterns",
+        "_pair_sources",
+        "_pairs_of",
+        "_runs",
+        "_sets_by_run",
+    )
 
     def __init__(
         self,
@@ -83,6 +106,7 @@ class PhraseGate:
         *,
         common: frozenset[str] = frozenset(),
         frequent: frozenset[str] = frozenset(),
+        skippable: Iterable[str] = (),
     ) -> None:
         by_norm: dict[str, frozenset[Form]] = {}
 
@@ -99,8 +123,16 @@ class PhraseGate:
                 -len(found),
             )
 
+        def pair_rarity(pair: tuple[str, str]) -> tuple[int, int, int, int]:
+            """Two words seldom next to each other: neither common, then neither short ("can"
+            "not" before "we" "can")."""
+            classes = sorted(0 if norm in common else 1 if norm in frequent else 2 for norm in pair)
+            return (classes[0], classes[1], min(map(len, pair)), sum(map(len, pair)))
+
         number: dict[str, int] = {}  # each chosen word's NORM, numbered
-        by_anchor: dict[int, set[frozenset[int]]] = {}  # the rarest word -> the words each phrase needs
+        pair_number: dict[tuple[str, str], int] = {}  # each chosen pair, numbered
+        # the rarest word -> the words each phrase needs -> the pairs, one of which it needs (None: none)
+        by_anchor: dict[int, dict[frozenset[int], frozenset[int] | None]] = {}
         for phrase in phrases:
             for norm in set(phrase) - by_norm.keys():
                 by_norm[norm] = forms(norm)
@@ -109,12 +141,30 @@ class PhraseGate:
             # (ties go by the text, so that every process picks the same words)
             rarest = sorted(sorted(set(phrase)), key=rarity, reverse=True)[:3]
             chosen = [number.setdefault(norm, len(number)) for norm in rarest]
-            by_anchor.setdefault(chosen[0], set()).add(frozenset(chosen))
-        # of an anchor's word sets, one that holds another lets through nothing more
+            neighbours = sorted(set(itertools.pairwise(phrase)))
+            pair = pair_number.setdefault(max(neighbours, key=pair_rarity), len(pair_number)) if neighbours else None
+            of_anchor = by_anchor.setdefault(chosen[0], {})
+            words = frozenset(chosen)
+            if words in of_anchor:
+                before = of_anchor[words]
+                of_anchor[words] = None if before is None or pair is None else before | {pair}
+            else:
+                of_anchor[words] = None if pair is None else frozenset({pair})
+
+        def redundant(words: frozenset[int], pairs: frozenset[int] | None, sets: dict[frozenset[int], Any]) -> bool:
+            """Whether another word set of the anchor lets through all this one does: fewer words,
+            and no pair, or every pair of this one."""
+            return any(
+                other < words and (needed is None or (pairs is not None and pairs <= needed))
+                for other, needed in sets.items()
+            )
+
         sets_of = {
-            anchor: tuple(needs for needs in sets if not any(other < needs for other in sets))
+            anchor: tuple((words, pairs) for words, pairs in sets.items() if not redundant(words, pairs, sets))
             for anchor, sets in by_anchor.items()
         }
+        self._pair_sources = _pair_sources(pair_number, by_norm, forms, skippable)
+        self._pair_patterns: dict[int, re.Pattern[str]] = {}
         # Each chosen word is a bit; a word set is the mask of its words, and the words a reply
         # holds are one mask: a set is in the reply when its mask has no bit the reply's lacks.
         by_run: dict[str, int] = {}
@@ -130,10 +180,19 @@ class PhraseGate:
         self._elsewhere = {index: tuple(sorted(texts)) for index, texts in elsewhere.items()}
         self._outside = _mask(self._elsewhere)  # the words with a text that is no run of word characters
 
+        # the pairs a word set needs, one of them (a set without: none)
+        pairs_of: dict[int, frozenset[int] | None] = {}
+        for word_sets in sets_of.values():
+            for word_set, needed in word_sets:
+                mask = _mask(word_set)
+                known = pairs_of.get(mask, frozenset())
+                pairs_of[mask] = None if needed is None or known is None else known | needed
+        self._pairs_of = {mask: tuple(sorted(pairs)) for mask, pairs in pairs_of.items() if pairs is not None}
+
         def sets_and_outside(anchors: Iterable[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
             """The masks of the word sets of these anchors, and those of them with a word that may
             be in the reply outside its runs."""
-            masks = sorted({_mask(needs) for anchor in anchors for needs in sets_of[anchor]})
+            masks = sorted({_mask(words) for anchor in anchors for words, _ in sets_of[anchor]})
             return tuple(masks), tuple(m for m in masks if m & self._outside)
 
         # the anchors' word sets by the anchors' texts that are runs of word characters
@@ -171,21 +230,88 @@ class PhraseGate:
             present |= bit
         absent = ~present
         candidates = [*map(self._sets_by_run.__getitem__, anchored), *(sets for _, sets in odd)]
+        pairs_found: dict[int, bool] = {}  # each pair looked for in this reply
+        pairs_of = self._pairs_of
         for masks, _ in candidates:
             for needs in masks:
-                if not needs & absent:
+                if not needs & absent and self._has_a_pair(pairs_of.get(needs), lowered, pairs_found):
                     return True
-        # a set whose missing words may be in the reply outside its runs: looked for there
+        # a set whose missing words may be in the reply outside its runs: looked for there, each
+        # word once
         not_outside = ~self._outside
         elsewhere = self._elsewhere
+        outside_found: dict[int, bool] = {}
+
+        def found_outside(index: int) -> bool:
+            if index not in outside_found:
+                outside_found[index] = any(text in lowered for text in elsewhere[index])
+            return outside_found[index]
+
         for _, outside_masks in candidates:
             for needs in outside_masks:
                 missing = needs & absent
-                if not missing & not_outside and all(
-                    any(text in lowered for text in elsewhere[index]) for index in _bits(missing)
+                if (
+                    not missing & not_outside
+                    and all(map(found_outside, _bits(missing)))
+                    and self._has_a_pair(pairs_of.get(needs), lowered, pairs_found)
                 ):
                     return True
         return False
+
+    def _has_a_pair(self, pairs: tuple[int, ...] | None, lowered: str, found: dict[int, bool]) -> bool:
+        """Whether one of the pairs is in the reply (None: the word set needs none); `found`
+        remembers what was looked for in this reply."""
+        if pairs is None:
+            return True
+        for pair in pairs:
+            if pair not in found:
+                found[pair] = self._pair_pattern(pair).search(lowered) is not None
+            if found[pair]:
+                return True
+        return False
+
+    def _pair_pattern(self, pair: int) -> re.Pattern[str]:
+        """A pair's pattern, compiled on first use (most are never needed, and the gate is cached
+        on disk as sources)."""
+        pattern = self._pair_patterns.get(pair)
+        if pattern is None:
+            pattern = self._pair_patterns[pair] = re.compile(self._pair_sources[pair])
+        return pattern
+
+
+def _pair_sources(
+    pair_number: dict[tuple[str, str], int],
+    by_norm: dict[str, frozenset[Form]],
+    forms: Forms,
+    skippable: Iterable[str],
+) -> tuple[str, ...]:
+    """Each pair's pattern: a text of its first word, then whitespace, commas and skippable words,
+    then a text of its second. Past GAP_ITEMS of those between them, the pair counts as found:
+    then each place the first word is found costs a bounded look ahead, and a text made of
+    skippable words ("just just just ...") stays linear."""
+    skipped = "|".join(sorted({_form_pattern(form) for norm in skippable for form in forms(norm)}))
+    item = rf"(?:\s|,|{skipped})" if skipped else r"[\s,]"
+
+    def texts(norm: str) -> str:
+        return "(?:" + "|".join(sorted(map(_form_pattern, by_norm[norm]), key=lambda p: (-len(p), p))) + ")"
+
+    sources = [""] * len(pair_number)
+    for (first, second), index in pair_number.items():
+        sources[index] = f"{texts(first)}(?:{item}{{0,{GAP_ITEMS}}}{texts(second)}|{item}{{{GAP_ITEMS + 1}}})"
+    return tuple(sources)
+
+
+GAP_ITEMS = 8  # whitespace characters, commas and skippable words looked at between a pair's words
+
+
+def _form_pattern(form: Form) -> str:
+    """A form as a pattern: a whole-word form only as a whole run of word characters. (Its
+    first character comes before the test of the one before it, so that the pattern opens with
+    characters `re` can look for: 8 times faster.)"""
+    if not _whole_word(form):
+        return re.escape(form.text)
+    first, rest = re.escape(form.text[0]), re.escape(form.text[1:])
+    return rf"{first}(?<!\w.){rest}(?!\w)"
 
 
 def _mask(indices: Iterable[int]) -> int:
