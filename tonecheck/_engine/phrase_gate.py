@@ -8,13 +8,13 @@ text itself (the reply is tokenized lower-cased), a tokenizer special case ("ca"
 holds, for each word of the phrase, one of the texts that give it its NORM. The gate keeps up to
 three rare words of each phrase; a reply that lacks one of them in every phrase is not tokenized.
 
-Words alone let through many replies where a phrase is all common words (of the speed benchmark's
-replies, one in eight holds "we" or "i", "can" and "not"; one in twenty-four "can't", "cannot" or
-"can not" as well). So the gate also takes one pair of words that
-follow each other in the phrase, and looks for them next to each other (only in replies that hold
-the phrase's words): between two tokens of a match there is only whitespace, or, in the view that
-skips words, skippable words and commas. A pattern of the pair's texts with just those between
-them therefore finds every match of the pair, and a few more.
+Words alone let through many replies where a phrase is all common words (of the speed
+benchmark's replies, one in eight holds "we" or "i", "can" and "not"; one in twenty-four "can't",
+"cannot" or "can not" as well). So the gate also takes one pair of words that follow each other
+in the phrase, and looks for them next to each other (only in replies that hold the phrase's
+words): between two tokens of a match there is only whitespace, or, in the view that skips words,
+skippable words and commas. A pattern of the pair's texts with just those between them therefore
+finds every match of the pair, and a few more.
 
 A token stops inside a run of word characters (`\\w`, as the tokenizer's affix rules read them)
 only where a tokenizer special case splits it ("cannot" is "can" "not"): so a text of word
