@@ -750,7 +750,7 @@ class Engine:
             docs.append((0, self._tokenize(lowered if same_length else scan_text)))
         elif gate.may_match(tokenized := _break_punctuation_runs(lowered), runs):  # (the gate reads what is tokenized)
             blocks = self._blocks_to_match(tokenized, gate)
-            docs = [(start, self._tokenize(lowered[start:end])) for start, end in blocks]
+            docs = [(start, self._tokenize_broken(tokenized[start:end])) for start, end in blocks]
         doc = docs[0][1] if len(docs) == 1 and docs[0][0] == 0 else None  # the whole reply, if that is what it is
         if channel is None:
             channel = (
@@ -804,8 +804,11 @@ class Engine:
         return self._siblings[code]
 
     def _tokenize(self, text: str) -> Any:
-        tokenized = _break_punctuation_runs(text)
-        return self.nlp(tokenized) if self.has_pipes else self.nlp.tokenizer(tokenized)
+        return self._tokenize_broken(_break_punctuation_runs(text))
+
+    def _tokenize_broken(self, text: str) -> Any:
+        """Tokenize a text whose punctuation runs are already broken (see _break_punctuation_runs)."""
+        return self.nlp(text) if self.has_pipes else self.nlp.tokenizer(text)
 
     @staticmethod
     def _blocks_to_match(lowered: str, gate: PhraseGate) -> list[tuple[int, int]]:

@@ -280,6 +280,9 @@ class PhraseGate:
         return pattern
 
 
+GAP_ITEMS = 8  # whitespace characters, commas and skippable words looked at between a pair's words
+
+
 def _pair_sources(
     pair_number: dict[tuple[str, str], int],
     by_norm: dict[str, frozenset[Form]],
@@ -300,9 +303,6 @@ def _pair_sources(
     for (first, second), index in pair_number.items():
         sources[index] = f"{texts(first)}(?:{item}{{0,{GAP_ITEMS}}}{texts(second)}|{item}{{{GAP_ITEMS + 1}}})"
     return tuple(sources)
-
-
-GAP_ITEMS = 8  # whitespace characters, commas and skippable words looked at between a pair's words
 
 
 def _form_pattern(form: Form) -> str:
