@@ -226,7 +226,8 @@ class Anatomy:
         while len(found) < count and cut > start:
             at = self.text.rfind("\n", start, cut - 1)  # the line break before [cut-1, end)
             first = at + 1 if at >= 0 else start
-            found = self._own_sentences(first, cut) + found
+            if not self.text[first:cut].isspace():  # (a blank line holds no sentence)
+                found = self._own_sentences(first, cut) + found
             cut = first
         if cut == start:  # the whole span was split
             self._sentences[(start, end)] = found
@@ -499,7 +500,7 @@ _SOCIAL_OPENER = Lazy(r"^\s*(?:\.\s*)?@\w")  # a reply to "@handle" (".@handle" 
 def detect_channel(text: str, anatomy: Anatomy, settings: ClosingConfig) -> Channel:
     """Where a reply is read, from its shape: a post that opens with an @handle is social; a
     short reply with neither greeting nor sign-off is a chat turn; anything else is an email."""
-    if _SOCIAL_OPENER.match(text):
+    if "@" in text and _SOCIAL_OPENER.match(text):  # (most replies hold no "@": a memchr)
         return "social"
     if anatomy.kinds("greeting", "signoff"):
         return "email"

@@ -657,9 +657,11 @@ class Engine:
         with self._vocab_lock:
             if not self._pipeline_built:  # (nothing learnt yet: the first reply to need it builds it)
                 return checked()
-            if not self._zone_open and len(self.nlp.vocab) > self.renewal_limit:
+            vocab = self._nlp.vocab  # (built: the property's check is not needed)
+            if not self._zone_open and len(vocab) > self.renewal_limit:
                 self._renew_pipeline()
-            if self._zone_open or len(self.nlp.vocab.strings) < self.vocab_limit:
+                vocab = self._nlp.vocab
+            if self._zone_open or len(vocab.strings) < self.vocab_limit:
                 return checked()
             # The vocabulary is full: words it has not seen are kept only for this reply, so a
             # long-running process that lints new names, typos and order numbers stays bounded.
@@ -776,16 +778,16 @@ class Engine:
         scan.cache["audience"] = self.audience  # who the reply is written for (see developer_facing)
         reported = self.reported
         hits = [hit for hit in self._match(scan) if hit.code in reported]
-        scan.cache["jargon spans"] = [(h.start, h.end) for h in hits if self.rules[h.code].category == "jargon"]
-        hits = _dedupe(self, [hit for hit in hits if self._keeps(scan, hit)])
-        if ignore:  # a filter on what would be reported: a dropped finding hides no other
-            hits = [hit for hit in hits if not self._ignored(hit.code, ignore)]
-        findings = _to_findings(self, scan, hits)
+        if hits:  # (most replies have none: the steps below would each pass over nothing)
+            scan.cache["jargon spans"] = [(h.start, h.end) for h in hits if self.rules[h.code].category == "jargon"]
+            hits = _dedupe(self, [hit for hit in hits if self._keeps(scan, hit)])
+            if ignore:  # a filter on what would be reported: a dropped finding hides no other
+                hits = [hit for hit in hits if not self._ignored(hit.code, ignore)]
         return Report(
             text=text,
             mode=mode,
             channel=channel,
-            findings=tuple(findings),
+            findings=tuple(_to_findings(self, scan, hits)),
             regions=tuple(anatomy.regions),
             language=self.language.code,
         )
@@ -1084,20 +1086,24 @@ def _has_space(word: str) -> bool:
     return any(char.isspace() for char in word)
 
 
-def _spaced_words(words: Iterable[str]) -> tuple[re.Pattern[str], ...]:
+def _spaced_words(words: Iterable[str]) -> tuple[tuple[str, re.Pattern[str]], ...]:
     """Patterns for the required words that hold whitespace, as they are found in the reply with
     its whitespace runs made one space (" ".join(reply.split())): each piece separated by any run
     of whitespace (what str.split() splits at: `re`'s \\s is the same set of characters), a space
     at a word's edge only where the run has a word on its other side, and no word whose whitespace
     is not single spaces (the joined reply has none). One pattern per first piece ("no\\s+(?:i|we)",
     "going\\s+forward"): a pattern that opens with a literal lets `re` skip to it, where one
-    alternation of every word was tried at most letters of every reply."""
+    alternation of every word was tried at most letters of every reply. Each pattern comes with
+    the longest piece every match of it holds ("" for none), looked for first: a substring test
+    is cheaper than the search ("your" before "be\\s+(?:your)", whose "be" is in most replies)."""
     by_first: dict[str, list[str]] = {}
+    held: dict[str, list[list[str]]] = {}  # the pieces each word of a group holds
     for word in sorted(w for w in words if _has_space(w)):
         core = word.strip()
         lead, trail = word[: len(word) - len(word.lstrip())], word[len(word.rstrip()) :]
         if word == " ":
             by_first.setdefault("", []).append(r"\S\s+\S")
+            held.setdefault("", []).append([])
         elif core and lead in ("", " ") and trail in ("", " ") and " ".join(core.split()) == core:
             pieces = core.split()
             ending = r"\s+(?=\S)" if trail else ""
@@ -1105,19 +1111,35 @@ def _spaced_words(words: Iterable[str]) -> tuple[re.Pattern[str], ...]:
                 by_first.setdefault("", []).append(
                     (r"(?<=\S)\s+" if lead else "") + r"\s+".join(map(re.escape, pieces)) + ending
                 )
+                held.setdefault("", []).append(pieces)
             else:
                 by_first.setdefault(pieces[0], []).append(r"\s+".join(map(re.escape, pieces[1:])) + ending)
+                held.setdefault(pieces[0], []).append(pieces[1:])
+
+    def longest_held(first: str) -> str:
+        # the first piece, and the pieces of the group's word when it has only one
+        candidates = [first, *held[first][0]] if len(held[first]) == 1 else [first]
+        return max(candidates, key=len)
+
     return tuple(
-        re.compile("|".join(rests) if not first else re.escape(first) + r"\s+(?:" + "|".join(rests) + ")")
+        (
+            longest_held(first),
+            re.compile("|".join(rests) if not first else re.escape(first) + r"\s+(?:" + "|".join(rests) + ")"),
+        )
         for first, rests in sorted(by_first.items())
     )
 
 
-def _any_required(lowered: str, plain: tuple[str, ...], spaced: tuple[re.Pattern[str], ...]) -> bool:
+def _any_required(lowered: str, plain: tuple[str, ...], spaced: tuple[tuple[str, re.Pattern[str]], ...]) -> bool:
     """Whether any of a rule's required words is in the reply with its whitespace runs read as one
     space ("can't" and "be" on two lines are "can't be" to the rule's regex): a word without
     spaces as it is, the words with spaces by a search for each first piece."""
-    return any(map(lowered.__contains__, plain)) or any(pattern.search(lowered) is not None for pattern in spaced)
+    if any(map(lowered.__contains__, plain)):
+        return True
+    for piece, pattern in spaced:  # noqa: SIM110  # (a loop, not any(): no generator for one pattern or none)
+        if piece in lowered and pattern.search(lowered) is not None:
+            return True
+    return False
 
 
 _SURROGATE = Lazy(r"[\ud800-\udfff]")

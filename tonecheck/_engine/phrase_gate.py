@@ -88,6 +88,7 @@ class PhraseGate:
     `may_match` reads the text the tokenizer reads: a pair is looked for as it is tokenized."""
 
     __slots__ = (
+        "_all_words",
         "_anchor_runs",
         "_elsewhere",
         "_mask_of_run",
@@ -180,6 +181,7 @@ class PhraseGate:
         self._runs = frozenset(by_run)
         self._elsewhere = {index: tuple(sorted(texts)) for index, texts in elsewhere.items()}
         self._outside = _mask(self._elsewhere)  # the words with a text that is no run of word characters
+        self._all_words = _mask(number.values())
 
         # the pairs a word set needs, one of them (a set without: none)
         pairs_of: dict[int, frozenset[int] | None] = {}
@@ -229,7 +231,8 @@ class PhraseGate:
         present = functools.reduce(operator.or_, map(self._mask_of_run.__getitem__, found), 0)
         for bit, _ in odd:
             present |= bit
-        absent = ~present
+        # (a positive mask: & of two positive ints reads the shorter, of a negative one copies it)
+        absent = self._all_words ^ present
         candidates = [*map(self._sets_by_run.__getitem__, anchored), *(sets for _, sets in odd)]
         pairs_found: dict[int, bool] = {}  # each pair looked for in this reply
         pairs_of = self._pairs_of
@@ -239,7 +242,7 @@ class PhraseGate:
                     return True
         # a set whose missing words may be in the reply outside its runs: looked for there, each
         # word once
-        not_outside = ~self._outside
+        not_outside = self._all_words ^ self._outside  # (positive, as `absent`)
         elsewhere = self._elsewhere
         outside_found: dict[int, bool] = {}
 
