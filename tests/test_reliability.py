@@ -424,15 +424,18 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; the kernel request is Linux's")
-def test_workers_end_when_the_cli_is_killed_outright(tmp_path):
+@pytest.mark.parametrize("fixing", [False, True], ids=["check", "fix"])
+def test_workers_end_when_the_cli_is_killed_outright(tmp_path, fixing):
     """A folder run killed with SIGKILL cannot shut its pool down: its workers must not wait for
-    ever on the pool's pipes (each held 70 MiB; they had been left blocked for hours)."""
+    ever on the pool's pipes (each held 70 MiB; they had been left blocked for hours). With --fix
+    the CLI catches SIGTERM, and workers that kept its handler outlived it the same way."""
     folder = tmp_path / "many"
     folder.mkdir()
     for index in range(600):
         (folder / f"r{index:03}.txt").write_text(FIXABLE * 20, encoding="utf-8")
+    fix = ["--fix"] if fixing else []
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tonecheck", "check", "--jobs", "2", "--quiet", str(folder)],
+        [sys.executable, "-m", "tonecheck", "check", *fix, "--jobs", "2", "--quiet", str(folder)],
         env=subprocess_env(),
         cwd=str(REPO_ROOT),
         stdout=subprocess.DEVNULL,

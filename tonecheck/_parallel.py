@@ -60,6 +60,11 @@ def _start(work: Callable[[Any, Any], Any] | None, setup: Callable[[], Any] | No
     fork did not inherit is built."""
     global _work, _state
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # the parent's own SIGTERM handler (`check --fix` raises KeyboardInterrupt with it) would run
+    # only when this worker is back in Python: one blocked writing to a pipe nobody reads never is,
+    # and the SIGTERM that _end_with asks for would not end it
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _end_with(parent)
     if work is not None and setup is not None:
         _work, _state = work, setup()
