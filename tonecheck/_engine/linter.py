@@ -1096,44 +1096,40 @@ def _spaced_words(words: Iterable[str]) -> tuple[tuple[str, re.Pattern[str]], ..
     alternation of every word was tried at most letters of every reply. Each pattern comes with
     the longest piece every match of it holds ("" for none), looked for first: a substring test
     is cheaper than the search ("your" before "be\\s+(?:your)", whose "be" is in most replies)."""
-    by_first: dict[str, list[str]] = {}
-    held: dict[str, list[list[str]]] = {}  # the pieces each word of a group holds
+    # each group's words by their first piece: (the rest of the word's pattern, the pieces it holds)
+    by_first: dict[str, list[tuple[str, list[str]]]] = {}
     for word in sorted(w for w in words if _has_space(w)):
         core = word.strip()
         lead, trail = word[: len(word) - len(word.lstrip())], word[len(word.rstrip()) :]
         if word == " ":
-            by_first.setdefault("", []).append(r"\S\s+\S")
-            held.setdefault("", []).append([])
+            by_first.setdefault("", []).append((r"\S\s+\S", []))
         elif core and lead in ("", " ") and trail in ("", " ") and " ".join(core.split()) == core:
             pieces = core.split()
             ending = r"\s+(?=\S)" if trail else ""
             if lead or len(pieces) == 1:  # (no literal to open with)
-                by_first.setdefault("", []).append(
-                    (r"(?<=\S)\s+" if lead else "") + r"\s+".join(map(re.escape, pieces)) + ending
-                )
-                held.setdefault("", []).append(pieces)
+                rest = (r"(?<=\S)\s+" if lead else "") + r"\s+".join(map(re.escape, pieces)) + ending
+                by_first.setdefault("", []).append((rest, pieces))
             else:
-                by_first.setdefault(pieces[0], []).append(r"\s+".join(map(re.escape, pieces[1:])) + ending)
-                held.setdefault(pieces[0], []).append(pieces[1:])
+                rest = r"\s+".join(map(re.escape, pieces[1:])) + ending
+                by_first.setdefault(pieces[0], []).append((rest, pieces[1:]))
 
-    def longest_held(first: str) -> str:
+    def longest_held(first: str, group: list[tuple[str, list[str]]]) -> str:
         # the first piece, and the pieces of the group's word when it has only one
-        candidates = [first, *held[first][0]] if len(held[first]) == 1 else [first]
+        candidates = [first, *group[0][1]] if len(group) == 1 else [first]
         return max(candidates, key=len)
 
-    return tuple(
-        (
-            longest_held(first),
-            re.compile("|".join(rests) if not first else re.escape(first) + r"\s+(?:" + "|".join(rests) + ")"),
-        )
-        for first, rests in sorted(by_first.items())
-    )
+    def pattern(first: str, group: list[tuple[str, list[str]]]) -> re.Pattern[str]:
+        rests = "|".join(rest for rest, _ in group)
+        return re.compile(rests if not first else re.escape(first) + r"\s+(?:" + rests + ")")
+
+    return tuple((longest_held(first, group), pattern(first, group)) for first, group in sorted(by_first.items()))
 
 
 def _any_required(lowered: str, plain: tuple[str, ...], spaced: tuple[tuple[str, re.Pattern[str]], ...]) -> bool:
     """Whether any of a rule's required words is in the reply with its whitespace runs read as one
     space ("can't" and "be" on two lines are "can't be" to the rule's regex): a word without
-    spaces as it is, the words with spaces by a search for each first piece."""
+    spaces as it is, the words with spaces by a search for each first piece, where the piece
+    that every match holds is in the reply."""
     if any(map(lowered.__contains__, plain)):
         return True
     for piece, pattern in spaced:  # noqa: SIM110  # (a loop, not any(): no generator for one pattern or none)

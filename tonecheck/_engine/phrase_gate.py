@@ -92,6 +92,7 @@ class PhraseGate:
         "_anchor_runs",
         "_elsewhere",
         "_mask_of_run",
+        "_not_outside",
         "_odd_anchors",
         "_outside",
         "_pair_patterns",
@@ -182,6 +183,7 @@ class PhraseGate:
         self._elsewhere = {index: tuple(sorted(texts)) for index, texts in elsewhere.items()}
         self._outside = _mask(self._elsewhere)  # the words with a text that is no run of word characters
         self._all_words = _mask(number.values())
+        self._not_outside = self._all_words ^ self._outside  # (positive, as `absent` in may_match)
 
         # the pairs a word set needs, one of them (a set without: none)
         pairs_of: dict[int, frozenset[int] | None] = {}
@@ -242,7 +244,7 @@ class PhraseGate:
                     return True
         # a set whose missing words may be in the reply outside its runs: looked for there, each
         # word once
-        not_outside = self._all_words ^ self._outside  # (positive, as `absent`)
+        not_outside = self._not_outside
         elsewhere = self._elsewhere
         outside_found: dict[int, bool] = {}
 
