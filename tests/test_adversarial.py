@@ -37,7 +37,9 @@ import regex_audit
 PREVIEW = tonecheck.Config(preview=True)  # every built-in rule runs, preview ones included
 SMALL, LARGE = 2_000, 16_000  # characters: linear work grows 8 times from one to the other
 MAX_GROWTH = 3.0  # cost per KB may grow this much from SMALL to LARGE (quadratic: 8)
-MAX_PER_KB = 60.0  # cost per KB, at LARGE, over that of an ordinary reply
+# cost per KB, at LARGE, over that of an ordinary reply: at most 10.3 on every shape (acronyms);
+# a rewrite pattern that split runs of spaces every way it could made "refusals spaced" 48
+MAX_PER_KB = 30.0
 # fix() lints at most max_rounds x (1 + SCREENING_LINTS) times, an ordinary reply's fix about 2
 MAX_FIX_PER_KB = 400.0
 
