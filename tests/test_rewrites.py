@@ -667,3 +667,97 @@ def test_the_words_known_only_as_verbs_come_from_the_cache_as_lemminflect_gives_
     assert [grammar._verb_only(w) for w in words] == [lemminflect_says(w) for w in words]
     grammar._verb_only_words.cache_clear()
     grammar._verb_only.cache_clear()
+
+
+# -- "actually" set off mid-sentence: the word goes, and its commas with it ---------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The refund was, actually, sent on Monday.", "The refund was sent on Monday."),
+        ("Thanks Sam, but actually the store opens at nine.", "Thanks Sam, but the store opens at nine."),
+        ("That's not actually what the contract says.", "That's not what the contract says."),
+        ("I checked, and actually, it's already been sent.", "I checked, and it's already been sent."),
+    ],
+)
+def test_a_contradicting_actually_is_removed(text, expected):
+    assert rewrites(text, "PAG007") == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi Priya, actually, the parcel was delivered yesterday.",  # would lose the greeting's comma
+        "Dear Sam, actually, your plan renews in May.",
+        "No, actually, we did send it.",  # "No we did send it."
+        "No actually, we did send it.",
+        "OK, actually, the fee is waived.",
+        "Thanks, actually, the refund is on its way.",
+    ],
+)
+def test_actually_after_a_greeting_or_an_interjection_is_advice(text):
+    assert advice_only(text, "PAG007")
+
+
+# -- a count that is its own sentence goes whole; one that shares it with the answer, alone -----
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I've told you several times. The refund left on Monday.", "The refund left on Monday."),
+        ("The refund left on Monday. We have been over this at least five times now.", "The refund left on Monday."),
+        ("How many times do I have to say it? The shop opens at nine.", "The shop opens at nine."),
+        (
+            "I keep having to repeat myself. The code is on the back of the card.",
+            "The code is on the back of the card.",
+        ),
+        ("This is now the fifth time you've asked me. Your contract ends in May.", "Your contract ends in May."),
+        ("I've told you twice already that the refund left on Monday.", "The refund left on Monday."),
+        ("As I've explained three times now, the shop opens at nine.", "The shop opens at nine."),
+    ],
+)
+def test_a_count_goes_and_the_answer_stays(text, expected):
+    assert rewrites(text, "PAG006") == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the count is all the reply says between its greeting and sign-off: nothing would be left
+        "Hi Jo,\n\nWe have been over this at least five times now.\n\nThanks,\nMo",
+        "I've told you several times.",
+        # the count names what was asked about, which the next sentence may call "it"
+        "You've contacted us five times about this same refund. It left on Monday.",
+        # the count shares its sentence with what happened because of it
+        "You've called five times, so I've escalated it.",
+    ],
+)
+def test_a_count_that_carries_something_is_advice(text):
+    assert advice_only(text, "PAG006")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It's not rocket science: press the button twice.", "Press the button twice."),
+        ("It isn't hard to find, it's on the home page.", "It's on the home page."),
+        ("It's literally one button: tap Save.", "Tap Save."),
+        ("It really isn't that hard to work out: the 30 days start on delivery.", "The 30 days start on delivery."),
+    ],
+)
+def test_a_remark_on_how_easy_it_is_goes_before_the_answer(text, expected):
+    assert rewrites(text, "PAG018") == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It's not rocket science, but you do need your PIN.",  # "But you do need your PIN."
+        "It isn't hard to find, is it?",  # "Is it?"
+        "Hold the reset button for five seconds; it's not rocket science.",
+    ],
+)
+def test_a_remark_on_how_easy_it_is_without_an_answer_after_it_is_advice(text):
+    assert advice_only(text, "PAG018")
