@@ -757,6 +757,7 @@ def test_a_remark_on_how_easy_it_is_goes_before_the_answer(text, expected):
         "It's not rocket science, but you do need your PIN.",  # "But you do need your PIN."
         "It isn't hard to find, is it?",  # "Is it?"
         "Hold the reset button for five seconds; it's not rocket science.",
+        "It's not rocket science to change the setting, just open the app.",  # the setting would go too
     ],
 )
 def test_a_remark_on_how_easy_it_is_without_an_answer_after_it_is_advice(text):
