@@ -40,6 +40,20 @@ def _opener_start(text: str, start: int, source: str) -> int | None:
     return None
 
 
+# another sentence on the same line: one that ends right before a removed sentence, or one that
+# starts right after it
+_SENTENCE_BEFORE = regex.compile(r"[.!?][\"')\]’”]{0,2}[ \t]{1,4}\Z")
+_SENTENCE_AFTER = regex.compile(r"[\"')\]’”]{0,2}[ \t]{1,4}\S")
+
+
+def _beside_a_sentence(text: str, start: int, end: int) -> bool:
+    """Whether the sentence from `start` to `end` (its end punctuation included) has another
+    sentence before or after it on its line."""
+    return _SENTENCE_BEFORE.search(text, max(0, start - 8), start) is not None or (
+        _SENTENCE_AFTER.match(text, end) is not None
+    )
+
+
 _TITLE_WORDS = regex.compile(r"[a-z]+")
 _TITLE_STOP = frozenset(
     [
@@ -145,6 +159,8 @@ def _untidied(
         # with the length of the string it is given
         m = engine.rewrite_match(rule.code, index, scan.scan, hit.start, min(len(scan.scan), hit.end + 300))
         if m is None or m.end() == m.start():
+            continue
+        if spec.beside_a_sentence and not _beside_a_sentence(scan.scan, hit.start, m.end()):
             continue
         start = hit.start
         if spec.opener is not None:

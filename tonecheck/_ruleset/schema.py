@@ -68,6 +68,9 @@ class RewriteSpec(_Strict):
     # the rewrite is written for the opener and the finding together ("it" + "'s against our
     # policy to …" -> "we don't …"): without the opener it is not offered
     needs_opener: bool = False
+    # the rewrite removes a whole sentence: offered only where another sentence stands beside it
+    # on its line, so that a reply is never left with a greeting and a sign-off and nothing between
+    beside_a_sentence: bool = False
 
 
 # -- Context: the clause and its neighbours (issue 10, negative-language and passive-aggressive) --
