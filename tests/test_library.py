@@ -186,6 +186,24 @@ def test_linter_is_built_once_even_when_sixteen_threads_ask_at_once():
     assert len(set(results)) == 1 and results[0]
 
 
+def test_engines_for_many_configurations_stay_bounded_in_memory():
+    """A process that lints with configuration after configuration (a service for many teams)
+    keeps at most eight engines alive, not every one it ever built."""
+    import gc
+    import weakref
+
+    codes = ["PAG001", "PAG002", "PAG003", "PAG004", "PAG005", "PAG006", "PAG007", "PAG010", "PAG011", "PAG012"]
+    built = []
+    for code in codes:
+        tonecheck.check("Hi Sam, thanks.", config=tonecheck.Config(ignore=(code,), glossary=("Bounded Widget",)))
+        built.append(
+            weakref.ref(engine_module.get_engine(tonecheck.Config(ignore=(code,), glossary=("Bounded Widget",))))
+        )
+    gc.collect()
+    alive = sum(ref() is not None for ref in built)
+    assert alive <= 8, alive
+
+
 def test_a_shared_linter_gives_the_same_findings_in_threads_as_alone():
     linter = tonecheck.Linter(ALL_RULES)
     texts = [wrap_reply(f"Order {i}: as I said, you have to wait. The RCA is pending.") for i in range(40)]

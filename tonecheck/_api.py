@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 from ._config import DEFAULT_CONFIG, Config
-from ._engine.linter import Engine, get_engine
+from ._engine.linter import ENGINES_KEPT, Engine, get_engine
 from ._exceptions import InputError
 from ._fix.apply import fix_text
 from ._language import is_language_code
@@ -185,8 +185,8 @@ def _linter(config: Config | None) -> Linter:
         with _LOCK:  # sixteen threads asking at once still build one engine
             linter = _LINTERS.get(key)
             if linter is None:
-                if len(_LINTERS) > 32:
-                    _LINTERS.clear()
+                if len(_LINTERS) >= ENGINES_KEPT:  # each holds an engine: no more than the engines kept
+                    _LINTERS.pop(next(iter(_LINTERS)))
                 linter = _LINTERS[key] = Linter(config)
     _LAST = (config, linter)  # rebound in one step: a thread reads the old pair or the new one
     return linter

@@ -1311,6 +1311,7 @@ def _to_findings(engine: Engine, scan: Scan, hits: list[Hit]) -> list[Finding]:
     return findings
 
 
+ENGINES_KEPT = 8  # compiled configurations a process keeps (each holds its own phrase matcher)
 _ENGINES: dict[str, Engine] = {}
 _BY_OBJECT: dict[int, tuple[Config, Engine]] = {}
 _BUILD_LOCK = threading.Lock()
@@ -1329,8 +1330,11 @@ def get_engine(config: Config | None = None) -> Engine:
         engine = _ENGINES.get(key)
         if engine is None:
             global builds
-            if len(_ENGINES) >= 8:  # a process that makes configurations without end stays bounded
-                _ENGINES.pop(next(iter(_ENGINES)))
+            if len(_ENGINES) >= ENGINES_KEPT:  # a process that makes configurations without end stays bounded
+                evicted = _ENGINES.pop(next(iter(_ENGINES)))
+                # (and the look-up by object lets go of it too, or it would keep up to 64 alive)
+                for held in [k for k, (_, e) in _BY_OBJECT.items() if e is evicted]:
+                    del _BY_OBJECT[held]
             engine = _ENGINES[key] = Engine(Config.model_validate_json(key))
             builds += 1
         if len(_BY_OBJECT) > 64:
