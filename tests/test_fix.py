@@ -394,6 +394,17 @@ def test_a_removal_never_touches_the_text_before_it():
     assert result.text == "Hi Sam,\n\nYour order shipped.  The invoice is attached."
 
 
+def test_a_removed_line_takes_its_line_break_and_a_removed_paragraph_its_blank_line():
+    pasted = "Hi Tom,\nHi Tom,\n\nThanks for your order! The lamp shipped today.\n\nBest,\nIsla"
+    assert (
+        tonecheck.fix(pasted, config=ALL_RULES).text
+        == "Hi Tom,\n\nThanks for your order! The lamp shipped today.\n\nBest,\nIsla"
+    )
+    counted = "Hi Jo,\n\nThe refund left on Monday.\n\nI keep having to repeat myself.\n\nThanks,\nMo"
+    fixed = tonecheck.fix(counted, config=ALL_RULES, unsafe=True).text
+    assert fixed == "Hi Jo,\n\nThe refund left on Monday.\n\nThanks,\nMo"
+
+
 def test_fix_respects_ignore():
     text = "Actually, the refund was sent."
     result = tonecheck.fix(text, ignore=("PAG001",), config=ALL_RULES)

@@ -158,8 +158,9 @@ def test_a_reminder_without_its_comma_is_advice():
     assert advice_only("As I mentioned before the update is ready.", "PAG002")
 
 
-def test_a_count_before_a_colon_is_advice():
-    assert advice_only("I'll say this one last time: the pool closes at 8pm.", "PAG006")
+def test_a_count_before_a_colon_goes_with_its_lead_in():
+    # not "I'll say this: the pool closes at 8pm."
+    assert rewrites("I'll say this one last time: the pool closes at 8pm.", "PAG006") == ["The pool closes at 8pm."]
 
 
 # -- determiners: "Our apologies" keeps its noun -------------------------------------------------
@@ -716,6 +717,20 @@ def test_actually_after_a_greeting_or_an_interjection_is_advice(text):
         ("This is now the fifth time you've asked me. Your contract ends in May.", "Your contract ends in May."),
         ("I've told you twice already that the refund left on Monday.", "The refund left on Monday."),
         ("As I've explained three times now, the shop opens at nine.", "The shop opens at nine."),
+        # the subject comes before the finding ("said this over and over"), and goes with it
+        ("The limit is £5,000 a day. I've said this over and over.", "The limit is £5,000 a day."),
+        # counted in occasions or messages
+        (
+            "The card is blocked, which I've explained on three separate occasions. Try a cash machine.",
+            "The card is blocked. Try a cash machine.",
+        ),
+        ("As we have already explained to you on several occasions, the fee is fixed.", "The fee is fixed."),
+        ("The fee is fixed. We've answered this in three separate replies.", "The fee is fixed."),
+        # a paragraph of its own, with the answer in another: the paragraph goes, with its line
+        (
+            "Hi Jo,\n\nThe refund left on Monday.\n\nWe have been over this at least five times now.\n\nThanks,\nMo",
+            "Hi Jo,\n\nThe refund left on Monday.\n\nThanks,\nMo",
+        ),
     ],
 )
 def test_a_count_goes_and_the_answer_stays(text, expected):
@@ -732,6 +747,11 @@ def test_a_count_goes_and_the_answer_stays(text, expected):
         "You've contacted us five times about this same refund. It left on Monday.",
         # the count shares its sentence with what happened because of it
         "You've called five times, so I've escalated it.",
+        # the subject before the finding does not open the sentence
+        "For larger amounts, I've said this over and over.",
+        # the sentence goes on to say the answer has not changed
+        "Hi Jo,\n\nWe have now replied to this query on five separate occasions, and our answer is the same.\n\nBest,\nMo",
+        "Hi Sam,\n\nThis is the third time I've explained this.\n\nThanks",
     ],
 )
 def test_a_count_that_carries_something_is_advice(text):
@@ -745,6 +765,15 @@ def test_a_count_that_carries_something_is_advice(text):
         ("It isn't hard to find, it's on the home page.", "It's on the home page."),
         ("It's literally one button: tap Save.", "Tap Save."),
         ("It really isn't that hard to work out: the 30 days start on delivery.", "The 30 days start on delivery."),
+        ("Honestly, it's not rocket science, just unplug the router.", "Just unplug the router."),
+        ("Come on, it's not that hard — the tray pops out.", "The tray pops out."),
+        # after the answer: the last clause goes with its semicolon or dash, or the sentence whole
+        ("Hold the reset button for five seconds; it's not rocket science.", "Hold the reset button for five seconds."),
+        ("Hold it down for ten seconds — it's really not complicated.", "Hold it down for ten seconds."),
+        (
+            "The code is on the back of the card. That's not hard to spot, is it?",
+            "The code is on the back of the card.",
+        ),
     ],
 )
 def test_a_remark_on_how_easy_it_is_goes_before_the_answer(text, expected):
@@ -756,8 +785,9 @@ def test_a_remark_on_how_easy_it_is_goes_before_the_answer(text, expected):
     [
         "It's not rocket science, but you do need your PIN.",  # "But you do need your PIN."
         "It isn't hard to find, is it?",  # "Is it?"
-        "Hold the reset button for five seconds; it's not rocket science.",
-        "It's not rocket science to change the setting, just open the app.",  # the setting would go too
+        "It's not rocket science to change the setting, just open the app.",
+        # the remark goes on to what it is about ("...to find"): not a clause that can go alone
+        "The reset is on the back; it's not that hard to find.",  # the setting would go too
     ],
 )
 def test_a_remark_on_how_easy_it_is_without_an_answer_after_it_is_advice(text):

@@ -46,12 +46,21 @@ _SENTENCE_BEFORE = regex.compile(r"[.!?][\"')\]’”]{0,2}[ \t]{1,4}\Z")
 _SENTENCE_AFTER = regex.compile(r"[\"')\]’”]{0,2}[ \t]{1,4}\S")
 
 
-def _beside_a_sentence(text: str, start: int, end: int) -> bool:
+_A_WORD = regex.compile(r"[^\W\d_]{2}")
+
+
+def _beside_a_sentence(scan: Scan, start: int, end: int) -> bool:
     """Whether the sentence from `start` to `end` (its end punctuation included) has another
-    sentence before or after it on its line."""
-    return _SENTENCE_BEFORE.search(text, max(0, start - 8), start) is not None or (
-        _SENTENCE_AFTER.match(text, end) is not None
-    )
+    sentence before or after it on its line, or the body of the reply (not its greeting, sign-off
+    or footer) has words of its own outside it."""
+    text = scan.scan
+    if _SENTENCE_BEFORE.search(text, max(0, start - 8), start) is not None or _SENTENCE_AFTER.match(text, end):
+        return True
+    for region in scan.anatomy.kinds("body", "closing"):
+        for left, right in ((region.start, min(region.end, start)), (max(region.start, end), region.end)):
+            if left < right and _A_WORD.search(text, left, right) is not None:
+                return True
+    return False
 
 
 _TITLE_WORDS = regex.compile(r"[a-z]+")
@@ -153,14 +162,13 @@ def _untidied(
     suggestions: list[Suggestion] = []
     starts_sentence = opens_sentence(scan.scan, hit.start)
     for index, spec in enumerate(rule.rewrites):
-        if spec.at_sentence_start is not None and spec.at_sentence_start != starts_sentence:
+        # (with an opener, the edit's start is known only once the opener is looked for)
+        if spec.opener is None and spec.at_sentence_start not in (None, starts_sentence):
             continue
         # endpos bounds the work: a rewrite stays within its sentence, and `regex` costs grow
         # with the length of the string it is given
         m = engine.rewrite_match(rule.code, index, scan.scan, hit.start, min(len(scan.scan), hit.end + 300))
         if m is None or m.end() == m.start():
-            continue
-        if spec.beside_a_sentence and not _beside_a_sentence(scan.scan, hit.start, m.end()):
             continue
         start = hit.start
         if spec.opener is not None:
@@ -168,6 +176,10 @@ def _untidied(
             start = hit.start if opener is None else opener
             if opener is None and spec.needs_opener:
                 continue
+            if spec.at_sentence_start not in (None, opens_sentence(scan.scan, start)):
+                continue
+        if spec.beside_a_sentence and not _beside_a_sentence(scan, start, m.end()):
+            continue
         # slot values from the original text, so curly quotes and the like survive; a word that
         # opened the sentence loses its capital inside the new words ("We" in "here's what we…")
         slots = {**values}

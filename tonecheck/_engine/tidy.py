@@ -16,6 +16,10 @@ from .._lazy import Lazy
 _AFTER_REMOVAL = Lazy(r"[ \t]*[,;:]?[ \t]*")
 _SPACES = Lazy(r"[ \t]*")
 _FOLLOWING = Lazy(r"[ \t]*+(?P<p>[,.;:!?]|$)")
+_BLANK_LINES_AFTER = Lazy(r"(?:[ \t]*\r?\n)+")
+_LINE_BREAK_AFTER = Lazy(r"[ \t]*\r?\n")
+_BLANK_LINE_BEFORE = Lazy(r"\n[ \t]*\r?\n\Z")
+_SEPARATOR_BEFORE = Lazy(r"(?:;|[ \t][\u2013\u2014-]|\u2014)[ \t]*\Z")
 # a word whose capitals are its own ("iOS", "eBay"): it opens a sentence as it is
 _OWN_CAPITALS = Lazy(r"\p{Ll}[\w'\u2019-]*?\p{Lu}")
 
@@ -49,6 +53,16 @@ def tidy(text: str, start: int, end: int, replacement: str, language: Language |
             return comma, following.end(), ""
         if following and (following.group("p") in (".", ";", ":", "!", "?") or following.end() == len(text)):
             return comma, following.start("p") if following.group("p") else following.end(), ""
+    # a last clause after a semicolon or a dash: "Hold it for five seconds; it's not hard." ->
+    # "Hold it for five seconds."
+    separator = _SEPARATOR_BEFORE.search(text, max(0, start - 6), start)
+    if separator is not None:
+        following = _FOLLOWING.match(text, end)
+        if following and (following.group("p") in (".", "!", "?") or following.end() == len(text)):
+            cut = separator.start()
+            while cut > 0 and text[cut - 1] in " \t":
+                cut -= 1
+            return cut, following.start("p") if following.group("p") else following.end(), ""
     end += _AFTER_REMOVAL.match(text, end).end() - end
     if is_sentence_start(text, start):
         if end < len(text) and text[end] in ".!?":  # the whole sentence went: take its full stop too
@@ -59,6 +73,8 @@ def tidy(text: str, start: int, end: int, replacement: str, language: Language |
         if end >= len(text) or text[end] in "\r\n":  # nothing left on the line: drop the gap before
             while start > 0 and text[start - 1] in " \t":
                 start -= 1
+            if start == 0 or text[start - 1] in "\r\n":  # the whole line went: its line break too
+                return _whole_lines(text, start, end)
         return start, end, ""
     if end >= len(text) or text[end] in ".,;:!?\r\n":
         while start > 0 and text[start - 1] in " \t":  # "click it simply." -> "click it."
@@ -83,3 +99,14 @@ def _tidy_replacement(text: str, start: int, end: int, replacement: str, article
             start = max(0, start - 12) + determiner.start()
             replacement = f"{article} {replacement}"
     return start, end, replacement
+
+
+def _whole_lines(text: str, start: int, end: int) -> tuple[int, int, str]:
+    """A removal of whole lines [start, end) takes the line break after them with it ("Hi
+    Tom,\nHi Tom,\n\nThanks" without the second greeting is "Hi Tom,\n\nThanks"), and lines that
+    were a paragraph of their own the blank lines after them too ("A.\n\nB.\n\nC." without "B."
+    is "A.\n\nC."). Nothing before the lines is touched: at the end of the text a line break
+    may stay, where the edit would otherwise reach into the sentence before."""
+    paragraph = start == 0 or _BLANK_LINE_BEFORE.search(text, max(0, start - 80), start) is not None
+    after = (_BLANK_LINES_AFTER if paragraph else _LINE_BREAK_AFTER).match(text, end)
+    return start, after.end() if after is not None else end, ""

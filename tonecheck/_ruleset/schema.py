@@ -60,7 +60,8 @@ class RewriteSpec(_Strict):
     replacement: str
     title: str = Field(min_length=1)
     applicability: Applicability = Applicability.unsafe
-    # only where the finding starts a sentence (true), only inside one (false), or anywhere
+    # only where the edit starts a sentence (true), only inside one (false), or anywhere; the edit
+    # starts at the finding, or at its opener where one is taken with it
     at_sentence_start: bool | None = None
     # words right before the finding, at the start of its sentence or clause, that the rewrite
     # replaces too: a negative opener ("Unfortunately,") a positive rewrite no longer needs
