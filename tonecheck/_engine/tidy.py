@@ -41,28 +41,25 @@ def tidy(text: str, start: int, end: int, replacement: str, language: Language |
     a replacement does not double a determiner ("the the", "a a") and agrees with "a"/"an"."""
     if replacement:
         return _tidy_replacement(text, start, end, replacement, (language or language_data()).derived(_Articles))
-    # a parenthetical between commas: ", as I said," -> "" and "the jar, as I said." -> "the jar."
-    # (the comma must be on the same line: read backwards over blanks only, so the work is local)
-    comma = start
-    while comma > 0 and text[comma - 1] in " \t":
-        comma -= 1
-    if comma > 0 and text[comma - 1] == ",":
-        comma -= 1
-        following = _FOLLOWING.match(text, end)
-        if following and following.group("p") == ",":
-            return comma, following.end(), ""
-        if following and (following.group("p") in (".", ";", ":", "!", "?") or following.end() == len(text)):
-            return comma, following.start("p") if following.group("p") else following.end(), ""
-    # a last clause after a semicolon or a dash: "Hold it for five seconds; it's not hard." ->
-    # "Hold it for five seconds."
-    separator = _SEPARATOR_BEFORE.search(text, max(0, start - 6), start)
-    if separator is not None:
-        following = _FOLLOWING.match(text, end)
-        if following and (following.group("p") in (".", "!", "?") or following.end() == len(text)):
-            cut = separator.start()
-            while cut > 0 and text[cut - 1] in " \t":
-                cut -= 1
-            return cut, following.start("p") if following.group("p") else following.end(), ""
+    following = _FOLLOWING.match(text, end)
+    if following is not None:
+        # where the clause ends after the removal: at the punctuation that follows, or the text's end
+        clause_end = following.start("p") if following.group("p") else following.end()
+        at_end = following.end() == len(text)
+        # a parenthetical between commas: ", as I said," -> "" and "the jar, as I said." -> "the
+        # jar." (the comma must be on the same line: read backwards over blanks only, so the work
+        # is local)
+        comma = _blanks_before(text, start)
+        if comma > 0 and text[comma - 1] == ",":
+            if following.group("p") == ",":
+                return comma - 1, following.end(), ""
+            if following.group("p") in (".", ";", ":", "!", "?") or at_end:
+                return comma - 1, clause_end, ""
+        # a last clause after a semicolon or a dash: "Hold it for five seconds; it's not hard." ->
+        # "Hold it for five seconds."
+        separator = _SEPARATOR_BEFORE.search(text, max(0, start - 6), start)
+        if separator is not None and (following.group("p") in (".", "!", "?") or at_end):
+            return _blanks_before(text, separator.start()), clause_end, ""
     end += _AFTER_REMOVAL.match(text, end).end() - end
     if is_sentence_start(text, start):
         if end < len(text) and text[end] in ".!?":  # the whole sentence went: take its full stop too
@@ -71,15 +68,20 @@ def tidy(text: str, start: int, end: int, replacement: str, language: Language |
         if end < len(text) and text[end].islower() and not _OWN_CAPITALS.match(text, end):
             return start, end + 1, text[end].upper()
         if end >= len(text) or text[end] in "\r\n":  # nothing left on the line: drop the gap before
-            while start > 0 and text[start - 1] in " \t":
-                start -= 1
+            start = _blanks_before(text, start)
             if start == 0 or text[start - 1] in "\r\n":  # the whole line went: its line break too
                 return _whole_lines(text, start, end)
         return start, end, ""
     if end >= len(text) or text[end] in ".,;:!?\r\n":
-        while start > 0 and text[start - 1] in " \t":  # "click it simply." -> "click it."
-            start -= 1
+        start = _blanks_before(text, start)  # "click it simply." -> "click it."
     return start, end, ""
+
+
+def _blanks_before(text: str, at: int) -> int:
+    """Where the spaces and tabs right before `at` begin."""
+    while at > 0 and text[at - 1] in " \t":
+        at -= 1
+    return at
 
 
 def _tidy_replacement(text: str, start: int, end: int, replacement: str, articles: _Articles) -> tuple[int, int, str]:
