@@ -309,22 +309,24 @@ def shapes(pattern: Pattern, size: int, quick: bool = False) -> Iterator[tuple[s
 
 
 def _time(compiled, text: str) -> float:  # type: ignore[no-untyped-def]
-    """Seconds to run finditer over the text (the `regex` module's timeout adds a cost per match,
-    so it is not used here; `_hangs` guards against patterns that would not finish)."""
+    """CPU seconds to run finditer over the text (the `regex` module's timeout adds a cost per
+    match, so it is not used here; `_hangs` guards against patterns that would not finish). CPU
+    time of this process, not wall time: on a shared machine the time other processes take from
+    this one would read as growth, or hide it."""
     gc.disable()  # a pattern with thousands of matches makes garbage the collector would time
     try:
-        start = time.perf_counter()
+        start = time.process_time()
         for _ in compiled.finditer(text):
             pass
-        return time.perf_counter() - start
+        return time.process_time() - start
     finally:
         gc.enable()
 
 
 def _time_match(compiled, text: str) -> float:  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
+    start = time.process_time()
     compiled.match(text)
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def _hangs(compiled, text: str, engine: str) -> bool:  # type: ignore[no-untyped-def]

@@ -406,9 +406,16 @@ def test_every_builtin_regex_is_linear_on_runs_of_what_it_repeats():
 )
 def test_the_suites_audit_finds_patterns_that_were_quadratic_here(source, shape):
     """The quick set of shapes the test above runs catches each of the quadratic patterns this
-    project once had (x33 to x64 from 500 to 4,000 characters)."""
-    slow = regex_audit.audit(regex_audit.Pattern("test", source, 0, "regex"), 500, ratio=4.0, quick=True)
-    assert shape in {s.shape for s in slow}, [s.shape for s in slow]
+    project once had (x33 to x64 from 500 to 4,000 characters). Up to three attempts: a slow
+    timing of the short text on a busy machine can only hide growth (the '{%' tag grows x6 per
+    character against a threshold of x4), so one attempt that sees it is the answer."""
+    pattern = regex_audit.Pattern("test", source, 0, "regex")
+    seen = []
+    for _ in range(3):
+        seen = [s.shape for s in regex_audit.audit(pattern, 500, ratio=4.0, quick=True)]
+        if shape in seen:
+            break
+    assert shape in seen, seen
 
 
 def test_the_explained_after_pattern_does_not_backtrack():
