@@ -368,8 +368,9 @@ def report_rewrites_judged(args: argparse.Namespace) -> int:
 
     The tuning part (the default) is corpora/labelled.jsonl, corpora/rewrites.jsonl and the tuning
     part of the real sample, and lists what nobody has judged yet. `--part report` measures the
-    held-out texts (the real sample's report part and corpora/holdout.jsonl): figures only, never
-    the rewrites themselves."""
+    held-out texts (the real sample's report part and corpora/holdout.jsonl): it lists nothing,
+    and `--dump-unjudged` writes its unjudged rewrites for judges who do not change rules (see
+    corpora/LABELLING.md); whoever tunes rules reads its figures only."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import rewrites_judged as rj
 
@@ -458,17 +459,17 @@ def report_rewrites_judged(args: argparse.Namespace) -> int:
         print(f"\n{len(stale)} verdicts are on rewrites no longer offered (kept as history, not counted)")
     if unjudged:
         print(f"\n{len(unjudged)} rewrites are not judged yet: figures count only judged ones")
-        if part == "tuning":
+        if part == "tuning":  # the report part is never listed here: its judges do not tune rules
             for row in unjudged[: args.show_unjudged]:
                 print(
                     f"  {row['source']} {row['file']} {row['id']} {row['code']} {row['start']}-{row['end']} "
                     f"-> {row['replacement']!r}"
                 )
-            if args.dump_unjudged:
-                with args.dump_unjudged.open("w", encoding="utf-8") as out:
-                    for row in unjudged:
-                        out.write(json.dumps(row, ensure_ascii=False) + "\n")
-                print(f"written to {args.dump_unjudged}")
+        if args.dump_unjudged:
+            with args.dump_unjudged.open("w", encoding="utf-8") as out:
+                for row in unjudged:
+                    out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            print(f"written to {args.dump_unjudged}")
     return 0
 
 

@@ -6,10 +6,11 @@ replacement (safe or unsafe) that tonecheck offers, with every rule on (preview 
 - `real`: the replies of the judged real sample (corpora/real-judged.jsonl). The texts stay in
   ../shared/corpora/real (several licences forbid copying them), so these verdicts are
   references only: `file`, `id`, `part`, `code`, `start`, `end`, `replacement`, never the
-  sentence. Only the tuning part is read and judged; the report part is held apart (figures only);
+  sentence. The tuning part is read and judged by anyone; the report part is held apart: judged
+  by judges who do not change rules, and read by whoever tunes them as figures only;
 - `labelled`, `rewrites`: our own corpora (corpora/labelled.jsonl, rewrites.jsonl), where the
   verdict also keeps the sentence before and after (`before`, `after`). corpora/holdout.jsonl
-  (`holdout`) is held out like the report part: figures only.
+  (`holdout`) is held out like the report part.
 
 `start`, `end` and `replacement` are the edit as applied (a suggestion comes tidied), so a rewrite that reads
 differently after a change is a new rewrite, and is not counted until someone has judged it.
@@ -37,7 +38,7 @@ OWN = {
     "holdout": ROOT / "corpora" / "holdout.jsonl",
     "rewrites": ROOT / "corpora" / "rewrites.jsonl",
 }
-HELD_OUT = {"holdout"}  # own corpora measured with the report part, never read one by one
+HELD_OUT = {"holdout"}  # own corpora measured with the report part, never read by whoever tunes rules
 QUESTIONS = ("grammatical", "same_meaning", "better")
 TONE = ("negative-language", "passive-aggressive")
 

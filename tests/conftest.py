@@ -34,6 +34,37 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(directory, ignore_errors=True)
 
 
+def jargon_edit_code(code: str) -> str:
+    """The code of a built-in jargon rule's copy in `jargon_with_edits` ("JAR007" -> "JAR907")."""
+    return "JAR9" + code[4:]
+
+
+@pytest.fixture(scope="session")
+def jargon_with_edits(tmp_path_factory: pytest.TempPathFactory) -> tonecheck.Config:
+    """Every rule on, with the built-in jargon lexicons copied as a team's rules whose plain wording
+    is an edit (`replacement: "{plain}"`, unsafe) instead of advice, under the codes of
+    `jargon_edit_code`: how the tidying of a plain wording (compounds, articles, number, verb
+    forms) is tested, now that the built-in rules give it as advice."""
+    import yaml
+
+    path = tmp_path_factory.mktemp("jargon-edits") / "jargon-edits.yml"
+    rules = []
+    builtin = []
+    for source in sorted((REPO_ROOT / "rules" / "en" / "jargon").glob("*.yml")):
+        for rule in yaml.safe_load(source.read_text(encoding="utf-8"))["rules"]:
+            if rule.get("kind") != "lexicon":
+                continue
+            builtin.append(rule["code"])
+            rule = {**rule, "code": jargon_edit_code(rule["code"]), "name": rule["name"] + "-edit"}
+            rule["suggestions"] = [
+                {"title": 'Say it in plain words: "{plain}"', "replacement": "{plain}", "applicability": "unsafe"}
+            ]
+            rules.append(rule)
+    path.write_text(yaml.safe_dump({"category": "jargon", "rules": rules}, allow_unicode=True), encoding="utf-8")
+    # (JAR010, the unexplained-acronym check, stands aside only for the built-in lexicons' terms)
+    return tonecheck.Config(preview=True, rule_paths=(str(path),), ignore=(*builtin, "JAR010"))
+
+
 # The two categories whose rules are phrase/regex based: the tone checks the issue is about.
 TONE_CATEGORIES = ("negative-language", "passive-aggressive")
 

@@ -522,39 +522,40 @@ def test_display_only_suggestions_are_never_applied():
     assert result.edits == ()
 
 
-# -- examples: jargon, determiners and a/an ---------------------------------------------------------
+# -- examples: jargon, determiners and a/an (the built-in lexicons with their plain wording as an
+# edit, as a team's lexicon that declares `replacement: "{plain}"` has it) ---------------------------
 
 
-def test_jargon_replacement_makes_a_agree_with_a_vowel():
+def test_jargon_replacement_makes_a_agree_with_a_vowel(jargon_with_edits):
     # JAR005 lexicon: "(SKU|SKUs)": "item"
-    result = tonecheck.fix("Please order a SKU today.", unsafe=True, config=ALL_RULES)
+    result = tonecheck.fix("Please order a SKU today.", unsafe=True, config=jargon_with_edits)
     assert result.text == "Please order an item today."
 
 
-def test_jargon_replacement_does_not_double_the_article():
+def test_jargon_replacement_does_not_double_the_article(jargon_with_edits):
     # JAR004 lexicon: "(chargeback|...)": "a payment dispute raised with your bank"
     assert (
-        tonecheck.fix("You filed a chargeback last week.", unsafe=True, config=ALL_RULES).text
+        tonecheck.fix("You filed a chargeback last week.", unsafe=True, config=jargon_with_edits).text
         == "You filed a payment dispute raised with your bank last week."
     )
     # "(payment gateway|payment gateways)": "the service that processes card payments"
     assert (
-        tonecheck.fix("We changed the payment gateway today.", unsafe=True, config=ALL_RULES).text
+        tonecheck.fix("We changed the payment gateway today.", unsafe=True, config=jargon_with_edits).text
         == "We changed the service that processes card payments today."
     )
 
 
-def test_jargon_replacement_keeps_a_capital_determiner():
+def test_jargon_replacement_keeps_a_capital_determiner(jargon_with_edits):
     assert (
-        tonecheck.fix("The payment gateway is down.", unsafe=True, config=ALL_RULES).text
+        tonecheck.fix("The payment gateway is down.", unsafe=True, config=jargon_with_edits).text
         == "The service that processes card payments is down."
     )
 
 
-def test_article_agrees_with_the_sound_not_the_letter():
+def test_article_agrees_with_the_sound_not_the_letter(jargon_with_edits):
     # JAR003 lexicon: "(OTP|OTPs)": "one-time code"; "one" starts with a consonant sound
     assert (
-        tonecheck.fix("We sent you an OTP by text.", unsafe=True, config=ALL_RULES).text
+        tonecheck.fix("We sent you an OTP by text.", unsafe=True, config=jargon_with_edits).text
         == "We sent you a one-time code by text."
     )
 

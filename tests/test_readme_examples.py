@@ -44,11 +44,8 @@ F21 = [
         "NEG001",
         "We can ship your order once the warehouse reopens on Monday.",
     ),
-    (
-        "Repro steps in the JIRA ticket, HAR file attached.",
-        "JAR001",
-        "Repro steps in the internal report, HAR file attached.",
-    ),
+    # (built-in plain wordings are advice: README, "Rewrites")
+    ("Repro steps in the JIRA ticket, HAR file attached.", "JAR001", None),
     ("Your prorated charges are calculated at the end of the month.", "JAR004", None),
     ("To use your own domain, add a CNAME record pointing at help.example.com.", "JAR002", None),
 ]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import regex
+from conftest import jargon_edit_code
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -139,6 +140,27 @@ def test_a_capital_after_a_handle_is_kept():
     assert rewrites("@sam Sorry for the inconvenience caused.", "PAG021") == ["@sam Sorry for the trouble caused."]
 
 
+@pytest.mark.parametrize(
+    ("text", "code", "expected"),
+    [
+        ("@jane_doe For the last time, the store opens at 9am.", "PAG006", "@jane_doe The store opens at 9am."),
+        (
+            "@BrandCare @jane Please be informed that your refund was sent on Monday.",
+            "PAG020",
+            "@BrandCare @jane Your refund was sent on Monday.",
+        ),
+    ],
+)
+def test_a_removal_after_the_handles_that_open_a_reply_hands_on_the_capital(text, code, expected):
+    assert rewrites(text, code) == [expected]
+
+
+def test_a_removal_inside_a_sentence_after_a_handle_leaves_the_case_alone():
+    assert rewrites("Hi @jane, for the last time, the store opens at 9am.", "PAG006") == [
+        "Hi @jane, the store opens at 9am."
+    ]
+
+
 # -- the whole phrase -----------------------------------------------------------------------------
 
 
@@ -229,10 +251,14 @@ def test_a_positive_rewrite_only_where_it_keeps_the_meaning(text):
         ("Your new broadband line is still in provisioning.", "JAR006"),  # "in setting up"
     ],
 )
-def test_a_plain_wording_that_would_not_read_right_is_advice(text, code):
-    assert advice_only(text, code)
+def test_a_plain_wording_that_would_not_read_right_is_advice(jargon_with_edits, text, code):
+    code = jargon_edit_code(code)
+    assert advice_only(text, code, jargon_with_edits)
     title = next(
-        s.title for f in tonecheck.check(text, config=ALL_RULES).findings if f.code == code for s in f.suggestions
+        s.title
+        for f in tonecheck.check(text, config=jargon_with_edits).findings
+        if f.code == code
+        for s in f.suggestions
     )
     assert '"' in title  # the advice still gives the plain wording
 
@@ -256,8 +282,26 @@ def test_a_plain_wording_that_would_not_read_right_is_advice(text, code):
         ("Please order a SKU today.", "JAR005", "Please order an item today."),
     ],
 )
-def test_a_plain_wording_that_reads_right_is_offered(text, code, expected):
-    assert rewrites(text, code) == [expected]
+def test_a_plain_wording_that_reads_right_is_offered(jargon_with_edits, text, code, expected):
+    assert rewrites(text, jargon_edit_code(code), jargon_with_edits) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "plain"),
+    [
+        ("Our CDN is down.", "JAR007", "network that delivers our pages"),
+        ("Please order a SKU today.", "JAR005", "item"),
+        ("We could not repro the crash.", "JAR001", "reproduce"),
+    ],
+)
+def test_a_builtin_jargon_rule_gives_its_plain_wording_as_advice(text, code, plain):
+    """Built-in plain wordings are advice, not edits: judged blind on held-apart replies, 0.71 of
+    them read right where they landed (README, "Rewrites")."""
+    assert advice_only(text, code)
+    titles = [
+        s.title for f in tonecheck.check(text, config=ALL_RULES).findings if f.code == code for s in f.suggestions
+    ]
+    assert any(f'"{plain}"' in title for title in titles), titles
 
 
 ALLOWLIST_RULE = """\
@@ -599,8 +643,8 @@ def test_a_reminder_that_names_the_earlier_email_goes_whole():
         "We are triaging and reviewing issues.",  # "reviewing and prioritising and reviewing"
     ],
 )
-def test_a_plain_wording_that_breaks_the_phrase_around_it_is_advice(text):
-    assert advice_only(text, "JAR001")
+def test_a_plain_wording_that_breaks_the_phrase_around_it_is_advice(jargon_with_edits, text):
+    assert advice_only(text, jargon_edit_code("JAR001"), jargon_with_edits)
 
 
 @pytest.mark.parametrize(
@@ -614,8 +658,8 @@ def test_a_plain_wording_that_breaks_the_phrase_around_it_is_advice(text):
         ("I've moved it to our backlog.", "I've moved it to our list of planned work."),
     ],
 )
-def test_a_plain_wording_that_fits_the_phrase_is_offered(text, expected):
-    assert rewrites(text, "JAR001") == [expected]
+def test_a_plain_wording_that_fits_the_phrase_is_offered(jargon_with_edits, text, expected):
+    assert rewrites(text, jargon_edit_code("JAR001"), jargon_with_edits) == [expected]
 
 
 def test_a_citation_after_the_answer_goes_and_the_answer_stays():

@@ -22,6 +22,8 @@ _BLANK_LINE_BEFORE = Lazy(r"\n[ \t]*\r?\n\Z")
 _SEPARATOR_BEFORE = Lazy(r"(?:;|[ \t][\u2013\u2014-]|\u2014)[ \t]*\Z")
 # a word whose capitals are its own ("iOS", "eBay"): it opens a sentence as it is
 _OWN_CAPITALS = Lazy(r"\p{Ll}[\w'\u2019-]*?\p{Lu}")
+# the @handles a social reply opens with ("@sam_k @BrandCare For the last time, …")
+_HANDLES_BEFORE = Lazy(r"(?:@\w+[ \t,:]*)+\Z")
 
 
 class _Articles:
@@ -61,7 +63,7 @@ def tidy(text: str, start: int, end: int, replacement: str, language: Language |
         if separator is not None and (following.group("p") in (".", "!", "?") or at_end):
             return _blanks_before(text, separator.start()), clause_end, ""
     end += _AFTER_REMOVAL.match(text, end).end() - end
-    if is_sentence_start(text, start):
+    if _opens_sentence(text, start):
         if end < len(text) and text[end] in ".!?":  # the whole sentence went: take its full stop too
             end += 1
             end = _SPACES.match(text, end).end()
@@ -77,6 +79,15 @@ def tidy(text: str, start: int, end: int, replacement: str, language: Language |
     return start, end, ""
 
 
+def _opens_sentence(text: str, at: int) -> bool:
+    """Whether `at` starts a sentence, or follows only the @handles that open one: the word that
+    follows a removal there takes the capital ("@sam For the last time, the" -> "@sam The")."""
+    if is_sentence_start(text, at):
+        return True
+    handles = _HANDLES_BEFORE.search(text, max(0, at - 80), at)
+    return handles is not None and is_sentence_start(text, handles.start())
+
+
 def _blanks_before(text: str, at: int) -> int:
     """Where the spaces and tabs right before `at` begin."""
     while at > 0 and text[at - 1] in " \t":
@@ -85,7 +96,7 @@ def _blanks_before(text: str, at: int) -> int:
 
 
 def _tidy_replacement(text: str, start: int, end: int, replacement: str, articles: _Articles) -> tuple[int, int, str]:
-    if is_sentence_start(text, start):
+    if _opens_sentence(text, start):
         replacement = match_case(replacement, text[start : start + 1])
     determiner = articles.before.search(text[max(0, start - 12) : start])
     leading = articles.leading.match(replacement) if determiner else None
