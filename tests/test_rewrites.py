@@ -836,3 +836,41 @@ def test_a_remark_on_how_easy_it_is_goes_before_the_answer(text, expected):
 )
 def test_a_remark_on_how_easy_it_is_without_an_answer_after_it_is_advice(text):
     assert advice_only(text, "PAG018")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Kindly do the needful and sign the attached form so we can activate the account.",
+            "Please sign the attached form so we can activate the account.",
+        ),
+        ("Hi Tom, kindly do the needful and sign the form.", "Hi Tom, please sign the form."),
+        ("Do the needful.", "Please take care of this."),
+    ],
+)
+def test_do_the_needful_becomes_the_request_it_stands_for(text, expected):
+    assert rewrites(text, "PAG020") == [expected]
+
+
+@pytest.mark.parametrize("text", ["We will do the needful and get back to you.", "We will do the needful."])
+def test_do_the_needful_said_of_ourselves_is_advice(text):
+    # not "We will please get back to you"
+    assert advice_only(text, "PAG020")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks for asking, no, we don't sell gift cards in the café.",
+        "Thanks for getting in touch about gift wrapping, no, we don't do that for online orders.",
+        "Good question, no, we don't ship there.",
+    ],
+)
+def test_a_no_after_thanks_and_a_comma_is_advice(text):
+    # dropping it would splice two sentences: "Thanks for asking, we don't …"
+    assert advice_only(text, "NEG003")
+
+
+def test_a_no_after_an_interjection_and_a_comma_still_goes():
+    assert rewrites("Sorry, no, we don't sell gift cards.", "NEG003") == ["Sorry, we don't sell gift cards."]

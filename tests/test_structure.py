@@ -562,6 +562,21 @@ def test_greeting_someone_else_is_flagged(greeting, customer, wrong):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Hi, your order has shipped.",
+        "Hi , your table for four is booked.",
+        "Hello, thanks for writing in.",
+        "Hi, we have refunded you.",
+    ],
+)
+def test_a_lowercase_word_after_a_greeting_is_no_name(text):
+    # with the greeting read case-insensitively, "your" once passed for a name, and its safe fix
+    # wrote "Hi, Sara order has shipped."
+    assert [f.code for f in leftovers(text, context={"customer_name": "Sara"}) if f.code == "TPL006"] == []
+
+
+@pytest.mark.parametrize(
     ("greeting", "customer", "fixed"),
     [
         ("Hi John,", "Sara", "Hi Sara,"),

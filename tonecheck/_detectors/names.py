@@ -54,9 +54,10 @@ class _Patterns:
         greetings = language.data.greetings
         titles = words_regex(greetings.titles)
         self.greeting_name = Lazy(
-            # "Hi John", "Hi, John", "Здравствуйте, Марина"; a bare title ("Dear Ms,") names no one
+            # "Hi John", "Hi, John", "Здравствуйте, Марина"; a bare title ("Dear Ms,") names no one.
+            # The name's capital is read case-sensitively: "Hi, your order…" greets no one "your"
             r"(?im)^[ \t]*" + words_regex(greetings.words) + r"(?:[ \t]*,)?[ \t]+"
-            r"(?:(?P<title>" + titles + r")\.?[ \t]+)?(?!" + titles + r"\b)(?P<name>\p{Lu}[\p{L}'\-]+)"
+            r"(?:(?P<title>" + titles + r")\.?[ \t]+)?(?!" + titles + r"\b)(?P<name>(?-i:\p{Lu})[\p{L}'\-]+)"
         )
         self.not_names = frozenset(word.casefold() for word in greetings.not_names)
         self.titles = frozenset(" ".join(title.split()).casefold() for title in expanded(greetings.titles))

@@ -22,8 +22,6 @@ _BLANK_LINE_BEFORE = Lazy(r"\n[ \t]*\r?\n\Z")
 _SEPARATOR_BEFORE = Lazy(r"(?:;|[ \t][\u2013\u2014-]|\u2014)[ \t]*\Z")
 # a word whose capitals are its own ("iOS", "eBay"): it opens a sentence as it is
 _OWN_CAPITALS = Lazy(r"\p{Ll}[\w'\u2019-]*?\p{Lu}")
-# the @handles a social reply opens with ("@sam_k @BrandCare For the last time, …")
-_HANDLES_BEFORE = Lazy(r"(?:@\w+[ \t,:]*)+\Z")
 
 
 class _Articles:
@@ -84,8 +82,24 @@ def _opens_sentence(text: str, at: int) -> bool:
     follows a removal there takes the capital ("@sam For the last time, the" -> "@sam The")."""
     if is_sentence_start(text, at):
         return True
-    handles = _HANDLES_BEFORE.search(text, max(0, at - 80), at)
-    return handles is not None and is_sentence_start(text, handles.start())
+    handles = _handles_before(text, at)
+    return handles is not None and is_sentence_start(text, handles)
+
+
+def _handles_before(text: str, at: int) -> int | None:
+    """Where the @handles right before `at` begin ("@sam_k @BrandCare For…"), if there are any:
+    read backwards, handle by handle (a regex searched for them is quadratic on "a@a@a@…")."""
+    start = None
+    while True:
+        end = at
+        while end > 0 and text[end - 1] in " \t,:":
+            end -= 1
+        word = end
+        while word > 0 and (text[word - 1].isalnum() or text[word - 1] == "_"):
+            word -= 1
+        if word == end or word == 0 or text[word - 1] != "@":
+            return start
+        start = at = word - 1
 
 
 def _blanks_before(text: str, at: int) -> int:
