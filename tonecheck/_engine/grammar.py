@@ -114,8 +114,11 @@ _CONNECTIVE = _Built(
     lambda d: r"(?:^|[\s,;:(—–-])" + words_regex(d.grammar.connectives, " ") + r"[\s,]*$", regex.IGNORECASE
 )
 _SENTENCE_BREAK = Lazy(r"(?:[.!?]+[\"')\]]*\s+|\n\s*)")
+# the @handles a social reply opens with ("@sam_k @BrandCare …")
+_HANDLES = r"(?:@\w+[\s,:]*)+"
+_ONLY_HANDLES = Lazy(r"^" + _HANDLES + r"\Z")
 _GREETING = _Built(
-    lambda d: r"^(?:(?:@\w+[\s,:]*)+)?(?:" + words_regex(d.greetings.words, " ") + r"\b[^,.!?\n]{0,40}[,!]\s*)?",
+    lambda d: r"^(?:" + _HANDLES + r")?(?:" + words_regex(d.greetings.words, " ") + r"\b[^,.!?\n]{0,40}[,!]\s*)?",
     regex.IGNORECASE,
 )
 _WORD_AFTER = Lazy(r"[ \t]*([A-Za-z][\w'’-]*)")
@@ -134,8 +137,10 @@ def _sentence_start(text: str, offset: int) -> int:
     return start
 
 
-def opens_sentence(text: str, offset: int) -> bool:
-    """The offset starts a sentence, or follows only @handles at the start of one ("@sam You…")."""
+def opens_sentence(text: str, offset: int, *, after_greeting: bool = True) -> bool:
+    """The offset starts a sentence, or follows only @handles at the start of one ("@sam You…"),
+    or (`after_greeting`) those and a greeting ("Hi Sam, you…"): where a rewrite may open, but
+    not where a removal hands on the capital ("Hi Sam, the" stays "Hi Sam, the")."""
     from .._anatomy import is_sentence_start
 
     if is_sentence_start(text, offset):
@@ -143,6 +148,8 @@ def opens_sentence(text: str, offset: int) -> bool:
     before = text[_sentence_start(text, offset) : offset]
     if not before.strip():
         return False
+    if not after_greeting:
+        return _ONLY_HANDLES.match(before) is not None
     greeting = _GREETING.match(before)
     return bool(greeting) and greeting.end() > 0 and not before[greeting.end() :].strip()
 

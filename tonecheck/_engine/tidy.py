@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import regex
 
-from .._anatomy import is_sentence_start, match_case
+from .._anatomy import match_case
 from .._language import Language, indefinite_article, is_indefinite_article, language_data, words_regex
 from .._lazy import Lazy
+from .grammar import opens_sentence
 
 _AFTER_REMOVAL = Lazy(r"[ \t]*[,;:]?[ \t]*")
 _SPACES = Lazy(r"[ \t]*")
@@ -61,7 +62,7 @@ def tidy(text: str, start: int, end: int, replacement: str, language: Language |
         if separator is not None and (following.group("p") in (".", "!", "?") or at_end):
             return _blanks_before(text, separator.start()), clause_end, ""
     end += _AFTER_REMOVAL.match(text, end).end() - end
-    if _opens_sentence(text, start):
+    if opens_sentence(text, start, after_greeting=False):
         if end < len(text) and text[end] in ".!?":  # the whole sentence went: take its full stop too
             end += 1
             end = _SPACES.match(text, end).end()
@@ -77,31 +78,6 @@ def tidy(text: str, start: int, end: int, replacement: str, language: Language |
     return start, end, ""
 
 
-def _opens_sentence(text: str, at: int) -> bool:
-    """Whether `at` starts a sentence, or follows only the @handles that open one: the word that
-    follows a removal there takes the capital ("@sam For the last time, the" -> "@sam The")."""
-    if is_sentence_start(text, at):
-        return True
-    handles = _handles_before(text, at)
-    return handles is not None and is_sentence_start(text, handles)
-
-
-def _handles_before(text: str, at: int) -> int | None:
-    """Where the @handles right before `at` begin ("@sam_k @BrandCare For…"), if there are any:
-    read backwards, handle by handle (a regex searched for them is quadratic on "a@a@a@…")."""
-    start = None
-    while True:
-        end = at
-        while end > 0 and text[end - 1] in " \t,:":
-            end -= 1
-        word = end
-        while word > 0 and (text[word - 1].isalnum() or text[word - 1] == "_"):
-            word -= 1
-        if word == end or word == 0 or text[word - 1] != "@":
-            return start
-        start = at = word - 1
-
-
 def _blanks_before(text: str, at: int) -> int:
     """Where the spaces and tabs right before `at` begin."""
     while at > 0 and text[at - 1] in " \t":
@@ -110,7 +86,7 @@ def _blanks_before(text: str, at: int) -> int:
 
 
 def _tidy_replacement(text: str, start: int, end: int, replacement: str, articles: _Articles) -> tuple[int, int, str]:
-    if _opens_sentence(text, start):
+    if opens_sentence(text, start, after_greeting=False):
         replacement = match_case(replacement, text[start : start + 1])
     determiner = articles.before.search(text[max(0, start - 12) : start])
     leading = articles.leading.match(replacement) if determiner else None
