@@ -874,3 +874,112 @@ def test_a_no_after_thanks_and_a_comma_is_advice(text):
 
 def test_a_no_after_an_interjection_and_a_comma_still_goes():
     assert rewrites("Sorry, no, we don't sell gift cards.", "NEG003") == ["Sorry, we don't sell gift cards."]
+
+
+# -- session 24: shapes a tuning set of 120 replies (labelled.jsonl pag-ctx-...) showed -------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "As for waiving the late fee, the answer is no. Let me know if you need statements.",
+        "About the upgrade: the answer is no! Thanks for asking.",
+    ],
+)
+def test_a_no_that_ends_its_sentence_is_advice(text):
+    # removing "no." there would run the next sentence into this one ("the answer is Let me know")
+    assert advice_only(text, "NEG003")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("No. That isn't possible.", "That isn't possible."),
+        ("Thanks. No. We can't do that.", "Thanks. We can't do that."),
+        ("No! We don't sell those.", "We don't sell those."),
+    ],
+)
+def test_a_no_that_is_a_sentence_of_its_own_still_goes(text, expected):
+    assert rewrites(text, "NEG003") == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Actually it's the blue button, not the green one.", "It's the blue button, not the green one."),
+        ("actually you ordered the 42, not the 43.", "You ordered the 42, not the 43."),
+        ("Well actually the store is open.", "The store is open."),
+    ],
+)
+def test_actually_goes_without_the_word_after_it(text, expected):
+    # the rule's phrase reads the next word ("actually you"); a safe fix must not take it away
+    found = [f for f in tonecheck.check(text, config=ALL_RULES).findings if f.code == "PAG001"]
+    safe = [s for f in found for s in f.suggestions if s.applicability is Applicability.safe]
+    assert [text[: s.start] + (s.replacement or "") + text[s.end :] for s in safe] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Once again and for the last time, it's free.", "It's free."),
+        ("Thanks. Once again and for the last time: it's free.", "Thanks. It's free."),
+        ("It was signed for, so for the second time now, it was delivered.", "It was signed for, so it was delivered."),
+        (
+            "@sunnyside_mo This is the fourth time you've asked, but the pool reopens on 15 May.",
+            "@sunnyside_mo The pool reopens on 15 May.",
+        ),
+    ],
+)
+def test_a_count_goes_whole(text, expected):
+    assert rewrites(text, "PAG006") == [expected]
+
+
+def test_a_count_after_a_bare_and_is_advice():
+    # "The fee is fixed, we can't refund it" would splice two clauses
+    assert advice_only("The fee is fixed, and for the last time, we can't refund it.", "PAG006")
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "expected"),
+    [
+        ("As mentioned, the sale finished on Sunday.", "PAG002", "To recap, the sale finished on Sunday."),
+        (
+            "@marta I've already explained that the pass is tied to the booking. Show it at the desk.",
+            "PAG002",
+            "@marta The pass is tied to the booking. Show it at the desk.",
+        ),
+        ("I've explained this twice now: the voucher covers delivery.", "PAG002", "The voucher covers delivery."),
+        (
+            "Your appointment is on Tuesday at 08:40, just to be clear. Bring your list.",
+            "PAG004",
+            "Your appointment is on Tuesday at 08:40. Bring your list.",
+        ),
+        (
+            "The size chart is right under the price, which should be obvious. Go half a size up.",
+            "PAG018",
+            "The size chart is right under the price. Go half a size up.",
+        ),
+        (
+            "My manager will tell you the same thing. The repair is booked for Thursday.",
+            "PAG014",
+            "The repair is booked for Thursday.",
+        ),
+    ],
+)
+def test_a_pointer_preamble_or_remark_goes_and_the_answer_stays(text, code, expected):
+    assert rewrites(text, code) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("I'm sorry you feel that way about the new layout. The old view is still there.", "PAG015"),
+        ("I know it's frustrating. I'm sorry you feel that way, but the fee stands.", "PAG015"),
+        ("I found two accounts under that email. Please advise.", "PAG020"),
+        ("My manager will tell you the same thing.", "PAG014"),
+    ],
+)
+def test_a_rewrite_that_would_not_read_right_here_is_advice(text, code):
+    # "frustrating about the new layout"; "frustrating ... frustrating"; a bare "Please let me
+    # know." says no more than "Please advise."; nothing would be left of the reply
+    assert advice_only(text, code)
