@@ -775,6 +775,14 @@ def test_actually_after_a_greeting_or_an_interjection_is_advice(text):
             "Hi Jo,\n\nThe refund left on Monday.\n\nWe have been over this at least five times now.\n\nThanks,\nMo",
             "Hi Jo,\n\nThe refund left on Monday.\n\nThanks,\nMo",
         ),
+        # the whole opener with its count; "now" after the count; the customer's asking before "but"
+        ("Once again and for the last time, it's free.", "It's free."),
+        ("Thanks. Once again and for the last time: it's free.", "Thanks. It's free."),
+        ("It was signed for, so for the second time now, it was delivered.", "It was signed for, so it was delivered."),
+        (
+            "@sunnyside_mo This is the fourth time you've asked, but the pool reopens on 15 May.",
+            "@sunnyside_mo The pool reopens on 15 May.",
+        ),
     ],
 )
 def test_a_count_goes_and_the_answer_stays(text, expected):
@@ -796,6 +804,8 @@ def test_a_count_goes_and_the_answer_stays(text, expected):
         # the sentence goes on to say the answer has not changed
         "Hi Jo,\n\nWe have now replied to this query on five separate occasions, and our answer is the same.\n\nBest,\nMo",
         "Hi Sam,\n\nThis is the third time I've explained this.\n\nThanks",
+        # after a bare "and" its removal would splice two clauses ("The fee is fixed, we can't")
+        "The fee is fixed, and for the last time, we can't refund it.",
     ],
 )
 def test_a_count_that_carries_something_is_advice(text):
@@ -872,8 +882,19 @@ def test_a_no_after_thanks_and_a_comma_is_advice(text):
     assert advice_only(text, "NEG003")
 
 
-def test_a_no_after_an_interjection_and_a_comma_still_goes():
-    assert rewrites("Sorry, no, we don't sell gift cards.", "NEG003") == ["Sorry, we don't sell gift cards."]
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # after an interjection and its comma
+        ("Sorry, no, we don't sell gift cards.", "Sorry, we don't sell gift cards."),
+        # a "No." or "No!" that is a sentence of its own
+        ("No. That isn't possible.", "That isn't possible."),
+        ("Thanks. No. We can't do that.", "Thanks. We can't do that."),
+        ("No! We don't sell those.", "We don't sell those."),
+    ],
+)
+def test_a_no_that_opens_its_clause_still_goes(text, expected):
+    assert rewrites(text, "NEG003") == [expected]
 
 
 # -- session 24: shapes a tuning set of 120 replies (labelled.jsonl pag-ctx-...) showed -------------
@@ -894,18 +915,6 @@ def test_a_no_that_ends_its_sentence_is_advice(text):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("No. That isn't possible.", "That isn't possible."),
-        ("Thanks. No. We can't do that.", "Thanks. We can't do that."),
-        ("No! We don't sell those.", "We don't sell those."),
-    ],
-)
-def test_a_no_that_is_a_sentence_of_its_own_still_goes(text, expected):
-    assert rewrites(text, "NEG003") == [expected]
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
         ("Actually it's the blue button, not the green one.", "It's the blue button, not the green one."),
         ("actually you ordered the 42, not the 43.", "You ordered the 42, not the 43."),
         ("Well actually the store is open.", "The store is open."),
@@ -916,27 +925,6 @@ def test_actually_goes_without_the_word_after_it(text, expected):
     found = [f for f in tonecheck.check(text, config=ALL_RULES).findings if f.code == "PAG001"]
     safe = [s for f in found for s in f.suggestions if s.applicability is Applicability.safe]
     assert [text[: s.start] + (s.replacement or "") + text[s.end :] for s in safe] == [expected]
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("Once again and for the last time, it's free.", "It's free."),
-        ("Thanks. Once again and for the last time: it's free.", "Thanks. It's free."),
-        ("It was signed for, so for the second time now, it was delivered.", "It was signed for, so it was delivered."),
-        (
-            "@sunnyside_mo This is the fourth time you've asked, but the pool reopens on 15 May.",
-            "@sunnyside_mo The pool reopens on 15 May.",
-        ),
-    ],
-)
-def test_a_count_goes_whole(text, expected):
-    assert rewrites(text, "PAG006") == [expected]
-
-
-def test_a_count_after_a_bare_and_is_advice():
-    # "The fee is fixed, we can't refund it" would splice two clauses
-    assert advice_only("The fee is fixed, and for the last time, we can't refund it.", "PAG006")
 
 
 @pytest.mark.parametrize(
