@@ -804,7 +804,8 @@ def test_a_count_goes_and_the_answer_stays(text, expected):
         # the sentence goes on to say the answer has not changed
         "Hi Jo,\n\nWe have now replied to this query on five separate occasions, and our answer is the same.\n\nBest,\nMo",
         "Hi Sam,\n\nThis is the third time I've explained this.\n\nThanks",
-        # after a bare "and" its removal would splice two clauses ("The fee is fixed, we can't")
+        # after a bare "and" (stricter than needed: the removal would read "The fee is fixed, and we
+        # can't refund it."; only "Once again and" has to go with it)
         "The fee is fixed, and for the last time, we can't refund it.",
     ],
 )
