@@ -783,6 +783,8 @@ def test_actually_after_a_greeting_or_an_interjection_is_advice(text):
             "@sunnyside_mo This is the fourth time you've asked, but the pool reopens on 15 May.",
             "@sunnyside_mo The pool reopens on 15 May.",
         ),
+        # after a bare "and" the count goes alone ("again and" takes the opener's rewrite)
+        ("The fee is fixed, and for the last time, we can't refund it.", "The fee is fixed, and we can't refund it."),
     ],
 )
 def test_a_count_goes_and_the_answer_stays(text, expected):
@@ -804,9 +806,6 @@ def test_a_count_goes_and_the_answer_stays(text, expected):
         # the sentence goes on to say the answer has not changed
         "Hi Jo,\n\nWe have now replied to this query on five separate occasions, and our answer is the same.\n\nBest,\nMo",
         "Hi Sam,\n\nThis is the third time I've explained this.\n\nThanks",
-        # after a bare "and" (stricter than needed: the removal would read "The fee is fixed, and we
-        # can't refund it."; only "Once again and" has to go with it)
-        "The fee is fixed, and for the last time, we can't refund it.",
     ],
 )
 def test_a_count_that_carries_something_is_advice(text):
@@ -829,6 +828,27 @@ def test_a_count_that_carries_something_is_advice(text):
             "The code is on the back of the card. That's not hard to spot, is it?",
             "The code is on the back of the card.",
         ),
+        # a sentence that is nothing but the remark, beside the answer
+        ("It's not rocket science. Press the button twice.", "Press the button twice."),
+        ("Honestly, it's not rocket science. Press the button twice.", "Press the button twice."),
+        (
+            "@kay_b It's honestly not that hard. Tap Settings, then Privacy. ^RM",
+            "@kay_b Tap Settings, then Privacy. ^RM",
+        ),
+        ("Thanks for waiting. It really isn't that complicated. Tap Renew.", "Thanks for waiting. Tap Renew."),
+        ("This is pretty basic stuff. The printer goes under Devices.", "The printer goes under Devices."),
+        ("It's common sense. Keep the receipt.", "Keep the receipt."),
+        ("The form is on the help page; it's self-explanatory.", "The form is on the help page."),
+        (
+            "Most people manage this without contacting us. The link is on the login page.",
+            "The link is on the login page.",
+        ),
+        ("I'm a bit surprised you got stuck here. The code is on the card.", "The code is on the card."),
+        ("I'm surprised you couldn't find it. It's on the home page.", "It's on the home page."),
+        ("I shouldn't really need to explain this again. The fee is in the summary.", "The fee is in the summary."),
+        # the remark before what it says is plain
+        ("As anyone can see, the discount went on the first item.", "The discount went on the first item."),
+        ("Surely you can understand that we need the receipt.", "We need the receipt."),
     ],
 )
 def test_a_remark_on_how_easy_it_is_goes_before_the_answer(text, expected):
@@ -843,10 +863,56 @@ def test_a_remark_on_how_easy_it_is_goes_before_the_answer(text, expected):
         "It's not rocket science to change the setting, just open the app.",
         # the remark goes on to what it is about ("...to find"): not a clause that can go alone
         "The reset is on the back; it's not that hard to find.",  # the setting would go too
+        # the remark is the whole reply, or carries more than the remark
+        "It's self-explanatory.",
+        "This is pretty basic stuff, but here's the link to the guide.",
+        "Most people manage this without any help but if you're stuck I can call you.",
+        "Surely you can see why we need the receipt.",  # "Why we need the receipt."
+        # a sentence after a greeting on its line: "Hi Dana, The export button" would be left
+        "Hi Dana, it's self-explanatory. The export button is at the top right.",
     ],
 )
 def test_a_remark_on_how_easy_it_is_without_an_answer_after_it_is_advice(text):
     assert advice_only(text, "PAG018")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Even a child could do it. Slide the tray out.", "Slide the tray out."),
+        (
+            "The router restarted. The technical side would probably go over your head. It's back now.",
+            "The router restarted. It's back now.",
+        ),
+        (
+            "I'm afraid you won't understand the technical details. In short, the update failed.",
+            "In short, the update failed.",
+        ),
+    ],
+)
+def test_a_sentence_saying_they_would_not_follow_goes_beside_the_explanation(text, expected):
+    assert rewrites(text, "PAG013") == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm afraid you won't understand the technical details.",  # nothing would be left
+        "I could explain the calibration, but it would probably go over your head.",
+        "Hi Jo, I'm afraid you won't understand it. The short version: your card expired.",
+    ],
+)
+def test_a_remark_that_they_would_not_follow_is_advice_where_it_cannot_go_whole(text):
+    assert advice_only(text, "PAG013")
+
+
+def test_puzzlement_at_what_went_wrong_is_no_remark_on_the_customer():
+    assert not [
+        f
+        for f in tonecheck.check("I'm surprised you didn't get the email. It went out on Monday.").findings
+        if f.code == "PAG018"
+    ]
+    assert [f.code for f in tonecheck.check("I'm surprised you didn't notice the banner.").findings] == ["PAG018"]
 
 
 @pytest.mark.parametrize(

@@ -49,6 +49,18 @@ _SENTENCE_AFTER = regex.compile(r"[\"')\]’”]{0,2}[ \t]{1,4}\S")
 _A_WORD = regex.compile(r"[^\W\d_]{2}")
 
 
+def _opens_a_whole_sentence(text: str, start: int) -> bool:
+    """Whether a removed sentence starting at `start` is one of its own: not a clause after a
+    semicolon, colon or dash (its end punctuation belongs to the sentence before), nor a sentence
+    after a greeting on its line ("Hi Dana, it's easy. The button …" would leave "Hi Dana, The")."""
+    before = start
+    while before > 0 and text[before - 1] in " \t":
+        before -= 1
+    if before > 0 and text[before - 1] in ",;:-\u2013\u2014":
+        return False
+    return opens_sentence(text, start, after_greeting=False)
+
+
 def _beside_a_sentence(scan: Scan, start: int, end: int) -> bool:
     """Whether the sentence from `start` to `end` (its end punctuation included) has another
     sentence before or after it on its line, or the body of the reply (not its greeting, sign-off
@@ -178,7 +190,9 @@ def _untidied(
                 continue
             if spec.at_sentence_start not in (None, opens_sentence(scan.scan, start)):
                 continue
-        if spec.beside_a_sentence and not _beside_a_sentence(scan, start, m.end()):
+        if spec.beside_a_sentence and not (
+            _opens_a_whole_sentence(scan.scan, start) and _beside_a_sentence(scan, start, m.end())
+        ):
             continue
         # slot values from the original text, so curly quotes and the like survive; a word that
         # opened the sentence loses its capital inside the new words ("We" in "here's what we…")
