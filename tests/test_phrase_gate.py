@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import tonecheck
 from tonecheck._config import Config
 from tonecheck._engine.linter import Engine, _break_punctuation_runs, get_engine
-from tonecheck._engine.phrase_gate import Form, PhraseGate
+from tonecheck._engine.phrase_gate import Form, PhraseGate, _presence
 from tonecheck._ruleset.schema import DetectorRule, LexiconRule
 from tonecheck._text import _lower
 
@@ -174,8 +174,24 @@ def test_a_pair_of_the_phrase_is_looked_for_next_to_each_other() -> None:
 
 def _forms(norm: str) -> frozenset[Form]:
     # as the tokenizer's special cases give them: "can't" is "ca" "n't", "cannot" is "can" "not"
-    pieces = {"can": ("ca", "can"), "not": ("n't", "not")}
-    return frozenset({Form(norm, inside_words=False), *(Form(p, inside_words=True) for p in pieces.get(norm, ()))})
+    pieces = {"can": (("ca", "can't"), ("can", "cannot")), "not": (("n't", "can't"), ("not", "cannot"))}
+    return frozenset(
+        {Form(norm, inside_words=False), *(Form(p, inside_words=True, within=w) for p, w in pieces.get(norm, ()))}
+    )
+
+
+def test_a_special_case_piece_is_looked_for_where_its_special_case_is() -> None:
+    """ "ca" of "can't" is in a reply only where "can't" is, not in every "call" or "case"; "can"
+    of "cannot" only where the run "cannot" is; "we" of "we're" where the run "we" is."""
+    assert _presence(Form("ca", inside_words=True, within="can't")) == [("can't", False)]
+    assert _presence(Form("can", inside_words=True, within="cannot")) == [("cannot", True)]
+    assert _presence(Form("we", inside_words=True, within="we're")) == [("we", True)]
+    assert _presence(Form("n't", inside_words=True, within="don't")) == [("n't", False)]
+    assert _presence(Form("port", inside_words=False)) == [("port", True)]
+    gate = PhraseGate([("can", "not", "help")], _forms)
+    # the gate's substring tests are the special cases' texts, not their pieces
+    assert "ca" not in {text for texts in gate._elsewhere.values() for text in texts}
+    assert gate.may_match("we can't help") and gate.may_match("we cannot help")
 
 
 def test_replies_turned_away_keep_their_other_findings() -> None:

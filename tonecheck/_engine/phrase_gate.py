@@ -40,10 +40,12 @@ from .._text import _WORD_RUN, word_runs
 
 class Form(NamedTuple):
     """A text a token with some NORM can have; `inside_words`: it may be a piece of a longer run
-    of word characters (a special case's token), so it is looked for without word boundaries."""
+    of word characters (a special case's token), so it is looked for without word boundaries;
+    `within`: the special case's whole text, where the piece comes from one."""
 
     text: str
     inside_words: bool
+    within: str = ""
 
 
 Forms = Callable[[str], frozenset[Form]]
@@ -65,7 +67,8 @@ def surface_forms(nlp: Any) -> Forms | None:
     tokenizer = nlp.tokenizer
     for special in getattr(tokenizer, "rules", None) or {}:
         for token in tokenizer(special.lower()):
-            inverse.setdefault(token.norm_, set()).add(Form(token.orth_.lower(), inside_words=True))
+            piece = Form(token.orth_.lower(), inside_words=True, within=special.lower())
+            inverse.setdefault(token.norm_, set()).add(piece)
 
     def forms(norm: str) -> frozenset[Form]:
         return frozenset({Form(norm, inside_words=False), *inverse.get(norm, ())})
@@ -81,9 +84,10 @@ class PhraseGate:
     longest) and lets a reply through when all of them are in it, as texts that give them their
     NORMs, and, for a phrase of two words or more, its rarest pair of neighbours is next to each
     other (`skippable`: the NORMs a match may skip). A text of word characters is in the reply
-    when it is one of the reply's runs of word characters (a set lookup); any other text (a
-    special case's piece, or one holding punctuation, "net-30") when it is anywhere in the reply:
-    a substring test, which may let more through, never less.
+    when it is one of the reply's runs of word characters (a set lookup); a special case's piece
+    where its special case is (see `_presence`); any other text (one holding punctuation,
+    "net-30", "n't") when it is anywhere in the reply: a substring test, which may let more
+    through, never less.
 
     `may_match` reads the text the tokenizer reads: a pair is looked for as it is tokenized."""
 
@@ -123,7 +127,7 @@ class PhraseGate:
                 0 if texts & common or not whole else 1 if texts & frequent else 2,
                 whole,
                 min(len(form.text) for form in found),
-                -len(found),
+                -len({(form.text, form.inside_words) for form in found}),
             )
 
         def pair_rarity(pair: tuple[str, str]) -> tuple[int, int, int, int]:
@@ -174,10 +178,11 @@ class PhraseGate:
         elsewhere: dict[int, set[str]] = {}
         for norm, index in number.items():
             for form in by_norm[norm]:
-                if _whole_word(form):
-                    by_run[form.text] = by_run.get(form.text, 0) | 1 << index
-                else:
-                    elsewhere.setdefault(index, set()).add(form.text)
+                for text, whole in _presence(form):
+                    if whole:
+                        by_run[text] = by_run.get(text, 0) | 1 << index
+                    else:
+                        elsewhere.setdefault(index, set()).add(text)
         self._mask_of_run = by_run
         self._runs = frozenset(by_run)
         self._elsewhere = {index: tuple(sorted(texts)) for index, texts in elsewhere.items()}
@@ -302,7 +307,7 @@ def _pair_sources(
     item = rf"(?:\s|,|{skipped})" if skipped else r"[\s,]"
 
     def texts(norm: str) -> str:
-        return "(?:" + "|".join(sorted(map(_form_pattern, by_norm[norm]), key=lambda p: (-len(p), p))) + ")"
+        return "(?:" + "|".join(sorted(set(map(_form_pattern, by_norm[norm])), key=lambda p: (-len(p), p))) + ")"
 
     sources = [""] * len(pair_number)
     for (first, second), index in pair_number.items():
@@ -341,6 +346,22 @@ def _odd_key(text: str) -> str:
         if not "a" <= char <= "z":
             return text[: index + 1]
     return text
+
+
+def _presence(form: Form) -> list[tuple[str, bool]]:
+    """What shows the form is in a reply, each text with whether it is a whole run of word
+    characters there (a set lookup) or a substring. A special case's piece made of word characters
+    is in a reply only where the special case's whole text is, as the tokenizer reads it: "ca" of
+    "can't" where "can't" is (not in every "call"), "can" of "cannot" where the run "cannot" is,
+    and "we" of "we're" where the run "we" is. A piece with other characters ("n't") is rare
+    enough as it is."""
+    if _whole_word(form):
+        return [(form.text, True)]
+    if not form.within or _WORD_RUN.fullmatch(form.text) is None:
+        return [(form.text, False)]
+    if form.text in word_runs(form.within):
+        return [(form.text, True)]
+    return [(form.within, _WORD_RUN.fullmatch(form.within) is not None)]
 
 
 def _whole_word(form: Form) -> bool:
