@@ -358,6 +358,8 @@ def test_passive_aggressive_misses_are_caught(sentence, phrase, code):
         "I actually love that idea.",
         "Just to be clear, are you seeing the error in the app or on the website?",
         "Can you please advise which size you need?",
+        # the same choice asked for without its question mark (not a formula: "Please advise if ...")
+        "Please advise which size you'd like and I'll reserve one for you today.",
     ],
 )
 def test_passive_aggressive_look_alikes_are_not_flagged(sentence):
