@@ -70,7 +70,8 @@ class RewriteSpec(_Strict):
     # policy to …" -> "we don't …"): without the opener it is not offered
     needs_opener: bool = False
     # the rewrite removes a whole sentence: offered only where another sentence stands beside it
-    # on its line, so that a reply is never left with a greeting and a sign-off and nothing between
+    # on its line, so that a reply is never left with a greeting and a sign-off and nothing between,
+    # and only where the sentence is one of its own (not after a greeting on its line, ";", ":" or a dash)
     beside_a_sentence: bool = False
 
 
