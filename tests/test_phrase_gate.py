@@ -183,11 +183,11 @@ def _forms(norm: str) -> frozenset[Form]:
 def test_a_special_case_piece_is_looked_for_where_its_special_case_is() -> None:
     """ "ca" of "can't" is in a reply only where "can't" is, not in every "call" or "case"; "can"
     of "cannot" only where the run "cannot" is; "we" of "we're" where the run "we" is."""
-    assert _presence(Form("ca", inside_words=True, within="can't")) == [("can't", False)]
-    assert _presence(Form("can", inside_words=True, within="cannot")) == [("cannot", True)]
-    assert _presence(Form("we", inside_words=True, within="we're")) == [("we", True)]
-    assert _presence(Form("n't", inside_words=True, within="don't")) == [("n't", False)]
-    assert _presence(Form("port", inside_words=False)) == [("port", True)]
+    assert _presence(Form("ca", inside_words=True, within="can't")) == ("can't", False)
+    assert _presence(Form("can", inside_words=True, within="cannot")) == ("cannot", True)
+    assert _presence(Form("we", inside_words=True, within="we're")) == ("we", True)
+    assert _presence(Form("n't", inside_words=True, within="don't")) == ("n't", False)
+    assert _presence(Form("port", inside_words=False)) == ("port", True)
     gate = PhraseGate([("can", "not", "help")], _forms)
     # the gate's substring tests are the special cases' texts, not their pieces
     assert "ca" not in {text for texts in gate._elsewhere.values() for text in texts}

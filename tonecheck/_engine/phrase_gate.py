@@ -178,11 +178,11 @@ class PhraseGate:
         elsewhere: dict[int, set[str]] = {}
         for norm, index in number.items():
             for form in by_norm[norm]:
-                for text, whole in _presence(form):
-                    if whole:
-                        by_run[text] = by_run.get(text, 0) | 1 << index
-                    else:
-                        elsewhere.setdefault(index, set()).add(text)
+                text, whole = _presence(form)
+                if whole:
+                    by_run[text] = by_run.get(text, 0) | 1 << index
+                else:
+                    elsewhere.setdefault(index, set()).add(text)
         self._mask_of_run = by_run
         self._runs = frozenset(by_run)
         self._elsewhere = {index: tuple(sorted(texts)) for index, texts in elsewhere.items()}
@@ -348,20 +348,20 @@ def _odd_key(text: str) -> str:
     return text
 
 
-def _presence(form: Form) -> list[tuple[str, bool]]:
-    """What shows the form is in a reply, each text with whether it is a whole run of word
+def _presence(form: Form) -> tuple[str, bool]:
+    """What shows the form is in a reply: a text, and whether it is a whole run of word
     characters there (a set lookup) or a substring. A special case's piece made of word characters
     is in a reply only where the special case's whole text is, as the tokenizer reads it: "ca" of
     "can't" where "can't" is (not in every "call"), "can" of "cannot" where the run "cannot" is,
     and "we" of "we're" where the run "we" is. A piece with other characters ("n't") is rare
     enough as it is."""
     if _whole_word(form):
-        return [(form.text, True)]
+        return form.text, True
     if not form.within or _WORD_RUN.fullmatch(form.text) is None:
-        return [(form.text, False)]
+        return form.text, False
     if form.text in word_runs(form.within):
-        return [(form.text, True)]
-    return [(form.within, _WORD_RUN.fullmatch(form.within) is not None)]
+        return form.text, True
+    return form.within, _WORD_RUN.fullmatch(form.within) is not None
 
 
 def _whole_word(form: Form) -> bool:

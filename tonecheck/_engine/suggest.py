@@ -14,7 +14,7 @@ from .._ruleset.schema import MatchingRule
 from .._ruleset.templates import render as _render
 from .._types import Applicability, Suggestion
 from .grammar import keeps_capital, lower_slot, opens_request, opens_sentence, plain_edit, request_start
-from .tidy import tidy
+from .tidy import _blanks_before, tidy
 
 if TYPE_CHECKING:
     from .linter import Engine
@@ -53,9 +53,7 @@ def _opens_a_whole_sentence(text: str, start: int) -> bool:
     """Whether a removed sentence starting at `start` is one of its own: not a clause after a
     semicolon, colon or dash (its end punctuation belongs to the sentence before), nor a sentence
     after a greeting on its line ("Hi Dana, it's easy. The button …" would leave "Hi Dana, The")."""
-    before = start
-    while before > 0 and text[before - 1] in " \t":
-        before -= 1
+    before = _blanks_before(text, start)
     if before > 0 and text[before - 1] in ",;:-\u2013\u2014":
         return False
     return opens_sentence(text, start, after_greeting=False)
