@@ -165,15 +165,204 @@ def test_a_removal_inside_a_sentence_after_a_handle_leaves_the_case_alone():
 
 
 def test_a_reminder_goes_as_a_unit():
+    # at the start of a sentence: a neutral recap, or the point on its own
     assert rewrites("As I said in my last email, the refund takes five days.", "PAG002") == [
-        "To recap, the refund takes five days."
+        "To recap, the refund takes five days.",
+        "The refund takes five days.",
     ]
     assert rewrites("The refund, as I said in my last email, takes five days.", "PAG002") == [
         "The refund takes five days."
     ]
+    # after a greeting its comma stays
     assert rewrites("Hi Guillermo, as previously advised, this is not something we sell.", "PAG002") == [
-        "Hi Guillermo, to recap, this is not something we sell."
+        "Hi Guillermo, to recap, this is not something we sell.",
+        "Hi Guillermo, this is not something we sell.",
     ]
+    # "Again," goes with it
+    assert rewrites("Again, as mentioned, transfers after 3pm land on Monday.", "PAG002") == [
+        "To recap, transfers after 3pm land on Monday.",
+        "Transfers after 3pm land on Monday.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a recap before a question, or a step in a list, reads wrong: the point stands alone
+        "As I said yesterday, have you added the infant to the booking?",
+        "To return them:\n- Print the label\n- As mentioned in my last message, pack them in the box",
+        "To return them:\n2) As mentioned in my last message, pack them in the box",
+    ],
+)
+def test_no_recap_before_a_question_or_in_a_list(text):
+    offered = rewrites(text, "PAG002")
+    assert offered and not any("recap" in r.lower() for r in offered)
+    assert all("As " not in r for r in offered)
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "expected"),
+    [
+        # a greeting or an opener of feeling keeps its comma; a conjunction does not
+        (
+            "Hi Martin, per my last email, the claim was approved on 2 May.",
+            "PAG003",
+            "Hi Martin, the claim was approved on 2 May.",
+        ),
+        (
+            "The plan covers weekdays and, to reiterate, evening classes need the full plan.",
+            "PAG004",
+            "The plan covers weekdays and evening classes need the full plan.",
+        ),
+        (
+            "The payment was held, but, for what must be the fifth time, it was released the same day.",
+            "PAG006",
+            "The payment was held, but it was released the same day.",
+        ),
+        # all that was in parentheses goes, and them with it
+        ("Your card (as I mentioned already) was posted on Tuesday.", "PAG002", "Your card was posted on Tuesday."),
+        # a removal hands on a capital only where the removed words had one
+        (
+            "The credit applies at checkout (per my earlier email, it covers one order) until May.",
+            "PAG003",
+            "The credit applies at checkout (it covers one order) until May.",
+        ),
+        (
+            "2. Choose the card ending 2209 - it's not hard to spot, it's the only one.",
+            "PAG018",
+            "2. Choose the card ending 2209 - it's the only one.",
+        ),
+    ],
+)
+def test_a_removal_keeps_the_sentence_around_it(text, code, expected):
+    assert expected in rewrites(text, code)
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "expected"),
+    [
+        # a remark or a count as a clause before the answer goes with its "but", "so ...:" or dash
+        (
+            "Honestly, I've answered this four times, but the 9:30 ferry is the only one with car spaces.",
+            "PAG006",
+            "The 9:30 ferry is the only one with car spaces.",
+        ),
+        (
+            "You've messaged us five times about this bill, so here it is again: the extra £6.50 is for calls.",
+            "PAG006",
+            "The extra £6.50 is for calls.",
+        ),
+        (
+            "We've been through this twice already - API keys can't be recovered.",
+            "PAG006",
+            "API keys can't be recovered.",
+        ),
+        (
+            "It's not rocket science, but you do need your PIN to activate the card.",
+            "PAG018",
+            "You do need your PIN to activate the card.",
+        ),
+        (
+            "I doubt you'll follow the technical side of it, but the payment was held by our fraud checks.",
+            "PAG013",
+            "The payment was held by our fraud checks.",
+        ),
+        (
+            "Not sure which part of my message wasn't clear - the jacket was final sale.",
+            "PAG004",
+            "The jacket was final sale.",
+        ),
+        (
+            "Look, my manager will say the same: the £35 fee stands because the account was overdrawn.",
+            "PAG014",
+            "The £35 fee stands because the account was overdrawn.",
+        ),
+        # as the last clause
+        (
+            "The transfer was stopped by your daily limit, and I'm surprised you missed the warning.",
+            "PAG018",
+            "The transfer was stopped by your daily limit.",
+        ),
+        (
+            "Deleted items stay in Trash for 30 days, which is common sense for any storage service.",
+            "PAG018",
+            "Deleted items stay in Trash for 30 days.",
+        ),
+        (
+            "Calendar sync runs every 15 minutes, for the umpteenth time.",
+            "PAG006",
+            "Calendar sync runs every 15 minutes.",
+        ),
+        (
+            "@tilly As stated in my last reply: the sale ended on Sunday 9 June.",
+            "PAG002",
+            "@tilly The sale ended on Sunday 9 June.",
+        ),
+        (
+            "@hamza Do I need to be any clearer? The fee applies under £15.",
+            "PAG004",
+            "@hamza The fee applies under £15.",
+        ),
+        (
+            "Hi Pete, not sure which part of my last message wasn't clear, so here it is step by step: open Settings.",
+            "PAG004",
+            "Hi Pete, here it is step by step: open Settings.",
+        ),
+        (
+            "In layman's terms, your flight was swapped to a smaller plane.",
+            "PAG013",
+            "In plain terms, your flight was swapped to a smaller plane.",
+        ),
+        (
+            "To put it in terms you'll understand: the importer keeps both.",
+            "PAG013",
+            "Put simply: the importer keeps both.",
+        ),
+        (
+            "Hi Mike, as anyone who's flown before knows, liquids over 100ml go in your hold bag.",
+            "PAG018",
+            "Hi Mike, liquids over 100ml go in your hold bag.",
+        ),
+        (
+            "- Verify files in the launcher (as any gamer should know)\n- Restart",
+            "PAG018",
+            "- Verify files in the launcher\n- Restart",
+        ),
+        (
+            "You can move sessions under Sessions, it's hardly difficult.",
+            "PAG018",
+            "You can move sessions under Sessions.",
+        ),
+        (
+            "I keep repeating this, but you don't need to pay anything now.",
+            "PAG006",
+            "You don't need to pay anything now.",
+        ),
+        # with no subject: "sorry you feel that way" is still a non-apology
+        (
+            "Hey there, sorry you feel this way. We can refund it.",
+            "PAG015",
+            "Hey there, sorry this has been so frustrating. We can refund it.",
+        ),
+    ],
+)
+def test_a_remark_before_or_after_the_answer_goes(text, code, expected):
+    assert expected in rewrites(text, code)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # a remark after an opener, not after a clause: "Honestly." would be left
+        ("Honestly, it's not rocket science.", "PAG018"),
+        # "so sorry this has been so frustrating" reads clumsy
+        ("I'm so sorry you feel that way. We can refund it.", "PAG015"),
+        # the next sentence leans on the one the count is in
+        ("This is the fourth email you've sent us about that estimate. It was recalculated on Monday.", "PAG006"),
+    ],
+)
+def test_no_rewrite_where_it_would_read_wrong(text, code):
+    assert advice_only(text, code)
 
 
 def test_a_reminder_without_its_comma_is_advice():
@@ -799,8 +988,6 @@ def test_a_count_goes_and_the_answer_stays(text, expected):
         "I've told you several times.",
         # the count names what was asked about, which the next sentence may call "it"
         "You've contacted us five times about this same refund. It left on Monday.",
-        # the count shares its sentence with what happened because of it
-        "You've called five times, so I've escalated it.",
         # the subject before the finding does not open the sentence
         "For larger amounts, I've said this over and over.",
         # the sentence goes on to say the answer has not changed
@@ -858,7 +1045,6 @@ def test_a_remark_on_how_easy_it_is_goes_before_the_answer(text, expected):
 @pytest.mark.parametrize(
     "text",
     [
-        "It's not rocket science, but you do need your PIN.",  # "But you do need your PIN."
         "It isn't hard to find, is it?",  # "Is it?"
         "It's not rocket science to change the setting, just open the app.",
         # the remark goes on to what it is about ("...to find"): not a clause that can go alone
@@ -983,7 +1169,8 @@ def test_a_no_that_ends_its_sentence_is_advice(text):
     ("text", "expected"),
     [
         ("Actually it's the blue button, not the green one.", "It's the blue button, not the green one."),
-        ("actually you ordered the 42, not the 43.", "You ordered the 42, not the 43."),
+        # (a chat's small letter stays: the removed word had none to hand on)
+        ("actually you ordered the 42, not the 43.", "you ordered the 42, not the 43."),
         ("Well actually the store is open.", "The store is open."),
     ],
 )
@@ -998,6 +1185,7 @@ def test_actually_goes_without_the_word_after_it(text, expected):
     ("text", "code", "expected"),
     [
         ("As mentioned, the sale finished on Sunday.", "PAG002", "To recap, the sale finished on Sunday."),
+        ("As mentioned, the sale finished on Sunday.", "PAG002", "The sale finished on Sunday."),
         (
             "@marta I've already explained that the pass is tied to the booking. Show it at the desk.",
             "PAG002",
@@ -1022,7 +1210,7 @@ def test_actually_goes_without_the_word_after_it(text, expected):
     ],
 )
 def test_a_pointer_preamble_or_remark_goes_and_the_answer_stays(text, code, expected):
-    assert rewrites(text, code) == [expected]
+    assert expected in rewrites(text, code)
 
 
 @pytest.mark.parametrize(

@@ -118,7 +118,12 @@ def is_sentence_start(text: str, offset: int) -> bool:
     index = offset - 1
     while index >= 0 and text[index] in " \t":
         index -= 1
+    if index >= 0 and text[index] == ")":  # a list item's number: "2) Tap Freeze"
+        return _LIST_NUMBER.search(text, max(0, index - 8), index + 1) is not None
     return index < 0 or text[index] in "\n\r.!?:;\"'(*-•"
+
+
+_LIST_NUMBER = Lazy(r"(?:^|\n)[ \t]*(?:\d{1,2}|[a-zA-Z])\)\Z")
 
 
 def match_case(replacement: str, matched: str) -> str:

@@ -212,6 +212,9 @@ class Grammar(_Strict):
     possessives: tuple[Word, ...] = ()  # "my", "your"
     article_dropped_after: tuple[Word, ...] = ()  # a wording's article goes after these ("its the" -> "its")
     coordinators: tuple[Word, ...] = ()  # words that join two verbs or phrases ("and", "or")
+    # words that join two clauses ("and", "but"): a parenthetical removed after one takes its
+    # opening comma with it ("and, to reiterate, evening" -> "and evening")
+    conjunctions: tuple[Word, ...] = ()
     state_prepositions: tuple[Word, ...] = ()  # "in" in "in provisioning": a state, not a step
     auxiliary_endings: tuple[Word, ...] = ()  # "'ve" in "we've": an auxiliary joined to the word before
     modal_endings: tuple[Word, ...] = ()  # "'ll" in "we'll": a modal joined to the word before

@@ -154,6 +154,27 @@ def opens_sentence(text: str, offset: int, *, after_greeting: bool = True) -> bo
     return bool(greeting) and greeting.end() > 0 and not before[greeting.end() :].strip()
 
 
+_CONJUNCTIONS = _Listed("conjunctions")
+_LAST_WORD = Lazy(r"(?<![\w'’])([A-Za-z]+)[ \t]*\Z")
+
+
+def after_conjunction(text: str, comma: int) -> bool:
+    """Whether the comma at `comma` follows a word that joins two clauses ("and,", "but,")."""
+    m = _LAST_WORD.search(text, max(0, comma - 12), comma)
+    return m is not None and m.group(1).lower() in _CONJUNCTIONS
+
+
+def keeps_its_comma(text: str, comma: int) -> bool:
+    """Whether the comma at `comma` closes a greeting ("Hi Martin,") or an opener that carries the
+    sentence's feeling ("Sadly,"), which keep their comma when a parenthetical after them goes
+    ("Hi Martin, per my last email, the claim" -> "Hi Martin, the claim", not "Hi Martin the")."""
+    before = text[_sentence_start(text, comma) : comma + 1]
+    greeting = _GREETING.match(before)
+    if greeting and greeting.end() > 0 and not before[greeting.end() :].strip():
+        return True
+    return _ATTITUDE.match(before.strip()) is not None
+
+
 def starts_independent_clause(text: str, offset: int) -> bool:
     """Whether a request ("please …") can stand at `offset`: the start of a sentence (after any
     @handles or greeting), or of a clause after a connective ("…, so", "and then") or after an

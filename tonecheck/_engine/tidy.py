@@ -12,10 +12,11 @@ import regex
 from .._anatomy import match_case
 from .._language import Language, indefinite_article, is_indefinite_article, language_data, words_regex
 from .._lazy import Lazy
-from .grammar import opens_sentence
+from .grammar import after_conjunction, keeps_its_comma, opens_sentence
 
 _AFTER_REMOVAL = Lazy(r"[ \t]*[,;:]?[ \t]*")
 _SPACES = Lazy(r"[ \t]*")
+_PARENTHESES = Lazy(r"[ \t]*\)")
 _FOLLOWING = Lazy(r"[ \t]*+(?P<p>[,.;:!?]|$)")
 _BLANK_LINES_AFTER = Lazy(r"(?:[ \t]*\r?\n)+")
 _LINE_BREAK_AFTER = Lazy(r"[ \t]*\r?\n")
@@ -42,6 +43,12 @@ def tidy(text: str, start: int, end: int, replacement: str, language: Language |
     a replacement does not double a determiner ("the the", "a a") and agrees with "a"/"an"."""
     if replacement:
         return _tidy_replacement(text, start, end, replacement, (language or language_data()).derived(_Articles))
+    inside = _PARENTHESES.match(text, end)
+    if inside is not None and _blanks_before(text, start) > 0 and text[_blanks_before(text, start) - 1] == "(":
+        # all that was in parentheses goes, and them with it: "Your card (as I mentioned) was
+        # posted" -> "Your card was posted"
+        opening = _blanks_before(text, start) - 1
+        return _blanks_before(text, opening), inside.end(), ""
     following = _FOLLOWING.match(text, end)
     if following is not None:
         # where the clause ends after the removal: at the punctuation that follows, or the text's end
@@ -53,6 +60,8 @@ def tidy(text: str, start: int, end: int, replacement: str, language: Language |
         comma = _blanks_before(text, start)
         if comma > 0 and text[comma - 1] == ",":
             if following.group("p") == ",":
+                if keeps_its_comma(text, comma - 1):  # "Hi Martin, per my last email, the" -> "Hi Martin, the"
+                    return start, _SPACES.match(text, following.end()).end(), ""
                 return comma - 1, following.end(), ""
             if following.group("p") in (".", ";", ":", "!", "?") or at_end:
                 return comma - 1, clause_end, ""
@@ -62,11 +71,24 @@ def tidy(text: str, start: int, end: int, replacement: str, language: Language |
         if separator is not None and (following.group("p") in (".", "!", "?") or at_end):
             return _blanks_before(text, separator.start()), clause_end, ""
     end += _AFTER_REMOVAL.match(text, end).end() - end
+    comma = _blanks_before(text, start)
+    if (
+        comma > 0
+        and text[comma - 1] == ","
+        and text[start:end].rstrip(" \t").endswith(",")
+        and after_conjunction(text, comma - 1)
+    ):
+        # a parenthetical after a conjunction that took its closing comma with it: its opening
+        # comma goes too ("on weekdays and, to reiterate, evening classes" -> "... and evening
+        # classes"); after other words it stays ("Again, for the last time, the" -> "Again, the")
+        return comma - 1, _blanks_before(text, end) if end < len(text) else end, ""
     if opens_sentence(text, start, after_greeting=False):
         if end < len(text) and text[end] in ".!?":  # the whole sentence went: take its full stop too
             end += 1
             end = _SPACES.match(text, end).end()
-        if end < len(text) and text[end].islower() and not _OWN_CAPITALS.match(text, end):
+        # the capital is handed on only where the removed words had one: "(per my last email, it
+        # covers …)" and a chat's lower-case "like i said, the refund …" keep their small letter
+        if text[start].isupper() and end < len(text) and text[end].islower() and not _OWN_CAPITALS.match(text, end):
             return start, end + 1, text[end].upper()
         if end >= len(text) or text[end] in "\r\n":  # nothing left on the line: drop the gap before
             start = _blanks_before(text, start)
