@@ -1139,6 +1139,17 @@ def test_actually_goes_without_the_word_after_it(text, expected):
             "PAG006",
             "You don't need to pay anything now.",
         ),
+        (
+            "Since this is the third time you've asked, here it is again: the add-on costs £2 a day.",
+            "PAG006",
+            "The add-on costs £2 a day.",
+        ),
+        (
+            "My manager would only tell you the same, but good news: your claim was approved.",
+            "PAG014",
+            "Good news: your claim was approved.",
+        ),
+        ("I've kept this simple, as the tax rules would go right over your head.", "PAG013", "I've kept this simple."),
         # with no subject: "sorry you feel that way" is still a non-apology
         (
             "Hey there, sorry you feel this way. We can refund it.",
@@ -1189,6 +1200,8 @@ def test_a_pointer_preamble_or_remark_goes_and_the_answer_stays(text, code, expe
         ("My manager will tell you the same thing.", "PAG014"),
         # a remark after an opener, not after a clause: "Honestly." would be left
         ("Honestly, it's not rocket science.", "PAG018"),
+        # what follows the "but" points back at the manager: "pass it to her" would lose her
+        ("My supervisor would say exactly the same, but I'm happy to pass it to her.", "PAG014"),
         # "so sorry this has been so frustrating" reads clumsy
         ("I'm so sorry you feel that way. We can refund it.", "PAG015"),
         # the next sentence leans on the one the count is in
