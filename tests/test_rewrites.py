@@ -1172,6 +1172,7 @@ def test_actually_goes_without_the_word_after_it(text, expected):
             "PAG006",
             "The payment was held, but it was released the same day.",
         ),
+        ("The PUK, for the umpteenth time, is the code on the card.", "PAG006", "The PUK is the code on the card."),
         # all that was in parentheses goes, and them with it
         ("Your card (as I mentioned already) was posted on Tuesday.", "PAG002", "Your card was posted on Tuesday."),
         # a removal hands on a capital only where the removed words had one
@@ -1200,6 +1201,8 @@ def test_a_pointer_preamble_or_remark_goes_and_the_answer_stays(text, code, expe
         ("My manager will tell you the same thing.", "PAG014"),
         # a remark after an opener, not after a clause: "Honestly." would be left
         ("Honestly, it's not rocket science.", "PAG018"),
+        # "and hopefully invoices are made ..." would be left
+        ("Once more, and hopefully for the final time: invoices are made on the 1st.", "PAG006"),
         # what follows the "but" points back at the manager: "pass it to her" would lose her
         ("My supervisor would say exactly the same, but I'm happy to pass it to her.", "PAG014"),
         # "so sorry this has been so frustrating" reads clumsy

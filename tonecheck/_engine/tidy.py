@@ -76,11 +76,13 @@ def tidy(text: str, start: int, end: int, replacement: str, language: Language |
         comma > 0
         and text[comma - 1] == ","
         and text[start:end].rstrip(" \t").endswith(",")
-        and after_conjunction(text, comma - 1)
+        and (after_conjunction(text, comma - 1) or _after_a_phrase(text, comma - 1))
+        and not keeps_its_comma(text, comma - 1)
     ):
-        # a parenthetical after a conjunction that took its closing comma with it: its opening
-        # comma goes too ("on weekdays and, to reiterate, evening classes" -> "... and evening
-        # classes"); after other words it stays ("Again, for the last time, the" -> "Again, the")
+        # a parenthetical that took its closing comma with it: its opening comma goes too ("on
+        # weekdays and, to reiterate, evening classes" -> "... and evening classes", "The PUK,
+        # for the umpteenth time, is" -> "The PUK is"); after a greeting, an opener of feeling or
+        # one opening word it stays ("Again, for the last time, the" -> "Again, the")
         return comma - 1, _blanks_before(text, end) if end < len(text) else end, ""
     if opens_sentence(text, start, after_greeting=False):
         if end < len(text) and text[end] in ".!?":  # the whole sentence went: take its full stop too
@@ -98,6 +100,16 @@ def tidy(text: str, start: int, end: int, replacement: str, language: Language |
     if end >= len(text) or text[end] in ".,;:!?\r\n":
         start = _blanks_before(text, start)  # "click it simply." -> "click it."
     return start, end, ""
+
+
+_SENTENCE_OPENING = Lazy(r"(?:^|[.!?:;]\s+|\n)[ \t]*([^.!?:;\n]*)\Z")
+
+
+def _after_a_phrase(text: str, comma: int) -> bool:
+    """Whether the words from the start of the sentence to the comma at `comma` are more than one
+    word ("The PUK,"), not an opening word standing alone ("Again,", "Look,")."""
+    m = _SENTENCE_OPENING.search(text, max(0, comma - 200), comma)
+    return m is not None and len(m.group(1).split()) > 1
 
 
 def _blanks_before(text: str, at: int) -> int:
