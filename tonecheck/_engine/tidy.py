@@ -43,47 +43,46 @@ def tidy(text: str, start: int, end: int, replacement: str, language: Language |
     a replacement does not double a determiner ("the the", "a a") and agrees with "a"/"an"."""
     if replacement:
         return _tidy_replacement(text, start, end, replacement, (language or language_data()).derived(_Articles))
-    inside = _PARENTHESES.match(text, end)
-    if inside is not None and _blanks_before(text, start) > 0 and text[_blanks_before(text, start) - 1] == "(":
+    # what stands right before the removal, blanks aside (read backwards over blanks only, so the
+    # work is local): "(", or the comma of a parenthetical, which must be on the same line
+    before = _blanks_before(text, start)
+    inside = _PARENTHESES.match(text, end) if before > 0 and text[before - 1] == "(" else None
+    if inside is not None:
         # all that was in parentheses goes, and them with it: "Your card (as I mentioned) was
         # posted" -> "Your card was posted"
-        opening = _blanks_before(text, start) - 1
-        return _blanks_before(text, opening), inside.end(), ""
+        return _blanks_before(text, before - 1), inside.end(), ""
+    comma = before - 1 if before > 0 and text[before - 1] == "," else None
     following = _FOLLOWING.match(text, end)
     if following is not None:
         # where the clause ends after the removal: at the punctuation that follows, or the text's end
         clause_end = following.start("p") if following.group("p") else following.end()
         at_end = following.end() == len(text)
         # a parenthetical between commas: ", as I said," -> "" and "the jar, as I said." -> "the
-        # jar." (the comma must be on the same line: read backwards over blanks only, so the work
-        # is local)
-        comma = _blanks_before(text, start)
-        if comma > 0 and text[comma - 1] == ",":
+        # jar."
+        if comma is not None:
             if following.group("p") == ",":
-                if keeps_its_comma(text, comma - 1):  # "Hi Martin, per my last email, the" -> "Hi Martin, the"
+                if keeps_its_comma(text, comma):  # "Hi Martin, per my last email, the" -> "Hi Martin, the"
                     return start, _SPACES.match(text, following.end()).end(), ""
-                return comma - 1, following.end(), ""
+                return comma, following.end(), ""
             if following.group("p") in (".", ";", ":", "!", "?") or at_end:
-                return comma - 1, clause_end, ""
+                return comma, clause_end, ""
         # a last clause after a semicolon or a dash: "Hold it for five seconds; it's not hard." ->
         # "Hold it for five seconds."
         separator = _SEPARATOR_BEFORE.search(text, max(0, start - 6), start)
         if separator is not None and (following.group("p") in (".", "!", "?") or at_end):
             return _blanks_before(text, separator.start()), clause_end, ""
     end += _AFTER_REMOVAL.match(text, end).end() - end
-    comma = _blanks_before(text, start)
     if (
-        comma > 0
-        and text[comma - 1] == ","
+        comma is not None
         and text[start:end].rstrip(" \t").endswith(",")
-        and (after_conjunction(text, comma - 1) or _after_a_phrase(text, comma - 1))
-        and not keeps_its_comma(text, comma - 1)
+        and (after_conjunction(text, comma) or _after_a_phrase(text, comma))
+        and not keeps_its_comma(text, comma)
     ):
         # a parenthetical that took its closing comma with it: its opening comma goes too ("on
         # weekdays and, to reiterate, evening classes" -> "... and evening classes", "The PUK,
         # for the umpteenth time, is" -> "The PUK is"); after a greeting, an opener of feeling or
         # one opening word it stays ("Again, for the last time, the" -> "Again, the")
-        return comma - 1, _blanks_before(text, end) if end < len(text) else end, ""
+        return comma, _blanks_before(text, end) if end < len(text) else end, ""
     if opens_sentence(text, start, after_greeting=False):
         if end < len(text) and text[end] in ".!?":  # the whole sentence went: take its full stop too
             end += 1
@@ -93,12 +92,12 @@ def tidy(text: str, start: int, end: int, replacement: str, language: Language |
         if text[start].isupper() and end < len(text) and text[end].islower() and not _OWN_CAPITALS.match(text, end):
             return start, end + 1, text[end].upper()
         if end >= len(text) or text[end] in "\r\n":  # nothing left on the line: drop the gap before
-            start = _blanks_before(text, start)
+            start = before
             if start == 0 or text[start - 1] in "\r\n":  # the whole line went: its line break too
                 return _whole_lines(text, start, end)
         return start, end, ""
     if end >= len(text) or text[end] in ".,;:!?\r\n":
-        start = _blanks_before(text, start)  # "click it simply." -> "click it."
+        start = before  # "click it simply." -> "click it."
     return start, end, ""
 
 
