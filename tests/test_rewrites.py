@@ -1059,6 +1059,41 @@ def test_actually_goes_without_the_word_after_it(text, expected):
             "API keys can't be recovered.",
         ),
         (
+            "Your refund was declined after 4 Aug. Our decision is final.",
+            "PAG014",
+            "Your refund was declined after 4 Aug.",
+        ),
+        (
+            "Escalating this won't change anything - the late fee applies after 12:00.",
+            "PAG014",
+            "The late fee applies after 12:00.",
+        ),
+        (
+            "I apologise that you think the fee is unfair. The tank was a quarter full.",
+            "PAG015",
+            "The tank was a quarter full.",
+        ),
+        (
+            "Surely you noticed that the new calendar came with your bill.",
+            "PAG018",
+            "The new calendar came with your bill.",
+        ),
+        (
+            "All you had to do was enter the code we texted you.",
+            "PAG018",
+            "All you need to do is enter the code we texted you.",
+        ),
+        (
+            "I feel like I'm repeating myself, but the refund goes back to your card.",
+            "PAG006",
+            "The refund goes back to your card.",
+        ),
+        (
+            "Bins are collected on Thursdays (for the fourth time now), with recycling fortnightly.",
+            "PAG006",
+            "Bins are collected on Thursdays, with recycling fortnightly.",
+        ),
+        (
             "It's not rocket science, but you do need your PIN to activate the card.",
             "PAG018",
             "You do need your PIN to activate the card.",
@@ -1209,6 +1244,12 @@ def test_a_pointer_preamble_or_remark_goes_and_the_answer_stays(text, code, expe
         ("I'm so sorry you feel that way. We can refund it.", "PAG015"),
         # the next sentence leans on the one the count is in
         ("This is the fourth email you've sent us about that estimate. It was recalculated on Monday.", "PAG006"),
+        # blame put on the customer's side is advice: its removals were judged good on only about
+        # 2 in 3 held-apart replies
+        ("It works fine on our end. Could you restart the router?", "PAG012"),
+        ("Our system is working correctly, so please check your settings.", "PAG012"),
+        # "that" is a determiner: "Tab when you set up the card." would be left
+        ("Surely you noticed that tab when you set up the card.", "PAG018"),
     ],
 )
 def test_a_rewrite_that_would_not_read_right_here_is_advice(text, code):
