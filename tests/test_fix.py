@@ -513,7 +513,7 @@ def test_case_is_kept_at_sentence_start():
 
 
 def test_display_only_suggestions_are_never_applied():
-    text = "Please read the FAQ before contacting us. Our decision is final."
+    text = "Please read the FAQ before contacting us. It works fine on our end."
     report = tonecheck.check(text, config=ALL_RULES)
     assert report.findings
     assert all(s.applicability is Applicability.display_only for f in report.findings for s in f.suggestions)
