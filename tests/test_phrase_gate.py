@@ -5,11 +5,12 @@ words; and it must turn away most ordinary replies, or it only costs time."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import tonecheck
@@ -17,7 +18,7 @@ from tonecheck._config import Config
 from tonecheck._engine.linter import Engine, _break_punctuation_runs, get_engine
 from tonecheck._engine.phrase_gate import Form, PhraseGate, _presence
 from tonecheck._ruleset.schema import DetectorRule, LexiconRule
-from tonecheck._text import _lower
+from tonecheck._text import _lower, word_runs
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -170,6 +171,55 @@ def test_a_pair_of_the_phrase_is_looked_for_next_to_each_other() -> None:
     assert gate.may_match("we can't" + " really" * 12 + " help")
     assert gate.may_match("we can't" + " really" * 12 + " hope to help")
     assert not gate.may_match("we can't" + " really" * 3 + " hope to help")
+
+
+_SKIP_WORDS = ["really", "just", "even"]
+_PAIR_PHRASES = [
+    ("can", "not", "help"),
+    ("we", "have", "told"),
+    ("sorry", "are"),
+    ("sent", "it", "twice"),
+    ("just", "so", "you"),
+]
+
+
+def _pieces_forms(norm: str) -> frozenset[Form]:
+    """_forms, with pieces found inside skippable words ("re" starts "really", "ve" is inside
+    "even") and one that is not ("it'")."""
+    pieces = {"have": (("'ve", "we've"), ("ve", "weve")), "are": (("re", "we're"),), "it": (("it'", "it's"),)}
+    extra = frozenset(Form(p, inside_words=True, within=w) for p, w in pieces.get(norm, ()))
+    return _forms(norm) | extra
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from([*_SKIP_WORDS, "can't", "cannot", "we've", "weve", "we're", "it's", "truly", "so", "sorry"]),
+            st.sampled_from([" ", ",", ", ", "\n", "  ", "-", "'"]),
+            st.sampled_from([w for phrase in _PAIR_PHRASES for w in phrase]),
+            st.text(alphabet="aejlnrstuv' ,", max_size=5),
+        ),
+        max_size=30,
+    ).map("".join)
+)
+@example("sorry really")  # "re" of "we're" starts "really"
+@example("even't help")  # "n't" ends a run that is a skippable word
+@example("it'  just,twice")
+@example("just so you know")  # a word of the pair that is a skippable word
+@example("we can't really, just help")  # skippable words between the words of a pair
+def test_a_pair_is_found_with_the_short_pattern_only_where_it_may_be(text: str) -> None:
+    """A reply without skippable words is searched with a pair's short pattern (only whitespace
+    and commas between its words), which compiles ten times faster; the answer is always the
+    one the whole pattern gives."""
+    gate = PhraseGate(_PAIR_PHRASES, _pieces_forms, skippable=_SKIP_WORDS)
+    item = "(?:\\s|,|" + "|".join(rf"{word[0]}(?<!\w.){word[1:]}(?!\w)" for word in _SKIP_WORDS) + ")"
+    for pair, (first, second) in enumerate(gate._pair_texts):
+        whole = re.compile(f"{first}(?:{item}{{0,8}}{second}|{item}{{9}})").search(text) is not None
+        assert gate._has_a_pair((pair,), text, {}, word_runs(text)) == whole, (first, second, text)
+    skipped = any(word in word_runs(text) for word in _SKIP_WORDS)
+    assert bool(gate._pair_patterns) == skipped or not gate._pair_texts
+    assert not gate._short_patterns or not skipped
 
 
 def _forms(norm: str) -> frozenset[Form]:
