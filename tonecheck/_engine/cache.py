@@ -5,7 +5,8 @@ never an error: the engine just builds from the files.
 
 Location: $TONECHECK_CACHE_DIR, else $XDG_CACHE_HOME/tonecheck, else ~/.cache/tonecheck.
 Set TONECHECK_NO_CACHE=1 to turn it off. It keeps the KEEP most recently used entries;
-`tonecheck clean` removes them all.
+`tonecheck clean` removes them all. One entry holds the compiled `regex` patterns of all
+configurations (`tonecheck/_lazy.py`); every process reads it, so it stays among the recent.
 """
 
 from __future__ import annotations
@@ -39,10 +40,12 @@ def location() -> Path:
 
 
 def key(files: Iterable[Path], *parts: str) -> str:
+    """The entry's name for these rule files and parts (the caller's: the versions of what shapes
+    the entry, e.g. spaCy's, and the configuration)."""
     from .._version import __version__
 
     digest = hashlib.sha256()
-    for part in (str(_FORMAT), __version__, _spacy_version(), sys.version, *parts):
+    for part in (str(_FORMAT), __version__, sys.version, *parts):
         digest.update(part.encode() + b"\0")
     # the package's own code shapes what is cached (schemas, phrase compilation): part of the key
     package_code = sorted(Path(__file__).resolve().parent.parent.rglob("*.py"))
@@ -50,19 +53,6 @@ def key(files: Iterable[Path], *parts: str) -> str:
         digest.update(str(path).encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()[:32]
-
-
-def _spacy_version() -> str:
-    """spaCy's version from its installed metadata: importing spaCy only for it would cost what the
-    cache saves (the pipeline itself is built on first use)."""
-    import importlib.metadata
-
-    try:
-        return importlib.metadata.version("spacy")
-    except importlib.metadata.PackageNotFoundError:  # spaCy from a source tree: ask it
-        from .nlp import import_spacy
-
-        return str(import_spacy().about.__version__)
 
 
 def file(name: str) -> Path | None:
@@ -134,14 +124,14 @@ def _prune(directory: Path) -> None:
 
 def clear() -> tuple[Path, int, int]:
     """Remove every cache entry (`tonecheck clean`): (the folder, files removed, bytes freed).
-    Only tonecheck's own files are removed (its entries and their temporary files), and the
+    Only tonecheck's own files are removed (its entries, their temporary files and locks), and the
     folder itself when nothing else is left in it."""
     directory = location()
     removed = freed = 0
     if not directory.is_dir():
         return directory, 0, 0
     for path in directory.iterdir():
-        if path.suffix == ".pickle" or (path.name.startswith(".tonecheck-") and path.suffix == ".tmp"):
+        if path.suffix == ".pickle" or (path.name.startswith(".tonecheck-") and path.suffix in (".tmp", ".lock")):
             try:
                 size = path.stat().st_size
                 path.unlink()

@@ -30,7 +30,7 @@ from .._detectors.closing import closing_element_names
 from .._exceptions import ConfigError, InputError, RuleError
 from .._langid import detect, first_look_runs
 from .._language import DEFAULT_LANGUAGE, Language, is_language_code, language_data, packs
-from .._lazy import Lazy
+from .._lazy import Lazy, compile_pattern
 from .._ruleset import matcher_keys
 from .._ruleset.load import RuleSet, builtin_rules_dir, load_rules, rule_files
 from .._ruleset.phrase_language import to_regex
@@ -61,7 +61,7 @@ from .._types import NOT_CHECKED, Channel, Finding, Mode, Report, Severity, Sugg
 from .context import Around, compile_cue_set
 from .limits import record_timeout, regex_timeout
 from .literals import Gates, gate
-from .nlp import _lexeme_attributes, _load_pipeline
+from .nlp import _lexeme_attributes, _load_pipeline, spacy_version
 from .phrase_cache import _pack_phrases, _unpack_phrases
 from .phrase_gate import PhraseGate, surface_forms
 from .suggest import _suggestions
@@ -193,7 +193,9 @@ class Engine:
         try:
             # the language's words shape anatomy and detectors, not the cached data: but a pack
             # of a language may depend on them, so an edited language file is a new key too
-            cache_key = _cache.key(files, config.cache_key(), code, self.language.data.model_dump_json())
+            cache_key = _cache.key(
+                files, spacy_version(), config.cache_key(), code, self.language.data.model_dump_json()
+            )
         except OSError as exc:
             raise RuleError(f"cannot read rule files: {exc}") from None
         cached = _cache.load(cache_key)
@@ -502,7 +504,7 @@ class Engine:
     def rewrite_pattern(self, code: str, index: int) -> regex.Pattern[str]:
         key = (code, index)
         if key not in self._rewrites:
-            self._rewrites[key] = regex.compile(self.matching_rules[code].rewrites[index].pattern, regex.IGNORECASE)
+            self._rewrites[key] = compile_pattern(self.matching_rules[code].rewrites[index].pattern, regex.IGNORECASE)
         return self._rewrites[key]
 
     def rewrite_match(self, code: str, index: int, text: str, pos: int, endpos: int) -> regex.Match[str] | None:

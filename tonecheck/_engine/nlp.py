@@ -13,6 +13,17 @@ from .._ruleset.schema import Rule, TokenPatternRule
 from .._text import MAX_CHARS
 
 
+def spacy_version() -> str:
+    """spaCy's version from its installed metadata: importing spaCy only for it would cost what the
+    cache saves (the pipeline itself is built on first use)."""
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version("spacy")
+    except importlib.metadata.PackageNotFoundError:  # spaCy from a source tree: ask it
+        return str(import_spacy().about.__version__)
+
+
 def import_spacy() -> types.ModuleType:
     """`import spacy`, without importing its command line on the way.
 
