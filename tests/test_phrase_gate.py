@@ -195,7 +195,9 @@ def _pieces_forms(norm: str) -> frozenset[Form]:
 @given(
     st.lists(
         st.one_of(
-            st.sampled_from([*_SKIP_WORDS, "can't", "cannot", "we've", "weve", "we're", "it's", "truly", "so", "sorry"]),
+            st.sampled_from(
+                [*_SKIP_WORDS, "can't", "cannot", "we've", "weve", "we're", "it's", "truly", "so", "sorry"]
+            ),
             st.sampled_from([" ", ",", ", ", "\n", "  ", "-", "'"]),
             st.sampled_from([w for phrase in _PAIR_PHRASES for w in phrase]),
             st.text(alphabet="aejlnrstuv' ,", max_size=5),
