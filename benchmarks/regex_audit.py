@@ -156,7 +156,8 @@ def _from_object(where: str, obj: object) -> Iterator[Pattern]:
 def _module_patterns() -> Iterator[Pattern]:
     package = Path(tonecheck.__file__).parent
     for info in pkgutil.walk_packages([str(package)], prefix="tonecheck."):
-        if info.name.endswith("__main__"):
+        # (_lazy's caches hold patterns compiled from elsewhere, each found where it is defined)
+        if info.name.endswith("__main__") or info.name == "tonecheck._lazy":
             continue
         module = importlib.import_module(info.name)
         for name, value in vars(module).items():
