@@ -59,9 +59,13 @@ def _run(tmp_path: Path, code: str, *args: str, env: dict[str, str] | None = Non
     return done.stdout.strip()
 
 
-def _entry(tmp_path: Path) -> dict[tuple[str, int], bytes]:
+def _entry_path(tmp_path: Path) -> Path:
     (path,) = (tmp_path / "cache").glob("regex-patterns-*.pickle")
-    stored = pickle.loads(path.read_bytes())
+    return path
+
+
+def _entry(tmp_path: Path) -> dict[tuple[str, int], bytes]:
+    stored = pickle.loads(_entry_path(tmp_path).read_bytes())
     assert isinstance(stored, dict)
     return stored
 
@@ -81,9 +85,8 @@ def test_the_workers_of_a_pool_add_what_they_compiled(tmp_path: Path) -> None:
 
 def test_a_damaged_entry_is_compiled_again(tmp_path: Path) -> None:
     assert _run(tmp_path, _COMPILE, "compile", SOURCE) == "we can't refund"
-    (path,) = (tmp_path / "cache").glob("regex-patterns-*.pickle")
-    stored = pickle.loads(path.read_bytes())
-    path.write_bytes(pickle.dumps(dict.fromkeys(stored, b"not a pattern")))
+    path = _entry_path(tmp_path)
+    path.write_bytes(pickle.dumps(dict.fromkeys(_entry(tmp_path), b"not a pattern")))
     assert _run(tmp_path, _COMPILE, "compile", SOURCE) == "we can't refund"
     path.write_bytes(b"\x80 not a pickle")
     assert _run(tmp_path, _COMPILE, "compile", SOURCE) == "we can't refund"

@@ -95,11 +95,11 @@ def flush() -> None:
             return
         new = {key: pickle.dumps(pattern, protocol=pickle.HIGHEST_PROTOCOL) for key, pattern in _compiled.items()}
         _compiled.clear()
-    path = cache.file(_entry_name())
-    if path is None:
+    lock = cache.file(LOCK_NAME)
+    if lock is None:  # the cache is off
         return
     try:
-        with _locked(path.parent / LOCK_NAME):
+        with _locked(lock):
             stored = _read_store()
             if len(stored) + len(new) > _STORE_LIMIT:
                 stored = {}
