@@ -57,9 +57,20 @@ def _gated(engine: Engine, match_id: int) -> bool:
     return key.role != "exceptions" or isinstance(engine.matched[key.target], DetectorRule)
 
 
-def _gate(engine: Engine) -> PhraseGate:
-    assert engine.phrase_gate is not None, "the blank English pipeline has a gate"
-    return engine.phrase_gate
+class _Gates:
+    """An engine's phrase gates read together: that of the phrases it may report, and that of the
+    sources it matches for a narrowing rule alone (see Engine._may_match)."""
+
+    def __init__(self, engine: Engine) -> None:
+        assert engine.phrase_gate is not None, "the blank English pipeline has a gate"
+        self.gates: list[PhraseGate] = [g for g in (engine.phrase_gate, engine.narrowed_gate) if g is not None]
+
+    def may_match(self, lowered: str, runs: list[str] | None = None) -> bool:
+        return any(gate.may_match(lowered, runs) for gate in self.gates)
+
+
+def _gate(engine: Engine) -> _Gates:
+    return _Gates(engine)
 
 
 def test_every_phrase_passes_the_gate(engines: list[Engine]) -> None:
@@ -357,7 +368,7 @@ def test_only_the_blocks_that_may_match_are_tokenized() -> None:
     engine = get_engine()
     quiet = "Thanks for your patience, the parcel left our warehouse today.\n\n" * 60
     text = quiet + "As I said in my last email, it is on its way.\n\n" + quiet
-    blocks = engine._blocks_to_match(text.lower(), _gate(engine))
+    blocks = engine._blocks_to_match(text.lower(), _gate(engine).may_match)
     assert len(blocks) == 1 and text[blocks[0][0] : blocks[0][1]].startswith("As I said")
     assert [f.code for f in tonecheck.check(text).findings] == ["PAG002"]
 

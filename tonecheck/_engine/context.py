@@ -30,7 +30,9 @@ from __future__ import annotations
 
 import bisect
 import functools
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from .._anatomy import Sentence, sentences
 from .._detectors.base import Scan
@@ -39,6 +41,7 @@ from .._lazy import Lazy
 from .._ruleset.load import CueSet, RuleSet
 from .._ruleset.phrase_language import to_regex
 from .._text import _normalise_context, _normalise_words
+from .literals import gate
 
 _SPAN = 8  # sentences: how far "following" and "reply" reach
 _CHARS = 600  # characters: how far any window reaches from the match, and how long a sentence in it may be
@@ -54,9 +57,35 @@ class _Boundary:
         self.pattern = Lazy(r"[;:\u2013\u2014]|\s-+\s|\b" + words + r"\b")
 
 
-def compile_cue_set(ruleset: RuleSet, cue_set: CueSet, language: Language) -> Lazy:
+class Cue:
+    """A cue pattern, searched in windows (lower-cased: no case folding is needed) after a test
+    of its literal gate (see literals.py): most windows hold none of the words a cue needs, and
+    a substring test of each is several times faster than the search."""
+
+    __slots__ = ("_gate", "pattern")
+
+    def __init__(self, source: str) -> None:
+        self.pattern = Lazy(source)
+        self._gate = gate(source)
+
+    @property
+    def source(self) -> str:
+        return self.pattern.source
+
+    def found_in(self, window: str) -> bool:
+        if self._gate is not None and not self._gate.may_match(window, window):
+            return False
+        return self.pattern.search(window) is not None
+
+
+def compile_cue_set(ruleset: RuleSet, cue_set: CueSet, language: Language) -> Cue:
     """One pattern for a cue set: its phrases as whole words (any run of spaces between words)
     or any of its regular expressions."""
+    return Cue("|".join(cue_set_parts(ruleset, cue_set, language)))
+
+
+def cue_set_parts(ruleset: RuleSet, cue_set: CueSet, language: Language) -> list[str]:
+    """A cue set's patterns: one for its phrases, one per regular expression."""
     parts = []
     if cue_set.phrases:
         words = "|".join(
@@ -69,7 +98,7 @@ def compile_cue_set(ruleset: RuleSet, cue_set: CueSet, language: Language) -> La
         parts.append(rf"(?<![\w'])(?:{words})(?![\w']){turned}")
     parts.extend(f"(?:{source})" for source in cue_set.regex)
     # windows are lower-cased, so no case folding is needed
-    return Lazy("|".join(parts))
+    return parts
 
 
 def _own_sentences(scan: Scan) -> tuple[list[Sentence], list[int]]:
@@ -80,10 +109,127 @@ def _own_sentences(scan: Scan) -> tuple[list[Sentence], list[int]]:
     return cached
 
 
+def _normalised_sentence(scan: Scan, found: list[Sentence], index: int) -> str:
+    """Sentence `index` (cut to _CHARS), normalised once per reply."""
+    cache: dict[int, str] = scan.cache.setdefault("context-sentence", {})
+    piece = cache.get(index)
+    if piece is None:
+        s = found[index]
+        piece = cache[index] = _normalise_context(scan.scan[s.start : min(s.end, s.start + _CHARS)], scan.language)
+    return piece
+
+
+def _found(scan: Scan, cue: Cue, window: str) -> bool:
+    """Whether the cue is in the window, remembered per reply: the matches of one sentence share
+    windows, and a long text that repeats itself repeats them."""
+    memo: dict[tuple[int, str], bool] = scan.cache.setdefault("context-found", {})
+    key = (id(cue), window)
+    found = memo.get(key)
+    if found is None:
+        if len(memo) > 4096:
+            memo.clear()
+        found = memo[key] = cue.found_in(window)
+    return found
+
+
+NEIGHBOURS = frozenset({"previous", "next", "following", "reply", "others"})
+
+
+def neighbours(name: str, at: int, count: int) -> Sequence[int]:
+    """The sentences of window `name` (one of NEIGHBOURS) around sentence `at` of `count`."""
+    if name == "previous":
+        return range(max(0, at - 1), at)
+    if name == "next":
+        return range(at + 1, min(at + 2, count))
+    if name == "following":
+        return range(at + 1, min(at + 1 + _SPAN, count))
+    if name == "reply":
+        return range(max(0, at - _SPAN), min(at + 1 + _SPAN, count))
+    if name == "others":
+        return [*range(max(0, at - _SPAN), at), *range(at + 1, min(at + 1 + _SPAN, count))]
+    raise ValueError(f"not a window of neighbouring sentences: {name!r}")
+
+
+# What may make a pattern's match depend on the text around it: anchors, word boundaries and
+# lookaround. A pattern without them that matches a sentence matches any window holding it.
+_LOOKS_AROUND = re.compile(r"[\^$]|\\[bBAZzGmM]|\(\?[=!<]")
+
+
+def matches_within(pattern: Cue) -> bool:
+    """Whether the pattern, found in a sentence, is found in every window that holds the
+    sentence (read from its source, erring towards no)."""
+    return _LOOKS_AROUND.search(pattern.source) is None
+
+
+class SentenceVeto(NamedTuple):
+    """A veto that reads only neighbouring sentences: `pattern` (see matches_within) in one of
+    the `windows` (names in NEIGHBOURS), sentences holding one of the `ignore` patterns left out.
+    (Those are the ignored cue sets' patterns one by one: a sentence is tested against each, and
+    one alternation of anchored and unanchored patterns was twice as slow as the parts.)"""
+
+    pattern: Cue
+    windows: tuple[str, ...]
+    ignore: tuple[Cue, ...]
+
+
+def vetoed_everywhere(scan: Scan, vetoes: Sequence[SentenceVeto]) -> bool:
+    """Whether one of the vetoes holds for a match in any sentence of the reply: then a rule
+    they belong to reports nothing here, whatever matches. Told sentence by sentence (a piece
+    found in one sentence is found in a window joining it with others), for each sentence a
+    match can be read as in (the one whose start is the last before it: see Around)."""
+    found, starts = _own_sentences(scan)
+    if not found or not vetoes:
+        return False
+    count = len(found)
+    pending = sorted({max(0, bisect.bisect_right(starts, start) - 1) for start in (0, *starts)})
+    for veto in vetoes:
+        held = _HeldIn(scan, found, veto)
+        if "others" in veto.windows and count <= _SPAN + 1:
+            # each sentence is in every other's "others" window: two that hold the veto are enough
+            holding = (index for index in range(count) if held.kept(index))
+            if next(holding, None) is not None and next(holding, None) is not None:
+                return True
+        pending = [
+            at
+            for at in pending
+            if not any(
+                held.kept(index) if name != "reply" else held.anywhere(index)
+                for name in veto.windows
+                for index in neighbours(name, at, count)
+            )
+        ]
+        if not pending:
+            return True
+    return False
+
+
+class _HeldIn:
+    """Which sentences hold a veto's pattern, each looked at once, on first use."""
+
+    def __init__(self, scan: Scan, found: list[Sentence], veto: SentenceVeto) -> None:
+        self._scan = scan
+        self._found = found
+        self._veto = veto
+        self._anywhere: dict[int, bool] = {}
+        self._kept: dict[int, bool] = {}
+
+    def anywhere(self, index: int) -> bool:
+        """The pattern is in sentence `index` (the "reply" window keeps every sentence)."""
+        if index not in self._anywhere:
+            piece = _normalised_sentence(self._scan, self._found, index)
+            self._anywhere[index] = self._veto.pattern.found_in(piece)
+        return self._anywhere[index]
+
+    def kept(self, index: int) -> bool:
+        """The pattern is in sentence `index` and no ignored cue is (as Around.window reads them)."""
+        if index not in self._kept:
+            piece = _normalised_sentence(self._scan, self._found, index)
+            self._kept[index] = self.anywhere(index) and not any(cue.found_in(piece) for cue in self._veto.ignore)
+        return self._kept[index]
+
+
 class Around:
     """The windows around one match, each cut and normalised once, on first use."""
-
-    _NEIGHBOURS = ("previous", "next", "following", "reply", "others")
 
     def __init__(self, scan: Scan, start: int, end: int) -> None:
         self.scan = scan
@@ -99,41 +245,16 @@ class Around:
         self._windows: dict[tuple[str, int], str] = {}
 
     def _normalised_sentence(self, index: int) -> str:
-        """Sentence `index` (cut to _CHARS), normalised once per reply."""
-        cache: dict[int, str] = self.scan.cache.setdefault("context-sentence", {})
-        piece = cache.get(index)
-        if piece is None:
-            s = self._sentences[index]
-            piece = cache[index] = _normalise_context(
-                self.scan.scan[s.start : min(s.end, s.start + _CHARS)], self.scan.language
-            )
-        return piece
+        return _normalised_sentence(self.scan, self._sentences, index)
 
-    def _neighbours(self, name: str, ignore: Lazy | None) -> str:
-        at, count = self._at, len(self._sentences)
-        if at < 0:
+    def _neighbours(self, name: str, ignore: Cue | None) -> str:
+        if self._at < 0:
             return ""
-        indices = {
-            "previous": range(max(0, at - 1), at),
-            "next": range(at + 1, min(at + 2, count)),
-            "following": range(at + 1, min(at + 1 + _SPAN, count)),
-            "reply": range(max(0, at - _SPAN), min(at + 1 + _SPAN, count)),
-            "others": [*range(max(0, at - _SPAN), at), *range(at + 1, min(at + 1 + _SPAN, count))],
-        }[name]
-        pieces = (self._normalised_sentence(index) for index in indices)
+        pieces = (self._normalised_sentence(index) for index in neighbours(name, self._at, len(self._sentences)))
         return " ".join(p for p in pieces if ignore is None or not self._found(ignore, p))
 
-    def _found(self, pattern: Lazy, window: str) -> bool:
-        """pattern.search(window), remembered per reply: the matches of one sentence share windows,
-        and a long text that repeats itself repeats them."""
-        memo: dict[tuple[int, str], bool] = self.scan.cache.setdefault("context-found", {})
-        key = (id(pattern), window)
-        found = memo.get(key)
-        if found is None:
-            if len(memo) > 4096:
-                memo.clear()
-            found = memo[key] = pattern.search(window) is not None
-        return found
+    def _found(self, pattern: Cue, window: str) -> bool:
+        return _found(self.scan, pattern, window)
 
     def _raw(self, name: str) -> str:
         text = self.scan.scan
@@ -154,20 +275,20 @@ class Around:
             return after[: first.start()] if first is not None else after
         raise ValueError(f"unknown context window {name!r}")
 
-    def window(self, name: str, ignore: Lazy | None = None) -> str:
-        if name not in self._NEIGHBOURS or name == "reply":
+    def window(self, name: str, ignore: Cue | None = None) -> str:
+        if name not in NEIGHBOURS or name == "reply":
             ignore = None
         key = (name, id(ignore))
         window = self._windows.get(key)
         if window is None:
-            neighbours = name in self._NEIGHBOURS
+            in_neighbours = name in NEIGHBOURS
             window = (
                 self._neighbours(name, ignore)
-                if neighbours
+                if in_neighbours
                 else _normalise_context(self._raw(name), self.scan.language)
             )
             self._windows[key] = window
         return window
 
-    def any_cue(self, pattern: Lazy, windows: Iterable[str], ignore: Lazy | None = None) -> bool:
+    def any_cue(self, pattern: Cue, windows: Iterable[str], ignore: Cue | None = None) -> bool:
         return any(self._found(pattern, self.window(name, ignore)) for name in windows)

@@ -7,7 +7,7 @@ import functools
 import itertools
 import re
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -58,7 +58,16 @@ from .._text import (
     word_runs,
 )
 from .._types import NOT_CHECKED, Channel, Finding, Mode, Report, Severity, Suggestion
-from .context import Around, compile_cue_set
+from .context import (
+    NEIGHBOURS,
+    Around,
+    Cue,
+    SentenceVeto,
+    compile_cue_set,
+    cue_set_parts,
+    matches_within,
+    vetoed_everywhere,
+)
 from .limits import record_timeout, regex_timeout
 from .literals import Gates, gate
 from .nlp import _lexeme_attributes, _load_pipeline, spacy_version
@@ -231,6 +240,14 @@ class Engine:
                         self.narrowed_to[source] = (*self.narrowed_to.get(source, ()), rule.code)
         self.rules: dict[str, Rule] = selected
         self.reported: frozenset[str] = frozenset(selected)
+        # Sources matched for narrowing rules alone, from phrases and regular expressions: their
+        # matches are looked for only where a narrowing rule of theirs could report one (see
+        # `_idle_sources`).
+        self.narrowed_only: frozenset[str] = frozenset(
+            code
+            for code, rule in shadows.items()
+            if code in self.narrowed_to and code not in self.softened_to and isinstance(rule, (PhraseRule, RegexRule))
+        )
         self.matched: dict[str, Rule] = {**selected, **shadows}  # what the engine compiles and matches
         self.matching_rules: dict[str, MatchingRule] = {
             code: rule for code, rule in self.matched.items() if isinstance(rule, MatchingRule)
@@ -334,6 +351,8 @@ class Engine:
         self._longest_phrase = max((len(p) for _, group in data["keywords"] for p in group), default=1)
         gate = data.get("gate")
         self.phrase_gate: PhraseGate | None = gate if isinstance(gate, PhraseGate) and not self.has_pipes else None
+        narrowed = data.get("narrowed_gate")
+        self.narrowed_gate: PhraseGate | None = narrowed if isinstance(narrowed, PhraseGate) else None
 
     def _build_phrase_matcher(self, cached: dict[str, Any] | None) -> None:
         from spacy.matcher import PhraseMatcher
@@ -375,8 +394,10 @@ class Engine:
             not self._nlp.vocab.lookups.has_table("lexeme_norm") and self.language.data.matching.words == "lower"
         )
         word_norms: dict[str, tuple[int, ...]] = {}
-        # each phrase as its NORM texts, for the phrase gate (see phrase_gate.py)
+        # each phrase as its NORM texts, for the phrase gate (see phrase_gate.py); those of the
+        # sources matched for narrowing rules alone have a gate of their own (see `_may_match`)
         norm_texts: set[tuple[str, ...]] = set()
+        narrowed_texts: set[tuple[str, ...]] = set()
 
         def norms_of(word: str) -> tuple[int, ...]:
             if word not in word_norms:
@@ -388,17 +409,22 @@ class Engine:
 
         keywords: list[tuple[str, list[tuple[int, ...]]]] = []
 
-        def add(key: str, phrases: Iterable[str], *, gated: bool = True) -> None:
+        def add(key: str, phrases: Iterable[str], *, gated: bool = True, narrowed: bool = False) -> None:
             unique = {tuple(h for word in phrase.split() for h in norms_of(word)) for phrase in phrases}
             if unique:
                 keywords.append((key, sorted(unique)))
                 if gated:
-                    norm_texts.update(tuple(strings[h] for h in phrase) for phrase in unique)
+                    texts = narrowed_texts if narrowed else norm_texts
+                    texts.update(tuple(strings[h] for h in phrase) for phrase in unique)
 
         # each lexicon entry has a key of its own, so a match knows which entry's plain wording to use
         lexicon_keys: dict[str, tuple[str, str]] = {}
         for rule in self.matched.values():
-            add(matcher_keys.phrases(rule.code), self.ruleset.expanded(rule, "phrases", normalise=_lower))
+            add(
+                matcher_keys.phrases(rule.code),
+                self.ruleset.expanded(rule, "phrases", normalise=_lower),
+                narrowed=rule.code in self.narrowed_only,
+            )
             # A rule's exceptions only cancel its own matches, so they open no gate: a phrase match
             # already lets its block through, and the block of a regex match is tokenized for its
             # exceptions when the gate left it out (`_exceptions_near`). A detector's matches are
@@ -432,12 +458,19 @@ class Engine:
         words = self.language.data
         common = frozenset(word.lower() for word in words.common_words)
         frequent = frozenset(word.lower() for word in words.frequent_words)
-        gate = (
-            PhraseGate(norm_texts, forms, common=common, frequent=frequent, skippable=self.ruleset.skippable)
-            if forms is not None
-            else None
-        )
-        return {"keywords": keywords, "lexicon_keys": lexicon_keys, "bigrams": bigrams, "gate": gate}
+
+        def gate_of(texts: set[tuple[str, ...]]) -> PhraseGate | None:
+            if forms is None:
+                return None
+            return PhraseGate(texts, forms, common=common, frequent=frequent, skippable=self.ruleset.skippable)
+
+        return {
+            "keywords": keywords,
+            "lexicon_keys": lexicon_keys,
+            "bigrams": bigrams,
+            "gate": gate_of(norm_texts),
+            "narrowed_gate": gate_of(narrowed_texts - norm_texts) if narrowed_texts - norm_texts else None,
+        }
 
     def _build_matcher(self) -> None:
         from spacy.matcher import Matcher
@@ -559,19 +592,19 @@ class Engine:
         cue_patterns = {
             name: compile_cue_set(self.ruleset, cue_set, self.language) for name, cue_set in self.ruleset.cues.items()
         }
-        joined: dict[tuple[str, ...], Lazy] = {}  # one pattern per list of cue sets: one search per window
+        joined: dict[tuple[str, ...], Cue] = {}  # one pattern per list of cue sets: one search per window
 
-        def pattern_for(names: tuple[str, ...]) -> Lazy:
+        def pattern_for(names: tuple[str, ...]) -> Cue:
             if names not in joined:
                 joined[names] = (
                     cue_patterns[names[0]]
                     if len(names) == 1
-                    else Lazy("|".join(f"(?:{cue_patterns[name].source})" for name in names))
+                    else Cue("|".join(f"(?:{cue_patterns[name].source})" for name in names))
                 )
             return joined[names]
 
         with_context: list[TextRule | NarrowingRule] = [*self.text_rules.values(), *self.narrowing_rules.values()]
-        self.context: dict[str, list[tuple[Lazy, tuple[str, ...], Lazy | None, Lazy | None]]] = {
+        self.context: dict[str, list[tuple[Cue, tuple[str, ...], Cue | None, Lazy | None]]] = {
             rule.code: [
                 (
                     pattern_for(veto.cues),
@@ -584,6 +617,25 @@ class Engine:
             for rule in with_context
             if rule.context
         }
+        # each narrowing rule's vetoes that hold for a whole sentence's matches, cheapest first
+        # (see `_idle_sources`)
+        self._sentence_vetoes: dict[str, tuple[SentenceVeto, ...]] = {}
+        parts: dict[str, tuple[Cue, ...]] = {}
+
+        def parts_of(names: tuple[str, ...]) -> tuple[Cue, ...]:
+            for name in set(names) - parts.keys():
+                parts[name] = tuple(map(Cue, cue_set_parts(self.ruleset, self.ruleset.cues[name], self.language)))
+            return tuple(part for name in names for part in parts[name])
+
+        for code, rule in self.narrowing_rules.items():
+            vetoes = [
+                SentenceVeto(pattern_for(veto.cues), windows, parts_of(veto.ignore))
+                for veto in rule.context
+                if not veto.when and (windows := tuple(w for w in veto.in_ if w in NEIGHBOURS))
+            ]
+            self._sentence_vetoes[code] = tuple(
+                sorted((v for v in vetoes if matches_within(v.pattern)), key=lambda v: len(v.pattern.source))
+            )
 
     def _context_vetoed(self, code: str, scan: Scan, start: int, end: int) -> bool:
         """True if a cue set of the rule's `context` occurs in one of its windows around the match
@@ -747,15 +799,6 @@ class Engine:
         # Tokenize a lower-cased copy: spaCy splits "can't" but not "CAN'T". Offsets must stay
         # the same, so this is skipped in the rare text whose lower case changes length ("İ").
         same_length = len(lowered) == len(scan_text)
-        gate = self.phrase_gate
-        # what is tokenized, as (offset, doc): only what a phrase or token pattern may match
-        docs: list[tuple[int, Any]] = []
-        if self.has_matcher or gate is None or not same_length:
-            docs.append((0, self._tokenize(lowered if same_length else scan_text)))
-        elif gate.may_match(tokenized := _break_punctuation_runs(lowered), runs):  # (the gate reads what is tokenized)
-            blocks = self._blocks_to_match(tokenized, gate)
-            docs = [(start, self._tokenize_broken(tokenized[start:end])) for start, end in blocks]
-        doc = docs[0][1] if len(docs) == 1 and docs[0][0] == 0 else None  # the whole reply, if that is what it is
         if channel is None:
             channel = (
                 self.config.channel
@@ -767,16 +810,26 @@ class Engine:
             scan_text,
             mode,
             anatomy,
-            doc,
+            None,
             context or {},
             self.config,
             lowered,
             self.placeholder_syntaxes,
             channel=channel,
             language=self.language,
-            docs=docs,
             runs=runs,
         )
+        # what is tokenized, as (offset, doc): only what a phrase or token pattern may match
+        docs: list[tuple[int, Any]] = []
+        if self.has_matcher or self.phrase_gate is None or not same_length:
+            docs.append((0, self._tokenize(lowered if same_length else scan_text)))
+        # (the gate reads what is tokenized)
+        elif self._may_match(scan, tokenized := _break_punctuation_runs(lowered), runs):
+            may_match = functools.partial(self._may_match, scan)
+            blocks = self._blocks_to_match(tokenized, may_match)
+            docs = [(start, self._tokenize_broken(tokenized[start:end])) for start, end in blocks]
+        scan.docs = docs
+        scan.doc = docs[0][1] if len(docs) == 1 and docs[0][0] == 0 else None  # the whole reply, if that is what it is
         scan.cache["audience"] = self.audience  # who the reply is written for (see developer_facing)
         reported = self.reported
         hits = [hit for hit in self._match(scan) if hit.code in reported]
@@ -814,20 +867,53 @@ class Engine:
         """Tokenize a text whose punctuation runs are already broken (see _break_punctuation_runs)."""
         return self.nlp(text) if self.has_pipes else self.nlp.tokenizer(text)
 
+    def _may_match(self, scan: Scan, lowered: str, runs: list[str] | None = None) -> bool:
+        """Whether the phrase gates let a lower-cased text of the reply through: the gate of the
+        phrases that may be reported, or that of the sources matched for narrowing rules alone
+        where one of those could report a match in this reply."""
+        gate = self.phrase_gate
+        if gate is None or gate.may_match(lowered, runs):
+            return True
+        narrowed = self.narrowed_gate
+        return (
+            narrowed is not None
+            and narrowed.may_match(lowered, runs)
+            and not self._idle_sources(scan) >= self.narrowed_only
+        )
+
+    def _idle_sources(self, scan: Scan) -> frozenset[str]:
+        """The sources matched for narrowing rules alone whose narrowing rules can report nothing
+        in this reply, whatever matches: a reply of several sentences of substance gets no
+        NEG007, so its refusals need not be looked for (told once per reply)."""
+        idle: frozenset[str] | None = scan.cache.get("idle sources")
+        if idle is None:
+            quiet = {
+                code
+                for code, rule in self.narrowing_rules.items()
+                if scan.mode not in rule.modes
+                or scan.channel not in self.channels[code]
+                or vetoed_everywhere(scan, self._sentence_vetoes[code])
+            }
+            idle = scan.cache["idle sources"] = frozenset(
+                code for code in self.narrowed_only if quiet.issuperset(self.narrowed_to[code])
+            )
+        return idle
+
     @staticmethod
-    def _blocks_to_match(lowered: str, gate: PhraseGate) -> list[tuple[int, int]]:
+    def _blocks_to_match(lowered: str, may_match: Callable[[str], bool]) -> list[tuple[int, int]]:
         """The spans of a reply to tokenize for phrases, when the gate lets the reply through: the
         blocks between blank lines that the gate lets through (a phrase never spans a blank line:
         see _learn_spaces). What is tokenized grows with what may match, not with the reply: a
         phrase of common words ("why would you") lets many replies through, seldom all their blocks."""
         if "\n\n" not in lowered:
             return [(0, len(lowered))]
-        return [(start, end) for start, end in _blocks(lowered) if gate.may_match(lowered[start:end])]
+        return [(start, end) for start, end in _blocks(lowered) if may_match(lowered[start:end])]
 
     def _match(self, scan: Scan) -> Iterable[Hit]:
         doc = scan.doc
         raw: list[tuple[str, int, int, dict[str, str]]] = []
         excepted: dict[str, list[tuple[int, int]]] = {}
+        narrowed_only = self.narrowed_only
         if self.has_phrases and scan.docs:
             seen: set[tuple[int, int, int]] = set()
             for match_id, start, end in (
@@ -840,6 +926,8 @@ class Engine:
                 seen.add((match_id, start, end))
                 key = self._keys[match_id]
                 if key.role == "phrases":
+                    if key.code in narrowed_only and key.code in self._idle_sources(scan):
+                        continue
                     raw.append((key.code, start, end, {}))
                 elif key.role == "lexicon":
                     if key.capitals_only and any(ch.islower() for ch in scan.scan[start:end]):
@@ -862,6 +950,8 @@ class Engine:
                 patterns = gates.kept(scan.scan, lowered)
                 if not patterns:
                     continue
+            if code in narrowed_only and code in self._idle_sources(scan):
+                continue
             spans = [(r.start, r.end) for r in scan.anatomy.kinds(*scope)] if scope else [(0, len(scan.scan))]
             timeout = self.regex_timeout_for(code, scan.scan)
             try:

@@ -1,0 +1,155 @@
+"""Sources matched for a narrowing rule alone (NEG001, NEG002, NEG004 and NEG006 for NEG007, when
+they are not reported themselves) are looked for only in replies where the narrowing rule could
+report one of their matches: NEG007 reports a refusal only when no other sentence says more than
+courtesy, so a reply of several sentences of substance is neither tokenized for their phrases nor
+scanned with their regular expressions. Findings must be those of looking everywhere."""
+
+from __future__ import annotations
+
+from typing import Any
+from unittest import mock
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from tonecheck import Config
+from tonecheck._engine.context import Cue, matches_within
+from tonecheck._engine.linter import Engine, get_engine
+
+# NEG007 and what is on by default; its sources are not reported, so they are matched for it alone
+NARROWING = Config(extend_select=("NEG007",))
+
+REFUSALS = [
+    "We can't refund this order.",
+    "Unfortunately, we are unable to provide lounge access.",
+    "Sorry, we do not carry pets on our flights.",
+    "I'm afraid that's impossible.",
+    "We don't have that in stock.",
+    "Sadly, not.",
+    "We won't be able to reopen the ticket.",
+    "That is not possible for this fare",
+]
+COURTESY = [
+    "Hi Sam,",
+    "Thanks for getting in touch.",
+    "Sorry for the wait!",
+    "Have a great day!",
+    "Best regards,",
+    "Anna",
+    "If you have any other questions, let us know.",
+    "^KM",
+]
+SUBSTANCE = [
+    "The parcel left our warehouse today.",
+    "You can change the date in your account.",
+    "Our partner shop delivers there.",
+    "Basic fares are non-refundable.",
+    "Could you send us your order number?",
+    "It should arrive by Friday",
+]
+SEPARATORS = [" ", "\n", "\n\n", " - ", "! "]
+
+
+def _unskipped(engine: Engine, text: str) -> Any:
+    """The report when every source is looked for everywhere."""
+    with mock.patch.object(Engine, "_idle_sources", lambda self, scan: frozenset()):
+        return engine.check(text, mode="draft")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    sentences=st.lists(st.sampled_from(REFUSALS + COURTESY + SUBSTANCE), min_size=1, max_size=14),
+    separators=st.lists(st.sampled_from(SEPARATORS), min_size=14, max_size=14),
+)
+# a refusal whose only sentence of substance is nine sentences away: out of its "others" window
+@example(
+    sentences=[
+        REFUSALS[0],
+        *["Thanks for getting in touch.", "Sorry for the wait!", "Have a great day!"] * 3,
+        SUBSTANCE[0],
+    ],
+    separators=[" "] * 14,
+)
+def test_skipping_idle_sources_keeps_every_finding(sentences: list[str], separators: list[str]) -> None:
+    text = "".join(s + sep for s, sep in zip(sentences, separators, strict=False)).strip()
+    engine = get_engine(NARROWING)
+    assert engine.check(text, mode="draft") == _unskipped(engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We can't refund this order.",
+        "Hi Sam, thanks for getting in touch. Unfortunately we can't refund this order. Best regards, Anna",
+        "Sorry, we do not carry pets on our flights. Have a great day!",
+    ],
+)
+def test_a_bare_refusal_is_still_found(text: str) -> None:
+    engine = get_engine(NARROWING)
+    assert [f.code for f in engine.check(text, mode="draft").findings] == ["NEG007"]
+
+
+def test_a_reply_with_more_to_say_is_not_tokenized_for_the_sources(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = get_engine(NARROWING)
+    tokenized: list[str] = []
+    tokenize = Engine._tokenize_broken
+    monkeypatch.setattr(Engine, "_tokenize_broken", lambda self, text: tokenized.append(text) or tokenize(self, text))
+    engine.check("We can't refund this order. Basic fares are non-refundable.", mode="draft")
+    assert tokenized == [], "a refusal with a reason beside it cannot be NEG007's"
+    engine.check("We can't refund this order.", mode="draft")
+    assert len(tokenized) == 1
+    # where the source is reported itself, its phrases are looked for everywhere
+    tokenized.clear()
+    get_engine(Config(extend_select=("NEG001",))).check(
+        "We can't refund this order. Basic fares are non-refundable.", mode="draft"
+    )
+    assert len(tokenized) == 1
+
+
+def test_a_regex_source_is_not_scanned_where_it_could_not_be_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = get_engine(NARROWING)
+    assert "NEG001" in engine.narrowed_only
+    text = "We don't have that in stock. It comes back in May, and we'll email you then."
+    assert engine._idle_sources  # (the method exists: the patch below must not create one)
+    calls: list[frozenset[str]] = []
+    idle_sources = Engine._idle_sources
+
+    def counted(self: Engine, scan: Any) -> frozenset[str]:
+        calls.append(idle_sources(self, scan))
+        return calls[-1]
+
+    monkeypatch.setattr(Engine, "_idle_sources", counted)
+    assert engine.check(text, mode="draft").findings == ()
+    assert calls and "NEG001" in calls[-1]
+    # the same words alone are a bare refusal, found by NEG001's regular expression
+    assert [f.code for f in engine.check("We don't have that in stock.", mode="draft").findings] == ["NEG007"]
+
+
+@pytest.mark.parametrize(
+    ("source", "within"),
+    [
+        ("[a-z]{2}", True),
+        ("(?:[;:\\u2013\\u2014]|\\s-+\\s)\\W*[a-z]{2}", True),
+        ("(?P<word>thanks)", True),
+        ("^\\W*yes", False),
+        ("sorry$", False),
+        ("\\bsorry\\b", False),
+        ("(?<![\\w'])sorry", False),
+        ("sorry(?!\\s+not)", False),
+        ("sorry(?=,)", False),
+        ("[^.]+", False),  # (a caret in a class is read as an anchor: erring towards no)
+    ],
+)
+def test_a_pattern_read_sentence_by_sentence_has_no_anchor_or_lookaround(source: str, within: bool) -> None:
+    assert matches_within(Cue(source)) is within
+
+
+def test_a_cue_is_not_searched_in_a_window_without_its_words() -> None:
+    cue = Cue("(?:any|other) questions")
+    assert cue.found_in("do you have any questions?")
+    assert not cue.found_in("do you have any doubts?")
+    cue.pattern = mock.Mock(search=mock.Mock(side_effect=AssertionError("searched")))
+    assert not cue.found_in("the parcel left today")
+    with pytest.raises(AssertionError, match="searched"):
+        cue.found_in("any questions")
