@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from tonecheck import Config
 from tonecheck._engine.context import Cue, matches_within
 from tonecheck._engine.linter import Engine, get_engine
+from tonecheck._engine.literals import gate
 
 # NEG007 and what is on by default; its sources are not reported, so they are matched for it alone
 NARROWING = Config(extend_select=("NEG007",))
@@ -142,11 +143,11 @@ def test_a_regex_source_is_not_scanned_where_it_could_not_be_reported(monkeypatc
     ],
 )
 def test_a_pattern_read_sentence_by_sentence_has_no_anchor_or_lookaround(source: str, within: bool) -> None:
-    assert matches_within(Cue(source)) is within
+    assert matches_within(Cue(source, gate(source))) is within
 
 
 def test_a_cue_is_not_searched_in_a_window_without_its_words() -> None:
-    cue = Cue("(?:any|other) questions")
+    cue = Cue("(?:any|other) questions", gate("(?:any|other) questions"))
     assert cue.found_in("do you have any questions?")
     assert not cue.found_in("do you have any doubts?")
     cue.pattern = mock.Mock(search=mock.Mock(side_effect=AssertionError("searched")))

@@ -741,3 +741,19 @@ def test_phrase_matcher_keys_are_made_and_read_back_in_one_place():
     engine = get_engine(Config(preview=True))
     for key, _ in engine._phrase_data["keywords"]:
         assert keys.parse(key).code in engine.rules, key
+
+
+def test_an_engine_built_from_the_cache_reads_no_literal_gate(tmp_path, monkeypatch):
+    """The literal gates of the rules' regexes and of the context cues (literals.py) are cached
+    with the rules: reading them from their sources took most of an engine's build."""
+    from tonecheck._engine import linter
+
+    monkeypatch.setenv("TONECHECK_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("TONECHECK_NO_CACHE", raising=False)
+    first = linter.Engine(Config())
+    assert first._gates, "the first build reads the gates"
+    monkeypatch.setattr(linter, "gate", lambda source, flags=0: pytest.fail(f"gate read again: {source[:40]}"))
+    second = linter.Engine(Config())
+    assert second._gates == first._gates
+    text = "We can't do that. If you have any other questions, let us know."
+    assert second.check(text, mode="draft") == first.check(text, mode="draft")

@@ -21,7 +21,7 @@ from typing import Any
 
 from .._atomic import write_atomically
 
-_FORMAT = 3
+_FORMAT = 4
 
 
 def _directory() -> Path | None:

@@ -41,7 +41,7 @@ from .._lazy import Lazy
 from .._ruleset.load import CueSet, RuleSet
 from .._ruleset.phrase_language import to_regex
 from .._text import _normalise_context, _normalise_words
-from .literals import gate
+from .literals import Gate
 
 _SPAN = 8  # sentences: how far "following" and "reply" reach
 _CHARS = 600  # characters: how far any window reaches from the match, and how long a sentence in it may be
@@ -64,9 +64,11 @@ class Cue:
 
     __slots__ = ("_gate", "pattern")
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, literal_gate: Gate | None) -> None:
+        """`literal_gate`: gate(source), which the engine keeps in its cache (reading it from a
+        long source takes milliseconds)."""
         self.pattern = Lazy(source)
-        self._gate = gate(source)
+        self._gate = literal_gate
 
     @property
     def source(self) -> str:
@@ -78,10 +80,10 @@ class Cue:
         return self.pattern.search(window) is not None
 
 
-def compile_cue_set(ruleset: RuleSet, cue_set: CueSet, language: Language) -> Cue:
+def cue_set_source(ruleset: RuleSet, cue_set: CueSet, language: Language) -> str:
     """One pattern for a cue set: its phrases as whole words (any run of spaces between words)
     or any of its regular expressions."""
-    return Cue("|".join(cue_set_parts(ruleset, cue_set, language)))
+    return "|".join(cue_set_parts(ruleset, cue_set, language))
 
 
 def cue_set_parts(ruleset: RuleSet, cue_set: CueSet, language: Language) -> list[str]:

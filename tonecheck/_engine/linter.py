@@ -63,13 +63,13 @@ from .context import (
     Around,
     Cue,
     SentenceVeto,
-    compile_cue_set,
     cue_set_parts,
+    cue_set_source,
     matches_within,
     vetoed_everywhere,
 )
 from .limits import record_timeout, regex_timeout
-from .literals import Gates, gate
+from .literals import Gate, Gates, gate
 from .nlp import _lexeme_attributes, _load_pipeline, spacy_version
 from .phrase_cache import _pack_phrases, _unpack_phrases
 from .phrase_gate import PhraseGate, surface_forms
@@ -209,6 +209,9 @@ class Engine:
             raise RuleError(f"cannot read rule files: {exc}") from None
         cached = _cache.load(cache_key)
         ruleset: RuleSet = cached["ruleset"] if cached else load_rules(tuple(config.rule_paths), code)
+        # the literal gates of the rules' and cues' patterns (see literals.py), by source and flags:
+        # read once and cached with the rules (reading them took most of an engine's build)
+        self._gates: dict[tuple[str, int], Gate | None] = dict(cached["gates"]) if cached else {}
         self.ruleset = ruleset
         # each rule's severity under this configuration (`severity` keys are selectors)
         self.severities: dict[str, Severity] = {r.code: configured_severity(config, r) for r in ruleset.rules}
@@ -299,7 +302,9 @@ class Engine:
         self._check_closing_elements()
         self.audience = audience_lists(ruleset.vocab)
         if not cached:
-            _cache.store(cache_key, {"ruleset": ruleset, "phrases": _pack_phrases(self._phrase_data)})
+            _cache.store(
+                cache_key, {"ruleset": ruleset, "phrases": _pack_phrases(self._phrase_data), "gates": self._gates}
+            )
 
     def __getstate__(self) -> dict[str, Any]:
         """An engine sent to another process (the audit's Dask workers) goes without its lock
@@ -516,7 +521,7 @@ class Engine:
         # the reply cannot match it and is not scanned; None when a rule's sources have no gate
         self._source_gates: dict[str, Gates[Lazy] | None] = {}
         for code, patterns, _, _ in self.rule_regex:
-            gates = tuple(gate(pattern.source, pattern.flags) for pattern in patterns)
+            gates = tuple(self._gate(pattern.source, pattern.flags) for pattern in patterns)
             self._source_gates[code] = Gates(patterns, gates) if any(g is not None for g in gates) else None
         # rules from rule packs (not tonecheck's own, which are audited for backtracking) run
         # their regular expressions with a time limit
@@ -590,7 +595,8 @@ class Engine:
     def _build_context(self) -> None:
         """Each rule's `context` as (cue pattern, windows, ignored cue pattern) triples."""
         cue_patterns = {
-            name: compile_cue_set(self.ruleset, cue_set, self.language) for name, cue_set in self.ruleset.cues.items()
+            name: self._cue(cue_set_source(self.ruleset, cue_set, self.language))
+            for name, cue_set in self.ruleset.cues.items()
         }
         joined: dict[tuple[str, ...], Cue] = {}  # one pattern per list of cue sets: one search per window
 
@@ -599,7 +605,7 @@ class Engine:
                 joined[names] = (
                     cue_patterns[names[0]]
                     if len(names) == 1
-                    else Cue("|".join(f"(?:{cue_patterns[name].source})" for name in names))
+                    else self._cue("|".join(f"(?:{cue_patterns[name].source})" for name in names))
                 )
             return joined[names]
 
@@ -624,7 +630,7 @@ class Engine:
 
         def parts_of(names: tuple[str, ...]) -> tuple[Cue, ...]:
             for name in set(names) - parts.keys():
-                parts[name] = tuple(map(Cue, cue_set_parts(self.ruleset, self.ruleset.cues[name], self.language)))
+                parts[name] = tuple(map(self._cue, cue_set_parts(self.ruleset, self.ruleset.cues[name], self.language)))
             return tuple(part for name in names for part in parts[name])
 
         for code, rule in self.narrowing_rules.items():
@@ -636,6 +642,15 @@ class Engine:
             self._sentence_vetoes[code] = tuple(
                 sorted((v for v in vetoes if matches_within(v.pattern)), key=lambda v: len(v.pattern.source))
             )
+
+    def _gate(self, source: str, flags: int = 0) -> Gate | None:
+        key = (source, flags)
+        if key not in self._gates:
+            self._gates[key] = gate(source, flags)
+        return self._gates[key]
+
+    def _cue(self, source: str) -> Cue:
+        return Cue(source, self._gate(source))
 
     def _context_vetoed(self, code: str, scan: Scan, start: int, end: int) -> bool:
         """True if a cue set of the rule's `context` occurs in one of its windows around the match
