@@ -80,14 +80,9 @@ class Cue:
         return self.pattern.search(window) is not None
 
 
-def cue_set_source(ruleset: RuleSet, cue_set: CueSet, language: Language) -> str:
-    """One pattern for a cue set: its phrases as whole words (any run of spaces between words)
-    or any of its regular expressions."""
-    return "|".join(cue_set_parts(ruleset, cue_set, language))
-
-
 def cue_set_parts(ruleset: RuleSet, cue_set: CueSet, language: Language) -> list[str]:
-    """A cue set's patterns: one for its phrases, one per regular expression."""
+    """A cue set's patterns: one for its phrases as whole words (any run of spaces between
+    words), one per regular expression. Joined by "|", they are the set's one pattern."""
     parts = []
     if cue_set.phrases:
         words = "|".join(

@@ -64,7 +64,6 @@ from .context import (
     Cue,
     SentenceVeto,
     cue_set_parts,
-    cue_set_source,
     matches_within,
     vetoed_everywhere,
 )
@@ -594,10 +593,10 @@ class Engine:
 
     def _build_context(self) -> None:
         """Each rule's `context` as (cue pattern, windows, ignored cue pattern) triples."""
-        cue_patterns = {
-            name: self._cue(cue_set_source(self.ruleset, cue_set, self.language))
-            for name, cue_set in self.ruleset.cues.items()
+        cue_parts = {
+            name: cue_set_parts(self.ruleset, cue_set, self.language) for name, cue_set in self.ruleset.cues.items()
         }
+        cue_patterns = {name: self._cue("|".join(sources)) for name, sources in cue_parts.items()}
         joined: dict[tuple[str, ...], Cue] = {}  # one pattern per list of cue sets: one search per window
 
         def pattern_for(names: tuple[str, ...]) -> Cue:
@@ -630,7 +629,7 @@ class Engine:
 
         def parts_of(names: tuple[str, ...]) -> tuple[Cue, ...]:
             for name in set(names) - parts.keys():
-                parts[name] = tuple(map(self._cue, cue_set_parts(self.ruleset, self.ruleset.cues[name], self.language)))
+                parts[name] = tuple(map(self._cue, cue_parts[name]))
             return tuple(part for name in names for part in parts[name])
 
         for code, rule in self.narrowing_rules.items():
