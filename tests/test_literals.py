@@ -31,7 +31,10 @@ ROOT = Path(__file__).resolve().parents[1]
         (r"(?i:lorem\s+ipsum)", 0, Gate((), ("lorem",))),
         (r"lorem", regex.IGNORECASE, Gate((), ("lorem",))),
         (r"(?i)Lorem", 0, Gate((), ("lorem",))),
-        (r"(?i)this", 0, Gate((), ("th",))),  # i and s match dotless i and long s: left out of runs
+        # i and s match "İ" and "ſ", which do not lower-case to them: such a gate lets them through
+        (r"(?i)this", 0, Gate((), ("this",), folding=True)),
+        (r"(?i)thx", 0, Gate((), ("thx",), folding=False)),
+        (r"(?i:we)(?-i:SIS)", 0, Gate(("SIS",), ())),  # a case-sensitive "S" matches only itself
         (r"(?i:x)(?-i:YZ)", 0, Gate(("YZ",), ())),
         (r"need|want", 0, Gate(("need", "want"), ())),
         (r"(?=[^\]]{1,9}\])\[[a-z]+\]", 0, Gate(("]",), ())),  # one character: "[" and "]" tie
@@ -160,6 +163,17 @@ def test_a_rules_gates_read_together_keep_the_sources_each_gate_keeps() -> None:
                 assert table.kept(variant, lowered) == expected, (code, variant)
                 checked += 1
     assert checked > 500
+
+
+@pytest.mark.parametrize("text", ["TH\u0130S", "thi\u017f", "\u017fits"])
+def test_a_gate_with_i_or_s_lets_through_the_characters_that_match_them_unlowered(text: str) -> None:
+    pattern = regex.compile(r"\b(?:this|sits)\b", regex.IGNORECASE)
+    assert pattern.search(text)
+    found = gate(pattern.pattern, pattern.flags)
+    assert found is not None and found.folding
+    assert found.may_match(text, text.lower())
+    assert Gates(("p",), (found,)).kept(text, text.lower()) == ("p",)
+    assert not found.may_match("That sit", "that sit")
 
 
 def test_gates_read_together_on_sources_sharing_strings() -> None:

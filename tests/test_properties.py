@@ -294,11 +294,14 @@ def test_per_call_ignore_is_a_filter(text, data):
 )
 @settings(max_examples=500, deadline=None)
 def test_required_words_are_found_as_in_the_text_with_its_spaces_joined(words, text):
-    from tonecheck._engine.linter import _any_required, _has_space, _spaced_words
+    from tonecheck._engine.linter import _any_required, _has_space, _spaced_words, _without_implied
 
     plain = tuple(w for w in words if not _has_space(w))
     expected = any(w in " ".join(text.split()) for w in words)
     assert _any_required(text, plain, _spaced_words(words)) == expected
+    # the words that hold another one without spaces can go: the engine looks for the rest
+    kept = _without_implied(frozenset(words))
+    assert _any_required(text, tuple(w for w in kept if not _has_space(w)), _spaced_words(kept)) == expected
 
 
 # Anatomy's fast paths must answer as the patterns they stand for.

@@ -702,6 +702,47 @@ def test_a_vocab_file_in_a_rule_path_extends_the_builtin_lists(tmp_path):
     assert "TST001" in codes("Hi Sam, zzz frobnicate the gizmo.")
 
 
+def test_a_regex_names_a_vocabulary_list_as_an_alternation_of_its_entries(tmp_path):
+    # "{@gadgets}" in a regex stands for the list: each entry whole (the longest first, so that
+    # "gizmo kit" is matched whole where "gizmo" would also do), its words separated by any run
+    # of whitespace; a team's vocab.yml extends the list for its regexes too
+    _write(tmp_path, {"vocab": {"gadgets": ["widget", "gizmo", "gizmo kit"]}}, name="vocab.yml")
+    _write(
+        tmp_path,
+        _pack(
+            _rule(
+                kind="regex",
+                phrases=_DROP,
+                regex=[r"\bfrobnicate\s+the\s+{@gadgets}\b"],
+                requires=["{@gadgets}"],  # one of the list's entries: the regex needs one
+                examples={"flag": ["We frobnicate the widget."], "pass": ["We frobnicate the gadget."]},
+            )
+        ),
+    )
+    config = Config(rule_paths=(str(tmp_path),), select=("TST001",))
+    matches = lambda text: [f.match for f in tonecheck.check(text, config=config).findings]  # noqa: E731
+    assert matches("We frobnicate the Widget.") == ["frobnicate the Widget"]
+    assert matches("We frobnicate the gizmo\n kit today.") == ["frobnicate the gizmo\n kit"]
+    assert matches("We frobnicate the gizmos.") == []
+    assert matches("We frobnicate the {@gadgets}.") == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("regex", [r"\bfix\s+the\s+{@gizmos}"]),
+        ("requires", ["{@gizmos}", "fix"]),
+        ("requires", ["the {@gizmos}"]),  # a list stands alone in requires: this would never be found
+    ],
+)
+def test_an_unknown_list_in_a_regex_or_its_requires_names_file_rule_and_field(tmp_path, field, value):
+    rule = _rule(kind="regex", phrases=_DROP, regex=[r"\bfix\b"])
+    rule[field] = value
+    _write(tmp_path, _pack(rule))
+    error = _load_error(tmp_path)
+    assert "pack.yml" in error and "TST001" in error and f"field '{field}'" in error and "{@gizmos}" in error
+
+
 def test_expansions_follow_each_rule_sets_own_vocabulary():
     # Rule sets made and freed in turn, each with its own word list: an expansion must never use a
     # list of an earlier rule set (an id-keyed cache did, once a freed rule set's id was reused).

@@ -33,7 +33,7 @@ from .._language import DEFAULT_LANGUAGE, Language, is_language_code, language_d
 from .._lazy import Lazy, compile_pattern
 from .._ruleset import matcher_keys
 from .._ruleset.load import RuleSet, builtin_rules_dir, load_rules, rule_files
-from .._ruleset.phrase_language import to_regex
+from .._ruleset.phrase_language import required_words, to_regex, with_lists
 from .._ruleset.schema import (
     DetectorRule,
     LexiconRule,
@@ -509,12 +509,13 @@ class Engine:
         # while a pattern that starts with a literal or a lookahead lets it skip ahead.
         self.rule_regex: list[tuple[str, tuple[Lazy, ...], frozenset[str], tuple[str, ...]]] = []
         self._rewrites: dict[tuple[str, int], regex.Pattern[str]] = {}  # compiled on first use
+        vocab = self.ruleset.vocab
         for rule in self.matched.values():
             if isinstance(rule, (PhraseRule, RegexRule)) and rule.regex:
                 case_sensitive = isinstance(rule, RegexRule) and rule.case_sensitive
                 flags = 0 if case_sensitive else regex.IGNORECASE
-                patterns = tuple(Lazy(part, flags) for part in rule.regex)
-                requires = frozenset(word.lower() for word in rule.requires)
+                patterns = tuple(Lazy(with_lists(part, vocab), flags) for part in rule.regex)
+                requires = frozenset(w.lower() for word in rule.requires for w in required_words(word, vocab))
                 self.rule_regex.append((rule.code, patterns, requires, rule.scope))
         # each source's literal gate (see literals.py): a source none of whose gate strings is in
         # the reply cannot match it and is not scanned; None when a rule's sources have no gate
@@ -530,12 +531,13 @@ class Engine:
             for code in self.matched
             if not Path(self.ruleset.sources.get(code, builtin)).resolve().is_relative_to(builtin)
         }
-        # each rule's required words: those without spaces, and patterns for those with spaces,
-        # whose pieces any run of whitespace may separate (a line break in "can't\nbe")
-        self._requires = {
-            code: (tuple(sorted(w for w in words if not _has_space(w))), _spaced_words(words))
-            for code, _, words, _ in self.rule_regex
-        }
+        # each rule's required words (less those that hold another): those without spaces, and
+        # patterns for those with spaces, whose pieces any run of whitespace may separate (a line
+        # break in "can't\nbe")
+        self._requires: dict[str, tuple[tuple[str, ...], tuple[tuple[str, re.Pattern[str]], ...]]] = {}
+        for code, _, words, _ in self.rule_regex:
+            kept = _without_implied(words)
+            self._requires[code] = (tuple(sorted(w for w in kept if not _has_space(w))), _spaced_words(kept))
         self.detector_rules = [rule for rule in self.matched.values() if isinstance(rule, DetectorRule)]
 
     def rewrite_pattern(self, code: str, index: int) -> regex.Pattern[str]:
@@ -964,16 +966,17 @@ class Engine:
                 patterns = gates.kept(scan.scan, lowered)
                 if not patterns:
                     continue
-            if code in narrowed_only and code in self._idle_sources(scan):
-                continue
             spans = [(r.start, r.end) for r in scan.anatomy.kinds(*scope)] if scope else [(0, len(scan.scan))]
             timeout = self.regex_timeout_for(code, scan.scan)
+            found: list[tuple[int, int]] = []
             try:
                 for span_start, span_end in spans:
-                    for start, end in _leftmost_first(patterns, scan.scan, span_start, span_end, timeout):
-                        raw.append((code, start, end, {}))
+                    found.extend(_leftmost_first(patterns, scan.scan, span_start, span_end, timeout))
             except TimeoutError:
                 self._regex_ran_out(code, "regex", timeout)
+            # (whether a source is idle is asked only of one that matched: most match nothing)
+            if found and not (code in narrowed_only and code in self._idle_sources(scan)):
+                raw.extend((code, start, end, {}) for start, end in found)
         if self._regex_excepted and self.has_phrases:
             self._exceptions_near(scan, raw, excepted)
         exceptions = {code: SpanIndex(spans) for code, spans in excepted.items()}
@@ -1229,6 +1232,13 @@ def _spaced_words(words: Iterable[str]) -> tuple[tuple[str, re.Pattern[str]], ..
         return re.compile(rests if not first else re.escape(first) + r"\s+(?:" + rests + ")")
 
     return tuple((longest_held(first, group), pattern(first, group)) for first, group in sorted(by_first.items()))
+
+
+def _without_implied(words: frozenset[str]) -> frozenset[str]:
+    """Required words less those that hold another one without spaces ("faqs" beside "faq",
+    "user manual" beside "manual"): where they are in a reply, so is the other."""
+    plain = [w for w in words if not _has_space(w)]
+    return frozenset(w for w in words if not any(p != w and p in w for p in plain))
 
 
 def _any_required(lowered: str, plain: tuple[str, ...], spaced: tuple[tuple[str, re.Pattern[str]], ...]) -> bool:

@@ -10,8 +10,10 @@ reply, the pattern cannot match and is not run. A substring test runs at C speed
 gate (the pattern always runs), so a gate never drops a match. It takes a run of literal
 characters that every match must hold, or a group every match must pass through whose every
 branch holds such a run, and keeps the most selective. Case-insensitive text (`(?i:...)`, the
-IGNORECASE flag) is looked for in the lower-cased reply, with the ASCII letters whose
-case-insensitive matches include other characters (i, s: dotless i, long s) left out of runs.
+IGNORECASE flag) is looked for in the lower-cased reply. Two characters match an ASCII letter
+case-insensitively without lower-casing to it: "İ" (U+0130) matches "i" and "ſ" (U+017F) "s". A
+gate with a case-insensitive string holding "i" or "s" lets through every text that holds one of
+them (two substring tests), so those letters may stay in its runs: "this", not "th".
 """
 
 from __future__ import annotations
@@ -24,8 +26,11 @@ import regex
 
 # flags a pattern may be compiled with for a gate to be read from it
 _KNOWN_FLAGS = regex.IGNORECASE | regex.MULTILINE | regex.DOTALL | regex.ASCII | regex.UNICODE | regex.VERSION0
-# characters a case-insensitive run may hold: each matches only characters that lower-case to it
-_CASELESS_SAFE = frozenset(string.printable) - set("iIsS") - set(string.whitespace[1:])
+# characters a case-insensitive run may hold: each matches only characters that lower-case to it,
+# but for "i" and "s" (see _FOLDING)
+_CASELESS_SAFE = frozenset(string.printable) - set(string.whitespace[1:])
+# the characters a case-insensitive "i" or "s" matches that do not lower-case to it
+_FOLDING = ("\u0130", "\u017f")
 _QUANTIFIER = re.compile(r"\{(\d*)(?:(,)(\d*))?\}")
 _INLINE_FLAGS = re.compile(r"\(\?([a-zA-Z]*)(?:-([a-zA-Z]+))?([:)])")
 _P = TypeVar("_P")
@@ -33,13 +38,24 @@ _P = TypeVar("_P")
 
 class Gate(NamedTuple):
     """A pattern can match only if one of `exact` is in the text or one of `lowered` is in the
-    lower-cased text."""
+    lower-cased text, or `folding` and the text holds one of _FOLDING."""
 
     exact: tuple[str, ...]
     lowered: tuple[str, ...]
+    folding: bool = False  # a string of `lowered` holds "i" or "s"
 
     def may_match(self, text: str, lowered: str) -> bool:
-        return any(map(text.__contains__, self.exact)) or any(map(lowered.__contains__, self.lowered))
+        return (
+            any(map(text.__contains__, self.exact))
+            or any(map(lowered.__contains__, self.lowered))
+            or (self.folding and _folds(text))
+        )
+
+
+def _folds(text: str) -> bool:
+    """Whether the text holds a character that a case-insensitive "i" or "s" matches and that
+    does not lower-case to it."""
+    return any(map(text.__contains__, _FOLDING))
 
 
 class Gates(Generic[_P]):
@@ -47,29 +63,34 @@ class Gates(Generic[_P]):
     sources of a rule share most of theirs), and the sources it lets through are a bit mask.
     `kept` gives the sources whose gate says they may match (a source without a gate always)."""
 
-    __slots__ = ("_exact", "_kept", "_lowered", "_sources", "_ungated")
+    __slots__ = ("_exact", "_folding", "_kept", "_lowered", "_sources", "_ungated")
 
     def __init__(self, sources: tuple[_P, ...], gates: tuple[Gate | None, ...]) -> None:
         exact: dict[str, int] = {}
         lowered: dict[str, int] = {}
-        ungated = 0
+        ungated = folding = 0
         for index, found in enumerate(gates):
             bit = 1 << index
             if found is None:
                 ungated |= bit
                 continue
+            if found.folding:
+                folding |= bit
             for text in found.exact:
                 exact[text] = exact.get(text, 0) | bit
             for text in found.lowered:
                 lowered[text] = lowered.get(text, 0) | bit
         self._sources = sources
         self._ungated = ungated
+        self._folding = folding
         self._exact = tuple(exact.items())
         self._lowered = tuple(lowered.items())
         self._kept: dict[int, tuple[_P, ...]] = {}  # by mask: the few combinations replies give
 
     def kept(self, text: str, lowered: str) -> tuple[_P, ...]:
         mask = self._ungated
+        if self._folding and _folds(text):
+            mask |= self._folding
         for piece, bits in self._exact:
             if bits & ~mask and piece in text:  # (a string whose sources are all let through: not looked for)
                 mask |= bits
@@ -102,9 +123,11 @@ def gate(source: str, flags: int = 0) -> Gate | None:
     if choice is None:
         return None
     literals = _minimal(choice)
+    lowered = tuple(sorted(text.lower() for text, caseless in literals if caseless))
     return Gate(
         exact=tuple(sorted(text for text, caseless in literals if not caseless)),
-        lowered=tuple(sorted(text.lower() for text, caseless in literals if caseless)),
+        lowered=lowered,
+        folding=any("i" in text or "s" in text for text in lowered),
     )
 
 

@@ -20,7 +20,7 @@ from .._detectors.base import phrase_sets
 from .._exceptions import RuleError
 from .._language import DEFAULT_LANGUAGE, builtin_rules_dir
 from .._types import CATEGORIES, CUSTOM_CATEGORY_PATTERN
-from .phrase_language import PatternSyntaxError, expand
+from .phrase_language import PatternSyntaxError, expand, required_words, with_lists
 from .schema import (
     CODE_PATTERN,
     NAME_PATTERN,
@@ -302,6 +302,16 @@ def _load_files(files: list[Path], language: str = DEFAULT_LANGUAGE) -> RuleSet:
                     expand(pattern, vocab)
                 except PatternSyntaxError as exc:
                     raise RuleError(f"{sources[rule.code]}: rule {rule.code}: field '{field}': {exc}") from None
+        for source in getattr(rule, "regex", ()):
+            try:
+                regex.compile(with_lists(source, vocab))
+            except (PatternSyntaxError, regex.error) as exc:
+                raise RuleError(f"{sources[rule.code]}: rule {rule.code}: field 'regex': {exc}") from None
+        for word in getattr(rule, "requires", ()):
+            try:
+                required_words(word, vocab)
+            except PatternSyntaxError as exc:
+                raise RuleError(f"{sources[rule.code]}: rule {rule.code}: field 'requires': {exc}") from None
     _check_context(rules, cues, sources)
     return RuleSet(rules=tuple(rules), vocab=vocab, skippable=skippable, sources=sources, cues=cues)
 

@@ -176,6 +176,46 @@ def _compiles(source: str) -> str:
 # A regular expression in a rule file or configuration, checked when it is loaded.
 RegexSource = Annotated[StrictStr, AfterValidator(_compiles)]
 
+# "{@doc}" in a rule's regex: a vocabulary list, as an alternation of its entries
+_LIST_REFERENCE = r"\{@([A-Za-z_][\w-]*)\}"
+
+
+def with_lists(source: str, vocab: Mapping[str, Sequence[str]]) -> str:
+    """A rule's regular expression with each `{@name}` replaced by the vocabulary list as an
+    alternation of its entries, longest first (so that "terms and conditions" is matched whole
+    where "terms" would also do), each entry rendered as `to_regex` renders a phrase: words
+    separated by any run of whitespace. Raises PatternSyntaxError for an unknown list."""
+    import regex as _regex
+
+    if "{@" not in source:
+        return source
+
+    def alternation(found: Any) -> str:
+        name = found.group(1)
+        if name not in vocab:
+            raise PatternSyntaxError(f"unknown vocabulary list {{@{name}}} in {_short(source)}")
+        entries = sorted(dict.fromkeys(vocab[name]), key=lambda entry: (-len(entry), entry))
+        return "(?:" + "|".join(to_regex(entry, vocab, str) for entry in entries) + ")"
+
+    return str(_regex.sub(_LIST_REFERENCE, alternation, source))
+
+
+def required_words(word: str, vocab: Mapping[str, Sequence[str]]) -> list[str]:
+    """A rule's `requires` entry as the words it stands for: `{@name}` alone stands for every
+    phrase of the vocabulary list (a regex that names the list needs one of them), any other
+    entry for itself. Raises PatternSyntaxError for an unknown list."""
+    import regex as _regex
+
+    found = _regex.fullmatch(_LIST_REFERENCE, word)
+    if found is None:
+        if _regex.search(_LIST_REFERENCE, word):
+            raise PatternSyntaxError(f"a vocabulary list stands alone in requires, not in {word!r}")
+        return [word]
+    name = found.group(1)
+    if name not in vocab:
+        raise PatternSyntaxError(f"unknown vocabulary list {word}")
+    return [phrase for entry in vocab[name] for phrase in expand(entry, vocab)]
+
 
 # -- rendering the tree as one regular expression --------------------------------------------------
 
