@@ -220,6 +220,10 @@ def _rule(**overrides):
 _DROP = object()
 
 
+def _regex_rule(**overrides):
+    return _rule(kind="regex", phrases=_DROP, **overrides)
+
+
 def _pack(*rules, category="jargon"):
     return {"category": category, "rules": list(rules)}
 
@@ -277,9 +281,7 @@ def test_regex_rule_and_case_sensitivity(tmp_path):
     _write(
         tmp_path,
         _pack(
-            _rule(
-                kind="regex",
-                phrases=_DROP,
+            _regex_rule(
                 regex=[r"\bZORK\d+\b"],
                 case_sensitive=True,
                 examples={"flag": ["See ZORK12."], "pass": ["See zork12."]},
@@ -705,14 +707,12 @@ def test_a_vocab_file_in_a_rule_path_extends_the_builtin_lists(tmp_path):
 def test_a_regex_names_a_vocabulary_list_as_an_alternation_of_its_entries(tmp_path):
     # "{@gadgets}" in a regex stands for the list: each entry whole (the longest first, so that
     # "gizmo kit" is matched whole where "gizmo" would also do), its words separated by any run
-    # of whitespace; a team's vocab.yml extends the list for its regexes too
+    # of whitespace
     _write(tmp_path, {"vocab": {"gadgets": ["widget", "gizmo", "gizmo kit"]}}, name="vocab.yml")
     _write(
         tmp_path,
         _pack(
-            _rule(
-                kind="regex",
-                phrases=_DROP,
+            _regex_rule(
                 regex=[r"\bfrobnicate\s+the\s+{@gadgets}\b"],
                 requires=["{@gadgets}"],  # one of the list's entries: the regex needs one
                 examples={"flag": ["We frobnicate the widget."], "pass": ["We frobnicate the gadget."]},
@@ -736,7 +736,7 @@ def test_a_regex_names_a_vocabulary_list_as_an_alternation_of_its_entries(tmp_pa
     ],
 )
 def test_an_unknown_list_in_a_regex_or_its_requires_names_file_rule_and_field(tmp_path, field, value):
-    rule = _rule(kind="regex", phrases=_DROP, regex=[r"\bfix\b"])
+    rule = _regex_rule(regex=[r"\bfix\b"])
     rule[field] = value
     _write(tmp_path, _pack(rule))
     error = _load_error(tmp_path)
