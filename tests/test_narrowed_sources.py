@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tonecheck import Config
+from tonecheck._engine import linter
 from tonecheck._engine.context import Cue, matches_within
 from tonecheck._engine.linter import Engine, get_engine
 from tonecheck._engine.literals import gate
@@ -108,7 +109,7 @@ def test_a_reply_with_more_to_say_is_not_tokenized_for_the_sources(monkeypatch: 
     assert len(tokenized) == 1
 
 
-def test_a_regex_source_is_not_scanned_where_it_could_not_be_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_regex_source_matched_where_it_could_not_be_reported_is_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
     engine = get_engine(NARROWING)
     assert "NEG001" in engine.narrowed_only
     text = "We don't have that in stock. It comes back in May, and we'll email you then."
@@ -154,3 +155,31 @@ def test_a_cue_is_not_searched_in_a_window_without_its_words() -> None:
     assert not cue.found_in("the parcel left today")
     with pytest.raises(AssertionError, match="searched"):
         cue.found_in("any questions")
+
+
+def _scanned_rules(monkeypatch: pytest.MonkeyPatch, engine: Engine) -> list[str]:
+    """The rules whose regular expressions are scanned from now on, in order."""
+    owner = {id(pattern): code for code, patterns, _, _ in engine.rule_regex for pattern in patterns}
+    scanned: list[str] = []
+    leftmost_first = linter._leftmost_first
+
+    def recorded(patterns: Any, *args: Any) -> Any:
+        scanned.append(owner[id(patterns[0])])
+        return leftmost_first(patterns, *args)
+
+    monkeypatch.setattr(linter, "_leftmost_first", recorded)
+    return scanned
+
+
+def test_a_long_text_is_asked_about_idle_sources_before_they_are_scanned(monkeypatch: pytest.MonkeyPatch) -> None:
+    # In a short reply a narrowed source is scanned and asked only when it matched (most match
+    # nothing); in a long one the question costs less than the scan, so it comes first.
+    engine = get_engine(NARROWING)
+    unit = "We don't have that in stock. It comes back in May, and we'll email you then.\n\n"
+    long_text = unit * (linter._IDLE_FIRST // len(unit) + 2)
+    expected = _unskipped(engine, long_text)
+    scanned = _scanned_rules(monkeypatch, engine)
+    assert engine.check(long_text, mode="draft") == expected
+    assert "NEG001" not in scanned
+    assert engine.check(unit.strip(), mode="draft").findings == ()
+    assert "NEG001" in scanned
