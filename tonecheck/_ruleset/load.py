@@ -304,7 +304,9 @@ def _load_files(files: list[Path], language: str = DEFAULT_LANGUAGE) -> RuleSet:
                     raise RuleError(f"{sources[rule.code]}: rule {rule.code}: field '{field}': {exc}") from None
         for source in getattr(rule, "regex", ()):
             try:
-                regex.compile(with_lists(source, vocab))
+                expanded = with_lists(source, vocab)
+                if expanded != source:  # (the schema compiled the source as written)
+                    regex.compile(expanded)
             except (PatternSyntaxError, regex.error) as exc:
                 raise RuleError(f"{sources[rule.code]}: rule {rule.code}: field 'regex': {exc}") from None
         for word in getattr(rule, "requires", ()):

@@ -180,6 +180,13 @@ RegexSource = Annotated[StrictStr, AfterValidator(_compiles)]
 _LIST_REFERENCE = r"\{@([A-Za-z_][\w-]*)\}"
 
 
+def _listed(name: str, vocab: Mapping[str, Sequence[str]], where: str) -> Sequence[str]:
+    """The entries of the vocabulary list `{@name}` named in `where`."""
+    if name not in vocab:
+        raise PatternSyntaxError(f"unknown vocabulary list {{@{name}}} in {where}")
+    return vocab[name]
+
+
 def with_lists(source: str, vocab: Mapping[str, Sequence[str]]) -> str:
     """A rule's regular expression with each `{@name}` replaced by the vocabulary list as an
     alternation of its entries, longest first (so that "terms and conditions" is matched whole
@@ -191,10 +198,7 @@ def with_lists(source: str, vocab: Mapping[str, Sequence[str]]) -> str:
         return source
 
     def alternation(found: Any) -> str:
-        name = found.group(1)
-        if name not in vocab:
-            raise PatternSyntaxError(f"unknown vocabulary list {{@{name}}} in {_short(source)}")
-        entries = sorted(dict.fromkeys(vocab[name]), key=lambda entry: (-len(entry), entry))
+        entries = sorted(dict.fromkeys(_listed(found.group(1), vocab, _short(source))), key=lambda e: (-len(e), e))
         return "(?:" + "|".join(to_regex(entry, vocab, str) for entry in entries) + ")"
 
     return str(_regex.sub(_LIST_REFERENCE, alternation, source))
@@ -211,10 +215,7 @@ def required_words(word: str, vocab: Mapping[str, Sequence[str]]) -> list[str]:
         if _regex.search(_LIST_REFERENCE, word):
             raise PatternSyntaxError(f"a vocabulary list stands alone in requires, not in {word!r}")
         return [word]
-    name = found.group(1)
-    if name not in vocab:
-        raise PatternSyntaxError(f"unknown vocabulary list {word}")
-    return [phrase for entry in vocab[name] for phrase in expand(entry, vocab)]
+    return [phrase for entry in _listed(found.group(1), vocab, "requires") for phrase in expand(entry, vocab)]
 
 
 # -- rendering the tree as one regular expression --------------------------------------------------
