@@ -240,6 +240,40 @@ def test_other_bare_names_in_a_shared_syntax_are_anyones(custom):
     assert leftovers(reply(f"Your voucher for {custom} is attached."), mode="saved") == []
 
 
+@pytest.mark.parametrize(
+    ("written", "nearest"),
+    [
+        ("{{customer.frist_name}}", "customer.first_name"),
+        ("{{visitor.fisrt_name}}", "visitor.first_name"),
+        ("{{ guest.emial }}", "guest.email"),
+        ("{{visitor.fristName}}", "visitor.firstName"),  # in the style it is written in
+        ("{{lead.fristname}}", "lead.firstname"),
+    ],
+)
+def test_a_slip_in_the_last_name_of_an_object_no_list_documents_is_reported(written, nearest):
+    # a chat tool's or a shop's own object, in a syntax many tools share: its fields are named with
+    # the words the helpdesks use, and one slip from one of theirs is a slip
+    (finding,) = leftovers(reply(f"Hi {written}, your voucher is attached."), mode="saved")
+    assert finding.code == "TPL007" and finding.match == written
+    assert nearest in finding.suggestions[0].replacement
+
+
+@pytest.mark.parametrize(
+    "custom",
+    [
+        "{{customer.first_name}}",  # a documented last name, on any object
+        "{{visitor.firstName}}",
+        "{{order.note}}",  # too short to tell a slip from another word
+        "{{shop.nmae}}",
+        "{{order.notes}}",
+        "{{order.order_nubmer}}",  # no documented last name one slip away
+        "{{product.colour}}",
+    ],
+)
+def test_other_last_names_of_undocumented_objects_are_anyones(custom):
+    assert leftovers(reply(f"Hi {custom}, your voucher is attached."), mode="saved") == []
+
+
 def test_a_bare_name_is_checked_in_a_shared_syntax_only_when_the_list_says_so():
     options = tpl007()
     assert options.shared_bare_letters == 5

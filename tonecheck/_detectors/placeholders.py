@@ -319,6 +319,7 @@ class _Syntax:
         # the candidates by all their segments but one: (size, the segment left out, the others,
         # as compared) -> positions in candidates[size]; built on first use
         self._by_others: dict[tuple[int, int, tuple[str, ...]], list[int]] | None = None
+        self._last_names: dict[str, dict[str, list[str]]] | None = None
 
     def add(self, segments: tuple[str, ...], helpdesk: str, exact: bool, opens: bool) -> None:
         if exact:
@@ -349,6 +350,21 @@ class _Syntax:
             for left_out in range(size):
                 found.update(self._by_others.get((size, left_out, compared[:left_out] + compared[left_out + 1 :]), ()))
         return sorted(found)
+
+    def last_names(self) -> dict[str, dict[str, list[str]]]:
+        """The last segments of the documented names, as read: their spellings, each with the
+        helpdesks that document it (built on first use)."""
+        if self._last_names is None:
+            names: dict[str, dict[str, list[str]]] = {}
+            for candidates in self.candidates.values():
+                for segments, read, helpdesk, _, opens in candidates:
+                    if opens:
+                        continue  # an open object's own name ("contact" of contact.*) is no field
+                    helpdesks = names.setdefault(read[-1], {}).setdefault(segments[-1], [])
+                    if helpdesk not in helpdesks:
+                        helpdesks.append(helpdesk)
+            self._last_names = names
+        return self._last_names
 
     def knows(self, segments: tuple[str, ...], path: str) -> bool:
         read = tuple(map(_normal, segments))
@@ -480,12 +496,52 @@ def nearest_variable(
                 spellings.append(whole)
             if helpdesk not in helpdesks:
                 helpdesks.append(helpdesk)
+    if not found and not known.closed and known.bare_letters and len(written) > 1:
+        return _slip_in_last_name(known, written, normal)
     if len(found) != 1:
         return None  # none, or several equally near: a guess would be a coin toss
     ((at, spellings, helpdesks),) = found.values()
     # of the documented spellings, the one closest to how the rest of the name is written
     segments = max(spellings, key=lambda s: sum(a == b for a, b in zip(s, written, strict=False)))
     return segments, at, helpdesks
+
+
+def _slip_in_last_name(
+    known: _Syntax, written: tuple[str, ...], normal: tuple[str, ...]
+) -> tuple[tuple[str, ...], int, list[str]] | None:
+    """In a syntax many tools share, a variable of an object no list documents ("{{visitor.fisrt_name}}",
+    a chat tool's) whose last name is one slip from a documented last name as long as a bare name
+    must be to be checked, and is no documented name itself: a custom object's fields are named with
+    the same words ("first_name", "email"), and a custom field is made of words, not of slips."""
+    last = normal[-1]
+    names = known.last_names()
+    if last in names or len(last) < known.bare_letters:
+        return None
+    near: dict[str, tuple[int, dict[str, list[str]]]] = {}
+    for documented, spellings in names.items():
+        if len(documented) >= known.bare_letters and typo_like(last, documented):
+            near[documented] = (_osa(last, documented), spellings)
+    if not near:
+        return None
+    best = min(distance for distance, _ in near.values())
+    closest = [name for name, (distance, _) in near.items() if distance == best]
+    if len(closest) != 1:
+        return None  # several equally near: no guess
+    spellings = near[closest[0]][1]
+    # a documented spelling in the style the name is written in: "frist_name" is "first_name",
+    # "fristname" "firstname", and "fristName" "firstName" (from "first_name") though no list has it
+    own = written[-1]
+    camel = any(ch.isupper() for ch in own[1:]) and "_" not in own
+    words = sorted(spelling for spelling in spellings if "_" in spelling)
+    if camel and words:
+        head, *rest = words[0].split("_")
+        spelled, helpdesks = head + "".join(part.capitalize() for part in rest), spellings[words[0]]
+    else:
+        spelled = min(
+            spellings, key=lambda spelling: (("_" in spelling) != ("_" in own), _osa(spelling, own), spelling)
+        )
+        helpdesks = spellings[spelled]
+    return (*written[:-1], spelled), len(written) - 1, helpdesks
 
 
 _OPENER = Lazy(r"[{%#!*|<\s-]*")
