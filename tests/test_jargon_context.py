@@ -164,6 +164,17 @@ def test_a_greeting_to_initials_is_a_name():
             "Your account is in our dunning cycle, and we'll try the card again on the 3rd.",
             "dunning cycle",
         ),
+        # the words after "or" spell the term out, a digit standing for its number word
+        (
+            "I've switched on 2FA, or two-factor authentication, for your workspace.",
+            "I've switched on 2FA, or asked the team to, for your workspace.",
+            "2FA",
+        ),
+        (
+            "Check the TTL, or time to live, on the record.",
+            "Check the TTL, or the record itself.",
+            "TTL",
+        ),
     ],
 )
 def test_terms_explained_the_way_people_explain_are_not_jargon(explained, bare, term):

@@ -73,6 +73,8 @@ def _acronym(scan: Scan, rule: DetectorRule, options: AcronymOptions) -> Iterabl
             continue  # "the link sent by 'EM'": a colleague's initials
         if _trailing_initials(text, start, end) or _spelled_out_before(text, start, bare, scan.language):
             continue
+        if _spelled_out_after(text, end, bare, scan.language):
+            continue
         yield Hit(rule.code, m.start(), m.end())
 
 
@@ -261,6 +263,28 @@ def _spelled_out_before(text: str, start: int, acronym: str, language: Language)
     return at < 0
 
 
+def _spelled_out_after(text: str, end: int, acronym: str, language: Language) -> bool:
+    """The words just after, opened by one of the language's words for an alternative ("or"),
+    spell the acronym out: "2FA, or two-factor authentication", "an SLA or service level
+    agreement". A digit stands for its number word ("2" for "two")."""
+    lead = language.derived(_Explanations).spelled_after
+    found = lead.match(text, end, min(len(text), end + 16)) if lead is not None else None
+    if found is None:
+        return False
+    small_words = language.derived(_small_words)
+    letters = acronym.upper()
+    at = 0
+    for word in _WORDS.findall(text, found.end(), min(len(text), found.end() + 120)):
+        if at == len(letters):
+            break
+        if letters[at].isdigit() or word[0].upper() == letters[at]:
+            at += 1
+        elif at == 0 or word.lower() not in small_words:
+            return False
+    return at == len(letters)
+
+
+_WORDS = Lazy(r"[\p{L}\d]+")
 _LETTERS = Lazy(r"\p{L}")
 _CAPITALS = Lazy(r"\p{Lu}")
 
@@ -350,6 +374,13 @@ class _Explanations:
         )
         # "[non-regression test](https://en.wikipedia.org/...)": the text of a link is explained
         # by the page it opens (Markdown's link shape, the same in every language)
+        # "2FA, or two-factor authentication": an alternative word, then words that spell the term
+        # out (see _spelled_out_after)
+        self.spelled_after = (
+            Lazy(r"(?:s|es)?\s*,?\s*" + words_regex(cues.alternatives, r"\s+") + r"\s+", regex.IGNORECASE)
+            if cues.alternatives
+            else None
+        )
         self.in_link_text_before = Lazy(r"\[[^\[\]\n]{0,60}$")
         self.in_link_text_after = Lazy(r"[^\[\]\n]{0,60}\]\(\s*(?:https?://|www\.)")
 
@@ -365,6 +396,9 @@ def explained(scan: Scan, start: int, end: int) -> bool:
     return bool(cache[term.casefold()])
 
 
+_ACRONYM = Lazy(r"[\p{Lu}\d]{2,8}")
+
+
 def _explained_anywhere(scan: Scan, term: str) -> bool:
     text = scan.scan
     jargon = scan.cache.get("jargon spans", [])
@@ -376,6 +410,8 @@ def _explained_anywhere(scan: Scan, term: str) -> bool:
         if plain and not overlaps(plain.start(1), plain.end(1), jargon):
             return True
         if cues.before.search(text, max(0, start - 30), start):
+            return True
+        if _ACRONYM.fullmatch(term) and _spelled_out_after(text, end, term, scan.language):
             return True
         if cues.next_sentence is not None and cues.next_sentence.match(text, end, min(len(text), end + 400)):
             return True
