@@ -372,8 +372,6 @@ class _Explanations:
             if said_again or defined
             else None
         )
-        # "[non-regression test](https://en.wikipedia.org/...)": the text of a link is explained
-        # by the page it opens (Markdown's link shape, the same in every language)
         # "2FA, or two-factor authentication": an alternative word, then words that spell the term
         # out (see _spelled_out_after)
         self.spelled_after = (
@@ -381,6 +379,8 @@ class _Explanations:
             if cues.alternatives
             else None
         )
+        # "[non-regression test](https://en.wikipedia.org/...)": the text of a link is explained
+        # by the page it opens (Markdown's link shape, the same in every language)
         self.in_link_text_before = Lazy(r"\[[^\[\]\n]{0,60}$")
         self.in_link_text_after = Lazy(r"[^\[\]\n]{0,60}\]\(\s*(?:https?://|www\.)")
 

@@ -319,7 +319,7 @@ class _Syntax:
         # the candidates by all their segments but one: (size, the segment left out, the others,
         # as compared) -> positions in candidates[size]; built on first use
         self._by_others: dict[tuple[int, int, tuple[str, ...]], list[int]] | None = None
-        self._last_names: dict[str, dict[str, list[str]]] | None = None
+        self._last_names: tuple[dict[str, dict[str, list[str]]], set[tuple[str, ...]]] | None = None
 
     def add(self, segments: tuple[str, ...], helpdesk: str, exact: bool, opens: bool) -> None:
         if exact:
@@ -351,19 +351,22 @@ class _Syntax:
                 found.update(self._by_others.get((size, left_out, compared[:left_out] + compared[left_out + 1 :]), ()))
         return sorted(found)
 
-    def last_names(self) -> dict[str, dict[str, list[str]]]:
-        """The last segments of the documented names, as read: their spellings, each with the
-        helpdesks that document it (built on first use)."""
+    def last_names(self) -> tuple[dict[str, dict[str, list[str]]], set[tuple[str, ...]]]:
+        """The last segments of the documented names, as read, with their spellings and the
+        helpdesks that document each; and the documented objects, as read (their names less
+        the last segment, at any depth). Built on first use."""
         if self._last_names is None:
             names: dict[str, dict[str, list[str]]] = {}
+            objects: set[tuple[str, ...]] = set()
             for candidates in self.candidates.values():
                 for segments, read, helpdesk, _, opens in candidates:
+                    objects.update(read[:end] for end in range(1, len(read) + (1 if opens else 0)))
                     if opens:
                         continue  # an open object's own name ("contact" of contact.*) is no field
                     helpdesks = names.setdefault(read[-1], {}).setdefault(segments[-1], [])
                     if helpdesk not in helpdesks:
                         helpdesks.append(helpdesk)
-            self._last_names = names
+            self._last_names = names, objects
         return self._last_names
 
     def knows(self, segments: tuple[str, ...], path: str) -> bool:
@@ -509,14 +512,15 @@ def nearest_variable(
 def _slip_in_last_name(
     known: _Syntax, written: tuple[str, ...], normal: tuple[str, ...]
 ) -> tuple[tuple[str, ...], int, list[str]] | None:
-    """In a syntax many tools share, a variable of an object no list documents ("{{visitor.fisrt_name}}",
-    a chat tool's) whose last name is one slip from a documented last name as long as a bare name
-    must be to be checked, and is no documented name itself: a custom object's fields are named with
-    the same words ("first_name", "email"), and a custom field is made of words, not of slips."""
+    """In a syntax many tools share, a variable of an object no list documents
+    ("{{visitor.fisrt_name}}", a chat tool's; not "{{ticket.fist_name}}", a field Zendesk's ticket
+    does not have) whose last name is one slip from a documented last name as long as a bare name
+    must be to be checked, and is no documented name itself: a custom object's fields are named
+    with the same words ("first_name", "email"), and a custom field is made of words, not slips."""
     last = normal[-1]
-    names = known.last_names()
-    if last in names or len(last) < known.bare_letters:
-        return None
+    names, objects = known.last_names()
+    if last in names or len(last) < known.bare_letters or normal[:-1] in objects:
+        return None  # (a documented object's fields are its own: a slip there is nearest_variable's)
     near: dict[str, tuple[int, dict[str, list[str]]]] = {}
     for documented, spellings in names.items():
         if len(documented) >= known.bare_letters and typo_like(last, documented):
