@@ -403,6 +403,7 @@ def _explained_anywhere(scan: Scan, term: str) -> bool:
     text = scan.scan
     jargon = scan.cache.get("jargon spans", [])
     cues = scan.language.derived(_Explanations)
+    acronym = _ACRONYM.fullmatch(term) is not None  # (words that spell a term out: only an acronym's)
     for start, end in _occurrences(scan, term):
         if cues.after.match(text, end, min(len(text), end + 120)):
             return True
@@ -411,7 +412,7 @@ def _explained_anywhere(scan: Scan, term: str) -> bool:
             return True
         if cues.before.search(text, max(0, start - 30), start):
             return True
-        if _ACRONYM.fullmatch(term) and _spelled_out_after(text, end, term, scan.language):
+        if acronym and _spelled_out_after(text, end, term, scan.language):
             return True
         if cues.next_sentence is not None and cues.next_sentence.match(text, end, min(len(text), end + 400)):
             return True
