@@ -6,6 +6,7 @@ scanned with their regular expressions. Findings must be those of looking everyw
 
 from __future__ import annotations
 
+import bisect
 from typing import Any
 from unittest import mock
 
@@ -14,7 +15,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tonecheck import Config
-from tonecheck._engine import linter
+from tonecheck._engine import context, linter
 from tonecheck._engine.context import Cue, matches_within
 from tonecheck._engine.linter import Engine, get_engine
 from tonecheck._engine.literals import gate
@@ -77,6 +78,66 @@ def test_skipping_idle_sources_keeps_every_finding(sentences: list[str], separat
     text = "".join(s + sep for s, sep in zip(sentences, separators, strict=False)).strip()
     engine = get_engine(NARROWING)
     assert engine.check(text, mode="draft") == _unskipped(engine, text)
+
+
+def _every_sentence_read(scan: Any, vetoes: Any) -> bool:
+    """vetoed_everywhere's answer from its definition: every sentence a match can be read as in
+    has, in a window of each veto, a sentence holding that veto, asked in plain order."""
+    found, starts = context._own_sentences(scan)
+    if not found or not vetoes:
+        return False
+    pending = sorted({max(0, bisect.bisect_right(starts, start) - 1) for start in (0, *starts)})
+    for veto in vetoes:
+        held = context._HeldIn(scan, found, veto)
+        pending = [
+            at
+            for at in pending
+            if not any(
+                held.kept(index) if name != "reply" else held.anywhere(index)
+                for name in veto.windows
+                for index in context.neighbours(name, at, len(found))
+            )
+        ]
+    return not pending
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    sentences=st.lists(st.sampled_from(REFUSALS + COURTESY + SUBSTANCE), min_size=1, max_size=60),
+    separators=st.lists(st.sampled_from(SEPARATORS), min_size=60, max_size=60),
+)
+def test_vetoed_everywhere_answers_as_its_definition_does(sentences: list[str], separators: list[str]) -> None:
+    # it reads a long text's sentences out of order, and skips most: the answer must not change
+    text = "".join(s + sep for s, sep in zip(sentences, separators, strict=False)).strip()
+    asked: list[tuple[Any, Any, bool]] = []
+    vetoed_everywhere = linter.vetoed_everywhere
+
+    def recorded(scan: Any, vetoes: Any) -> bool:
+        asked.append((scan, vetoes, vetoed_everywhere(scan, vetoes)))
+        return asked[-1][2]
+
+    with mock.patch.object(linter, "vetoed_everywhere", recorded):
+        get_engine(NARROWING).check(text, mode="draft")
+    for scan, vetoes, answer in asked:
+        scan.cache.clear()
+        assert answer == _every_sentence_read(scan, vetoes)
+
+
+def test_a_long_text_of_substance_is_not_read_sentence_by_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a sentence holding the veto answers for the sentences whose windows hold it: of a long
+    # text, about one sentence in eight is read
+    text = " ".join(SUBSTANCE * 40)
+    read: list[int] = []
+    kept = context._HeldIn.kept
+    monkeypatch.setattr(context._HeldIn, "kept", lambda self, index: read.append(index) or kept(self, index))
+    asked: list[bool] = []
+    vetoed_everywhere = linter.vetoed_everywhere
+    monkeypatch.setattr(
+        linter, "vetoed_everywhere", lambda scan, vetoes: asked.append(vetoed_everywhere(scan, vetoes)) or asked[-1]
+    )
+    get_engine(NARROWING).check("We can't refund this order. " + text, mode="draft")
+    assert asked == [True]
+    assert 0 < len(read) <= len(SUBSTANCE) * 40 // 4
 
 
 @pytest.mark.parametrize(

@@ -186,15 +186,7 @@ def vetoed_everywhere(scan: Scan, vetoes: Sequence[SentenceVeto]) -> bool:
             holding = (index for index in range(count) if held.kept(index))
             if next(holding, None) is not None and next(holding, None) is not None:
                 return True
-        pending = [
-            at
-            for at in pending
-            if not any(
-                held.kept(index) if name != "reply" else held.anywhere(index)
-                for name in veto.windows
-                for index in neighbours(name, at, count)
-            )
-        ]
+        pending = [at for at in pending if not any(held.in_window(name, at, count) for name in veto.windows)]
         if not pending:
             return True
     return False
@@ -223,6 +215,18 @@ class _HeldIn:
             piece = _normalised_sentence(self._scan, self._found, index)
             self._kept[index] = self.anywhere(index) and not any(cue.found_in(piece) for cue in self._veto.ignore)
         return self._kept[index]
+
+    def in_window(self, name: str, at: int, count: int) -> bool:
+        """Whether a sentence of window `name` around sentence `at` holds the veto. Sentences
+        already read answer first, then the rest from the far end: the windows of sentences
+        asked in order overlap, and one sentence read far ahead answers for the next several
+        (a long text reads about one sentence in eight, not every one)."""
+        read = self._anywhere if name == "reply" else self._kept
+        test = self.anywhere if name == "reply" else self.kept
+        window = neighbours(name, at, count)
+        if any(read.get(index, False) for index in window):
+            return True
+        return any(test(index) for index in reversed(window) if index not in read)
 
 
 class Around:
