@@ -191,6 +191,7 @@ _PAIR_PHRASES = [
     ("sorry", "are"),
     ("sent", "it", "twice"),
     ("just", "so", "you"),
+    ("we", "sent", "twice"),  # a pair of whole words, none skippable
 ]
 
 
@@ -221,6 +222,9 @@ def _pieces_forms(norm: str) -> frozenset[Form]:
 @example("it'  just,twice")
 @example("just so you know")  # a word of the pair that is a skippable word
 @example("we can't really, just help")  # skippable words between the words of a pair
+@example("sent just, really  twice")  # ... made spaces, one for each
+@example("sent" + " just" * 4 + " twice")  # nine items: past eight, the pair counts as found
+@example("sent justtwice even")  # "justtwice" is no skippable word
 def test_a_pair_is_found_with_the_short_pattern_only_where_it_may_be(text: str) -> None:
     """A reply without skippable words is searched with a pair's short pattern (only whitespace
     and commas between its words), which compiles ten times faster; the answer is always the
@@ -230,9 +234,13 @@ def test_a_pair_is_found_with_the_short_pattern_only_where_it_may_be(text: str) 
     for pair, (first, second) in enumerate(gate._pair_texts):
         whole = re.compile(f"{first}(?:{item}{{0,8}}{second}|{item}{{9}})").search(text) is not None
         assert gate._has_a_pair((pair,), text, {}, word_runs(text)) == whole, (first, second, text)
+    # a pair with a text that is a skippable word or no whole word ("just", "ca", "'ve") needs its
+    # whole pattern where the reply holds a skippable word; any other has a short pattern only
     skipped = any(word in word_runs(text) for word in _SKIP_WORDS)
-    assert bool(gate._pair_patterns) == skipped or not gate._pair_texts
-    assert not gate._short_patterns or not skipped
+    whole_only = set(range(len(gate._pair_texts))) - gate._reducible
+    assert set(gate._pair_patterns) == (whole_only if skipped else set())
+    assert set(gate._short_patterns) == (gate._reducible if skipped else set(range(len(gate._pair_texts))))
+    assert gate._reducible and whole_only  # (both kinds are tried)
 
 
 def _forms(norm: str) -> frozenset[Form]:

@@ -21,7 +21,7 @@ from typing import Any
 
 from .._atomic import write_atomically
 
-_FORMAT = 5
+_FORMAT = 6
 
 
 def _directory() -> Path | None:
