@@ -36,7 +36,7 @@ OPTIONS: dict[str, type[DetectorOptions]] = {}  # each detector's `options` mode
 
 
 # (set name, field path for errors, phrase patterns): phrase lists a detector hands to the engine,
-# which matches them in its one PhraseMatcher pass and gives the spans back through Scan.phrase_hits
+# which matches them in its one phrase pass and gives the spans back through Scan.phrase_hits
 PhraseSets = Callable[[Any], list[tuple[str, str, tuple[str, ...]]]]
 PHRASE_SETS: dict[str, PhraseSets] = {}
 
@@ -65,7 +65,7 @@ class PlaceholderOptions(DetectorOptions):
 
 
 class ClosingElement(DetectorOptions):
-    phrases: tuple[StrictStr, ...] = ()  # the phrase language; matched by the engine's PhraseMatcher
+    phrases: tuple[StrictStr, ...] = ()  # the phrase language; matched by the engine's phrase index
     exceptions: tuple[StrictStr, ...] = ()  # phrases that cancel an overlapping phrase match
     patterns: tuple[RegexSource, ...] = ()  # regular expressions, for forms phrases cannot spell
 

@@ -72,6 +72,7 @@ from .literals import Gate, Gates, gate
 from .nlp import _lexeme_attributes, _load_pipeline, spacy_version
 from .phrase_cache import _pack_phrases, _unpack_phrases
 from .phrase_gate import PhraseGate, surface_forms
+from .phrase_index import PhraseIndex
 from .suggest import _suggestions
 
 # Seconds a rule pack's regular expression may take on a reply (plus 1 s per 100 KB of reply).
@@ -274,6 +275,7 @@ class Engine:
         # of it, so a command that lints such replies never imports spaCy (half its start-up).
         # Compiling phrases needs the tokenizer, and a trained pipeline may have pipes to run.
         self._pipeline_built = False
+        self._phrase_index: PhraseIndex | None = None
         self._pipeline_name = _pipeline_name(config.spacy_model, self.language)
         if cached and self._pipeline_name.startswith("blank:"):
             self.has_pipes = False
@@ -359,23 +361,23 @@ class Engine:
         self.narrowed_gate: PhraseGate | None = narrowed if isinstance(narrowed, PhraseGate) else None
 
     def _build_phrase_matcher(self, cached: dict[str, Any] | None) -> None:
-        from spacy.matcher import PhraseMatcher
-
-        self._phrase_matcher = PhraseMatcher(self._nlp.vocab, attr="NORM")
         data = cached or self._compile_phrases()
-        for key, keywords in data["keywords"]:
-            self._phrase_matcher.add(key, keywords)
-        self._take_phrase_data(data)
         strings = self._nlp.vocab.strings
+        # A key's hash is the same in every vocabulary (spaCy hashes strings with murmurhash), as
+        # are the phrases' NORM hashes: a renewed pipeline keeps the index.
+        key_ids = [strings.add(key) for key, _ in data["keywords"]]
+        if self._phrase_index is None or data is not self._phrase_data:
+            self._phrase_index = PhraseIndex(zip(key_ids, (keywords for _, keywords in data["keywords"]), strict=True))
+        self._take_phrase_data(data)
         # what each key's matches are for, read once here instead of from the key on every match
-        self._keys = {strings.add(key): matcher_keys.parse(key) for key, _ in data["keywords"]}
+        self._keys = {
+            key_id: matcher_keys.parse(key) for key_id, (key, _) in zip(key_ids, data["keywords"], strict=True)
+        }
         self.skippable = {strings.add(word) for word in self.ruleset.skippable}
         self.comma = strings.add(",")
         from spacy.attrs import IS_SPACE, NORM
-        from spacy.tokens import Doc
 
         self._norm_and_space = [NORM, IS_SPACE]  # imported here, once, not on every reply
-        self._doc_class = Doc
         self._soft_spaces: set[int] = set()  # whitespace tokens a phrase may span (line wraps)
         self._hard_spaces: set[int] = set()  # blank lines: a phrase never spans them
         self._gap_words = set(self.skippable)
@@ -387,9 +389,8 @@ class Engine:
 
         # NORM makes "can't" and "can not" one phrase. Each phrase is added as its sequence of
         # NORM hashes, assembled from a per-word cache of the real tokenizer's output (so a
-        # phrase gets exactly the NORMs the same words get in a reply): PhraseMatcher.add accepts
-        # such sequences (spaCy's own unpickling uses them), and a Doc per phrase would
-        # dominate start-up.
+        # phrase gets exactly the NORMs the same words get in a reply; a Doc per phrase would
+        # dominate start-up).
         strings = self._nlp.vocab.strings
         special_cases = set(self._nlp.tokenizer.rules or {})
         # Without a norm lookup table, the NORM of a plain word that is no tokenizer special case
@@ -788,9 +789,11 @@ class Engine:
         return self._nlp
 
     @property
-    def phrase_matcher(self) -> Any:
+    def phrase_index(self) -> PhraseIndex:
+        """Every selected phrase, for a list of NORMs (see phrase_index.py)."""
         self.prepare()
-        return self._phrase_matcher
+        assert self._phrase_index is not None  # (built with the pipeline)
+        return self._phrase_index
 
     def prepare(self) -> None:
         """Build the spaCy pipeline now, e.g. before worker processes are forked to share it."""
@@ -1067,12 +1070,13 @@ class Engine:
         def span(first: int, last: int) -> tuple[int, int]:
             return doc[first].idx, doc[last].idx + len(doc[last])
 
-        for match_id, s, e in self._phrase_matcher(doc):
-            yield (match_id, *span(s, e - 1))
         if not len(doc):
             return
         array = doc.to_array(self._norm_and_space)  # one row per token: NORM, IS_SPACE
         norms, is_space = array.T.tolist()
+        index = self.phrase_index
+        for match_id, s, e in index(norms):
+            yield (match_id, *span(s, e - 1))
         if 1 in is_space:
             self._learn_spaces(set(itertools.compress(norms, is_space)))
         gap_words = self._gap_words
@@ -1100,14 +1104,9 @@ class Engine:
             if order:
                 order.append(-1)
             order.extend(kept[first:last])
-        column = array[order, :1]  # a break's row is overwritten below
-        for position, index in enumerate(order):
-            if index < 0:
-                column[position, 0] = self._view_break
-        # The matcher reads only NORM, so the view's words are placeholders and its NORMs are copied.
-        view = self._doc_class(self.nlp.vocab, words=["_"] * len(order))
-        view.from_array(self._norm_and_space[:1], column)
-        for match_id, s, e in self._phrase_matcher(view):
+        view_break = self._view_break
+        view = [norms[token] if token >= 0 else view_break for token in order]
+        for match_id, s, e in index(view):
             yield (match_id, *span(order[s], order[e - 1]))
 
     def _learn_spaces(self, space_norms: set[int]) -> None:

@@ -1,5 +1,5 @@
-"""Keys of the engine's one PhraseMatcher. Every phrase list of every rule goes into that one
-matcher, under a key that says whose list it is and what its matches do:
+"""Keys of the engine's one phrase index. Every phrase list of every rule goes into that one
+index, under a key that says whose list it is and what its matches do:
 
     CODE              rule CODE's phrases: a match is a finding
     CODE!except       its exceptions: a match of the rule that one overlaps is dropped
@@ -9,7 +9,7 @@ matcher, under a key that says whose list it is and what its matches do:
     CODE@set!except   that set's exceptions
 
 Keys are made by the functions below and read back only through `parse`, once per key when the
-engine is built (spaCy's matcher interns them as strings).
+engine is built (the index carries each key as the hash of its string).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
     we (really|just)? (can't|cannot) help      alternation; `?` makes a group optional
     you @adv? (have|need) to                   @name inserts a vocabulary list (rules/en/vocab.yml)
 
-Expansion happens once per configuration; the literal phrases then go into one PhraseMatcher,
+Expansion happens once per configuration; the literal phrases then go into one phrase index,
 which is far cheaper per reply than token patterns (see shared notes on measured costs).
 
 One parser reads a pattern into a tree; two renderers read the tree: `expand` (the literal

@@ -178,7 +178,7 @@ class TextRule(MatchingRule):
 
 
 class PhraseRule(TextRule):
-    """Phrases in the phrase language, all matched in one PhraseMatcher pass.
+    """Phrases in the phrase language, all matched in one pass of the engine's phrase index.
 
     For the few forms a phrase cannot spell (a gap of any words, a word ending), a phrase rule
     may add `regex`; only then may it have `requires`, which gates that regex (never the
