@@ -277,7 +277,7 @@ def _spacy_phrase_matcher(engine: Any) -> Any:
     engine.prepare()
     matcher = PhraseMatcher(engine.nlp.vocab, attr="NORM")
     for key, phrases in engine._phrase_data["keywords"]:
-        matcher.add(key, phrases)
+        matcher.add(key, list(phrases))
     return matcher
 
 

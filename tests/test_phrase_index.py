@@ -61,7 +61,7 @@ def engines() -> list[Engine]:
 def _spacy_matcher(engine: Engine) -> PhraseMatcher:
     matcher = PhraseMatcher(engine.nlp.vocab, attr="NORM")
     for key, phrases in engine._phrase_data["keywords"]:
-        matcher.add(key, phrases)
+        matcher.add(key, list(phrases))
     return matcher
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from .._atomic import write_atomically
 
-_FORMAT = 6
+_FORMAT = 7
 
 
 def _directory() -> Path | None:

@@ -354,7 +354,7 @@ class Engine:
         )
         # the longest phrase, in tokens: a view match that spans a gap lies within this many kept
         # tokens of it
-        self._longest_phrase = max((len(p) for _, group in data["keywords"] for p in group), default=1)
+        self._longest_phrase: int = data["longest"]
         gate = data.get("gate")
         self.phrase_gate: PhraseGate | None = gate if isinstance(gate, PhraseGate) and not self.has_pipes else None
         narrowed = data.get("narrowed_gate")
@@ -471,6 +471,7 @@ class Engine:
 
         return {
             "keywords": keywords,
+            "longest": max((len(phrase) for _, group in keywords for phrase in group), default=1),
             "lexicon_keys": lexicon_keys,
             "bigrams": bigrams,
             "gate": gate_of(norm_texts),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from array import array
+from collections.abc import Iterator
 from typing import Any
 
 # spaCy's hashes are unsigned 64-bit integers: the standard library's array packs and unpacks them
@@ -24,14 +25,32 @@ def _pack_phrases(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "keywords": keywords, "bigrams": bigrams}
 
 
-def _unpack_phrases(packed: dict[str, Any]) -> dict[str, Any]:
-    def rows(raw: bytes, width: int) -> list[list[int]]:
-        flat = array(_HASH)
-        flat.frombytes(raw)
-        numbers = flat.tolist()
-        return [numbers[at : at + width] for at in range(0, len(numbers), width)]
+def _rows(raw: bytes, width: int) -> list[list[int]]:
+    flat = array(_HASH)
+    flat.frombytes(raw)
+    numbers = flat.tolist()
+    return [numbers[at : at + width] for at in range(0, len(numbers), width)]
 
-    keywords = [
-        (key, [phrase for length, raw in groups for phrase in rows(raw, length)]) for key, groups in packed["keywords"]
-    ]
-    return {**packed, "keywords": keywords, "bigrams": set(map(tuple, rows(packed["bigrams"], 2)))}
+
+class PackedPhrases:
+    """A key's phrases as the cache holds them, one flat array of hashes per length, read only
+    when iterated. The engine reads them once, to build its phrase index when a reply first
+    needs it (often never in a short-lived process); unpacked at load, the phrases of the
+    default rules took 44 ms and 18 MiB in every process."""
+
+    __slots__ = ("_groups",)
+
+    def __init__(self, groups: list[tuple[int, bytes]]) -> None:
+        self._groups = groups
+
+    def __iter__(self) -> Iterator[list[int]]:
+        for length, raw in self._groups:
+            yield from _rows(raw, length)
+
+    def __len__(self) -> int:
+        return sum(len(raw) // (length * array(_HASH).itemsize) for length, raw in self._groups)
+
+
+def _unpack_phrases(packed: dict[str, Any]) -> dict[str, Any]:
+    keywords = [(key, PackedPhrases(groups)) for key, groups in packed["keywords"]]
+    return {**packed, "keywords": keywords, "bigrams": set(map(tuple, _rows(packed["bigrams"], 2)))}
