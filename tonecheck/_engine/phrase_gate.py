@@ -103,7 +103,6 @@ class PhraseGate:
         "_pair_patterns",
         "_pair_texts",
         "_pairs_of",
-        "_reduced_uses",
         "_reducible",
         "_runs",
         "_sets_by_run",
@@ -179,7 +178,6 @@ class PhraseGate:
         self._pair_texts = _pair_texts(pair_number, by_norm)
         self._gap, self._skip_words = _gap(skippable, forms)
         self._skip_patterns: dict[str, re.Pattern[str]] = {}
-        self._reduced_uses: dict[int, int] = {}  # of each reducible pair: times looked for in a reduced reply
         # the pairs none of whose texts can overlap a skippable word in a reply: looked for in a
         # reply with skippable words by their short pattern, in the reply with those words made
         # spaces (see _reduced)
@@ -302,27 +300,13 @@ class PhraseGate:
                     skipped = found[_SKIPPED] = self._skip_words is None or not self._skip_words.isdisjoint(runs)
                 if not skipped:
                     found[pair] = self._short_pattern(pair).search(lowered) is not None
-                elif self._reduces(pair):
+                elif pair in self._reducible and self._skip_words is not None:
                     found[pair] = self._short_pattern(pair).search(self._reduced(lowered, found, runs)) is not None
                 else:
                     found[pair] = self._pair_pattern(pair).search(lowered) is not None
             if found[pair]:
                 return True
         return False
-
-    def _reduces(self, pair: int) -> bool:
-        """Whether a reply with skippable words is looked for this pair in its reduced text (see
-        _reduced), rather than by the pair's whole pattern: a reducible pair, the first
-        REDUCED_USES times. A pair looked for that seldom is not worth its whole pattern's
-        compiling; one looked for more often gets it, and then costs no reduced text (6 us a
-        reply, which a process that lives long would pay on every reply)."""
-        if pair not in self._reducible or self._skip_words is None:
-            return False
-        uses = self._reduced_uses.get(pair, 0)
-        if uses >= REDUCED_USES:
-            return False
-        self._reduced_uses[pair] = uses + 1
-        return True
 
     def _reduced(self, lowered: str, found: dict[int, Any], runs: list[str]) -> str:
         """The reply with each skippable word made one space, once per reply. Each is one item of
@@ -365,7 +349,6 @@ class PhraseGate:
 
 
 GAP_ITEMS = 8  # whitespace characters, commas and skippable words looked at between a pair's words
-REDUCED_USES = 2  # times a reducible pair is looked for in a reduced reply before it gets its whole pattern
 
 
 _SKIPPED = -1  # where a reply's `found` keeps whether the reply holds a skippable word
