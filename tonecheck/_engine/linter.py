@@ -360,7 +360,7 @@ class Engine:
         narrowed = data.get("narrowed_gate")
         self.narrowed_gate: PhraseGate | None = narrowed if isinstance(narrowed, PhraseGate) else None
 
-    def _build_phrase_matcher(self, cached: dict[str, Any] | None) -> None:
+    def _build_phrase_index(self, cached: dict[str, Any] | None) -> None:
         data = cached or self._compile_phrases()
         strings = self._nlp.vocab.strings
         # A key's hash is the same in every vocabulary (spaCy hashes strings with murmurhash), as
@@ -775,7 +775,7 @@ class Engine:
             lemmas=self.language.data.matching.words == "lemma",
         )
         self.has_pipes = bool(self._nlp.pipe_names)  # a blank pipeline only tokenizes: call that directly
-        self._build_phrase_matcher(phrase_data)
+        self._build_phrase_index(phrase_data)
         self._build_matcher()
         # the vocabulary learns the words of replies (that makes them cheap the next time) up to
         # this many strings; past it, new words are forgotten after each reply (see `check`)
