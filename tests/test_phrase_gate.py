@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import tonecheck
 from tonecheck._config import Config
 from tonecheck._engine.linter import Engine, _break_punctuation_runs, get_engine
-from tonecheck._engine.phrase_gate import Form, PhraseGate, _presence
+from tonecheck._engine.phrase_gate import REDUCED_UP_TO, Form, PhraseGate, _presence
 from tonecheck._ruleset.schema import DetectorRule, LexiconRule
 from tonecheck._text import _lower, word_runs
 
@@ -241,6 +241,19 @@ def test_a_pair_is_found_with_the_short_pattern_only_where_it_may_be(text: str) 
     assert set(gate._pair_patterns) == (whole_only if skipped else set())
     assert set(gate._short_patterns) == (gate._reducible if skipped else set(range(len(gate._pair_texts))))
     assert gate._reducible and whole_only  # (both kinds are tried)
+
+
+@pytest.mark.parametrize("text", ["we sent, just, twice", "we sent just the one, twice"])
+def test_a_long_text_is_searched_with_the_whole_pattern(text: str) -> None:
+    # making its skippable words spaces would rescan all of a long text once per such word
+    gate = PhraseGate(_PAIR_PHRASES, _pieces_forms, skippable=_SKIP_WORDS)
+    pair = next(
+        p for p in gate._reducible if re.fullmatch(f"{gate._pair_texts[p][0]} {gate._pair_texts[p][1]}", "sent twice")
+    )
+    for padded in (text + " ok" * 10, text + " ok" * (REDUCED_UP_TO // 3)):
+        found = gate._has_a_pair((pair,), padded, {}, word_runs(padded))
+        assert found == ("one" not in text)
+        assert (pair in gate._pair_patterns) == (len(padded) > REDUCED_UP_TO)
 
 
 def _forms(norm: str) -> frozenset[Form]:
