@@ -180,12 +180,13 @@ class PhraseGate:
         self._skip_patterns: dict[str, re.Pattern[str]] = {}
         # the pairs none of whose texts can overlap a skippable word in a reply: looked for in a
         # reply with skippable words by their short pattern, in the reply with those words made
-        # spaces (see _reduced)
-        skip_texts = self._skip_words or frozenset()
+        # spaces (see _reduced); none where a skippable word is no whole word
+        skip_words = self._skip_words
         self._reducible = frozenset(
             index
             for pair, index in pair_number.items()
-            if not any(_may_overlap(form, skip_texts) for norm in pair for form in by_norm[norm])
+            if skip_words is not None
+            and not any(_may_overlap(form, skip_words) for norm in pair for form in by_norm[norm])
         )
         self._pair_patterns: dict[int, re.Pattern[str]] = {}
         self._short_patterns: dict[int, re.Pattern[str]] = {}
@@ -300,7 +301,7 @@ class PhraseGate:
                     skipped = found[_SKIPPED] = self._skip_words is None or not self._skip_words.isdisjoint(runs)
                 if not skipped:
                     found[pair] = self._short_pattern(pair).search(lowered) is not None
-                elif pair in self._reducible and self._skip_words is not None and len(lowered) <= REDUCED_UP_TO:
+                elif pair in self._reducible and len(lowered) <= REDUCED_UP_TO:
                     found[pair] = self._short_pattern(pair).search(self._reduced(lowered, found, runs)) is not None
                 else:
                     found[pair] = self._pair_pattern(pair).search(lowered) is not None
@@ -318,7 +319,7 @@ class PhraseGate:
         to: one alternation of them all took 14 us a reply, these 6."""
         reduced: str | None = found.get(_REDUCED)
         if reduced is None:
-            assert self._skip_words is not None  # (only then are pairs reducible)
+            assert self._skip_words is not None  # (only then is a pair reducible)
             reduced = lowered
             for word in sorted(self._skip_words.intersection(runs)):
                 pattern = self._skip_patterns.get(word)
