@@ -4,19 +4,21 @@ PhraseMatcher over NORM would: the same (key, start, end) matches, in a document
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from spacy.attrs import NORM
-from spacy.matcher import PhraseMatcher
 
 from tonecheck._config import Config
 from tonecheck._engine.linter import Engine, get_engine
 from tonecheck._engine.phrase_index import PhraseIndex
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from speed import _spacy_phrase_matcher  # noqa: E402  (the speed benchmark's floor matcher)
 
 _NORM = st.integers(min_value=1, max_value=5)  # few words: phrases overlap and share prefixes
 _PHRASES = st.lists(
@@ -58,13 +60,6 @@ def engines() -> list[Engine]:
     return [get_engine(), Engine(Config(preview=True))]
 
 
-def _spacy_matcher(engine: Engine) -> PhraseMatcher:
-    matcher = PhraseMatcher(engine.nlp.vocab, attr="NORM")
-    for key, phrases in engine._phrase_data["keywords"]:
-        matcher.add(key, list(phrases))
-    return matcher
-
-
 def test_the_engines_index_matches_as_spacys_phrase_matcher_did(engines: list[Engine]) -> None:
     rows = [
         json.loads(line)
@@ -74,7 +69,7 @@ def test_the_engines_index_matches_as_spacys_phrase_matcher_did(engines: list[En
     ]
     texts = [row.get("text") or row["original"] for row in rows]
     for engine in engines:
-        matcher = _spacy_matcher(engine)
+        matcher = _spacy_phrase_matcher(engine)
         matched = 0
         for text in texts:
             doc = engine.nlp.tokenizer(text.lower())

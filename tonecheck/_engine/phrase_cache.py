@@ -9,6 +9,7 @@ from typing import Any
 # spaCy's hashes are unsigned 64-bit integers: the standard library's array packs and unpacks them
 # in C, without importing numpy (a third of `import tonecheck` when this module did)
 _HASH = "Q"
+_HASH_BYTES = array(_HASH).itemsize
 
 
 def _pack_phrases(data: dict[str, Any]) -> dict[str, Any]:
@@ -48,7 +49,7 @@ class PackedPhrases:
             yield from _rows(raw, length)
 
     def __len__(self) -> int:
-        return sum(len(raw) // (length * array(_HASH).itemsize) for length, raw in self._groups)
+        return sum(len(raw) // (length * _HASH_BYTES) for length, raw in self._groups)
 
 
 def _unpack_phrases(packed: dict[str, Any]) -> dict[str, Any]:
