@@ -418,10 +418,10 @@ def test_replies_in_another_language_are_not_judged():
 
 def test_a_comment_on_an_issue_tracker_is_a_turn_in_a_thread():
     comment = (
-        "Thanks for the pull request! The change to the parser looks right to me. The failing check "
-        "is unrelated and comes from the docs build on the main branch, which we are fixing separately."
+        "Hi there,\n\nThanks for the pull request! The change to the parser looks right to me. The failing "
+        "check is unrelated and comes from the docs build on the main branch, which we are fixing separately."
     )
-    assert tonecheck.check(comment).channel == "email"  # too long for a chat turn
+    assert tonecheck.check(comment).channel == "email"  # greeted, like an e-mail
     assert closing_findings(comment, mode="saved") == []
     customer = (
         comment.replace("pull request", "order")
@@ -429,6 +429,80 @@ def test_a_comment_on_an_issue_tracker_is_a_turn_in_a_thread():
         .replace("docs build on the main branch", "courier's depot")
     )
     assert len(closing_findings(customer, mode="saved")) == 1
+
+
+def test_a_long_reply_neither_greeted_nor_signed_needs_no_closing_unless_told_it_is_an_email():
+    assert tonecheck.check(LONG_WITHOUT_GREETING).channel == "email"  # too long for a chat turn
+    assert closing_findings(LONG_WITHOUT_GREETING) == []  # but not written as an e-mail is
+    assert closing_findings(LONG_WITHOUT_GREETING, mode="saved") == []
+    assert len(closing_findings(LONG_WITHOUT_GREETING, channel="email")) == 1  # the caller says it is one
+    assert len(closing_findings(LONG_WITHOUT_GREETING, config=EVERY_CHANNEL)) == 1  # chat turns need one too
+    assert len(closing_findings("Hi Sam,\n\n" + LONG_WITHOUT_GREETING)) == 1
+    assert len(closing_findings(LONG_WITHOUT_GREETING + "\n\nBest,\nAna")) == 1
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "Click the link below to choose a new password.",
+        "To add a comment, simply log in to the help centre.",
+        "To add a comment simply log in to the help centre.",
+        "Then run the check again and look at the result.",
+        "See our [setup guide](https://example.com/setup) for the remaining steps.",
+        "You can view the progress of your request in your account.",
+    ],
+)
+def test_an_instruction_to_the_customer_as_the_last_step_is_a_next_step(last):
+    assert closing_findings(reply(last)) == []
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "Return shipping is free.",  # a noun, not an instruction
+        "When you log in to the app, your settings will sync.",  # a condition, then a fact
+        "Take care!",
+        "Check-in opens at three.",
+    ],
+)
+def test_a_sentence_that_only_opens_with_such_a_verb_is_not_a_next_step(last):
+    assert len(closing_findings(reply(last))) == 1
+
+
+def test_a_hard_wrapped_sentence_is_read_whole():
+    wrapped = (
+        "Hi Sam,\n\nWe hope this answers your question. If\nnot, please do not open a new ticket.\n"
+        "Instead, reply to this email or\nlog in\nto your account.\n\nThanks,\nAna"
+    )
+    assert closing_findings(wrapped) == []  # "reply to this email" is in the last sentence, over three lines
+    ends_on_fact = (
+        "Hi Sam,\n\nYour ticket was created on Monday and is in\n{{ticket.department}} queue.\n\nThanks,\nAna"
+    )
+    [finding] = closing_findings(ends_on_fact, mode="saved")
+    assert finding.match.startswith("Your ticket was created") and finding.match.endswith("queue.")
+
+
+def test_the_last_line_of_a_wrapped_sentence_is_not_a_signature():
+    text = "Hi %{ticket.name.first},\n\nYour ticket #%{ticket.number} is in\n%{ticket.dept.name} department."
+    assert [r.kind for r in tonecheck.check(text, mode="saved").regions][-1] == "signoff"  # as the anatomy reads it
+    assert closing_findings(text, mode="saved") == []  # one sentence, greeted but not signed: a snippet
+
+
+@pytest.mark.parametrize(
+    "block", ["%{response}", "{%ticket.threadMessage%}", "{{ticket.latest_comment}}", "{{ comment }}"]
+)
+def test_a_notification_around_the_agents_message_needs_no_closing_of_its_own(block):
+    text = f"Dear {{{{customer.name}}}},\n\nThanks for waiting while we looked into this. Our answer is below.\n\n{block}\n\nRegards,\nSupport"
+    assert closing_findings(text, mode="saved") == []
+    assert len(closing_findings(text.replace(block, "{{ticket.priority}}"), mode="saved")) == 1
+
+
+def test_the_text_of_an_html_tag_is_not_the_reply():
+    image = '<img width="400" alt="A cat at a keyboard. It looks busy." src="https://example.com/cat.png">'
+    assert closing_findings(f"{image}\nThanks for the report! This is a duplicate of the earlier one.") == []
+    text = f"Hi Sam,\n\n{image}\n\nYour refund was processed on Monday. It went back to your card.\n\nThanks,\nAna"
+    [finding] = closing_findings(text)
+    assert finding.match == "It went back to your card."
 
 
 @pytest.mark.parametrize("signoff", ["Thanks & regards,\nAna", "Thank you and kind regards,\nAna"])

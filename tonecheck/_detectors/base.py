@@ -97,6 +97,9 @@ class ClosingOptions(DetectorOptions):
     # reply is sent ({{dc.closing}}, {% include 'sign-off' %}): on a line of its own after the
     # agent's last sentence it may hold the closing, so none is asked for
     closing_blocks: tuple[RegexSource, ...] = ()
+    # regular expressions (lower-cased) for a template token that inserts the agent's whole message
+    # (osTicket's %{response}): a template around it is a wrapper, whose closing is in the message
+    message_blocks: tuple[RegexSource, ...] = ()
 
     @model_validator(mode="after")
     def _known_elements(self) -> ClosingOptions:
@@ -219,6 +222,7 @@ class Scan:
     cache: dict[str, Any] = field(default_factory=dict)  # per-reply results detectors share
     phrase_spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # detector phrase sets
     channel: Channel = "email"
+    channel_read: bool = False  # the channel was read from the reply's shape (auto), not given
     # the reply's language: the words detectors read (greetings, explanation cues)
     language: Language = field(default_factory=language_data)
     # what was tokenized for phrases, as (offset in scan, doc): the whole reply (then also `doc`),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import regex
 
@@ -119,24 +119,31 @@ def _closing_patterns(options: ClosingOptions, settings: ClosingConfig) -> list[
     return [(ACCEPTED, accepted), *elements]
 
 
-def _closing_lists(
-    options: ClosingOptions,
-) -> tuple[frozenset[str], tuple[_Pattern, ...], tuple[_Pattern, ...], tuple[_Pattern, ...]]:
+class _Lists(NamedTuple):
+    english_words: frozenset[str]
+    notices: tuple[_Pattern, ...]
+    thread_comment: tuple[_Pattern, ...]
+    closing_blocks: tuple[_Pattern, ...]
+    message_blocks: tuple[_Pattern, ...]
+
+
+def _closing_lists(options: ClosingOptions) -> _Lists:
     return _derived(
         "closing lists",
         options,
-        lambda o: (
+        lambda o: _Lists(
             frozenset(w.lower() for w in o.english_words),
             _compiled(o.notices),
             _compiled(o.thread_comment),
             _compiled(o.closing_blocks),
+            _compiled(o.message_blocks),
         ),
     )
 
 
-def _closing_block_after(scan: Scan, start: int, end: int, blocks: tuple[_Pattern, ...]) -> bool:
+def _block_line(scan: Scan, start: int, end: int, blocks: tuple[_Pattern, ...]) -> bool:
     """A line in [start, end) that holds only template tokens, one of them a block of text filled
-    in when the reply is sent (`closing_blocks`)."""
+    in when the reply is sent (one of `blocks`)."""
     text = scan.scan
     if text.find("{", start, end) < 0:
         return False
@@ -160,7 +167,11 @@ def _closing(scan: Scan, rule: DetectorRule, options: ClosingOptions) -> Iterabl
     start = _after_headers(text, start, end, scan.language)
     # a sign-off in the middle of the body: what follows the signature is an appendix or a note
     signed_at, appendix_at = _signoff_inside(text, start, end, scan.language.derived(_Patterns))
-    signed = signed_at is not None or bool(scan.anatomy.kinds("signoff"))
+    signoffs = scan.anatomy.kinds("signoff")
+    if signed_at is None and signoffs and _goes_on_from_line_before(text, signoffs[0].start):
+        # "...is in\n%{dept.name} department.": the last line of a hard-wrapped sentence, not a signature
+        end, signoffs = max(end, signoffs[0].end), []
+    signed = signed_at is not None or bool(signoffs)
     main_end = signed_at if signed_at is not None else end
     own_end = (
         signed_at if signed_at is not None else max(r.end for r in scan.anatomy.kinds("body", "closing", "signoff"))
@@ -170,19 +181,30 @@ def _closing(scan: Scan, rule: DetectorRule, options: ClosingOptions) -> Iterabl
     own = _prose(scan, start, main_end)
     if not own or _is_part_before_last(text, own[-1].start, main_end):
         return
-    if len(own) < 2 and not (signed and scan.anatomy.kinds("greeting")):
-        return  # one sentence that is not a complete email: a snippet, a salutation, a one-line answer
-    words, notices, thread_comment, blocks = _closing_lists(options)
-    lowered = scan.lowered[start:end]
-    if developer_facing(scan) and (not signed or any(p.search(lowered, lowered) for p in thread_comment)):
-        # a comment on an issue tracker: a turn in a thread, not an e-mail. Such comments often
-        # open with a greeting ("Hi @sam,", "Hey there!") but are not signed off as e-mails are.
+    greeted = bool(scan.anatomy.kinds("greeting"))
+    if scan.channel_read and not (greeted or signed) and "chat" not in (settings.channels or rule.channels):
+        # read as an e-mail for its length, but neither greeted nor signed: a message in a thread,
+        # a long chat turn, a post or a snippet, which needs no closing as an e-mail does (unless
+        # the team asks chat turns for one)
         return
-    if blocks and _closing_block_after(scan, own[-1].end, max(own_end, main_end), blocks):
+    if len(own) < 2 and not (signed and greeted):
+        return  # one sentence that is not a complete email: a snippet, a salutation, a one-line answer
+    lists = _closing_lists(options)
+    lowered = scan.lowered[start:end]
+    if developer_facing(scan) and (
+        not signed or not greeted or any(p.search(lowered, lowered) for p in lists.thread_comment)
+    ):
+        # a comment on an issue tracker: a turn in a thread, not an e-mail. Such comments often
+        # open with a greeting ("Hi @sam,", "Hey there!") but are not signed off as e-mails are,
+        # and what looks like a signature under one that greets nobody is its last link
+        return
+    if lists.message_blocks and _block_line(scan, start, end, lists.message_blocks):
+        return  # "%{response}": a wrapper around the agent's message, whose closing is in it
+    if lists.closing_blocks and _block_line(scan, own[-1].end, max(own_end, main_end), lists.closing_blocks):
         return  # "{{dc.closing}}" after the last sentence: the closing is filled in when sent
-    if not _in_english(scan, own, words, options.english_share):
+    if not _in_english(scan, own, lists.english_words, options.english_share):
         return  # closings are recognised in English only
-    if any(notice.search(lowered, lowered) for notice in notices):
+    if any(notice.search(lowered, lowered) for notice in lists.notices):
         return  # an automated notice or auto-response
     required = set(settings.required)
     present = _closing_elements_present(
@@ -285,8 +307,11 @@ def _prose(scan: Scan, start: int, end: int) -> list[Any]:
     code, markers, sign-off lines or initials; trailing initials are cut off the last one."""
     text = scan.scan
     signoff = scan.language.derived(_Patterns).signoff
+    tags = [(m.start(), m.end()) for m in _HTML_TAG.finditer(text, start, end)] if "<" in text[start:end] else []
     own = []
-    for s in scan.anatomy.sentences_between(start, end):
+    for s in _unwrapped(text, scan.anatomy.sentences_between(start, end)):
+        if tags and any(a <= s.start < b for a, b in tags):
+            continue  # inside an HTML tag: an image's alt text, an attribute
         piece = text[s.start : s.end]
         if piece[0] in _INITIAL_MARKS and _INITIALS.fullmatch(piece):
             continue
@@ -302,6 +327,32 @@ def _prose(scan: Scan, start: int, end: int) -> list[Any]:
     ):
         own[-1] = type(own[-1])(own[-1].start, tail.start())  # "... more here. ^JK": drop the initials
     return own
+
+
+# an HTML tag with attributes, in a reply kept as text (a saved reply with an <img> in it)
+_HTML_TAG = Lazy(r"<[a-zA-Z][a-zA-Z0-9]*\s[^<>]{0,2000}>")
+# a line that a hard wrap cut: no sentence end or colon at its end, the next line going on in lower case
+_WRAPPED = Lazy(r"[^.!?:;][ \t]*\n[ \t]*")
+_GOES_ON = Lazy(r"\p{Ll}|[{%$<(\[]")
+
+
+def _goes_on_from_line_before(text: str, start: int) -> bool:
+    """The line at start goes on with the sentence the line before it left open."""
+    line_start = text.rfind("\n", 0, start)
+    before = text[: max(line_start, 0)].rstrip(" \t")
+    return bool(before) and before[-1].isalnum() and _GOES_ON.match(text, start) is not None
+
+
+def _unwrapped(text: str, sentences: Iterable[Any]) -> list[Any]:
+    """The sentences with the lines of a hard-wrapped paragraph joined ("If\nnot, please reply"
+    is one sentence): the anatomy ends a sentence at every line end."""
+    joined: list[Any] = []
+    for s in sentences:
+        if joined and _WRAPPED.fullmatch(text, joined[-1].end - 1, s.start) and _GOES_ON.match(text, s.start):
+            joined[-1] = type(s)(joined[-1].start, s.end)
+        else:
+            joined.append(s)
+    return joined
 
 
 def _closing_region(scan: Scan, own: list[Any], size: int) -> list[Any]:
@@ -375,7 +426,8 @@ def _closing_elements_present(
             return present
         if name not in present and any(low <= s and e <= high for s, e in scan.phrase_hits(code, name)):
             present.add(name)
-    text = " ".join(scan.scan[s.start : s.end] for s in region)
+    # one sentence a line, its own line ends made spaces: a pattern may anchor at a sentence's start
+    text = "\n".join(" ".join(scan.scan[s.start : s.end].split()) for s in region)
     lowered = text.lower()
     for name, patterns in _closing_patterns(options, scan.config.closing):
         if _closing_complete(present, required):

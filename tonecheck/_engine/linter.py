@@ -819,7 +819,9 @@ class Engine:
         # Tokenize a lower-cased copy: spaCy splits "can't" but not "CAN'T". Offsets must stay
         # the same, so this is skipped in the rare text whose lower case changes length ("İ").
         same_length = len(lowered) == len(scan_text)
+        channel_read = False  # read from the reply's shape, not given by the caller or the configuration
         if channel is None:
+            channel_read = self.config.channel == "auto"
             channel = (
                 self.config.channel
                 if self.config.channel != "auto"
@@ -836,6 +838,7 @@ class Engine:
             lowered,
             self.placeholder_syntaxes,
             channel=channel,
+            channel_read=channel_read,
             language=self.language,
             runs=runs,
         )
