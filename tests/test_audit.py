@@ -27,7 +27,10 @@ from tonecheck._audit.run import AuditOptions, run_audit
 
 SCHEMA = Path(__file__).resolve().parent.parent / "tonecheck" / "_audit" / "audit-report.schema.json"
 
-PLACEHOLDER = "Hi {{first_name}},\n\nYour replacement kettle left our warehouse today.\n\nBest,\nJo"
+PLACEHOLDER = (
+    "Hi {{first_name}},\n\nYour replacement kettle left our warehouse today. Let me know if it has not arrived "
+    "by Friday.\n\nBest,\nJo"
+)
 PER_MY_LAST = "Hello Dana,\n\nPer my last email, the voucher is valid until June.\n\nThanks,\nJo"
 CLEAN = "Hi Dana,\n\nThe voucher is valid until June. Let me know if anything else comes up.\n\nBest,\nJo"
 
@@ -73,7 +76,8 @@ def zendesk_export() -> dict[str, Any]:
                         "id": 4,
                         "author_id": 11,
                         "public": True,
-                        "html_body": "<p>Hello Dana,</p><p>Per my last email, the voucher is valid until June.</p>"
+                        "html_body": "<p>Hello Dana,</p><p>Per my last email, the voucher is valid until June. Let me know if "
+                        "anything else comes up.</p>"
                         "<p>Thanks,<br>Kim</p>",
                         "created_at": "2024-03-12T10:00:00Z",
                     },
@@ -562,7 +566,8 @@ def hostile_export(tmp_path: Path) -> tuple[Path, Columns]:
     rows = [
         {
             "id": "=cmd|' /C calc'!A0",
-            "text": f"Hi {{{{first_name}}}},\n\n{HOSTILE}\n\nPer my last email, it left \ud800 today.\n\nBest,\nJo",
+            "text": f"Hi {{{{first_name}}}},\n\n{HOSTILE}\n\nPer my last email, it left \ud800 today. Let me know if it is "
+            "late.\n\nBest,\nJo",
             "agent": HOSTILE,
             "macro": "@SUM(1+1)*cmd|' /C calc'!A0",
         },
@@ -650,7 +655,12 @@ def test_redact_masks_contacts_cards_and_customers_names() -> None:
 
 
 def test_redacted_examples_in_the_report(tmp_path: Path) -> None:
-    rows = [{"text": "Hi Dana,\n\nPer my last email, Dana, call 555-201-7788 or mail dana@example.org.\n\nBest,\nJo"}]
+    rows = [
+        {
+            "text": "Hi Dana,\n\nPer my last email, Dana, call 555-201-7788 or mail dana@example.org. Let me know "
+            "if anything else comes up.\n\nBest,\nJo"
+        }
+    ]
     path = tmp_path / "r.jsonl"
     path.write_text(json.dumps(rows[0]) + "\n", encoding="utf-8")
     plain, _, _ = audit([path])
@@ -705,7 +715,7 @@ def test_library_section(tmp_path: Path) -> None:
                         {
                             "field": "comment_value",
                             "value": "Hello %{ticket.name.first},\n\nPer my last email, the voucher "
-                            "is valid until June.\n\nThanks,\nJo",
+                            "is valid until June. Let me know if anything else comes up.\n\nThanks,\nJo",
                         }
                     ],
                 },

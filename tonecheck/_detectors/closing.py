@@ -189,6 +189,19 @@ def _closing(scan: Scan, rule: DetectorRule, options: ClosingOptions) -> Iterabl
         return
     if len(own) < 2 and not (signed and greeted):
         return  # one sentence that is not a complete email: a snippet, a salutation, a one-line answer
+    required = set(settings.required)
+    present = _closing_elements_present(
+        scan, rule.code, options, _closing_region(scan, own, settings.region_sentences), required
+    )
+    if not _closing_complete(present, required) and appendix_at is not None:
+        appendix = _prose(scan, appendix_at, end)
+        if appendix:
+            present |= _closing_elements_present(
+                scan, rule.code, options, _closing_region(scan, appendix, settings.region_sentences), required
+            )
+    if _closing_complete(present, required):
+        return
+    # what needs no closing, asked of the replies that lack one (most have one, and these cost more)
     lists = _closing_lists(options)
     lowered = scan.lowered[start:end]
     if developer_facing(scan) and (
@@ -206,18 +219,6 @@ def _closing(scan: Scan, rule: DetectorRule, options: ClosingOptions) -> Iterabl
         return  # closings are recognised in English only
     if any(notice.search(lowered, lowered) for notice in lists.notices):
         return  # an automated notice or auto-response
-    required = set(settings.required)
-    present = _closing_elements_present(
-        scan, rule.code, options, _closing_region(scan, own, settings.region_sentences), required
-    )
-    if not _closing_complete(present, required) and appendix_at is not None:
-        appendix = _prose(scan, appendix_at, end)
-        if appendix:
-            present |= _closing_elements_present(
-                scan, rule.code, options, _closing_region(scan, appendix, settings.region_sentences), required
-            )
-    if _closing_complete(present, required):
-        return
     missing = [name for name in settings.required if name not in present] or list(options.examples)
     last = own[-1]
     yield Hit(

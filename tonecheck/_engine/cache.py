@@ -21,7 +21,7 @@ from typing import Any
 
 from .._atomic import write_atomically
 
-_FORMAT = 7
+_FORMAT = 8
 
 
 def _directory() -> Path | None:
