@@ -1243,7 +1243,9 @@ def test_the_pooled_cli_lints_each_file_in_its_language(tmp_path):
     """Files linted in worker processes get the same languages, notes and --language as in one."""
     for index in range(4):
         (tmp_path / f"de-{index}.txt").write_text(GERMAN_WITH_ENGLISH_TRIGGER, encoding="utf-8")
-    (tmp_path / "en.txt").write_text("Hi ,\n\nYour order shipped today.\n\nBest,\nSam", encoding="utf-8")
+    (tmp_path / "en.txt").write_text(
+        "Hi ,\n\nYour order shipped today. Let me know if it is late.\n\nBest,\nSam", encoding="utf-8"
+    )
     run = [sys.executable, "-m", "tonecheck", "check", "--format", "json", "--exit-zero"]
 
     def languages(*flags: str) -> dict[str, list[tuple[str, list[str], list[str]]]]:

@@ -442,7 +442,7 @@ def test_an_identical_suggestion_is_printed_once(run_cli, tmp_path, monkeypatch)
 def test_liquid_and_handlebars_comment_suppressions_work_in_exports(tmp_path, directive):
     import tonecheck
 
-    text = f"Hi Sam,\n\n{directive}\nPer my last email, the export is ready.\n\nBest,\nAna"
+    text = f"Hi Sam,\n\n{directive}\nPer my last email, the export is ready. Let me know if it fails.\n\nBest,\nAna"
     path = tmp_path / "macros.json"
     path.write_text(json.dumps({"macros": [_macro(1, "Export", text)]}), encoding="utf-8")
     assert tonecheck.check_file(path).findings == ()
@@ -468,7 +468,7 @@ def test_the_readme_shows_no_jinja_comment_as_a_liquid_suppression():
 def test_per_reply_ignores_skip_rules_in_one_reply_of_an_export(run_cli, tmp_path, monkeypatch, key):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "zendesk").mkdir()
-    text = "Hi Sam,\n\nPer my last email, the export is ready.\n\nBest,\nAna"
+    text = "Hi Sam,\n\nPer my last email, the export is ready. Let me know if it fails.\n\nBest,\nAna"
     export = {"macros": [_macro(1, "Escalation::L2", text), _macro(2, "Export", text)]}
     (tmp_path / "zendesk" / "macros.json").write_text(json.dumps(export), encoding="utf-8")
     (tmp_path / "tonecheck.toml").write_text(f'[per-reply-ignores]\n"{key}" = ["PAG003"]\n', encoding="utf-8")

@@ -229,6 +229,9 @@ class Scan:
     # the blocks of a long one that may hold a phrase, or nothing
     docs: list[tuple[int, Any]] = field(default_factory=list)
     runs: list[str] | None = None  # word_runs(lowered), when the engine has them: see words()
+    # the phrases of the detectors' own sets in scan[start:end], by key, where the engine did not
+    # tokenize that text (set by the engine: those phrases open no gate)
+    detector_phrases: Callable[[int, int], dict[str, list[tuple[int, int]]]] | None = None
 
     def words(self) -> list[str]:
         """The runs of word characters of `lowered`, in order (read once per reply)."""
@@ -239,12 +242,23 @@ class Scan:
     def at_sentence_start(self, offset: int) -> bool:
         return is_sentence_start(self.scan, offset)
 
-    def phrase_hits(self, code: str, name: str) -> list[tuple[int, int]]:
-        """Spans where a phrase of rule `code`'s detector set `name` matched, minus those its
-        exceptions overlap."""
+    def phrase_hits(self, code: str, name: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+        """Spans within [start, end) where a phrase of rule `code`'s detector set `name` matched,
+        minus those its exceptions overlap."""
+        end = len(self.scan) if end is None else end
+        spans = self.phrase_spans
+        if self.detector_phrases is not None and not any(
+            offset <= start and end <= offset + len(doc.text) for offset, doc in self.docs
+        ):
+            # not tokenized for the rules' phrases: the detector's own are looked for here alone
+            cache_key = f"detector phrases {start}-{end}"
+            found = self.cache.get(cache_key)
+            if found is None:
+                found = self.cache[cache_key] = self.detector_phrases(start, end)
+            spans = found
         key = matcher_keys.detector_set(code, name)
-        hits = self.phrase_spans.get(key, [])
-        vetoes = self.phrase_spans.get(matcher_keys.exceptions(key))
+        hits = [(s, e) for s, e in spans.get(key, ()) if start <= s and e <= end]
+        vetoes = spans.get(matcher_keys.exceptions(key))
         if hits and vetoes:
             index = SpanIndex(vetoes)
             hits = [(s, e) for s, e in hits if not index.overlaps(s, e)]

@@ -417,24 +417,24 @@ def _closing_elements_present(
     scan: Scan, code: str, options: ClosingOptions, region: list[Any], required: set[str]
 ) -> set[str]:
     """The closing elements found in the region, stopping as soon as the answer is known:
-    the question mark first, then phrase matches (already found), then patterns (slowest)."""
+    the question mark first, then patterns, then phrases (which tokenize the region)."""
     present: set[str] = set()
     if any(scan.scan[s.start : s.end].rstrip().endswith("?") for s in region):
         present.add(options.question or ACCEPTED)
-    low, high = region[0].start, region[-1].end
-    for name in options.elements:
-        if _closing_complete(present, required):
-            return present
-        if name not in present and any(low <= s and e <= high for s, e in scan.phrase_hits(code, name)):
-            present.add(name)
     # one sentence a line, its own line ends made spaces: a pattern may anchor at a sentence's start
     text = "\n".join(" ".join(scan.scan[s.start : s.end].split()) for s in region)
     lowered = text.lower()
     for name, patterns in _closing_patterns(options, scan.config.closing):
         if _closing_complete(present, required):
-            break
+            return present
         wanted = not required or name in required or name == ACCEPTED
         if name not in present and wanted and any(pattern.search(text, lowered) for pattern in patterns):
+            present.add(name)
+    low, high = region[0].start, region[-1].end
+    for name in options.elements:
+        if _closing_complete(present, required):
+            break
+        if name not in present and scan.phrase_hits(code, name, low, high):
             present.add(name)
     return present
 

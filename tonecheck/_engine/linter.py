@@ -359,8 +359,6 @@ class Engine:
         self.phrase_gate: PhraseGate | None = gate if isinstance(gate, PhraseGate) and not self.has_pipes else None
         narrowed = data.get("narrowed_gate")
         self.narrowed_gate: PhraseGate | None = narrowed if isinstance(narrowed, PhraseGate) else None
-        detectors = data.get("detector_gate")
-        self.detector_gate: PhraseGate | None = detectors if isinstance(detectors, PhraseGate) else None
 
     def _build_phrase_index(self, cached: dict[str, Any] | None) -> None:
         data = cached or self._compile_phrases()
@@ -402,11 +400,9 @@ class Engine:
         )
         word_norms: dict[str, tuple[int, ...]] = {}
         # each phrase as its NORM texts, for the phrase gate (see phrase_gate.py); those of the
-        # sources matched for narrowing rules alone, and those that detectors read, have gates of
-        # their own (see `_may_match`)
+        # sources matched for narrowing rules alone have a gate of their own (see `_may_match`)
         norm_texts: set[tuple[str, ...]] = set()
         narrowed_texts: set[tuple[str, ...]] = set()
-        detector_texts: set[tuple[str, ...]] = set()
 
         def norms_of(word: str) -> tuple[int, ...]:
             if word not in word_norms:
@@ -418,14 +414,12 @@ class Engine:
 
         keywords: list[tuple[str, list[tuple[int, ...]]]] = []
 
-        def add(
-            key: str, phrases: Iterable[str], *, gated: bool = True, narrowed: bool = False, detector: bool = False
-        ) -> None:
+        def add(key: str, phrases: Iterable[str], *, gated: bool = True, narrowed: bool = False) -> None:
             unique = {tuple(h for word in phrase.split() for h in norms_of(word)) for phrase in phrases}
             if unique:
                 keywords.append((key, sorted(unique)))
                 if gated:
-                    texts = detector_texts if detector else narrowed_texts if narrowed else norm_texts
+                    texts = narrowed_texts if narrowed else norm_texts
                     texts.update(tuple(strings[h] for h in phrase) for phrase in unique)
 
         # each lexicon entry has a key of its own, so a match knows which entry's plain wording to use
@@ -444,14 +438,16 @@ class Engine:
                 matcher_keys.exceptions(rule.code),
                 self.ruleset.expanded(rule, "exceptions", normalise=_lower),
                 gated=isinstance(rule, DetectorRule),
-                detector=isinstance(rule, DetectorRule),
             )
             if isinstance(rule, DetectorRule):
+                # a detector's own phrase sets (the missing-closing rule's closing lines: "let me
+                # know", "we will") open no gate: common in every reply, they are looked for where
+                # the detector asks, in the few sentences it reads (see `_detector_phrases`)
                 for set_name, _, patterns in phrase_sets(rule.detector, rule.options):
                     add(
                         matcher_keys.detector_set(rule.code, set_name),
                         [p for pattern in patterns for p in self.ruleset.expand_pattern(pattern, normalise=_lower)],
-                        detector=True,
+                        gated=False,
                     )
             lexicon = rule.lexicon if isinstance(rule, LexiconRule) else {}
             for index, (term, plain) in enumerate(lexicon.items()):
@@ -484,7 +480,6 @@ class Engine:
             "bigrams": bigrams,
             "gate": gate_of(norm_texts),
             "narrowed_gate": gate_of(narrowed_texts - norm_texts) if narrowed_texts - norm_texts else None,
-            "detector_gate": gate_of(detector_texts - norm_texts) if detector_texts - norm_texts else None,
         }
 
     def _build_matcher(self) -> None:
@@ -550,10 +545,6 @@ class Engine:
             kept = _without_implied(words)
             self._requires[code] = (tuple(sorted(w for w in kept if not _has_space(w))), _spaced_words(kept))
         self.detector_rules = [rule for rule in self.matched.values() if isinstance(rule, DetectorRule)]
-        # the detectors that read phrases of their own (see `_may_match`)
-        self._reading_detectors = [
-            rule for rule in self.detector_rules if rule.exceptions or phrase_sets(rule.detector, rule.options)
-        ]
 
     def rewrite_pattern(self, code: str, index: int) -> regex.Pattern[str]:
         key = (code, index)
@@ -855,6 +846,8 @@ class Engine:
             language=self.language,
             runs=runs,
         )
+        if self.has_phrases:
+            scan.detector_phrases = functools.partial(self._detector_phrases, scan, same_length)
         # what is tokenized, as (offset, doc): only what a phrase or token pattern may match
         docs: list[tuple[int, Any]] = []
         if self.has_matcher or self.phrase_gate is None or not same_length:
@@ -903,6 +896,24 @@ class Engine:
         """Tokenize a text whose punctuation runs are already broken (see _break_punctuation_runs)."""
         return self.nlp(text) if self.has_pipes else self.nlp.tokenizer(text)
 
+    def _detector_phrases(
+        self, scan: Scan, same_length: bool, start: int, end: int
+    ) -> dict[str, list[tuple[int, int]]]:
+        """The matches of the detectors' own phrase sets in scan[start:end] (a detector asks for
+        the few sentences it reads; those phrases open no gate), by key, in reply offsets."""
+        found: dict[str, list[tuple[int, int]]] = {}
+        if start >= end:
+            return found
+        doc = self._tokenize((scan.lowered if same_length else scan.scan)[start:end])
+        keys = self._keys
+        for match_id, s, e in self._phrase_matches(doc):
+            key = keys[match_id]
+            if key.role == "detector-set":
+                spans = found.setdefault(key.target, [])
+                if (start + s, start + e) not in spans:
+                    spans.append((start + s, start + e))
+        return found
+
     def _may_match(self, scan: Scan, lowered: str, runs: list[str] | None = None) -> bool:
         """Whether the phrase gates let a lower-cased text of the reply through: the gate of the
         phrases that may be reported, or that of the sources matched for narrowing rules alone
@@ -911,21 +922,10 @@ class Engine:
         if gate is None or gate.may_match(lowered, runs):
             return True
         narrowed = self.narrowed_gate
-        if (
+        return (
             narrowed is not None
             and narrowed.may_match(lowered, runs)
             and not self._idle_sources(scan) >= self.narrowed_only
-        ):
-            return True
-        # the phrases a detector reads (the missing-closing rule's closing lines: "let me know",
-        # "we will"), common in every reply, only where a detector that reads them runs (e-mails)
-        detectors = self.detector_gate
-        return (
-            detectors is not None
-            and any(
-                scan.mode in rule.modes and scan.channel in self.channels[rule.code] for rule in self._reading_detectors
-            )
-            and detectors.may_match(lowered, runs)
         )
 
     def _idle_sources(self, scan: Scan) -> frozenset[str]:
