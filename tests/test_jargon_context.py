@@ -231,6 +231,68 @@ def test_longer_glosses_and_a_colon_explain_a_term(explained, bare):
     assert jargon(reply(bare), config=PREVIEW) != []
 
 
+@pytest.mark.parametrize(
+    ("defined", "undefined", "term"),
+    [
+        (  # the term opens the sentence that defines it
+            "DKIM isn't on for your domain yet. DKIM is a digital signature we add to every e-mail.",
+            "DKIM isn't on for your domain yet. DKIM is a bit slow for you to switch on.",
+            "DKIM",
+        ),
+        (
+            "Please switch your nameservers to ours. Nameservers are the address book for your domain.",
+            "Please switch your nameservers to ours. Nameservers are the problem for your domain.",
+            "nameservers",
+        ),
+        (  # an analogy
+            "Think of your nameservers as the address book for your domain.",
+            "Point your nameservers at ours and the address book changes then.",
+            "nameservers",
+        ),
+    ],
+)
+def test_a_term_its_own_sentence_defines_is_explained(defined, undefined, term):
+    assert jargon(reply(defined), config=PREVIEW) == []
+    assert term in [t.split()[-1] for t in jargon(reply(undefined), config=PREVIEW)]
+
+
+def test_a_shorter_term_inside_an_explained_one_is_explained_too():
+    called = "Your site is moving to its new home. You may hear this called DNS propagation."
+    assert jargon(reply(called), config=PREVIEW) == []
+    assert jargon(reply(called.replace("You may hear this called DNS", "It is DNS")), config=PREVIEW) == [
+        "DNS propagation"
+    ]
+
+
+def test_the_acronym_of_a_term_in_the_customers_quoted_words_is_theirs():
+    answer = "Thanks for checking! A strict NAT type usually clears after one router setting."
+    assert jargon("> my NAT type is strict and I can't join lobbies\n" + answer, config=PREVIEW) == []
+    assert jargon("> I can't join lobbies\n" + answer, config=PREVIEW) == ["strict NAT"]
+
+
+@pytest.mark.parametrize(
+    "engineer",
+    [
+        # an address written out, and a network at the end of a sentence
+        "The apex still has an A record to the old load balancer at 192.0.2.40. The subnet is 10.42.14.0/24.",
+        # the reader's technical team
+        "For your dev team: the TXT record TTL is in seconds. Your network engineers can lower it.",
+        # what an engineer runs
+        "From your openssl s_client output, the TLS handshake fails on the old version.",
+    ],
+)
+def test_more_signs_of_a_technical_reader(engineer):
+    assert jargon(reply(engineer), config=PREVIEW) == []
+
+
+def test_an_address_alone_or_a_developer_to_ask_is_one_sign_only():
+    # an ordinary customer is told of their own address, or to ask their developer: still jargon
+    assert jargon(reply("We saw sign-ins from 81.2.3.4. Please check the SPF record."), config=PREVIEW) == [
+        "SPF record"
+    ]
+    assert jargon(reply("Please ask your developers to add the CNAME."), config=PREVIEW) == ["CNAME"]
+
+
 def test_a_network_engineers_reply_is_for_a_technical_reader():
     engineer = (
         "Thanks for the traceroutes and the config snippet from your edge router. The BGP session "

@@ -111,9 +111,15 @@ class Explanations(_Strict):
     alternative_ends: tuple[Word, ...] = ()
     next_sentence: tuple[Phrase, ...] = ()
     # the next sentence defines the term: an opener ("that's", "these are"), then one of
-    # `appositive_openers`, at most four words and one of these ("That's a router setting that ...")
+    # `appositive_openers`, at most six words and one of these ("That's a router setting that ...")
     definition_openers: tuple[Phrase, ...] = ()
     definition_links: tuple[Word, ...] = ()
+    # the term opens its sentence and is defined there: the term, one of `subject_verbs`, one of
+    # `appositive_openers`, at most three words (the first not one of `subject_not_heads`) and one
+    # of `subject_links` ("DKIM is a digital signature we add to every e-mail")
+    subject_verbs: tuple[Phrase, ...] = ()
+    subject_not_heads: tuple[Word, ...] = ()
+    subject_links: tuple[Word, ...] = ()
 
 
 class Articles(_Strict):

@@ -354,7 +354,7 @@ class _Explanations:
                 words_regex(cues.definition_openers, r"\s+")
                 + r"\s+"
                 + words_regex(cues.appositive_openers)
-                + r"(?:\s++[\w\-]++){1,4}?\s+"
+                + r"(?:\s++[\w\-]++){1,6}?\s+"
                 + words_regex(cues.definition_links)
                 + r"\b"
             ]
@@ -371,6 +371,29 @@ class _Explanations:
             )
             if said_again or defined
             else None
+        )
+        # "DKIM is a digital signature we add ...": asked only where the term opens its sentence
+        self.subject_definition = (
+            Lazy(
+                r"\s+"
+                + words_regex(cues.subject_verbs, r"\s+")
+                + r"\s+"
+                + words_regex(cues.appositive_openers)
+                + r"\s+(?!"
+                + words_regex(cues.subject_not_heads)
+                + r"\b)(?:[\w\-]++\s+){1,3}?"
+                + words_regex(cues.subject_links)
+                + r"\b",
+                regex.IGNORECASE,
+            )
+            if cues.subject_verbs and cues.subject_links
+            else None
+        )
+        # the term opens its sentence: at the start of a line or after a sentence's end, perhaps
+        # after an article or possessive ("The TTL is ...", "Your nameservers are ...")
+        self.sentence_opening = Lazy(
+            r"(?:^|[.!?:]\s+|\n)[\t ]*(?:" + words_regex(cues.appositive_openers) + r"\s+)?$",
+            regex.IGNORECASE,
         )
         # "2FA, or two-factor authentication": an alternative word, then words that spell the term
         # out (see _spelled_out_after)
@@ -415,6 +438,12 @@ def _explained_anywhere(scan: Scan, term: str) -> bool:
         if acronym and _spelled_out_after(text, end, term, scan.language):
             return True
         if cues.next_sentence is not None and cues.next_sentence.match(text, end, min(len(text), end + 400)):
+            return True
+        if (
+            cues.subject_definition is not None
+            and cues.subject_definition.match(text, end, min(len(text), end + 160))
+            and cues.sentence_opening.search(text, max(0, start - 12), start)
+        ):
             return True
         if cues.in_link_text_after.match(text, end, min(len(text), end + 80)) and cues.in_link_text_before.search(
             text, max(0, start - 60), start
@@ -463,7 +492,7 @@ def in_glossary(scan: Scan, start: int, end: int) -> bool:
 class Audience(NamedTuple):
     """Words that show a reply is written for developers, and the terms normal for them."""
 
-    context: regex.Pattern[str] | None  # group "strong": one is enough; otherwise a hint, two are
+    context: re.Pattern[str] | None  # group "strong": one is enough; otherwise a hint, two are
     terms: frozenset[str]
     rules: frozenset[str] = frozenset()  # rules whose every term is normal for that reader
 
@@ -471,10 +500,11 @@ class Audience(NamedTuple):
 def audience_lists(vocab: Mapping[str, Iterable[str]]) -> Audience:
     def alternation(key: str) -> str:
         words = sorted({" ".join(w.lower().split()) for w in vocab.get(key, ())}, key=len, reverse=True)
-        return "|".join(r"\s+".join(regex.escape(part) for part in w.split()) for w in words) or "(?!)"
+        return "|".join(r"\s+".join(re.escape(part) for part in w.split()) for w in words) or "(?!)"
 
     strong, hints = alternation("developer_context"), alternation("developer_hints")
-    context = regex.compile(rf"(?<![\w-])(?:(?P<strong>{strong})|{hints})(?![\w-])")
+    # (`re`, not `regex`: this alternation of ~300 words is read in 2.3 times less time)
+    context = re.compile(rf"(?<![\w-])(?:(?P<strong>{strong})|{hints})(?![\w-])")
     return Audience(
         context,
         frozenset(" ".join(w.lower().split()) for w in vocab.get("developer_terms", ())),
@@ -512,7 +542,7 @@ def for_the_audience(scan: Scan, start: int, end: int, audience: Audience, code:
 # of an address or a link), a camelCase name ("createRemoteJWKSet"; not "iPhone", "eBay", "macOS",
 # an e-mail address, a handle, a hashtag or part of a link), an address of a scheme other than the
 # web's ("ldaps://dc01.example.local:636"), a setting written key=value ("OU=Staff,DC=example",
-# "p=none"; not a link's query). Each counts as a hint.
+# "p=none"; not a link's query), an IPv4 address or network. Each counts as a hint.
 _CODE_LIKE = Lazy(
     r"`[^`\n]{1,80}`"
     r"|(?<![\w.])[A-Za-z_]\w*+(?:\.\w++)++\(\)"
@@ -524,7 +554,10 @@ _CODE_LIKE = Lazy(
     r"|(?<![\w.+-])(?!https?://)[a-z][a-z0-9+.-]{1,15}+://[^\s/]"
     r"|(?<!\S)(?!\S*?(?:://|\?))[A-Za-z_][\w.-]{0,30}+=[^\s=]"
     # a network in CIDR notation ("10.4.8.0/24") or a prefix length alone ("a /56"): an admin's
-    r"|(?<![\w./])(?:\d{1,3}+(?:\.\d{1,3}+){3}+)?/(?:[89]|[12]\d|3[0-2]|4[0-9]|5[0-9]|6[0-4])(?![\w./])"
+    r"|(?<![\w./])(?:\d{1,3}+(?:\.\d{1,3}+){3}+)?/(?:[89]|[12]\d|3[0-2]|4[0-9]|5[0-9]|6[0-4])(?![\w/]|\.\w)"
+    # an address written out ("the old load balancer at 192.0.2.40"; not a version's "1.2.3"),
+    # perhaps at the end of a sentence, as the network above
+    r"|(?<![\w./])\d{1,3}+(?:\.\d{1,3}+){3}+(?![\w/]|\.\w)"
 )
 
 
@@ -560,4 +593,14 @@ def used_by_customer(scan: Scan, start: int, end: int) -> bool:
         return False
     term = _bare_term(scan.scan[start:end], scan.language)
     pattern = r"(?<!\w)" + r"\s+".join(regex.escape(w) for w in term.split()) + r"(?!\w)"
-    return any(regex.search(pattern, scan.text[r.start : r.end], flags=regex.IGNORECASE) for r in quoted)
+    if any(regex.search(pattern, scan.text[r.start : r.end], flags=regex.IGNORECASE) for r in quoted):
+        return True
+    # the acronym the term is built on, in the customer's words: "my NAT type is strict" quoted,
+    # "a strict NAT type" in the reply
+    acronyms = [w for w in scan.scan[start:end].split() if _ACRONYM.fullmatch(w) and any(c.isalpha() for c in w)]
+    if not acronyms or len(acronyms) == len(term.split()):
+        return False
+    return any(
+        all(regex.search(r"(?<!\w)" + regex.escape(a) + r"(?!\w)", scan.text[r.start : r.end]) for a in acronyms)
+        for r in quoted
+    )
