@@ -19,8 +19,8 @@ BODY = (
     "Banks usually post it within three working days."
 )
 
-# built once: each distinct configuration compiles its own engine. CLO001 is a preview rule (it
-# does not run by default: see test_preview.py), so every configuration here turns preview on.
+# built once: each distinct configuration compiles its own engine. CLO001 was a preview rule
+# when these were written; it runs by default now, and preview rules do not change its findings.
 ALL_RULES = Config(preview=True)
 NEXT_STEP_REQUIRED = Config(preview=True, closing={"required": ["next-step"]})
 OFFER_AND_NEXT_STEP = Config(preview=True, closing={"required": ["offer-of-help", "next-step"]})
@@ -49,6 +49,7 @@ def closing_findings(text: str, *, config: Config = ALL_RULES, **kwargs) -> list
         # a reminder the customer will get is not a next step
         "You'll get a text on the day.",
         "You'll receive a reminder text 24 hours before your visit.",
+        "You'll get a text with your driver's name on the morning of delivery.",
         "Please note that our office is closed on Monday.",  # "please note" asks for nothing
     ],
 )
@@ -91,6 +92,13 @@ def test_the_finding_is_anchored_at_the_last_sentence_of_the_body():
         "I would appreciate it if you could add the missing details.",
         "Keep us posted on how the new router does.",
         "Report back if the light stays red.",
+        "Send me a fresh photo in a couple of weeks and tell me how it's settling in.",
+        # the agent as someone to find, in the agent's own words
+        "I'm on the front desk until half five, so come and grab me if the new one sulks.",
+        "My inbox is always open if the new timetable needs another tweak.",
+        "Any wobbles with the new schedule, my phone's on: 0161 555 0182.",
+        "Whatever else would make the weekend special, I'm all ears.",
+        "For every other need I stay at your complete disposal.",
         # next step
         "I'll check back on Friday with an update.",
         "We're going to email you the tracking link tomorrow.",
