@@ -103,6 +103,8 @@ ANCHORED = {
     "tonecheck._detectors.acronyms._ACRONYM_SHAPE": "fullmatch on a run of capitals",
     "tonecheck._detectors.acronyms._Explanations.after": "match after a term, in a 120-character window",
     "tonecheck._detectors.acronyms._Explanations.plain_alternative": "match after a term, in an 80-character window",
+    "tonecheck._detectors.acronyms._Explanations.subject_definition": "match after a term, in a 160-character window",
+    "tonecheck._detectors.acronyms._Explanations.sentence_opening": "search in the 12 characters before a term",
     "tonecheck._detectors.closing._INITIALS": "fullmatch on one sentence",
     "tonecheck._engine.tidy._AFTER_REMOVAL": "match at the end of an edit",
     "tonecheck._engine.tidy._SPACES": "match at the end of an edit",

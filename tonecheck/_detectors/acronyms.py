@@ -375,11 +375,11 @@ class _Explanations:
         # "DKIM is a digital signature we add ...": asked only where the term opens its sentence
         self.subject_definition = (
             Lazy(
-                r"\s+"
+                r"\s++"
                 + words_regex(cues.subject_verbs, r"\s+")
-                + r"\s+"
+                + r"\s++"
                 + words_regex(cues.appositive_openers)
-                + r"\s+(?!"
+                + r"\s++(?!"
                 + words_regex(cues.subject_not_heads)
                 + r"\b)(?:[\w\-]++\s+){1,3}?"
                 + words_regex(cues.subject_links)
