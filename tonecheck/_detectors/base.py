@@ -242,13 +242,24 @@ class Scan:
     def at_sentence_start(self, offset: int) -> bool:
         return is_sentence_start(self.scan, offset)
 
+    def tokenized_spans(self) -> list[tuple[int, int]]:
+        """The spans of the reply tokenized for phrases, one per doc of `docs`, in order (read
+        once per reply; a doc's length from its last token: Doc.text joins every token's text)."""
+        spans: list[tuple[int, int]] | None = self.cache.get("tokenized spans")
+        if spans is None:
+            spans = self.cache["tokenized spans"] = [
+                (offset, offset + (doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0))
+                for offset, doc in self.docs
+            ]
+        return spans
+
     def phrase_hits(self, code: str, name: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
         """Spans within [start, end) where a phrase of rule `code`'s detector set `name` matched,
         minus those its exceptions overlap."""
         end = len(self.scan) if end is None else end
         spans = self.phrase_spans
         if self.detector_phrases is not None and not any(
-            offset <= start and end <= offset + len(doc.text) for offset, doc in self.docs
+            doc_start <= start and end <= doc_end for doc_start, doc_end in self.tokenized_spans()
         ):
             # not tokenized for the rules' phrases: the detector's own are looked for here alone
             cache_key = f"detector phrases {start}-{end}"

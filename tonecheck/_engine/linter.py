@@ -1062,10 +1062,9 @@ class Engine:
         pending = [(start, end) for code, start, end, _ in raw if code in regex_excepted]
         if not pending:
             return
-        # the tokenized spans, in order (a doc's length from its last token: Doc.text joins every
-        # token's text); a match is inside the last one that starts at or before it, if any
-        starts = [offset for offset, _ in scan.docs]
-        ends = [offset + (doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0) for offset, doc in scan.docs]
+        # a match is inside the last tokenized span that starts at or before it, if any
+        starts = [start for start, _ in scan.tokenized_spans()]
+        ends = [end for _, end in scan.tokenized_spans()]
         untokenized = sorted(
             (start, end)
             for start, end in pending
