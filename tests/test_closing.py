@@ -628,3 +628,17 @@ def test_what_is_not_prose_keeps_its_matches_with_bounded_parts():
     # a line of openers with no closer, and a long hyphenated run without an address, stay as they are
     assert _NOT_PROSE.sub(" ", "{%" * 3000) == "{%" * 3000
     assert _NOT_PROSE.sub(" ", "a-" * 3000) == "a-" * 3000
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "If anything goes wrong on the day, our travel team is on 0345 600 7245 until 10pm.",
+        "Have a lovely stay, and if the key card plays up, the front desk is on +44 20 7946 0018.",
+    ],
+)
+def test_a_team_on_the_phone_for_when_something_goes_wrong_is_an_offer_of_help(line):
+    text = f"Hi Sam,\n\nYour tickets are attached to this email.\n\n{line}\n\nBest,\nFiona"
+    assert closing_findings(text) == []
+    # the same e-mail without the number offers nothing
+    assert closing_findings(text.replace(line, "Have a great trip.")) != []

@@ -186,6 +186,30 @@ def test_a_reminder_goes_as_a_unit():
 
 
 @pytest.mark.parametrize(
+    ("text", "code", "expected"),
+    [
+        # one opening word keeps its comma
+        (
+            "However, as previously advised, the fare difference is due.",
+            "PAG002",
+            "However, the fare difference is due.",
+        ),
+        ("Also, per my last email, the refund was issued.", "PAG003", "Also, the refund was issued."),
+        # after a clause or an opinion the parenthetical's opening comma goes with it
+        (
+            "The charge is right because, as I said, the plan renewed.",
+            "PAG002",
+            "The charge is right because the plan renewed.",
+        ),
+        ("I think, as I said before, the best option is a reset.", "PAG002", "I think the best option is a reset."),
+        ("I believe, as per my previous message, that the fee stands.", "PAG003", "I believe that the fee stands."),
+    ],
+)
+def test_a_parenthetical_reminder_leaves_the_commas_the_sentence_needs(text, code, expected):
+    assert expected in rewrites(text, code)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         # a recap before a question, or a step in a list, reads wrong: the point stands alone
@@ -257,6 +281,48 @@ def test_a_positive_rewrite_drops_the_negative_opener(text, expected):
 )
 def test_a_positive_rewrite_only_where_it_keeps_the_meaning(text):
     assert advice_only(text, "NEG001")
+
+
+# -- form-letter formulas: the formula goes only where a clause follows it ------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Please be advised of our new opening hours from Monday.", "Please note our new opening hours from Monday."),
+        ("Kindly be informed about the change to your plan.", "Please note the change to your plan."),
+        ("Please be reminded to bring your ID to the counter.", "Please remember to bring your ID to the counter."),
+        ("We regret to inform you of a delay to your order.", "We're sorry to tell you about a delay to your order."),
+        ("Please be informed, that the store is closing.", "The store is closing."),
+        ("Hi Sam, be advised that the store is closing.", "Hi Sam, the store is closing."),
+    ],
+)
+def test_a_formula_before_a_preposition_becomes_a_plain_request(text, expected):
+    assert rewrites(text, "PAG020") == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You should be advised that the store is closing.",  # "You should the store is closing"
+        "Please be advised to contact your bank.",
+    ],
+)
+def test_a_formula_inside_a_clause_is_advice(text):
+    assert advice_only(text, "PAG020")
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Dear Customer Care,\n\nThanks for the update.", "PAG020"),  # a team, not the reader
+        ('The letter says "Dear Customer" because your name was missing, sorry!', "PAG020"),  # quoted
+        ("Please advise your bank that you'll be travelling.", "PAG020"),  # telling someone else
+        ("Nope, no hidden fees: what you see at checkout is what you pay.", "NEG003"),  # reassurance
+    ],
+)
+def test_an_innocent_use_of_a_formula_is_not_flagged(text, code):
+    assert code not in [f.code for f in tonecheck.check(text, config=ALL_RULES).findings]
 
 
 # -- plain wordings: compound nouns, articles, number, particle verbs, inflection ----------------

@@ -233,6 +233,9 @@ class Grammar(_Strict):
     requests: tuple[Word, ...] = ()
     # a request is never put after these openers (they carry the sentence's feeling) ...
     attitude_openers: tuple[Phrase, ...] = ()
+    # ... nor after these, whose object is the rest of the sentence ("I think"), and whose comma
+    # goes with a parenthetical removed after them
+    opinion_openers: tuple[Phrase, ...] = ()
     # ... nor in the complement of these ("This is why, to sync it, you need to")
     complement_cues: tuple[Phrase, ...] = ()
     # connectives a request may follow ("..., so", "and then")

@@ -108,6 +108,10 @@ _STATE_STEP = _Built(lambda d: words_regex(d.grammar.state_steps, r"[ \t]+") + r
 _ATTITUDE = _Built(
     lambda d: r"^(?:(?:@\w+\s+)*" + words_regex(d.grammar.attitude_openers, " ") + r")[\s,]*$", regex.IGNORECASE
 )
+# openers whose object is the rest of the sentence ("I think"): no request after them either
+_OPINION = _Built(
+    lambda d: r"^(?:(?:@\w+\s+)*" + words_regex(d.grammar.opinion_openers, " ") + r")[\s,]*$", regex.IGNORECASE
+)
 # the rest of the sentence is the complement of these: "This is why, to sync it, you need to …"
 _COMPLEMENT = _Built(lambda d: r"\b" + words_regex(d.grammar.complement_cues, r"\s+") + r"\b", regex.IGNORECASE)
 _CONNECTIVE = _Built(
@@ -188,7 +192,7 @@ def starts_independent_clause(text: str, offset: int) -> bool:
         before = before[greeting.end() :]
     if not before.strip():
         return True
-    if _ATTITUDE.match(before.strip()) or _COMPLEMENT.search(before):
+    if _ATTITUDE.match(before.strip()) or _OPINION.match(before.strip()) or _COMPLEMENT.search(before):
         return False
     if _CONNECTIVE.search(before):
         return True

@@ -61,7 +61,10 @@ def tidy(text: str, start: int, end: int, replacement: str, language: Language |
         # jar."
         if comma is not None:
             if following.group("p") == ",":
-                if keeps_its_comma(text, comma):  # "Hi Martin, per my last email, the" -> "Hi Martin, the"
+                # after a greeting, an opener of feeling or one opening word the comma stays: "Hi
+                # Martin, per my last email, the" -> "Hi Martin, the", "However, as I said, the"
+                # -> "However, the"; after a clause it goes: "because, as I said, the" -> "because the"
+                if keeps_its_comma(text, comma) or _one_opening_word(text, comma):
                     return start, _SPACES.match(text, following.end()).end(), ""
                 return comma, following.end(), ""
             if following.group("p") in (".", ";", ":", "!", "?") or at_end:
@@ -101,14 +104,28 @@ def tidy(text: str, start: int, end: int, replacement: str, language: Language |
     return start, end, ""
 
 
-_SENTENCE_OPENING = Lazy(r"(?:^|[.!?:;]\s+|\n)[ \t]*([^.!?:;\n]*)\Z")
+# (a stop or colon inside a word, "6:10" or "3.50", ends no sentence)
+_SENTENCE_OPENING = Lazy(r"(?:^|[.!?:;]\s+|\n)[ \t]*((?:[^.!?:;\n]|[.:](?=\S))*)\Z")
+
+
+def _sentence_opening(text: str, comma: int) -> list[str] | None:
+    """The words from the start of the sentence to the comma at `comma`, if it starts nearby."""
+    m = _SENTENCE_OPENING.search(text, max(0, comma - 200), comma)
+    return None if m is None else m.group(1).split()
 
 
 def _after_a_phrase(text: str, comma: int) -> bool:
     """Whether the words from the start of the sentence to the comma at `comma` are more than one
     word ("The PUK,"), not an opening word standing alone ("Again,", "Look,")."""
-    m = _SENTENCE_OPENING.search(text, max(0, comma - 200), comma)
-    return m is not None and len(m.group(1).split()) > 1
+    words = _sentence_opening(text, comma)
+    return words is not None and len(words) > 1
+
+
+def _one_opening_word(text: str, comma: int) -> bool:
+    """Whether the comma at `comma` closes one word that opens its sentence ("However,", "Also,"),
+    not a conjunction ("And,")."""
+    words = _sentence_opening(text, comma)
+    return words is not None and len(words) == 1 and not after_conjunction(text, comma)
 
 
 def _blanks_before(text: str, at: int) -> int:
