@@ -195,6 +195,18 @@ def test_a_reminder_goes_as_a_unit():
             "However, the fare difference is due.",
         ),
         ("Also, per my last email, the refund was issued.", "PAG003", "Also, the refund was issued."),
+        # so does an introductory phrase; not a clause's subject before its verb
+        (
+            "To answer your question, per my earlier email, the price includes VAT.",
+            "PAG003",
+            "To answer your question, the price includes VAT.",
+        ),
+        (
+            "Thanks Maria, as per my previous reply, your order ships on Friday.",
+            "PAG003",
+            "Thanks Maria, your order ships on Friday.",
+        ),
+        ("If the router, as I said, keeps dropping, call us.", "PAG002", "If the router keeps dropping, call us."),
         # after a clause or an opinion the parenthetical's opening comma goes with it
         (
             "The charge is right because, as I said, the plan renewed.",

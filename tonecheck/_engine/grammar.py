@@ -159,6 +159,7 @@ def opens_sentence(text: str, offset: int, *, after_greeting: bool = True) -> bo
 
 
 _CONJUNCTIONS = _Listed("conjunctions")
+_INTRODUCTORY = _Listed("introductory_starts")
 _LAST_WORD = Lazy(r"(?<![\w'’])([A-Za-z]+)[ \t]*\Z")
 
 
@@ -166,6 +167,13 @@ def after_conjunction(text: str, comma: int) -> bool:
     """Whether the comma at `comma` follows a word that joins two clauses ("and,", "but,")."""
     m = _LAST_WORD.search(text, max(0, comma - 12), comma)
     return m is not None and m.group(1).lower() in _CONJUNCTIONS
+
+
+def opens_an_introduction(words: list[str]) -> bool:
+    """Whether the words from a sentence's start (its @handles aside) open an introductory phrase
+    or clause ("To answer your question", "Thanks Maria", "If you cancel")."""
+    words = [w for w in words if not w.startswith("@")]
+    return bool(words) and words[0].lower().strip(".,!?:;") in _INTRODUCTORY
 
 
 def keeps_its_comma(text: str, comma: int) -> bool:

@@ -12,7 +12,7 @@ import regex
 from .._anatomy import match_case
 from .._language import Language, indefinite_article, is_indefinite_article, language_data, words_regex
 from .._lazy import Lazy
-from .grammar import after_conjunction, keeps_its_comma, opens_sentence
+from .grammar import after_conjunction, keeps_its_comma, opens_an_introduction, opens_sentence
 
 _AFTER_REMOVAL = Lazy(r"[ \t]*[,;:]?[ \t]*")
 _SPACES = Lazy(r"[ \t]*")
@@ -64,7 +64,11 @@ def tidy(text: str, start: int, end: int, replacement: str, language: Language |
                 # after a greeting, an opener of feeling or one opening word the comma stays: "Hi
                 # Martin, per my last email, the" -> "Hi Martin, the", "However, as I said, the"
                 # -> "However, the"; after a clause it goes: "because, as I said, the" -> "because the"
-                if keeps_its_comma(text, comma) or _one_opening_word(text, comma):
+                if (
+                    keeps_its_comma(text, comma)
+                    or _one_opening_word(text, comma)
+                    or _after_an_introduction(text, comma)
+                ):
                     return start, _SPACES.match(text, following.end()).end(), ""
                 return comma, following.end(), ""
             if following.group("p") in (".", ";", ":", "!", "?") or at_end:
@@ -119,6 +123,13 @@ def _after_a_phrase(text: str, comma: int) -> bool:
     word ("The PUK,"), not an opening word standing alone ("Again,", "Look,")."""
     words = _sentence_opening(text, comma)
     return words is not None and len(words) > 1
+
+
+def _after_an_introduction(text: str, comma: int) -> bool:
+    """Whether the comma at `comma` closes an introductory phrase or clause ("To answer your
+    question,", "Thanks Maria,")."""
+    words = _sentence_opening(text, comma)
+    return words is not None and opens_an_introduction(words)
 
 
 def _one_opening_word(text: str, comma: int) -> bool:
