@@ -573,3 +573,26 @@ def test_the_candidate_index_keeps_every_candidate_one_segment_apart():
                 assert set(wanted) <= set(got) and got == sorted(got), (syntax, variable, size)
                 checked += 1
     assert checked > 5000
+
+
+# -- a placeholder shown to the customer as syntax to type is no leftover ------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "To add each client's name to the email, type {{name}} exactly as shown, with both sets of curly brackets.",
+        "Go to Settings > Export and type this in the File name box:\n\n{client}_{date}\n\n"
+        "The app fills in the real values when it exports.",
+        "Merge tags such as *|FNAME|* get replaced with each subscriber's details when the campaign goes out.",
+    ],
+)
+def test_a_placeholder_taught_as_syntax_is_not_a_leftover(body):
+    codes = [f.code for f in tonecheck.check(reply(body)).findings]
+    assert "TPL001" not in codes
+
+
+def test_a_value_left_unfilled_beside_an_instruction_is_still_a_leftover():
+    # an instruction to type it is not enough: nothing here talks about the syntax
+    body = "To use your voucher, enter {{voucher_code}} at checkout."
+    assert [f.match for f in tonecheck.check(reply(body)).findings if f.code == "TPL001"] == ["{{voucher_code}}"]

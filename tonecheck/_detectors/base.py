@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, model_validator
 
 from .._anatomy import Anatomy, is_sentence_start
 from .._config import Config
@@ -62,6 +62,10 @@ def phrase_sets(detector: str, options: DetectorOptions) -> list[tuple[str, str,
 
 class PlaceholderOptions(DetectorOptions):
     syntaxes: dict[StrictStr, RegexSource] = {}
+    # signs that a placeholder is shown to the customer as syntax to type ("type {{name}} exactly
+    # as shown, with both sets of curly brackets"), searched case-blind near it (see `taught_within`)
+    taught: tuple[RegexSource, ...] = ()
+    taught_within: StrictInt = 200  # characters either side of the placeholder
 
 
 class ClosingElement(DetectorOptions):

@@ -64,6 +64,29 @@ def placeholder_spans(scan: Scan) -> list[tuple[int, int, str]]:
 _NAME_VARIABLE = Lazy(r"(?i)(?:first_?name|firstname|fname|\bname\b|realname|full_?name|customer_?name|recipient)")
 
 
+def _taught_regex(options: PlaceholderOptions) -> regex.Pattern[str] | None:
+    if not options.taught:
+        return None
+    return _derived(
+        "taught regex",
+        options.taught,
+        lambda sources: regex.compile("|".join(f"(?:{source})" for source in sources), regex.IGNORECASE),
+    )
+
+
+def _taught(scan: Scan, start: int, end: int, options: PlaceholderOptions) -> bool:
+    """Whether the text near a placeholder shows it to the customer as syntax to type (a help
+    article or a reply about mail merge), not as a value left unfilled."""
+    pattern = _taught_regex(options)
+    if pattern is None:
+        return False
+    text, within = scan.scan, options.taught_within
+    return (
+        pattern.search(text, max(0, start - within), start) is not None
+        or pattern.search(text, end, end + within) is not None
+    )
+
+
 @detector("placeholder", PlaceholderOptions)
 def _placeholder(scan: Scan, rule: DetectorRule, options: PlaceholderOptions) -> Iterable[Hit]:
     allowed = scan.config.helpdesk
@@ -71,6 +94,8 @@ def _placeholder(scan: Scan, rule: DetectorRule, options: PlaceholderOptions) ->
     for start, end, syntax in placeholder_spans(scan):
         if allowed and syntax not in allowed and scan.mode == "saved":
             continue  # reported by the malformed check instead
+        if _taught(scan, start, end, options):
+            continue
         text = scan.text[start:end]
         if name and _NAME_VARIABLE.search(text):
             suggestions = (
