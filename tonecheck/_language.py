@@ -233,14 +233,14 @@ class Grammar(_Strict):
     requests: tuple[Word, ...] = ()
     # a request is never put after these openers (they carry the sentence's feeling) ...
     attitude_openers: tuple[Phrase, ...] = ()
-    # the first words of an introductory phrase or clause ("To answer your question,"): its comma
-    # stays when a parenthetical after it goes
-    introductory_starts: tuple[Word, ...] = ()
     # ... nor after these, whose object is the rest of the sentence ("I think"), and whose comma
     # goes with a parenthetical removed after them
     opinion_openers: tuple[Phrase, ...] = ()
     # ... nor in the complement of these ("This is why, to sync it, you need to")
     complement_cues: tuple[Phrase, ...] = ()
+    # the first words of an introductory phrase ("To answer your question,"): its comma stays when a
+    # parenthetical after it goes
+    introductory_starts: tuple[Word, ...] = ()
     # connectives a request may follow ("..., so", "and then")
     connectives: tuple[Phrase, ...] = ()
     # openers a request makes redundant ("Unfortunately, you have to ...") ...

@@ -18,7 +18,7 @@ tables take a second to load); which words are only verbs is kept in tonecheck's
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import regex
@@ -102,16 +102,22 @@ _COORDINATOR = _Built(lambda d: r"\b" + words_regex(d.grammar.coordinators) + r"
 _GENERAL_SUBJECT = _Built(lambda d: words_regex(d.grammar.general_subjects, r"\s+") + r"\b", regex.IGNORECASE)
 # a state verb in a phrase that is a step all the same ("have a look")
 _STATE_STEP = _Built(lambda d: words_regex(d.grammar.state_steps, r"[ \t]+") + r"\b", regex.IGNORECASE)
+
+
+def _openers(words: Callable[[LanguageFile], Iterable[str]]) -> _Built:
+    """Text that is nothing but one of the `words` openers (after @handles)."""
+    return _Built(
+        lambda d: r"^(?:(?:@\w+\s+)*" + words_regex(words(d), " ") + r")[\s,]*$",
+        regex.IGNORECASE,
+    )
+
+
 # openers that carry the feeling of the sentence: a request after them reads wrong
 # ("Unfortunately, please pay …"); a reminder ("As I said, please restart it") reads right, and
 # its own finding deals with it
-_ATTITUDE = _Built(
-    lambda d: r"^(?:(?:@\w+\s+)*" + words_regex(d.grammar.attitude_openers, " ") + r")[\s,]*$", regex.IGNORECASE
-)
-# openers whose object is the rest of the sentence ("I think"): no request after them either
-_OPINION = _Built(
-    lambda d: r"^(?:(?:@\w+\s+)*" + words_regex(d.grammar.opinion_openers, " ") + r")[\s,]*$", regex.IGNORECASE
-)
+_ATTITUDE = _openers(lambda d: d.grammar.attitude_openers)
+# nor after an opener whose object is the rest of the sentence ("I think")
+_NO_REQUEST_AFTER = _openers(lambda d: (*d.grammar.attitude_openers, *d.grammar.opinion_openers))
 # the rest of the sentence is the complement of these: "This is why, to sync it, you need to …"
 _COMPLEMENT = _Built(lambda d: r"\b" + words_regex(d.grammar.complement_cues, r"\s+") + r"\b", regex.IGNORECASE)
 _CONNECTIVE = _Built(
@@ -171,7 +177,7 @@ def after_conjunction(text: str, comma: int) -> bool:
 
 def opens_an_introduction(words: list[str]) -> bool:
     """Whether the words from a sentence's start (its @handles aside) open an introductory phrase
-    or clause ("To answer your question", "Thanks Maria", "If you cancel")."""
+    ("To answer your question", "Thanks Maria", "In the meantime")."""
     words = [w for w in words if not w.startswith("@")]
     return bool(words) and words[0].lower().strip(".,!?:;") in _INTRODUCTORY
 
@@ -200,7 +206,7 @@ def starts_independent_clause(text: str, offset: int) -> bool:
         before = before[greeting.end() :]
     if not before.strip():
         return True
-    if _ATTITUDE.match(before.strip()) or _OPINION.match(before.strip()) or _COMPLEMENT.search(before):
+    if _NO_REQUEST_AFTER.match(before.strip()) or _COMPLEMENT.search(before):
         return False
     if _CONNECTIVE.search(before):
         return True

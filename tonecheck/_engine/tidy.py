@@ -64,11 +64,7 @@ def tidy(text: str, start: int, end: int, replacement: str, language: Language |
                 # after a greeting, an opener of feeling or one opening word the comma stays: "Hi
                 # Martin, per my last email, the" -> "Hi Martin, the", "However, as I said, the"
                 # -> "However, the"; after a clause it goes: "because, as I said, the" -> "because the"
-                if (
-                    keeps_its_comma(text, comma)
-                    or _one_opening_word(text, comma)
-                    or _after_an_introduction(text, comma)
-                ):
+                if _opening_comma_stays(text, comma):
                     return start, _SPACES.match(text, following.end()).end(), ""
                 return comma, following.end(), ""
             if following.group("p") in (".", ";", ":", "!", "?") or at_end:
@@ -125,18 +121,16 @@ def _after_a_phrase(text: str, comma: int) -> bool:
     return words is not None and len(words) > 1
 
 
-def _after_an_introduction(text: str, comma: int) -> bool:
-    """Whether the comma at `comma` closes an introductory phrase or clause ("To answer your
-    question,", "Thanks Maria,")."""
+def _opening_comma_stays(text: str, comma: int) -> bool:
+    """Whether the comma at `comma` stays when a parenthetical after it goes: it closes a greeting
+    or an opener of feeling (see keeps_its_comma), one word that opens its sentence ("However,",
+    not a conjunction, "And,") or an introductory phrase ("To answer your question,")."""
+    if keeps_its_comma(text, comma):
+        return True
     words = _sentence_opening(text, comma)
-    return words is not None and opens_an_introduction(words)
-
-
-def _one_opening_word(text: str, comma: int) -> bool:
-    """Whether the comma at `comma` closes one word that opens its sentence ("However,", "Also,"),
-    not a conjunction ("And,")."""
-    words = _sentence_opening(text, comma)
-    return words is not None and len(words) == 1 and not after_conjunction(text, comma)
+    if words is None:
+        return False
+    return (len(words) == 1 and not after_conjunction(text, comma)) or opens_an_introduction(words)
 
 
 def _blanks_before(text: str, at: int) -> int:
