@@ -222,6 +222,28 @@ def test_a_parenthetical_reminder_leaves_the_commas_the_sentence_needs(text, cod
 
 
 @pytest.mark.parametrize(
+    ("text", "code", "expected"),
+    [
+        # a comma with no space after it keeps one before the next word
+        (
+            "Hi,Please be informed that this booking is for September.",
+            "PAG020",
+            "Hi, this booking is for September.",
+        ),
+        (
+            "Hi there,kindly be informed that all flights run as normal.",
+            "PAG020",
+            "Hi there, all flights run as normal.",
+        ),
+        # a space before the comma after a replaced reminder goes with it
+        ("As we advised earlier , the insurance covers the first flight.", "PAG002", "To recap, the insurance covers"),
+    ],
+)
+def test_a_rewrite_mends_the_spacing_around_its_comma(text, code, expected):
+    assert any(expected in after for after in rewrites(text, code))
+
+
+@pytest.mark.parametrize(
     "text",
     [
         # a recap before a question, or a step in a list, reads wrong: the point stands alone

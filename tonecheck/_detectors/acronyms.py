@@ -543,7 +543,7 @@ def for_the_audience(scan: Scan, start: int, end: int, audience: Audience, code:
 # an e-mail address, a handle, a hashtag or part of a link), an address of a scheme other than the
 # web's ("ldaps://dc01.example.local:636"), a setting written key=value ("OU=Staff,DC=example",
 # "p=none"; not a link's query), an IPv4 address or network. Each counts as a hint.
-_CODE_LIKE = Lazy(
+_CODE_LIKE_SOURCE = (
     r"`[^`\n]{1,80}`"
     r"|(?<![\w.])[A-Za-z_]\w*+(?:\.\w++)++\(\)"
     r"|\b(?:GET|POST|PUT|PATCH|DELETE)\s+/\S"
@@ -559,6 +559,12 @@ _CODE_LIKE = Lazy(
     # perhaps at the end of a sentence, as the network above
     r"|(?<![\w./])\d{1,3}+(?:\.\d{1,3}+){3}+(?![\w/]|\.\w)"
 )
+
+
+# (compiled with `re`, which has what it uses, one-character lookbehinds and possessive repeats:
+# its scan of a whole reply, tried at every offset, takes half the time of `regex`'s, for the
+# same matches)
+_CODE_LIKE = re.compile(_CODE_LIKE_SOURCE)
 
 
 def developer_facing(scan: Scan, audience: Audience | None = None) -> bool:

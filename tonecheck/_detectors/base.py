@@ -94,6 +94,9 @@ class ClosingOptions(DetectorOptions):
     # regular expressions (searched in the agent's lower-cased text) that mark an automated
     # notice or auto-response: informational by purpose, so no closing is asked of it
     notices: tuple[RegexSource, ...] = ()
+    # regular expressions (searched at the start of the agent's lower-cased text) that open a
+    # reply thanking the customer for kind words or a review: a thank-you exchange needs no closing
+    thank_you: tuple[RegexSource, ...] = ()
     # regular expressions (lower-cased agent text) that show a developer-facing reply is a comment
     # in an issue or pull-request thread, not an e-mail: a turn in a thread needs no closing
     thread_comment: tuple[RegexSource, ...] = ()

@@ -87,6 +87,22 @@ _NOT_PROSE = Lazy(
     r"|\$\w+|\b[\w.+-]{1,64}@[\w-]+\.[\w.]+"
 )
 _WORD = Lazy(r"\p{L}{2,}")
+# two words of _WORD: a pair of letters, a character that is no letter after it, a pair after that
+_TWO_WORDS = Lazy(r"(?s)\p{L}{2}.*?\P{L}.*?\p{L}{2}")
+# what each alternative of _NOT_PROSE holds: a text without any of these is all prose
+_NOT_PROSE_SIGNS = ("://", "www.", "](", "{", "<", "$", "@")
+
+
+def _prose_of(piece: str) -> str:
+    """The piece with what is not prose made a space (a piece without any sign of it as it is)."""
+    return _NOT_PROSE.sub(" ", piece) if any(sign in piece for sign in _NOT_PROSE_SIGNS) else piece
+
+
+def _two_words(piece: str) -> bool:
+    """Whether the piece holds two words (of _WORD) once what is not prose is gone."""
+    return _TWO_WORDS.search(_prose_of(piece)) is not None
+
+
 # a thread part that is not the last ("1/2", "(2/3)"): the closing belongs to the last part
 _THREAD_PART = Lazy(r"(?:^|\s)\(?([1-9])\s?/\s?([2-9])\)?\s*$")
 # a line of template code, or a line holding only template tokens (content filled in at send time)
@@ -122,6 +138,7 @@ def _closing_patterns(options: ClosingOptions, settings: ClosingConfig) -> list[
 class _Lists(NamedTuple):
     english_words: frozenset[str]
     notices: tuple[_Pattern, ...]
+    thank_you: tuple[_Pattern, ...]
     thread_comment: tuple[_Pattern, ...]
     closing_blocks: tuple[_Pattern, ...]
     message_blocks: tuple[_Pattern, ...]
@@ -134,6 +151,7 @@ def _closing_lists(options: ClosingOptions) -> _Lists:
         lambda o: _Lists(
             frozenset(w.lower() for w in o.english_words),
             _compiled(o.notices),
+            _compiled(o.thank_you),
             _compiled(o.thread_comment),
             _compiled(o.closing_blocks),
             _compiled(o.message_blocks),
@@ -149,7 +167,7 @@ def _block_line(scan: Scan, start: int, end: int, blocks: tuple[_Pattern, ...]) 
         return False
     for m in _LINE.finditer(text, start, end):
         line = m.group()
-        if "{" in line and not _WORD.search(_NOT_PROSE.sub(" ", line)):
+        if "{" in line and not _WORD.search(_prose_of(line)):
             lowered = line.lower()
             if any(block.search(lowered, lowered) for block in blocks):
                 return True
@@ -219,6 +237,9 @@ def _closing(scan: Scan, rule: DetectorRule, options: ClosingOptions) -> Iterabl
         return  # closings are recognised in English only
     if any(notice.search(lowered, lowered) for notice in lists.notices):
         return  # an automated notice or auto-response
+    opening = lowered[:_THANKS_WITHIN]
+    if any(thanks.search(opening, opening) for thanks in lists.thank_you):
+        return  # thanks for kind words or a review: a thank-you exchange, not a request to close
     missing = [name for name in settings.required if name not in present] or list(options.examples)
     last = own[-1]
     yield Hit(
@@ -295,7 +316,7 @@ def _is_inserted(line: str) -> bool:
     stripped = line.strip()
     if _LABELLED_VALUE.fullmatch(line):
         return True
-    return bool(_CODE_LINE.fullmatch(line)) or (bool(stripped) and not _WORD.search(_NOT_PROSE.sub(" ", stripped)))
+    return bool(_CODE_LINE.fullmatch(line)) or (bool(stripped) and not _WORD.search(_prose_of(stripped)))
 
 
 def _is_part_before_last(text: str, start: int, end: int) -> bool:
@@ -318,7 +339,7 @@ def _prose(scan: Scan, start: int, end: int) -> list[Any]:
             continue
         if signoff.match(piece) or _CODE_LINE.fullmatch(piece):
             continue
-        if len(_WORD.findall(_NOT_PROSE.sub(" ", piece))) < 2:
+        if not _two_words(piece):
             continue
         own.append(s)
     if (
@@ -383,6 +404,7 @@ def _closing_region(scan: Scan, own: list[Any], size: int) -> list[Any]:
     return region
 
 
+_THANKS_WITHIN = 200  # characters at the start of the agent's text where a thank-you exchange opens
 _LIST_ITEM = Lazy(r"[ \t]*(?:[-*•]|\d{1,2}[.)])[ \t]")
 
 

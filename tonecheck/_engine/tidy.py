@@ -16,6 +16,7 @@ from .grammar import after_conjunction, keeps_its_comma, opens_an_introduction, 
 
 _AFTER_REMOVAL = Lazy(r"[ \t]*[,;:]?[ \t]*")
 _SPACES = Lazy(r"[ \t]*")
+_SPACE_BEFORE_COMMA = Lazy(r"[ \t]+(?=,)")
 _PARENTHESES = Lazy(r"[ \t]*\)")
 _FOLLOWING = Lazy(r"[ \t]*+(?P<p>[,.;:!?]|$)")
 _BLANK_LINES_AFTER = Lazy(r"(?:[ \t]*\r?\n)+")
@@ -43,6 +44,15 @@ def tidy(text: str, start: int, end: int, replacement: str, language: Language |
     a replacement does not double a determiner ("the the", "a a") and agrees with "a"/"an"."""
     if replacement:
         return _tidy_replacement(text, start, end, replacement, (language or language_data()).derived(_Articles))
+    start, end, replacement = _tidy_removal(text, start, end)
+    if not replacement and start > 0 and end < len(text) and text[start - 1] in ",;:" and text[end].isalnum():
+        # what was between a comma and the next word with no space after the comma: the word
+        # keeps a space from it ("Hi,Please be informed that this" -> "Hi, this", not "Hi,this")
+        return start, end, " "
+    return start, end, replacement
+
+
+def _tidy_removal(text: str, start: int, end: int) -> tuple[int, int, str]:
     # what stands right before the removal, blanks aside (read backwards over blanks only, so the
     # work is local): "(", or the comma of a parenthetical, which must be on the same line
     before = _blanks_before(text, start)
@@ -141,6 +151,8 @@ def _blanks_before(text: str, at: int) -> int:
 
 
 def _tidy_replacement(text: str, start: int, end: int, replacement: str, articles: _Articles) -> tuple[int, int, str]:
+    if replacement[-1:].isalnum() and (space := _SPACE_BEFORE_COMMA.match(text, end)) is not None:
+        end = space.end()  # "As we advised earlier , the" -> "To recap, the": the gap goes with the words
     if opens_sentence(text, start, after_greeting=False):
         replacement = match_case(replacement, text[start : start + 1])
     determiner = articles.before.search(text[max(0, start - 12) : start])
