@@ -392,6 +392,29 @@ def test_automated_notices_need_no_closing(notice):
     assert closing_findings(f"Hello,\n\n{notice}\n\nSupport Team", mode="saved") == []
 
 
+@pytest.mark.parametrize(
+    "thanks",
+    [
+        "What a lovely message to start the week with, thank you!",
+        "Thank you so much for the kind words about our team.",
+        "Thanks for the lovely review!",
+    ],
+)
+def test_a_thank_you_exchange_needs_no_closing(thanks):
+    text = reply("", body=f"{thanks} I've shared it with the fitters, who were chuffed. Enjoy the new kitchen!")
+    assert closing_findings(text) == []
+
+
+def test_thanks_for_kind_words_late_in_a_reply_does_not_make_it_a_thank_you_exchange():
+    # the thanks must open the reply: here the reply is about a refund first
+    body = (
+        "Your refund for the cancelled class was processed on Monday and went back to the card you paid with. "
+        "Banks usually post it within three to five working days, though some take a little longer over a "
+        "weekend. The class itself has been moved to the spring term. Thanks for the kind words about Maya."
+    )
+    assert len(closing_findings(reply("", body=body))) == 1
+
+
 def test_an_agent_reporting_the_ticket_state_is_still_an_email():
     # a person writes the state without the system's ticket number, and still owes a closing
     text = reply(
