@@ -262,9 +262,18 @@ def test_a_reminder_without_its_comma_is_advice():
     assert advice_only("As I mentioned before the update is ready.", "PAG002")
 
 
-def test_a_count_before_a_colon_goes_with_its_lead_in():
-    # not "I'll say this: the pool closes at 8pm."
-    assert rewrites("I'll say this one last time: the pool closes at 8pm.", "PAG006") == ["The pool closes at 8pm."]
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # not "I'll say this: the pool closes at 8pm."
+        ("I'll say this one last time: the pool closes at 8pm.", "The pool closes at 8pm."),
+        # not "Answering this yes, the plant ships in a box."
+        ("Answering this for the third time: yes, the plant ships in a box.", "Yes, the plant ships in a box."),
+        ("@sam Explaining it again for the last time: the app needs an update.", "@sam The app needs an update."),
+    ],
+)
+def test_a_count_before_a_colon_goes_with_its_lead_in(text, expected):
+    assert rewrites(text, "PAG006") == [expected]
 
 
 # -- determiners: "Our apologies" keeps its noun -------------------------------------------------
