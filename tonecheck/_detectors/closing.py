@@ -87,8 +87,9 @@ _NOT_PROSE = Lazy(
     r"|\$\w+|\b[\w.+-]{1,64}@[\w-]+\.[\w.]+"
 )
 _WORD = Lazy(r"\p{L}{2,}")
-# two words of _WORD: a pair of letters, a character that is no letter after it, a pair after that
-_TWO_WORDS = Lazy(r"(?s)\p{L}{2}.*?\P{L}.*?\p{L}{2}")
+# two words of _WORD: a run of two letters or more, a character that is no letter after it, a
+# pair after that (tried only where a run starts: linear on a long run of letters)
+_TWO_WORDS = Lazy(r"(?s)(?<!\p{L})\p{L}{2}\p{L}*+\P{L}.*?\p{L}{2}")
 # what each alternative of _NOT_PROSE holds: a text without any of these is all prose
 _NOT_PROSE_SIGNS = ("://", "www.", "](", "{", "<", "$", "@")
 

@@ -16,7 +16,7 @@ from .grammar import after_conjunction, keeps_its_comma, opens_an_introduction, 
 
 _AFTER_REMOVAL = Lazy(r"[ \t]*[,;:]?[ \t]*")
 _SPACES = Lazy(r"[ \t]*")
-_SPACE_BEFORE_COMMA = Lazy(r"[ \t]+(?=,)")
+_SPACE_BEFORE_COMMA = Lazy(r"(?<![ \t])[ \t]++(?=,)")
 _PARENTHESES = Lazy(r"[ \t]*\)")
 _FOLLOWING = Lazy(r"[ \t]*+(?P<p>[,.;:!?]|$)")
 _BLANK_LINES_AFTER = Lazy(r"(?:[ \t]*\r?\n)+")
